@@ -1,0 +1,8 @@
+namespace Bookings.Api.Model;
+
+/// <summary>Skeleton entity: proves the service reads and writes its store.</summary>
+public sealed class Booking
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,24 @@
+using Scalar.AspNetCore;
+using Bookings.Api.Apis;
+using Bookings.Api.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi();
+    app.MapScalarApiReference();
+}
+
+app.MapDefaultEndpoints();
+app.MapBookingsApi();
+
+app.Run();
