@@ -1,0 +1,65 @@
+namespace EventBooking.Messaging.Contracts;
+
+/// <summary>
+/// Every integration event: its routing key (the event name, e.g. <c>booking.confirmed</c>) and schema version
+/// come from the type; the envelope (<see cref="IntegrationEventEnvelope"/>) adds id, source, time and trace context.
+/// </summary>
+public interface IIntegrationEvent
+{
+    /// <summary>The event name, used as the routing key and the CloudEvents-style <c>type</c>.</summary>
+    static abstract string EventName { get; }
+
+    /// <summary>Schema version of the data; consumers accept versions they know.</summary>
+    static virtual int SchemaVersion => 1;
+}
+
+/// <summary>One ticket as the confirmation carries it.</summary>
+public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
+
+/// <summary>Money is always an amount plus an ISO 4217 currency code.</summary>
+public sealed record Money(decimal Amount, string Currency);
+
+/// <summary>A paid booking: seats sold, tickets issued.</summary>
+public sealed record BookingConfirmed(
+    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, string EventTitle, DateTimeOffset EventStartsAt,
+    int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt) : IIntegrationEvent
+{
+    public static string EventName => "booking.confirmed";
+}
+
+/// <summary>A booking cancelled by its attendee, the organizer, an admin or an event cancellation.</summary>
+public sealed record BookingCancelled(
+    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId,
+    string CancelledBy, string Reason, Money? Refund, DateTimeOffset CancelledAt) : IIntegrationEvent
+{
+    public static string EventName => "booking.cancelled";
+}
+
+/// <summary>An unpaid booking whose hold ran out.</summary>
+public sealed record BookingExpired(
+    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId, DateTimeOffset ExpiredAt) : IIntegrationEvent
+{
+    public static string EventName => "booking.expired";
+}
+
+/// <summary>Money returned to an attendee.</summary>
+public sealed record PaymentRefunded(
+    Guid PaymentId, Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, Money Amount, string Reason, DateTimeOffset RefundedAt) : IIntegrationEvent
+{
+    public static string EventName => "payment.refunded";
+}
+
+/// <summary>The date, time or venue of a published event changed.</summary>
+public sealed record EventUpdated(
+    Guid EventId, Guid OrganizerId, string Title, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    IReadOnlyList<string> ChangedFields, DateTimeOffset UpdatedAt) : IIntegrationEvent
+{
+    public static string EventName => "event.updated";
+}
+
+/// <summary>An organizer or admin cancelled an event: every booking is refunded and every attendee told.</summary>
+public sealed record EventCancelled(
+    Guid EventId, Guid OrganizerId, string Title, DateTimeOffset StartsAt, string Reason, DateTimeOffset CancelledAt) : IIntegrationEvent
+{
+    public static string EventName => "event.cancelled";
+}
