@@ -65,7 +65,14 @@ public static class NpgsqlEntityFrameworkCoreExtensions
 
         if (!settings.DisableHealthChecks)
         {
-            builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"postgres-{connectionName}");
+            // A plain ping, outside EF's retrying execution strategy: a health probe must answer in seconds.
+            var healthDataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(connectionString));
+            builder.Services.AddHealthChecks().Add(new Diagnostics.HealthChecks.HealthCheckRegistration(
+                $"postgres-{connectionName}",
+                _ => new NpgsqlDataSourceHealthCheck(healthDataSource.Value),
+                failureStatus: null,
+                tags: null,
+                timeout: TimeSpan.FromSeconds(5)));
         }
 
         if (!settings.DisableTracing)

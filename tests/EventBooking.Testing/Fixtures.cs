@@ -18,7 +18,8 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}"[..Math.Min(60, prefix.Length + 40)].ToLowerInvariant();
+        var name = $"{prefix}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        name = name.Length > 63 ? name[..63] : name;
         await Server.EnsureDatabasesAsync([name]);
         return Server.ConnectionString(name);
     }

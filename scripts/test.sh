@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test project against real PostgreSQL, RabbitMQ, SMTP and Chromium (installed first if missing)
+# and ends with one line: "N passed, N failed, N skipped". Exit code 0 only when nothing failed.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if ! bash scripts/setup.sh; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+if ! dotnet build EventBooking.sln -nologo -v quiet -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# Extra arguments for every test run, e.g. TEST_ARGS="--filter-class *Rush*" (xUnit v3 on Microsoft.Testing.Platform).
+read -r -a extra <<< "${TEST_ARGS:-}"
+
+status=0
+crashed=0
+for project in $(ls tests/*/*.Tests.csproj | sort); do
+  name="$(basename "$project" .csproj)"
+  echo "=== $name"
+  if ! timeout 40m dotnet test --project "$project" --no-build \
+      --report-xunit-trx --report-xunit-trx-filename "$name.trx" \
+      --results-directory "$results" --output Detailed "${extra[@]}"; then
+    status=1
+  fi
+  if [ ! -f "$results/$name.trx" ]; then
+    echo "$name produced no results (crashed?)"
+    crashed=$((crashed + 1))
+    status=1
+  fi
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+failed=$((failed + crashed))
+if [ "$failed" -gt 0 ]; then status=1; fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,68 @@
+using EventBooking.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MongoDB.Driver;
+using EventBooking.ServiceDefaults;
+using Xunit;
+
+namespace EventBooking.ServiceDefaults.Tests;
+
+public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public void Missing_npgsql_connection_string_fails_at_startup_naming_the_key()
+    {
+        var builder = TestApp.CreateBuilder([]);
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNpgsqlDbContext<TestDbContext>("usersdb"));
+        Assert.Contains("ConnectionStrings:usersdb", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_rabbitmq_connection_string_fails_at_startup_naming_the_key()
+    {
+        var builder = TestApp.CreateBuilder([]);
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClient("messaging"));
+        Assert.Contains("ConnectionStrings:messaging", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_mongodb_connection_string_fails_at_startup_naming_the_key()
+    {
+        var builder = TestApp.CreateBuilder([]);
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddMongoDBClient("eventsdb"));
+        Assert.Contains("ConnectionStrings:eventsdb", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Aspire_settings_section_supplies_the_connection_string_when_ConnectionStrings_has_none()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("settings");
+        var builder = TestApp.CreateBuilder(new()
+        {
+            ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:ConnectionString"] = connectionString,
+        });
+        builder.AddNpgsqlDbContext<TestDbContext>("usersdb");
+        await using var app = await TestApp.StartAsync(builder);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+
+        Assert.True(await db.Database.CanConnectAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Mongo_connection_string_registers_client_and_named_database()
+    {
+        var builder = TestApp.CreateBuilder(new()
+        {
+            ["ConnectionStrings:eventsdb"] = "mongodb://admin:pw@127.0.0.1:1/eventsdb?authSource=admin&authMechanism=SCRAM-SHA-256",
+        });
+        builder.AddMongoDBClient("eventsdb");
+        await using var app = await TestApp.StartAsync(builder);
+
+        Assert.NotNull(app.Services.GetRequiredService<IMongoClient>());
+        Assert.Equal("eventsdb", app.Services.GetRequiredService<IMongoDatabase>().DatabaseNamespace.DatabaseName);
+        Assert.True(ConnectionStrings.IsMongoDB("mongodb+srv://x/y"));
+        Assert.False(ConnectionStrings.IsMongoDB("Host=127.0.0.1;Database=eventsdb"));
+    }
+}

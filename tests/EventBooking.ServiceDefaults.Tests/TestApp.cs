@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EventBooking.ServiceDefaults.Tests;
+
+public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbContext(options);
+
+/// <summary>A real Kestrel app on a free port with the service defaults and the given client integrations.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+        Client = new HttpClient { BaseAddress = url };
+    }
+
+    public Uri Url { get; }
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static WebApplicationBuilder CreateBuilder(Dictionary<string, string?> configuration)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.ClearProviders();
+        builder.AddServiceDefaults();
+        return builder;
+    }
+
+    public static async Task<TestApp> StartAsync(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestApp(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
