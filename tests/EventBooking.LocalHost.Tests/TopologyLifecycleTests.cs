@@ -11,7 +11,7 @@ public sealed class TopologyLifecycleTests
     /// <summary>One real endpoint per service that reads its store (anonymous).</summary>
     private static readonly Dictionary<string, string> StoreEndpoints = new()
     {
-        [ResourceNames.UsersApi] = "/api/users/stats",
+        [ResourceNames.UsersApi] = "/.well-known/jwks.json",
         [ResourceNames.EventsApi] = "/api/events/stats",
         [ResourceNames.BookingsApi] = "/api/bookings/stats",
         [ResourceNames.NotificationsApi] = "/api/notifications/stats",
