@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
 app.UseAuthentication();
 app.UseAuthorization();
 if (app.Environment.IsDevelopment())
