@@ -1,5 +1,6 @@
 using Bookings.Api.Apis;
 using Bookings.Api.Extensions;
+using EventBooking.Messaging;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();
 app.MapInternalApi();
+app.MapDeadLetterApi();
 
 app.Run();
 

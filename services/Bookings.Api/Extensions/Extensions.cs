@@ -2,6 +2,8 @@ using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Payments;
 using Bookings.Api.Services;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
 
 namespace Bookings.Api.Extensions;
 
@@ -12,6 +14,9 @@ internal static class Extensions
         builder.AddDefaultAuthentication();
         builder.AddNpgsqlDbContext<BookingsDbContext>("bookingsdb");
         builder.Services.AddMigration<BookingsDbContext>();
+        builder.AddEventBus("messaging", "bookings-api")
+            .AddOutbox<BookingsDbContext>()
+            .AddSubscription<EventCancelled, EventCancelledHandler>();
 
         builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations()

@@ -2,6 +2,7 @@ using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
+using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -270,7 +271,7 @@ public sealed partial class BookingService(
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now), now);
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
@@ -389,11 +390,11 @@ public sealed partial class BookingService(
             {
                 payment.MarkRefunded(refund, reason, now);
                 refunded = new Money(refund, payment.Currency);
-                db.AddIntegrationEvent(new PaymentRefunded(payment.Id, booking.Id, booking.EventId, booking.UserId, booking.UserEmail, refunded, reason, now), now);
+                db.AddIntegrationEvent(new PaymentRefunded(payment.Id, booking.Id, booking.EventId, booking.UserId, booking.UserEmail, refunded, reason, now));
             }
 
             db.AddIntegrationEvent(new BookingCancelled(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-                booking.Quantity, booking.Id, by, reason, refunded, now), now);
+                booking.Quantity, booking.Id, by, reason, refunded, now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
@@ -426,7 +427,7 @@ public sealed partial class BookingService(
 
         booking.Expire(now);
         db.AddIntegrationEvent(new BookingExpired(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-            booking.Quantity, booking.Id, now), now);
+            booking.Quantity, booking.Id, now));
         await db.SaveChangesAsync(cancellationToken);
         LogBookingExpired(logger, booking.Id);
         return true;
