@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
 using EventBooking.ServiceDefaults;
+using Events.Api.IntegrationEvents;
 using Events.Api.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
@@ -13,6 +16,12 @@ internal static class Extensions
     {
         builder.AddDefaultAuthentication();
 
+        // Integration events: event.updated / event.cancelled out, booking events in (attendance, inventory safety net).
+        var bus = builder.AddEventBus("messaging", serviceName: "events-api")
+            .AddSubscription<BookingConfirmed, BookingConfirmedHandler>()
+            .AddSubscription<BookingCancelled, BookingCancelledHandler>()
+            .AddSubscription<BookingExpired, BookingExpiredHandler>();
+
         // The store: MongoDB when the connection string is a mongodb:// URI (AppHost), PostgreSQL otherwise (LocalHost).
         if (ConnectionStrings.IsMongoDB(builder.Configuration.GetConnectionString("eventsdb")))
         {
@@ -20,15 +29,19 @@ internal static class Extensions
             builder.Services.AddSingleton<MongoEventStore>();
             builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MongoEventStore>());
             builder.Services.AddHostedService<MongoIndexes>();
+            bus.AddMongoInbox();
+            builder.Services.AddScoped<IMessageInbox, DocumentMessageInbox>();
+            builder.Services.AddHostedService<MongoOutboxRelay>();
         }
         else
         {
             builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
             builder.Services.AddMigration<EventsDbContext>();
             builder.Services.AddScoped<IEventStore, PostgresEventStore>();
+            bus.AddOutbox<EventsDbContext>();
+            builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
         }
 
-        builder.Services.AddSingleton<IOutboxWriter, LoggingOutboxWriter>();
         builder.Services.AddHostedService<DemoDataSeeder>();
 
         builder.Services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,4 +1,5 @@
 using System.Text;
+using EventBooking.Messaging;
 using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
@@ -129,6 +130,10 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
                 property.SetColumnName(ToSnakeCase(property.Name));
             }
         }
+
+        // The transactional outbox (event.updated, event.cancelled) and the inbox (booking events), from EventBooking.Messaging.
+        modelBuilder.AddOutboxMessageEntity();
+        modelBuilder.AddInboxMessageEntity();
     }
 
     private static string ToSnakeCase(string name)

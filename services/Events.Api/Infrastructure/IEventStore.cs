@@ -4,9 +4,11 @@ using Events.Api.Model;
 namespace Events.Api.Infrastructure;
 
 /// <summary>An integration event to write to the outbox with a change (the contract record and its routing key).</summary>
-public sealed record OutgoingEvent(string EventName, object Data)
+public sealed record OutgoingEvent(string EventName, object Data, Action<Microsoft.EntityFrameworkCore.DbContext> AddToOutbox)
 {
-    public static OutgoingEvent Of<T>(T data) where T : IIntegrationEvent => new(T.EventName, data);
+    /// <summary>Wraps a contract record; <see cref="AddToOutbox"/> adds it to an EF Core outbox with its static event name.</summary>
+    public static OutgoingEvent Of<T>(T data) where T : IIntegrationEvent =>
+        new(T.EventName, data, db => EventBooking.Messaging.OutboxDbContextExtensions.AddIntegrationEvent(db, data));
 }
 
 public enum EventSort

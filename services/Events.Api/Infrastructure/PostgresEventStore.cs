@@ -11,7 +11,7 @@ namespace Events.Api.Infrastructure;
 /// The PostgreSQL store: EF Core for the catalog and reviews, hand-written SQL for the seat inventory, where every
 /// statement is conditional on the counters and the <c>ck_inventory_no_oversell</c> check constraint backs I1.
 /// </summary>
-public sealed class PostgresEventStore(EventsDbContext db, IOutboxWriter outbox) : IEventStore
+public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
 {
     // ---------------------------------------------------------------- catalog
 
@@ -54,7 +54,8 @@ public sealed class PostgresEventStore(EventsDbContext db, IOutboxWriter outbox)
             changed.Version = expectedVersion + 1;
             foreach (var integrationEvent in integrationEvents)
             {
-                await outbox.AddAsync(db, integrationEvent, ct);
+                // Same SaveChanges, same transaction: the change and its integration events commit together.
+                integrationEvent.AddToOutbox(db);
             }
 
             try
