@@ -14,7 +14,8 @@ namespace Events.Api.Tests.StoreContract;
 /// </summary>
 public abstract class EventStoreContract
 {
-    protected static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    // Millisecond precision: what both stores keep (PostgreSQL has microseconds, MongoDB milliseconds).
+    protected static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     /// <summary>A store over its own connection/context (safe to use from one task at a time).</summary>
     protected abstract ValueTask<IEventStore> OpenStoreAsync();

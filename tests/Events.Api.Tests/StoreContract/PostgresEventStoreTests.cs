@@ -15,7 +15,7 @@ public sealed class PostgresEventStoreTests(PostgresFixture postgres) : EventSto
 
     public async ValueTask InitializeAsync()
     {
-        _connectionString = await postgres.CreateDatabaseAsync("events_store");
+        _connectionString = await postgres.CreateDatabaseAsync("events_store_contract_pgsql");
         await using var db = NewContext();
         await db.Database.MigrateAsync(Ct);
     }
