@@ -16,6 +16,7 @@ app.UseStatusCodePages();
 app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi();

@@ -19,6 +19,8 @@ public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.U
     {
         environment["Bookings__SweepInterval"] = "00:00:00.500";
         environment["Bookings__ReconcileAfter"] = "00:00:01";
+        // The concurrency test books 500 times as one demo attendee.
+        environment["Bookings__BookingRequestsPerMinute"] = "100000";
     }
 
     public async Task<HttpClient> AsAsync(string service, string who)

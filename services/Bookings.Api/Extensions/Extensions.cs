@@ -1,14 +1,21 @@
+using System.Threading.RateLimiting;
+using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Payments;
 using Bookings.Api.Services;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Extensions;
 
 internal static class Extensions
 {
+    /// <summary>The rate-limiting policy of booking and payment requests (per user).</summary>
+    public const string BookingRateLimit = "booking";
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
@@ -41,6 +48,30 @@ internal static class Extensions
         }
 
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(BookingRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value.BookingRequestsPerMinute;
+                var key = context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests",
+                    "Too many booking requests; try again in a minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
     }
 
     private static bool IsKey(string value)
