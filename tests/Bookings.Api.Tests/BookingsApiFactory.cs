@@ -28,6 +28,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
     // At least 25 characters: PostgresFixture.CreateDatabaseAsync cuts the name at prefix + 40 characters, which
     // overruns shorter names (noted for the fixture's owner).
     private const string DatabasePrefix = "bookings_api_tests_database";
+    private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private string _connectionString = "";
 
     public ShiftedTime Time { get; } = new();
@@ -47,6 +48,8 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:bookingsdb", _connectionString);
         builder.UseSetting("ConnectionStrings:messaging", rabbitMq.Server.ConnectionString);
+        // Each test class's instance gets its own queue on the shared broker, or they would compete for messages.
+        builder.UseSetting("EventBus:ServiceName", "bookings-api-test-" + _instance);
         builder.UseSetting("Identity:Authority", "http://users-api.invalid");
         builder.UseSetting("Identity:ClientId", "bookings-api");
         builder.UseSetting("Identity:ClientSecret", "test-secret");

@@ -21,7 +21,8 @@ internal static class Extensions
         builder.AddDefaultAuthentication();
         builder.AddNpgsqlDbContext<BookingsDbContext>("bookingsdb");
         builder.Services.AddMigration<BookingsDbContext>();
-        builder.AddEventBus("messaging", "bookings-api")
+        // The queue name is the service name; EventBus:ServiceName overrides it (tests run several instances on one broker).
+        builder.AddEventBus("messaging", builder.Configuration["EventBus:ServiceName"] ?? "bookings-api")
             .AddOutbox<BookingsDbContext>()
             .AddSubscription<EventCancelled, EventCancelledHandler>();
 
@@ -31,7 +32,9 @@ internal static class Extensions
         builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration("Identity")
             .Validate(o => o.ClientId.Length > 0 && o.ClientSecret.Length > 0, "Identity:ClientId and Identity:ClientSecret are required.").ValidateOnStart();
 
-        builder.Services.AddHttpClient<ServiceTokenProvider>(http => http.BaseAddress = new("https+http://users-api"));
+        // One token cache per process (a singleton), refreshed shortly before the token expires.
+        builder.Services.AddHttpClient(ServiceTokenProvider.HttpClientName, http => http.BaseAddress = new("https+http://users-api"));
+        builder.Services.AddSingleton<ServiceTokenProvider>();
         builder.Services.AddTransient<ServiceTokenHandler>();
         builder.Services.AddHttpClient<IInventoryClient, InventoryClient>(http => http.BaseAddress = new("https+http://events-api"))
             .AddHttpMessageHandler<ServiceTokenHandler>();

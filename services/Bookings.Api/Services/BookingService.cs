@@ -249,8 +249,14 @@ public sealed partial class BookingService(
     private async Task ConfirmBookingAsync(Booking booking, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var attempt = 0;
         await strategy.ExecuteAsync(async () =>
         {
+            if (attempt++ > 0)
+            {
+                await ResetForRetryAsync(cancellationToken, booking);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
             booking.Confirm(now);
@@ -370,8 +376,14 @@ public sealed partial class BookingService(
         CancellationToken cancellationToken, bool refundOnly = false)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var attempt = 0;
         await strategy.ExecuteAsync(async () =>
         {
+            if (attempt++ > 0)
+            {
+                await ResetForRetryAsync(cancellationToken, payment is null ? [booking] : [booking, payment]);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
             if (refundOnly)
@@ -399,6 +411,20 @@ public sealed partial class BookingService(
             await transaction.CommitAsync(cancellationToken);
         });
         LogBookingCancelled(logger, booking.Id, by, refund);
+    }
+
+    /// <summary>
+    /// Before the execution strategy repeats a failed transaction: forget everything tracked (added tickets, outbox rows)
+    /// and bring the entities back to their stored state, so the unit of work runs again from the start.
+    /// </summary>
+    private async Task ResetForRetryAsync(CancellationToken cancellationToken, params object[] entities)
+    {
+        db.ChangeTracker.Clear();
+        foreach (var entity in entities)
+        {
+            db.Attach(entity);
+            await db.Entry(entity).ReloadAsync(cancellationToken);
+        }
     }
 
     // ---------------------------------------------------------------- background work
