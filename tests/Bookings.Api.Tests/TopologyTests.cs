@@ -123,6 +123,32 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Declined_card_keeps_the_hold_and_an_unknown_outcome_is_reconciled()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 5, price: 15m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        var booking = await CreateAsync(attendee, eventId, 1, Guid.NewGuid().ToString());
+
+        using (var declined = await PayAsync(attendee, booking.Id, "4000 0000 0000 0002", null))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
+        }
+
+        Assert.Equal((5, 4, 1, 0), await AvailabilityAsync(eventId));
+
+        using (var unknown = await PayAsync(attendee, booking.Id, "4000 0000 0000 0119", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
+        }
+
+        await Poll.UntilAsync(async () => (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status == "Confirmed",
+            TimeSpan.FromSeconds(30), "the reconciler settles the unknown payment and confirms the booking", Ct);
+        Assert.Equal((5, 4, 0, 1), await AvailabilityAsync(eventId));
+        var payments = await attendee.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct);
+        Assert.Equal(["Failed", "Succeeded"], payments!.Select(p => p.Status));
+    }
+
+    [Fact]
     public async Task Event_cancellation_in_events_api_refunds_every_booking()
     {
         var eventId = await CreatePublishedEventAsync(capacity: 10, price: 20m);
