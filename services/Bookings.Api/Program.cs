@@ -1,6 +1,7 @@
-using Scalar.AspNetCore;
 using Bookings.Api.Apis;
 using Bookings.Api.Extensions;
+using EventBooking.Messaging;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,10 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi();
@@ -20,5 +25,12 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapBookingsApi();
+app.MapPaymentsApi();
+app.MapSalesApi();
+app.MapInternalApi();
+app.MapDeadLetterApi();
 
 app.Run();
+
+/// <summary>Entry point, visible to the integration tests (WebApplicationFactory).</summary>
+public partial class Program;
