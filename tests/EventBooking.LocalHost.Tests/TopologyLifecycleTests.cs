@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using EventBooking.LocalHost;
 using EventBooking.Testing;
 using Npgsql;
@@ -8,12 +12,12 @@ namespace EventBooking.LocalHost.Tests;
 
 public sealed class TopologyLifecycleTests
 {
-    /// <summary>One real endpoint per service that reads its store (anonymous).</summary>
+    /// <summary>One real endpoint per service that reads its store, called as the demo attendee.</summary>
     private static readonly Dictionary<string, string> StoreEndpoints = new()
     {
-        [ResourceNames.UsersApi] = "/.well-known/jwks.json",
-        [ResourceNames.EventsApi] = "/api/events/stats",
-        [ResourceNames.BookingsApi] = "/api/bookings/stats",
+        [ResourceNames.UsersApi] = "/api/users/me",
+        [ResourceNames.EventsApi] = "/api/events",
+        [ResourceNames.BookingsApi] = "/api/bookings",
         [ResourceNames.NotificationsApi] = "/api/notifications/stats",
         [ResourceNames.Web] = "/",
     };
@@ -24,20 +28,26 @@ public sealed class TopologyLifecycleTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory("eventbooking-localhost");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var options = new TopologyOptions { DataDirectory = directory.Path, Log = TestLog.Write };
+        var options = new TopologyOptions { DataDirectory = directory.Path, Log = TestLog.Write, SeedDemoData = true };
 
         TimeSpan coldStart;
         IReadOnlyList<int> processIds;
         await using (var topology = await Topology.StartAsync(options, cancellationToken))
         {
             coldStart = topology.StartTime;
+            using var login = await http.PostAsJsonAsync(new Uri(topology.UrlOf(ResourceNames.UsersApi), "/api/users/login"),
+                new { email = DemoData.AttendeeEmail, password = DemoData.Password }, cancellationToken);
+            login.EnsureSuccessStatusCode();
+            var token = (await login.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("accessToken").GetString();
             Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), topology.Services.Keys.Order());
             foreach (var (name, replicas) in topology.Services)
             {
                 var url = Assert.Single(replicas).Url;
                 Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/health"), cancellationToken));
                 Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "/alive"), cancellationToken));
-                using var response = await http.GetAsync(new Uri(url, StoreEndpoints[name]), cancellationToken);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, StoreEndpoints[name]));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await http.SendAsync(request, cancellationToken);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} {StoreEndpoints[name]} answered {(int)response.StatusCode}");
             }
 
