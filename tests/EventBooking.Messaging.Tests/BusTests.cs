@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
 using Xunit;
 
@@ -92,6 +96,17 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             // Listing leaves the queue as it was, and the message does not come back by itself.
             Assert.Equal(1, await deadLetters.CountAsync(Ct));
             Assert.Equal(3, probe.Attempts[id]);
+
+            // Operations: the health check turns Degraded and says why; the admin API lists it and validates input.
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+            await Poll.UntilAsync(async () => (await health.CheckHealthAsync(r => r.Name == "messaging", Ct)).Status == HealthStatus.Degraded, Deadline, "health reports the dead letter", Ct);
+            var report = (await health.CheckHealthAsync(r => r.Name == "messaging", Ct)).Entries["messaging"];
+            Assert.Equal(1L, report.Data["deadLetters"]);
+            Assert.Contains("dead-lettered", report.Description, StringComparison.Ordinal);
+            var listedByApi = Assert.IsType<Ok<DeadLetterList>>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 50)).Result);
+            Assert.Equal(id, Assert.Single(listedByApi.Value!.Messages).MessageId);
+            Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
+            Assert.IsType<NotFound<ProblemDetails>>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
 
             Assert.False(await deadLetters.ReplayAsync(Guid.CreateVersion7(), Ct));
             probe.AlwaysFail = false;
@@ -261,5 +276,44 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         {
             await TestApp.StopQuietlyAsync(host);
         }
+    }
+
+    [Fact]
+    public async Task EventWithNoQueueBoundYetIsRetriedNotDroppedAndArrivesOnceTheConsumerExists()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "early-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<TestDbContext>());
+        IHostHolder consumerHolder = new();
+        try
+        {
+            var id = await TestApp.WriteOrderWithEventAsync(database, 1, Ct);
+            await Poll.UntilAsync(async () =>
+            {
+                await using var db = TestDbContext.Open(database);
+                var row = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == id, Ct);
+                return row.Attempts >= 2 && row.SentAt is null && row.LastError!.StartsWith("unroutable", StringComparison.Ordinal);
+            }, Deadline, "the broker returned the unroutable message and the relay kept it", Ct);
+
+            var probe = new Probe();
+            consumerHolder.Host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "late-consumer", exchange, probe,
+                bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).GetValueOrDefault(id) == 1, Deadline,
+                "the event arrived once the consumer queue existed", Ct);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer);
+            if (consumerHolder.Host is not null)
+            {
+                await TestApp.StopQuietlyAsync(consumerHolder.Host);
+            }
+        }
+    }
+
+    private sealed class IHostHolder
+    {
+        public Microsoft.Extensions.Hosting.IHost? Host { get; set; }
     }
 }

@@ -137,6 +137,11 @@ internal sealed partial class OutboxRelay<TDbContext>(
         {
             return $"{ex.Reason}: {ex.Message}";
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: release the lease (below) so another replica need not wait for it to expire.
+            return "cancelled: the relay is stopping";
+        }
     }
 
     private static TimeSpan Backoff(OutboxOptions options, int attempts)
