@@ -312,6 +312,42 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
     }
 
+[Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SavingThroughTheServicesDbContextWakesTheRelayWithoutWaitingForThePoll(bool addDbContextAfterBus)
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-consumer-{addDbContextAfterBus}", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        // A poll interval far beyond the deadline: only the SaveChanges signal can get the event out in time.
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-producer-{addDbContextAfterBus}", exchange, new Probe(),
+            bus => bus.AddOutbox<TestDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(10)), addDbContextAfterBus: addDbContextAfterBus);
+        try
+        {
+            await TestApp.WaitConnectedAsync(consumer);
+            // Let the relay finish its first (empty) round and go to sleep.
+            await Poll.UntilAsync(() => producer.Services.GetRequiredService<MessagingState>().Outboxes.Count > 0, Deadline, "the relay ran once", Ct);
+            Guid id;
+            await using (var scope = producer.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+                db.Orders.Add(new Order { Id = Guid.CreateVersion7(), Number = 7 });
+                id = db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7())).Id;
+                await db.SaveChangesAsync(Ct);
+            }
+
+            await Poll.UntilAsync(() => probe.Attempts.ContainsKey(id), TimeSpan.FromSeconds(30), "the relay was woken by the save", Ct);
+            Assert.Equal($"signal-producer-{addDbContextAfterBus}", probe.Sources[id]);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer, consumer);
+        }
+    }
+
     private sealed class IHostHolder
     {
         public Microsoft.Extensions.Hosting.IHost? Host { get; set; }

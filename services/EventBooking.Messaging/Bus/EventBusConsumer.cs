@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace EventBooking.Messaging;
 
@@ -65,6 +66,13 @@ internal sealed partial class EventBusConsumer(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+            {
+                // A queue declared earlier with other arguments (e.g. another QueueDeliveryLimit): retrying cannot fix it.
+                state.ConsumerConnected = false;
+                LogTopologyMismatch(logger, ex, _options.QueueName, ex.ShutdownReason.ReplyText);
+                await DelayAsync(TimeSpan.FromSeconds(30), stoppingToken);
             }
             catch (Exception ex) when (RabbitMqPublisher.IsConnectionFailure(ex))
             {
@@ -367,6 +375,9 @@ internal sealed partial class EventBusConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ unavailable for consumer of {Queue}; retrying in {Delay}")]
     private static partial void LogConsumerUnavailable(ILogger logger, Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused the topology of {Queue}: {Reason}. An existing queue has other arguments; delete it (it is re-created) or align EventBus options")]
+    private static partial void LogTopologyMismatch(ILogger logger, Exception exception, string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer channel of {Queue} closed ({Reason}); re-creating it")]
     private static partial void LogChannelLost(ILogger logger, string queue, string? reason);

@@ -19,6 +19,7 @@ namespace EventBooking.Messaging;
 internal sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
     RabbitMqPublisher publisher,
+    OutboxSignal<TDbContext> signal,
     IOptionsMonitor<OutboxOptions> outboxOptions,
     IOptions<EventBusOptions> busOptions,
     MessagingMetrics metrics,
@@ -61,7 +62,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 failures = 0;
                 if (published < options.BatchSize)
                 {
-                    await Task.Delay(options.PollInterval, timeProvider, stoppingToken);
+                    await signal.WaitAsync(options.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
