@@ -348,6 +348,49 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
     }
 
+[Fact]
+    public async Task BrokerDeadLettersAMessageRedeliveredPastTheQueueDeliveryLimit()
+    {
+        // A consumer that crashes mid-handler never gets to retry or dead-letter: the quorum queue's delivery limit does.
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "crashing", TestApp.NewExchange(), new Probe(),
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), o => o.QueueDeliveryLimit = 2);
+        await TestApp.WaitConnectedAsync(host);
+        await host.StopAsync(Ct);
+        try
+        {
+            var id = Guid.CreateVersion7();
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(rabbit.Server.ConnectionString) };
+            await using var connection = await factory.CreateConnectionAsync(Ct);
+            await using var channel = await connection.CreateChannelAsync(
+                new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
+            var body = System.Text.Encoding.UTF8.GetBytes(
+                "{\"id\":\"" + id + "\",\"type\":\"booking.confirmed\",\"source\":\"test\",\"time\":\"2026-11-23T00:00:00Z\",\"schemaVersion\":1,\"data\":{}}");
+            await channel.BasicPublishAsync("", "crashing", mandatory: true,
+                new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), Type = "booking.confirmed", Persistent = true }, body, Ct);
+
+            // Deliver and "crash" (requeue) until the broker gives up on it.
+            var deliveries = 0;
+            while (await channel.BasicGetAsync("crashing", autoAck: false, Ct) is { } delivery)
+            {
+                deliveries++;
+                Assert.True(deliveries <= 10, "the broker kept redelivering past its delivery limit");
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, Ct);
+            }
+
+            var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+            await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the broker dead-lettered it", Ct);
+            var listed = Assert.Single(await deadLetters.ListAsync(10, Ct));
+            Assert.Equal(id, listed.MessageId);
+            Assert.Equal("delivery_limit", listed.Reason);
+            Assert.InRange(deliveries, 2, 3);
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
     private sealed class IHostHolder
     {
         public Microsoft.Extensions.Hosting.IHost? Host { get; set; }
