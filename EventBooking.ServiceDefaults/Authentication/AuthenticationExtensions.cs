@@ -102,7 +102,6 @@ public static class AuthenticationExtensions
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
                     ValidateIssuerSigningKey = true,
-                    // Never fall back to an older copy of the JWKS: a retired key must stop validating.
                     ValidateWithLKG = false,
                     NameClaimType = IdentityClaims.Name,
                     RoleClaimType = IdentityClaims.Role,
@@ -110,6 +109,16 @@ public static class AuthenticationExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
             });
+
+        // The handler otherwise keeps validating against earlier copies of the JWKS ("last known good", for an hour):
+        // a retired signing key must stop working as soon as the validator has re-read the JWKS.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            if (options.ConfigurationManager is BaseConfigurationManager manager)
+            {
+                manager.UseLastKnownGoodConfiguration = false;
+            }
+        });
 
         // Fail at startup, not at the first request, when no authority is known (users-api supplies its keys itself).
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

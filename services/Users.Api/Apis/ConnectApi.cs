@@ -55,7 +55,6 @@ public static partial class ConnectApi
         connect.MapGet(JwksPath, GetJwks).WithName("Jwks").WithSummary("The published signing keys (next, current, previous).");
         connect.MapPost(TokenPath, IssueServiceToken).WithName("Token")
             .WithSummary("OAuth2 client credentials: a service-identity token with the internal scope.")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
             .DisableAntiforgery()
             .RequireRateLimiting(TokenRateLimit);
 

@@ -78,6 +78,6 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return field.Length is 0 or > 100 ? "body" : field;
     }
 
-    [GeneratedRegex("""parameter "(?<type>[^"\s]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)" from""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""parameter "(?<type>[^"]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)" from""", RegexOptions.CultureInvariant)]
     private static partial Regex BindFailure();
 }

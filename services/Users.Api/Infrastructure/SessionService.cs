@@ -44,14 +44,15 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
             return (RefreshOutcome.Invalid, null);
         }
 
-        if (token.IsSpent)
+        if (token.UsedAt is not null)
         {
+            // Already rotated: someone holds a copy. End the session for both holders.
             await RevokeFamilyAsync(token.FamilyId, cancellationToken);
             LogReuse(logger, token.UserId, token.FamilyId);
             return (RefreshOutcome.Reused, null);
         }
 
-        if (token.IsExpired(now))
+        if (token.RevokedAt is not null || token.IsExpired(now))
         {
             return (RefreshOutcome.Invalid, null);
         }

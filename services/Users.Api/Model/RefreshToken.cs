@@ -41,8 +41,5 @@ public sealed class RefreshToken
 
     public bool IsExpired(DateTimeOffset now) => ExpiresAt <= now;
 
-    /// <summary>Already rotated or revoked: presenting it again is a reuse.</summary>
-    public bool IsSpent => UsedAt is not null || RevokedAt is not null;
-
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
