@@ -33,6 +33,8 @@ internal sealed partial class EventBusConsumer(
 {
     private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
     private readonly EventBusOptions _options = options.Value;
+    private int _inFlight;
+    private long _lastDeliveryTimestamp;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -100,6 +102,7 @@ internal sealed partial class EventBusConsumer(
     {
         var closedTicks = 0;
         var nextSample = timeProvider.GetUtcNow();
+        Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
         while (true)
         {
             if (timeProvider.GetUtcNow() >= nextSample && channel.IsOpen)
@@ -108,6 +111,10 @@ internal sealed partial class EventBusConsumer(
                 try
                 {
                     state.SetDeadLetters(await channel.MessageCountAsync(_options.DeadLetterQueueName, stoppingToken));
+                    if (await IsStalledAsync(channel, stoppingToken))
+                    {
+                        return;
+                    }
                 }
                 catch (Exception ex) when (RabbitMqPublisher.IsConnectionFailure(ex))
                 {
@@ -132,7 +139,45 @@ internal sealed partial class EventBusConsumer(
         }
     }
 
+    /// <summary>
+    /// Watchdog: messages are ready in the queue, none is being handled here and nothing was delivered for a while, on a
+    /// channel that says it is open. The broker would be delivering to a live consumer, so this one is lost (e.g. a
+    /// consumer not re-registered by automatic recovery): re-create the channel.
+    /// </summary>
+    private async Task<bool> IsStalledAsync(IChannel channel, CancellationToken stoppingToken)
+    {
+        var idle = timeProvider.GetElapsedTime(Interlocked.Read(ref _lastDeliveryTimestamp));
+        if (Volatile.Read(ref _inFlight) > 0 || idle < _options.MonitorInterval * 2 || idle < TimeSpan.FromSeconds(30))
+        {
+            return false;
+        }
+
+        var ready = await channel.MessageCountAsync(_options.QueueName, stoppingToken);
+        if (ready == 0)
+        {
+            return false;
+        }
+
+        LogStalled(logger, _options.QueueName, ready, idle);
+        return true;
+    }
+
     private async Task OnReceivedAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
+        try
+        {
+            await HandleDeliveryAsync(channel, delivery, stoppingToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
+        }
+    }
+
+    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         var started = timeProvider.GetTimestamp();
         var headers = delivery.BasicProperties.Headers;
@@ -373,6 +418,9 @@ internal sealed partial class EventBusConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer channel of {Queue} closed ({Reason}); re-creating it")]
     private static partial void LogChannelLost(ILogger logger, string queue, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer of {Queue} looks stalled ({Ready} messages ready, no delivery for {Idle}); re-creating its channel")]
+    private static partial void LogStalled(ILogger logger, string queue, uint ready, TimeSpan idle);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sampling the dead-letter queue failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
