@@ -87,6 +87,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
 
         using var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}/availability", Ct)).StatusCode);
 
         using var organizer = await fixture.AsAsync("organizer-a");
         var mine = await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct);
