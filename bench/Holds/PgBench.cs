@@ -45,10 +45,15 @@ public sealed class PgBench(PostgresServer server, string database, string workD
     {
         await using var connection = new NpgsqlConnection(server.ConnectionString(database));
         await connection.OpenAsync();
-        await using var create = new NpgsqlCommand(
-            "CREATE TABLE bench_events (n int PRIMARY KEY, id uuid NOT NULL); INSERT INTO bench_events SELECT 1, $1; INSERT INTO bench_events SELECT ordinality + 1, id FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ordinality);",
+        await using (var create = new NpgsqlCommand("CREATE TABLE bench_events (n int PRIMARY KEY, id uuid NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var fill = new NpgsqlCommand(
+            "INSERT INTO bench_events SELECT 1, $1 UNION ALL SELECT (ordinality + 1)::int, id FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ordinality)",
             connection) { Parameters = { new() { Value = hot }, new() { Value = spread.ToArray() } } };
-        await create.ExecuteNonQueryAsync();
+        await fill.ExecuteNonQueryAsync();
     }
 
     public async Task<Result> RunAsync(string scenario, string path, string script, int holdsPerTransaction, int clients, int seconds)

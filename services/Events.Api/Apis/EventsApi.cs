@@ -109,15 +109,18 @@ public static class EventsApi
     }
 
     public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetAvailability(
-        string id, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         if (!Ids.TryParse(id, "id", out var eventId, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var inventory = await services.Store.GetInventoryAsync(eventId, cancellationToken);
-        return inventory is null ? NotFound("event") : TypedResults.Ok(AvailabilityResponse.From(inventory));
+        // Live: straight from the counters, never cached. Drafts stay private to their organizer and admins.
+        var item = await services.Store.GetAsync(eventId, cancellationToken);
+        var visible = item is not null
+            && (item.Event.Status != EventStatus.Draft || user.IsAdmin() || user.UserId() == item.Event.OrganizerId);
+        return visible ? TypedResults.Ok(AvailabilityResponse.From(item!.Inventory)) : NotFound("event");
     }
 
     public static async Task<Results<Created<EventResponse>, ValidationProblem>> CreateEvent(

@@ -49,11 +49,11 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             ["title"] = document.Title, ["description"] = document.Description, ["venue"] = document.Venue, ["city"] = document.City,
             ["cityKey"] = document.CityKey, ["startsAt"] = document.StartsAt.UtcDateTime, ["endsAt"] = document.EndsAt.UtcDateTime,
             ["timeZone"] = document.TimeZone, ["category"] = document.Category, ["price"] = new BsonDecimal128(document.Price),
-            ["currency"] = document.Currency, ["status"] = (int)document.Status, ["imageUrl"] = (BsonValue?)document.ImageUrl ?? BsonNull.Value,
+            ["currency"] = document.Currency, ["status"] = (int)document.Status, ["imageUrl"] = document.ImageUrl is null ? BsonNull.Value : new BsonString(document.ImageUrl),
             ["updatedAt"] = document.UpdatedAt.UtcDateTime,
             ["publishedAt"] = document.PublishedAt is { } p ? p.UtcDateTime : BsonNull.Value,
             ["cancelledAt"] = document.CancelledAt is { } c ? c.UtcDateTime : BsonNull.Value,
-            ["cancellationReason"] = (BsonValue?)document.CancellationReason ?? BsonNull.Value,
+            ["cancellationReason"] = document.CancellationReason is null ? BsonNull.Value : new BsonString(document.CancellationReason),
             ["capacity"] = document.Capacity,
             ["version"] = expectedVersion + 1,
         };
@@ -180,6 +180,15 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 
     private async Task<PlaceHoldOutcome> PlaceHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A hold id is global (it is the booking id): one that exists already is the first result, or a conflict.
+        // (Two different events racing for one new hold id are not caught here; bookings-api never does that.)
+        if (await GetHoldAsync(request.HoldId, cancellationToken) is { } known)
+        {
+            return known.EventId == eventId
+                ? new PlaceHoldOutcome(PlaceHoldResult.Existing, known)
+                : new PlaceHoldOutcome(PlaceHoldResult.HoldIdConflict, null);
+        }
+
         var hold = new HoldElement { Id = request.HoldId, Quantity = request.Quantity, Status = HoldStatus.Held, ExpiresAt = request.ExpiresAt, CreatedAt = now };
         // One atomic update: on sale, this hold id not there yet, and held + sold + quantity ≤ capacity.
         var filter = ById(eventId)
@@ -352,7 +361,8 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 
     private Task<EventDocument?> FindWithHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         Events.Find(ById(eventId))
-            .Project<EventDocument>(Builders<EventDocument>.Projection.Exclude(d => d.Outbox)
+            .Project<EventDocument>(Builders<EventDocument>.Projection
+                .Include(d => d.Status).Include(d => d.StartsAt).Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold)
                 .ElemMatch(d => d.Holds, new BsonDocument("id", Id(holdId))))
             .FirstOrDefaultAsync(cancellationToken)!;
 
@@ -368,7 +378,9 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         if (attendance.Confirmed)
         {
             // A confirmation never overrides a cancellation that arrived first.
-            var insertOnly = new BsonDocument("$setOnInsert", document.ToBsonDocument());
+            var fields = document.ToBsonDocument();
+            fields.Remove("_id"); // comes from the filter on insert
+            var insertOnly = new BsonDocument("$setOnInsert", fields);
             await Attendance.UpdateOneAsync(ById(attendance.BookingId), insertOnly, new UpdateOptions { IsUpsert = true }, cancellationToken);
         }
         else
@@ -388,7 +400,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         {
             ["$set"] = new BsonDocument
             {
-                ["userName"] = (BsonValue?)userName ?? BsonNull.Value, ["rating"] = rating, ["text"] = text, ["updatedAt"] = now.UtcDateTime,
+                ["userName"] = userName is null ? BsonNull.Value : new BsonString(userName), ["rating"] = rating, ["text"] = text, ["updatedAt"] = now.UtcDateTime,
             },
             ["$setOnInsert"] = new BsonDocument { ["_id"] = Id(newId), ["createdAt"] = now.UtcDateTime },
         };

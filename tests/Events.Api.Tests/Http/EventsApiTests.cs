@@ -70,6 +70,11 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         Assert.Contains(categories.EnumerateArray(), c => c.GetProperty("id").GetString() == "music");
         var opera = await client.GetFromJsonAsync<JsonElement>("/api/events?q=jazz&category=music&sort=relevance", Ct);
         Assert.Contains(opera.GetProperty("items").EnumerateArray(), e => e.GetProperty("title").GetString()!.Contains("Jazz", StringComparison.Ordinal));
+
+        // The OpenAPI document (Development) describes every surface.
+        var openApi = await client.GetStringAsync("/openapi/v1.json", Ct);
+        Assert.Contains("/internal/events/{eventId}/holds/{holdId}", openApi, StringComparison.Ordinal);
+        Assert.Contains("/api/events/{id}/reviews", openApi, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,6 +87,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
 
         using var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}/availability", Ct)).StatusCode);
 
         using var organizer = await fixture.AsAsync("organizer-a");
         var mine = await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct);
