@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
+using EventBooking.ServiceDefaults;
+using Events.Api.IntegrationEvents;
 using Events.Api.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 
 namespace Events.Api.Extensions;
 
@@ -6,7 +14,48 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
-        builder.Services.AddMigration<EventsDbContext>();
+        builder.AddDefaultAuthentication();
+
+        // Integration events: event.updated / event.cancelled out, booking events in (attendance, inventory safety net).
+        var bus = builder.AddEventBus("messaging", serviceName: "events-api")
+            .AddSubscription<BookingConfirmed, BookingConfirmedHandler>()
+            .AddSubscription<BookingCancelled, BookingCancelledHandler>()
+            .AddSubscription<BookingExpired, BookingExpiredHandler>();
+
+        // The store: MongoDB when the connection string is a mongodb:// URI (AppHost), PostgreSQL otherwise (LocalHost).
+        if (ConnectionStrings.IsMongoDB(builder.Configuration.GetConnectionString("eventsdb")))
+        {
+            builder.AddMongoDBClient("eventsdb");
+            builder.Services.AddSingleton<MongoEventStore>();
+            builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MongoEventStore>());
+            builder.Services.AddHostedService<MongoIndexes>();
+            bus.AddMongoInbox();
+            builder.Services.AddScoped<IMessageInbox, DocumentMessageInbox>();
+            builder.Services.AddHostedService<MongoOutboxRelay>();
+        }
+        else
+        {
+            builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
+            builder.Services.AddMigration<EventsDbContext>();
+            builder.Services.AddScoped<IEventStore, PostgresEventStore>();
+            bus.AddOutbox<EventsDbContext>();
+            builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
+        }
+
+        builder.Services.AddHostedService<DemoDataSeeder>();
+
+        builder.Services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<HoldCoalescer>();
+        builder.Services.AddHostedService<HoldExpirySweeper>();
+
+        builder.Services.AddHybridCache();
+        builder.Services.AddSingleton<CatalogCache>();
+
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Malformed JSON, wrong types, unparsable query values: 400 ProblemDetails, never a 500.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
     }
 }

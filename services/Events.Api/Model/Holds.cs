@@ -1,0 +1,73 @@
+namespace Events.Api.Model;
+
+public enum HoldStatus
+{
+    Held = 0,
+    Confirmed = 1,
+    Released = 2,
+    Expired = 3,
+}
+
+/// <summary>Seats set aside for one booking (the hold id is the booking's id, chosen by bookings-api).</summary>
+public sealed record Hold(Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+
+public sealed record HoldRequest(Guid HoldId, int Quantity, DateTimeOffset ExpiresAt);
+
+public enum PlaceHoldResult
+{
+    Created,
+    /// <summary>The same hold id again: the first result, counted once.</summary>
+    Existing,
+    SoldOut,
+    NotOnSale,
+    EventNotFound,
+    /// <summary>The hold id already belongs to another event.</summary>
+    HoldIdConflict,
+}
+
+public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold);
+
+public enum ConfirmHoldResult
+{
+    Confirmed,
+    HoldNotFound,
+    /// <summary>Expired (or released) and not enough seats remain to re-acquire it.</summary>
+    Expired,
+    Released,
+}
+
+public sealed record ConfirmHoldOutcome(ConfirmHoldResult Result, Hold? Hold);
+
+public enum ReleaseHoldResult
+{
+    Released,
+    /// <summary>Already released or expired, or never existed: nothing to do (idempotent).</summary>
+    NothingToRelease,
+}
+
+/// <summary>Limits of hold requests.</summary>
+public static class HoldRules
+{
+    public const int MaxQuantity = 20;
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(2);
+
+    public static Dictionary<string, string[]> Validate(int quantity, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (quantity is < 1 or > MaxQuantity)
+        {
+            errors["quantity"] = [$"Quantity must be between 1 and {MaxQuantity}."];
+        }
+
+        if (expiresAt <= now)
+        {
+            errors["expiresAt"] = ["The expiry must be in the future."];
+        }
+        else if (expiresAt > now + MaxDuration)
+        {
+            errors["expiresAt"] = [$"A hold lasts at most {MaxDuration.TotalMinutes:0} minutes."];
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,348 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EventBooking.LocalHost;
+using Npgsql;
+using Xunit;
+
+namespace Events.Api.Tests.Http;
+
+/// <summary>events-api over real HTTP with users-api tokens: catalog, authorization, validation, inventory.</summary>
+public sealed class EventsApiTests(EventsTopologyFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static JsonObject ValidEvent(string? title = null, int capacity = 50) => new()
+    {
+        ["title"] = title ?? $"Test night {Guid.NewGuid():N}",
+        ["description"] = "A test event.",
+        ["venue"] = "Test Hall",
+        ["city"] = "Porto",
+        ["startsAt"] = DateTimeOffset.UtcNow.AddDays(20).ToString("O"),
+        ["endsAt"] = DateTimeOffset.UtcNow.AddDays(20).AddHours(2).ToString("O"),
+        ["timeZone"] = "Europe/Lisbon",
+        ["category"] = "music",
+        ["capacity"] = capacity,
+        ["price"] = 30.5m,
+        ["currency"] = "EUR",
+    };
+
+    private async Task<JsonElement> CreatePublishedAsync(string organizer = "organizer-a", int capacity = 50, bool publish = true)
+    {
+        using var client = await fixture.AsAsync(organizer);
+        var created = await client.PostAsJsonAsync("/api/events", ValidEvent(capacity: capacity), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        if (publish)
+        {
+            var published = await client.PostAsync($"/api/events/{body.GetProperty("id")}/publish", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+            body = await published.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+
+        return body;
+    }
+
+    private static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for '{field}' in {text}");
+    }
+
+    private static JsonObject Put(int quantity, TimeSpan? expiresIn = null) => new()
+    {
+        ["quantity"] = quantity,
+        ["expiresAt"] = DateTimeOffset.UtcNow.Add(expiresIn ?? TimeSpan.FromMinutes(10)).ToString("O"),
+    };
+
+    [Fact]
+    public async Task Demo_events_are_published_and_searchable()
+    {
+        using var client = fixture.Anonymous();
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/events?pageSize=100", Ct);
+        Assert.True(page.GetProperty("totalCount").GetInt64() >= 8);
+        var categories = await client.GetFromJsonAsync<JsonElement>("/api/categories", Ct);
+        Assert.Contains(categories.EnumerateArray(), c => c.GetProperty("id").GetString() == "music");
+        var opera = await client.GetFromJsonAsync<JsonElement>("/api/events?q=jazz&category=music&sort=relevance", Ct);
+        Assert.Contains(opera.GetProperty("items").EnumerateArray(), e => e.GetProperty("title").GetString()!.Contains("Jazz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Organizer_creates_publishes_edits_and_the_change_is_visible_at_once()
+    {
+        var created = await CreatePublishedAsync(publish: false);
+        var id = created.GetProperty("id").GetString();
+        Assert.Equal("Draft", created.GetProperty("status").GetString());
+        Assert.Equal(DemoGuid(Microsoft.Extensions.Hosting.DemoData.OrganizerId), created.GetProperty("organizerId").GetString());
+
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
+
+        using var organizer = await fixture.AsAsync("organizer-a");
+        var mine = await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct);
+        Assert.Contains(mine.EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsync($"/api/events/{id}/publish", null, Ct)).StatusCode);
+        // Cached for the public: read it once so a stale copy would be served if invalidation failed.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
+
+        var edit = ValidEvent(title: "Renamed by the organizer");
+        var updated = await organizer.PutAsJsonAsync($"/api/events/{id}", edit, Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Renamed by the organizer", (await organizer.GetFromJsonAsync<JsonElement>($"/api/events/{id}", Ct)).GetProperty("title").GetString());
+        Assert.Equal("Renamed by the organizer", (await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}", Ct)).GetProperty("title").GetString());
+
+        // A date change of a published event goes to the outbox as event.updated.
+        var types = await OutboxTypesAsync(id!);
+        Assert.Contains("event.updated", types);
+    }
+
+    [Fact]
+    public async Task Cancelling_writes_event_cancelled_to_the_outbox_and_stops_sales()
+    {
+        var e = await CreatePublishedAsync();
+        var id = e.GetProperty("id").GetString();
+        using var organizer = await fixture.AsAsync("organizer-a");
+        var cancelled = await organizer.PostAsJsonAsync($"/api/events/{id}/cancel", new { reason = "Storm warning" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Contains("event.cancelled", await OutboxTypesAsync(id!));
+
+        using var service = await fixture.AsAsync("service");
+        var hold = await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(1), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, hold.StatusCode);
+        Assert.EndsWith("/not-on-sale", (await hold.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Organizer_b_cannot_change_organizer_a_event_but_an_admin_can()
+    {
+        var e = await CreatePublishedAsync();
+        var id = e.GetProperty("id").GetString();
+        using var other = await fixture.AsAsync("organizer-b");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsJsonAsync($"/api/events/{id}", ValidEvent(title: "Hijacked"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/events/{id}/cancel", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/events/{id}/publish", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.DeleteAsync($"/api/events/{id}", Ct)).StatusCode);
+        using var anonymous = fixture.Anonymous();
+        var unchanged = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}", Ct);
+        Assert.Equal(e.GetProperty("title").GetString(), unchanged.GetProperty("title").GetString());
+        Assert.Equal("Published", unchanged.GetProperty("status").GetString());
+
+        using var admin = await fixture.AsAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/events/{id}", ValidEvent(title: "Fixed by admin"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/events/{id}", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Attendees_and_anonymous_callers_cannot_create_events()
+    {
+        using var attendee = await fixture.AsAsync("attendee");
+        Assert.Equal(HttpStatusCode.Forbidden, (await attendee.PostAsJsonAsync("/api/events", ValidEvent(), Ct)).StatusCode);
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/events", ValidEvent(), Ct)).StatusCode);
+        using var service = await fixture.AsAsync("service");
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.PostAsJsonAsync("/api/events", ValidEvent(), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_field_errors_and_changes_nothing()
+    {
+        using var organizer = await fixture.AsAsync("organizer-a");
+        var before = (await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct)).GetArrayLength();
+
+        var endBeforeStart = ValidEvent();
+        endBeforeStart["endsAt"] = DateTimeOffset.UtcNow.AddDays(19).ToString("O");
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", endBeforeStart, Ct), "endsAt");
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", ValidEvent(capacity: 0), Ct), "capacity");
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", ValidEvent(capacity: -5), Ct), "capacity");
+        var unknownCategory = ValidEvent();
+        unknownCategory["category"] = "knitting-rave";
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", unknownCategory, Ct), "category");
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", ValidEvent(title: new string('x', 201)), Ct), "title");
+        var longDescription = ValidEvent();
+        longDescription["description"] = new string('y', 100_000);
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", longDescription, Ct), "description");
+        var badCurrency = ValidEvent();
+        badCurrency["currency"] = "EURO";
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", badCurrency, Ct), "currency");
+        var massAssignment = ValidEvent();
+        massAssignment["status"] = "Published";
+        massAssignment["organizerId"] = Guid.CreateVersion7();
+        massAssignment["currency"] = "XYZ";
+        await AssertValidationProblemAsync(await organizer.PostAsJsonAsync("/api/events", massAssignment, Ct), "currency");
+
+        var malformed = await organizer.PostAsync("/api/events", new StringContent("{\"title\": ", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        var wrongType = await organizer.PostAsync("/api/events", new StringContent("{\"capacity\": \"lots\"}", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+
+        await AssertValidationProblemAsync(await organizer.PutAsJsonAsync("/api/events/not-a-guid", ValidEvent(), Ct), "id");
+        using var anonymous = fixture.Anonymous();
+        await AssertValidationProblemAsync(await anonymous.GetAsync("/api/events/12345", Ct), "id");
+        await AssertValidationProblemAsync(await anonymous.GetAsync("/api/events?pageSize=1000", Ct), "pageSize");
+
+        Assert.Equal(before, (await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Capacity_below_sold_seats_is_a_field_error_and_changes_nothing()
+    {
+        var e = await CreatePublishedAsync(capacity: 10);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var holdId = Guid.CreateVersion7();
+        Assert.Equal(HttpStatusCode.Created, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(6), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct)).StatusCode);
+
+        using var organizer = await fixture.AsAsync("organizer-a");
+        var shrink = ValidEvent(capacity: 5);
+        shrink["title"] = e.GetProperty("title").GetString();
+        shrink["startsAt"] = e.GetProperty("startsAt").GetString();
+        shrink["endsAt"] = e.GetProperty("endsAt").GetString();
+        await AssertValidationProblemAsync(await organizer.PutAsJsonAsync($"/api/events/{id}", shrink, Ct), "capacity");
+        var availability = await organizer.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(10, availability.GetProperty("capacity").GetInt32());
+        Assert.Equal(6, availability.GetProperty("sold").GetInt32());
+
+        var deleted = await organizer.DeleteAsync($"/api/events/{id}", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task End_user_tokens_cannot_place_confirm_or_release_holds()
+    {
+        var e = await CreatePublishedAsync(capacity: 5);
+        var id = e.GetProperty("id").GetString();
+        var holdId = Guid.CreateVersion7();
+        foreach (var who in new[] { "attendee", "organizer-a", "admin" })
+        {
+            using var client = await fixture.AsAsync(who);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(1), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.DeleteAsync($"/internal/events/{id}/holds/{holdId}", Ct)).StatusCode);
+        }
+
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(1), Ct)).StatusCode);
+        var availability = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(5, availability.GetProperty("available").GetInt32());
+    }
+
+    [Fact]
+    public async Task Hold_life_cycle_over_http_follows_the_contract()
+    {
+        var e = await CreatePublishedAsync(capacity: 3);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var holdId = Guid.CreateVersion7();
+        var body = Put(2);
+        var first = await service.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", body, Ct);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var hold = await first.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(30.5m, hold.GetProperty("unitPrice").GetDecimal());
+        Assert.Equal("EUR", hold.GetProperty("currency").GetString());
+        Assert.Equal("Held", hold.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", body, Ct)).StatusCode);
+
+        var soldOut = await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(2), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, soldOut.StatusCode);
+        Assert.EndsWith("/sold-out", (await soldOut.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        await AssertValidationProblemAsync(await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(0), Ct), "quantity");
+        await AssertValidationProblemAsync(await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(1, TimeSpan.FromMinutes(-1)), Ct), "expiresAt");
+        await AssertValidationProblemAsync(await service.PutAsJsonAsync($"/internal/events/{id}/holds/nope", Put(1), Ct), "holdId");
+        Assert.Equal(HttpStatusCode.NotFound, (await service.PutAsJsonAsync($"/internal/events/{Guid.CreateVersion7()}/holds/{Guid.CreateVersion7()}", Put(1), Ct)).StatusCode);
+
+        var confirmed = await service.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("Confirmed", (await confirmed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await service.PostAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}/confirm", null, Ct)).StatusCode);
+
+        var info = await service.GetFromJsonAsync<JsonElement>($"/internal/events/{id}", Ct);
+        Assert.Equal(3, info.GetProperty("capacity").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await service.DeleteAsync($"/internal/events/{id}/holds/{holdId}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await service.DeleteAsync($"/internal/events/{id}/holds/{holdId}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await service.DeleteAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Ct)).StatusCode);
+        var availability = await service.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(3, availability.GetProperty("available").GetInt32());
+        Assert.Equal(0, availability.GetProperty("sold").GetInt32());
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_http_holds_for_fifty_seats_hold_exactly_fifty()
+    {
+        var e = await CreatePublishedAsync(capacity: 50);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ =>
+            service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(1), Ct)));
+        Assert.Equal(50, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(150, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var availability = await service.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(0, availability.GetProperty("available").GetInt32());
+        Assert.Equal(50, availability.GetProperty("held").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_sweeper_returns_the_seats_of_expired_holds()
+    {
+        var e = await CreatePublishedAsync(capacity: 4);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var holdId = Guid.CreateVersion7();
+        Assert.Equal(HttpStatusCode.Created, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(4, TimeSpan.FromSeconds(1)), Ct)).StatusCode);
+        await EventBooking.Testing.Poll.UntilAsync(async () =>
+            (await service.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct)).GetProperty("available").GetInt32() == 4,
+            TimeSpan.FromSeconds(20), "the expired hold's seats come back", Ct);
+        // Seats remain, so the late confirmation re-acquires them.
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct)).StatusCode);
+        var availability = await service.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(4, availability.GetProperty("sold").GetInt32());
+    }
+
+    [Fact]
+    public async Task Reviews_need_a_started_event_and_a_confirmed_booking()
+    {
+        var e = await CreatePublishedAsync();
+        var id = e.GetProperty("id").GetString();
+        using var attendee = await fixture.AsAsync("attendee");
+        var early = await attendee.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 5, text = "Can't wait" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
+        Assert.EndsWith("/not-eligible", (await early.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await AssertValidationProblemAsync(await attendee.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 6, text = "Too good" }, Ct), "rating");
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 5, text = "x" }, Ct)).StatusCode);
+        var reviews = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}/reviews", Ct);
+        Assert.Equal(0, reviews.GetProperty("count").GetInt32());
+        await AssertValidationProblemAsync(await anonymous.GetAsync("/api/users/not-a-user/reviews", Ct), "userId");
+    }
+
+    private async Task<List<string>> OutboxTypesAsync(string eventId)
+    {
+        await using var connection = new NpgsqlConnection(fixture.Topology.ConnectionStringOf(ResourceNames.EventsDb));
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT type FROM outbox_messages WHERE data->>'eventId' = $1", connection)
+        {
+            Parameters = { new() { Value = eventId } },
+        };
+        var types = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            types.Add(reader.GetString(0));
+        }
+
+        return types;
+    }
+
+    private static string DemoGuid(Guid id) => id.ToString();
+}
