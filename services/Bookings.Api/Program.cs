@@ -1,6 +1,6 @@
-using Scalar.AspNetCore;
 using Bookings.Api.Apis;
 using Bookings.Api.Extensions;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +12,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
+app.UseAuthentication();
+app.UseAuthorization();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi();
@@ -20,5 +23,11 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapBookingsApi();
+app.MapPaymentsApi();
+app.MapSalesApi();
+app.MapInternalApi();
 
 app.Run();
+
+/// <summary>Entry point, visible to the integration tests (WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,14 +1,129 @@
-using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 using Bookings.Api.Model;
+using Bookings.Api.Payments;
+using EventBooking.Messaging.Contracts;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Infrastructure;
 
 public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> options) : DbContext(options)
 {
     public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<IntegrationEventLogEntry> IntegrationEventLog => Set<IntegrationEventLogEntry>();
+    public DbSet<SimulatedCharge> SimulatedCharges => Set<SimulatedCharge>();
+
+    /// <summary>Queues an integration event; it is stored by the next SaveChanges, in the same transaction.</summary>
+    public void AddIntegrationEvent<TEvent>(TEvent integrationEvent, DateTimeOffset now) where TEvent : IIntegrationEvent =>
+        IntegrationEventLog.Add(new IntegrationEventLogEntry
+        {
+            Id = Guid.CreateVersion7(),
+            EventName = TEvent.EventName,
+            Payload = JsonSerializer.Serialize(integrationEvent, JsonSerializerOptions.Web),
+            CreatedAt = now,
+        });
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<Booking>().ToTable("bookings");
+        modelBuilder.Entity<Booking>(b =>
+        {
+            b.ToTable("bookings");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(x => x.Currency).HasMaxLength(3);
+            b.Property(x => x.UnitPrice).HasPrecision(18, 2);
+            b.Property(x => x.Amount).HasPrecision(18, 2);
+            b.Property(x => x.EventTitle).HasMaxLength(300);
+            b.Property(x => x.UserEmail).HasMaxLength(320);
+            b.Property(x => x.UserName).HasMaxLength(200);
+            b.Property(x => x.CancelledBy).HasMaxLength(40);
+            b.Property(x => x.CancellationReason).HasMaxLength(500);
+            b.Property(x => x.Version).IsRowVersion();
+            b.HasIndex(x => new { x.UserId, x.CreatedAt });
+            b.HasIndex(x => new { x.EventId, x.Status });
+            b.HasIndex(x => new { x.OrganizerId, x.Status });
+            b.HasIndex(x => new { x.Status, x.HoldExpiresAt });
+        });
+
+        modelBuilder.Entity<Payment>(p =>
+        {
+            p.ToTable("payments");
+            p.HasKey(x => x.Id);
+            p.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            p.Property(x => x.Currency).HasMaxLength(3);
+            p.Property(x => x.Amount).HasPrecision(18, 2);
+            p.Property(x => x.RefundedAmount).HasPrecision(18, 2);
+            p.Property(x => x.CardLast4).HasMaxLength(4);
+            p.Property(x => x.GatewayReference).HasMaxLength(100);
+            p.Property(x => x.FailureCode).HasMaxLength(60);
+            p.Property(x => x.FailureMessage).HasMaxLength(300);
+            p.Property(x => x.RefundReason).HasMaxLength(500);
+            p.Property(x => x.Version).IsRowVersion();
+            p.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+            p.HasIndex(x => x.BookingId).IsUnique()
+                .HasFilter("\"Status\" IN ('Pending', 'Succeeded')")
+                .HasDatabaseName("ix_payments_one_live_payment_per_booking");
+            p.HasIndex(x => new { x.UserId, x.CreatedAt });
+            p.HasIndex(x => x.Status);
+        });
+
+        modelBuilder.Entity<Ticket>(t =>
+        {
+            t.ToTable("tickets");
+            t.HasKey(x => x.Id);
+            t.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
+            t.Property(x => x.TicketNumber).HasMaxLength(40);
+            t.Property(x => x.Code).HasMaxLength(200);
+            t.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+            t.HasIndex(x => x.TicketNumber).IsUnique();
+            t.HasIndex(x => new { x.EventId, x.EntryNumber }).IsUnique();
+            t.HasIndex(x => new { x.UserId, x.IssuedAt });
+            t.HasIndex(x => x.BookingId);
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(r =>
+        {
+            r.ToTable("idempotency_keys");
+            r.HasKey(x => new { x.UserId, x.Scope, x.Key });
+            r.Property(x => x.Scope).HasMaxLength(100);
+            r.Property(x => x.Key).HasMaxLength(200);
+            r.Property(x => x.RequestHash).HasMaxLength(64);
+            r.Property(x => x.Location).HasMaxLength(300);
+            r.HasIndex(x => x.ExpiresAt);
+        });
+
+        modelBuilder.Entity<IntegrationEventLogEntry>(e =>
+        {
+            e.ToTable("integration_event_log");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.EventName).HasMaxLength(100);
+            e.Property(x => x.Payload).HasColumnType("jsonb");
+            e.HasIndex(x => x.PublishedAt);
+        });
+
+        modelBuilder.Entity<SimulatedCharge>(c =>
+        {
+            c.ToTable("simulated_gateway_charges");
+            c.HasKey(x => x.PaymentId);
+            c.Property(x => x.Amount).HasPrecision(18, 2);
+            c.Property(x => x.RefundedAmount).HasPrecision(18, 2);
+            c.Property(x => x.Currency).HasMaxLength(3);
+            c.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(30);
+        });
+
+        modelBuilder.Entity<TicketSequence>(s =>
+        {
+            s.ToTable("ticket_sequences");
+            s.HasKey(x => x.EventId);
+        });
     }
+}
+
+/// <summary>The last entry number handed out per event (incremented atomically when tickets are issued).</summary>
+public sealed class TicketSequence
+{
+    public Guid EventId { get; set; }
+    public int LastEntryNumber { get; set; }
 }

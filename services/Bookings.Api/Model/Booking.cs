@@ -1,8 +1,151 @@
 namespace Bookings.Api.Model;
 
-/// <summary>Skeleton entity: proves the service reads and writes its store.</summary>
+public enum BookingStatus
+{
+    PendingPayment,
+    Confirmed,
+    Cancelled,
+    Refunded,
+    Expired,
+}
+
+/// <summary>
+/// A booking of <see cref="Quantity"/> seats of one event. Its state machine:
+/// <c>PendingPayment → Confirmed → Cancelled | Refunded</c> and <c>PendingPayment → Expired | Cancelled</c>.
+/// The hold in events-api has the booking's id, so every retry is idempotent end to end.
+/// </summary>
 public sealed class Booking
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public DateTimeOffset CreatedAt { get; set; }
+    private Booking()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid EventId { get; private set; }
+    public Guid UserId { get; private set; }
+    public string? UserEmail { get; private set; }
+    public string? UserName { get; private set; }
+    public Guid OrganizerId { get; private set; }
+    public string EventTitle { get; private set; } = "";
+    public DateTimeOffset EventStartsAt { get; private set; }
+    public int Quantity { get; private set; }
+    public decimal UnitPrice { get; private set; }
+    public decimal Amount { get; private set; }
+    public string Currency { get; private set; } = "";
+    public BookingStatus Status { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset HoldExpiresAt { get; private set; }
+    public DateTimeOffset? ConfirmedAt { get; private set; }
+    public DateTimeOffset? CancelledAt { get; private set; }
+    public string? CancelledBy { get; private set; }
+    public string? CancellationReason { get; private set; }
+    public DateTimeOffset? ExpiredAt { get; private set; }
+    public DateTimeOffset? RefundedAt { get; private set; }
+    /// <summary>Lease taken by the expiry sweeper of one replica (see ExpirySweeper).</summary>
+    public DateTimeOffset? SweepLeaseUntil { get; private set; }
+    public uint Version { get; private set; }
+
+    public static Booking Create(Guid id, Guid eventId, Guid userId, string? userEmail, string? userName, Guid organizerId,
+        string eventTitle, DateTimeOffset eventStartsAt, int quantity, decimal unitPrice, string currency,
+        DateTimeOffset holdExpiresAt, DateTimeOffset now)
+    {
+        if (quantity <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quantity), "A booking holds at least one seat.");
+        }
+
+        if (unitPrice < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(unitPrice), "A price is never negative.");
+        }
+
+        return new Booking
+        {
+            Id = id,
+            EventId = eventId,
+            UserId = userId,
+            UserEmail = userEmail,
+            UserName = userName,
+            OrganizerId = organizerId,
+            EventTitle = eventTitle,
+            EventStartsAt = eventStartsAt,
+            Quantity = quantity,
+            UnitPrice = unitPrice,
+            Amount = unitPrice * quantity,
+            Currency = currency,
+            Status = BookingStatus.PendingPayment,
+            CreatedAt = now,
+            HoldExpiresAt = holdExpiresAt,
+        };
+    }
+
+    public bool IsOwnedBy(Guid userId) => UserId == userId;
+
+    /// <summary>Whether a payment may start now: pending and the hold still running.</summary>
+    public void EnsurePayable(DateTimeOffset now)
+    {
+        if (Status != BookingStatus.PendingPayment)
+        {
+            throw new DomainException("not-payable", $"The booking is {Status}; only a booking pending payment can be paid.");
+        }
+
+        if (now >= HoldExpiresAt)
+        {
+            throw new DomainException("booking-expired", "The seats were held until " + HoldExpiresAt.ToString("O") + "; the booking can no longer be paid.");
+        }
+    }
+
+    public void Confirm(DateTimeOffset now)
+    {
+        Require(BookingStatus.PendingPayment, "confirm");
+        Status = BookingStatus.Confirmed;
+        ConfirmedAt = now;
+    }
+
+    /// <summary>Cancels a pending or confirmed booking.</summary>
+    public void Cancel(string cancelledBy, string reason, DateTimeOffset now)
+    {
+        EnsureCancellable();
+        Status = BookingStatus.Cancelled;
+        CancelledAt = now;
+        CancelledBy = cancelledBy;
+        CancellationReason = reason;
+    }
+
+    public void EnsureCancellable()
+    {
+        if (Status is not (BookingStatus.PendingPayment or BookingStatus.Confirmed))
+        {
+            throw new DomainException("illegal-transition", $"A booking that is {Status} cannot be cancelled.");
+        }
+    }
+
+    /// <summary>An admin refund of a confirmed booking: the money goes back and the seats are returned.</summary>
+    public void Refund(string reason, DateTimeOffset now)
+    {
+        Require(BookingStatus.Confirmed, "refund");
+        Status = BookingStatus.Refunded;
+        RefundedAt = now;
+        CancellationReason = reason;
+    }
+
+    public void Expire(DateTimeOffset now)
+    {
+        Require(BookingStatus.PendingPayment, "expire");
+        if (now < HoldExpiresAt)
+        {
+            throw new DomainException("not-expired", "The hold of this booking is still running.");
+        }
+
+        Status = BookingStatus.Expired;
+        ExpiredAt = now;
+    }
+
+    private void Require(BookingStatus expected, string action)
+    {
+        if (Status != expected)
+        {
+            throw new DomainException("illegal-transition", $"Cannot {action} a booking that is {Status}; it must be {expected}.");
+        }
+    }
 }

@@ -1,0 +1,26 @@
+using Bookings.Api.Infrastructure;
+using Bookings.Api.Model;
+using Bookings.Api.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bookings.Api.Apis;
+
+/// <summary>Service-to-service endpoints (service identities only).</summary>
+public static class InternalApi
+{
+    public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(Policies.Internal);
+        api.MapGet("/events/{eventId:guid}/attendees", ListAttendees).WithName("ListEventAttendees")
+            .WithSummary("The attendees (user, email, booking) of every confirmed booking of an event, for notifications-api.");
+        return app;
+    }
+
+    public static async Task<Ok<List<AttendeeDto>>> ListAttendees(Guid eventId, BookingsDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Bookings.AsNoTracking()
+            .Where(b => b.EventId == eventId && b.Status == BookingStatus.Confirmed)
+            .OrderBy(b => b.ConfirmedAt)
+            .Select(b => new AttendeeDto(b.UserId, b.UserEmail, b.Id))
+            .ToListAsync(cancellationToken));
+}

@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using Bookings.Api.Infrastructure;
+using Bookings.Api.Inventory;
+using Bookings.Api.Model;
+using Bookings.Api.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bookings.Api.Apis;
+
+public sealed record SalesServices(BookingsDbContext Db, IInventoryClient Inventory, ClaimsPrincipal User);
+
+public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
+
+public sealed record EventSales(
+    Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
+
+public sealed record OrganizerSales(
+    Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,
+    string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
+
+public sealed record MoneyTotal(decimal Amount, string Currency);
+
+/// <summary>Organizer views: an event's bookings and sales figures (its organizer or an admin only).</summary>
+public static class SalesApi
+{
+    public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Sales").RequireAuthorization(Policies.Organizer);
+        api.MapGet("/events/{id:guid}/bookings", ListEventBookings).WithName("ListEventBookings")
+            .WithSummary("The bookings of an event (its organizer or an admin).");
+        api.MapGet("/events/{id:guid}/sales", GetEventSales).WithName("GetEventSales")
+            .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.");
+        api.MapGet("/organizers/me/sales", GetMySales).WithName("GetMySales")
+            .WithSummary("Sales figures over every event of the signed-in organizer.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<PagedResult<BookingDto>>, ProblemHttpResult, ValidationProblem>> ListEventBookings(
+        Guid id, [AsParameters] SalesServices services, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        var errors = ApiResults.ValidatePaging(page, pageSize);
+        BookingStatus? filter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<BookingStatus>(status, true, out var parsed) && !int.TryParse(status, out _))
+            {
+                filter = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"status is one of {string.Join(", ", Enum.GetNames<BookingStatus>())}."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (allowed, _, problem) = await AuthorizeEventAsync(id, services, cancellationToken);
+        if (!allowed)
+        {
+            return problem!;
+        }
+
+        var query = services.Db.Bookings.AsNoTracking().Where(b => b.EventId == id);
+        if (filter is not null)
+        {
+            query = query.Where(b => b.Status == filter);
+        }
+
+        int p = page ?? 1, size = pageSize ?? 50;
+        var total = await query.LongCountAsync(cancellationToken);
+        var items = await query.OrderByDescending(b => b.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PagedResult<BookingDto>(items.Select(BookingDto.From).ToList(), p, size, total));
+    }
+
+    public static async Task<Results<Ok<EventSales>, ProblemHttpResult, ValidationProblem>> GetEventSales(
+        Guid id, [AsParameters] SalesServices services, string? interval, CancellationToken cancellationToken)
+    {
+        if (!TryInterval(interval, out var bucket))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["interval"] = ["interval is hour or day."] });
+        }
+
+        var (allowed, info, problem) = await AuthorizeEventAsync(id, services, cancellationToken);
+        if (!allowed)
+        {
+            return problem!;
+        }
+
+        var bookings = await services.Db.Bookings.AsNoTracking().Where(b => b.EventId == id).ToListAsync(cancellationToken);
+        var payments = await services.Db.Payments.AsNoTracking().Where(p => p.EventId == id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Summarize(id, info, bookings, payments, bucket));
+    }
+
+    public static async Task<Results<Ok<OrganizerSales>, ValidationProblem>> GetMySales(
+        [AsParameters] SalesServices services, string? interval, CancellationToken cancellationToken)
+    {
+        if (!TryInterval(interval, out var bucket))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["interval"] = ["interval is hour or day."] });
+        }
+
+        var me = services.User.UserId()!.Value;
+        var bookings = await services.Db.Bookings.AsNoTracking().Where(b => b.OrganizerId == me).ToListAsync(cancellationToken);
+        var eventIds = bookings.Select(b => b.EventId).Distinct().ToList();
+        var payments = await services.Db.Payments.AsNoTracking().Where(p => eventIds.Contains(p.EventId)).ToListAsync(cancellationToken);
+        var events = new List<EventSales>();
+        foreach (var eventId in eventIds)
+        {
+            var info = await services.Inventory.GetEventAsync(eventId, cancellationToken);
+            events.Add(Summarize(eventId, info.Value, bookings.Where(b => b.EventId == eventId).ToList(),
+                payments.Where(p => p.EventId == eventId).ToList(), bucket));
+        }
+
+        var refunded = payments.Where(p => p.Status == PaymentStatus.Refunded).ToList();
+        return TypedResults.Ok(new OrganizerSales(
+            me,
+            events.Sum(e => e.TicketsSold),
+            events.GroupBy(e => e.Currency).Select(g => new MoneyTotal(g.Sum(e => e.Revenue), g.Key)).ToList(),
+            refunded.GroupBy(p => p.Currency).Select(g => new MoneyTotal(g.Sum(p => p.RefundedAmount), g.Key)).ToList(),
+            refunded.Count,
+            bucket,
+            Series(bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList(), bucket),
+            events));
+    }
+
+    private static EventSales Summarize(Guid eventId, EventInfo? info, List<Booking> bookings, List<Payment> payments, string bucket)
+    {
+        var confirmed = bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        var sold = confirmed.Sum(b => b.Quantity);
+        var refunded = payments.Where(p => p.Status == PaymentStatus.Refunded).ToList();
+        // Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds.
+        var revenue = confirmed.Sum(b => b.Amount) + refunded.Sum(p => p.Amount - p.RefundedAmount);
+        var capacity = info?.Capacity;
+        return new EventSales(
+            eventId,
+            info?.Title ?? bookings.FirstOrDefault()?.EventTitle ?? "",
+            info?.Currency ?? bookings.FirstOrDefault()?.Currency ?? "",
+            sold,
+            confirmed.Count,
+            revenue,
+            refunded.Count,
+            refunded.Sum(p => p.RefundedAmount),
+            capacity,
+            capacity is > 0 ? Math.Round((double)sold / capacity.Value, 4) : null,
+            bucket,
+            Series(confirmed, bucket));
+    }
+
+    private static List<SalesPoint> Series(List<Booking> confirmed, string bucket) =>
+        confirmed.Where(b => b.ConfirmedAt is not null)
+            .GroupBy(b => Truncate(b.ConfirmedAt!.Value, bucket))
+            .OrderBy(g => g.Key)
+            .Select(g => new SalesPoint(g.Key, g.Sum(b => b.Quantity), g.Sum(b => b.Amount)))
+            .ToList();
+
+    private static DateTimeOffset Truncate(DateTimeOffset at, string bucket)
+    {
+        var utc = at.ToUniversalTime();
+        return bucket == "hour"
+            ? new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero)
+            : new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
+    }
+
+    private static bool TryInterval(string? interval, out string bucket)
+    {
+        bucket = (interval ?? "day").ToLowerInvariant();
+        return bucket is "hour" or "day";
+    }
+
+    /// <summary>The event's organizer (as events-api knows it) or an admin; others get 403, unknown events 404.</summary>
+    private static async Task<(bool Allowed, EventInfo? Info, ProblemHttpResult? Problem)> AuthorizeEventAsync(
+        Guid eventId, SalesServices services, CancellationToken cancellationToken)
+    {
+        var lookup = await services.Inventory.GetEventAsync(eventId, cancellationToken);
+        Guid? organizerId = lookup.Value?.OrganizerId;
+        if (lookup.Error == InventoryError.Unavailable)
+        {
+            // events-api is down: the organizer recorded on the bookings still decides.
+            organizerId = await services.Db.Bookings.AsNoTracking().Where(b => b.EventId == eventId)
+                .Select(b => (Guid?)b.OrganizerId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (services.User.IsAdmin())
+        {
+            return organizerId is null && lookup.Error == InventoryError.NotFound
+                ? (false, null, ApiResults.NotFound("event"))
+                : (true, lookup.Value, null);
+        }
+
+        if (organizerId is null)
+        {
+            return (false, null, ApiResults.NotFound("event"));
+        }
+
+        return organizerId == services.User.UserId()
+            ? (true, lookup.Value, null)
+            : (false, null, ApiResults.Forbidden("Only the event's organizer or an admin sees its bookings and sales."));
+    }
+}

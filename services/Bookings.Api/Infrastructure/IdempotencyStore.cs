@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Bookings.Api.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bookings.Api.Infrastructure;
+
+/// <summary>What an <c>Idempotency-Key</c> says about a request.</summary>
+public sealed record IdempotencyClaim(Guid ResourceId, bool HashMismatch, string? StoredResult);
+
+/// <summary>
+/// Stores <c>Idempotency-Key</c>s per user and operation with the hash of the request body (I3). The first request
+/// reserves the key and the id of the resource it will create; duplicates, even concurrent ones, get the same id.
+/// </summary>
+public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
+{
+    public const int MaxKeyLength = 200;
+
+    public static string Hash<T>(T request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
+
+    public async Task<IdempotencyClaim> ClaimAsync(Guid userId, string scope, string key, string requestHash, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // An expired key is forgotten first; then the unique key (user, scope, key) lets exactly one request reserve it.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""DELETE FROM idempotency_keys WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND "ExpiresAt" < {now}""", cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO idempotency_keys ("UserId", "Scope", "Key", "RequestHash", "ResourceId", "CreatedAt", "ExpiresAt")
+            VALUES ({userId}, {scope}, {key}, {requestHash}, {Guid.CreateVersion7()}, {now}, {now + lifetime})
+            ON CONFLICT ("UserId", "Scope", "Key") DO NOTHING
+            """, cancellationToken);
+        var record = await db.IdempotencyRecords.AsNoTracking()
+            .SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
+        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.ResponseBody);
+    }
+
+    /// <summary>Remembers the final result so later duplicates replay it. A stored success is never overwritten by a problem.</summary>
+    public async Task CompleteAsync<T>(Guid userId, string scope, string key, OperationResult<T> result, CancellationToken cancellationToken) where T : class
+    {
+        var body = JsonSerializer.Serialize(result, JsonSerializerOptions.Web);
+        if (result.IsProblem)
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE idempotency_keys SET "StatusCode" = {result.Status}, "ResponseBody" = {body}
+                WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND "StatusCode" IS NULL
+                """, cancellationToken);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE idempotency_keys SET "StatusCode" = {result.Status}, "ResponseBody" = {body}
+                WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key}
+                """, cancellationToken);
+        }
+    }
+
+    public static OperationResult<T> Replay<T>(string storedResult) where T : class =>
+        JsonSerializer.Deserialize<OperationResult<T>>(storedResult, JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException("A stored idempotent response could not be read.");
+}

@@ -1,0 +1,47 @@
+namespace Bookings.Api.Inventory;
+
+/// <summary>A hold in events-api as its internal API returns it (docs/contracts.md, "Inventory").</summary>
+public sealed record HoldInfo(
+    Guid HoldId, Guid EventId, int Quantity, string Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
+    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId);
+
+/// <summary>An event as events-api's internal API describes it.</summary>
+public sealed record EventInfo(
+    Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, decimal Price, string Currency, int Capacity);
+
+public enum InventoryError
+{
+    None,
+    NotFound,
+    SoldOut,
+    NotOnSale,
+    HoldExpired,
+    Invalid,
+    /// <summary>events-api could not be reached or failed: nothing is known, try again.</summary>
+    Unavailable,
+}
+
+public sealed record InventoryResult<T>(T? Value, InventoryError Error, string? Detail = null) where T : class
+{
+    public bool Succeeded => Error == InventoryError.None && Value is not null;
+}
+
+public static class InventoryResult
+{
+    public static InventoryResult<T> Ok<T>(T value) where T : class => new(value, InventoryError.None);
+
+    public static InventoryResult<T> Failed<T>(InventoryError error, string? detail) where T : class => new(null, error, detail);
+}
+
+/// <summary>events-api's internal inventory API: every call is idempotent per hold id (= booking id).</summary>
+public interface IInventoryClient
+{
+    Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken);
+
+    /// <summary>Releases held or sold seats; true when events-api acknowledged (unknown holds count as released).</summary>
+    Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken);
+
+    Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bookings.Api.Inventory;
+
+/// <summary>HTTP client of events-api's internal inventory API (called with the service's own token).</summary>
+public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryClient> logger) : IInventoryClient
+{
+    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await SendAsync<HoldInfo>(() => http.PutAsJsonAsync($"/internal/events/{eventId}/holds/{holdId}", new { quantity, expiresAt }, cancellationToken), cancellationToken);
+
+    public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
+        await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);
+
+    public async Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await SendAsync<EventInfo>(() => http.GetAsync($"/internal/events/{eventId}", cancellationToken), cancellationToken);
+
+    public async Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.DeleteAsync($"/internal/events/{eventId}/holds/{holdId}", cancellationToken);
+            if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return true;
+            }
+
+            LogInventoryFailure(logger, "release", (int)response.StatusCode);
+            return false;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogInventoryUnreachable(logger, ex, "release");
+            return false;
+        }
+    }
+
+    private async Task<InventoryResult<T>> SendAsync<T>(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken) where T : class
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await send();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            LogInventoryUnreachable(logger, ex, typeof(T).Name);
+            return InventoryResult.Failed<T>(InventoryError.Unavailable, "events-api could not be reached.");
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                var value = await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken);
+                return value is null
+                    ? InventoryResult.Failed<T>(InventoryError.Unavailable, "events-api answered with an empty body.")
+                    : InventoryResult.Ok(value);
+            }
+
+            ProblemDetails? problem = null;
+            if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                try
+                {
+                    problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(JsonSerializerOptions.Web, cancellationToken);
+                }
+                catch (JsonException)
+                {
+                    problem = null;
+                }
+            }
+
+            var reason = problem?.Type ?? "";
+            var error = response.StatusCode switch
+            {
+                HttpStatusCode.NotFound => InventoryError.NotFound,
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => InventoryError.Invalid,
+                HttpStatusCode.Conflict when reason.EndsWith("sold-out", StringComparison.OrdinalIgnoreCase) => InventoryError.SoldOut,
+                HttpStatusCode.Conflict when reason.EndsWith("hold-expired", StringComparison.OrdinalIgnoreCase) => InventoryError.HoldExpired,
+                HttpStatusCode.Conflict => InventoryError.NotOnSale,
+                _ => InventoryError.Unavailable,
+            };
+            if (error == InventoryError.Unavailable)
+            {
+                LogInventoryFailure(logger, typeof(T).Name, (int)response.StatusCode);
+            }
+
+            return InventoryResult.Failed<T>(error, problem?.Detail ?? problem?.Title);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "events-api inventory call {Operation} failed with {StatusCode}")]
+    private static partial void LogInventoryFailure(ILogger logger, string operation, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "events-api could not be reached ({Operation})")]
+    private static partial void LogInventoryUnreachable(ILogger logger, Exception exception, string operation);
+}

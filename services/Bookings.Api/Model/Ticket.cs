@@ -1,0 +1,48 @@
+namespace Bookings.Api.Model;
+
+public enum TicketStatus
+{
+    Valid,
+    Void,
+}
+
+/// <summary>One seat of a confirmed booking: a ticket number, an entry number within the event and a signed code.</summary>
+public sealed class Ticket
+{
+    private Ticket()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid BookingId { get; private set; }
+    public Guid EventId { get; private set; }
+    public Guid UserId { get; private set; }
+    public string TicketNumber { get; private set; } = "";
+    public int EntryNumber { get; private set; }
+    public string Code { get; private set; } = "";
+    public TicketStatus Status { get; private set; }
+    public DateTimeOffset IssuedAt { get; private set; }
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    public static Ticket Issue(Guid id, Booking booking, string ticketNumber, int entryNumber, string code, DateTimeOffset now) => new()
+    {
+        Id = id,
+        BookingId = booking.Id,
+        EventId = booking.EventId,
+        UserId = booking.UserId,
+        TicketNumber = ticketNumber,
+        EntryNumber = entryNumber,
+        Code = code,
+        Status = TicketStatus.Valid,
+        IssuedAt = now,
+    };
+
+    public void Void(DateTimeOffset now)
+    {
+        if (Status == TicketStatus.Valid)
+        {
+            Status = TicketStatus.Void;
+            VoidedAt = now;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bookings.Api.Services;
+
+/// <summary>Rules of the booking flow, bound from the <c>Bookings</c> section.</summary>
+public sealed class BookingOptions
+{
+    public const string SectionName = "Bookings";
+
+    /// <summary>Most seats one booking may hold.</summary>
+    [Range(1, 100)]
+    public int MaxTicketsPerOrder { get; set; } = 10;
+
+    /// <summary>How long seats are held for an unpaid booking.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
+    public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>An attendee cancelling at least this long before the start gets everything back.</summary>
+    public TimeSpan FullRefundBefore { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>What an attendee cancelling later (but before the start) gets back, in percent.</summary>
+    [Range(0, 100)]
+    public int LateRefundPercent { get; set; } = 50;
+
+    /// <summary>Whether this replica runs the expiry sweeper and the payment reconciler.</summary>
+    public bool RunBackgroundWorkers { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an unknown payment outcome waits before the reconciler asks the gateway.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>The key that signs ticket codes (base64, at least 32 bytes), bound from <c>Tickets</c>.</summary>
+public sealed class TicketOptions
+{
+    public const string SectionName = "Tickets";
+
+    [Required]
+    [MinLength(44)]
+    public string SigningKey { get; set; } = "";
+}

@@ -1,0 +1,171 @@
+using Bookings.Api.Inventory;
+
+namespace Bookings.Api.Tests;
+
+/// <summary>
+/// A stand-in for events-api's internal inventory API (docs/contracts.md "Inventory"), used until the events branch
+/// provides the real service: atomic, idempotent per hold id, with expiry, sold/held accounting and an outage switch.
+/// </summary>
+public sealed class FakeInventory(TimeProvider time) : IInventoryClient
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, FakeEvent> _events = [];
+    private readonly Dictionary<Guid, FakeHold> _holds = [];
+
+    public bool Down { get; set; }
+
+    public sealed class FakeEvent
+    {
+        public required Guid Id { get; init; }
+        public required Guid OrganizerId { get; init; }
+        public required int Capacity { get; init; }
+        public decimal Price { get; init; } = 25m;
+        public string Currency { get; init; } = "EUR";
+        public DateTimeOffset StartsAt { get; init; }
+        public bool Cancelled { get; set; }
+    }
+
+    private sealed class FakeHold
+    {
+        public required Guid EventId { get; init; }
+        public required int Quantity { get; init; }
+        public string Status { get; set; } = "Held";
+        public DateTimeOffset ExpiresAt { get; set; }
+    }
+
+    public FakeEvent AddEvent(Guid organizerId, int capacity, decimal price = 25m, DateTimeOffset? startsAt = null)
+    {
+        var e = new FakeEvent { Id = Guid.CreateVersion7(), OrganizerId = organizerId, Capacity = capacity, Price = price, StartsAt = startsAt ?? time.GetUtcNow().AddDays(30) };
+        lock (_gate)
+        {
+            _events[e.Id] = e;
+        }
+
+        return e;
+    }
+
+    /// <summary>(available, held, sold) of an event; held counts only holds that have not expired.</summary>
+    public (int Available, int Held, int Sold) Counts(Guid eventId)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var holds = _holds.Values.Where(h => h.EventId == eventId).ToList();
+            var held = holds.Where(h => h.Status == "Held" && h.ExpiresAt > now).Sum(h => h.Quantity);
+            var sold = holds.Where(h => h.Status == "Confirmed").Sum(h => h.Quantity);
+            return (_events[eventId].Capacity - held - sold, held, sold);
+        }
+    }
+
+    public Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.Unavailable, "down"));
+            }
+
+            if (!_events.TryGetValue(eventId, out var e))
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotFound, "unknown event"));
+            }
+
+            if (_holds.TryGetValue(holdId, out var existing))
+            {
+                return Task.FromResult(InventoryResult.Ok(Info(e, holdId, existing)));
+            }
+
+            if (e.Cancelled)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotOnSale, "cancelled"));
+            }
+
+            if (Available(e) < quantity)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.SoldOut, "sold out"));
+            }
+
+            var hold = new FakeHold { EventId = eventId, Quantity = quantity, ExpiresAt = expiresAt };
+            _holds[holdId] = hold;
+            return Task.FromResult(InventoryResult.Ok(Info(e, holdId, hold)));
+        }
+    }
+
+    public Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.Unavailable, "down"));
+            }
+
+            if (!_events.TryGetValue(eventId, out var e) || !_holds.TryGetValue(holdId, out var hold))
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotFound, "unknown hold"));
+            }
+
+            if (hold.Status == "Held")
+            {
+                if (hold.ExpiresAt <= time.GetUtcNow() && Available(e) < hold.Quantity)
+                {
+                    hold.Status = "Released";
+                    return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.HoldExpired, "hold expired"));
+                }
+
+                hold.Status = "Confirmed";
+            }
+            else if (hold.Status == "Released")
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.HoldExpired, "hold released"));
+            }
+
+            return Task.FromResult(InventoryResult.Ok(Info(e, holdId, hold)));
+        }
+    }
+
+    public Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (_holds.TryGetValue(holdId, out var hold))
+            {
+                hold.Status = "Released";
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(InventoryResult.Failed<EventInfo>(InventoryError.Unavailable, "down"));
+            }
+
+            return Task.FromResult(_events.TryGetValue(eventId, out var e)
+                ? InventoryResult.Ok(new EventInfo(e.Id, "Event " + e.Id, e.OrganizerId, e.StartsAt, e.StartsAt.AddHours(3),
+                    e.Cancelled ? "Cancelled" : "Published", e.Price, e.Currency, e.Capacity))
+                : InventoryResult.Failed<EventInfo>(InventoryError.NotFound, "unknown event"));
+        }
+    }
+
+    private int Available(FakeEvent e)
+    {
+        var now = time.GetUtcNow();
+        var used = _holds.Values.Where(h => h.EventId == e.Id && (h.Status == "Confirmed" || (h.Status == "Held" && h.ExpiresAt > now))).Sum(h => h.Quantity);
+        return e.Capacity - used;
+    }
+
+    private HoldInfo Info(FakeEvent e, Guid holdId, FakeHold hold) =>
+        new(holdId, e.Id, hold.Quantity, hold.Status, hold.ExpiresAt, e.Price, e.Currency, "Event " + e.Id, e.StartsAt, e.OrganizerId);
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Bookings.Api.Model;
+using Bookings.Api.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bookings.Api.Tests;
+
+/// <summary>Ownership (I7), bad input, and the concurrency/conservation check (I1, I2).</summary>
+public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory), IClassFixture<BookingsApiFactory>
+{
+    [Fact]
+    public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
+    {
+        var organizer = Guid.CreateVersion7();
+        var ev = Factory.Inventory.AddEvent(organizer, capacity: 5);
+        var owner = Factory.ClientFor(Guid.CreateVersion7());
+        var booking = await ConfirmedAsync(owner, ev.Id, 1);
+        var payment = Assert.Single((await owner.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!);
+        var ticket = Assert.Single((await owner.GetFromJsonAsync<PagedResult<TicketDto>>("/api/tickets", Json, Ct))!.Items);
+
+        var stranger = Factory.ClientFor(Guid.CreateVersion7());
+        foreach (var url in new[]
+        {
+            $"/api/bookings/{booking.Id}", $"/api/bookings/{booking.Id}/payments", $"/api/bookings/{booking.Id}/tickets",
+            $"/api/payments/{payment.Id}", $"/api/tickets/{ticket.Id}", $"/api/tickets/{ticket.Id}/qr",
+        })
+        {
+            using var response = await stranger.GetAsync(url, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, url + " answered " + response.StatusCode);
+            await ProblemAsync(response);
+        }
+
+        using (var cancel = await stranger.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        }
+
+        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<BookingDto>>("/api/bookings", Json, Ct))!.Items);
+        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<PaymentDto>>("/api/payments", Json, Ct))!.Items);
+
+        // Sales and event bookings: not for attendees, not for another organizer.
+        using (var sales = await owner.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
+        }
+
+        var otherOrganizer = Factory.ClientFor(Guid.CreateVersion7(), "organizer");
+        using (var sales = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
+            await ProblemAsync(sales);
+        }
+
+        using (var list = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/bookings", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        }
+
+        // The organizer of the event and an admin do see the booking.
+        var org = Factory.ClientFor(organizer, "organizer");
+        Assert.Equal(booking.Id, (await org.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Id);
+        using (var adminSales = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/api/events/{ev.Id}/sales", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, adminSales.StatusCode);
+        }
+
+        // Internal endpoint: service identities only.
+        using (var asUser = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/internal/events/{ev.Id}/attendees", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
+        }
+
+        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{ev.Id}/attendees", Json, Ct);
+        var attendee = Assert.Single(attendees!);
+        Assert.Equal(booking.Id, attendee.BookingId);
+        Assert.Equal(booking.UserId, attendee.UserId);
+        Assert.EndsWith("@example.com", attendee.Email, StringComparison.Ordinal);
+
+        using var anonymous = await Factory.CreateClient().GetAsync("/api/bookings", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var serviceAsUser = await Factory.WithToken(Factory.ServiceToken()).GetAsync("/api/bookings", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, serviceAsUser.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"quantity": 0}""", "quantity")]
+    [InlineData("""{"quantity": -1}""", "quantity")]
+    [InlineData("""{"quantity": 11}""", "quantity")]
+    [InlineData("""{"quantity": null}""", "quantity")]
+    [InlineData("""{"quantity": 1, "eventId": null}""", "eventId")]
+    public async Task Bad_quantities_and_missing_fields_are_400_with_field_errors_and_change_nothing(string body, string field)
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20);
+        var userId = Guid.CreateVersion7();
+        var json = body.Contains("eventId", StringComparison.Ordinal) ? body : body.Replace("{", $$"""{"eventId": "{{ev.Id}}", """, StringComparison.Ordinal);
+        using var response = await PostRawAsync(Factory.ClientFor(userId), json, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), "errors lists " + field);
+        await AssertNothingChangedAsync(userId, ev.Id, 20);
+    }
+
+    [Fact]
+    public async Task Missing_key_unknown_event_wrong_types_malformed_and_huge_bodies_are_refused()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20);
+        var userId = Guid.CreateVersion7();
+        var client = Factory.ClientFor(userId);
+
+        using (var noKey = await CreateAsync(client, ev.Id, 1, key: null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+            Assert.True((await ProblemAsync(noKey)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        }
+
+        using (var unknown = await CreateAsync(client, Guid.CreateVersion7(), 1, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            await ProblemAsync(unknown);
+        }
+
+        foreach (var body in new[] { $$"""{"eventId": "{{ev.Id}}", "quantity": "abc"}""", """{"eventId": 42, "quantity": 1}""", "{not json", "[]" })
+        {
+            using var response = await PostRawAsync(client, body, Guid.NewGuid().ToString());
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body + " answered " + response.StatusCode);
+            await ProblemAsync(response);
+        }
+
+        var huge = $$"""{"eventId": "{{ev.Id}}", "quantity": 1, "padding": "{{new string('x', 100_000)}}"}""";
+        using (var tooLarge = await PostRawAsync(client, huge, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        }
+
+        using (var badCard = await PayAsync(client, Guid.CreateVersion7(), "1234"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badCard.StatusCode);
+            Assert.True((await ProblemAsync(badCard)).GetProperty("errors").TryGetProperty("paymentMethod", out _));
+        }
+
+        using (var badStatus = await client.GetAsync("/api/bookings?status=Nope&pageSize=1000", Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+        }
+
+        await AssertNothingChangedAsync(userId, ev.Id, 20);
+    }
+
+    [Fact]
+    public async Task Mass_assignment_of_price_or_status_is_ignored()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20, price: 99m);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+        var body = $$"""{"eventId": "{{ev.Id}}", "quantity": 1, "unitPrice": 0.01, "amount": 0, "currency": "XXX", "status": "Confirmed", "userId": "{{Guid.CreateVersion7()}}"}""";
+        using var response = await PostRawAsync(client, body, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var booking = (await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        Assert.Equal(99m, booking.Amount);
+        Assert.Equal("EUR", booking.Currency);
+        Assert.Equal("PendingPayment", booking.Status);
+    }
+
+    [Fact]
+    public async Task Five_hundred_concurrent_bookings_for_a_hundred_seats_confirm_exactly_a_hundred()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 100, price: 10m);
+        var clients = Enumerable.Range(0, 500).Select(_ => Factory.ClientFor(Guid.CreateVersion7())).ToList();
+
+        var created = await Task.WhenAll(clients.Select(async client =>
+        {
+            using var response = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
+            return (client, response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
+        }));
+        Assert.Equal(100, created.Count(c => c.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(400, created.Count(c => c.StatusCode == HttpStatusCode.Conflict));
+
+        var paid = await Task.WhenAll(created.Where(c => c.Booking is not null).Select(async c =>
+        {
+            using var response = await PayAsync(c.client, c.Booking!.Id, SuccessCard, Guid.NewGuid().ToString());
+            return response.StatusCode;
+        }));
+        Assert.All(paid, status => Assert.Equal(HttpStatusCode.Created, status));
+
+        var (available, held, sold) = Factory.Inventory.Counts(ev.Id);
+        Assert.Equal((0, 0, 100), (available, held, sold));
+        Assert.Equal(100, available + held + sold);
+        var confirmedSeats = await Factory.DbAsync(db => db.Bookings.Where(b => b.EventId == ev.Id && b.Status == BookingStatus.Confirmed).SumAsync(b => b.Quantity, Ct));
+        Assert.Equal(sold, confirmedSeats);
+        Assert.Equal(0, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.EventId == ev.Id && b.Status != BookingStatus.Confirmed, Ct)));
+        var entries = await Factory.DbAsync(db => db.Tickets.Where(t => t.EventId == ev.Id).Select(t => t.EntryNumber).OrderBy(n => n).ToListAsync(Ct));
+        Assert.Equal(Enumerable.Range(1, 100), entries);
+        Assert.Equal(100, await Factory.DbAsync(db => db.SimulatedCharges.CountAsync(c => db.Payments.Any(p => p.Id == c.PaymentId && p.EventId == ev.Id), Ct)));
+    }
+
+    private static async Task<HttpResponseMessage> PostRawAsync(HttpClient client, string json, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request, Ct);
+    }
+
+    private async Task AssertNothingChangedAsync(Guid userId, Guid eventId, int capacity)
+    {
+        Assert.Equal(0, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
+        Assert.Equal((capacity, 0, 0), Factory.Inventory.Counts(eventId));
+    }
+}
