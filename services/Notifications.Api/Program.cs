@@ -1,6 +1,7 @@
-using Scalar.AspNetCore;
 using Notifications.Api.Apis;
 using Notifications.Api.Extensions;
+using Notifications.Api.Hubs;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,7 +19,11 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapNotificationsApi();
+app.MapHub<NotificationsHub>(NotificationsHub.Path);
 
 app.Run();
