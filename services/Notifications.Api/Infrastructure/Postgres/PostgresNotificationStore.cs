@@ -9,6 +9,12 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
 {
     public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
     {
+        // The usual redelivery is answered by a read; the primary key still decides a race between replicas.
+        if (await db.Notifications.AnyAsync(n => n.Id == notification.Id, cancellationToken))
+        {
+            return false;
+        }
+
         db.Notifications.Add(notification);
         try
         {

@@ -1,0 +1,3 @@
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[assembly: AssemblyFixture(typeof(EventBooking.Testing.PostgresFixture))]
+// shared 2-core machine calm and the timings honest.
