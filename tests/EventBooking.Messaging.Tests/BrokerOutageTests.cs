@@ -1,0 +1,114 @@
+using EventBooking.Messaging.Contracts;
+using EventBooking.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace EventBooking.Messaging.Tests;
+
+/// <summary>Broker stopped or killed (kill -9) under the bus: a broker of its own, since these tests take it down.</summary>
+public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EventsWrittenWhileTheBrokerIsDownArriveOnceAfterItStarts()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        // Declare the consumer queue first, so the routing exists in the broker's durable state.
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        await TestApp.WaitConnectedAsync(consumer);
+        await TestApp.StopQuietlyAsync(consumer);
+        await rabbit.Server.StopAsync();
+
+        IHostPair? hosts = null;
+        try
+        {
+            var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-producer", exchange, new Probe(),
+                bus => bus.WithFastOutbox<TestDbContext>());
+            consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
+                bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+            hosts = new IHostPair(producer, consumer);
+
+            var ids = new List<Guid>();
+            for (var i = 0; i < 25; i++)
+            {
+                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+            }
+
+            // The relay tried (and failed) while the broker was down; nothing was marked sent.
+            await Poll.UntilAsync(async () =>
+            {
+                await using var db = TestDbContext.Open(database);
+                return db.Set<OutboxMessage>().Count(m => m.Attempts > 0 && m.LastError != null) == ids.Count;
+            }, Deadline, "the relay attempted every row while the broker was down", Ct);
+            Assert.Equal(ids.Count, await TestApp.PendingOutboxAsync(database, Ct));
+            Assert.Empty(probe.Attempts);
+
+            await rabbit.Server.RestartAsync(Ct);
+
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
+            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
+            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            Assert.All(ids, id => Assert.Equal(1, effects[id]));
+        }
+        finally
+        {
+            if (hosts is not null)
+            {
+                await TestApp.StopQuietlyAsync(hosts.Producer, hosts.Consumer);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task BrokerKilledMidStreamAndRestartedConsumersResumeAndNothingIsLost()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<TestDbContext>(batchSize: 20));
+        try
+        {
+            await TestApp.WaitConnectedAsync(consumer);
+            var ids = new List<Guid>();
+            for (var i = 0; i < 100; i++)
+            {
+                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+            }
+
+            // Mid-stream: some events consumed, the rest still in flight or in the outbox.
+            await Poll.UntilAsync(() => !probe.Attempts.IsEmpty, Deadline, "consumption started", Ct);
+            rabbit.Server.KillHard();
+            for (var i = 100; i < 200; i++)
+            {
+                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+            }
+
+            await rabbit.Server.RestartAsync(Ct);
+            for (var i = 200; i < 250; i++)
+            {
+                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+            }
+
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline,
+                "every event took effect after the broker came back", Ct);
+            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
+            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            Assert.All(ids, id => Assert.Equal(1, effects[id]));
+            await Poll.UntilAsync(() => consumer.Services.GetRequiredService<MessagingState>().ConsumerConnected, Deadline, "the consumer is connected again", Ct);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer, consumer);
+        }
+    }
+
+    private sealed record IHostPair(Microsoft.Extensions.Hosting.IHost Producer, Microsoft.Extensions.Hosting.IHost Consumer);
+}

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using EventBooking.Messaging.Contracts;
+using EventBooking.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using Xunit;
+
+namespace EventBooking.Messaging.Tests;
+
+/// <summary>Bus behaviour against one real RabbitMQ node (each test on its own exchange and queues) and real PostgreSQL.</summary>
+public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OutboxEventIsRelayedOnceToTheConsumer()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<TestDbContext>());
+        try
+        {
+            await TestApp.WaitConnectedAsync(consumer);
+            var ids = new List<Guid>();
+            for (var i = 0; i < 20; i++)
+            {
+                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+            }
+
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
+            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            Assert.All(ids, id => Assert.Equal(1, effects[id]));
+            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is marked sent", Ct);
+            Assert.All(ids, id => Assert.Equal("producer", probe.Sources[id]));
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer, consumer);
+        }
+    }
+
+    [Fact]
+    public async Task HandlerFailingTwiceThenSucceedingTakesEffectOnce()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var probe = new Probe { FailuresBeforeSuccess = 2 };
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "flaky", TestApp.NewExchange(), probe,
+            bus => bus.AddSubscription<BookingExpired, FlakyHandler>(), o => o.MaxDeliveryAttempts = 5);
+        try
+        {
+            await TestApp.WaitConnectedAsync(host);
+            var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
+            var id = await publisher.PublishAsync(TestApp.Expired(Guid.CreateVersion7()), Ct);
+
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(FlakyHandler), Ct)).ContainsKey(id), Deadline, "the third attempt took effect", Ct);
+            Assert.Equal(3, probe.Attempts[id]);
+            Assert.Equal(1, (await TestApp.EffectCountsAsync(database, nameof(FlakyHandler), Ct))[id]);
+            Assert.Equal(0, await host.Services.GetRequiredService<IDeadLetterQueue>().CountAsync(Ct));
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(host);
+        }
+    }
+
+    [Fact]
+    public async Task AlwaysFailingHandlerDeadLettersAfterTheConfiguredAttemptsAndReplayMovesItBack()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var probe = new Probe { AlwaysFail = true };
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "poisoned", TestApp.NewExchange(), probe,
+            bus => bus.AddSubscription<BookingCancelled, FailingHandler>(), o => o.MaxDeliveryAttempts = 3);
+        try
+        {
+            await TestApp.WaitConnectedAsync(host);
+            var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+            var id = await host.Services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(TestApp.Cancelled(Guid.CreateVersion7()), Ct);
+
+            await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the message is dead-lettered", Ct);
+            Assert.Equal(3, probe.Attempts[id]);
+            var listed = Assert.Single(await deadLetters.ListAsync(10, Ct));
+            Assert.Equal(id, listed.MessageId);
+            Assert.Equal(BookingCancelled.EventName, listed.Type);
+            Assert.Equal("max-attempts", listed.Reason);
+            Assert.Equal(3, listed.Attempts);
+            Assert.Contains("Simulated poison handler", listed.Error, StringComparison.Ordinal);
+            // Listing leaves the queue as it was, and the message does not come back by itself.
+            Assert.Equal(1, await deadLetters.CountAsync(Ct));
+            Assert.Equal(3, probe.Attempts[id]);
+
+            Assert.False(await deadLetters.ReplayAsync(Guid.CreateVersion7(), Ct));
+            probe.AlwaysFail = false;
+            Assert.True(await deadLetters.ReplayAsync(id, Ct));
+
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(FailingHandler), Ct)).ContainsKey(id), Deadline, "the replayed message took effect", Ct);
+            Assert.Equal(4, probe.Attempts[id]);
+            Assert.Equal(0, await deadLetters.CountAsync(Ct));
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(host);
+        }
+    }
+
+    [Fact]
+    public async Task SameMessageIdDeliveredTwiceTakesEffectOnce()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var probe = new Probe();
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "dedupe", TestApp.NewExchange(), probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        try
+        {
+            await TestApp.WaitConnectedAsync(host);
+            var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
+            var id = Guid.CreateVersion7();
+            var @event = TestApp.Confirmed(Guid.CreateVersion7());
+            await publisher.PublishAsync(@event, Ct, id);
+            await publisher.PublishAsync(@event, Ct, id);
+
+            await Poll.UntilAsync(() => probe.Attempts.GetValueOrDefault(id) == 2, Deadline, "both copies were delivered", Ct);
+            Assert.Equal(1, (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct))[id]);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(host);
+        }
+    }
+
+    [Fact]
+    public async Task TwoRelaysOverOneOutboxPublishEachRowOnce()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        const int count = 300;
+        // Rows written before any relay runs, without a source: each relay stamps its own name, so we see who sent what.
+        var ids = new List<Guid>();
+        await using (var db = TestDbContext.Open(database))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ids.Add(db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7())).Id);
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relays-consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), o => o.PrefetchCount = 100);
+        await TestApp.WaitConnectedAsync(consumer);
+        var relayA = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relay-a", exchange, new Probe(), bus => bus.WithFastOutbox<TestDbContext>(batchSize: 10));
+        var relayB = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relay-b", exchange, new Probe(), bus => bus.WithFastOutbox<TestDbContext>(batchSize: 10));
+        try
+        {
+            await Poll.UntilAsync(() => probe.Attempts.Count == count, Deadline, "every row was delivered", Ct);
+            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "every row is marked sent", Ct);
+            // Published (and so delivered) exactly once each, not merely deduplicated.
+            Assert.All(ids, id => Assert.Equal(1, probe.Attempts[id]));
+            Assert.Equal(count, probe.TotalAttempts);
+            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            Assert.Equal(count, effects.Count);
+            Assert.All(effects.Values, n => Assert.Equal(1, n));
+            Assert.Equal(["relay-a", "relay-b"], probe.Sources.Values.Distinct().Order().ToArray());
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(relayA, relayB, consumer);
+        }
+    }
+
+    [Fact]
+    public async Task ConsumerSpanHasTheProducerSpanAsParentAndBaggageTravels()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        var exported = new List<Activity>();
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), exportedActivities: exported);
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<TestDbContext>(), exportedActivities: exported);
+        try
+        {
+            await TestApp.WaitConnectedAsync(consumer);
+            using var source = new ActivitySource(TestApp.TestActivitySource);
+            Guid id;
+            ActivityContext request;
+            using (var activity = source.StartActivity("POST /api/bookings", ActivityKind.Server))
+            {
+                Assert.NotNull(activity);
+                request = activity.Context;
+                Baggage.SetBaggage("booking.channel", "web");
+                id = await TestApp.WriteOrderWithEventAsync(database, 1, Ct);
+                Baggage.ClearBaggage();
+            }
+
+            await Poll.UntilAsync(() => probe.Attempts.ContainsKey(id), Deadline, "the event was consumed", Ct);
+            Activity Span(ActivityKind kind)
+            {
+                lock (exported)
+                {
+                    return exported.SingleOrDefault(a => a.Kind == kind && a.Source.Name == MessagingTelemetry.ActivitySourceName
+                        && (string?)a.GetTagItem("messaging.message.id") == id.ToString())!;
+                }
+            }
+
+            await Poll.UntilAsync(() => Span(ActivityKind.Consumer) is not null, Deadline, "the consumer span was exported", Ct);
+            var publish = Span(ActivityKind.Producer);
+            var process = Span(ActivityKind.Consumer);
+            Assert.Equal($"publish {BookingConfirmed.EventName}", publish.DisplayName);
+            Assert.Equal(request.TraceId, publish.TraceId);
+            Assert.Equal(request.SpanId, publish.ParentSpanId);
+            Assert.Equal($"process {BookingConfirmed.EventName}", process.DisplayName);
+            Assert.Equal(publish.TraceId, process.TraceId);
+            Assert.Equal(publish.SpanId, process.ParentSpanId);
+            Assert.Equal("rabbitmq", process.GetTagItem("messaging.system"));
+            Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+            Assert.Equal("send", publish.GetTagItem("messaging.operation.type"));
+            Assert.Contains(probe.Baggage, b => b is not null && b.Contains("booking.channel=web", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer, consumer);
+        }
+    }
+
+    [Fact]
+    public async Task MessageWithAnUnknownSchemaVersionIsDeadLetteredAtOnce()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var probe = new Probe();
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "schema", TestApp.NewExchange(), probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>().WithFastOutbox<TestDbContext>());
+        try
+        {
+            await TestApp.WaitConnectedAsync(host);
+            Guid id;
+            await using (var db = TestDbContext.Open(database))
+            {
+                var row = db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7()));
+                row.SchemaVersion = 99;
+                id = row.Id;
+                await db.SaveChangesAsync(Ct);
+            }
+
+            var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+            await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the message is dead-lettered", Ct);
+            var listed = Assert.Single(await deadLetters.ListAsync(10, Ct));
+            Assert.Equal(id, listed.MessageId);
+            Assert.Equal("poison", listed.Reason);
+            Assert.False(probe.Attempts.ContainsKey(id));
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(host);
+        }
+    }
+}
