@@ -1,3 +1,4 @@
+using EventBooking.Messaging;
 using Notifications.Api.Apis;
 using Notifications.Api.Extensions;
 using Notifications.Api.Hubs;
@@ -25,5 +26,6 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapNotificationsApi();
 app.MapHub<NotificationsHub>(NotificationsHub.Path);
+app.MapDeadLetterApi();
 
 app.Run();

@@ -1,9 +1,9 @@
+using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
-using Notifications.Api.IntegrationEvents;
 using Notifications.Api.Model;
 using Notifications.Api.Reminders;
 
@@ -14,8 +14,11 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private Task HandleAsync(Func<NotificationIngestor, Task> handle) =>
-        app.InScopeAsync(async sp => { await handle(sp.GetRequiredService<NotificationIngestor>()); return true; });
+    private async Task<Notification> StoredAsync(Guid userId, Guid messageId)
+    {
+        var id = Notification.IdFor(Notification.MessageSource(messageId), userId);
+        return await Poll.ForAsync(() => app.FindAsync(userId, id), Timeout, $"notification {id} is stored");
+    }
 
     internal static BookingConfirmed Confirmed(Guid userId, DateTimeOffset? startsAt = null, Guid? eventId = null) => new(
         BookingId: Guid.CreateVersion7(), EventId: eventId ?? Guid.CreateVersion7(), UserId: userId, UserEmail: $"{userId:N}@example.test",
@@ -39,7 +42,7 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var user = Guid.CreateVersion7();
         var message = Guid.CreateVersion7();
         var confirmed = Confirmed(user);
-        await HandleAsync(i => i.HandleAsync(confirmed, message, TestContext.Current.CancellationToken));
+        await app.PublishAsync(confirmed, message);
 
         var (notification, email) = await StoredAndEmailed(user, message);
         Assert.Equal((NotificationKind.BookingConfirmed, confirmed.BookingId, 2), (notification.Kind, notification.BookingId, notification.Tickets.Count));
@@ -59,14 +62,14 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var user = Guid.CreateVersion7();
         var message = Guid.CreateVersion7();
         var confirmed = Confirmed(user);
-        await HandleAsync(i => i.HandleAsync(confirmed, message, TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(confirmed, message, TestContext.Current.CancellationToken));
+        await app.PublishAsync(confirmed, message);
+        await app.PublishAsync(confirmed, message);
         var (notification, _) = await StoredAndEmailed(user, message);
-        await HandleAsync(i => i.HandleAsync(confirmed, message, TestContext.Current.CancellationToken));
+        await app.PublishAsync(confirmed, message);
 
         // A later, different message is the marker that the sender has drained the queue past the duplicate.
         var marker = Guid.CreateVersion7();
-        await HandleAsync(i => i.HandleAsync(Confirmed(user), marker, TestContext.Current.CancellationToken));
+        await app.PublishAsync(Confirmed(user), marker);
         await StoredAndEmailed(user, marker);
 
         Assert.Equal(2, (await app.ListAsync(user)).Total);
@@ -82,12 +85,12 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var eventId = Guid.CreateVersion7();
         var (cancelledId, expiredId, refundedId) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
 
-        await HandleAsync(i => i.HandleAsync(new BookingCancelled(booking, eventId, user, email, "Jazz night", 2, Guid.CreateVersion7(),
-            "attendee", "changed my plans", new Money(90m, "EUR"), DateTimeOffset.UtcNow), cancelledId, TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(new BookingExpired(Guid.CreateVersion7(), eventId, user, email, "Jazz night", 1, Guid.CreateVersion7(),
-            DateTimeOffset.UtcNow), expiredId, TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(new PaymentRefunded(Guid.CreateVersion7(), booking, eventId, user, email, new Money(90m, "EUR"),
-            "booking cancelled", DateTimeOffset.UtcNow), refundedId, TestContext.Current.CancellationToken));
+        await app.PublishAsync(new BookingCancelled(booking, eventId, user, email, "Jazz night", 2, Guid.CreateVersion7(),
+            "attendee", "changed my plans", new Money(90m, "EUR"), DateTimeOffset.UtcNow), cancelledId);
+        await app.PublishAsync(new BookingExpired(Guid.CreateVersion7(), eventId, user, email, "Jazz night", 1, Guid.CreateVersion7(),
+            DateTimeOffset.UtcNow), expiredId);
+        await app.PublishAsync(new PaymentRefunded(Guid.CreateVersion7(), booking, eventId, user, email, new Money(90m, "EUR"),
+            "booking cancelled", DateTimeOffset.UtcNow), refundedId);
 
         var cancelled = await StoredAndEmailed(user, cancelledId);
         Assert.Equal(NotificationKind.BookingCancelled, cancelled.Notification.Kind);
@@ -119,10 +122,10 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var newStart = DateTimeOffset.UtcNow.AddDays(20);
         var (updatedId, cancelledId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
 
-        await HandleAsync(i => i.HandleAsync(new EventUpdated(eventId, Guid.CreateVersion7(), "Jazz night", "Blue Hall", "Lyon", newStart,
-            newStart.AddHours(3), ["startsAt", "venue"], DateTimeOffset.UtcNow), updatedId, TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(new EventCancelled(eventId, Guid.CreateVersion7(), "Jazz night", newStart, "the band is ill",
-            DateTimeOffset.UtcNow), cancelledId, TestContext.Current.CancellationToken));
+        await app.PublishAsync(new EventUpdated(eventId, Guid.CreateVersion7(), "Jazz night", "Blue Hall", "Lyon", newStart,
+            newStart.AddHours(3), ["startsAt", "venue"], DateTimeOffset.UtcNow), updatedId);
+        await app.PublishAsync(new EventCancelled(eventId, Guid.CreateVersion7(), "Jazz night", newStart, "the band is ill",
+            DateTimeOffset.UtcNow), cancelledId);
 
         var updatedKnown = await StoredAndEmailed(withEmail, updatedId);
         Assert.Equal("Event updated: Jazz night", updatedKnown.Email.Subject);
@@ -154,10 +157,10 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         });
         var (skippedId, sentId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
 
-        await HandleAsync(i => i.HandleAsync(new BookingExpired(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "p@example.test", "Jazz night", 1,
-            Guid.CreateVersion7(), DateTimeOffset.UtcNow), skippedId, TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(new BookingCancelled(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "p@example.test", "Jazz night", 1,
-            Guid.CreateVersion7(), "attendee", "no longer needed", null, DateTimeOffset.UtcNow), sentId, TestContext.Current.CancellationToken));
+        await app.PublishAsync(new BookingExpired(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "p@example.test", "Jazz night", 1,
+            Guid.CreateVersion7(), DateTimeOffset.UtcNow), skippedId);
+        await app.PublishAsync(new BookingCancelled(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "p@example.test", "Jazz night", 1,
+            Guid.CreateVersion7(), "attendee", "no longer needed", null, DateTimeOffset.UtcNow), sentId);
         await StoredAndEmailed(user, sentId); // the marker: emails queued before it have been handled
 
         var skipped = await app.FindAsync(user, Notification.IdFor(Notification.MessageSource(skippedId), user));
@@ -172,8 +175,12 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var eventId = Guid.CreateVersion7();
         var startsAt = DateTimeOffset.UtcNow.AddHours(23);
         var far = Confirmed(Guid.CreateVersion7(), DateTimeOffset.UtcNow.AddDays(5));
-        await HandleAsync(i => i.HandleAsync(Confirmed(user, startsAt, eventId), Guid.CreateVersion7(), TestContext.Current.CancellationToken));
-        await HandleAsync(i => i.HandleAsync(far, Guid.CreateVersion7(), TestContext.Current.CancellationToken));
+        var (nearMessage, farMessage) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await app.PublishAsync(Confirmed(user, startsAt, eventId), nearMessage);
+        await app.PublishAsync(far, farMessage);
+        await StoredAsync(user, nearMessage);
+        await StoredAsync(far.UserId, farMessage);
+        app.Directory.Attendees[eventId] = [new EventAttendee(user, Guid.CreateVersion7(), null, null)];
         var scheduler = app.Services.GetRequiredService<ReminderScheduler>();
 
         Assert.Equal(1, await scheduler.SendDueAsync(TestContext.Current.CancellationToken));
@@ -184,18 +191,26 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         Assert.DoesNotContain((await app.ListAsync(far.UserId)).Items, n => n.Kind == NotificationKind.EventReminder);
 
         var moved = startsAt.AddHours(-2);
-        await HandleAsync(i => i.HandleAsync(new EventUpdated(eventId, Guid.CreateVersion7(), "Jazz night", "Blue Hall", "Lyon", moved, moved.AddHours(3),
-            ["startsAt"], DateTimeOffset.UtcNow), Guid.CreateVersion7(), TestContext.Current.CancellationToken));
+        var updateMessage = Guid.CreateVersion7();
+        await app.PublishAsync(new EventUpdated(eventId, Guid.CreateVersion7(), "Jazz night", "Blue Hall", "Lyon", moved, moved.AddHours(3),
+            ["startsAt"], DateTimeOffset.UtcNow), updateMessage);
+        await StoredAsync(user, updateMessage);
         Assert.Equal(1, await scheduler.SendDueAsync(TestContext.Current.CancellationToken));
         Assert.Equal(0, await scheduler.SendDueAsync(TestContext.Current.CancellationToken));
         Assert.Equal(2, (await app.ListAsync(user)).Items.Count(n => n.Kind == NotificationKind.EventReminder));
     }
 
     [Fact]
-    public async Task A_message_without_its_ids_is_refused_so_the_bus_can_dead_letter_it()
+    public async Task A_poison_message_ends_in_the_dead_letter_queue_and_stores_nothing()
     {
         var poison = Confirmed(Guid.Empty);
-        await Assert.ThrowsAsync<InvalidIntegrationEventException>(() =>
-            HandleAsync(i => i.HandleAsync(poison, Guid.CreateVersion7(), TestContext.Current.CancellationToken)));
+        var messageId = Guid.CreateVersion7();
+        await app.PublishAsync(poison, messageId);
+
+        var deadLetters = app.Services.GetRequiredService<IDeadLetterQueue>();
+        var dead = await Poll.ForAsync(async () => (await deadLetters.ListAsync(100, TestContext.Current.CancellationToken)).FirstOrDefault(m => m.MessageId == messageId),
+            Timeout, "the poison message is in the dead-letter queue", TestContext.Current.CancellationToken);
+        Assert.Equal("booking.confirmed", dead.Type);
+        Assert.Equal(0, (await app.ListAsync(Guid.Empty)).Total);
     }
 }

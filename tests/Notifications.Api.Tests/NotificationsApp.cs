@@ -17,7 +17,7 @@ namespace Notifications.Api.Tests;
 /// notifications-api in process (WebApplicationFactory) over a real PostgreSQL database and a real SMTP catcher,
 /// trusting <see cref="TestTokens"/>; users-api and bookings-api lookups answered by <see cref="TestDirectory"/>.
 /// </summary>
-public class NotificationsApp(PostgresFixture postgres) : IAsyncLifetime
+public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private readonly TempDirectory _smtpDirectory = new("eventbooking-smtp");
     private WebApplicationFactory<Program> _factory = null!;
@@ -40,6 +40,10 @@ public class NotificationsApp(PostgresFixture postgres) : IAsyncLifetime
         {
             ["ConnectionStrings:notificationsdb"] = ConnectionString,
             ["ConnectionStrings:smtp"] = Smtp.ConnectionString,
+            ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString,
+            ["EventBus:RetryDelay"] = "00:00:00.200",
+            ["EventBus:MaxRetryDelay"] = "00:00:01",
+            ["EventBus:MaxDeliveryAttempts"] = "3",
             ["Identity:Authority"] = "http://127.0.0.1:9",
             ["Identity:ClientSecret"] = "unused",
             ["Email:RetryBaseDelay"] = "00:00:00.200",
@@ -72,7 +76,9 @@ public class NotificationsApp(PostgresFixture postgres) : IAsyncLifetime
                 });
             });
         });
-        _ = _factory.Server; // starts the host: migrations, email sender, reminder scheduler
+        _ = _factory.Server; // starts the host: migrations, bus consumer, email sender, reminder scheduler
+        var messaging = _factory.Services.GetRequiredService<EventBooking.Messaging.MessagingState>();
+        await Poll.UntilAsync(() => messaging.ConsumerConnected, TimeSpan.FromSeconds(30), "the bus consumer has bound its queue");
     }
 
     public HttpClient Client(string? token = null)
@@ -93,6 +99,10 @@ public class NotificationsApp(PostgresFixture postgres) : IAsyncLifetime
         await using var scope = _factory.Services.CreateAsyncScope();
         return await action(scope.ServiceProvider);
     }
+
+    /// <summary>Publishes the event on the real bus (RabbitMQ, publisher confirms) with the given message id.</summary>
+    public Task PublishAsync<T>(T @event, Guid messageId) where T : EventBooking.Messaging.Contracts.IIntegrationEvent =>
+        Services.GetRequiredService<EventBooking.Messaging.IIntegrationEventPublisher>().PublishAsync(@event, CancellationToken.None, messageId);
 
     public Task<Notification?> FindAsync(Guid userId, Guid id) =>
         InScopeAsync(sp => sp.GetRequiredService<INotificationStore>().FindAsync(userId, id, CancellationToken.None));

@@ -182,7 +182,15 @@ public abstract class StoreContractTests
             EventTitle = "Jazz night", StartsAt = startsAt, DueAt = ReminderSchedule.DueAt(startsAt),
         };
         await store.UpsertReminderAsync(cancelled, TestContext.Current.CancellationToken);
-        await store.RemoveReminderAsync(cancelled.BookingId, TestContext.Current.CancellationToken);
+        await store.CancelReminderAsync(cancelled.BookingId, eventId, cancelled.UserId, TestContext.Current.CancellationToken);
+        await store.UpsertReminderAsync(cancelled, TestContext.Current.CancellationToken); // a late redelivery of its confirmation
+        var cancelledFirst = new Reminder
+        {
+            BookingId = Guid.CreateVersion7(), EventId = eventId, UserId = Guid.CreateVersion7(),
+            EventTitle = "Jazz night", StartsAt = startsAt, DueAt = ReminderSchedule.DueAt(startsAt),
+        };
+        await store.CancelReminderAsync(cancelledFirst.BookingId, eventId, cancelledFirst.UserId, TestContext.Current.CancellationToken);
+        await store.UpsertReminderAsync(cancelledFirst, TestContext.Current.CancellationToken); // confirmation arriving after its cancellation
 
         Assert.Empty(await Claim(Now));                       // 30 h before: not due
         var due = Assert.Single(await Claim(Now.AddHours(7)));  // 23 h before: due

@@ -1,3 +1,5 @@
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
 using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
@@ -48,6 +50,13 @@ internal static class Extensions
 
         builder.Services.AddScoped<NotificationWriter>();
         builder.Services.AddScoped<NotificationIngestor>();
+        builder.AddEventBus("messaging", "notifications-api")
+            .AddSubscription<BookingConfirmed, NotificationEventHandlers>()
+            .AddSubscription<BookingCancelled, NotificationEventHandlers>()
+            .AddSubscription<BookingExpired, NotificationEventHandlers>()
+            .AddSubscription<PaymentRefunded, NotificationEventHandlers>()
+            .AddSubscription<EventUpdated, NotificationEventHandlers>()
+            .AddSubscription<EventCancelled, NotificationEventHandlers>();
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReminderScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());

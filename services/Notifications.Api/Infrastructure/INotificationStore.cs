@@ -48,10 +48,14 @@ public interface INotificationStore
     /// <summary>Records a failed attempt: back to pending at <paramref name="nextAttemptAt"/>, or failed for good.</summary>
     Task MarkEmailFailedAsync(Guid id, string leaseOwner, EmailStatus status, DateTimeOffset? nextAttemptAt, string error, CancellationToken cancellationToken);
 
-    /// <summary>Creates or refreshes the reminder of a confirmed booking.</summary>
+    /// <summary>Creates the reminder of a confirmed booking (never revives a cancelled one).</summary>
     Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken);
 
-    Task RemoveReminderAsync(Guid bookingId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Cancels the booking's reminder and leaves a tombstone, so a late redelivery of its <c>booking.confirmed</c>
+    /// cannot bring it back.
+    /// </summary>
+    Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken);
 
     Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken);
 

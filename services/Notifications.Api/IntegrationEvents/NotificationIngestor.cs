@@ -1,13 +1,11 @@
 using System.Globalization;
+using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
 using Notifications.Api.Model;
 
 namespace Notifications.Api.IntegrationEvents;
-
-/// <summary>A message that can never be processed (missing ids...): the bus dead-letters it after its retries.</summary>
-public sealed class InvalidIntegrationEventException(string message) : Exception(message);
 
 /// <summary>
 /// Turns integration events into notifications (one per affected user) and keeps the reminder schedule.
@@ -19,6 +17,18 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     {
         Require(e.BookingId, e.UserId, e.EventId);
         var startsAt = e.EventStartsAt.ToUniversalTime();
+        await store.UpsertReminderAsync(new Reminder
+        {
+            BookingId = e.BookingId,
+            EventId = e.EventId,
+            UserId = e.UserId,
+            UserEmail = e.UserEmail,
+            UserName = e.UserName,
+            EventTitle = e.EventTitle,
+            StartsAt = startsAt,
+            DueAt = ReminderSchedule.DueAt(startsAt),
+        }, cancellationToken);
+
         await writer.WriteAsync(new Notification
         {
             Id = Notification.IdFor(Notification.MessageSource(messageId), e.UserId),
@@ -36,24 +46,12 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
             RecipientEmail = e.UserEmail,
             RecipientName = e.UserName,
         }, cancellationToken);
-
-        await store.UpsertReminderAsync(new Reminder
-        {
-            BookingId = e.BookingId,
-            EventId = e.EventId,
-            UserId = e.UserId,
-            UserEmail = e.UserEmail,
-            UserName = e.UserName,
-            EventTitle = e.EventTitle,
-            StartsAt = startsAt,
-            DueAt = ReminderSchedule.DueAt(startsAt),
-        }, cancellationToken);
     }
 
     public async Task HandleAsync(BookingCancelled e, Guid messageId, CancellationToken cancellationToken)
     {
         Require(e.BookingId, e.UserId, e.EventId);
-        await store.RemoveReminderAsync(e.BookingId, cancellationToken);
+        await store.CancelReminderAsync(e.BookingId, e.EventId, e.UserId, cancellationToken);
         var refund = e.Refund is null ? "" : $" {Amount(e.Refund)} will be refunded to you.";
         await writer.WriteAsync(new Notification
         {
@@ -73,7 +71,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     public async Task HandleAsync(BookingExpired e, Guid messageId, CancellationToken cancellationToken)
     {
         Require(e.BookingId, e.UserId, e.EventId);
-        await store.RemoveReminderAsync(e.BookingId, cancellationToken);
+        await store.CancelReminderAsync(e.BookingId, e.EventId, e.UserId, cancellationToken);
         await writer.WriteAsync(new Notification
         {
             Id = Notification.IdFor(Notification.MessageSource(messageId), e.UserId),
@@ -180,7 +178,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     {
         if (ids.Any(id => id == Guid.Empty))
         {
-            throw new InvalidIntegrationEventException("The message lacks a required id.");
+            throw new PoisonMessageException("The message lacks a required id.");
         }
     }
 

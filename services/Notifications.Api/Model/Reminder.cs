@@ -16,6 +16,8 @@ public sealed class Reminder
     public DateTimeOffset StartsAt { get; set; }
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset? SentForStartsAt { get; set; }
+    /// <summary>The booking was cancelled or expired: never remind (kept as a tombstone against late redeliveries).</summary>
+    public bool Cancelled { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }
 

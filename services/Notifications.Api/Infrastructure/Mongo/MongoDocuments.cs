@@ -86,6 +86,7 @@ internal sealed class ReminderDocument
     public DateTime StartsAt { get; set; }
     public DateTime DueAt { get; set; }
     public DateTime? SentForStartsAt { get; set; }
+    public bool Cancelled { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseUntil { get; set; }
 
@@ -93,6 +94,6 @@ internal sealed class ReminderDocument
     {
         BookingId = BookingId, EventId = EventId, UserId = UserId, UserEmail = UserEmail, UserName = UserName,
         EventTitle = EventTitle, StartsAt = NotificationDocument.Utc(StartsAt)!.Value, DueAt = NotificationDocument.Utc(DueAt)!.Value,
-        SentForStartsAt = NotificationDocument.Utc(SentForStartsAt), LeaseOwner = LeaseOwner, LeaseUntil = NotificationDocument.Utc(LeaseUntil),
+        SentForStartsAt = NotificationDocument.Utc(SentForStartsAt), Cancelled = Cancelled, LeaseOwner = LeaseOwner, LeaseUntil = NotificationDocument.Utc(LeaseUntil),
     };
 }

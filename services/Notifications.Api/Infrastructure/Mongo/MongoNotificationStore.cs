@@ -175,20 +175,31 @@ public sealed class MongoNotificationStore : INotificationStore
                 .SetOnInsert(d => d.StartsAt, reminder.StartsAt.UtcDateTime)
                 .SetOnInsert(d => d.DueAt, reminder.DueAt.UtcDateTime)
                 .SetOnInsert(d => d.SentForStartsAt, null)
+                .SetOnInsert(d => d.Cancelled, false)
                 .SetOnInsert(d => d.UserEmail, reminder.UserEmail)
                 .SetOnInsert(d => d.UserName, reminder.UserName),
             new UpdateOptions { IsUpsert = true },
             cancellationToken);
 
-    public Task RemoveReminderAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        _reminders.DeleteOneAsync(d => d.BookingId == bookingId, cancellationToken);
+    public Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
+        _reminders.UpdateOneAsync(
+            d => d.BookingId == bookingId,
+            Builders<ReminderDocument>.Update
+                .Set(d => d.Cancelled, true)
+                .SetOnInsert(d => d.EventId, eventId)
+                .SetOnInsert(d => d.UserId, userId)
+                .SetOnInsert(d => d.EventTitle, "")
+                .SetOnInsert(d => d.StartsAt, DateTime.UnixEpoch)
+                .SetOnInsert(d => d.DueAt, DateTime.UnixEpoch),
+            new UpdateOptions { IsUpsert = true },
+            cancellationToken);
 
     public Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         _reminders.DeleteManyAsync(d => d.EventId == eventId, cancellationToken);
 
     public Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken) =>
         _reminders.UpdateManyAsync(
-            d => d.EventId == eventId,
+            d => d.EventId == eventId && !d.Cancelled,
             Builders<ReminderDocument>.Update
                 .Set(d => d.EventTitle, title)
                 .Set(d => d.StartsAt, startsAt.UtcDateTime)
@@ -202,6 +213,7 @@ public sealed class MongoNotificationStore : INotificationStore
         {
             { nameof(ReminderDocument.DueAt), new BsonDocument("$lte", now) },
             { nameof(ReminderDocument.StartsAt), new BsonDocument("$gt", now) },
+            { nameof(ReminderDocument.Cancelled), false },
             { "$or", new BsonArray
                 {
                     new BsonDocument(nameof(ReminderDocument.LeaseUntil), BsonNull.Value),

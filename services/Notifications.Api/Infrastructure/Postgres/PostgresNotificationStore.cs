@@ -113,16 +113,20 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
 
     public async Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "DueAt")
+            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "DueAt", "Cancelled")
             VALUES ({reminder.BookingId}, {reminder.EventId}, {reminder.UserId}, {reminder.UserEmail}, {reminder.UserName},
-                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.DueAt})
+                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.DueAt}, FALSE)
             ON CONFLICT ("BookingId") DO UPDATE SET
                 "UserEmail" = COALESCE(excluded."UserEmail", reminders."UserEmail"),
                 "UserName" = COALESCE(excluded."UserName", reminders."UserName")
             """, cancellationToken);
 
-    public async Task RemoveReminderAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        await db.Reminders.Where(r => r.BookingId == bookingId).ExecuteDeleteAsync(cancellationToken);
+    public async Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO reminders ("BookingId", "EventId", "UserId", "EventTitle", "StartsAt", "DueAt", "Cancelled")
+            VALUES ({bookingId}, {eventId}, {userId}, '', {DateTimeOffset.UnixEpoch}, {DateTimeOffset.UnixEpoch}, TRUE)
+            ON CONFLICT ("BookingId") DO UPDATE SET "Cancelled" = TRUE
+            """, cancellationToken);
 
     public async Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         await db.Reminders.Where(r => r.EventId == eventId).ExecuteDeleteAsync(cancellationToken);
@@ -130,7 +134,7 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
     public async Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken)
     {
         var dueAt = ReminderSchedule.DueAt(startsAt);
-        await db.Reminders.Where(r => r.EventId == eventId)
+        await db.Reminders.Where(r => r.EventId == eventId && !r.Cancelled)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.EventTitle, title)
                 .SetProperty(r => r.StartsAt, startsAt)
@@ -142,7 +146,7 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
             UPDATE reminders SET "LeaseOwner" = {lease.Owner}, "LeaseUntil" = {lease.Until}
             WHERE "BookingId" IN (
                 SELECT "BookingId" FROM reminders
-                WHERE "DueAt" <= {lease.Now} AND "StartsAt" > {lease.Now}
+                WHERE "DueAt" <= {lease.Now} AND "StartsAt" > {lease.Now} AND NOT "Cancelled"
                   AND ("SentForStartsAt" IS NULL OR "SentForStartsAt" <> "StartsAt")
                   AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {lease.Now})
                 ORDER BY "DueAt"

@@ -70,6 +70,7 @@ namespace Notifications.Api.Infrastructure.Migrations
                     StartsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SentForStartsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Cancelled = table.Column<bool>(type: "boolean", nullable: false),
                     LeaseOwner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Notifications.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261123171844_Initial")]
+    [Migration("20261123172712_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -145,6 +145,9 @@ namespace Notifications.Api.Infrastructure.Migrations
                 {
                     b.Property<Guid>("BookingId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("timestamp with time zone");
