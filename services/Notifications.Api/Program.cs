@@ -12,7 +12,11 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
+// Malformed requests (bad JSON, wrong types) are the caller's fault: 400 ProblemDetails, never a 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePages();
 if (app.Environment.IsDevelopment())
 {
