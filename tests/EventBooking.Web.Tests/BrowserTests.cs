@@ -233,7 +233,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await page.ClickAsync("[data-testid=book]");
         await page.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
         await page.Locator("[data-testid=pay]").WaitForAsync();
-        Assert.Contains($"{quantity} ×", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains($"{quantity} ×", await page.InnerTextAsync(".mud-main-content"), StringComparison.Ordinal);
         return page.Url.Split('/')[^1];
     }
 
