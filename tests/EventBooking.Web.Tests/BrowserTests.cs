@@ -71,6 +71,13 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await page.ClickAsync("[data-testid=pay]");
         await page.Locator("[data-testid=confirmation]").WaitForAsync();
         Assert.Equal("Confirmed", await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"));
+
+        // Cancelling more than a day ahead refunds in full, and the page says how much.
+        await page.ClickAsync("[data-testid=cancel-booking]");
+        await page.Locator(".mud-dialog button", new() { HasText = "Cancel booking" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=refund]")).ToContainTextAsync("18.00 EUR");
+        Assert.Contains(await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"), new[] { "Cancelled", "Refunded" });
+        await ScreenshotAsync(page, "10b-refunded");
     }
 
     [Fact]
