@@ -132,7 +132,7 @@ public static class TestApp
     public static async Task<IHost> StartAsync(
         string amqp, string database, string serviceName, string exchange, Probe probe,
         Action<IEventBusBuilder>? configureBus = null, Action<EventBusOptions>? configureOptions = null,
-        ICollection<Activity>? exportedActivities = null)
+        ICollection<Activity>? exportedActivities = null, bool addDbContextAfterBus = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ApplicationName = serviceName });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -144,7 +144,11 @@ public static class TestApp
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new TestLogProvider(serviceName));
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        if (!addDbContextAfterBus)
+        {
+            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        }
+
         builder.Services.AddSingleton(probe);
         var bus = builder.AddEventBus("messaging", serviceName, options =>
         {
@@ -157,6 +161,11 @@ public static class TestApp
             configureOptions?.Invoke(options);
         });
         configureBus?.Invoke(bus);
+        if (addDbContextAfterBus)
+        {
+            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        }
+
         if (exportedActivities is not null)
         {
             builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(TestActivitySource).AddInMemoryExporter(exportedActivities));

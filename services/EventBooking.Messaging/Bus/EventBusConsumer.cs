@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace EventBooking.Messaging;
 
@@ -65,6 +66,13 @@ internal sealed partial class EventBusConsumer(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+            {
+                // A queue declared earlier with other arguments (e.g. another QueueDeliveryLimit): retrying cannot fix it.
+                state.ConsumerConnected = false;
+                LogTopologyMismatch(logger, ex, _options.QueueName, ex.ShutdownReason.ReplyText);
+                await DelayAsync(TimeSpan.FromSeconds(30), stoppingToken);
             }
             catch (Exception ex) when (RabbitMqPublisher.IsConnectionFailure(ex))
             {
@@ -199,7 +207,7 @@ internal sealed partial class EventBusConsumer(
             {
                 var reason = poison ? "poison" : "max-attempts";
                 LogDeadLettering(logger, failure, delivery.BasicProperties.MessageId, type, attempt, reason);
-                if (await ForwardAsync(channel, delivery, _options.DeadLetterQueueName, attempt, reason, failure, expiration: null, stoppingToken))
+                if (await ForwardAsync(channel, delivery, _options.DeadLetterQueueName, attempt, reason, failure, stoppingToken))
                 {
                     metrics.DeadLettered(type, reason);
                 }
@@ -208,9 +216,9 @@ internal sealed partial class EventBusConsumer(
             }
             else
             {
-                var delay = RetryDelay(attempt);
+                var delay = _options.RetryDelayAfter(attempt);
                 LogRetrying(logger, failure, delivery.BasicProperties.MessageId, type, attempt, delay);
-                if (await ForwardAsync(channel, delivery, _options.RetryQueueName, attempt + 1, reason: null, failure, delay, stoppingToken))
+                if (await ForwardAsync(channel, delivery, _options.RetryQueueName(delay), attempt + 1, reason: null, failure, stoppingToken))
                 {
                     metrics.Retried(type);
                 }
@@ -224,16 +232,9 @@ internal sealed partial class EventBusConsumer(
         }
     }
 
-    private TimeSpan RetryDelay(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(20, attempt - 1));
-        var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.RetryDelay.TotalMilliseconds * factor));
-        return delay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : delay;
-    }
-
     /// <summary>Copies the delivery to <paramref name="queue"/> (confirmed), then acks the original; nacks it (requeue) if the copy failed.</summary>
     private async Task<bool> ForwardAsync(IChannel channel, BasicDeliverEventArgs delivery, string queue, int attemptHeader, string? reason, Exception error,
-        TimeSpan? expiration, CancellationToken stoppingToken)
+        CancellationToken stoppingToken)
     {
         var source = delivery.BasicProperties;
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -266,7 +267,6 @@ internal sealed partial class EventBusConsumer(
             Timestamp = source.Timestamp,
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
-            Expiration = expiration is { } ttl ? ((long)Math.Ceiling(ttl.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) : null,
         };
 
         try
@@ -367,6 +367,9 @@ internal sealed partial class EventBusConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ unavailable for consumer of {Queue}; retrying in {Delay}")]
     private static partial void LogConsumerUnavailable(ILogger logger, Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused the topology of {Queue}: {Reason}. An existing queue has other arguments; delete it (it is re-created) or align EventBus options")]
+    private static partial void LogTopologyMismatch(ILogger logger, Exception exception, string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer channel of {Queue} closed ({Reason}); re-creating it")]
     private static partial void LogChannelLost(ILogger logger, string queue, string? reason);
