@@ -161,6 +161,32 @@ public sealed class TokenSecurityTests(TokenSecurityPlatform platform) : IClassF
     }
 
     [Fact]
+    public async Task TheCurrentKeyRotatesWhenItIsDue()
+    {
+        var store = platform.Api.Services.GetRequiredService<SigningKeyStore>();
+        var before = (await store.GetAsync(Cancel)).Current.Id;
+        await store.RotateIfDueAsync(Cancel);
+        Assert.Equal(before, (await store.GetAsync(Cancel)).Current.Id);
+
+        platform.Api.Clock.Offset = TimeSpan.FromDays(31);
+        try
+        {
+            await store.RotateIfDueAsync(Cancel);
+            var ring = await store.GetAsync(Cancel);
+            Assert.NotEqual(before, ring.Current.Id);
+            Assert.Contains(ring.Published, k => k.Id == before && k.Status == Users.Api.Model.SigningKeyStatus.Previous);
+            // Due once, rotated once: a second check right after changes nothing.
+            await store.RotateIfDueAsync(Cancel);
+            Assert.Equal(ring.Current.Id, (await store.GetAsync(Cancel)).Current.Id);
+        }
+        finally
+        {
+            platform.Api.Clock.Offset = TimeSpan.Zero;
+            store.Invalidate();
+        }
+    }
+
+    [Fact]
     public async Task RepeatedFailuresLockTheAccountUntilTheLockoutEnds()
     {
         var user = await platform.RegisterAsync();

@@ -76,6 +76,7 @@ public sealed class ValidationTests(UsersPlatform platform) : IClassFixture<User
     [InlineData("{}", new[] { "email", "password" })]
     [InlineData("""{"email":"x@example.com"}""", new[] { "password" })]
     [InlineData("""{"email":true,"password":"x"}""", new[] { "email" })]
+    [InlineData("""{"email":"not-an-email","password":"Correct-Horse-42"}""", new[] { "email" })]
     [InlineData("""{"email":"x@example.com","password":"Correct-Horse-42","remember":true}""", new[] { "remember" })]
     public async Task LoginRefusesBadInput(string body, string[] fields)
     {

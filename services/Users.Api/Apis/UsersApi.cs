@@ -33,7 +33,7 @@ public static partial class UsersApi
         api.MapPost("/login", Login).WithName("Login").WithSummary("Signs in: an access token and a rotating refresh token.")
             .RequireRateLimiting(LoginRateLimit);
         api.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Trades a refresh token for new tokens (the old one is spent).")
-            .RequireRateLimiting(LoginRateLimit);
+            .RequireRateLimiting(ConnectApi.TokenRateLimit);
         api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.");
         api.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("Ends every session of the signed-in user.")
             .RequireAuthorization(Policies.User);
@@ -108,8 +108,7 @@ public static partial class UsersApi
         LoginRequest request, [AsParameters] AccountServices services, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors()
-            .Check("email", string.IsNullOrWhiteSpace(request.Email) ? "The email is required."
-                : request.Email.Length > UserRules.EmailMaxLength ? $"The email must be at most {UserRules.EmailMaxLength} characters." : null)
+            .Check("email", UserRules.Email(request.Email))
             .Check("password", UserRules.PasswordPresent(request.Password));
         if (errors.Any)
         {

@@ -104,7 +104,7 @@ public static partial class UserRules
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailShape();
 
-    [GeneratedRegex(@"^\+?[0-9][0-9 ().\-]{3,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\+?[0-9(][0-9 ().\-]{3,31}$", RegexOptions.CultureInvariant)]
     private static partial Regex PhoneShape();
 
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
