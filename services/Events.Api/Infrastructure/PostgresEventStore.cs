@@ -196,6 +196,11 @@ public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
             return [];
         }
 
+        if (requests.Count == 1)
+        {
+            return [await PlaceSingleHoldAsync(eventId, requests[0], now, cancellationToken)];
+        }
+
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
@@ -327,8 +332,84 @@ public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// A lone hold as ONE autocommit statement (one round trip, the counters row locked only for it): take the seats if
+    /// they remain, the event is on sale and the hold id is new, and insert the hold. A concurrent insert of the same
+    /// hold id makes the whole statement fail on the primary key (nothing counted), and the existing hold is returned.
+    /// </summary>
+    private async Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            WITH ev AS (SELECT status, starts_at FROM events WHERE id = $2),
+            existing AS (SELECT {HoldColumns} FROM holds WHERE hold_id = $1),
+            taken AS (
+                UPDATE event_inventory SET held = held + $3
+                WHERE event_id = $2 AND capacity - held - sold >= $3
+                  AND NOT EXISTS (SELECT 1 FROM existing)
+                  AND EXISTS (SELECT 1 FROM ev WHERE ev.status = 1 AND ev.starts_at > $5)
+                RETURNING event_id),
+            inserted AS (
+                INSERT INTO holds (hold_id, event_id, quantity, status, expires_at, created_at, updated_at)
+                SELECT $1, event_id, $3, 0, $4, $5, $5 FROM taken
+                RETURNING hold_id)
+            SELECT (SELECT count(*) FROM inserted), (SELECT status FROM ev), (SELECT starts_at FROM ev), x.*
+            FROM (SELECT 1) AS one LEFT JOIN existing x ON true
+            """;
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            var connection = await OpenAsync(ct);
+            try
+            {
+                await using var command = new NpgsqlCommand(sql, connection)
+                {
+                    Parameters =
+                    {
+                        new() { Value = request.HoldId }, new() { Value = eventId }, new() { Value = request.Quantity },
+                        new() { Value = request.ExpiresAt.ToUniversalTime() }, new() { Value = now.ToUniversalTime() },
+                    },
+                };
+                try
+                {
+                    await using var reader = await command.ExecuteReaderAsync(ct);
+                    await reader.ReadAsync(ct);
+                    if (reader.GetInt64(0) == 1)
+                    {
+                        return new PlaceHoldOutcome(PlaceHoldResult.Created,
+                            new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now));
+                    }
+
+                    if (!reader.IsDBNull(3))
+                    {
+                        var known = new Hold(reader.GetGuid(3), reader.GetGuid(4), reader.GetInt32(5), (HoldStatus)reader.GetInt32(6),
+                            reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8));
+                        return known.EventId == eventId
+                            ? new PlaceHoldOutcome(PlaceHoldResult.Existing, known)
+                            : new PlaceHoldOutcome(PlaceHoldResult.HoldIdConflict, null);
+                    }
+
+                    if (reader.IsDBNull(1))
+                    {
+                        return new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null);
+                    }
+
+                    var onSale = (EventStatus)reader.GetInt32(1) == EventStatus.Published && reader.GetFieldValue<DateTimeOffset>(2) > now;
+                    return new PlaceHoldOutcome(onSale ? PlaceHoldResult.SoldOut : PlaceHoldResult.NotOnSale, null);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    return await RaceLostOutcomeAsync(connection, null, eventId, request.HoldId, ct);
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+    }
+
     /// <summary>Another replica inserted the same hold id concurrently (a retried request): report its hold.</summary>
-    private static async Task<PlaceHoldOutcome> RaceLostOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eventId, Guid holdId, CancellationToken ct)
+    private static async Task<PlaceHoldOutcome> RaceLostOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid eventId, Guid holdId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds WHERE hold_id = $1", connection, transaction)
         {

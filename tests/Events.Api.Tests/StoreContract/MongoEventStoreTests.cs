@@ -98,7 +98,7 @@ public sealed class MongoEventStoreTests(MongoFixture mongo) : EventStoreContrac
     protected override async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId)
     {
         var document = await Require().Events.Find(new BsonDocument("_id", new BsonBinaryData(eventId, GuidRepresentation.Standard))).FirstAsync(Ct);
-        return (document.Holds.Where(h => h.Status == Model.HoldStatus.Held).Sum(h => h.Quantity),
-            document.Holds.Where(h => h.Status == Model.HoldStatus.Confirmed).Sum(h => h.Quantity));
+        return (document.Holds.Where(h => h.Status == Events.Api.Model.HoldStatus.Held).Sum(h => h.Quantity),
+            document.Holds.Where(h => h.Status == Events.Api.Model.HoldStatus.Confirmed).Sum(h => h.Quantity));
     }
 }
