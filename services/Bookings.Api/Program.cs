@@ -1,5 +1,6 @@
 using Bookings.Api.Apis;
 using Bookings.Api.Extensions;
+using EventBooking.Messaging;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ app.UseStatusCodePages();
 app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi();
@@ -26,6 +28,7 @@ app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();
 app.MapInternalApi();
+app.MapDeadLetterApi();
 
 app.Run();
 

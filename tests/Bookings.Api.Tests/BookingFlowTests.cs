@@ -73,9 +73,9 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         var png = await qr.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
-        var outbox = await Factory.DbAsync(db => db.IntegrationEventLog.Where(e => e.EventName == "booking.confirmed").ToListAsync(Ct));
-        var confirmedEvent = Assert.Single(outbox, e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("bookingId").GetGuid() == booking.Id);
-        var data = JsonDocument.Parse(confirmedEvent.Payload).RootElement;
+        var outbox = await Factory.DbAsync(db => db.Outbox.Where(e => e.Type == "booking.confirmed").ToListAsync(Ct));
+        var confirmedEvent = Assert.Single(outbox, e => JsonDocument.Parse(e.Data).RootElement.GetProperty("bookingId").GetGuid() == booking.Id);
+        var data = JsonDocument.Parse(confirmedEvent.Data).RootElement;
         Assert.Equal($"{userId:N}@example.com", data.GetProperty("userEmail").GetString());
         Assert.Equal(2, data.GetProperty("tickets").GetArrayLength());
 
@@ -89,9 +89,9 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
     /// <summary>The names of the integration events written for one booking, oldest first.</summary>
     private Task<List<string>> OutboxAsync(Guid bookingId) => Factory.DbAsync(async db =>
-        (await db.IntegrationEventLog.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(Ct))
-            .Where(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("bookingId").GetGuid() == bookingId)
-            .Select(e => e.EventName)
+        (await db.Outbox.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(Ct))
+            .Where(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("bookingId").GetGuid() == bookingId)
+            .Select(e => e.Type)
             .ToList());
 
     [Fact]

@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -21,17 +20,18 @@ namespace Bookings.Api.Tests;
 
 /// <summary>
 /// bookings-api in-process over a fresh database of the shared real PostgreSQL server. Tokens are signed by a test RSA
-/// key in users-api's format; events-api is <see cref="FakeInventory"/> until the events branch is merged.
+/// key in users-api's format; RabbitMQ is a real node; events-api is <see cref="FakeInventory"/> until the events branch is merged.
 /// </summary>
-public sealed class BookingsApiFactory(PostgresFixture postgres) : WebApplicationFactory<Program>, IAsyncLifetime
+public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbitMq) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "test" };
     // At least 25 characters: PostgresFixture.CreateDatabaseAsync cuts the name at prefix + 40 characters, which
     // overruns shorter names (noted for the fixture's owner).
     private const string DatabasePrefix = "bookings_api_tests_database";
+    private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private string _connectionString = "";
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public ShiftedTime Time { get; } = new();
 
     public FakeInventory Inventory => Services.GetRequiredService<FakeInventory>();
 
@@ -47,6 +47,9 @@ public sealed class BookingsApiFactory(PostgresFixture postgres) : WebApplicatio
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:bookingsdb", _connectionString);
+        builder.UseSetting("ConnectionStrings:messaging", rabbitMq.Server.ConnectionString);
+        // Each test class's instance gets its own queue on the shared broker, or they would compete for messages.
+        builder.UseSetting("EventBus:ServiceName", "bookings-api-test-" + _instance);
         builder.UseSetting("Identity:Authority", "http://users-api.invalid");
         builder.UseSetting("Identity:ClientId", "bookings-api");
         builder.UseSetting("Identity:ClientSecret", "test-secret");

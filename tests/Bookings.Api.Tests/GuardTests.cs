@@ -149,6 +149,25 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
     }
 
     [Fact]
+    public async Task Booking_requests_are_rate_limited_per_user()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+        for (var i = 0; i < 30; i++)
+        {
+            using var allowed = await CreateAsync(client, ev.Id, 0, Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.BadRequest, allowed.StatusCode);
+        }
+
+        using var limited = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("too-many-requests", (await ProblemAsync(limited)).GetProperty("reason").GetString());
+
+        using var otherUser = await CreateAsync(Factory.ClientFor(Guid.CreateVersion7()), ev.Id, 1, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, otherUser.StatusCode);
+    }
+
+    [Fact]
     public async Task Mass_assignment_of_price_or_status_is_ignored()
     {
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20, price: 99m);

@@ -1,17 +1,30 @@
+using System.Threading.RateLimiting;
+using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Payments;
 using Bookings.Api.Services;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Extensions;
 
 internal static class Extensions
 {
+    /// <summary>The rate-limiting policy of booking and payment requests (per user).</summary>
+    public const string BookingRateLimit = "booking";
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
         builder.AddNpgsqlDbContext<BookingsDbContext>("bookingsdb");
         builder.Services.AddMigration<BookingsDbContext>();
+        // The queue name is the service name; EventBus:ServiceName overrides it (tests run several instances on one broker).
+        builder.AddEventBus("messaging", builder.Configuration["EventBus:ServiceName"] ?? "bookings-api")
+            .AddOutbox<BookingsDbContext>()
+            .AddSubscription<EventCancelled, EventCancelledHandler>();
 
         builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations()
@@ -19,7 +32,9 @@ internal static class Extensions
         builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration("Identity")
             .Validate(o => o.ClientId.Length > 0 && o.ClientSecret.Length > 0, "Identity:ClientId and Identity:ClientSecret are required.").ValidateOnStart();
 
-        builder.Services.AddHttpClient<ServiceTokenProvider>(http => http.BaseAddress = new("https+http://users-api"));
+        // One token cache per process (a singleton), refreshed shortly before the token expires.
+        builder.Services.AddHttpClient(ServiceTokenProvider.HttpClientName, http => http.BaseAddress = new("https+http://users-api"));
+        builder.Services.AddSingleton<ServiceTokenProvider>();
         builder.Services.AddTransient<ServiceTokenHandler>();
         builder.Services.AddHttpClient<IInventoryClient, InventoryClient>(http => http.BaseAddress = new("https+http://events-api"))
             .AddHttpMessageHandler<ServiceTokenHandler>();
@@ -36,6 +51,30 @@ internal static class Extensions
         }
 
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(BookingRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value.BookingRequestsPerMinute;
+                var key = context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests",
+                    "Too many booking requests; try again in a minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
     }
 
     private static bool IsKey(string value)

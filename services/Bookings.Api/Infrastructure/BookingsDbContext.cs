@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
-using EventBooking.Messaging.Contracts;
+using EventBooking.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Infrastructure;
@@ -12,21 +11,15 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
-    public DbSet<IntegrationEventLogEntry> IntegrationEventLog => Set<IntegrationEventLogEntry>();
+    /// <summary>The transactional outbox (EventBooking.Messaging relays it to RabbitMQ).</summary>
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SimulatedCharge> SimulatedCharges => Set<SimulatedCharge>();
-
-    /// <summary>Queues an integration event; it is stored by the next SaveChanges, in the same transaction.</summary>
-    public void AddIntegrationEvent<TEvent>(TEvent integrationEvent, DateTimeOffset now) where TEvent : IIntegrationEvent =>
-        IntegrationEventLog.Add(new IntegrationEventLogEntry
-        {
-            Id = Guid.CreateVersion7(),
-            EventName = TEvent.EventName,
-            Payload = JsonSerializer.Serialize(integrationEvent, JsonSerializerOptions.Web),
-            CreatedAt = now,
-        });
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddOutboxMessageEntity();
+        modelBuilder.AddInboxMessageEntity();
+
         modelBuilder.Entity<Booking>(b =>
         {
             b.ToTable("bookings");
@@ -92,15 +85,6 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             r.Property(x => x.RequestHash).HasMaxLength(64);
             r.Property(x => x.Location).HasMaxLength(300);
             r.HasIndex(x => x.ExpiresAt);
-        });
-
-        modelBuilder.Entity<IntegrationEventLogEntry>(e =>
-        {
-            e.ToTable("integration_event_log");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.EventName).HasMaxLength(100);
-            e.Property(x => x.Payload).HasColumnType("jsonb");
-            e.HasIndex(x => x.PublishedAt);
         });
 
         modelBuilder.Entity<SimulatedCharge>(c =>

@@ -16,8 +16,11 @@ public sealed class ServiceIdentityOptions
 /// Gets the service's access token from users-api (OAuth2 client credentials at <c>POST /connect/token</c>) and keeps it
 /// until shortly before it expires.
 /// </summary>
-public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceIdentityOptions> options, TimeProvider time) : IDisposable
+public sealed class ServiceTokenProvider(IHttpClientFactory httpClients, IOptions<ServiceIdentityOptions> options, TimeProvider time) : IDisposable
 {
+    /// <summary>The named HttpClient (base address users-api) the token is fetched with.</summary>
+    public const string HttpClientName = "users-api-token";
+
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset RenewAt)? _current;
@@ -44,6 +47,7 @@ public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceIdenti
                 ["client_secret"] = options.Value.ClientSecret,
                 ["scope"] = "eventbooking.internal",
             });
+            using var http = httpClients.CreateClient(HttpClientName);
             using var response = await http.PostAsync("/connect/token", request, cancellationToken);
             response.EnsureSuccessStatusCode();
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)

@@ -31,6 +31,10 @@ public sealed class BookingOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Booking and payment requests one user may make per minute (429 beyond).</summary>
+    [Range(1, 1_000_000)]
+    public int BookingRequestsPerMinute { get; set; } = 30;
+
     /// <summary>How long an unknown payment outcome waits before the reconciler asks the gateway.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -2,6 +2,7 @@ using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
+using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -248,8 +249,14 @@ public sealed partial class BookingService(
     private async Task ConfirmBookingAsync(Booking booking, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var attempt = 0;
         await strategy.ExecuteAsync(async () =>
         {
+            if (attempt++ > 0)
+            {
+                await ResetForRetryAsync(cancellationToken, booking);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
             booking.Confirm(now);
@@ -270,7 +277,7 @@ public sealed partial class BookingService(
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now), now);
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
@@ -369,8 +376,14 @@ public sealed partial class BookingService(
         CancellationToken cancellationToken, bool refundOnly = false)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var attempt = 0;
         await strategy.ExecuteAsync(async () =>
         {
+            if (attempt++ > 0)
+            {
+                await ResetForRetryAsync(cancellationToken, payment is null ? [booking] : [booking, payment]);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
             if (refundOnly)
@@ -389,15 +402,29 @@ public sealed partial class BookingService(
             {
                 payment.MarkRefunded(refund, reason, now);
                 refunded = new Money(refund, payment.Currency);
-                db.AddIntegrationEvent(new PaymentRefunded(payment.Id, booking.Id, booking.EventId, booking.UserId, booking.UserEmail, refunded, reason, now), now);
+                db.AddIntegrationEvent(new PaymentRefunded(payment.Id, booking.Id, booking.EventId, booking.UserId, booking.UserEmail, refunded, reason, now));
             }
 
             db.AddIntegrationEvent(new BookingCancelled(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-                booking.Quantity, booking.Id, by, reason, refunded, now), now);
+                booking.Quantity, booking.Id, by, reason, refunded, now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
         LogBookingCancelled(logger, booking.Id, by, refund);
+    }
+
+    /// <summary>
+    /// Before the execution strategy repeats a failed transaction: forget everything tracked (added tickets, outbox rows)
+    /// and bring the entities back to their stored state, so the unit of work runs again from the start.
+    /// </summary>
+    private async Task ResetForRetryAsync(CancellationToken cancellationToken, params object[] entities)
+    {
+        db.ChangeTracker.Clear();
+        foreach (var entity in entities)
+        {
+            db.Attach(entity);
+            await db.Entry(entity).ReloadAsync(cancellationToken);
+        }
     }
 
     // ---------------------------------------------------------------- background work
@@ -426,7 +453,7 @@ public sealed partial class BookingService(
 
         booking.Expire(now);
         db.AddIntegrationEvent(new BookingExpired(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-            booking.Quantity, booking.Id, now), now);
+            booking.Quantity, booking.Id, now));
         await db.SaveChangesAsync(cancellationToken);
         LogBookingExpired(logger, booking.Id);
         return true;

@@ -65,18 +65,40 @@ namespace Bookings.Api.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "integration_event_log",
+                name: "inbox_messages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    EventName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Payload = table.Column<string>(type: "jsonb", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    consumer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_integration_event_log", x => x.Id);
+                    table.PrimaryKey("PK_inbox_messages", x => new { x.message_id, x.consumer });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    schema_version = table.Column<int>(type: "integer", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    data = table.Column<string>(type: "jsonb", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    trace_state = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    baggage = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -194,9 +216,21 @@ namespace Bookings.Api.Infrastructure.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_integration_event_log_PublishedAt",
-                table: "integration_event_log",
-                column: "PublishedAt");
+                name: "ix_inbox_messages_processed_at",
+                table: "inbox_messages",
+                column: "processed_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending",
+                table: "outbox_messages",
+                column: "next_attempt_at",
+                filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_sent_at",
+                table: "outbox_messages",
+                column: "sent_at",
+                filter: "sent_at IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payments_one_live_payment_per_booking",
@@ -245,7 +279,10 @@ namespace Bookings.Api.Infrastructure.Migrations
                 name: "idempotency_keys");
 
             migrationBuilder.DropTable(
-                name: "integration_event_log");
+                name: "inbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "payments");

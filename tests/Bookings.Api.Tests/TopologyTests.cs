@@ -1,0 +1,266 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bookings.Api.Services;
+using EventBooking.LocalHost;
+using EventBooking.Testing;
+using Microsoft.Extensions.Hosting;
+
+namespace Bookings.Api.Tests;
+
+/// <summary>users-api, events-api and bookings-api as real processes (LocalHost: PostgreSQL, RabbitMQ), demo users seeded.</summary>
+public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi], seedDemoData: true)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, string> _tokens = [];
+
+    protected override void Configure(Dictionary<string, string?> environment)
+    {
+        environment["Bookings__SweepInterval"] = "00:00:00.500";
+        environment["Bookings__ReconcileAfter"] = "00:00:01";
+        // The concurrency test books 500 times as one demo attendee.
+        environment["Bookings__BookingRequestsPerMinute"] = "100000";
+    }
+
+    public async Task<HttpClient> AsAsync(string service, string who)
+    {
+        var client = CreateClient(service);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(who));
+        return client;
+    }
+
+    /// <summary>"admin", "attendee", "organizer", "organizer-2", "attendee-2".</summary>
+    public async Task<string> TokenAsync(string who)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_tokens.TryGetValue(who, out var token))
+            {
+                token = who switch
+                {
+                    "admin" => await LoginAsync(DemoData.AdminEmail, DemoData.Password),
+                    "attendee" => await LoginAsync(DemoData.AttendeeEmail, DemoData.Password),
+                    "organizer" => await LoginAsync(DemoData.OrganizerEmail, DemoData.Password),
+                    "organizer-2" => await RegisterAndLoginAsync("organizer"),
+                    "attendee-2" => await RegisterAndLoginAsync("attendee"),
+                    _ => throw new ArgumentOutOfRangeException(nameof(who)),
+                };
+                _tokens[who] = token;
+            }
+
+            return token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<string> LoginAsync(string email, string password)
+    {
+        using var users = CreateClient(ResourceNames.UsersApi);
+        using var response = await users.PostAsJsonAsync("/api/users/login", new { email, password });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task<string> RegisterAndLoginAsync(string accountType)
+    {
+        using var users = CreateClient(ResourceNames.UsersApi);
+        var email = $"{accountType}-{Guid.NewGuid():N}@test.example";
+        const string password = "Correct-Horse-42!";
+        using var response = await users.PostAsJsonAsync("/api/users/register", new { email, password, displayName = "Test " + accountType, accountType });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await LoginAsync(email, password);
+    }
+}
+
+/// <summary>The booking flow end to end across users-api tokens, events-api holds and bookings-api.</summary>
+public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixture<BookingsTopologyFixture>
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Whole_flow_with_real_tokens_and_holds()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 10, price: 30.5m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        var key = Guid.NewGuid().ToString();
+
+        var booking = await CreateAsync(attendee, eventId, 2, key);
+        Assert.Equal(61m, booking.Amount);
+        Assert.Equal("EUR", booking.Currency);
+        Assert.Equal(booking.Id, (await CreateAsync(attendee, eventId, 2, key)).Id);
+        Assert.Equal((10, 8, 2, 0), await AvailabilityAsync(eventId));
+
+        using var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        Assert.Equal("Confirmed", (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
+        Assert.Equal((10, 8, 0, 2), await AvailabilityAsync(eventId));
+        var tickets = await attendee.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct);
+        Assert.Equal(2, tickets!.Count);
+
+        // Ownership with real tokens.
+        using var stranger = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee-2");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/bookings/{booking.Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/tickets/{tickets[0].Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await attendee.GetAsync($"/api/events/{eventId}/sales", Ct)).StatusCode);
+        using var otherOrganizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer-2");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOrganizer.GetAsync($"/api/events/{eventId}/sales", Ct)).StatusCode);
+        using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
+        var sales = await organizer.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/sales", Json, Ct);
+        Assert.Equal(2, sales.GetProperty("ticketsSold").GetInt32());
+        Assert.Equal(0.2, sales.GetProperty("occupancy").GetDouble());
+
+        // The attendee cancels: refund, seats back in events-api.
+        using var cancel = await attendee.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { reason = "cannot come" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal((10, 10, 0, 0), await AvailabilityAsync(eventId));
+    }
+
+    [Fact]
+    public async Task Declined_card_keeps_the_hold_and_an_unknown_outcome_is_reconciled()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 5, price: 15m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        var booking = await CreateAsync(attendee, eventId, 1, Guid.NewGuid().ToString());
+
+        using (var declined = await PayAsync(attendee, booking.Id, "4000 0000 0000 0002", null))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
+        }
+
+        Assert.Equal((5, 4, 1, 0), await AvailabilityAsync(eventId));
+
+        using (var unknown = await PayAsync(attendee, booking.Id, "4000 0000 0000 0119", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
+        }
+
+        await Poll.UntilAsync(async () => (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status == "Confirmed",
+            TimeSpan.FromSeconds(30), "the reconciler settles the unknown payment and confirms the booking", Ct);
+        Assert.Equal((5, 4, 0, 1), await AvailabilityAsync(eventId));
+        var payments = await attendee.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct);
+        Assert.Equal(["Failed", "Succeeded"], payments!.Select(p => p.Status));
+    }
+
+    [Fact]
+    public async Task Event_cancellation_in_events_api_refunds_every_booking()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 10, price: 20m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        var confirmed = await CreateAsync(attendee, eventId, 2, Guid.NewGuid().ToString());
+        using (var paid = await PayAsync(attendee, confirmed.Id, "4242424242424242", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        var pending = await CreateAsync(attendee, eventId, 1, Guid.NewGuid().ToString());
+
+        using var organizer = await fixture.AsAsync(ResourceNames.EventsApi, "organizer");
+        using (var cancelled = await organizer.PostAsJsonAsync($"/api/events/{eventId}/cancel", new { reason = "storm" }, Ct))
+        {
+            Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync(Ct));
+        }
+
+        await Poll.UntilAsync(async () =>
+        {
+            var a = await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{confirmed.Id}", Json, Ct);
+            var b = await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{pending.Id}", Json, Ct);
+            return a!.Status == "Cancelled" && b!.Status == "Cancelled";
+        }, TimeSpan.FromSeconds(60), "event.cancelled reaches bookings-api and cancels both bookings", Ct);
+        var payment = Assert.Single((await attendee.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{confirmed.Id}/payments", Json, Ct))!);
+        Assert.Equal("Refunded", payment.Status);
+        Assert.Equal(40m, payment.RefundedAmount);
+        var (capacity, available, held, sold) = await AvailabilityAsync(eventId);
+        Assert.Equal(capacity, available + held + sold);
+        Assert.Equal(0, sold);
+    }
+
+    [Fact]
+    public async Task Five_hundred_concurrent_bookings_for_a_hundred_seats_across_the_services()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 100, price: 10m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity = 1 }) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await attendee.SendAsync(request, Ct);
+            return (response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
+        }));
+        Assert.Equal(100, attempts.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(400, attempts.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+
+        var payments = await Task.WhenAll(attempts.Where(a => a.Booking is not null).Select(async a =>
+        {
+            using var response = await PayAsync(attendee, a.Booking!.Id, "4242424242424242", Guid.NewGuid().ToString());
+            return response.StatusCode;
+        }));
+        Assert.All(payments, status => Assert.Equal(HttpStatusCode.Created, status));
+
+        Assert.Equal((100, 0, 0, 100), await AvailabilityAsync(eventId));
+        using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
+        var confirmed = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?status=Confirmed&pageSize=1", Json, Ct);
+        Assert.Equal(100, confirmed!.Total);
+        var all = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
+        Assert.Equal(100, all!.Total);
+    }
+
+    private async Task<Guid> CreatePublishedEventAsync(int capacity, decimal price)
+    {
+        using var organizer = await fixture.AsAsync(ResourceNames.EventsApi, "organizer");
+        var body = new
+        {
+            title = $"Bookings test {Guid.NewGuid():N}",
+            description = "A test event.",
+            venue = "Test Hall",
+            city = "Porto",
+            startsAt = DateTimeOffset.UtcNow.AddDays(20),
+            endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(2),
+            timeZone = "Europe/Lisbon",
+            category = "music",
+            capacity,
+            price,
+            currency = "EUR",
+        };
+        using var created = await organizer.PostAsJsonAsync("/api/events", body, Ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)).GetProperty("id").GetGuid();
+        using var published = await organizer.PostAsync($"/api/events/{id}/publish", null, Ct);
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync(Ct));
+        return id;
+    }
+
+    private async Task<(int Capacity, int Available, int Held, int Sold)> AvailabilityAsync(Guid eventId)
+    {
+        using var events = fixture.CreateClient(ResourceNames.EventsApi);
+        var a = await events.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/availability", Json, Ct);
+        return (a.GetProperty("capacity").GetInt32(), a.GetProperty("available").GetInt32(), a.GetProperty("held").GetInt32(), a.GetProperty("sold").GetInt32());
+    }
+
+    private static async Task<BookingDto> CreateAsync(HttpClient client, Guid eventId, int quantity, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity }) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        return (await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+    }
+
+    private static async Task<HttpResponseMessage> PayAsync(HttpClient client, Guid bookingId, string card, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payments") { Content = JsonContent.Create(new { paymentMethod = card }) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+}
