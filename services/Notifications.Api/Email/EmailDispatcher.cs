@@ -72,9 +72,17 @@ public sealed partial class EmailDispatcher(
     {
         try
         {
-            var recipient = notification.RecipientEmail is { Length: > 0 } known
-                ? new UserContact(notification.UserId, known, notification.RecipientName)
-                : await users.FindAsync(notification.UserId, cancellationToken);
+            // users-api has the say on the address and on the profile-wide email opt-out; the address an event carried
+            // is the fallback when users-api does not know the user. users-api unreachable: retried like an SMTP failure.
+            var contact = await users.FindAsync(notification.UserId, cancellationToken);
+            if (contact is { EmailNotifications: false })
+            {
+                await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Skipped, null, "The user switched off email in their profile.", cancellationToken);
+                return;
+            }
+
+            var recipient = contact
+                ?? (notification.RecipientEmail is { Length: > 0 } known ? new UserContact(notification.UserId, known, notification.RecipientName) : null);
             if (recipient is null)
             {
                 await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Failed, null, "The recipient has no known email address.", cancellationToken);
