@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Microsoft.Extensions.Hosting;
@@ -58,42 +59,72 @@ public static class IdentityClaims
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// Validates users-api's access tokens (RS/ES/PS-signed JWTs, keys from its OpenID discovery document and JWKS,
+    /// Validates users-api's access tokens (ES/RS/PS-signed JWTs, keys from its OpenID discovery document and JWKS,
     /// found through service discovery) and registers the shared <see cref="Policies"/>. One line per service.
     /// The authority is <c>Identity:Authority</c>, else the users-api address injected by either host.
+    /// Tokens are refused when expired (30 s clock skew), not yet valid, unsigned (<c>alg: none</c>), signed with an
+    /// algorithm other than ES256/RS256/PS256, signed by a key missing from the JWKS, or issued for another
+    /// issuer or audience. An unknown key id makes the handler fetch the JWKS again (at most every
+    /// <c>Identity:MetadataRefreshInterval</c>, default 30 s); the JWKS is also re-read every 10 minutes, so a key
+    /// users-api retires stops validating within that time.
     /// </summary>
     public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var authority = configuration["Identity:Authority"]
             ?? configuration["services:users-api:https:0"]
-            ?? configuration["services:users-api:http:0"]
-            ?? throw new InvalidOperationException(
-                "The token authority is missing. Set 'Identity:Authority' or reference users-api ('services:users-api:http:0').");
+            ?? configuration["services:users-api:http:0"];
         var issuer = configuration["Identity:Issuer"] ?? IdentityClaims.DefaultIssuer;
+        var refreshInterval = configuration.GetValue("Identity:MetadataRefreshInterval", TimeSpan.FromSeconds(30));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
-                options.Authority = authority;
-                options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+                if (authority is not null)
+                {
+                    options.Authority = authority;
+                    options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+                }
+
                 options.MapInboundClaims = false;
                 options.Audience = IdentityClaims.Audience;
                 // Fetch the signing keys again soon after an unknown kid shows up (key rotation).
-                options.RefreshInterval = TimeSpan.FromSeconds(30);
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.RefreshInterval = refreshInterval;
                 options.AutomaticRefreshInterval = TimeSpan.FromMinutes(10);
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
+                    ValidateIssuer = true,
                     ValidIssuer = issuer,
+                    ValidateAudience = true,
                     ValidAudience = IdentityClaims.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateIssuerSigningKey = true,
+                    ValidateWithLKG = false,
                     NameClaimType = IdentityClaims.Name,
                     RoleClaimType = IdentityClaims.Role,
-                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSsaPssSha256],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
             });
+
+        // The handler otherwise keeps validating against earlier copies of the JWKS ("last known good", for an hour):
+        // a retired signing key must stop working as soon as the validator has re-read the JWKS.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            if (options.ConfigurationManager is BaseConfigurationManager manager)
+            {
+                manager.UseLastKnownGoodConfiguration = false;
+            }
+        });
+
+        // Fail at startup, not at the first request, when no authority is known (users-api supplies its keys itself).
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Validate(options => options.Authority is not null || options.ConfigurationManager is not null || options.Configuration is not null,
+                "The token authority is missing. Set 'Identity:Authority' or reference users-api ('services:users-api:http:0').")
+            .ValidateOnStart();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.User, policy => policy.RequireAuthenticatedUser()

@@ -1,20 +1,390 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Users.Api.Infrastructure;
+using Users.Api.Model;
 
 namespace Users.Api.Apis;
 
-public static class UsersApi
+/// <summary>Dependencies of the account endpoints.</summary>
+public sealed record AccountServices(
+    UsersDbContext Db,
+    PasswordService Passwords,
+    SessionService Sessions,
+    TimeProvider Time,
+    IOptions<AccountOptions> Options,
+    ILogger<AccountServices> Logger);
+
+/// <summary>Accounts, sessions, profiles and roles: <c>/api/users</c>.</summary>
+public static partial class UsersApi
 {
+    public const string LoginRateLimit = "login";
+    public const string RegisterRateLimit = "register";
+
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/users").WithTags("Users.Api");
-        api.MapGet("/stats", GetStats).WithName("GetUsersStats").WithSummary("Counts the rows of the service's store.");
+        var api = app.MapGroup("/api/users").WithTags("Users");
+
+        api.MapPost("/register", Register).WithName("Register").WithSummary("Opens an attendee (or organizer) account.")
+            .RequireRateLimiting(RegisterRateLimit);
+        api.MapPost("/login", Login).WithName("Login").WithSummary("Signs in: an access token and a rotating refresh token.")
+            .RequireRateLimiting(LoginRateLimit);
+        api.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Trades a refresh token for new tokens (the old one is spent).")
+            .RequireRateLimiting(ConnectApi.TokenRateLimit);
+        api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.");
+        api.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("Ends every session of the signed-in user.")
+            .RequireAuthorization(Policies.User);
+
+        api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("The signed-in user's profile.").RequireAuthorization(Policies.User);
+        api.MapPut("/me", UpdateMe).WithName("UpdateMe").WithSummary("Replaces the signed-in user's profile.").RequireAuthorization(Policies.User);
+        api.MapPost("/me/password", ChangePassword).WithName("ChangePassword")
+            .WithSummary("Changes the password (needs the current one) and ends the user's other sessions.")
+            .RequireAuthorization(Policies.User).RequireRateLimiting(LoginRateLimit);
+
+        api.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("Lists accounts (admin), with paging and search.")
+            .RequireAuthorization(Policies.Admin);
+        api.MapGet("/{id:guid}", GetUser).WithName("GetUser").WithSummary("One account (admin, or the user themself).")
+            .RequireAuthorization(Policies.User);
+        api.MapPut("/{id:guid}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
+            .RequireAuthorization(Policies.Admin);
         return app;
     }
 
-    public static async Task<Ok<StoreStats>> GetStats(UsersDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new StoreStats(await db.Users.LongCountAsync(cancellationToken)));
-}
+    public static async Task<Results<Created<UserProfile>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .Check("email", UserRules.Email(request.Email))
+            .Check("password", UserRules.Password(request.Password, request.Email))
+            .Check("displayName", UserRules.DisplayName(request.DisplayName));
+        var roles = new List<string>();
+        switch (request.AccountType)
+        {
+            case null or UserRoles.Attendee:
+                break;
+            case UserRoles.Organizer when services.Options.Value.AllowOrganizerRegistration:
+                roles.Add(UserRoles.Organizer);
+                break;
+            case UserRoles.Organizer:
+                errors.Add("accountType", "Organizer accounts are granted by an administrator.");
+                break;
+            default:
+                errors.Add("accountType", "The account type must be 'attendee' or 'organizer'.");
+                break;
+        }
 
-public sealed record StoreStats(long Count);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var normalized = User.Normalize(request.Email!);
+        if (await services.Db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+        {
+            return Problems.EmailTaken();
+        }
+
+        var now = services.Time.GetUtcNow();
+        var user = User.Create(Guid.CreateVersion7(), request.Email!, request.DisplayName!, roles, now);
+        user.SetPasswordHash(services.Passwords.Hash(user, request.Password!), now);
+        services.Db.Users.Add(user);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.EmailTaken();
+        }
+
+        LogRegistered(services.Logger, user.Id, string.Join(',', user.Roles));
+        return TypedResults.Created($"/api/users/{user.Id}", UserProfile.From(user));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .Check("email", UserRules.Email(request.Email))
+            .Check("password", UserRules.PasswordPresent(request.Password));
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var normalized = User.Normalize(request.Email!);
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        var now = services.Time.GetUtcNow();
+        if (user is null || user.IsLockedOut(now))
+        {
+            // Same answer and about the same time whether the account is unknown or locked.
+            services.Passwords.VerifyDummy(request.Password!);
+            LogLoginRefused(services.Logger, user?.Id, user is null ? "unknown-account" : "locked-out");
+            return Problems.InvalidCredentials();
+        }
+
+        var result = services.Passwords.Verify(user, request.Password!);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            var options = services.Options.Value;
+            await SaveWithRetryAsync(services.Db, user, u => u.RecordFailedLogin(services.Time.GetUtcNow(), options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
+            LogLoginRefused(services.Logger, user.Id, user.IsLockedOut(now) ? "wrong-password-locked" : "wrong-password");
+            return Problems.InvalidCredentials();
+        }
+
+        await SaveWithRetryAsync(services.Db, user, u =>
+        {
+            u.RecordSuccessfulLogin();
+            if (result == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                u.SetPasswordHash(services.Passwords.Hash(u, request.Password!), services.Time.GetUtcNow());
+            }
+        }, cancellationToken);
+        return TypedResults.Ok(await services.Sessions.StartAsync(user, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
+        RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (ValidateRefreshToken(request.RefreshToken) is { } error)
+        {
+            return error;
+        }
+
+        var (outcome, response) = await sessions.RefreshAsync(request.RefreshToken!, cancellationToken);
+        return outcome == RefreshOutcome.Refreshed ? TypedResults.Ok(response!) : Problems.InvalidRefreshToken();
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem>> Logout(
+        RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (ValidateRefreshToken(request.RefreshToken) is { } error)
+        {
+            return error;
+        }
+
+        // Possession of the refresh token is the proof; an unknown token ends nothing and says nothing.
+        await sessions.EndAsync(request.RefreshToken!, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> LogoutAll(
+        ClaimsPrincipal principal, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (principal.UserId() is not { } userId)
+        {
+            return Problems.Unauthenticated();
+        }
+
+        await sessions.RevokeAllAsync(userId, keepFamilyId: null, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetMe(
+        ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await FindAsync(db, principal.UserId(), cancellationToken);
+        return user is null ? Problems.UserNotFound() : TypedResults.Ok(UserProfile.From(user));
+    }
+
+    public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> UpdateMe(
+        UpdateProfileRequest request, ClaimsPrincipal principal, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .Check("displayName", UserRules.DisplayName(request.DisplayName))
+            .Check("phone", UserRules.Phone(request.Phone))
+            .Check("preferredLanguage", UserRules.Language(request.PreferredLanguage))
+            .Check("emailNotifications", request.EmailNotifications is null ? "emailNotifications is required (true or false)." : null);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var user = await FindAsync(services.Db, principal.UserId(), cancellationToken, tracking: true);
+        if (user is null)
+        {
+            return Problems.UserNotFound();
+        }
+
+        await SaveWithRetryAsync(services.Db, user, u => u.UpdateProfile(request.DisplayName!, request.Phone, request.PreferredLanguage,
+            request.EmailNotifications!.Value, services.Time.GetUtcNow()), cancellationToken);
+        return TypedResults.Ok(UserProfile.From(user));
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal principal, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .Check("currentPassword", UserRules.PasswordPresent(request.CurrentPassword))
+            .Check("newPassword", UserRules.Password(request.NewPassword, principal.FindFirstValue(IdentityClaims.Email)));
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var user = await FindAsync(services.Db, principal.UserId(), cancellationToken, tracking: true);
+        if (user is null)
+        {
+            return Problems.UserNotFound();
+        }
+
+        var now = services.Time.GetUtcNow();
+        if (user.IsLockedOut(now) || services.Passwords.Verify(user, request.CurrentPassword!) == PasswordVerificationResult.Failed)
+        {
+            if (!user.IsLockedOut(now))
+            {
+                var options = services.Options.Value;
+                await SaveWithRetryAsync(services.Db, user, u => u.RecordFailedLogin(now, options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
+            }
+
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is incorrect."] });
+        }
+
+        if (request.NewPassword == request.CurrentPassword)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = ["The new password must differ from the current one."] });
+        }
+
+        await SaveWithRetryAsync(services.Db, user, u =>
+        {
+            u.RecordSuccessfulLogin();
+            u.SetPasswordHash(services.Passwords.Hash(u, request.NewPassword!), services.Time.GetUtcNow());
+        }, cancellationToken);
+        var keep = Guid.TryParse(principal.FindFirstValue("sid"), out var sid) ? sid : (Guid?)null;
+        await services.Sessions.RevokeAllAsync(user.Id, keep, cancellationToken);
+        LogPasswordChanged(services.Logger, user.Id);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
+        UsersDbContext db, CancellationToken cancellationToken, int? page = null, int? pageSize = null, string? search = null)
+    {
+        var errors = new FieldErrors()
+            .Check("page", page is < 1 or > 100_000 ? "page must be between 1 and 100000." : null)
+            .Check("pageSize", pageSize is < 1 or > 100 ? "pageSize must be between 1 and 100." : null)
+            .Check("search", search?.Length > UserRules.SearchMaxLength ? $"search must be at most {UserRules.SearchMaxLength} characters." : null);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + search.Trim().Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+            query = query.Where(u => EF.Functions.ILike(u.Email, pattern, @"\") || EF.Functions.ILike(u.DisplayName, pattern, @"\"));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var users = await query.OrderBy(u => u.NormalizedEmail).Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new UserPage([.. users.Select(UserProfile.From)], pageNumber, size, total));
+    }
+
+    public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetUser(
+        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        if (principal.UserId() != id && !principal.IsAdmin())
+        {
+            return Problems.Forbidden();
+        }
+
+        var user = await FindAsync(db, id, cancellationToken);
+        return user is null ? Problems.UserNotFound() : TypedResults.Ok(UserProfile.From(user));
+    }
+
+    public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> SetRoles(
+        Guid id, SetRolesRequest request, ClaimsPrincipal principal, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (request.Roles is null)
+        {
+            errors.Add("roles", "roles is required (a list such as [\"attendee\", \"organizer\"]).");
+        }
+        else if (request.Roles.Count > UserRoles.All.Count * 2)
+        {
+            errors.Add("roles", $"At most {UserRoles.All.Count * 2} roles may be listed.");
+        }
+        else
+        {
+            for (var i = 0; i < request.Roles.Count; i++)
+            {
+                if (request.Roles[i] is not { } role || !UserRoles.IsKnown(role))
+                {
+                    errors.Add($"roles[{i}]", $"Unknown role; use {string.Join(", ", UserRoles.All)}.");
+                }
+            }
+
+            if (principal.UserId() == id && !request.Roles.Contains(UserRoles.Admin))
+            {
+                errors.Add("roles", "You cannot remove your own admin role.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var user = await FindAsync(services.Db, id, cancellationToken, tracking: true);
+        if (user is null)
+        {
+            return Problems.UserNotFound();
+        }
+
+        await SaveWithRetryAsync(services.Db, user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
+        LogRolesChanged(services.Logger, user.Id, string.Join(',', user.Roles), principal.UserId());
+        return TypedResults.Ok(UserProfile.From(user));
+    }
+
+    private static ValidationProblem? ValidateRefreshToken(string? token) =>
+        string.IsNullOrWhiteSpace(token)
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] })
+            : token.Length > UserRules.RefreshTokenMaxLength
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = [$"The refresh token must be at most {UserRules.RefreshTokenMaxLength} characters."] })
+                : null;
+
+    private static async Task<User?> FindAsync(UsersDbContext db, Guid? id, CancellationToken cancellationToken, bool tracking = false)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        var query = tracking ? db.Users : db.Users.AsNoTracking();
+        return await query.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+    }
+
+    /// <summary>Applies a change and saves it; on a concurrent update (xmin), reloads and applies it again.</summary>
+    private static async Task SaveWithRetryAsync(UsersDbContext db, User user, Action<User> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            change(user);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                await db.Entry(user).ReloadAsync(cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} registered with roles {Roles}")]
+    private static partial void LogRegistered(ILogger logger, Guid userId, string roles);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in refused for account {UserId}: {Reason}")]
+    private static partial void LogLoginRefused(ILogger logger, Guid? userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} changed its password; other sessions revoked")]
+    private static partial void LogPasswordChanged(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Roles of account {UserId} set to {Roles} by {AdminId}")]
+    private static partial void LogRolesChanged(ILogger logger, Guid userId, string roles, Guid? adminId);
+}

@@ -1,12 +1,104 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Users.Api.Apis;
 using Users.Api.Infrastructure;
+using Users.Api.Model;
 
 namespace Users.Api.Extensions;
 
 internal static class Extensions
 {
+    /// <summary>No request to this service needs more (the largest is a registration).</summary>
+    public const long MaxRequestBodyBytes = 16 * 1024;
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
-        builder.Services.AddMigration<UsersDbContext>();
+        services.AddMigration<UsersDbContext>(UsersSeeder.SeedAsync);
+
+        services.AddOptions<TokenIssuingOptions>().BindConfiguration(TokenIssuingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Signing keys' private halves are protected with Data Protection, whose key ring lives in usersdb too.
+        services.AddDataProtection()
+            .SetApplicationName("EventBooking.Users.Api")
+            .PersistKeysToDbContext<UsersDbContext>();
+
+        // PBKDF2 with HMAC-SHA512 (Identity V3 format), 210,000 iterations or more.
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, account) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = account.Value.PasswordHashIterations;
+        });
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<PasswordService>();
+
+        services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<LocalTokenConfiguration>();
+        services.AddScoped<SessionService>();
+        services.AddHostedService<SigningKeyRotationService>();
+
+        // Every service validates tokens the same way; users-api reads its keys locally instead of over HTTP.
+        builder.AddDefaultAuthentication();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<LocalTokenConfiguration>((options, configuration) => options.ConfigurationManager = configuration);
+
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
+        {
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(UsersApi.LoginRateLimit, context => PerClient(context, o => o.LoginRateLimit, UsersApi.LoginRateLimit));
+            options.AddPolicy(UsersApi.RegisterRateLimit, context => PerClient(context, o => o.RegisterRateLimit, UsersApi.RegisterRateLimit));
+            options.AddPolicy(ConnectApi.TokenRateLimit, context => PerClient(context, o => o.TokenRateLimit, ConnectApi.TokenRateLimit));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Type = Problems.TypeBase + "too-many-requests",
+                        Title = "Too many requests.",
+                        Detail = $"Try again in {seconds} seconds.",
+                        Status = StatusCodes.Status429TooManyRequests,
+                    },
+                });
+            };
+        });
+    }
+
+    /// <summary>A fixed window per client address and policy; limits come from <see cref="AccountOptions"/>.</summary>
+    private static RateLimitPartition<string> PerClient(HttpContext context, Func<AccountOptions, RateLimitRule> rule, string policy)
+    {
+        var limit = rule(context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value);
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{client}", _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+        });
     }
 }

@@ -1,14 +1,57 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Users.Api.Model;
 
 namespace Users.Api.Infrastructure;
 
-public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options)
+public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    /// <summary>ASP.NET Core Data Protection's key ring (protects the signing keys' private halves).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<UserAccount>().ToTable("users");
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.HasKey(u => u.Id);
+            user.Property(u => u.Id).ValueGeneratedNever();
+            user.Property(u => u.Email).HasMaxLength(UserRules.EmailMaxLength).IsRequired();
+            user.Property(u => u.NormalizedEmail).HasMaxLength(UserRules.EmailMaxLength).IsRequired();
+            user.HasIndex(u => u.NormalizedEmail).IsUnique();
+            user.Property(u => u.DisplayName).HasMaxLength(UserRules.DisplayNameMaxLength).IsRequired();
+            user.Property(u => u.PasswordHash).HasMaxLength(512).IsRequired();
+            user.Property(u => u.Phone).HasMaxLength(UserRules.PhoneMaxLength);
+            user.Property(u => u.PreferredLanguage).HasMaxLength(UserRules.LanguageMaxLength);
+            user.Property(u => u.Roles).IsRequired();
+            user.Property(u => u.Version).IsRowVersion();
+        });
+
+        modelBuilder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.TokenHash).HasMaxLength(32).IsRequired();
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => t.UserId);
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<SigningKey>(key =>
+        {
+            key.ToTable("signing_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(16).IsRequired();
+            key.Property(k => k.Status).HasConversion<string>().HasMaxLength(16);
+            key.HasIndex(k => k.Status);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Users.Api.Model;
+
+namespace Users.Api.Infrastructure;
+
+/// <summary>What a client gets when a session starts or is refreshed.</summary>
+public sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    DateTimeOffset ExpiresAt,
+    string RefreshToken,
+    DateTimeOffset RefreshTokenExpiresAt,
+    Guid UserId);
+
+public enum RefreshOutcome
+{
+    Refreshed,
+    Invalid,
+    Reused,
+}
+
+/// <summary>Sessions: a refresh-token family per sign-in, rotated on every use, revoked whole on reuse.</summary>
+public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens, TimeProvider time, IOptions<TokenIssuingOptions> options, ILogger<SessionService> logger)
+{
+    public async Task<TokenResponse> StartAsync(User user, CancellationToken cancellationToken)
+    {
+        var familyId = Guid.CreateVersion7();
+        var (refresh, value) = RefreshToken.Issue(user.Id, familyId, time.GetUtcNow(), options.Value.RefreshTokenLifetime);
+        db.RefreshTokens.Add(refresh);
+        await db.SaveChangesAsync(cancellationToken);
+        return await RespondAsync(user, refresh, value, cancellationToken);
+    }
+
+    public async Task<(RefreshOutcome Outcome, TokenResponse? Response)> RefreshAsync(string value, CancellationToken cancellationToken)
+    {
+        var hash = RefreshToken.Hash(value);
+        var token = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var now = time.GetUtcNow();
+        if (token is null)
+        {
+            return (RefreshOutcome.Invalid, null);
+        }
+
+        if (token.UsedAt is not null)
+        {
+            // Already rotated: someone holds a copy. End the session for both holders.
+            await RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            LogReuse(logger, token.UserId, token.FamilyId);
+            return (RefreshOutcome.Reused, null);
+        }
+
+        if (token.RevokedAt is not null || token.IsExpired(now))
+        {
+            return (RefreshOutcome.Invalid, null);
+        }
+
+        // Claim the token atomically: of two concurrent uses, exactly one wins; the other is a reuse.
+        var claimed = await db.RefreshTokens
+            .Where(t => t.Id == token.Id && t.UsedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            await RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            LogReuse(logger, token.UserId, token.FamilyId);
+            return (RefreshOutcome.Reused, null);
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == token.UserId, cancellationToken);
+        if (user is null)
+        {
+            return (RefreshOutcome.Invalid, null);
+        }
+
+        var (next, nextValue) = RefreshToken.Issue(user.Id, token.FamilyId, now, options.Value.RefreshTokenLifetime);
+        db.RefreshTokens.Add(next);
+        await db.SaveChangesAsync(cancellationToken);
+        return (RefreshOutcome.Refreshed, await RespondAsync(user, next, nextValue, cancellationToken));
+    }
+
+    /// <summary>Ends the session a refresh token belongs to; false when the token is unknown.</summary>
+    public async Task<bool> EndAsync(string value, CancellationToken cancellationToken)
+    {
+        var hash = RefreshToken.Hash(value);
+        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(cancellationToken);
+        if (familyId is null)
+        {
+            return false;
+        }
+
+        await RevokeFamilyAsync(familyId.Value, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Revokes every session of a user, except <paramref name="keepFamilyId"/> when given.</summary>
+    public Task<int> RevokeAllAsync(Guid userId, Guid? keepFamilyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.RefreshTokens
+            .Where(t => t.UserId == userId && t.RevokedAt == null && (keepFamilyId == null || t.FamilyId != keepFamilyId))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    }
+
+    private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.RefreshTokens
+            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    }
+
+    private async Task<TokenResponse> RespondAsync(User user, RefreshToken refresh, string value, CancellationToken cancellationToken)
+    {
+        var access = await tokens.CreateUserTokenAsync(user, refresh.FamilyId, cancellationToken);
+        return new TokenResponse(access.Value, "Bearer", (int)access.Lifetime.TotalSeconds, access.ExpiresAt, value, refresh.ExpiresAt, user.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh-token reuse for user {UserId}: session {FamilyId} revoked")]
+    private static partial void LogReuse(ILogger logger, Guid userId, Guid familyId);
+}
+
+/// <summary>Password hashing (ASP.NET Core Identity's PBKDF2 hasher) plus a dummy hash for unknown accounts.</summary>
+public sealed class PasswordService
+{
+    private readonly IPasswordHasher<User> _hasher;
+    private readonly string _dummyHash;
+    private readonly User _dummyUser;
+
+    public PasswordService(IPasswordHasher<User> hasher)
+    {
+        _hasher = hasher;
+        _dummyUser = User.Create(Guid.Empty, "nobody@invalid.example", "nobody", [], DateTimeOffset.UnixEpoch);
+        _dummyHash = hasher.HashPassword(_dummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+    }
+
+    public string Hash(User user, string password) => _hasher.HashPassword(user, password);
+
+    public PasswordVerificationResult Verify(User user, string password) => _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+
+    /// <summary>Spends the same time as a real check, so an unknown or locked account answers as slowly as a known one.</summary>
+    public void VerifyDummy(string password) => _hasher.VerifyHashedPassword(_dummyUser, _dummyHash, password);
+}

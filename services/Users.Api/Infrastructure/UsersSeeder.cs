@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Users.Api.Model;
+
+namespace Users.Api.Infrastructure;
+
+/// <summary>Runs after the migrations: creates the first signing keys, and in Development the demo accounts.</summary>
+public static class UsersSeeder
+{
+    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<SigningKeyStore>().EnsureKeysAsync(cancellationToken);
+
+        var environment = services.GetRequiredService<IHostEnvironment>();
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (!environment.IsDevelopment() || !configuration.ShouldSeed())
+        {
+            return;
+        }
+
+        var passwords = services.GetRequiredService<PasswordService>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        (Guid Id, string Email, string Name, string[] Roles)[] demo =
+        [
+            (DemoData.AdminId, DemoData.AdminEmail, "Demo Admin", [UserRoles.Admin, UserRoles.Organizer]),
+            (DemoData.OrganizerId, DemoData.OrganizerEmail, "Demo Organizer", [UserRoles.Organizer]),
+            (DemoData.AttendeeId, DemoData.AttendeeEmail, "Demo Attendee", []),
+        ];
+        var ids = demo.Select(d => d.Id).ToList();
+        var existing = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
+        foreach (var account in demo.Where(d => !existing.Contains(d.Id)))
+        {
+            var user = User.Create(account.Id, account.Email, account.Name, account.Roles, now);
+            user.SetPasswordHash(passwords.Hash(user, DemoData.Password), now);
+            db.Users.Add(user);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Users.Api.Apis;
+using Users.Api.Infrastructure;
+using Xunit;
+
+namespace Users.Api.Tests;
+
+public static class Helpers
+{
+    public const string Password = "Correct-Horse-42";
+
+    public static string NewEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
+
+    public static async Task<UserProfile> RegisterAsync(this UsersPlatform platform, string? email = null, string password = Password,
+        string displayName = "Test Person", string? accountType = null)
+    {
+        using var client = platform.Client();
+        using var response = await client.PostAsJsonAsync("/api/users/register",
+            new { email = email ?? NewEmail(), password, displayName, accountType }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<UserProfile>(TestContext.Current.CancellationToken))!;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(this UsersPlatform platform, string email, string password)
+    {
+        using var client = platform.Client();
+        return await client.PostAsJsonAsync("/api/users/login", new { email, password }, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<TokenResponse> LoginAsync(this UsersPlatform platform, string email, string password = Password)
+    {
+        using var response = await platform.PostLoginAsync(email, password);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>Registers a fresh account and signs it in.</summary>
+    public static async Task<(UserProfile User, TokenResponse Tokens)> NewSessionAsync(this UsersPlatform platform, string? accountType = null)
+    {
+        var user = await platform.RegisterAsync(accountType: accountType);
+        return (user, await platform.LoginAsync(user.Email));
+    }
+
+    public static async Task<HttpResponseMessage> PostJsonAsync(this UsersPlatform platform, string path, string json, string? token = null)
+    {
+        using var client = platform.Client(token);
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await client.PostAsync(path, content, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<HttpResponseMessage> PutJsonAsync(this UsersPlatform platform, string path, string json, string? token = null)
+    {
+        using var client = platform.Client(token);
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await client.PutAsync(path, content, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<string> ServiceTokenAsync(this UsersPlatform platform, string clientId = "bookings-api",
+        string secret = UsersApiFactory.BookingsClientSecret)
+    {
+        using var client = platform.Client();
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+            ["scope"] = "eventbooking.internal",
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("Bearer", json.RootElement.GetProperty("token_type").GetString());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Asserts a 400 ValidationProblem naming <paramref name="fields"/> (and returns its field names).</summary>
+    public static async Task<IReadOnlyCollection<string>> AssertValidationProblemAsync(HttpResponseMessage response, params string[] fields)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"Expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.TryGetProperty("errors", out var errors), $"No field errors in: {body}");
+        var names = errors.EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var field in fields)
+        {
+            Assert.True(names.Contains(field, StringComparer.OrdinalIgnoreCase), $"Expected an error for '{field}' in: {body}");
+        }
+
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Users.Api", body, StringComparison.Ordinal);
+        return names;
+    }
+
+    public static async Task<JsonDocument> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonDocument.Parse(body);
+        Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
+        return json;
+    }
+}

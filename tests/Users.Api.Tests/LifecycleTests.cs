@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using EventBooking.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Users.Api.Apis;
+using Users.Api.Infrastructure;
+using Xunit;
+
+namespace Users.Api.Tests;
+
+public sealed class LifecycleTests(UsersPlatform platform) : IClassFixture<UsersPlatform>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RegisterLoginRefreshProfilePasswordLogoutAndLogoutAll()
+    {
+        var email = Helpers.NewEmail("life");
+        var user = await platform.RegisterAsync(email, displayName: "Ada Lovelace");
+        Assert.Equal(["attendee"], user.Roles);
+        Assert.Equal(email, user.Email);
+
+        // The password is stored as an Identity V3 PBKDF2 hash (HMAC-SHA512, 210,000 iterations), never in clear.
+        var hash = await platform.Api.InScopeAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync(Cancel));
+        var bytes = Convert.FromBase64String(hash);
+        Assert.Equal(0x01, bytes[0]);
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1))); // HMACSHA512
+        Assert.Equal(210_000u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+
+        var session1 = await platform.LoginAsync(email);
+        Assert.Equal("Bearer", session1.TokenType);
+        Assert.InRange(session1.ExpiresIn, 1, 15 * 60);
+        var who = await (await platform.Validator.GetAsync("/user", session1.AccessToken)).Content.ReadFromJsonAsync<WhoAmI>(Cancel);
+        Assert.Equal(user.Id, who!.UserId);
+        Assert.Equal(["attendee"], who.Roles);
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/organizer", session1.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/admin", session1.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/internal", session1.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await platform.Validator.StatusAsync("/user", null));
+
+        // Only hashes of refresh tokens are stored.
+        var stored = await platform.Api.InScopeAsync(db => db.RefreshTokens.Where(t => t.UserId == user.Id).Select(t => t.TokenHash).ToListAsync(Cancel));
+        Assert.Single(stored);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(session1.RefreshToken)), stored[0]);
+
+        // Profile.
+        using (var client = platform.Client(session1.AccessToken))
+        {
+            var me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
+            Assert.Equal("Ada Lovelace", me!.DisplayName);
+            Assert.True(me.EmailNotifications);
+            using var put = await client.PutAsJsonAsync("/api/users/me",
+                new { displayName = "Ada King", phone = "+44 20 7946 0000", preferredLanguage = "en-GB", emailNotifications = false }, Cancel);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
+            Assert.Equal(("Ada King", "+44 20 7946 0000", "en-GB", false), (me!.DisplayName, me.Phone, me.PreferredLanguage, me.EmailNotifications));
+            var self = await client.GetFromJsonAsync<UserProfile>($"/api/users/{user.Id}", Cancel);
+            Assert.Equal(user.Id, self!.Id);
+        }
+
+        // Refresh rotates: the new pair works, the name change shows up in the new access token.
+        var session1b = await RefreshAsync(session1.RefreshToken);
+        Assert.NotEqual(session1.RefreshToken, session1b.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/user", session1b.AccessToken));
+
+        // A second session, then a password change from the first: the second session is revoked, the first kept.
+        var session2 = await platform.LoginAsync(email);
+        using (var client = platform.Client(session1b.AccessToken))
+        {
+            using var change = await client.PostAsJsonAsync("/api/users/me/password",
+                new { currentPassword = Helpers.Password, newPassword = "Another-Secret-77" }, Cancel);
+            Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session2.RefreshToken));
+        var session1c = await RefreshAsync(session1b.RefreshToken);
+        using (var old = await platform.PostLoginAsync(email, Helpers.Password))
+        {
+            await Helpers.AssertProblemAsync(old, HttpStatusCode.Unauthorized);
+        }
+
+        var session3 = await platform.LoginAsync(email, "Another-Secret-77");
+
+        // Logout ends this session only.
+        using (var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{session1c.RefreshToken}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session1c.RefreshToken));
+        var session3b = await RefreshAsync(session3.RefreshToken);
+
+        // Logout-all ends every session.
+        var session4 = await platform.LoginAsync(email, "Another-Secret-77");
+        using (var client = platform.Client(session3b.AccessToken))
+        using (var all = await client.PostAsync("/api/users/logout-all", null, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, all.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session3b.RefreshToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session4.RefreshToken));
+    }
+
+    [Fact]
+    public async Task EmailIsUniqueCaseInsensitively()
+    {
+        var email = Helpers.NewEmail("Case");
+        await platform.RegisterAsync(email);
+        using var again = await platform.PostJsonAsync("/api/users/register",
+            $$"""{"email":"{{email.ToUpperInvariant()}}","password":"{{Helpers.Password}}","displayName":"Twin"}""");
+        var problem = await Helpers.AssertProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.EndsWith("/email-taken", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+        // Sign-in works with any casing.
+        await platform.LoginAsync(email.ToUpperInvariant());
+        var normalized = email.ToUpperInvariant();
+        Assert.Equal(1, await platform.Api.InScopeAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == normalized, Cancel)));
+    }
+
+    [Fact]
+    public async Task OrganizerAccountsOpenAtRegistrationButAdminNever()
+    {
+        var (organizer, tokens) = await platform.NewSessionAsync(accountType: "organizer");
+        Assert.Equal(["attendee", "organizer"], organizer.Roles);
+        Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/organizer", tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/admin", tokens.AccessToken));
+
+        var before = await platform.Api.InScopeAsync(db => db.Users.CountAsync(Cancel));
+        using var admin = await platform.PostJsonAsync("/api/users/register",
+            $$"""{"email":"{{Helpers.NewEmail()}}","password":"{{Helpers.Password}}","displayName":"Mallory","accountType":"admin"}""");
+        await Helpers.AssertValidationProblemAsync(admin, "accountType");
+        Assert.Equal(before, await platform.Api.InScopeAsync(db => db.Users.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task DemoAccountsAreSeededInDevelopment()
+    {
+        var admin = await platform.LoginAsync(DemoData.AdminEmail, DemoData.Password);
+        Assert.Equal(DemoData.AdminId, admin.UserId);
+        Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/admin", admin.AccessToken));
+        var organizer = await platform.LoginAsync(DemoData.OrganizerEmail, DemoData.Password);
+        Assert.Equal(DemoData.OrganizerId, organizer.UserId);
+        Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/organizer", organizer.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/admin", organizer.AccessToken));
+        var attendee = await platform.LoginAsync(DemoData.AttendeeEmail, DemoData.Password);
+        Assert.Equal(DemoData.AttendeeId, attendee.UserId);
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/organizer", attendee.AccessToken));
+    }
+
+    [Fact]
+    public async Task ReusingARotatedRefreshTokenRevokesTheWholeFamily()
+    {
+        var (_, tokens) = await platform.NewSessionAsync();
+        var second = await RefreshAsync(tokens.RefreshToken);
+        // The first token is spent: presenting it again is a reuse (a stolen copy) ...
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(tokens.RefreshToken));
+        // ... which revokes the legitimate successor too.
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(second.RefreshToken));
+        // An unrelated session of the same user survives.
+    }
+
+    [Fact]
+    public async Task ReuseRevokesOnlyThatSession()
+    {
+        var (user, a) = await platform.NewSessionAsync();
+        var b = await platform.LoginAsync(user.Email);
+        await RefreshAsync(a.RefreshToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(a.RefreshToken));
+        await RefreshAsync(b.RefreshToken);
+    }
+
+    [Fact]
+    public async Task ConcurrentUseOfOneRefreshTokenYieldsAtMostOneSuccess()
+    {
+        var (_, tokens) = await platform.NewSessionAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RefreshStatusAsync(tokens.RefreshToken)));
+        Assert.True(results.Count(s => s == HttpStatusCode.OK) <= 1, string.Join(",", results));
+    }
+
+    [Fact]
+    public async Task LoginErrorsDoNotRevealWhetherTheEmailExists()
+    {
+        var user = await platform.RegisterAsync();
+        using var wrongPassword = await platform.PostLoginAsync(user.Email, "Wrong-Password-1");
+        using var unknownEmail = await platform.PostLoginAsync(Helpers.NewEmail("ghost"), "Wrong-Password-1");
+        var a = await Helpers.AssertProblemAsync(wrongPassword, HttpStatusCode.Unauthorized);
+        var b = await Helpers.AssertProblemAsync(unknownEmail, HttpStatusCode.Unauthorized);
+        Assert.Equal(a.RootElement.GetProperty("type").GetString(), b.RootElement.GetProperty("type").GetString());
+        Assert.Equal(a.RootElement.GetProperty("title").GetString(), b.RootElement.GetProperty("title").GetString());
+    }
+
+    private async Task<TokenResponse> RefreshAsync(string refreshToken)
+    {
+        using var response = await platform.PostJsonAsync("/api/users/refresh", $$"""{"refreshToken":"{{refreshToken}}"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>(Cancel))!;
+    }
+
+    private async Task<HttpStatusCode> RefreshStatusAsync(string refreshToken)
+    {
+        using var response = await platform.PostJsonAsync("/api/users/refresh", $$"""{"refreshToken":"{{refreshToken}}"}""");
+        return response.StatusCode;
+    }
+}
