@@ -169,6 +169,21 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
     }
 
     [Fact]
+    public async Task A_user_who_switched_off_email_in_their_profile_gets_the_notification_but_no_email()
+    {
+        var user = Guid.CreateVersion7();
+        app.Directory.Users[user] = new UserContact(user, "quiet@example.test", "Quiet", EmailNotifications: false);
+        var messageId = Guid.CreateVersion7();
+        await app.PublishAsync(Confirmed(user), messageId);
+
+        var id = Notification.IdFor(Notification.MessageSource(messageId), user);
+        var skipped = await Poll.ForAsync(async () => await app.FindAsync(user, id) is { EmailStatus: EmailStatus.Skipped } n ? n : null,
+            Timeout, "the email is skipped", TestContext.Current.CancellationToken);
+        Assert.Equal(NotificationKind.BookingConfirmed, skipped.Kind);
+        Assert.Empty(app.EmailsOf(id));
+    }
+
+    [Fact]
     public async Task A_reminder_is_sent_once_24_hours_before_the_event_and_again_only_if_the_event_moves()
     {
         var user = Guid.CreateVersion7();

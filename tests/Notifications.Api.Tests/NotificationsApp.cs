@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using MimeKit;
 using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
@@ -69,10 +71,11 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
                 services.AddSingleton<IAttendeeDirectory>(Directory);
                 services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 {
-                    // Validate against the test key instead of fetching users-api's JWKS.
-                    options.Authority = null;
-                    options.ConfigurationManager = null;
-                    options.TokenValidationParameters.IssuerSigningKey = Tokens.Key;
+                    // Validate against the test key instead of fetching users-api's discovery document and JWKS.
+                    var configuration = new OpenIdConnectConfiguration { Issuer = Microsoft.Extensions.Hosting.IdentityClaims.DefaultIssuer };
+                    configuration.SigningKeys.Add(Tokens.Key);
+                    options.Configuration = configuration;
+                    options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
                 });
             });
         });

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 
 namespace Notifications.Api.Clients;
 
-/// <summary>Who a user is, for addressing an email.</summary>
-public sealed record UserContact(Guid UserId, string Email, string? DisplayName);
+/// <summary>Who a user is, for addressing an email; <paramref name="EmailNotifications"/> false = opted out of email (users-api profile).</summary>
+public sealed record UserContact(Guid UserId, string Email, string? DisplayName, bool EmailNotifications = true);
 
 /// <summary>One attendee of an event: the holder of a booking.</summary>
 public sealed record EventAttendee(Guid UserId, Guid BookingId, string? Email, string? Name);
@@ -35,10 +35,12 @@ public sealed class UsersApiClient(HttpClient http) : IUserDirectory
 
         response.EnsureSuccessStatusCode();
         var user = await response.Content.ReadFromJsonAsync<InternalUser>(cancellationToken);
-        return user?.Email is { Length: > 0 } email ? new UserContact(userId, email, user.DisplayName ?? user.Name) : null;
+        return user?.Email is { Length: > 0 } email
+            ? new UserContact(userId, email, user.DisplayName ?? user.Name, user.EmailNotifications ?? true)
+            : null;
     }
 
-    private sealed record InternalUser(Guid Id, string? Email, string? DisplayName, string? Name);
+    private sealed record InternalUser(Guid Id, string? Email, string? DisplayName, string? Name, bool? EmailNotifications);
 }
 
 /// <summary><c>GET /internal/events/{eventId}/attendees</c> on bookings-api (docs/contracts.md), with the service token.</summary>

@@ -44,26 +44,36 @@ public sealed partial class EmailDispatcher(
         }
     }
 
-    /// <summary>Sends one batch of due emails; returns how many were claimed.</summary>
+    /// <summary>Sends one batch of due emails (on up to <see cref="EmailOptions.Concurrency"/> SMTP sessions); returns how many were claimed.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
-        var claimed = await store.ClaimDueEmailsAsync(new Lease(_owner, time.GetUtcNow(), settings.LeaseDuration), settings.BatchSize, cancellationToken);
+        IReadOnlyList<Notification> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
+            claimed = await store.ClaimDueEmailsAsync(new Lease(_owner, time.GetUtcNow(), settings.LeaseDuration), settings.BatchSize, cancellationToken);
+        }
+
         if (claimed.Count == 0)
         {
             return 0;
         }
 
-        var users = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
         var policy = new EmailRetryPolicy(settings.MaxAttempts, settings.RetryBaseDelay, settings.RetryMaxDelay);
-        await using var smtp = new SmtpSession(options);
-        foreach (var notification in claimed)
+        var lanes = Math.Min(settings.Concurrency, claimed.Count);
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
-            await SendOneAsync(store, users, smtp, policy, notification, cancellationToken);
-        }
-
+            // Each lane has its own scope (DbContext) and SMTP session; emails are dealt round-robin.
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
+            var users = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
+            await using var smtp = new SmtpSession(options);
+            for (var i = lane; i < claimed.Count; i += lanes)
+            {
+                await SendOneAsync(store, users, smtp, policy, claimed[i], cancellationToken);
+            }
+        }));
         return claimed.Count;
     }
 
@@ -72,9 +82,17 @@ public sealed partial class EmailDispatcher(
     {
         try
         {
-            var recipient = notification.RecipientEmail is { Length: > 0 } known
-                ? new UserContact(notification.UserId, known, notification.RecipientName)
-                : await users.FindAsync(notification.UserId, cancellationToken);
+            // users-api has the say on the address and on the profile-wide email opt-out; the address an event carried
+            // is the fallback when users-api does not know the user. users-api unreachable: retried like an SMTP failure.
+            var contact = await users.FindAsync(notification.UserId, cancellationToken);
+            if (contact is { EmailNotifications: false })
+            {
+                await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Skipped, null, "The user switched off email in their profile.", cancellationToken);
+                return;
+            }
+
+            var recipient = contact
+                ?? (notification.RecipientEmail is { Length: > 0 } known ? new UserContact(notification.UserId, known, notification.RecipientName) : null);
             if (recipient is null)
             {
                 await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Failed, null, "The recipient has no known email address.", cancellationToken);
@@ -98,7 +116,7 @@ public sealed partial class EmailDispatcher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Email of notification {NotificationId} ({Kind}) accepted by SMTP")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Email of notification {NotificationId} ({Kind}) accepted by SMTP")]
     private static partial void LogSent(ILogger logger, Guid notificationId, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email of notification {NotificationId}: attempt {Attempt} failed, now {Status}, next attempt at {NextAttemptAt}: {Error}")]

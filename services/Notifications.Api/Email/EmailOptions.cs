@@ -33,6 +33,10 @@ public sealed class EmailOptions
     [Range(1, 500)]
     public int BatchSize { get; set; } = 20;
 
+    /// <summary>SMTP sessions one replica uses in parallel for a batch.</summary>
+    [Range(1, 32)]
+    public int Concurrency { get; set; } = 4;
+
     /// <summary>How often the sender looks for due emails when nothing woke it up.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
