@@ -1,6 +1,8 @@
-using Scalar.AspNetCore;
+using EventBooking.Messaging;
 using Notifications.Api.Apis;
 using Notifications.Api.Extensions;
+using Notifications.Api.Hubs;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,7 +12,11 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
+// Malformed requests (bad JSON, wrong types) are the caller's fault: 400 ProblemDetails, never a 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePages();
 if (app.Environment.IsDevelopment())
 {
@@ -18,7 +24,12 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapNotificationsApi();
+app.MapHub<NotificationsHub>(NotificationsHub.Path);
+app.MapDeadLetterApi();
 
 app.Run();

@@ -1,20 +1,216 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
+using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
+using Notifications.Api.Model;
 
 namespace Notifications.Api.Apis;
 
 public static class NotificationsApi
 {
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/notifications").WithTags("Notifications.Api");
-        api.MapGet("/stats", GetStats).WithName("GetNotificationsStats").WithSummary("Counts the rows of the service's store.");
+        var api = app.MapGroup("/api/notifications").WithTags("Notifications");
+        var mine = api.MapGroup("").RequireAuthorization(Policies.User);
+
+        mine.MapGet("/", ListMine).WithName("ListMyNotifications").WithSummary("Lists the caller's notifications, newest first (paged; unread=true for unread only).");
+        mine.MapGet("/preferences", GetPreferences).WithName("GetNotificationPreferences").WithSummary("The caller's email switches per notification kind.");
+        mine.MapPut("/preferences", UpdatePreferences).WithName("UpdateNotificationPreferences").WithSummary("Switches email on or off per notification kind.");
+        mine.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Marks every notification of the caller read.");
+        mine.MapGet("/{id}", GetMine).WithName("GetMyNotification").WithSummary("One of the caller's notifications.");
+        mine.MapPost("/{id}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Marks one of the caller's notifications read.");
+
+        api.MapPost("/", Send).RequireAuthorization(Policies.AdminOrInternal)
+            .WithName("SendNotification").WithSummary("Sends a notification to a user or to every attendee of an event (admin or service identity).");
         return app;
     }
 
-    public static async Task<Ok<StoreStats>> GetStats(NotificationsDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new StoreStats(await db.Notifications.LongCountAsync(cancellationToken)));
+    public static async Task<Results<Ok<NotificationList>, ValidationProblem>> ListMine(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, int? page, int? pageSize, bool? unread, CancellationToken cancellationToken)
+    {
+        var number = page ?? 1;
+        var size = pageSize ?? 20;
+        var errors = new Dictionary<string, string[]>();
+        if (number < 1)
+        {
+            errors["page"] = ["The page must be 1 or more."];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"The page size must be between 1 and {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await services.Store.ListAsync(user.UserId()!.Value, unread ?? false, number, size, cancellationToken);
+        return TypedResults.Ok(NotificationList.From(result, number, size));
+    }
+
+    public static async Task<Results<Ok<NotificationView>, NotFound, ValidationProblem>> GetMine(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var notificationId))
+        {
+            return InvalidId();
+        }
+
+        var notification = await services.Store.FindAsync(user.UserId()!.Value, notificationId, cancellationToken);
+        return notification is null ? TypedResults.NotFound() : TypedResults.Ok(NotificationView.From(notification));
+    }
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem>> MarkRead(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var notificationId))
+        {
+            return InvalidId();
+        }
+
+        var found = await services.Store.MarkReadAsync(user.UserId()!.Value, notificationId, services.Time.GetUtcNow(), cancellationToken);
+        return found ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    public static async Task<Ok<ReadAllResult>> MarkAllRead(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ReadAllResult(await services.Store.MarkAllReadAsync(user.UserId()!.Value, services.Time.GetUtcNow(), cancellationToken)));
+
+    public static async Task<Ok<PreferencesView>> GetPreferences(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var preferences = await services.Store.GetPreferencesAsync(user.UserId()!.Value, cancellationToken);
+        return TypedResults.Ok(new PreferencesView(preferences.EmailByKind()));
+    }
+
+    public static async Task<Results<Ok<PreferencesView>, ValidationProblem>> UpdatePreferences(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, UpdatePreferencesRequest? request, CancellationToken cancellationToken)
+    {
+        if (request?.Email is null || request.Email.Count == 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["email"] = [$"Give at least one kind to switch, e.g. {{\"email\": {{\"{NotificationKind.EventReminder}\": false}}}}. Kinds: {string.Join(", ", NotificationKind.All)}."],
+            });
+        }
+
+        var unknown = request.Email.Keys.Where(kind => !NotificationKind.IsKnown(kind)).ToList();
+        if (unknown.Count > 0)
+        {
+            return TypedResults.ValidationProblem(unknown.ToDictionary(
+                kind => $"email.{kind}", _ => new[] { $"Unknown notification kind. Kinds: {string.Join(", ", NotificationKind.All)}." }));
+        }
+
+        var preferences = await services.Store.GetPreferencesAsync(user.UserId()!.Value, cancellationToken);
+        preferences.Apply(request.Email, services.Time.GetUtcNow());
+        await services.Store.SavePreferencesAsync(preferences, cancellationToken);
+        return TypedResults.Ok(new PreferencesView(preferences.EmailByKind()));
+    }
+
+    public static async Task<Results<Ok<SendNotificationResult>, ValidationProblem, ProblemHttpResult>> Send(
+        [AsParameters] NotificationServices services, SendNotificationRequest? request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request, idempotencyKey);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // Retrying the same request (same Idempotency-Key) maps to the same notification ids: no duplicates.
+        var source = $"api:{idempotencyKey ?? Guid.CreateVersion7().ToString("N")}";
+        List<(Guid UserId, Guid? BookingId, string? Email, string? Name)> recipients;
+        if (request!.UserId is Guid userId)
+        {
+            recipients = [(userId, null, null, null)];
+        }
+        else
+        {
+            try
+            {
+                var attendees = await services.Attendees.AttendeesOfAsync(request.EventId!.Value, cancellationToken);
+                recipients = [.. attendees.DistinctBy(a => a.UserId).Select(a => (a.UserId, (Guid?)a.BookingId, a.Email, a.Name))];
+            }
+            catch (HttpRequestException)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The attendees of the event cannot be listed right now (bookings-api unavailable). Try again later.");
+            }
+        }
+
+        var created = 0;
+        foreach (var recipient in recipients)
+        {
+            var added = await services.Writer.WriteAsync(new Notification
+            {
+                Id = Notification.IdFor(source, recipient.UserId),
+                UserId = recipient.UserId,
+                Kind = NotificationKind.Announcement,
+                Title = request.Title!.Trim(),
+                Body = request.Body!.Trim(),
+                Link = request.Link,
+                EventId = request.EventId,
+                BookingId = recipient.BookingId,
+                RecipientEmail = recipient.Email,
+                RecipientName = recipient.Name,
+            }, cancellationToken);
+            created += added ? 1 : 0;
+        }
+
+        return TypedResults.Ok(new SendNotificationResult(recipients.Count, created));
+    }
+
+    private static Dictionary<string, string[]> Validate(SendNotificationRequest? request, string? idempotencyKey)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request is null)
+        {
+            errors["body"] = ["A JSON body is required."];
+            return errors;
+        }
+
+        if ((request.UserId is null) == (request.EventId is null))
+        {
+            errors["userId"] = ["Give exactly one of userId (one user) or eventId (every attendee of the event)."];
+        }
+        else if (request.UserId == Guid.Empty || request.EventId == Guid.Empty)
+        {
+            errors[request.UserId is not null ? "userId" : "eventId"] = ["The id must not be empty."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Trim().Length > 200)
+        {
+            errors["title"] = ["A title of 1 to 200 characters is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Trim().Length > 4000)
+        {
+            errors["body"] = ["A body of 1 to 4000 characters is required."];
+        }
+
+        // Links point inside the web app only: a notification must not become a phishing vector.
+        if (request.Link is not null && (request.Link.Length > 500 || !request.Link.StartsWith('/') || request.Link.StartsWith("//", StringComparison.Ordinal)
+            || !Uri.IsWellFormedUriString(request.Link, UriKind.Relative)))
+        {
+            errors["link"] = ["The link must be a path inside the web app, such as /events/{id}."];
+        }
+
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200))
+        {
+            errors["Idempotency-Key"] = ["The Idempotency-Key header must be 1 to 200 characters."];
+        }
+
+        return errors;
+    }
+
+    private static ValidationProblem InvalidId() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The notification id must be a GUID."] });
 }
 
-public sealed record StoreStats(long Count);
+/// <summary>The dependencies of the notification handlers.</summary>
+public sealed record NotificationServices(INotificationStore Store, NotificationWriter Writer, IAttendeeDirectory Attendees, TimeProvider Time);

@@ -1,12 +1,119 @@
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
+using EventBooking.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
+using MongoDB.Driver;
+using Notifications.Api.Clients;
+using Notifications.Api.Email;
+using Notifications.Api.Hubs;
 using Notifications.Api.Infrastructure;
+using Notifications.Api.Infrastructure.Mongo;
+using Notifications.Api.Infrastructure.Postgres;
+using Notifications.Api.IntegrationEvents;
+using Notifications.Api.Model;
+using Notifications.Api.Reminders;
 
 namespace Notifications.Api.Extensions;
 
 internal static class Extensions
 {
+    public const string DatabaseName = "notificationsdb";
+    public const string SmtpName = "smtp";
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb");
-        builder.Services.AddMigration<NotificationsDbContext>();
+        builder.AddDefaultAuthentication();
+        builder.AddNotificationStore();
+        builder.AddEmail();
+        builder.AddServiceClients();
+
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<NotificationPush>();
+        // WebSockets and server-sent events cannot send headers from a browser: the hub takes the token from the query.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            options.Events ??= new JwtBearerEvents();
+            var next = options.Events.OnMessageReceived;
+            options.Events.OnMessageReceived = context =>
+            {
+                if (context.Request.Path.StartsWithSegments(NotificationsHub.Path)
+                    && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+                {
+                    context.Token = token;
+                }
+
+                return next(context);
+            };
+        });
+
+        builder.Services.AddScoped<NotificationWriter>();
+        builder.Services.AddScoped<NotificationIngestor>();
+        builder.AddEventBus("messaging", "notifications-api")
+            .AddSubscription<BookingConfirmed, NotificationEventHandlers>()
+            .AddSubscription<BookingCancelled, NotificationEventHandlers>()
+            .AddSubscription<BookingExpired, NotificationEventHandlers>()
+            .AddSubscription<PaymentRefunded, NotificationEventHandlers>()
+            .AddSubscription<EventUpdated, NotificationEventHandlers>()
+            .AddSubscription<EventCancelled, NotificationEventHandlers>();
+        builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ReminderScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());
+    }
+
+    /// <summary>MongoDB when <c>ConnectionStrings:notificationsdb</c> is a mongodb URI, PostgreSQL otherwise.</summary>
+    public static void AddNotificationStore(this IHostApplicationBuilder builder)
+    {
+        if (ConnectionStrings.IsMongoDB(builder.Configuration.GetConnectionString(DatabaseName)))
+        {
+            builder.AddMongoDBClient(DatabaseName);
+            builder.Services.AddSingleton(sp => new MongoNotificationStore(
+                sp.GetService<IMongoDatabase>() ?? sp.GetRequiredService<IMongoClient>().GetDatabase(DatabaseName)));
+            builder.Services.AddScoped<INotificationStore>(sp => sp.GetRequiredService<MongoNotificationStore>());
+            builder.Services.AddHostedService<MongoIndexes>();
+        }
+        else
+        {
+            builder.AddNpgsqlDbContext<NotificationsDbContext>(DatabaseName);
+            builder.Services.AddMigration<NotificationsDbContext>();
+            builder.Services.AddScoped<INotificationStore, PostgresNotificationStore>();
+        }
+    }
+
+    private static void AddEmail(this IHostApplicationBuilder builder)
+    {
+        var smtp = builder.Configuration.GetConnectionString(SmtpName);
+        builder.Services.AddOptions<EmailOptions>()
+            .BindConfiguration(EmailOptions.Section)
+            .Configure(options => options.SmtpEndpoint = smtp ?? options.SmtpEndpoint)
+            .ValidateDataAnnotations()
+            .Validate(options => Uri.TryCreate(options.SmtpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "smtp" or "smtps",
+                "ConnectionStrings:smtp must look like smtp://host:port.")
+            .Validate(options => options.RetryBaseDelay <= options.RetryMaxDelay, "Email:RetryBaseDelay must not exceed Email:RetryMaxDelay.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EmailQueueSignal>();
+        builder.Services.AddSingleton<EmailTemplates>();
+        builder.Services.AddSingleton<EmailDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
+    }
+
+    private static void AddServiceClients(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration(ServiceIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient(ServiceTokenClient.HttpClientName, http => http.BaseAddress = new Uri("https+http://users-api"));
+        builder.Services.AddSingleton<ServiceTokenClient>();
+        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<IUserDirectory, UsersApiClient>(http => http.BaseAddress = new Uri("https+http://users-api"))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<IAttendeeDirectory, BookingsApiClient>(http => http.BaseAddress = new Uri("https+http://bookings-api"))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
+    }
+
+    private sealed class MongoIndexes(MongoNotificationStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.EnsureIndexesAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

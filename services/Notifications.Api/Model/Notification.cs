@@ -1,8 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Notifications.Api.Model;
 
-/// <summary>Skeleton entity: proves the service reads and writes its store.</summary>
+/// <summary>Where a notification's email stands in the durable email queue.</summary>
+public enum EmailStatus
+{
+    /// <summary>Waiting for (another) attempt.</summary>
+    Pending,
+    /// <summary>Accepted by the SMTP server.</summary>
+    Sent,
+    /// <summary>Every attempt failed, or the recipient has no address; nothing more will be tried.</summary>
+    Failed,
+    /// <summary>The user switched email off for this kind.</summary>
+    Skipped,
+}
+
+/// <summary>One ticket as the confirmation email shows it.</summary>
+public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
+
+/// <summary>
+/// One message for one user, which doubles as the email outbox row: the email's status, attempts and lease
+/// live on the notification so storing it and queueing its email is a single atomic write.
+/// </summary>
 public sealed class Notification
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public string Kind { get; set; } = NotificationKind.Announcement;
+    public string Title { get; set; } = "";
+    public string Body { get; set; } = "";
+    public string? Link { get; set; }
+    public Guid? EventId { get; set; }
+    public Guid? BookingId { get; set; }
+    public string? EventTitle { get; set; }
+    public DateTimeOffset? EventStartsAt { get; set; }
+    public List<TicketLine> Tickets { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ReadAt { get; set; }
+
+    public string? RecipientEmail { get; set; }
+    public string? RecipientName { get; set; }
+    public EmailStatus EmailStatus { get; set; }
+    public int EmailAttempts { get; set; }
+    public DateTimeOffset? EmailNextAttemptAt { get; set; }
+    public string? EmailLeaseOwner { get; set; }
+    public DateTimeOffset? EmailLeaseUntil { get; set; }
+    public DateTimeOffset? EmailSentAt { get; set; }
+    public string? EmailLastError { get; set; }
+
+    public bool IsRead => ReadAt is not null;
+
+    /// <summary>
+    /// The notification id derived from what caused it and who receives it, so a redelivered message (or a retried
+    /// request) maps to the same id and the store's primary key refuses the duplicate: idempotent by construction.
+    /// A name-based UUID (RFC 9562 version 8, SHA-256 of the source key and the user id).
+    /// </summary>
+    public static Guid IdFor(string sourceKey, Guid userId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceKey);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceKey}|{userId:N}"), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>Source key of a notification caused by an integration event.</summary>
+    public static string MessageSource(Guid messageId) => $"message:{messageId:N}";
+
+    /// <summary>Queues the email (or records that the user does not want it).</summary>
+    public void QueueEmail(bool wanted, DateTimeOffset now)
+    {
+        EmailStatus = wanted ? EmailStatus.Pending : EmailStatus.Skipped;
+        EmailNextAttemptAt = wanted ? now : null;
+    }
 }

@@ -1,0 +1,130 @@
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using Notifications.Api.Clients;
+using Notifications.Api.Infrastructure;
+using Notifications.Api.Model;
+
+namespace Notifications.Api.Email;
+
+/// <summary>
+/// The background email sender: claims due emails from the durable queue in the store (a lease, so several replicas
+/// never send the same email at once), sends them over SMTP, and records sent / retry-with-backoff / failed on the
+/// notification. An SMTP outage only delays emails: they stay pending in the store until a later attempt succeeds.
+/// </summary>
+public sealed partial class EmailDispatcher(
+    IServiceScopeFactory scopes,
+    EmailQueueSignal signal,
+    EmailTemplates templates,
+    IOptions<EmailOptions> options,
+    TimeProvider time,
+    ILogger<EmailDispatcher> logger) : BackgroundService
+{
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.CreateVersion7():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int processed;
+            try
+            {
+                processed = await SendDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogLoopFailed(logger, ex);
+                processed = 0;
+            }
+
+            if (processed < options.Value.BatchSize)
+            {
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Sends one batch of due emails (on up to <see cref="EmailOptions.Concurrency"/> SMTP sessions); returns how many were claimed.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        IReadOnlyList<Notification> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
+            claimed = await store.ClaimDueEmailsAsync(new Lease(_owner, time.GetUtcNow(), settings.LeaseDuration), settings.BatchSize, cancellationToken);
+        }
+
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var policy = new EmailRetryPolicy(settings.MaxAttempts, settings.RetryBaseDelay, settings.RetryMaxDelay);
+        var lanes = Math.Min(settings.Concurrency, claimed.Count);
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
+        {
+            // Each lane has its own scope (DbContext) and SMTP session; emails are dealt round-robin.
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
+            var users = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
+            await using var smtp = new SmtpSession(options);
+            for (var i = lane; i < claimed.Count; i += lanes)
+            {
+                await SendOneAsync(store, users, smtp, policy, claimed[i], cancellationToken);
+            }
+        }));
+        return claimed.Count;
+    }
+
+    private async Task SendOneAsync(INotificationStore store, IUserDirectory users, SmtpSession smtp, EmailRetryPolicy policy,
+        Notification notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // users-api has the say on the address and on the profile-wide email opt-out; the address an event carried
+            // is the fallback when users-api does not know the user. users-api unreachable: retried like an SMTP failure.
+            var contact = await users.FindAsync(notification.UserId, cancellationToken);
+            if (contact is { EmailNotifications: false })
+            {
+                await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Skipped, null, "The user switched off email in their profile.", cancellationToken);
+                return;
+            }
+
+            var recipient = contact
+                ?? (notification.RecipientEmail is { Length: > 0 } known ? new UserContact(notification.UserId, known, notification.RecipientName) : null);
+            if (recipient is null)
+            {
+                await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Failed, null, "The recipient has no known email address.", cancellationToken);
+                LogNoAddress(logger, notification.Id, notification.UserId);
+                return;
+            }
+
+            var message = templates.Render(notification, recipient.Email, recipient.DisplayName);
+            await smtp.SendAsync(message, cancellationToken);
+            await store.MarkEmailSentAsync(notification.Id, _owner, recipient.Email, time.GetUtcNow(), cancellationToken);
+            LogSent(logger, notification.Id, notification.Kind);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
+            or ServiceNotConnectedException or ServiceNotAuthenticatedException or HttpRequestException or TimeoutException
+            or (OperationCanceledException and not TaskCanceledException { CancellationToken.IsCancellationRequested: true }))
+        {
+            var attempt = notification.EmailAttempts + 1;
+            var outcome = policy.AfterFailure(attempt, time.GetUtcNow());
+            await store.MarkEmailFailedAsync(notification.Id, _owner, outcome.Status, outcome.NextAttemptAt, $"{ex.GetType().Name}: {ex.Message}", CancellationToken.None);
+            LogAttemptFailed(logger, notification.Id, attempt, outcome.Status, outcome.NextAttemptAt, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Email of notification {NotificationId} ({Kind}) accepted by SMTP")]
+    private static partial void LogSent(ILogger logger, Guid notificationId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email of notification {NotificationId}: attempt {Attempt} failed, now {Status}, next attempt at {NextAttemptAt}: {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, Guid notificationId, int attempt, EmailStatus status, DateTimeOffset? nextAttemptAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email of notification {NotificationId} not sent: user {UserId} has no known address")]
+    private static partial void LogNoAddress(ILogger logger, Guid notificationId, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The email sender's loop failed; retrying after the poll interval")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+}

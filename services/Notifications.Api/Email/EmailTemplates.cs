@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using MimeKit;
+using MimeKit.Utils;
+using Notifications.Api.Model;
+using QRCoder;
+
+namespace Notifications.Api.Email;
+
+/// <summary>Renders a notification as an email: HTML and plain-text parts, ticket QR codes inline.</summary>
+public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOptions> options)
+{
+    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+
+    public MimeMessage Render(Notification notification, string recipientEmail, string? recipientName)
+    {
+        var settings = options.Value;
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
+        message.To.Add(new MailboxAddress(recipientName ?? "", recipientEmail));
+        message.Subject = notification.Title;
+        // A stable Message-ID: a resend after a lost acknowledgement is recognisable as the same email.
+        message.MessageId = $"{notification.Id:N}@notifications.eventbooking.local";
+        message.Headers.Add("X-EventBooking-Notification-Id", notification.Id.ToString());
+        message.Headers.Add("X-EventBooking-Kind", notification.Kind);
+
+        var link = notification.Link is null ? null : new Uri(new Uri(settings.WebBaseUrl), notification.Link).ToString();
+        var greeting = string.IsNullOrWhiteSpace(recipientName) ? "Hello," : $"Hello {recipientName},";
+        var builder = new BodyBuilder();
+        var text = new StringBuilder();
+        var html = new StringBuilder();
+
+        text.AppendLine(greeting).AppendLine().AppendLine(notification.Body);
+        html.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif;color:#222\">")
+            .Append("<h2>").Append(Html.Encode(notification.Title)).Append("</h2>")
+            .Append("<p>").Append(Html.Encode(greeting)).Append("</p>")
+            .Append("<p>").Append(Html.Encode(notification.Body)).Append("</p>");
+
+        if (notification.EventTitle is not null)
+        {
+            var when = notification.EventStartsAt?.ToString("dddd d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            text.AppendLine().Append("Event: ").AppendLine(notification.EventTitle);
+            html.Append("<p><strong>Event:</strong> ").Append(Html.Encode(notification.EventTitle));
+            if (when is not null)
+            {
+                text.Append("When: ").AppendLine(when);
+                html.Append("<br/><strong>When:</strong> ").Append(Html.Encode(when));
+            }
+
+            html.Append("</p>");
+        }
+
+        if (notification.Tickets.Count > 0)
+        {
+            text.AppendLine().AppendLine("Your tickets:");
+            html.Append("<h3>Your tickets</h3><table cellpadding=\"8\">");
+            foreach (var ticket in notification.Tickets.OrderBy(t => t.EntryNumber))
+            {
+                var image = builder.LinkedResources.Add($"ticket-{ticket.TicketNumber}.png", QrPng(ticket.Code), new ContentType("image", "png"));
+                image.ContentId = MimeUtils.GenerateMessageId();
+                text.Append(CultureInfo.InvariantCulture, $"  Ticket {ticket.TicketNumber} (entry {ticket.EntryNumber}): code {ticket.Code}").AppendLine();
+                html.Append("<tr><td><img alt=\"QR code of ticket ").Append(Html.Encode(ticket.TicketNumber))
+                    .Append("\" width=\"160\" height=\"160\" src=\"cid:").Append(image.ContentId).Append("\"/></td><td>")
+                    .Append("<strong>Ticket ").Append(Html.Encode(ticket.TicketNumber)).Append("</strong><br/>Entry ")
+                    .Append(ticket.EntryNumber.ToString(CultureInfo.InvariantCulture)).Append("<br/><code>")
+                    .Append(Html.Encode(ticket.Code)).Append("</code></td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        if (link is not null)
+        {
+            text.AppendLine().Append("Details: ").AppendLine(link);
+            html.Append("<p><a href=\"").Append(Html.Encode(link)).Append("\">View details</a></p>");
+        }
+
+        const string footer = "You receive this email because of your EventBooking account. Choose which emails you get under Notifications > Preferences.";
+        text.AppendLine().AppendLine("-- ").AppendLine(footer);
+        html.Append("<hr/><p style=\"font-size:small;color:#666\">").Append(Html.Encode(footer)).Append("</p></body></html>");
+
+        builder.TextBody = text.ToString();
+        builder.HtmlBody = html.ToString();
+        message.Body = builder.ToMessageBody();
+        return message;
+    }
+
+    private static byte[] QrPng(string code)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(code, QRCodeGenerator.ECCLevel.Q);
+        return new PngByteQRCode(data).GetGraphic(6);
+    }
+}

@@ -1,0 +1,70 @@
+using Notifications.Api.Model;
+
+namespace Notifications.Api.Infrastructure;
+
+/// <summary>A page of a user's notifications, newest first.</summary>
+public sealed record NotificationPage(IReadOnlyList<Notification> Items, long Total, long Unread);
+
+/// <summary>A claim on due work (emails, reminders) held by one replica until its lease runs out.</summary>
+public sealed record Lease(string Owner, DateTimeOffset Now, TimeSpan Duration)
+{
+    public DateTimeOffset Until => Now + Duration;
+}
+
+/// <summary>
+/// Everything notifications-api stores, behind one interface with a PostgreSQL and a MongoDB implementation
+/// (one contract test suite covers both). Every operation is a single atomic write, so neither store needs a
+/// multi-document transaction, and every claim is safe with several replicas.
+/// </summary>
+public interface INotificationStore
+{
+    /// <summary>Stores the notification unless one with the same id exists. True when it was new.</summary>
+    Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken);
+
+    /// <summary>The notification when it belongs to <paramref name="userId"/>; null otherwise (never another user's).</summary>
+    Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken);
+
+    Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Marks one of the user's notifications read (idempotent); false when the user has no such notification.</summary>
+    Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Marks every unread notification of the user read; returns how many changed.</summary>
+    Task<long> MarkAllReadAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<NotificationPreferences> GetPreferencesAsync(Guid userId, CancellationToken cancellationToken);
+
+    Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> pending emails that are due and not leased by anyone else
+    /// (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; MongoDB: one atomic find-and-modify per email).
+    /// </summary>
+    Task<IReadOnlyList<Notification>> ClaimDueEmailsAsync(Lease lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>Records a sent email, if the lease is still ours; sets the address it went to.</summary>
+    Task MarkEmailSentAsync(Guid id, string leaseOwner, string recipient, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt: back to pending at <paramref name="nextAttemptAt"/>, or failed for good.</summary>
+    Task MarkEmailFailedAsync(Guid id, string leaseOwner, EmailStatus status, DateTimeOffset? nextAttemptAt, string error, CancellationToken cancellationToken);
+
+    /// <summary>Creates the reminder of a confirmed booking (never revives a cancelled one).</summary>
+    Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancels the booking's reminder and leaves a tombstone, so a late redelivery of its <c>booking.confirmed</c>
+    /// cannot bring it back.
+    /// </summary>
+    Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken);
+
+    Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken);
+
+    /// <summary>Moves every reminder of the event to its new start (and title).</summary>
+    Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken);
+
+    /// <summary>Leases reminders that are due, not yet sent for their current start, and whose event has not started.</summary>
+    Task<IReadOnlyList<Reminder>> ClaimDueRemindersAsync(Lease lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>Records the reminder sent for <paramref name="startsAt"/>, if the lease is still ours.</summary>
+    Task CompleteReminderAsync(Guid bookingId, string leaseOwner, DateTimeOffset startsAt, CancellationToken cancellationToken);
+}

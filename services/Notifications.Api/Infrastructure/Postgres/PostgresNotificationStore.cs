@@ -1,0 +1,166 @@
+using Microsoft.EntityFrameworkCore;
+using Notifications.Api.Model;
+using Npgsql;
+
+namespace Notifications.Api.Infrastructure.Postgres;
+
+/// <summary>The PostgreSQL store: EF Core for reads and single-statement writes, <c>FOR UPDATE SKIP LOCKED</c> for claims.</summary>
+public sealed class PostgresNotificationStore(NotificationsDbContext db) : INotificationStore
+{
+    public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        // The usual redelivery is answered by a read; the primary key still decides a race between replicas.
+        if (await db.Notifications.AnyAsync(n => n.Id == notification.Id, cancellationToken))
+        {
+            return false;
+        }
+
+        db.Notifications.Add(notification);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken) =>
+        db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id && n.UserId == userId, cancellationToken);
+
+    public async Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var mine = db.Notifications.AsNoTracking().Where(n => n.UserId == userId);
+        var selected = unreadOnly ? mine.Where(n => n.ReadAt == null) : mine;
+        var items = await selected
+            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        var total = await selected.LongCountAsync(cancellationToken);
+        var unread = unreadOnly ? total : await mine.LongCountAsync(n => n.ReadAt == null, cancellationToken);
+        return new NotificationPage(items, total, unread);
+    }
+
+    public async Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changed = await db.Notifications
+            .Where(n => n.Id == id && n.UserId == userId && n.ReadAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ReadAt, now), cancellationToken);
+        return changed > 0 || await db.Notifications.AnyAsync(n => n.Id == id && n.UserId == userId, cancellationToken);
+    }
+
+    public async Task<long> MarkAllReadAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Notifications
+            .Where(n => n.UserId == userId && n.ReadAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ReadAt, now), cancellationToken);
+
+    public async Task<NotificationPreferences> GetPreferencesAsync(Guid userId, CancellationToken cancellationToken) =>
+        await db.Preferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
+        ?? NotificationPreferences.Default(userId);
+
+    public async Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken)
+    {
+        var disabled = preferences.EmailDisabled.ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO notification_preferences ("UserId", "EmailDisabled", "UpdatedAt")
+            VALUES ({preferences.UserId}, {disabled}, {preferences.UpdatedAt})
+            ON CONFLICT ("UserId") DO UPDATE SET "EmailDisabled" = excluded."EmailDisabled", "UpdatedAt" = excluded."UpdatedAt"
+            """, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Notification>> ClaimDueEmailsAsync(Lease lease, int max, CancellationToken cancellationToken) =>
+        await db.Notifications.FromSql($"""
+            UPDATE notifications SET "EmailLeaseOwner" = {lease.Owner}, "EmailLeaseUntil" = {lease.Until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM notifications
+                WHERE "EmailStatus" = 'Pending' AND "EmailNextAttemptAt" <= {lease.Now}
+                  AND ("EmailLeaseUntil" IS NULL OR "EmailLeaseUntil" < {lease.Now})
+                ORDER BY "EmailNextAttemptAt"
+                LIMIT {max}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+
+    public Task MarkEmailSentAsync(Guid id, string leaseOwner, string recipient, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Notifications
+            .Where(n => n.Id == id && n.EmailLeaseOwner == leaseOwner && n.EmailStatus == EmailStatus.Pending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(n => n.EmailStatus, EmailStatus.Sent)
+                .SetProperty(n => n.EmailSentAt, now)
+                .SetProperty(n => n.RecipientEmail, recipient)
+                .SetProperty(n => n.EmailAttempts, n => n.EmailAttempts + 1)
+                .SetProperty(n => n.EmailNextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(n => n.EmailLeaseOwner, (string?)null)
+                .SetProperty(n => n.EmailLeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(n => n.EmailLastError, (string?)null), cancellationToken);
+
+    public Task MarkEmailFailedAsync(Guid id, string leaseOwner, EmailStatus status, DateTimeOffset? nextAttemptAt, string error, CancellationToken cancellationToken) =>
+        db.Notifications
+            .Where(n => n.Id == id && n.EmailLeaseOwner == leaseOwner && n.EmailStatus == EmailStatus.Pending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(n => n.EmailStatus, status)
+                .SetProperty(n => n.EmailAttempts, n => n.EmailAttempts + 1)
+                .SetProperty(n => n.EmailNextAttemptAt, nextAttemptAt)
+                .SetProperty(n => n.EmailLeaseOwner, (string?)null)
+                .SetProperty(n => n.EmailLeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(n => n.EmailLastError, Truncate(error, 1000)), cancellationToken);
+
+    public async Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "DueAt", "Cancelled")
+            VALUES ({reminder.BookingId}, {reminder.EventId}, {reminder.UserId}, {reminder.UserEmail}, {reminder.UserName},
+                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.DueAt}, FALSE)
+            ON CONFLICT ("BookingId") DO UPDATE SET
+                "UserEmail" = COALESCE(excluded."UserEmail", reminders."UserEmail"),
+                "UserName" = COALESCE(excluded."UserName", reminders."UserName")
+            """, cancellationToken);
+
+    public async Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO reminders ("BookingId", "EventId", "UserId", "EventTitle", "StartsAt", "DueAt", "Cancelled")
+            VALUES ({bookingId}, {eventId}, {userId}, '', {DateTimeOffset.UnixEpoch}, {DateTimeOffset.UnixEpoch}, TRUE)
+            ON CONFLICT ("BookingId") DO UPDATE SET "Cancelled" = TRUE
+            """, cancellationToken);
+
+    public async Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await db.Reminders.Where(r => r.EventId == eventId).ExecuteDeleteAsync(cancellationToken);
+
+    public async Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken)
+    {
+        var dueAt = ReminderSchedule.DueAt(startsAt);
+        await db.Reminders.Where(r => r.EventId == eventId && !r.Cancelled)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.EventTitle, title)
+                .SetProperty(r => r.StartsAt, startsAt)
+                .SetProperty(r => r.DueAt, dueAt), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Reminder>> ClaimDueRemindersAsync(Lease lease, int max, CancellationToken cancellationToken) =>
+        await db.Reminders.FromSql($"""
+            UPDATE reminders SET "LeaseOwner" = {lease.Owner}, "LeaseUntil" = {lease.Until}
+            WHERE "BookingId" IN (
+                SELECT "BookingId" FROM reminders
+                WHERE "DueAt" <= {lease.Now} AND "StartsAt" > {lease.Now} AND NOT "Cancelled"
+                  AND ("SentForStartsAt" IS NULL OR "SentForStartsAt" <> "StartsAt")
+                  AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {lease.Now})
+                ORDER BY "DueAt"
+                LIMIT {max}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+
+    public async Task CompleteReminderAsync(Guid bookingId, string leaseOwner, DateTimeOffset startsAt, CancellationToken cancellationToken) =>
+        await db.Reminders.Where(r => r.BookingId == bookingId && r.LeaseOwner == leaseOwner)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.SentForStartsAt, startsAt)
+                .SetProperty(r => r.LeaseOwner, (string?)null)
+                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}

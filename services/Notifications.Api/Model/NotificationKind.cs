@@ -1,0 +1,20 @@
+namespace Notifications.Api.Model;
+
+/// <summary>What a notification is about; users switch email on or off per kind.</summary>
+public static class NotificationKind
+{
+    public const string BookingConfirmed = "booking-confirmed";
+    public const string BookingCancelled = "booking-cancelled";
+    public const string BookingExpired = "booking-expired";
+    public const string PaymentRefunded = "payment-refunded";
+    public const string EventUpdated = "event-updated";
+    public const string EventCancelled = "event-cancelled";
+    public const string EventReminder = "event-reminder";
+    /// <summary>A message an admin or another service sent through <c>POST /api/notifications</c>.</summary>
+    public const string Announcement = "announcement";
+
+    public static readonly IReadOnlyList<string> All =
+        [BookingConfirmed, BookingCancelled, BookingExpired, PaymentRefunded, EventUpdated, EventCancelled, EventReminder, Announcement];
+
+    public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
+}

@@ -1,0 +1,265 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace EventBooking.Web.Tests;
+
+/// <summary>The web app in a real browser (Debian chromium) against the whole topology started by LocalHost's library.</summary>
+public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string DemoEvent = "Stand-up Saturday";
+    private const string Password = "Correct-Horse-42";
+
+    [Fact]
+    public async Task Attendee_registers_searches_books_pays_sees_tickets_and_the_bell_rings_without_reload()
+    {
+        var page = await fixture.NewPageAsync();
+
+        await GoToAsync(page, "/");
+        await page.Locator("[data-testid=event-card]").First.WaitForAsync();
+        Assert.True(await page.Locator("[data-testid=event-card]").CountAsync() > 0, "the home page shows the demo events");
+        await ScreenshotAsync(page, "01-home");
+
+        await RegisterAsync(page, "flow");
+        var booking = await BookDemoEventAsync(page, quantity: 2, screenshots: true);
+        var unreadBefore = await page.Locator("[data-testid=bell]").GetAttributeAsync("data-unread");
+
+        await page.FillAsync("#card-number", "4242 4242 4242 4242");
+        await page.ClickAsync("[data-testid=pay]");
+        await page.Locator("[data-testid=confirmation]").WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=ticket-qr]")).ToHaveCountAsync(2);
+        Assert.Equal("Confirmed", await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"));
+        await ScreenshotAsync(page, "04-confirmation");
+
+        // The booking.confirmed notification is pushed over SignalR: the bell counts it without a reload.
+        Assert.Equal("0", unreadBefore);
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).Not.ToHaveAttributeAsync("data-unread", "0", new() { Timeout = 60_000 });
+        Assert.EndsWith($"/bookings/{booking}", page.Url, StringComparison.Ordinal);
+        await ScreenshotAsync(page, "05-bell");
+
+        await GoToAsync(page, "/tickets");
+        await Assertions.Expect(page.Locator("[data-testid=ticket-qr]")).ToHaveCountAsync(2);
+        await ScreenshotAsync(page, "06-my-tickets");
+        await GoToAsync(page, "/bookings");
+        await page.Locator("[data-testid=bookings]").WaitForAsync();
+        await ScreenshotAsync(page, "07-my-bookings");
+        await GoToAsync(page, "/notifications");
+        await page.Locator("[data-testid=notifications]").WaitForAsync();
+        await ScreenshotAsync(page, "08-notifications");
+        await GoToAsync(page, "/account/profile");
+        await page.Locator("#profile-name").WaitForAsync();
+        await ScreenshotAsync(page, "09-profile");
+    }
+
+    [Fact]
+    public async Task A_declined_card_shows_a_clear_message_and_the_booking_stays_payable()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page, "decline");
+        await BookDemoEventAsync(page, quantity: 1);
+
+        await page.FillAsync("#card-number", "4000 0000 0000 0002");
+        await page.ClickAsync("[data-testid=pay]");
+        var error = page.Locator("[data-testid=payment-error]");
+        await error.WaitForAsync();
+        Assert.Contains("declined", await error.TextContentAsync() ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("PendingPayment", await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"));
+        await Assertions.Expect(page.Locator("[data-testid=pay]")).ToBeEnabledAsync();
+        await ScreenshotAsync(page, "10-declined");
+
+        await page.FillAsync("#card-number", "4242 4242 4242 4242");
+        await page.ClickAsync("[data-testid=pay]");
+        await page.Locator("[data-testid=confirmation]").WaitForAsync();
+        Assert.Equal("Confirmed", await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"));
+
+        // Cancelling more than a day ahead refunds in full, and the page says how much.
+        await page.ClickAsync("[data-testid=cancel-booking]");
+        await page.Locator(".mud-dialog button", new() { HasText = "Cancel booking" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=refund]")).ToContainTextAsync("18.00 EUR");
+        Assert.Contains(await page.Locator("[data-testid=booking-status]").GetAttributeAsync("data-status"), new[] { "Cancelled", "Refunded" });
+        await ScreenshotAsync(page, "10b-refunded");
+    }
+
+    [Fact]
+    public async Task An_organizer_creates_and_publishes_an_event_an_attendee_buys_and_the_dashboard_shows_the_sale()
+    {
+        var organizer = await fixture.NewPageAsync();
+        await RegisterAsync(organizer, "organizer", accountType: "organizer");
+        var title = $"Browser Gig {Guid.NewGuid():N}"[..24];
+
+        await GoToAsync(organizer, "/organizer/events/new");
+        await FillEventAsync(organizer, title, "2027-03-01T19:00", "2027-03-01T22:00", capacity: "50", price: "12.50");
+        await ScreenshotAsync(organizer, "11-new-event");
+        await organizer.ClickAsync("[data-testid=save-event]");
+        await organizer.WaitForURLAsync(new Regex("/organizer/events$"));
+        var row = organizer.Locator("[data-testid=my-events] tr", new() { HasText = title });
+        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Draft");
+        await row.Locator("[data-testid=publish]").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Published");
+        await ScreenshotAsync(organizer, "12-my-events");
+        var eventPath = await row.Locator("a[href^='/events/']").GetAttributeAsync("href");
+        Assert.NotNull(eventPath);
+
+        var attendee = await fixture.NewPageAsync();
+        await RegisterAsync(attendee, "buyer");
+        await GoToAsync(attendee, eventPath);
+        await BookOpenEventAsync(attendee, quantity: 1);
+        await attendee.FillAsync("#card-number", "4242 4242 4242 4242");
+        await attendee.ClickAsync("[data-testid=pay]");
+        await attendee.Locator("[data-testid=confirmation]").WaitForAsync();
+
+        await GoToAsync(organizer, "/organizer/dashboard");
+        await Assertions.Expect(organizer.Locator("[data-testid=tickets-sold]")).ToHaveTextAsync("1");
+        await Assertions.Expect(organizer.Locator("[data-testid=sales-by-event]")).ToContainTextAsync(title);
+        await ScreenshotAsync(organizer, "13-dashboard");
+
+        var eventId = eventPath!.Split('/')[^1];
+        await GoToAsync(organizer, $"/organizer/events/{eventId}/attendees");
+        await Assertions.Expect(organizer.Locator("[data-testid=attendees] tbody tr")).ToHaveCountAsync(1);
+        await ScreenshotAsync(organizer, "14-attendees");
+        var download = await organizer.RunAndWaitForDownloadAsync(() => organizer.ClickAsync("[data-testid=export-csv]"));
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
+        Assert.StartsWith("BookingId,UserId,Quantity", csv, StringComparison.Ordinal);
+        Assert.Contains(",1,12.5", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_input_shows_validation_messages_and_creates_nothing()
+    {
+        // Registration: the static form validates before anything is sent.
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/account/register");
+        await page.FillAsync("#displayName", "Val");
+        await page.FillAsync("#email", "not-an-email");
+        await page.FillAsync("#password", "short");
+        await page.ClickAsync("[data-testid=register-submit]");
+        await Assertions.Expect(page.Locator(".validation-message")).ToContainTextAsync(["Enter a valid email address."]);
+        Assert.Contains("/account/register", page.Url, StringComparison.Ordinal);
+
+        await RegisterAsync(page, "validator", accountType: "organizer");
+        await GoToAsync(page, "/organizer/events/new");
+
+        // Empty form: the browser-side rules name each missing field.
+        await page.ClickAsync("[data-testid=save-event]");
+        await Assertions.Expect(page.GetByText("Enter a title.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Enter the venue.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Enter the number of seats.")).ToBeVisibleAsync();
+
+        // A start in the past passes the form but not events-api: its field error shows next to the field.
+        await FillEventAsync(page, "Time Travel Party", "2020-01-01T19:00", "2020-01-01T22:00", capacity: "10", price: "5");
+        await page.ClickAsync("[data-testid=save-event]");
+        await Assertions.Expect(page.GetByText("The start must be in the future.")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "15-validation");
+
+        await GoToAsync(page, "/organizer/events");
+        await page.Locator("[data-testid=no-my-events]").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_user_opening_another_users_booking_by_url_is_refused()
+    {
+        var owner = await fixture.NewPageAsync();
+        await RegisterAsync(owner, "owner");
+        var booking = await BookDemoEventAsync(owner, quantity: 1);
+
+        var other = await fixture.NewPageAsync();
+        await RegisterAsync(other, "intruder");
+        await GoToAsync(other, $"/bookings/{booking}");
+        await other.Locator("[data-testid=booking-missing]").WaitForAsync();
+        Assert.Equal(0, await other.Locator("[data-testid=pay]").CountAsync());
+        Assert.Equal(0, await other.GetByText(DemoEvent).CountAsync());
+        await ScreenshotAsync(other, "16-refused");
+
+        // Signed out, the page asks to sign in first.
+        var anonymous = await fixture.NewPageAsync();
+        await anonymous.GotoAsync($"/bookings/{booking}");
+        await anonymous.WaitForURLAsync(new Regex("/account/login"));
+        await ScreenshotAsync(anonymous, "17-login");
+    }
+
+    [Fact]
+    public async Task Unknown_pages_get_a_friendly_404_without_internals()
+    {
+        var page = await fixture.NewPageAsync();
+        var response = await page.GotoAsync("/no/such/page");
+        Assert.Equal(404, response!.Status);
+        await Assertions.Expect(page.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain("Exception", html, StringComparison.Ordinal);
+        await ScreenshotAsync(page, "18-not-found");
+    }
+
+    private static async Task GoToAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.Locator("#interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    private static async Task RegisterAsync(IPage page, string prefix, string accountType = "attendee")
+    {
+        await page.GotoAsync("/account/register");
+        await page.FillAsync("#displayName", $"{prefix} tester");
+        await page.FillAsync("#email", $"{prefix}-{Guid.NewGuid():N}@example.test");
+        await page.FillAsync("#password", Password);
+        await page.CheckAsync($"input[type=radio][value={accountType}]");
+        await page.ClickAsync("[data-testid=register-submit]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.Locator("[data-testid=user-name]").WaitForAsync();
+        await page.Locator("#interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>Searches the demo event, opens it and books; returns the booking id (the page is on the booking).</summary>
+    private static async Task<string> BookDemoEventAsync(IPage page, int quantity, bool screenshots = false)
+    {
+        await GoToAsync(page, "/");
+        await page.FillAsync("#search-text", "Stand-up");
+        await page.ClickAsync("[data-testid=search]");
+        await Assertions.Expect(page.Locator("[data-testid=event-card]")).ToHaveCountAsync(1);
+        await page.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
+        await page.WaitForURLAsync(new Regex("/events/"));
+        if (screenshots)
+        {
+            await page.Locator("[data-testid=available-count]").WaitForAsync();
+            await ScreenshotAsync(page, "02-event");
+        }
+
+        var booking = await BookOpenEventAsync(page, quantity);
+        if (screenshots)
+        {
+            await ScreenshotAsync(page, "03-pay");
+        }
+
+        return booking;
+    }
+
+    private static async Task<string> BookOpenEventAsync(IPage page, int quantity)
+    {
+        await page.Locator("[data-testid=book]").WaitForAsync();
+        await page.FillAsync("#quantity", quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.PressAsync("#quantity", "Tab");
+        await page.ClickAsync("[data-testid=book]");
+        await page.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
+        await page.Locator("[data-testid=pay]").WaitForAsync();
+        Assert.Contains($"{quantity} ×", await page.InnerTextAsync(".mud-main-content"), StringComparison.Ordinal);
+        return page.Url.Split('/')[^1];
+    }
+
+    private static async Task FillEventAsync(IPage page, string title, string starts, string ends, string capacity, string price)
+    {
+        await page.FillAsync("#event-title", title);
+        await page.FillAsync("#event-description", "Made by a browser test.");
+        await page.FillAsync("#event-venue", "Test Hall");
+        await page.FillAsync("#event-city", "Oslo");
+        await page.FillAsync("#event-starts", starts);
+        await page.FillAsync("#event-ends", ends);
+        await page.FillAsync("#event-capacity", capacity);
+        await page.FillAsync("#event-price", price);
+        await page.PressAsync("#event-price", "Tab");
+        await page.ClickAsync("[data-testid=event-category]");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Music" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    private static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+}

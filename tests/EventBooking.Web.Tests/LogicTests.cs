@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using EventBooking.Web.Auth;
+using EventBooking.Web.Clients;
+using EventBooking.Web.Components.Pages.Organizer;
+using EventBooking.Web.Components.Shared;
+using EventBooking.Web.Extensions;
+using Xunit;
+
+namespace EventBooking.Web.Tests;
+
+public sealed class LogicTests
+{
+    [Theory]
+    [InlineData("4242 4242 4242 4242", true)]
+    [InlineData("4000-0000-0000-0002", true)]
+    [InlineData("4242424242424241", false)]
+    [InlineData("4242", false)]
+    [InlineData("4242 4242 4242 424x", false)]
+    public void Card_numbers_pass_the_Luhn_check(string number, bool valid) => Assert.Equal(valid, CardNumbers.IsValid(number));
+
+    [Theory]
+    [InlineData("/events/1", "/events/1")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("//evil.example/", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData(null, "/")]
+    public void Return_urls_stay_on_this_site(string? returnUrl, string expected) => Assert.Equal(expected, SignInService.SafeReturnUrl(returnUrl));
+
+    [Fact]
+    public void The_attendee_csv_has_a_header_a_row_per_booking_and_defuses_formulas()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var booking = new BookingDto(Guid.NewGuid(), Guid.NewGuid(), "Show", at, Guid.NewGuid(), 2, 18m, 36m, "EUR", "=Confirmed", at, at, at, null, null, null, null, null);
+
+        var lines = Endpoints.ToCsv([booking]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("BookingId,UserId,Quantity,Amount,Currency,Status,BookedAt,ConfirmedAt", lines[0]);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains($"{booking.Id},{booking.UserId},2,36,EUR,'=Confirmed,", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_event_form_refuses_an_end_before_the_start_and_empty_required_fields()
+    {
+        var input = new EventInput { Title = "", StartsAt = "2027-01-10T20:00", EndsAt = "2027-01-10T19:00", Capacity = 0, Price = 1.234m };
+
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
+        results.AddRange(input.Validate(new ValidationContext(input)));
+        var fields = results.SelectMany(r => r.MemberNames).ToHashSet();
+
+        Assert.Contains(nameof(EventInput.Title), fields);
+        Assert.Contains(nameof(EventInput.Venue), fields);
+        Assert.Contains(nameof(EventInput.Capacity), fields);
+        Assert.Contains(nameof(EventInput.EndsAt), fields);
+        Assert.Contains(nameof(EventInput.Price), fields);
+    }
+
+    [Fact]
+    public void The_event_form_sends_times_as_utc()
+    {
+        var input = new EventInput { Title = " Gig ", Venue = "Hall", City = "Oslo", StartsAt = "2027-01-10T19:30", EndsAt = "2027-01-10T22:00", Category = "music", Capacity = 10, Price = 5m, Currency = "eur" };
+
+        var body = input.ToBody();
+
+        Assert.Equal(new DateTimeOffset(2027, 1, 10, 19, 30, 0, TimeSpan.Zero), body.StartsAt);
+        Assert.Equal("Gig", body.Title);
+        Assert.Equal("EUR", body.Currency);
+    }
+
+    [Fact]
+    public void A_problem_names_its_reason_from_the_type()
+    {
+        var problem = new ApiProblem { Type = "https://eventbooking.dev/problems/sold-out", Title = "Sold out" };
+        Assert.Equal("sold-out", problem.Reason);
+        Assert.Equal("Sold out", problem.Message);
+    }
+}

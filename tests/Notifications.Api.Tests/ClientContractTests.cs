@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using Notifications.Api.Clients;
+using Notifications.Api.Model;
+
+namespace Notifications.Api.Tests;
+
+/// <summary>
+/// The HTTP clients read the documented contracts (docs/contracts.md). bookings-api's attendees endpoint is built by
+/// another team, so its JSON shape is pinned here; users-api's client runs for real in <see cref="TopologyTests"/>.
+/// </summary>
+public sealed class ClientContractTests
+{
+    private sealed class Answer(HttpStatusCode status, string json) : HttpMessageHandler
+    {
+        public Uri? Requested { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requested = request.RequestUri;
+            return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+        }
+    }
+
+    [Fact]
+    public async Task Attendees_are_read_from_the_documented_path_and_shape()
+    {
+        var (eventId, user, booking) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        using var handler = new Answer(HttpStatusCode.OK, $$"""[{"userId":"{{user}}","bookingId":"{{booking}}","email":"a@example.test","name":null}]""");
+        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://bookings-api") };
+
+        var attendees = await new BookingsApiClient(http).AttendeesOfAsync(eventId, TestContext.Current.CancellationToken);
+
+        Assert.Equal($"/internal/events/{eventId}/attendees", handler.Requested!.AbsolutePath);
+        Assert.Equal(new EventAttendee(user, booking, "a@example.test", null), Assert.Single(attendees));
+    }
+
+    [Fact]
+    public async Task An_unknown_event_has_no_attendees_and_a_server_error_is_retried_by_the_caller()
+    {
+        using var notFound = new Answer(HttpStatusCode.NotFound, "{}");
+        using var http = new HttpClient(notFound) { BaseAddress = new Uri("http://bookings-api") };
+        Assert.Empty(await new BookingsApiClient(http).AttendeesOfAsync(Guid.CreateVersion7(), TestContext.Current.CancellationToken));
+
+        using var broken = new Answer(HttpStatusCode.ServiceUnavailable, "{}");
+        using var brokenHttp = new HttpClient(broken) { BaseAddress = new Uri("http://bookings-api") };
+        await Assert.ThrowsAsync<HttpRequestException>(() => new BookingsApiClient(brokenHttp).AttendeesOfAsync(Guid.CreateVersion7(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_users_api_profile_with_email_switched_off_is_read_as_opted_out()
+    {
+        var user = Guid.CreateVersion7();
+        using var handler = new Answer(HttpStatusCode.OK,
+            $$"""{"id":"{{user}}","email":"u@example.test","displayName":"U","emailNotifications":false,"preferredLanguage":null}""");
+        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://users-api") };
+
+        var contact = await new UsersApiClient(http).FindAsync(user, TestContext.Current.CancellationToken);
+
+        Assert.Equal($"/internal/users/{user}", handler.Requested!.AbsolutePath);
+        Assert.Equal(new UserContact(user, "u@example.test", "U", EmailNotifications: false), contact);
+    }
+}
+
+public sealed class ModelTests
+{
+    [Fact]
+    public void Notification_ids_derive_from_the_cause_and_the_recipient_only()
+    {
+        var (message, user) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var id = Notification.IdFor(Notification.MessageSource(message), user);
+        Assert.Equal(id, Notification.IdFor(Notification.MessageSource(message), user));
+        Assert.NotEqual(id, Notification.IdFor(Notification.MessageSource(message), Guid.CreateVersion7()));
+        Assert.NotEqual(id, Notification.IdFor(Notification.MessageSource(Guid.CreateVersion7()), user));
+        Assert.Equal(8, id.Version);
+    }
+
+    [Fact]
+    public void Email_retries_back_off_exponentially_up_to_the_cap_then_fail()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var policy = new EmailRetryPolicy(MaxAttempts: 5, BaseDelay: TimeSpan.FromSeconds(2), MaxDelay: TimeSpan.FromSeconds(10));
+        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(2)), policy.AfterFailure(1, now));
+        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(4)), policy.AfterFailure(2, now));
+        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(10)), policy.AfterFailure(4, now));
+        Assert.Equal(new EmailFailure(EmailStatus.Failed, null), policy.AfterFailure(5, now));
+    }
+}

@@ -1,0 +1,2 @@
+global using EventBooking.Testing;
+global using Xunit;

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventBooking.LocalHost;
+using Microsoft.Extensions.Hosting;
+using MimeKit;
+using Notifications.Api.Apis;
+
+namespace Notifications.Api.Tests;
+
+public sealed class UsersAndNotificationsTopology() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.NotificationsApi], seedDemoData: true);
+
+/// <summary>
+/// notifications-api as its own process under LocalHost beside the real users-api: real tokens (login and client
+/// credentials), its service token used for <c>GET /internal/users/{id}</c>, the email read back from the topology's catcher.
+/// </summary>
+public sealed class TopologyTests(UsersAndNotificationsTopology topology) : IClassFixture<UsersAndNotificationsTopology>
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_service_notifies_the_demo_attendee_who_reads_it_with_their_own_token_and_gets_the_email()
+    {
+        using var users = topology.CreateClient(ResourceNames.UsersApi);
+        using var notifications = topology.CreateClient(ResourceNames.NotificationsApi);
+
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ResourceNames.EventsApi,
+            ["client_secret"] = topology.Topology.ClientSecrets[ResourceNames.EventsApi],
+            ["scope"] = IdentityClaims.InternalScope,
+        });
+        var tokenResponse = await users.PostAsync(new Uri("/connect/token", UriKind.Relative), form, _ct);
+        tokenResponse.EnsureSuccessStatusCode();
+        var serviceToken = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("access_token").GetString();
+
+        var title = $"Doors open early {Guid.NewGuid():N}";
+        using var send = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/notifications", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { userId = DemoData.AttendeeId, title, body = "Come at 18:30." }),
+        };
+        send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken);
+        var sent = await notifications.SendAsync(send, _ct);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+
+        // The address comes from users-api (the request had none): proves the service-token client and the users client.
+        MimeMessage? email = null;
+        await Poll.UntilAsync(() => (email = topology.Topology.Smtp.ReadMessages()
+                .Select(raw => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw))))
+                .FirstOrDefault(m => m.Subject == title)) is not null,
+            TimeSpan.FromSeconds(30), "the announcement email reaches the SMTP catcher", _ct);
+        Assert.Equal(DemoData.AttendeeEmail, email!.To.Mailboxes.Single().Address);
+
+        var login = await users.PostAsJsonAsync("/api/users/login", new { email = DemoData.AttendeeEmail, password = DemoData.Password }, _ct);
+        login.EnsureSuccessStatusCode();
+        var userToken = (await login.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("accessToken").GetString();
+        notifications.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+        var mine = await notifications.GetFromJsonAsync<NotificationList>("/api/notifications", _ct);
+        var stored = Assert.Single(mine!.Items, n => n.Title == title);
+        Assert.Equal("sent", stored.Email.Status);
+
+        // An attendee's token cannot send notifications; a service token cannot read anyone's list.
+        var forbidden = await notifications.PostAsJsonAsync("/api/notifications", new { userId = DemoData.AttendeeId, title = "x", body = "y" }, _ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        notifications.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await notifications.GetAsync(new Uri("/api/notifications", UriKind.Relative), _ct)).StatusCode);
+    }
+}

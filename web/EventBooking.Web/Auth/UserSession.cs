@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using EventBooking.Web.Clients;
+using Microsoft.Extensions.Caching.Distributed;
+
+namespace EventBooking.Web.Auth;
+
+/// <summary>The user's tokens from users-api. They never leave the server: the cookie only names the session.</summary>
+public sealed record UserSession(string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt);
+
+/// <summary>Claims the web app puts in its own (encrypted) cookie.</summary>
+public static class SessionClaims
+{
+    /// <summary>The key of the server-side session holding the tokens.</summary>
+    public const string SessionId = "eb_session";
+
+    public static string? SessionIdOf(ClaimsPrincipal user) => user.FindFirst(SessionId)?.Value;
+
+    public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Server-side token store keyed by the session id in the cookie (IDistributedCache: memory here, Redis or SQL in a farm).</summary>
+public sealed class SessionStore(IDistributedCache cache, TimeProvider time)
+{
+    private static string Key(string sessionId) => "eventbooking:session:" + sessionId;
+
+    public async Task<UserSession?> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var bytes = await cache.GetAsync(Key(sessionId), cancellationToken);
+        return bytes is null ? null : JsonSerializer.Deserialize<UserSession>(bytes);
+    }
+
+    public Task SetAsync(string sessionId, UserSession session, CancellationToken cancellationToken)
+    {
+        var lifetime = session.RefreshTokenExpiresAt - time.GetUtcNow();
+        return cache.SetAsync(Key(sessionId), JsonSerializer.SerializeToUtf8Bytes(session), new DistributedCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = lifetime > TimeSpan.FromMinutes(1) ? lifetime : TimeSpan.FromMinutes(1),
+        }, cancellationToken);
+    }
+
+    public Task RemoveAsync(string sessionId, CancellationToken cancellationToken) => cache.RemoveAsync(Key(sessionId), cancellationToken);
+}
+
+/// <summary>
+/// Hands out a fresh access token for a session, refreshing it through users-api shortly before it expires.
+/// Refresh tokens rotate and a reused one revokes the whole session, so refreshes of one session are serialized.
+/// </summary>
+public sealed partial class SessionRefresher(SessionStore store, AccountClient account, TimeProvider time, ILogger<SessionRefresher> logger)
+{
+    private static readonly TimeSpan RefreshAhead = TimeSpan.FromSeconds(60);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public async Task<string?> GetAccessTokenAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var session = await store.GetAsync(sessionId, cancellationToken);
+        if (session is null || !NeedsRefresh(session))
+        {
+            return session?.AccessToken;
+        }
+
+        var gate = _locks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller may have refreshed while this one waited.
+            session = await store.GetAsync(sessionId, cancellationToken);
+            if (session is null || !NeedsRefresh(session))
+            {
+                return session?.AccessToken;
+            }
+
+            var refreshed = await account.RefreshAsync(session.RefreshToken, cancellationToken);
+            if (refreshed is null)
+            {
+                LogRefreshRefused(logger);
+                await store.RemoveAsync(sessionId, cancellationToken);
+                return null;
+            }
+
+            await store.SetAsync(sessionId, refreshed, cancellationToken);
+            return refreshed.AccessToken;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Forget(string sessionId) => _locks.TryRemove(sessionId, out _);
+
+    private bool NeedsRefresh(UserSession session) => session.AccessTokenExpiresAt - time.GetUtcNow() < RefreshAhead;
+
+    [LoggerMessage(LogLevel.Information, "users-api refused to refresh a session; the user has to sign in again.")]
+    private static partial void LogRefreshRefused(ILogger logger);
+}
+
+/// <summary>
+/// The signed-in user's access token for API calls (scoped: one per circuit or request). Reads the user from the
+/// Blazor authentication state, or from the principal an endpoint hands it.
+/// </summary>
+public sealed class UserTokenProvider(AuthenticationStateProviderAccessor authState, SessionRefresher refresher)
+{
+    private ClaimsPrincipal? _user;
+
+    /// <summary>For minimal-API endpoints of the web app (no Blazor authentication state there).</summary>
+    public void UseUser(ClaimsPrincipal user) => _user = user;
+
+    public async Task<string?> GetAccessTokenAsync(CancellationToken cancellationToken)
+    {
+        var user = _user ?? await authState.GetUserAsync();
+        var sessionId = user is null ? null : SessionClaims.SessionIdOf(user);
+        return sessionId is null ? null : await refresher.GetAccessTokenAsync(sessionId, cancellationToken);
+    }
+}
+
+/// <summary>Reads the current user through Blazor's <see cref="Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider"/>.</summary>
+public sealed class AuthenticationStateProviderAccessor(Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider provider, IHttpContextAccessor http)
+{
+    public async Task<ClaimsPrincipal?> GetUserAsync()
+    {
+        // Static SSR and endpoints: the request's user. Interactive circuits have no HttpContext: the circuit's state.
+        if (http.HttpContext is { } context)
+        {
+            return context.User;
+        }
+
+        var state = await provider.GetAuthenticationStateAsync();
+        return state.User;
+    }
+}
+
+/// <summary>Adds the user's bearer token to calls to the APIs.</summary>
+public sealed class UserTokenHandler(UserTokenProvider tokens) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization is null && await tokens.GetAccessTokenAsync(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

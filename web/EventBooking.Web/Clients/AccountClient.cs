@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using EventBooking.Web.Auth;
+
+namespace EventBooking.Web.Clients;
+
+// users-api DTOs (services/Users.Api/Apis/Contracts.cs on branch users).
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, string RefreshToken,
+    DateTimeOffset RefreshTokenExpiresAt, Guid UserId);
+
+public sealed record UserProfile(Guid Id, string Email, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
+    IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record UserPage(IReadOnlyList<UserProfile> Items, int Page, int PageSize, int Total);
+
+public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType);
+
+public sealed record UpdateProfileBody(string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications);
+
+public sealed record ChangePasswordBody(string CurrentPassword, string NewPassword);
+
+/// <summary>users-api calls made without a user token: sign-in, registration, refresh, sign-out (singleton).</summary>
+public sealed class AccountClient(IHttpClientFactory factory)
+{
+    public const string HttpClientName = "users-api-anonymous";
+    private const string Service = "The account service";
+
+    private HttpClient Http => factory.CreateClient(HttpClientName);
+
+    public Task<ApiResult<TokenResponse>> LoginAsync(string email, string password, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<TokenResponse>(Http, HttpMethod.Post, "/api/users/login", new { email, password }, Service, cancellationToken);
+
+    public Task<ApiResult<UserProfile>> RegisterAsync(RegisterBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<UserProfile>(Http, HttpMethod.Post, "/api/users/register", body, Service, cancellationToken);
+
+    /// <summary>The profile of the token's owner (used right after sign-in, before the cookie exists).</summary>
+    public Task<ApiResult<UserProfile>> GetMeAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/me");
+        request.Headers.Authorization = new("Bearer", accessToken);
+        return Api.SendAsync<UserProfile>(Http, request, Service, cancellationToken);
+    }
+
+    /// <summary>Trades the refresh token for a new pair; null when users-api refuses it (the session is over).</summary>
+    public async Task<UserSession?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var result = await Api.SendJsonAsync<TokenResponse>(Http, HttpMethod.Post, "/api/users/refresh", new { refreshToken }, Service, cancellationToken);
+        return result.Value is { } tokens ? ToSession(tokens) : null;
+    }
+
+    public Task<ApiResult<NoBody>> LogoutAsync(string refreshToken, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/logout", new { refreshToken }, Service, cancellationToken);
+
+    public static UserSession ToSession(TokenResponse tokens) => new(tokens.AccessToken, tokens.ExpiresAt, tokens.RefreshToken, tokens.RefreshTokenExpiresAt);
+}
+
+/// <summary>users-api calls on behalf of the signed-in user.</summary>
+public sealed class UsersClient(HttpClient http)
+{
+    private const string Service = "The account service";
+
+    public Task<ApiResult<UserProfile>> GetMeAsync(CancellationToken cancellationToken) => Api.GetAsync<UserProfile>(http, "/api/users/me", Service, cancellationToken);
+
+    public Task<ApiResult<UserProfile>> UpdateMeAsync(UpdateProfileBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, "/api/users/me", body, Service, cancellationToken);
+
+    public Task<ApiResult<NoBody>> ChangePasswordAsync(ChangePasswordBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/users/me/password", body, Service, cancellationToken);
+
+    public Task<ApiResult<UserPage>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<UserPage>(http, $"/api/users?page={page}&pageSize={pageSize}{Query.Param("search", search)}", Service, cancellationToken);
+
+    public Task<ApiResult<UserProfile>> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, $"/api/users/{id}/roles", new { roles }, Service, cancellationToken);
+}
+
+internal static class Query
+{
+    public static string Param(string name, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? "" : $"&{name}={Uri.EscapeDataString(value.Trim())}";
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EventBooking.Web.Clients;
+
+/// <summary>An RFC 9457 problem as the APIs send it (validation errors per field included).</summary>
+public sealed class ApiProblem
+{
+    public string? Type { get; set; }
+    public string? Title { get; set; }
+    public string? Detail { get; set; }
+    public int? Status { get; set; }
+    public Dictionary<string, string[]>? Errors { get; set; }
+
+    /// <summary>The last segment of <see cref="Type"/> (e.g. <c>sold-out</c>), the reason the services agree on.</summary>
+    [JsonIgnore]
+    public string? Reason => Type is null ? null : Type.TrimEnd('/').Split('/')[^1];
+
+    /// <summary>One sentence for people: the detail, else the title.</summary>
+    [JsonIgnore]
+    public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail! : !string.IsNullOrWhiteSpace(Title) ? Title! : "Something went wrong. Please try again.";
+
+    public static ApiProblem Unavailable(string what) => new() { Status = 503, Title = $"{what} is not reachable right now. Please try again in a moment." };
+}
+
+/// <summary>The answer of an API call: a value, or a problem.</summary>
+public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, HttpStatusCode Status)
+{
+    public bool IsSuccess => Problem is null;
+}
+
+internal static class Api
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static async Task<ApiResult<T>> SendAsync<T>(HttpClient http, HttpRequestMessage request, string service, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.ServiceUnavailable);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.GatewayTimeout);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.GatewayTimeout);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.ServiceUnavailable);
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                if (typeof(T) == typeof(NoBody) || response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    return new(default, null, response.StatusCode);
+                }
+
+                var value = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
+                return new(value, null, response.StatusCode);
+            }
+
+            return new(default, await ReadProblemAsync(response, cancellationToken), response.StatusCode);
+        }
+    }
+
+    public static Task<ApiResult<T>> GetAsync<T>(HttpClient http, string uri, string service, CancellationToken cancellationToken) =>
+        SendAsync<T>(http, new HttpRequestMessage(HttpMethod.Get, uri), service, cancellationToken);
+
+    public static Task<ApiResult<T>> SendJsonAsync<T>(HttpClient http, HttpMethod method, string uri, object? body, string service,
+        CancellationToken cancellationToken, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return SendAsync<T>(http, request, service, cancellationToken);
+    }
+
+    private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ApiProblem? problem = null;
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType is not null && mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync<ApiProblem>(Json, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                problem = null;
+            }
+        }
+
+        problem ??= new ApiProblem();
+        problem.Status ??= (int)response.StatusCode;
+        problem.Title ??= response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => "Please sign in again.",
+            HttpStatusCode.Forbidden => "You are not allowed to do this.",
+            HttpStatusCode.NotFound => "Not found.",
+            HttpStatusCode.TooManyRequests => "Too many attempts. Please wait a moment and try again.",
+            _ => "Something went wrong. Please try again.",
+        };
+        return problem;
+    }
+}
+
+/// <summary>Marks calls whose answer has no body.</summary>
+public sealed record NoBody;

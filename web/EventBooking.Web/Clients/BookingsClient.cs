@@ -1,0 +1,67 @@
+namespace EventBooking.Web.Clients;
+
+// bookings-api DTOs (services/Bookings.Api/Services/Dtos.cs and Apis/SalesApi.cs on branch bookings).
+public sealed record BookingDto(
+    Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
+    decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
+    DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt);
+
+public sealed record PaymentDto(
+    Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
+    string? FailureCode, string? FailureMessage, decimal RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset? RefundedAt, string? BookingStatus);
+
+public sealed record TicketDto(Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt);
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
+
+public sealed record EventSales(
+    Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
+
+public sealed record MoneyTotal(decimal Amount, string Currency);
+
+public sealed record OrganizerSales(
+    Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,
+    string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
+
+/// <summary>bookings-api: bookings, payments, tickets, sales.</summary>
+public sealed class BookingsClient(HttpClient http)
+{
+    private const string Service = "The booking service";
+
+    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings", new { eventId, quantity }, Service, cancellationToken, idempotencyKey);
+
+    public Task<ApiResult<BookingDto>> GetAsync(Guid id, CancellationToken cancellationToken) => Api.GetAsync<BookingDto>(http, $"/api/bookings/{id}", Service, cancellationToken);
+
+    public Task<ApiResult<Paged<BookingDto>>> ListMineAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<BookingDto>>(http, $"/api/bookings?page={page}&pageSize={pageSize}", Service, cancellationToken);
+
+    public Task<ApiResult<PaymentDto>> PayAsync(Guid bookingId, string cardNumber, string idempotencyKey, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<PaymentDto>(http, HttpMethod.Post, $"/api/bookings/{bookingId}/payments", new { paymentMethod = cardNumber }, Service, cancellationToken, idempotencyKey);
+
+    public Task<ApiResult<List<PaymentDto>>> GetPaymentsAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        Api.GetAsync<List<PaymentDto>>(http, $"/api/bookings/{bookingId}/payments", Service, cancellationToken);
+
+    public Task<ApiResult<List<TicketDto>>> GetTicketsAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        Api.GetAsync<List<TicketDto>>(http, $"/api/bookings/{bookingId}/tickets", Service, cancellationToken);
+
+    public Task<ApiResult<BookingDto>> CancelAsync(Guid bookingId, string? reason, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, $"/api/bookings/{bookingId}/cancel", new { reason }, Service, cancellationToken);
+
+    public Task<ApiResult<Paged<TicketDto>>> ListMyTicketsAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<TicketDto>>(http, "/api/tickets?pageSize=100", Service, cancellationToken);
+
+    public Task<ApiResult<Paged<BookingDto>>> ListEventBookingsAsync(Guid eventId, int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<BookingDto>>(http, $"/api/events/{eventId}/bookings?page={page}&pageSize={pageSize}", Service, cancellationToken);
+
+    public Task<ApiResult<EventSales>> GetEventSalesAsync(Guid eventId, CancellationToken cancellationToken) =>
+        Api.GetAsync<EventSales>(http, $"/api/events/{eventId}/sales", Service, cancellationToken);
+
+    public Task<ApiResult<OrganizerSales>> GetMySalesAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<OrganizerSales>(http, "/api/organizers/me/sales", Service, cancellationToken);
+}

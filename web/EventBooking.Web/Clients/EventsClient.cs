@@ -1,0 +1,71 @@
+namespace EventBooking.Web.Clients;
+
+// events-api DTOs (services/Events.Api/Apis/Dtos.cs on branch events).
+public sealed record EventDto(
+    Guid Id, string Title, string Description, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    string TimeZone, string Category, int Capacity, decimal Price, string Currency, Guid OrganizerId, string Status,
+    string? ImageUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? CancelledAt,
+    string? CancellationReason, int Available, int Version);
+
+public sealed record EventPage(IReadOnlyList<EventDto> Items, int Page, int PageSize, long TotalCount);
+
+public sealed record Availability(Guid EventId, int Capacity, int Available, int Held, int Sold);
+
+public sealed record CategoryDto(string Id, string Name);
+
+public sealed record ReviewDto(Guid Id, Guid EventId, Guid UserId, string? UserName, int Rating, string Text, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ReviewPage(IReadOnlyList<ReviewDto> Items, int Page, int PageSize, long TotalCount, double? AverageRating, int Count);
+
+/// <summary>The body of create and update (events-api binds only these fields).</summary>
+public sealed record EventBody(
+    string? Title, string? Description, string? Venue, string? City, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+    string? TimeZone, string? Category, int? Capacity, decimal? Price, string? Currency, string? ImageUrl);
+
+public sealed record EventSearch(string? Text = null, string? Category = null, string? City = null, DateTimeOffset? From = null,
+    DateTimeOffset? To = null, decimal? MaxPrice = null, bool OnlyAvailable = false, string Sort = "date", int Page = 1, int PageSize = 12);
+
+/// <summary>events-api: catalog, availability, reviews, organizer events.</summary>
+public sealed class EventsClient(HttpClient http)
+{
+    private const string Service = "The event catalog";
+
+    public Task<ApiResult<EventPage>> SearchAsync(EventSearch search, CancellationToken cancellationToken)
+    {
+        var query = $"/api/events?page={search.Page}&pageSize={search.PageSize}&sort={Uri.EscapeDataString(search.Sort)}"
+            + Query.Param("q", search.Text) + Query.Param("category", search.Category) + Query.Param("city", search.City)
+            + Query.Param("from", search.From?.ToString("O")) + Query.Param("to", search.To?.ToString("O"))
+            + Query.Param("maxPrice", search.MaxPrice?.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            + (search.OnlyAvailable ? "&onlyAvailable=true" : "");
+        return Api.GetAsync<EventPage>(http, query, Service, cancellationToken);
+    }
+
+    public Task<ApiResult<EventDto>> GetAsync(Guid id, CancellationToken cancellationToken) => Api.GetAsync<EventDto>(http, $"/api/events/{id}", Service, cancellationToken);
+
+    public Task<ApiResult<Availability>> GetAvailabilityAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<Availability>(http, $"/api/events/{id}/availability", Service, cancellationToken);
+
+    public Task<ApiResult<List<CategoryDto>>> GetCategoriesAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<List<CategoryDto>>(http, "/api/categories", Service, cancellationToken);
+
+    public Task<ApiResult<ReviewPage>> GetReviewsAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<ReviewPage>(http, $"/api/events/{id}/reviews?pageSize=20", Service, cancellationToken);
+
+    public Task<ApiResult<ReviewDto>> PostReviewAsync(Guid id, int rating, string text, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<ReviewDto>(http, HttpMethod.Post, $"/api/events/{id}/reviews", new { rating, text }, Service, cancellationToken);
+
+    public Task<ApiResult<List<EventDto>>> GetMyEventsAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<List<EventDto>>(http, "/api/organizers/me/events", Service, cancellationToken);
+
+    public Task<ApiResult<EventDto>> CreateAsync(EventBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, "/api/events", body, Service, cancellationToken);
+
+    public Task<ApiResult<EventDto>> UpdateAsync(Guid id, EventBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<EventDto>(http, HttpMethod.Put, $"/api/events/{id}", body, Service, cancellationToken);
+
+    public Task<ApiResult<EventDto>> PublishAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, $"/api/events/{id}/publish", null, Service, cancellationToken);
+
+    public Task<ApiResult<EventDto>> CancelAsync(Guid id, string? reason, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, $"/api/events/{id}/cancel", new { reason }, Service, cancellationToken);
+}

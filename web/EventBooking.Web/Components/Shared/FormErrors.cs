@@ -1,0 +1,28 @@
+using System.Linq.Expressions;
+using EventBooking.Web.Clients;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace EventBooking.Web.Components.Shared;
+
+/// <summary>Shows an API's validation problem next to the form's fields.</summary>
+public static class FormErrors
+{
+    /// <summary>Adds each field error the API reported to its input (fields mapped by <paramref name="fieldFor"/>); returns whether any was shown.</summary>
+    public static bool Show(EditContext context, ValidationMessageStore store, ApiProblem problem, Func<string, Expression<Func<object?>>?> fieldFor)
+    {
+        store.Clear();
+        var shown = false;
+        foreach (var (field, messages) in problem.Errors ?? [])
+        {
+            var name = field.Length > 0 ? char.ToLowerInvariant(field[0]) + field[1..] : field;
+            if (fieldFor(name) is { } expression)
+            {
+                store.Add(FieldIdentifier.Create(expression), messages);
+                shown = true;
+            }
+        }
+
+        context.NotifyValidationStateChanged();
+        return shown;
+    }
+}

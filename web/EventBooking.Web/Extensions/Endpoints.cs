@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using EventBooking.Web.Auth;
+using EventBooking.Web.Clients;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EventBooking.Web.Extensions;
+
+public static class Endpoints
+{
+    /// <summary>Sign-out is a POST form (antiforgery-checked, since it binds a form field) that clears the cookie.</summary>
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/logout", async ([FromForm] string? returnUrl, HttpContext context, SignInService signIn, CancellationToken cancellationToken) =>
+        {
+            await signIn.SignOutAsync(context, cancellationToken);
+            return TypedResults.LocalRedirect(SignInService.SafeReturnUrl(returnUrl));
+        }).WithName("Logout");
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapOrganizerEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/organizer/events/{id:guid}/attendees.csv", AttendeesCsv).RequireAuthorization(Policies.Organizer).WithName("AttendeesCsv");
+        return app;
+    }
+
+    /// <summary>The confirmed bookings of an event as CSV (bookings-api decides whether the caller may see them).</summary>
+    public static async Task<IResult> AttendeesCsv(Guid id, HttpContext context, UserTokenProvider tokens, BookingsClient bookings, CancellationToken cancellationToken)
+    {
+        tokens.UseUser(context.User);
+        var rows = new List<BookingDto>();
+        for (var page = 1; ; page++)
+        {
+            var result = await bookings.ListEventBookingsAsync(id, page, 100, cancellationToken);
+            if (result.Value is not { } found)
+            {
+                return TypedResults.Problem(statusCode: result.Problem?.Status ?? 502, title: result.Problem?.Title);
+            }
+
+            rows.AddRange(found.Items);
+            if (page * found.PageSize >= found.Total)
+            {
+                break;
+            }
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(ToCsv(rows)), "text/csv", $"attendees-{id}.csv");
+    }
+
+    public static string ToCsv(IEnumerable<BookingDto> bookings)
+    {
+        var csv = new StringBuilder("BookingId,UserId,Quantity,Amount,Currency,Status,BookedAt,ConfirmedAt\r\n");
+        foreach (var b in bookings)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{b.Id},{b.UserId},{b.Quantity},{b.Amount.ToString(CultureInfo.InvariantCulture)},{Field(b.Currency)},{Field(b.Status)},")
+                .Append(CultureInfo.InvariantCulture, $"{b.CreatedAt:O},{b.ConfirmedAt?.ToString("O", CultureInfo.InvariantCulture)}\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>Quotes a field when needed and defuses spreadsheet formulas.</summary>
+    private static string Field(string value)
+    {
+        if (value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal))
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

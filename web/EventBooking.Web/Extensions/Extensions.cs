@@ -1,0 +1,88 @@
+using EventBooking.Web.Auth;
+using EventBooking.Web.Clients;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using MudBlazor.Services;
+
+namespace EventBooking.Web.Extensions;
+
+public static class Extensions
+{
+    /// <summary>The services the web app calls (resource names, resolved by service discovery).</summary>
+    public static readonly IReadOnlyList<string> ApiServices = ["users-api", "events-api", "bookings-api", "notifications-api"];
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHttpContextAccessor();
+        services.AddCascadingAuthenticationState();
+
+        // BFF session: an encrypted cookie naming a server-side session; the users-api tokens stay on the server.
+        services.AddDistributedMemoryCache();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionRefresher>();
+        services.AddScoped<AuthenticationStateProviderAccessor>();
+        services.AddScoped<UserTokenProvider>();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "eventbooking.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/account/logout";
+                options.AccessDeniedPath = "/account/access-denied";
+                options.ExpireTimeSpan = TimeSpan.FromDays(14);
+                options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = ValidateSessionAsync;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Organizer, policy => policy.RequireRole(IdentityClaims.OrganizerRole, IdentityClaims.AdminRole))
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(IdentityClaims.AdminRole));
+
+        // users-api without a user token (sign-in, refresh) and every API with the signed-in user's token.
+        services.AddHttpClient(AccountClient.HttpClientName, client => client.BaseAddress = ServiceUri("users-api"));
+        foreach (var name in ApiServices)
+        {
+            services.AddHttpClient(name);
+        }
+
+        services.AddSingleton<AccountClient>();
+        services.AddScoped(sp => new UsersClient(UserHttpClient(sp, "users-api")));
+        services.AddScoped(sp => new EventsClient(UserHttpClient(sp, "events-api")));
+        services.AddScoped(sp => new BookingsClient(UserHttpClient(sp, "bookings-api")));
+        services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
+        services.AddScoped(sp => new DeadLettersClient(name => UserHttpClient(sp, name)));
+        services.AddScoped<SignInService>();
+    }
+
+    public static Uri ServiceUri(string service) => new($"https+http://{service}");
+
+    /// <summary>
+    /// An HttpClient whose pipeline (service discovery, resilience) comes from the factory, with the user's token added by a
+    /// handler created in THIS scope: the circuit's or the request's (handlers built by the factory live in their own scope).
+    /// </summary>
+    private static HttpClient UserHttpClient(IServiceProvider services, string name)
+    {
+        var handler = new UserTokenHandler(services.GetRequiredService<UserTokenProvider>())
+        {
+            InnerHandler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(name),
+        };
+        return new HttpClient(handler) { BaseAddress = ServiceUri(name) };
+    }
+
+    /// <summary>A cookie whose server-side session is gone (signed out elsewhere, refresh refused, restart) signs the user out.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessionId = context.Principal is null ? null : SessionClaims.SessionIdOf(context.Principal);
+        var store = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        if (sessionId is null || await store.GetAsync(sessionId, context.HttpContext.RequestAborted) is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
+}
