@@ -18,7 +18,7 @@ public sealed class TopologyLifecycleTests
         [ResourceNames.UsersApi] = "/api/users/me",
         [ResourceNames.EventsApi] = "/api/events",
         [ResourceNames.BookingsApi] = "/api/bookings",
-        [ResourceNames.NotificationsApi] = "/api/notifications/stats",
+        [ResourceNames.NotificationsApi] = "/api/notifications",
         [ResourceNames.Web] = "/",
     };
 
