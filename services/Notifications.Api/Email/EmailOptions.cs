@@ -21,6 +21,10 @@ public sealed class EmailOptions
     [Required, Url]
     public string WebBaseUrl { get; set; } = "http://localhost:5000";
 
+    /// <summary>The name this service gives in EHLO.</summary>
+    [Required]
+    public string HeloName { get; set; } = "notifications-api.eventbooking.local";
+
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,24 @@ public sealed class SmtpSession(IOptions<EmailOptions> options) : IAsyncDisposab
             var settings = options.Value;
             var endpoint = settings.SmtpUri;
             _client.Timeout = (int)settings.SmtpTimeout.TotalMilliseconds;
+            // A fixed EHLO name: no local host-name lookup on every connection.
+            _client.LocalDomain = settings.HeloName;
             var security = endpoint.Scheme.Equals("smtps", StringComparison.OrdinalIgnoreCase) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
-            await _client.ConnectAsync(endpoint.Host, endpoint.IsDefaultPort ? 25 : endpoint.Port, security, cancellationToken);
+            var port = endpoint.IsDefaultPort ? 25 : endpoint.Port;
+            // Our own socket with Nagle off: SMTP is a chatty request/response protocol, and the message's last
+            // segment would otherwise wait for a delayed ACK (tens of ms per email).
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(endpoint.Host, port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await _client.ConnectAsync(socket, endpoint.Host, port, security, cancellationToken);
             if (endpoint.UserInfo is { Length: > 0 } userInfo)
             {
                 var parts = userInfo.Split(':', 2);
