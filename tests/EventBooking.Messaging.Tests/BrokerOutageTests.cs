@@ -70,7 +70,17 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
         var database = await TestDbContext.CreateDatabaseAsync(postgres);
         var exchange = TestApp.NewExchange();
         var probe = new Probe();
+        // The queue must be an established one: RabbitMQ 3.10 keeps its quorum-queue registry (Ra's names.dets) in a file
+        // it syncs lazily, so a quorum queue declared a moment before a kill -9 can come back unusable (basic.consume
+        // times out forever). A clean broker restart after declaring it makes it durable, as any long-lived queue is.
         var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        await TestApp.WaitConnectedAsync(consumer);
+        await TestApp.StopQuietlyAsync(consumer);
+        await rabbit.Server.StopAsync();
+        await rabbit.Server.RestartAsync(Ct);
+
+        consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
         var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-producer", exchange, new Probe(),
             bus => bus.WithFastOutbox<TestDbContext>(batchSize: 20));

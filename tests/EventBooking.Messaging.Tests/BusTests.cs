@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
 using Xunit;
 
@@ -93,6 +97,17 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             Assert.Equal(1, await deadLetters.CountAsync(Ct));
             Assert.Equal(3, probe.Attempts[id]);
 
+            // Operations: the health check turns Degraded and says why; the admin API lists it and validates input.
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+            await Poll.UntilAsync(async () => (await health.CheckHealthAsync(r => r.Name == "messaging", Ct)).Status == HealthStatus.Degraded, Deadline, "health reports the dead letter", Ct);
+            var report = (await health.CheckHealthAsync(r => r.Name == "messaging", Ct)).Entries["messaging"];
+            Assert.Equal(1L, report.Data["deadLetters"]);
+            Assert.Contains("dead-lettered", report.Description, StringComparison.Ordinal);
+            var listedByApi = Assert.IsType<Ok<DeadLetterList>>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 50)).Result);
+            Assert.Equal(id, Assert.Single(listedByApi.Value!.Messages).MessageId);
+            Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
+            Assert.IsType<NotFound<ProblemDetails>>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
+
             Assert.False(await deadLetters.ReplayAsync(Guid.CreateVersion7(), Ct));
             probe.AlwaysFail = false;
             Assert.True(await deadLetters.ReplayAsync(id, Ct));
@@ -183,8 +198,9 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         var exported = new List<Activity>();
         var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), exportedActivities: exported);
+        // One tracer provider in the process sees both hosts' spans (the ActivitySource is process-wide).
         var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-producer", exchange, new Probe(),
-            bus => bus.WithFastOutbox<TestDbContext>(), exportedActivities: exported);
+            bus => bus.WithFastOutbox<TestDbContext>());
         try
         {
             await TestApp.WaitConnectedAsync(consumer);
@@ -205,8 +221,8 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             {
                 lock (exported)
                 {
-                    return exported.SingleOrDefault(a => a.Kind == kind && a.Source.Name == MessagingTelemetry.ActivitySourceName
-                        && (string?)a.GetTagItem("messaging.message.id") == id.ToString())!;
+                    return exported.Where(a => a.Kind == kind && a.Source.Name == MessagingTelemetry.ActivitySourceName
+                        && (string?)a.GetTagItem("messaging.message.id") == id.ToString()).DistinctBy(a => a.SpanId).SingleOrDefault()!;
                 }
             }
 
@@ -260,5 +276,123 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         {
             await TestApp.StopQuietlyAsync(host);
         }
+    }
+
+    [Fact]
+    public async Task EventWithNoQueueBoundYetIsRetriedNotDroppedAndArrivesOnceTheConsumerExists()
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "early-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<TestDbContext>());
+        IHostHolder consumerHolder = new();
+        try
+        {
+            var id = await TestApp.WriteOrderWithEventAsync(database, 1, Ct);
+            await Poll.UntilAsync(async () =>
+            {
+                await using var db = TestDbContext.Open(database);
+                var row = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == id, Ct);
+                return row.Attempts >= 2 && row.SentAt is null && row.LastError!.StartsWith("unroutable", StringComparison.Ordinal);
+            }, Deadline, "the broker returned the unroutable message and the relay kept it", Ct);
+
+            var probe = new Probe();
+            consumerHolder.Host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "late-consumer", exchange, probe,
+                bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).GetValueOrDefault(id) == 1, Deadline,
+                "the event arrived once the consumer queue existed", Ct);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer);
+            if (consumerHolder.Host is not null)
+            {
+                await TestApp.StopQuietlyAsync(consumerHolder.Host);
+            }
+        }
+    }
+
+[Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SavingThroughTheServicesDbContextWakesTheRelayWithoutWaitingForThePoll(bool addDbContextAfterBus)
+    {
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var exchange = TestApp.NewExchange();
+        var probe = new Probe();
+        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-consumer-{addDbContextAfterBus}", exchange, probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
+        // A poll interval far beyond the deadline: only the SaveChanges signal can get the event out in time.
+        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-producer-{addDbContextAfterBus}", exchange, new Probe(),
+            bus => bus.AddOutbox<TestDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(10)), addDbContextAfterBus: addDbContextAfterBus);
+        try
+        {
+            await TestApp.WaitConnectedAsync(consumer);
+            // Let the relay finish its first (empty) round and go to sleep.
+            await Poll.UntilAsync(() => producer.Services.GetRequiredService<MessagingState>().Outboxes.Count > 0, Deadline, "the relay ran once", Ct);
+            Guid id;
+            await using (var scope = producer.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+                db.Orders.Add(new Order { Id = Guid.CreateVersion7(), Number = 7 });
+                id = db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7())).Id;
+                await db.SaveChangesAsync(Ct);
+            }
+
+            await Poll.UntilAsync(() => probe.Attempts.ContainsKey(id), TimeSpan.FromSeconds(30), "the relay was woken by the save", Ct);
+            Assert.Equal($"signal-producer-{addDbContextAfterBus}", probe.Sources[id]);
+        }
+        finally
+        {
+            await TestApp.StopQuietlyAsync(producer, consumer);
+        }
+    }
+
+[Fact]
+    public async Task BrokerDeadLettersAMessageRedeliveredPastTheQueueDeliveryLimit()
+    {
+        // A consumer that crashes mid-handler never gets to retry or dead-letter: the quorum queue's delivery limit does.
+        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "crashing", TestApp.NewExchange(), new Probe(),
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), o => o.QueueDeliveryLimit = 2);
+        await TestApp.WaitConnectedAsync(host);
+        await host.StopAsync(Ct);
+        try
+        {
+            var id = Guid.CreateVersion7();
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(rabbit.Server.ConnectionString) };
+            await using var connection = await factory.CreateConnectionAsync(Ct);
+            await using var channel = await connection.CreateChannelAsync(
+                new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
+            var body = System.Text.Encoding.UTF8.GetBytes(
+                "{\"id\":\"" + id + "\",\"type\":\"booking.confirmed\",\"source\":\"test\",\"time\":\"2026-11-23T00:00:00Z\",\"schemaVersion\":1,\"data\":{}}");
+            await channel.BasicPublishAsync("", "crashing", mandatory: true,
+                new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), Type = "booking.confirmed", Persistent = true }, body, Ct);
+
+            // Deliver and "crash" (requeue) until the broker gives up on it.
+            var deliveries = 0;
+            while (await channel.BasicGetAsync("crashing", autoAck: false, Ct) is { } delivery)
+            {
+                deliveries++;
+                Assert.True(deliveries <= 10, "the broker kept redelivering past its delivery limit");
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, Ct);
+            }
+
+            var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+            await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the broker dead-lettered it", Ct);
+            var listed = Assert.Single(await deadLetters.ListAsync(10, Ct));
+            Assert.Equal(id, listed.MessageId);
+            Assert.Equal("delivery_limit", listed.Reason);
+            Assert.InRange(deliveries, 2, 3);
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    private sealed class IHostHolder
+    {
+        public Microsoft.Extensions.Hosting.IHost? Host { get; set; }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace EventBooking.Messaging.Tests;
@@ -28,7 +29,10 @@ public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbC
 
     public static async Task<string> CreateDatabaseAsync(EventBooking.Testing.PostgresFixture postgres)
     {
-        var connectionString = await postgres.CreateDatabaseAsync("messaging");
+        // PostgresFixture.CreateDatabaseAsync slices its generated name past its end (reported to the lead), so name it here.
+        var name = "messaging_" + Guid.NewGuid().ToString("N");
+        await postgres.Server.EnsureDatabasesAsync([name]);
+        var connectionString = postgres.Server.ConnectionString(name);
         await using var db = Open(connectionString);
         await db.Database.EnsureCreatedAsync();
         return connectionString;
@@ -128,16 +132,23 @@ public static class TestApp
     public static async Task<IHost> StartAsync(
         string amqp, string database, string serviceName, string exchange, Probe probe,
         Action<IEventBusBuilder>? configureBus = null, Action<EventBusOptions>? configureOptions = null,
-        ICollection<Activity>? exportedActivities = null)
+        ICollection<Activity>? exportedActivities = null, bool addDbContextAfterBus = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ApplicationName = serviceName });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:messaging"] = amqp,
             ["ConnectionStrings:testdb"] = database,
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new TestLogProvider(serviceName));
+        if (!addDbContextAfterBus)
+        {
+            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        }
+
         builder.Services.AddSingleton(probe);
         var bus = builder.AddEventBus("messaging", serviceName, options =>
         {
@@ -150,6 +161,11 @@ public static class TestApp
             configureOptions?.Invoke(options);
         });
         configureBus?.Invoke(bus);
+        if (addDbContextAfterBus)
+        {
+            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        }
+
         if (exportedActivities is not null)
         {
             builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(TestActivitySource).AddInMemoryExporter(exportedActivities));
@@ -218,5 +234,25 @@ public static class TestApp
             await host.StopAsync(TimeSpan.FromSeconds(10));
             host.Dispose();
         }
+    }
+}
+
+/// <summary>Host logs go to the test bin's server-output.log, not the console.</summary>
+public sealed class TestLogProvider(string source) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new TestLogger(source, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class TestLogger(string source, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            EventBooking.Testing.TestLog.Write(source, $"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.GetType().Name + ": " + exception.Message)}");
     }
 }

@@ -16,7 +16,7 @@ public static class DeadLetterApi
     public static IEndpointRouteBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
         var deadLetters = app.MapGroup("/api/admin/dead-letters").WithTags("Messaging").RequireAuthorization(Policies.Admin);
-        deadLetters.MapGet("/", ListDeadLetters).WithName("ListDeadLetters").WithSummary("Messages in this service's dead-letter queue (oldest first).");
+        deadLetters.MapGet("", ListDeadLetters).WithName("ListDeadLetters").WithSummary("Messages in this service's dead-letter queue (oldest first).");
         deadLetters.MapPost("/{messageId:guid}/replay", ReplayDeadLetter).WithName("ReplayDeadLetter").WithSummary("Moves one dead-lettered message back to the service's queue.");
         deadLetters.MapPost("/replay", ReplayAllDeadLetters).WithName("ReplayAllDeadLetters").WithSummary("Moves every dead-lettered message back to the service's queue.");
         app.MapGet("/api/admin/messaging", GetMessagingStatus).WithTags("Messaging").RequireAuthorization(Policies.Admin)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace EventBooking.Messaging;
 
@@ -32,6 +33,8 @@ internal sealed partial class EventBusConsumer(
 {
     private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
     private readonly EventBusOptions _options = options.Value;
+    private int _inFlight;
+    private long _lastDeliveryTimestamp;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,6 +69,13 @@ internal sealed partial class EventBusConsumer(
             {
                 break;
             }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+            {
+                // A queue declared earlier with other arguments (e.g. another QueueDeliveryLimit): retrying cannot fix it.
+                state.ConsumerConnected = false;
+                LogTopologyMismatch(logger, ex, _options.QueueName, ex.ShutdownReason.ReplyText);
+                await DelayAsync(TimeSpan.FromSeconds(30), stoppingToken);
+            }
             catch (Exception ex) when (RabbitMqPublisher.IsConnectionFailure(ex))
             {
                 state.ConsumerConnected = false;
@@ -92,6 +102,7 @@ internal sealed partial class EventBusConsumer(
     {
         var closedTicks = 0;
         var nextSample = timeProvider.GetUtcNow();
+        Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
         while (true)
         {
             if (timeProvider.GetUtcNow() >= nextSample && channel.IsOpen)
@@ -100,6 +111,10 @@ internal sealed partial class EventBusConsumer(
                 try
                 {
                     state.SetDeadLetters(await channel.MessageCountAsync(_options.DeadLetterQueueName, stoppingToken));
+                    if (await IsStalledAsync(channel, stoppingToken))
+                    {
+                        return;
+                    }
                 }
                 catch (Exception ex) when (RabbitMqPublisher.IsConnectionFailure(ex))
                 {
@@ -124,7 +139,45 @@ internal sealed partial class EventBusConsumer(
         }
     }
 
+    /// <summary>
+    /// Watchdog: messages are ready in the queue, none is being handled here and nothing was delivered for a while, on a
+    /// channel that says it is open. The broker would be delivering to a live consumer, so this one is lost (e.g. a
+    /// consumer not re-registered by automatic recovery): re-create the channel.
+    /// </summary>
+    private async Task<bool> IsStalledAsync(IChannel channel, CancellationToken stoppingToken)
+    {
+        var idle = timeProvider.GetElapsedTime(Interlocked.Read(ref _lastDeliveryTimestamp));
+        if (Volatile.Read(ref _inFlight) > 0 || idle < _options.MonitorInterval * 2 || idle < TimeSpan.FromSeconds(30))
+        {
+            return false;
+        }
+
+        var ready = await channel.MessageCountAsync(_options.QueueName, stoppingToken);
+        if (ready == 0)
+        {
+            return false;
+        }
+
+        LogStalled(logger, _options.QueueName, ready, idle);
+        return true;
+    }
+
     private async Task OnReceivedAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
+        try
+        {
+            await HandleDeliveryAsync(channel, delivery, stoppingToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Exchange(ref _lastDeliveryTimestamp, timeProvider.GetTimestamp());
+        }
+    }
+
+    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         var started = timeProvider.GetTimestamp();
         var headers = delivery.BasicProperties.Headers;
@@ -199,7 +252,7 @@ internal sealed partial class EventBusConsumer(
             {
                 var reason = poison ? "poison" : "max-attempts";
                 LogDeadLettering(logger, failure, delivery.BasicProperties.MessageId, type, attempt, reason);
-                if (await ForwardAsync(channel, delivery, _options.DeadLetterQueueName, attempt, reason, failure, expiration: null, stoppingToken))
+                if (await ForwardAsync(channel, delivery, _options.DeadLetterQueueName, attempt, reason, failure, stoppingToken))
                 {
                     metrics.DeadLettered(type, reason);
                 }
@@ -208,9 +261,9 @@ internal sealed partial class EventBusConsumer(
             }
             else
             {
-                var delay = RetryDelay(attempt);
+                var delay = _options.RetryDelayAfter(attempt);
                 LogRetrying(logger, failure, delivery.BasicProperties.MessageId, type, attempt, delay);
-                if (await ForwardAsync(channel, delivery, _options.RetryQueueName, attempt + 1, reason: null, failure, delay, stoppingToken))
+                if (await ForwardAsync(channel, delivery, _options.RetryQueueName(delay), attempt + 1, reason: null, failure, stoppingToken))
                 {
                     metrics.Retried(type);
                 }
@@ -224,16 +277,9 @@ internal sealed partial class EventBusConsumer(
         }
     }
 
-    private TimeSpan RetryDelay(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(20, attempt - 1));
-        var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.RetryDelay.TotalMilliseconds * factor));
-        return delay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : delay;
-    }
-
     /// <summary>Copies the delivery to <paramref name="queue"/> (confirmed), then acks the original; nacks it (requeue) if the copy failed.</summary>
     private async Task<bool> ForwardAsync(IChannel channel, BasicDeliverEventArgs delivery, string queue, int attemptHeader, string? reason, Exception error,
-        TimeSpan? expiration, CancellationToken stoppingToken)
+        CancellationToken stoppingToken)
     {
         var source = delivery.BasicProperties;
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -266,7 +312,6 @@ internal sealed partial class EventBusConsumer(
             Timestamp = source.Timestamp,
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
-            Expiration = expiration is { } ttl ? ((long)Math.Ceiling(ttl.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) : null,
         };
 
         try
@@ -368,8 +413,14 @@ internal sealed partial class EventBusConsumer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ unavailable for consumer of {Queue}; retrying in {Delay}")]
     private static partial void LogConsumerUnavailable(ILogger logger, Exception exception, string queue, TimeSpan delay);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused the topology of {Queue}: {Reason}. An existing queue has other arguments; delete it (it is re-created) or align EventBus options")]
+    private static partial void LogTopologyMismatch(ILogger logger, Exception exception, string queue, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer channel of {Queue} closed ({Reason}); re-creating it")]
     private static partial void LogChannelLost(ILogger logger, string queue, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer of {Queue} looks stalled ({Ready} messages ready, no delivery for {Idle}); re-creating its channel")]
+    private static partial void LogStalled(ILogger logger, string queue, uint ready, TimeSpan idle);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sampling the dead-letter queue failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);

@@ -59,7 +59,20 @@ public sealed class EventBusOptions
     public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     internal string QueueName => ServiceName;
-    internal string RetryQueueName => ServiceName + ".retry";
+    /// <summary>Wait before retry number <paramref name="failedAttempt"/> (1 = after the first failure): exponential, capped.</summary>
+    internal TimeSpan RetryDelayAfter(int failedAttempt)
+    {
+        var factor = Math.Pow(2, Math.Min(20, Math.Max(0, failedAttempt - 1)));
+        var milliseconds = Math.Max(1, Math.Min(MaxRetryDelay.TotalMilliseconds, RetryDelay.TotalMilliseconds * factor));
+        return TimeSpan.FromMilliseconds(Math.Ceiling(milliseconds));
+    }
+
+    /// <summary>The distinct retry delays (one delay queue each, so no message waits behind a longer one).</summary>
+    internal IEnumerable<TimeSpan> RetryDelays => Enumerable.Range(1, Math.Max(0, MaxDeliveryAttempts - 1)).Select(RetryDelayAfter).Distinct();
+
+    /// <summary>Delay queue of one retry delay: named by the delay, so changing the options declares new queues instead of clashing.</summary>
+    internal string RetryQueueName(TimeSpan delay) =>
+        ServiceName + ".retry." + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms";
     internal string DeadLetterQueueName => ServiceName + ".dead-letter";
 }
 

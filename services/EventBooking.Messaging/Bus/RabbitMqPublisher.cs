@@ -89,7 +89,8 @@ internal sealed partial class RabbitMqPublisher(
         }
 
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal);
-        MessagingTelemetry.Inject(activity ?? Activity.Current, message.Parent.Baggage, headers);
+        // Without a listener (no span here) the stored context is passed on unchanged, so the trace still joins up.
+        MessagingTelemetry.Inject(activity?.Context ?? message.Parent.ActivityContext, message.Parent.Baggage, headers);
         var properties = new BasicProperties
         {
             MessageId = message.Id.ToString(),

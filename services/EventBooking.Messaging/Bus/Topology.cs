@@ -8,8 +8,9 @@ namespace EventBooking.Messaging;
 /// <item><c>eventbooking</c> (topic, durable): every event, routing key = event name.</item>
 /// <item><c>{service}</c> (quorum, durable): the service's queue, bound to the event names it subscribes to;
 /// <c>x-delivery-limit</c> as a broker-side bound, dead-lettering (at-least-once) into the dead-letter exchange.</item>
-/// <item><c>{service}.retry</c> (classic, durable): failed deliveries wait here for their backoff (per-message TTL), then
-/// expire back into <c>{service}</c>.</item>
+/// <item><c>{service}.retry.{delay}ms</c> (classic, durable, one per backoff step, queue TTL = the delay): failed
+/// deliveries wait there, then expire back into <c>{service}</c>. One queue per delay means no message waits behind a
+/// longer one (per-message TTLs only expire at the head of a queue).</item>
 /// <item><c>eventbooking.dead-letter</c> (direct, durable) → <c>{service}.dead-letter</c> (classic, durable): poison messages,
 /// listed and replayed by the admin API.</item>
 /// </list>
@@ -50,14 +51,18 @@ internal static class Topology
             },
             cancellationToken: cancellationToken);
 
-        await channel.QueueDeclareAsync(options.RetryQueueName, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?>
-            {
-                ["x-queue-type"] = "classic",
-                ["x-dead-letter-exchange"] = "",
-                ["x-dead-letter-routing-key"] = options.QueueName,
-            },
-            cancellationToken: cancellationToken);
+        foreach (var delay in options.RetryDelays)
+        {
+            await channel.QueueDeclareAsync(options.RetryQueueName(delay), durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?>
+                {
+                    ["x-queue-type"] = "classic",
+                    ["x-message-ttl"] = (long)delay.TotalMilliseconds,
+                    ["x-dead-letter-exchange"] = "",
+                    ["x-dead-letter-routing-key"] = options.QueueName,
+                },
+                cancellationToken: cancellationToken);
+        }
 
         foreach (var routingKey in routingKeys)
         {

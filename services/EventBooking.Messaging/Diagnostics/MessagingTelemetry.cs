@@ -62,8 +62,8 @@ public static class MessagingTelemetry
         return Propagator.Extract(default, carrier, static (c, k) => c.TryGetValue(k, out var v) ? [v] : []);
     }
 
-    internal static void Inject(Activity? activity, Baggage baggage, IDictionary<string, object?> headers) =>
-        Propagator.Inject(new PropagationContext(activity?.Context ?? default, baggage), headers, static (c, k, v) => c[k] = v);
+    internal static void Inject(ActivityContext context, Baggage baggage, IDictionary<string, object?> headers) =>
+        Propagator.Inject(new PropagationContext(context, baggage), headers, static (c, k, v) => c[k] = v);
 
     internal static Baggage MergedBaggage(Activity? activity)
     {

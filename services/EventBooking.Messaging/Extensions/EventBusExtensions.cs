@@ -91,6 +91,12 @@ public static class EventBusExtensions
                 "EventBus:Outbox intervals must be positive and MaxRetryDelay >= MinRetryDelay.")
             .ValidateOnStart();
         bus.Services.AddHostedService<OutboxRelay<TDbContext>>();
+        bus.Services.TryAddSingleton<OutboxSignal<TDbContext>>();
+        bus.Services.TryAddSingleton<OutboxSignalInterceptor<TDbContext>>();
+        // Pooled contexts (AddNpgsqlDbContext) build their options once from the root provider, hence Singleton.
+        bus.Services.ConfigureDbContext<TDbContext>(
+            (services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor<TDbContext>>()),
+            ServiceLifetime.Singleton);
         return bus;
     }
 

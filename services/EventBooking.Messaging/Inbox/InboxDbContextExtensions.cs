@@ -56,6 +56,13 @@ public static class InboxDbContextExtensions
     public static Task<bool> IsProcessedAsync(this DbContext db, Guid messageId, string consumer, CancellationToken cancellationToken) =>
         db.Set<InboxMessage>().AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, cancellationToken);
 
+    /// <summary>
+    /// Deletes inbox rows processed before <paramref name="before"/> (call from a periodic sweeper). Keep them longer
+    /// than any redelivery can take: retries, dead-letter replays and outbox republishing after an outage.
+    /// </summary>
+    public static Task<int> PurgeInboxAsync(this DbContext db, DateTimeOffset before, CancellationToken cancellationToken) =>
+        db.Set<InboxMessage>().Where(m => m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
+
     internal static string QuoteTable(string? schema, string table) =>
         schema is null ? Quote(table) : Quote(schema) + "." + Quote(table);
 

@@ -19,6 +19,7 @@ namespace EventBooking.Messaging;
 internal sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
     RabbitMqPublisher publisher,
+    OutboxSignal<TDbContext> signal,
     IOptionsMonitor<OutboxOptions> outboxOptions,
     IOptions<EventBusOptions> busOptions,
     MessagingMetrics metrics,
@@ -61,7 +62,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 failures = 0;
                 if (published < options.BatchSize)
                 {
-                    await Task.Delay(options.PollInterval, timeProvider, stoppingToken);
+                    await signal.WaitAsync(options.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -136,6 +137,11 @@ internal sealed partial class OutboxRelay<TDbContext>(
         catch (PublishFailedException ex)
         {
             return $"{ex.Reason}: {ex.Message}";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: release the lease (below) so another replica need not wait for it to expire.
+            return "cancelled: the relay is stopping";
         }
     }
 
