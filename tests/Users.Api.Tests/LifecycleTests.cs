@@ -104,6 +104,19 @@ public sealed class LifecycleTests(UsersPlatform platform) : IClassFixture<Users
     }
 
     [Fact]
+    public async Task OpenApiDocumentDescribesTheEndpointsWithoutSecrets()
+    {
+        using var client = platform.Client();
+        var document = await client.GetStringAsync("/openapi/v1.json", Cancel);
+        foreach (var path in new[] { "/api/users/register", "/api/users/login", "/connect/token", "/internal/users/{id}", "/api/users/{id}/roles" })
+        {
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(UsersApiFactory.BookingsClientSecret, document, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EmailIsUniqueCaseInsensitively()
     {
         var email = Helpers.NewEmail("Case");
