@@ -26,7 +26,7 @@ public sealed class EmailOptions
     public string HeloName { get; set; } = "notifications-api.eventbooking.local";
 
     [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 8;
+    public int MaxAttempts { get; set; } = 20;
 
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
