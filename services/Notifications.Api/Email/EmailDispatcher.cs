@@ -21,8 +21,25 @@ public sealed partial class EmailDispatcher(
     ILogger<EmailDispatcher> logger) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.CreateVersion7():N}";
+    // One SMTP connection per lane, reused across batches (connect, EHLO and QUIT per email cost as much as the send).
+    private readonly SmtpSession[] _sessions = [.. Enumerable.Range(0, options.Value.Concurrency).Select(_ => new SmtpSession(options, time))];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            foreach (var session in _sessions)
+            {
+                await session.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -61,14 +78,14 @@ public sealed partial class EmailDispatcher(
         }
 
         var policy = new EmailRetryPolicy(settings.MaxAttempts, settings.RetryBaseDelay, settings.RetryMaxDelay);
-        var lanes = Math.Min(settings.Concurrency, claimed.Count);
+        var lanes = Math.Min(_sessions.Length, claimed.Count);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
             // Each lane has its own scope (DbContext) and SMTP session; emails are dealt round-robin.
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
             var users = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
-            await using var smtp = new SmtpSession(options);
+            var smtp = _sessions[lane];
             for (var i = lane; i < claimed.Count; i += lanes)
             {
                 await SendOneAsync(store, users, smtp, policy, claimed[i], cancellationToken);

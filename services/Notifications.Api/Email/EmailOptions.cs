@@ -21,8 +21,12 @@ public sealed class EmailOptions
     [Required, Url]
     public string WebBaseUrl { get; set; } = "http://localhost:5000";
 
+    /// <summary>The name this service gives in EHLO.</summary>
+    [Required]
+    public string HeloName { get; set; } = "notifications-api.eventbooking.local";
+
     [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 8;
+    public int MaxAttempts { get; set; } = 20;
 
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
