@@ -219,11 +219,10 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             await Poll.UntilAsync(() => probe.Attempts.ContainsKey(id), Deadline, "the event was consumed", Ct);
             Activity Span(ActivityKind kind)
             {
-                lock (exported)
-                {
-                    return exported.Where(a => a.Kind == kind && a.Source.Name == MessagingTelemetry.ActivitySourceName
-                        && (string?)a.GetTagItem("messaging.message.id") == id.ToString()).DistinctBy(a => a.SpanId).SingleOrDefault()!;
-                }
+                // The exporter appends from its own thread: read a snapshot (a slot being filled may still be null).
+                var snapshot = exported.ToArray();
+                return snapshot.Where(a => a is not null && a.Kind == kind && a.Source.Name == MessagingTelemetry.ActivitySourceName
+                    && (string?)a.GetTagItem("messaging.message.id") == id.ToString()).DistinctBy(a => a.SpanId).SingleOrDefault()!;
             }
 
             await Poll.UntilAsync(() => Span(ActivityKind.Consumer) is not null, Deadline, "the consumer span was exported", Ct);
