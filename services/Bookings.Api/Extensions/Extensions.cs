@@ -29,15 +29,9 @@ internal static class Extensions
         builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => IsKey(o.SigningKey), "Tickets:SigningKey must be base64 of at least 32 bytes.").ValidateOnStart();
-        builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration("Identity")
-            .Validate(o => o.ClientId.Length > 0 && o.ClientSecret.Length > 0, "Identity:ClientId and Identity:ClientSecret are required.").ValidateOnStart();
-
-        // One token cache per process (a singleton), refreshed shortly before the token expires.
-        builder.Services.AddHttpClient(ServiceTokenProvider.HttpClientName, http => http.BaseAddress = new("https+http://users-api"));
-        builder.Services.AddSingleton<ServiceTokenProvider>();
-        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.AddServiceIdentity(defaultClientId: "bookings-api");
         builder.Services.AddHttpClient<IInventoryClient, InventoryClient>(http => http.BaseAddress = new("https+http://events-api"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
+            .WithServiceIdentity();
 
         builder.Services.AddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         builder.Services.AddSingleton<TicketCodeSigner>();

@@ -100,14 +100,11 @@ internal static class Extensions
 
     private static void AddServiceClients(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration(ServiceIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHttpClient(ServiceTokenClient.HttpClientName, http => http.BaseAddress = new Uri("https+http://users-api"));
-        builder.Services.AddSingleton<ServiceTokenClient>();
-        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.AddServiceIdentity(defaultClientId: "notifications-api", requireSecret: false);
         builder.Services.AddHttpClient<IUserDirectory, UsersApiClient>(http => http.BaseAddress = new Uri("https+http://users-api"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
+            .WithServiceIdentity();
         builder.Services.AddHttpClient<IAttendeeDirectory, BookingsApiClient>(http => http.BaseAddress = new Uri("https+http://bookings-api"))
-            .AddHttpMessageHandler<ServiceTokenHandler>();
+            .WithServiceIdentity();
     }
 
     private sealed class MongoIndexes(MongoNotificationStore store) : IHostedService
