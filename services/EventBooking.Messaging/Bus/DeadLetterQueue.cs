@@ -113,16 +113,7 @@ internal sealed partial class DeadLetterQueue(
             }
         }
 
-        var properties = new BasicProperties
-        {
-            MessageId = source.MessageId,
-            Type = source.Type,
-            AppId = source.AppId,
-            ContentType = source.ContentType,
-            Timestamp = source.Timestamp,
-            DeliveryMode = DeliveryModes.Persistent,
-            Headers = headers,
-        };
+        var properties = Topology.RepublishProperties(source, headers);
         await publisher.PublishRawAsync("", _options.QueueName, properties, result.Body.ToArray(), mandatory: true, cancellationToken);
         await channel.BasicAckAsync(result.DeliveryTag, multiple: false, cancellationToken);
         LogReplayed(logger, source.MessageId, source.Type, _options.QueueName);

@@ -303,16 +303,7 @@ internal sealed partial class EventBusConsumer(
             headers[Topology.DeadLetteredAtHeader] = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         }
 
-        var properties = new BasicProperties
-        {
-            MessageId = source.MessageId,
-            Type = source.Type,
-            AppId = source.AppId,
-            ContentType = source.ContentType,
-            Timestamp = source.Timestamp,
-            DeliveryMode = DeliveryModes.Persistent,
-            Headers = headers,
-        };
+        var properties = Topology.RepublishProperties(source, headers);
 
         try
         {

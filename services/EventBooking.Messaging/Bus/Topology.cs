@@ -25,6 +25,18 @@ internal static class Topology
     public const string DeliveryCountHeader = "x-delivery-count";
     public const string DeathHeader = "x-death";
 
+    /// <summary>The properties of a copy of <paramref name="source"/> (retry, dead-letter, replay): same identity, new headers, persistent.</summary>
+    public static BasicProperties RepublishProperties(IReadOnlyBasicProperties source, IDictionary<string, object?> headers) => new()
+    {
+        MessageId = source.MessageId,
+        Type = source.Type,
+        AppId = source.AppId,
+        ContentType = source.ContentType,
+        Timestamp = source.Timestamp,
+        DeliveryMode = DeliveryModes.Persistent,
+        Headers = headers,
+    };
+
     public static async Task DeclareExchangesAsync(IChannel channel, EventBusOptions options, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(options.ExchangeName, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
