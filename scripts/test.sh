@@ -50,6 +50,13 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(get notExecuted)))
 done
 failed=$((failed + crashed))
+
+# Name every failed test just above the summary, so the last lines of a CI log say what broke.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED: \1/'
+done
 if [ "$failed" -gt 0 ]; then status=1; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
