@@ -12,68 +12,12 @@ namespace Bookings.Api.Tests;
 /// <summary>users-api, events-api and bookings-api as real processes (LocalHost: PostgreSQL, RabbitMQ), demo users seeded.</summary>
 public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi], seedDemoData: true)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, string> _tokens = [];
-
     protected override void Configure(Dictionary<string, string?> environment)
     {
         environment["Bookings__SweepInterval"] = "00:00:00.500";
         environment["Bookings__ReconcileAfter"] = "00:00:01";
         // The concurrency test books 500 times as one demo attendee.
         environment["Bookings__BookingRequestsPerMinute"] = "100000";
-    }
-
-    public async Task<HttpClient> AsAsync(string service, string who)
-    {
-        var client = CreateClient(service);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(who));
-        return client;
-    }
-
-    /// <summary>"admin", "attendee", "organizer", "organizer-2", "attendee-2".</summary>
-    public async Task<string> TokenAsync(string who)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            if (!_tokens.TryGetValue(who, out var token))
-            {
-                token = who switch
-                {
-                    "admin" => await LoginAsync(DemoData.AdminEmail, DemoData.Password),
-                    "attendee" => await LoginAsync(DemoData.AttendeeEmail, DemoData.Password),
-                    "organizer" => await LoginAsync(DemoData.OrganizerEmail, DemoData.Password),
-                    "organizer-2" => await RegisterAndLoginAsync("organizer"),
-                    "attendee-2" => await RegisterAndLoginAsync("attendee"),
-                    _ => throw new ArgumentOutOfRangeException(nameof(who)),
-                };
-                _tokens[who] = token;
-            }
-
-            return token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<string> LoginAsync(string email, string password)
-    {
-        using var users = CreateClient(ResourceNames.UsersApi);
-        using var response = await users.PostAsJsonAsync("/api/users/login", new { email, password });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private async Task<string> RegisterAndLoginAsync(string accountType)
-    {
-        using var users = CreateClient(ResourceNames.UsersApi);
-        var email = $"{accountType}-{Guid.NewGuid():N}@test.example";
-        const string password = "Correct-Horse-42!";
-        using var response = await users.PostAsJsonAsync("/api/users/register", new { email, password, displayName = "Test " + accountType, accountType });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return await LoginAsync(email, password);
     }
 }
 

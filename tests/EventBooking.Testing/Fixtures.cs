@@ -1,5 +1,9 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using EventBooking.LocalHost;
 using EventBooking.LocalHost.Infrastructure;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit;
 
@@ -82,6 +86,8 @@ public sealed class SmtpFixture : IAsyncLifetime
 public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false) : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new("eventbooking-topology");
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private readonly Dictionary<string, string> _tokens = [];
 
     public Topology Topology { get; private set; } = null!;
 
@@ -105,6 +111,89 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
     }
 
     public HttpClient CreateClient(string service) => new() { BaseAddress = Topology.UrlOf(service) };
+
+    /// <summary>A client of <paramref name="service"/> carrying the access token of <paramref name="who"/> (see <see cref="TokenAsync"/>).</summary>
+    public async Task<HttpClient> AsAsync(string service, string who)
+    {
+        var client = CreateClient(service);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(who));
+        return client;
+    }
+
+    /// <summary>
+    /// An access token, cached per name: "admin", "organizer", "attendee" sign in as the demo accounts (seedDemoData);
+    /// "service" is bookings-api's service identity; any other "organizer-…" or "attendee-…" is a fresh account of that type.
+    /// </summary>
+    public async Task<string> TokenAsync(string who)
+    {
+        await _tokenGate.WaitAsync();
+        try
+        {
+            if (!_tokens.TryGetValue(who, out var token))
+            {
+                token = who switch
+                {
+                    "admin" => await LoginAsync(DemoData.AdminEmail, DemoData.Password),
+                    "organizer" => await LoginAsync(DemoData.OrganizerEmail, DemoData.Password),
+                    "attendee" => await LoginAsync(DemoData.AttendeeEmail, DemoData.Password),
+                    "service" => await ServiceTokenAsync(ResourceNames.BookingsApi),
+                    _ when who.StartsWith("organizer-", StringComparison.Ordinal) => await RegisterAndLoginAsync("organizer"),
+                    _ when who.StartsWith("attendee-", StringComparison.Ordinal) => await RegisterAndLoginAsync("attendee"),
+                    _ => throw new ArgumentOutOfRangeException(nameof(who), who, "Unknown account name."),
+                };
+                _tokens[who] = token;
+            }
+
+            return token;
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var users = CreateClient(ResourceNames.UsersApi);
+        using var response = await users.PostAsJsonAsync("/api/users/login", new { email, password });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Registers a fresh account ("attendee" or "organizer") and signs it in.</summary>
+    public async Task<string> RegisterAndLoginAsync(string accountType)
+    {
+        using var users = CreateClient(ResourceNames.UsersApi);
+        var email = $"{accountType}-{Guid.NewGuid():N}@test.example";
+        const string password = "Correct-Horse-42!";
+        using var response = await users.PostAsJsonAsync("/api/users/register", new { email, password, displayName = "Test " + accountType, accountType });
+        await EnsureSuccessAsync(response);
+        return await LoginAsync(email, password);
+    }
+
+    /// <summary>A service-identity token (OAuth2 client credentials) for one of the topology's clients.</summary>
+    public async Task<string> ServiceTokenAsync(string clientId)
+    {
+        using var users = CreateClient(ResourceNames.UsersApi);
+        using var response = await users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = Topology.ClientSecrets[clientId],
+            ["scope"] = "eventbooking.internal",
+        }));
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException(
+                $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

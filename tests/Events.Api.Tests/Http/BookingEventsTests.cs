@@ -27,7 +27,7 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
     public async Task Booking_events_drive_review_eligibility_and_inventory()
     {
         var startsAt = DateTimeOffset.UtcNow.AddSeconds(10);
-        using var organizer = await fixture.AsAsync("organizer-a");
+        using var organizer = await fixture.AsAsync("organizer");
         var body = new JsonObject
         {
             ["title"] = "Starts in a moment",

@@ -29,7 +29,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         ["currency"] = "EUR",
     };
 
-    private async Task<JsonElement> CreatePublishedAsync(string organizer = "organizer-a", int capacity = 50, bool publish = true)
+    private async Task<JsonElement> CreatePublishedAsync(string organizer = "organizer", int capacity = 50, bool publish = true)
     {
         using var client = await fixture.AsAsync(organizer);
         var created = await client.PostAsJsonAsync("/api/events", ValidEvent(capacity: capacity), Ct);
@@ -89,7 +89,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}/availability", Ct)).StatusCode);
 
-        using var organizer = await fixture.AsAsync("organizer-a");
+        using var organizer = await fixture.AsAsync("organizer");
         var mine = await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct);
         Assert.Contains(mine.EnumerateArray(), e => e.GetProperty("id").GetString() == id);
 
@@ -113,7 +113,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     {
         var e = await CreatePublishedAsync();
         var id = e.GetProperty("id").GetString();
-        using var organizer = await fixture.AsAsync("organizer-a");
+        using var organizer = await fixture.AsAsync("organizer");
         var cancelled = await organizer.PostAsJsonAsync($"/api/events/{id}/cancel", new { reason = "Storm warning" }, Ct);
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
@@ -130,7 +130,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     {
         var e = await CreatePublishedAsync();
         var id = e.GetProperty("id").GetString();
-        using var other = await fixture.AsAsync("organizer-b");
+        using var other = await fixture.AsAsync("organizer-2");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsJsonAsync($"/api/events/{id}", ValidEvent(title: "Hijacked"), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/events/{id}/cancel", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/events/{id}/publish", null, Ct)).StatusCode);
@@ -159,7 +159,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     [Fact]
     public async Task Bad_input_is_refused_with_field_errors_and_changes_nothing()
     {
-        using var organizer = await fixture.AsAsync("organizer-a");
+        using var organizer = await fixture.AsAsync("organizer");
         var before = (await organizer.GetFromJsonAsync<JsonElement>("/api/organizers/me/events", Ct)).GetArrayLength();
 
         var endBeforeStart = ValidEvent();
@@ -207,7 +207,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         Assert.Equal(HttpStatusCode.Created, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(6), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{id}/holds/{holdId}/confirm", null, Ct)).StatusCode);
 
-        using var organizer = await fixture.AsAsync("organizer-a");
+        using var organizer = await fixture.AsAsync("organizer");
         var shrink = ValidEvent(capacity: 5);
         shrink["title"] = e.GetProperty("title").GetString();
         shrink["startsAt"] = e.GetProperty("startsAt").GetString();
@@ -227,7 +227,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         var e = await CreatePublishedAsync(capacity: 5);
         var id = e.GetProperty("id").GetString();
         var holdId = Guid.CreateVersion7();
-        foreach (var who in new[] { "attendee", "organizer-a", "admin" })
+        foreach (var who in new[] { "attendee", "organizer", "admin" })
         {
             using var client = await fixture.AsAsync(who);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/internal/events/{id}/holds/{holdId}", Put(1), Ct)).StatusCode);
