@@ -339,7 +339,7 @@ public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
     /// </summary>
     private async Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             WITH ev AS (SELECT status, starts_at FROM events WHERE id = $2),
             existing AS (SELECT {HoldColumns} FROM holds WHERE hold_id = $1),
             taken AS (
