@@ -1,0 +1,110 @@
+using EventBooking.LocalHost;
+using EventBooking.Testing;
+using Npgsql;
+using Xunit;
+
+namespace EventBooking.SystemTests;
+
+/// <summary>
+/// A smaller rush with one fault injected a third of the way in. Afterwards: reconciliation ok, no confirmed booking without
+/// its tickets or its notification, no hold past its expiry, every email delivered.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class FaultTests(SystemFixture fixture)
+{
+    /// <summary>How long a fault lasts while the rush goes on (the fault's shape, not a wait for async work).</summary>
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2);
+
+    private static RushPlan Plan(Func<Task> fault) => new(Attempts: 150, Clients: 30, Buyers: 6, Capacity: 50) { Fault = fault };
+
+    [Fact]
+    public async Task RabbitMq_killed_and_restarted_during_a_rush()
+    {
+        await RunAsync(async () =>
+        {
+            fixture.Topology.RabbitMq.KillHard();
+            await Task.Delay(Outage);
+            await fixture.Topology.RabbitMq.RestartAsync();
+        });
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.BookingsApi)]
+    [InlineData(ResourceNames.EventsApi)]
+    [InlineData(ResourceNames.NotificationsApi)]
+    [InlineData(ResourceNames.UsersApi)]
+    public async Task An_api_killed_and_restarted_during_a_rush(string service)
+    {
+        await RunAsync(async () =>
+        {
+            foreach (var replica in fixture.Topology.Services[service])
+            {
+                replica.KillHard();
+            }
+
+            await Task.Delay(Outage);
+            await Task.WhenAll(fixture.Topology.Services[service].Select(replica => replica.RestartAsync()));
+        });
+    }
+
+    [Fact]
+    public async Task PostgreSql_restarted_during_a_rush()
+    {
+        await RunAsync(async () =>
+        {
+            await fixture.Topology.Postgres.StopAsync();
+            await Task.Delay(Outage);
+            await fixture.Topology.Postgres.RestartAsync();
+        });
+    }
+
+    [Fact]
+    public async Task Smtp_down_during_a_rush_then_every_email_is_delivered_once_it_is_back()
+    {
+        var smtp = fixture.Topology.Smtp;
+        await smtp.StopAsync();
+        fixture.Figures.AddFault();
+        Guid eventId;
+        RushResult result;
+        var plan = new RushPlan(Attempts: 80, Clients: 20, Buyers: 4, Capacity: 30);
+        try
+        {
+            (eventId, result) = await Rush.RunAsync(fixture, plan);
+
+            // Notifications are stored while SMTP is down; their emails wait (none can be sent).
+            await using var notifications = await fixture.OpenDatabaseAsync(ResourceNames.NotificationsDb);
+            await Poll.UntilAsync(async () => await CountAsync(notifications, eventId, "Pending") > 0,
+                TimeSpan.FromMinutes(2), "confirmation emails queue up while SMTP is down", TestContext.Current.CancellationToken);
+            Assert.Equal(0, await CountAsync(notifications, eventId, "Sent"));
+        }
+        finally
+        {
+            await smtp.RestartAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Rush.AssertAsync(fixture, eventId, result, plan);
+        await Invariants.ReconciledAsync(fixture);
+    }
+
+    private async Task RunAsync(Func<Task> fault)
+    {
+        var plan = Plan(async () =>
+        {
+            fixture.Figures.AddFault();
+            await fault();
+        });
+        var (eventId, result) = await Rush.RunAsync(fixture, plan);
+        await Rush.AssertAsync(fixture, eventId, result, plan);
+        await Invariants.ReconciledAsync(fixture);
+    }
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, Guid eventId, string emailStatus)
+    {
+        await using var command = new NpgsqlCommand(
+            """SELECT count(*)::int FROM notifications WHERE "Kind" = 'booking-confirmed' AND "EventId" = $1 AND "EmailStatus" = $2""", connection)
+        {
+            Parameters = { new() { Value = eventId }, new() { Value = emailStatus } },
+        };
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+}
