@@ -1,8 +1,9 @@
+using EventBooking.LocalHost;
 using Xunit;
 
 namespace EventBooking.SystemTests;
 
-/// <summary>Thousands of requests racing for the seats of one event (I1, I3, I4, I5).</summary>
+/// <summary>Thousands of requests racing for the seats of one event (I1, I3, I4, I5), against two replicas of every API (scale-out).</summary>
 [Collection(SystemCollection.Name)]
 public sealed class RushTests(SystemFixture fixture)
 {
@@ -11,8 +12,13 @@ public sealed class RushTests(SystemFixture fixture)
     public static bool Soak => Environment.GetEnvironmentVariable(SoakVariable) == "1";
 
     [Fact]
-    public async Task A_thousand_attempts_from_two_hundred_clients_for_150_seats_never_oversell_and_lose_nothing()
+    public async Task A_thousand_attempts_from_two_hundred_clients_over_two_replicas_for_150_seats_never_oversell_and_lose_nothing()
     {
+        foreach (var service in new[] { ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi })
+        {
+            Assert.Equal(2, fixture.Topology.Services[service].Count);
+        }
+
         var plan = new RushPlan(Attempts: 1000, Clients: 200, Buyers: 20, Capacity: 150);
         var (eventId, result) = await Rush.RunAsync(fixture, plan);
         await Rush.AssertAsync(fixture, eventId, result, plan);

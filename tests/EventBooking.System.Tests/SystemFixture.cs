@@ -11,7 +11,7 @@ namespace EventBooking.SystemTests;
 
 /// <summary>
 /// The whole topology (PostgreSQL, RabbitMQ, SMTP catcher, users-, events-, bookings- and notifications-api) started once
-/// per collection through LocalHost's library, demo users seeded, every service exporting traces to a test OTLP receiver.
+/// for the collection through LocalHost's library, demo users seeded, every service exporting traces to a test OTLP receiver.
 /// The web front end is not started: the suite drives the APIs over HTTP, as the web's BFF does.
 /// </summary>
 public abstract class SystemTopology(int replicas) : IAsyncLifetime
@@ -149,22 +149,16 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
 
 public sealed record Buyer(Guid UserId, string Email, string Token);
 
-/// <summary>One replica of each API.</summary>
-public sealed class SystemFixture() : SystemTopology(1);
+/// <summary>
+/// Two replicas of each API (TopologyOptions.Replicas = 2): every scenario runs scaled out, clients and samplers spread
+/// over both replicas. One topology for the whole suite keeps it within CI's time budget.
+/// </summary>
+public sealed class SystemFixture() : SystemTopology(2);
 
 [CollectionDefinition(Name)]
 public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 {
     public const string Name = "system";
-}
-
-/// <summary>Two replicas of each API (TopologyOptions.Replicas = 2).</summary>
-public sealed class ScaleOutFixture() : SystemTopology(2);
-
-[CollectionDefinition(Name)]
-public sealed class ScaleOutCollection : ICollectionFixture<ScaleOutFixture>
-{
-    public const string Name = "scale-out";
 }
 
 /// <summary>What the suite tried, for the report: operations, concurrent clients, faults, and the failure counts that must stay 0.</summary>

@@ -301,7 +301,7 @@ public abstract class EventStoreContract
         var snapshot = await store.GetInventorySnapshotAsync(e.Id, Ct);
         Assert.NotNull(snapshot);
         Assert.Equal(new Inventory(e.Id, 10, 2, 3), snapshot.Inventory);
-        Assert.Equal([held.HoldId, sold.HoldId], snapshot.ActiveHolds.Select(h => h.HoldId).Order());
+        Assert.Equal(new[] { held.HoldId, sold.HoldId }.Order(), snapshot.ActiveHolds.Select(h => h.HoldId).Order());
         Assert.Equal(HoldStatus.Confirmed, snapshot.ActiveHolds.Single(h => h.HoldId == sold.HoldId).Status);
         Assert.Equal(held.ExpiresAt, snapshot.ActiveHolds.Single(h => h.HoldId == held.HoldId).ExpiresAt);
 
