@@ -86,12 +86,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>kill -9 (fault injection).</summary>
     public void KillHard() => _process.KillHard();
 
-    /// <summary>Starts the replica again on the same port with the same configuration.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts the replica again on the same port with the same configuration (healthy within <paramref name="timeout"/>, 60 s by default).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         await _process.DisposeAsync();
         _process = ChildProcess.Start(_spec, _log);
-        await WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        await WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync();
