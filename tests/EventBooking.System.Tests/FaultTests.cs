@@ -61,7 +61,7 @@ public sealed class FaultTests(SystemFixture fixture)
         foreach (var wave in services.GroupBy(StartWave).OrderBy(wave => wave.Key))
         {
             await Task.WhenAll(wave.SelectMany(service => fixture.Topology.Services[service])
-                .Select(replica => replica.RestartAsync(timeout: TimeSpan.FromMinutes(3))));
+                .Select(replica => replica.RestartAsync(TimeSpan.FromMinutes(3))));
         }
     }
 
