@@ -11,11 +11,15 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     public const string UserName = "postgres";
     private const string SystemUser = "postgres";
-    private readonly ChildProcess _process;
+    private readonly ProcessSpec _spec;
+    private readonly LogSink _log;
+    private ChildProcess _process;
 
-    private PostgresServer(ChildProcess process, string dataDirectory, int port, string password)
+    private PostgresServer(ChildProcess process, ProcessSpec spec, LogSink log, string dataDirectory, int port, string password)
     {
         _process = process;
+        _spec = spec;
+        _log = log;
         DataDirectory = dataDirectory;
         Port = port;
         Password = password;
@@ -86,14 +90,15 @@ public sealed class PostgresServer : IAsyncDisposable
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400", "-c", "shared_buffers=256MB",
             "-c", "logging_collector=off", "-c", "log_min_messages=warning",
         ]);
-        var process = ChildProcess.Start(new ProcessSpec("postgres", fileName, arguments)
+        var spec = new ProcessSpec("postgres", fileName, arguments)
         {
             WorkingDirectory = dataRoot,
             // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit.
             GracefulStop = (p, _) => { p.Signal(ChildProcess.NativeMethods.SIGINT); return Task.CompletedTask; },
-        }, log);
+        };
+        var process = ChildProcess.Start(spec, log);
 
-        var server = new PostgresServer(process, dataDirectory, chosenPort, password);
+        var server = new PostgresServer(process, spec, log, dataDirectory, chosenPort, password);
         try
         {
             await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
@@ -105,6 +110,23 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>Fast shutdown (fault injection: "database down"); open transactions roll back.</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>Starts the server again (after a stop) on the same port and data; stops it first if it still runs.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_process.HasExited)
+        {
+            await _process.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await _process.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        _process = ChildProcess.Start(_spec, _log);
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -87,11 +87,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public void KillHard() => _process.KillHard();
 
     /// <summary>Starts the replica again on the same port with the same configuration.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public Task RestartAsync(CancellationToken cancellationToken = default) => RestartAsync(TimeSpan.FromSeconds(60), cancellationToken);
+
+    /// <summary>Starts the replica again and waits until it is healthy, for up to <paramref name="timeout"/>.</summary>
+    public async Task RestartAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         await _process.DisposeAsync();
         _process = ChildProcess.Start(_spec, _log);
-        await WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        await WaitHealthyAsync(timeout, cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync();

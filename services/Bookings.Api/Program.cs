@@ -29,6 +29,7 @@ app.MapPaymentsApi();
 app.MapSalesApi();
 app.MapInternalApi();
 app.MapDeadLetterApi();
+app.MapReconciliationApi();
 
 app.Run();
 

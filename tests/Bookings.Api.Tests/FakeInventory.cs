@@ -159,6 +159,28 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         }
     }
 
+    public Task<InventoryResult<InventorySnapshot>> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(InventoryResult.Failed<InventorySnapshot>(InventoryError.Unavailable, "down"));
+            }
+
+            if (!_events.TryGetValue(eventId, out var e))
+            {
+                return Task.FromResult(InventoryResult.Failed<InventorySnapshot>(InventoryError.NotFound, "unknown event"));
+            }
+
+            var holds = _holds.Where(h => h.Value.EventId == eventId && h.Value.Status is "Held" or "Confirmed")
+                .Select(h => new InventoryHold(h.Key, h.Value.Quantity, h.Value.Status, h.Value.ExpiresAt, h.Value.ExpiresAt)).ToList();
+            var held = holds.Where(h => h.Status == "Held").Sum(h => h.Quantity);
+            var sold = holds.Where(h => h.Status == "Confirmed").Sum(h => h.Quantity);
+            return Task.FromResult(InventoryResult.Ok(new InventorySnapshot(eventId, e.Capacity, held, sold, e.Capacity - held - sold, time.GetUtcNow(), holds)));
+        }
+    }
+
     private int Available(FakeEvent e)
     {
         var now = time.GetUtcNow();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bookings.Api.Model;
 using Bookings.Api.Services;
 using EventBooking.LocalHost;
 using EventBooking.Testing;
@@ -154,6 +155,111 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         Assert.Equal(100, confirmed!.Total);
         var all = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
         Assert.Equal(100, all!.Total);
+    }
+
+    [Fact]
+    public async Task Reconciliation_is_ok_on_a_consistent_event_and_reports_a_planted_counter_corruption()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 6, price: 12m);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        var paid = await CreateAsync(attendee, eventId, 2, Guid.NewGuid().ToString());
+        using (var payment = await PayAsync(attendee, paid.Id, "4242424242424242", Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Created, payment.StatusCode);
+        }
+
+        var pending = await CreateAsync(attendee, eventId, 1, Guid.NewGuid().ToString());
+        using var admin = await fixture.AsAsync(ResourceNames.BookingsApi, "admin");
+
+        var report = await ReconcileAsync(admin, eventId);
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+        var figures = Assert.Single(report.GetProperty("events").EnumerateArray());
+        Assert.Equal(eventId, figures.GetProperty("eventId").GetGuid());
+        Assert.Equal((6, 1, 2, 2), (figures.GetProperty("capacity").GetInt32(), figures.GetProperty("held").GetInt32(),
+            figures.GetProperty("sold").GetInt32(), figures.GetProperty("ticketsIssued").GetInt32()));
+        Assert.Equal((1, 1), (figures.GetProperty("confirmedBookings").GetInt32(), figures.GetProperty("pendingBookings").GetInt32()));
+        Assert.Empty(report.GetProperty("discrepancies").EnumerateArray());
+
+        // Every booked event when no eventId is given.
+        var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/reconciliation?graceSeconds=60", Json, Ct);
+        Assert.Contains(all.GetProperty("events").EnumerateArray(), e => e.GetProperty("eventId").GetGuid() == eventId);
+
+        // Plant a discrepancy straight in events-api's database: one sold seat nobody bought.
+        await CorruptSoldCounterAsync(eventId, +1);
+        try
+        {
+            var broken = await ReconcileAsync(admin, eventId);
+            Assert.False(broken.GetProperty("ok").GetBoolean());
+            var kinds = broken.GetProperty("discrepancies").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).ToList();
+            Assert.Contains("sold-counter-mismatch", kinds);
+            Assert.Contains("sold-seats-not-ticketed", kinds);
+            Assert.All(broken.GetProperty("discrepancies").EnumerateArray(), d => Assert.Equal(eventId, d.GetProperty("eventId").GetGuid()));
+        }
+        finally
+        {
+            await CorruptSoldCounterAsync(eventId, -1);
+        }
+
+        Assert.True((await ReconcileAsync(admin, eventId)).GetProperty("ok").GetBoolean());
+        Assert.Equal(BookingStatus.PendingPayment.ToString(), (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{pending.Id}", Json, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task Reconciliation_is_for_admins_validates_its_query_and_is_503_while_events_api_is_down()
+    {
+        var eventId = await CreatePublishedEventAsync(capacity: 3, price: 5m);
+        using var anonymous = fixture.CreateClient(ResourceNames.BookingsApi);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/admin/reconciliation?eventId={eventId}", Ct)).StatusCode);
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        Assert.Equal(HttpStatusCode.Forbidden, (await attendee.GetAsync($"/api/admin/reconciliation?eventId={eventId}", Ct)).StatusCode);
+        using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await organizer.GetAsync($"/api/admin/reconciliation?eventId={eventId}", Ct)).StatusCode);
+
+        using var admin = await fixture.AsAsync(ResourceNames.BookingsApi, "admin");
+        using (var invalid = await admin.GetAsync("/api/admin/reconciliation?eventId=nope&graceSeconds=-1", Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+            var problem = await invalid.Content.ReadFromJsonAsync<JsonElement>(Json, Ct);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("eventId", out _));
+            Assert.True(problem.GetProperty("errors").TryGetProperty("graceSeconds", out _));
+        }
+
+        // An event bookings-api has never seen but events-api knows: consistent, nothing booked.
+        var empty = await ReconcileAsync(admin, eventId);
+        Assert.True(empty.GetProperty("ok").GetBoolean(), empty.ToString());
+
+        var events = fixture.Topology.Services[ResourceNames.EventsApi][0];
+        events.KillHard();
+        try
+        {
+            using var down = await admin.GetAsync($"/api/admin/reconciliation?eventId={eventId}", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            await events.RestartAsync(Ct);
+        }
+
+        Assert.True((await ReconcileAsync(admin, eventId)).GetProperty("ok").GetBoolean());
+    }
+
+    private static async Task<JsonElement> ReconcileAsync(HttpClient admin, Guid eventId)
+    {
+        using var response = await admin.GetAsync($"/api/admin/reconciliation?eventId={eventId}&graceSeconds=60", Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Json, Ct);
+    }
+
+    private async Task CorruptSoldCounterAsync(Guid eventId, int delta)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Topology.ConnectionStringOf(ResourceNames.EventsDb));
+        await connection.OpenAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand("UPDATE event_inventory SET sold = sold + $1 WHERE event_id = $2", connection)
+        {
+            Parameters = { new() { Value = delta }, new() { Value = eventId } },
+        };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
     }
 
     private async Task<Guid> CreatePublishedEventAsync(int capacity, decimal price)

@@ -9,6 +9,12 @@ public sealed record HoldInfo(
 public sealed record EventInfo(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, decimal Price, string Currency, int Capacity);
 
+/// <summary>An event's seat counters and its held and confirmed holds at one instant (events-api <c>GET /internal/events/{id}/inventory</c>).</summary>
+public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds);
+
+/// <summary>One active hold; <see cref="Status"/> is <c>Held</c> or <c>Confirmed</c>; the hold id is the booking id.</summary>
+public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+
 public enum InventoryError
 {
     None,
@@ -44,4 +50,7 @@ public interface IInventoryClient
     Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken);
 
     Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken);
+
+    /// <summary>The counters and active holds of an event in one consistent read (reconciliation).</summary>
+    Task<InventoryResult<InventorySnapshot>> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken);
 }

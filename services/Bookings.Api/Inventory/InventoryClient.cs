@@ -17,6 +17,9 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
     public async Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken) =>
         await SendAsync<EventInfo>(() => http.GetAsync($"/internal/events/{eventId}", cancellationToken), cancellationToken);
 
+    public async Task<InventoryResult<InventorySnapshot>> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await SendAsync<InventorySnapshot>(() => http.GetAsync($"/internal/events/{eventId}/inventory", cancellationToken), cancellationToken);
+
     public async Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken)
     {
         try

@@ -42,6 +42,20 @@ public sealed record InternalEventResponse(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, EventStatus Status, decimal Price,
     string Currency, int Capacity);
 
+/// <summary>An event's counters and its held and confirmed holds at one instant (<c>readAt</c>); hold ids are booking ids.</summary>
+public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds)
+{
+    public static InventoryResponse From(InventorySnapshot snapshot, DateTimeOffset now)
+    {
+        var i = snapshot.Inventory;
+        return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
+            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt)).ToList());
+    }
+}
+
+/// <summary>One active hold: <c>Held</c> (awaiting payment) or <c>Confirmed</c> (sold seats).</summary>
+public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+
 public sealed record ReviewRequest(int? Rating, string? Text);
 
 public sealed record ReviewResponse(Guid Id, Guid EventId, Guid UserId, string? UserName, int Rating, string Text, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)

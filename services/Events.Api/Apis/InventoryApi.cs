@@ -13,6 +13,8 @@ public static class InventoryApi
     {
         var api = app.MapGroup("/internal/events").WithTags("Inventory").RequireAuthorization(Policies.Internal);
         api.MapGet("/{eventId}", GetInternalEvent).WithName("GetInternalEvent").WithSummary("The facts bookings-api needs about an event.");
+        api.MapGet("/{eventId}/inventory", GetInventory).WithName("GetInventory")
+            .WithSummary("The seat counters and the active holds of an event, read at one instant (reconciliation).");
         api.MapPut("/{eventId}/holds/{holdId}", PlaceHold).WithName("PlaceHold")
             .WithSummary("Holds seats for a booking: atomic, conditional on the seats left, idempotent per hold id.");
         api.MapPost("/{eventId}/holds/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold")
@@ -39,6 +41,18 @@ public static class InventoryApi
         var e = item.Event;
         return TypedResults.Ok(new InternalEventResponse(e.Id, e.Title, e.OrganizerId, e.StartsAt, e.EndsAt,
             e.EffectiveStatus(services.Time.GetUtcNow()), e.Price, e.Currency, item.Inventory.Capacity));
+    }
+
+    public static async Task<Results<Ok<InventoryResponse>, ValidationProblem, ProblemHttpResult>> GetInventory(
+        string eventId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    {
+        if (!Ids.TryParse(eventId, "eventId", out var id, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var snapshot = await services.Store.GetInventorySnapshotAsync(id, cancellationToken);
+        return snapshot is null ? EventsApi.NotFound("event") : TypedResults.Ok(InventoryResponse.From(snapshot, services.Time.GetUtcNow()));
     }
 
     public static async Task<Results<Created<HoldResponse>, Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> PlaceHold(

@@ -40,6 +40,9 @@ public sealed record EventQuery
 
 public sealed record EventWithInventory(CatalogEvent Event, Inventory Inventory);
 
+/// <summary>An event's counters and its active (held or confirmed) holds, read at one instant.</summary>
+public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds);
+
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, long TotalCount);
 
 public enum SaveResult
@@ -83,6 +86,8 @@ public interface IEventStore
     Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
     Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
     Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken);
+    /// <summary>The counters and the held and confirmed holds of an event in one consistent read (reconciliation).</summary>
+    Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken);
     /// <summary>Expires up to <paramref name="batchSize"/> holds past their expiry; safe with several replicas. Returns how many.</summary>
     Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 

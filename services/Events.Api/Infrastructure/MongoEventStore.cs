@@ -310,6 +310,16 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         return document?.Holds.FirstOrDefault(h => h.Id == holdId)?.ToHold(document.Id);
     }
 
+    public async Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        // Counters and holds live in one document: one read is one consistent snapshot.
+        var document = await Events.Find(ById(eventId))
+            .Project<EventDocument>(Builders<EventDocument>.Projection.Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold).Include(d => d.Holds))
+            .FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : new InventorySnapshot(document.ToInventory(),
+            document.Holds.Where(h => h.Status is HoldStatus.Held or HoldStatus.Confirmed).Select(h => h.ToHold(eventId)).ToList());
+    }
+
     public async Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         var due = new BsonDocument("holds", new BsonDocument("$elemMatch", new BsonDocument

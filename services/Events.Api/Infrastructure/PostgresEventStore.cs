@@ -524,6 +524,44 @@ public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
         return row is null ? null : new Hold(row.HoldId, row.EventId, row.Quantity, row.Status, row.ExpiresAt, row.CreatedAt);
     }
 
+    public async Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        // One statement sees one snapshot: the counters and the holds cannot be read from two different moments.
+        const string sql = """
+            SELECT i.capacity, i.held, i.sold, h.hold_id, h.event_id, h.quantity, h.status, h.expires_at, h.created_at
+            FROM event_inventory i LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+            WHERE i.event_id = $1
+            ORDER BY h.created_at
+            """;
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            var connection = await OpenAsync(ct);
+            try
+            {
+                await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = eventId } } };
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                Inventory? inventory = null;
+                var holds = new List<Hold>();
+                while (await reader.ReadAsync(ct))
+                {
+                    inventory ??= new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+                    if (!reader.IsDBNull(3))
+                    {
+                        holds.Add(new Hold(reader.GetGuid(3), reader.GetGuid(4), reader.GetInt32(5), (HoldStatus)reader.GetInt32(6),
+                            reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8)));
+                    }
+                }
+
+                return inventory is null ? null : new InventorySnapshot(inventory, holds);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+    }
+
     public async Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         // SKIP LOCKED: replicas sweeping at once take disjoint holds, and a hold being confirmed right now is left alone.

@@ -34,6 +34,14 @@ public static class UsersSeeder
             db.Users.Add(user);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another replica seeded the demo accounts first (replicas start together).
+            db.ChangeTracker.Clear();
+        }
     }
 }

@@ -222,6 +222,41 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Inventory_snapshot_is_for_service_identities_and_shows_counters_and_active_holds()
+    {
+        var e = await CreatePublishedAsync(capacity: 8);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var sold = Guid.CreateVersion7();
+        var held = Guid.CreateVersion7();
+        Assert.Equal(HttpStatusCode.Created, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{sold}", Put(3), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{id}/holds/{sold}/confirm", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await service.PutAsJsonAsync($"/internal/events/{id}/holds/{held}", Put(2), Ct)).StatusCode);
+
+        var inventory = await service.GetFromJsonAsync<JsonElement>($"/internal/events/{id}/inventory", Ct);
+        Assert.Equal(8, inventory.GetProperty("capacity").GetInt32());
+        Assert.Equal(3, inventory.GetProperty("sold").GetInt32());
+        Assert.Equal(2, inventory.GetProperty("held").GetInt32());
+        Assert.Equal(3, inventory.GetProperty("available").GetInt32());
+        var holds = inventory.GetProperty("holds").EnumerateArray()
+            .ToDictionary(h => h.GetProperty("holdId").GetGuid(), h => (Quantity: h.GetProperty("quantity").GetInt32(), Status: h.GetProperty("status").GetString()));
+        Assert.Equal((3, "Confirmed"), holds[sold]);
+        Assert.Equal((2, "Held"), holds[held]);
+        Assert.Equal(2, holds.Count);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await service.GetAsync($"/internal/events/{Guid.CreateVersion7()}/inventory", Ct)).StatusCode);
+        await AssertValidationProblemAsync(await service.GetAsync("/internal/events/nope/inventory", Ct), "eventId");
+        foreach (var who in new[] { "attendee", "organizer-a", "admin" })
+        {
+            using var client = await fixture.AsAsync(who);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/internal/events/{id}/inventory", Ct)).StatusCode);
+        }
+
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/internal/events/{id}/inventory", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task End_user_tokens_cannot_place_confirm_or_release_holds()
     {
         var e = await CreatePublishedAsync(capacity: 5);

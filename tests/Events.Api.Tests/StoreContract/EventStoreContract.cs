@@ -288,6 +288,29 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task Inventory_snapshot_lists_the_held_and_confirmed_holds_that_make_up_the_counters()
+    {
+        var e = await CreateAsync(NewEvent(capacity: 10));
+        var store = await Store();
+        var sold = (await PlaceAsync(e.Id, Request(3))).Hold!;
+        await store.ConfirmHoldAsync(e.Id, sold.HoldId, Now, Ct);
+        var held = (await PlaceAsync(e.Id, Request(2))).Hold!;
+        var released = (await PlaceAsync(e.Id, Request(1))).Hold!;
+        await store.ReleaseHoldAsync(e.Id, released.HoldId, Now, Ct);
+
+        var snapshot = await store.GetInventorySnapshotAsync(e.Id, Ct);
+        Assert.NotNull(snapshot);
+        Assert.Equal(new Inventory(e.Id, 10, 2, 3), snapshot.Inventory);
+        Assert.Equal(new[] { held.HoldId, sold.HoldId }.Order(), snapshot.ActiveHolds.Select(h => h.HoldId).Order());
+        Assert.Equal(HoldStatus.Confirmed, snapshot.ActiveHolds.Single(h => h.HoldId == sold.HoldId).Status);
+        Assert.Equal(held.ExpiresAt, snapshot.ActiveHolds.Single(h => h.HoldId == held.HoldId).ExpiresAt);
+
+        var empty = await CreateAsync(NewEvent(capacity: 5));
+        Assert.Empty((await store.GetInventorySnapshotAsync(empty.Id, Ct))!.ActiveHolds);
+        Assert.Null(await store.GetInventorySnapshotAsync(Guid.CreateVersion7(), Ct));
+    }
+
+    [Fact]
     public async Task Confirming_moves_held_seats_to_sold_once()
     {
         var e = await CreateAsync(NewEvent(capacity: 4));

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using EventBooking.LocalHost;
+using EventBooking.Testing;
+using Xunit;
+
+namespace EventBooking.SystemTests;
+
+/// <summary>
+/// One booking is one trace: the client (standing in for the web BFF, which is not started) opens a W3C trace and sends
+/// its <c>traceparent</c> with the booking and the payment; the spans the services export to the test OTLP receiver must
+/// then share that trace id across bookings-api → events-api → RabbitMQ (producer and consumer spans) → notifications-api.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class TracingTests(SystemFixture fixture)
+{
+    private const int Producer = 4;
+    private const int Consumer = 5;
+
+    [Fact]
+    public async Task One_booking_yields_one_trace_across_bookings_events_rabbitmq_and_notifications()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var eventId = await Api.CreatePublishedEventAsync(fixture, capacity: 5);
+        var buyer = await fixture.RegisterAsync();
+        using var bookings = fixture.Client(ResourceNames.BookingsApi, buyer.Token);
+
+        var roots = new HashSet<string>();
+        using var book = Api.BookingRequest(eventId, 1, Guid.NewGuid().ToString());
+        book.Headers.Add("traceparent", Parent(traceId, roots));
+        using var booked = await bookings.SendAsync(book, ct);
+        await Http.EnsureAsync(booked, "book", HttpStatusCode.Created);
+        var bookingId = (await booked.Content.ReadFromJsonAsync<JsonElement>(Api.Json, ct)).GetProperty("id").GetGuid();
+
+        using var pay = Api.PaymentRequest(bookingId, Guid.NewGuid().ToString());
+        pay.Headers.Add("traceparent", Parent(traceId, roots));
+        using var paid = await bookings.SendAsync(pay, ct);
+        await Http.EnsureAsync(paid, "pay", HttpStatusCode.Created);
+
+        List<ReceivedSpan> trace = [];
+        string[] services = [ResourceNames.BookingsApi, ResourceNames.EventsApi, ResourceNames.NotificationsApi];
+        try
+        {
+            await Poll.UntilAsync(() =>
+            {
+                trace = fixture.Otlp.Spans.Where(s => s.TraceId == traceId).ToList();
+                // One tree: every span's parent is a span of the trace or one of the client's two root spans.
+                var ids = trace.Select(s => s.SpanId).Concat(roots).ToHashSet();
+                return trace.All(s => ids.Contains(s.ParentSpanId))
+                    && services.All(service => trace.Any(s => s.Service.StartsWith(service, StringComparison.Ordinal)))
+                    && trace.Any(s => s.Kind == Producer) && trace.Any(s => s.Kind == Consumer && s.Service.StartsWith(ResourceNames.NotificationsApi, StringComparison.Ordinal));
+            }, TimeSpan.FromMinutes(2), "the booking's trace reaches notifications-api", ct);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"trace {traceId} has: {string.Join("; ", trace.Select(s => $"{s.Service}:{s.Name}(kind {s.Kind})"))}; " +
+                $"received {fixture.Otlp.Spans.Count} spans from {string.Join(",", fixture.Otlp.Spans.Select(s => s.Service).Distinct())}");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"trace {traceId}: {trace.Count} spans: " +
+            string.Join("; ", trace.Select(s => $"{s.Service}:{s.Name}(kind {s.Kind})").Distinct()));
+        fixture.Figures.AddOperations(2);
+        await Invariants.ReconciledAsync(fixture);
+    }
+
+    private static string Parent(string traceId, HashSet<string> roots)
+    {
+        var spanId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        roots.Add(spanId);
+        return $"00-{traceId}-{spanId}-01";
+    }
+}
