@@ -8,6 +8,9 @@ namespace Load.Bench;
 public sealed record InvariantReport(int Events, int I1Violations, int ConfirmedBookings, int BookingsWithoutAllTickets,
     long SoldInEventsApi, long ValidTickets, int EventsWhereSoldDiffers)
 {
+    /// <summary>How long after the load the checks first held (paid bookings whose confirmation failed are finished by the reconciler).</summary>
+    public TimeSpan SettledAfter { get; init; }
+
     public bool Holds => I1Violations == 0 && BookingsWithoutAllTickets == 0 && EventsWhereSoldDiffers == 0;
 }
 
@@ -26,7 +29,7 @@ public static class Checks
             var report = await ReadAsync(topology);
             if (report.Holds || deadline.Elapsed > settle)
             {
-                return report;
+                return report with { SettledAfter = deadline.Elapsed };
             }
 
             await Task.Delay(1000);

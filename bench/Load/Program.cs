@@ -26,7 +26,6 @@ await using var topology = await Topology.StartAsync(new TopologyOptions
     Services = [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi],
     SeedDemoData = true,
     UseMongo = false,
-    EnvironmentName = "Production",
     Log = (source, line) => { lock (logLock) { File.AppendAllText(log, $"{source}| {line}{Environment.NewLine}"); } },
     Environment = new()
     {
@@ -119,7 +118,7 @@ if (options.Runs("baselines"))
 }
 
 Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] checking I1 and I2 in the databases ...");
-results.Invariants = await Checks.CheckAsync(topology, TimeSpan.FromSeconds(options.Quick ? 20 : 60));
+results.Invariants = await Checks.CheckAsync(topology, options.InvariantSettle);
 var path = await Report.WriteAsync(results, resultsDirectory);
 Console.WriteLine();
 Console.WriteLine(await File.ReadAllTextAsync(path));

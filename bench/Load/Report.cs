@@ -155,6 +155,9 @@ public static class Report
         {
             Line("## Invariants after the run");
             Line();
+            Line($"Read from eventsdb and bookingsdb {inv.SettledAfter.TotalSeconds:0} s after the load ended (polled until they held, at most {r.Options.InvariantSettle.TotalSeconds:0} s: " +
+                 "a paid booking whose confirmation failed is finished by bookings-api's reconciler).");
+            Line();
             Line($"- I1 (held + sold ≤ capacity): {inv.Events} events, {inv.I1Violations} violations — **{(inv.I1Violations == 0 ? "holds" : "BROKEN")}**");
             Line($"- I2 (every confirmed booking has its tickets): {inv.ConfirmedBookings} confirmed bookings, {inv.BookingsWithoutAllTickets} without all their tickets — **{(inv.BookingsWithoutAllTickets == 0 ? "holds" : "BROKEN")}**");
             Line($"- I2 (sold == tickets): events-api sold {inv.SoldInEventsApi}, valid tickets {inv.ValidTickets}, {inv.EventsWhereSoldDiffers} events differ — **{(inv.EventsWhereSoldDiffers == 0 ? "holds" : "BROKEN")}**");

@@ -22,6 +22,9 @@ public static class Journey
     public const string Pay = "pay";
     public const string Confirmed = "confirmed (whole journey)";
 
+    /// <summary>Open model: arrivals beyond this many unfinished purchases are recorded as dropped.</summary>
+    public const int MaxInFlight = 1024;
+
     /// <summary>
     /// Closed model: <paramref name="users"/> virtual users, each doing the journey again as soon as the last one ends, until
     /// the duration is up or (with <paramref name="stopWhenSoldOut"/>) its event is sold out.
@@ -82,6 +85,7 @@ public static class Journey
         var random = new Random(42);
         var total = (int)(rate * duration.TotalSeconds);
         var inFlight = new List<Task>(total);
+        var running = 0;
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < total; i++)
         {
@@ -94,26 +98,46 @@ public static class Journey
 
             var shopper = shoppers[i % shoppers.Count];
             var eventId = pickEvent(random);
+            if (Volatile.Read(ref running) >= MaxInFlight)
+            {
+                // The system is this far behind: count the arrival as failed rather than let the backlog grow without bound.
+                recorder.Record(Book, intended, $"dropped ({MaxInFlight} purchases in flight)");
+                continue;
+            }
+
+            Interlocked.Increment(ref running);
             inFlight.Add(Task.Run(async () =>
             {
-                var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId), intended);
-                if (!booked.Ok)
+                try
                 {
-                    return;
+                    await PurchaseAsync(shop, recorder, confirmed, shopper, eventId, intended);
                 }
-
-                var bookingId = booked.Body.GetProperty("id").GetGuid();
-                var paid = await Shop.StepAsync(recorder, Pay, () => shop.PayAsync(shopper, bookingId));
-                if (paid.Ok)
+                finally
                 {
-                    recorder.Record(Confirmed, intended);
-                    confirmed.Add(bookingId);
+                    Interlocked.Decrement(ref running);
                 }
             }));
         }
 
         await Task.WhenAll(inFlight);
         return Finish(name, $"open, {rate}/s offered", Stopwatch.GetElapsedTime(t0), recorder, confirmed, [Book, Pay, Confirmed]);
+    }
+
+    private static async Task PurchaseAsync(Shop shop, Recorder recorder, ConcurrentBag<Guid> confirmed, Shopper shopper, Guid eventId, long intended)
+    {
+        var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId), intended);
+        if (!booked.Ok)
+        {
+            return;
+        }
+
+        var bookingId = booked.Body.GetProperty("id").GetGuid();
+        var paid = await Shop.StepAsync(recorder, Pay, () => shop.PayAsync(shopper, bookingId));
+        if (paid.Ok)
+        {
+            recorder.Record(Confirmed, intended);
+            confirmed.Add(bookingId);
+        }
     }
 
     private static ScenarioRun Finish(string name, string model, TimeSpan duration, Recorder recorder, ConcurrentBag<Guid> confirmed, string[] steps)

@@ -31,7 +31,7 @@ public sealed class Shop(Topology topology) : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
     })
     {
-        Timeout = TimeSpan.FromSeconds(60),
+        Timeout = TimeSpan.FromSeconds(30),
     };
 
     private readonly Uri _users = topology.UrlOf(ResourceNames.UsersApi);
