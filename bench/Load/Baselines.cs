@@ -90,7 +90,15 @@ public sealed partial class PgBench(PostgresServer server, string workDirectory)
             }
         }
 
-        var tps = double.Parse(TpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var tpsLine = TpsLine().Match(output);
+        if (!tpsLine.Success)
+        {
+            // pgbench ran but printed no rate (e.g. every client aborted): keep the run going and say so in the report.
+            return new BaselineResult(name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, Machine.LoadAverage(),
+                "no tps line: " + string.Join(" / ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3)));
+        }
+
+        var tps = double.Parse(tpsLine.Groups[1].Value, CultureInfo.InvariantCulture);
         return new BaselineResult(name, tps, histogram.GetValueAtPercentile(50) / 1000.0, histogram.GetValueAtPercentile(90) / 1000.0,
             histogram.GetValueAtPercentile(99) / 1000.0, histogram.GetMaxValue() / 1000.0, Machine.LoadAverage());
     }
@@ -186,6 +194,7 @@ public static class Tool
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{fileName} failed ({process.ExitCode}): {await error}\n{await output}");
+        // Standard output then standard error: pgbench prints its summary to one or the other depending on version.
+        return process.ExitCode == 0 ? await output + "\n" + await error : throw new InvalidOperationException($"{fileName} failed ({process.ExitCode}): {await error}\n{await output}");
     }
 }
