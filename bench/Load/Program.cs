@@ -39,6 +39,14 @@ await using var topology = await Topology.StartAsync(new TopologyOptions
 Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] Topology up in {topology.StartTime.TotalSeconds:0.0} s.");
 
 using var shop = new Shop(topology);
+var cpu = new CpuMeter(topology);
+async Task<ScenarioRun> MeasuredAsync(Func<Task<ScenarioRun>> scenario)
+{
+    var before = cpu.Snapshot();
+    var run = await scenario();
+    return run with { CpuSeconds = CpuMeter.Delta(before, cpu.Snapshot()) };
+}
+
 var organizer = await shop.LoginAsync(DemoData.OrganizerEmail, DemoData.Password);
 var shoppers = await shop.RegisterShoppersAsync(options.Users, Guid.NewGuid().ToString("N")[..8]);
 var signedInAt = DateTime.UtcNow;
@@ -70,16 +78,20 @@ Guid PickSpread(Random random) => spreadIds[random.Next(spreadIds.Length)];
 
 if (options.Runs("a"))
 {
-    results.Scenarios.Add(await Journey.ClosedAsync("a: hot event, closed", shop, await FreshShoppersAsync(), options.HotBuyers, _ => hot,
-        options.HotMaxDuration, stopWhenSoldOut: true));
-    results.Scenarios.Add(await Journey.OpenAsync("a: hot event, open", shop, await FreshShoppersAsync(), options.OpenRate, options.OpenDuration, _ => hotOpen));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.ClosedAsync("a: hot event, closed", shop, shoppers, options.HotBuyers, _ => hot,
+        options.HotMaxDuration, stopWhenSoldOut: true)));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.OpenAsync("a: hot event, open", shop, shoppers, options.OpenRate, options.OpenDuration, _ => hotOpen)));
 }
 
 if (options.Runs("b"))
 {
-    results.Scenarios.Add(await Journey.ClosedAsync("b: 1,000 events, closed", shop, await FreshShoppersAsync(), options.SpreadUsers, PickSpread,
-        options.ClosedDuration, stopWhenSoldOut: false));
-    results.Scenarios.Add(await Journey.OpenAsync("b: 1,000 events, open", shop, await FreshShoppersAsync(), options.OpenRate, options.OpenDuration, PickSpread));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.ClosedAsync("b: 1,000 events, closed", shop, shoppers, options.SpreadUsers, PickSpread,
+        options.ClosedDuration, stopWhenSoldOut: false)));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.OpenAsync("b: 1,000 events, open", shop, shoppers, options.OpenRate, options.OpenDuration, PickSpread)));
 }
 
 await using var json = options.Runs("c") || options.Runs("baselines") ? await JsonEndpoint.StartAsync() : null;
@@ -98,8 +110,9 @@ if (json is not null)
 
 if (options.Runs("d"))
 {
-    var run = await Journey.OpenAsync("d: steady bookings for notifications", shop, await FreshShoppersAsync(), options.NotificationRate,
-        options.NotificationDuration, PickSpread);
+    var buyers = await FreshShoppersAsync();
+    var run = await MeasuredAsync(() => Journey.OpenAsync("d: steady bookings for notifications", shop, buyers, options.NotificationRate,
+        options.NotificationDuration, PickSpread));
     results.Scenarios.Add(run);
     Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] waiting for the notifications and emails of {run.ConfirmedBookings.Count} bookings ...");
     results.Lag = await Notifications.MeasureAsync(topology, run.ConfirmedBookings, TimeSpan.FromMinutes(options.Quick ? 1 : 3));

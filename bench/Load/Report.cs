@@ -110,6 +110,16 @@ public static class Report
             }
 
             Line();
+            if (scenario.CpuSeconds.Count > 0)
+            {
+                var confirmedCount = Math.Max(1, scenario.Step(Journey.Confirmed).Ok);
+                var cpu = scenario.CpuSeconds.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ToList();
+                Line("CPU per confirmed booking (ms, user + system, from /proc): " + string.Join(", ",
+                    cpu.Select(kv => string.Create(C, $"{kv.Key} {kv.Value * 1000 / confirmedCount:0.0}")))
+                    + string.Create(C, $"; total {cpu.Sum(kv => kv.Value) * 1000 / confirmedCount:0.0} ms."));
+                Line();
+            }
+
             foreach (var plot in plots.Where(p => p.Contains(Plots.Slug(scenario.Name), StringComparison.Ordinal)))
             {
                 Line($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");

@@ -11,6 +11,9 @@ public sealed record ScenarioRun(string Name, string Model, TimeSpan Duration, I
 
     /// <summary>Bookings confirmed per second over the scenario.</summary>
     public double ConfirmedPerSecond => Step(Journey.Confirmed).PerSecond;
+
+    /// <summary>CPU seconds each process of the topology spent during the scenario (see <see cref="CpuMeter"/>).</summary>
+    public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>The attendee's journey (browse → event → book → pay) driven by virtual users, closed or open.</summary>
