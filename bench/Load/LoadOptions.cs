@@ -28,6 +28,7 @@ public sealed record LoadOptions
     public int WrkConnections => 64;
     public TimeSpan PgBenchDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
     public IReadOnlyList<int> PgBenchClients => [8, 64];
+    public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 10 : 20);
     public TimeSpan InvariantSettle => TimeSpan.FromSeconds(Quick ? 60 : 120);
 
     public bool Runs(string part) => Only.Contains(part);
