@@ -23,16 +23,20 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
     public async Task<IdempotencyClaim> ClaimAsync(Guid userId, string scope, string key, string requestHash, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // An expired key is forgotten first; then the unique key (user, scope, key) lets exactly one request reserve it.
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""DELETE FROM idempotency_keys WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND "ExpiresAt" < {now}""", cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        // One statement: the unique key (user, scope, key) lets exactly one request reserve it; a key that expired is taken
+        // over as if new. A live duplicate returns nothing here (its row is left untouched) and is read below.
+        var claimed = await db.IdempotencyRecords.FromSql($"""
             INSERT INTO idempotency_keys ("UserId", "Scope", "Key", "RequestHash", "ResourceId", "CreatedAt", "ExpiresAt")
             VALUES ({userId}, {scope}, {key}, {requestHash}, {Guid.CreateVersion7()}, {now}, {now + lifetime})
-            ON CONFLICT ("UserId", "Scope", "Key") DO NOTHING
-            """, cancellationToken);
-        var record = await db.IdempotencyRecords.AsNoTracking()
-            .SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
+            ON CONFLICT ("UserId", "Scope", "Key") DO UPDATE SET
+                "RequestHash" = EXCLUDED."RequestHash", "ResourceId" = EXCLUDED."ResourceId", "StatusCode" = NULL,
+                "ResponseBody" = NULL, "Location" = NULL, "CreatedAt" = EXCLUDED."CreatedAt", "ExpiresAt" = EXCLUDED."ExpiresAt"
+            WHERE idempotency_keys."ExpiresAt" < EXCLUDED."CreatedAt"
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        var record = claimed.Count == 1
+            ? claimed[0]
+            : await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
         return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.ResponseBody);
     }
 

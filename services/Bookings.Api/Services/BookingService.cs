@@ -246,8 +246,22 @@ public sealed partial class BookingService(
             "The seats were no longer available when the payment arrived; the payment was refunded in full.", payment.Id);
     }
 
+    /// <summary>
+    /// Entry numbers are taken in their own statement (committed at once) before the confirming transaction: the event's
+    /// counter row is locked for that one statement, not for the whole transaction, so confirmations of one event no longer
+    /// queue behind each other's ticket inserts, outbox write and commit. Numbers stay unique; a confirmation that fails after
+    /// taking its numbers leaves a gap (a retried transaction reuses the numbers it took).
+    /// </summary>
+    private async Task<int> TakeEntryNumbersAsync(Booking booking, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<int>($"""
+            INSERT INTO ticket_sequences ("EventId", "LastEntryNumber") VALUES ({booking.EventId}, {booking.Quantity})
+            ON CONFLICT ("EventId") DO UPDATE SET "LastEntryNumber" = ticket_sequences."LastEntryNumber" + {booking.Quantity}
+            RETURNING "LastEntryNumber" AS "Value"
+            """).ToListAsync(cancellationToken))[0];
+
     private async Task ConfirmBookingAsync(Booking booking, CancellationToken cancellationToken)
     {
+        var last = await TakeEntryNumbersAsync(booking, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         var attempt = 0;
         await strategy.ExecuteAsync(async () =>
@@ -260,11 +274,6 @@ public sealed partial class BookingService(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
             booking.Confirm(now);
-            var last = (await db.Database.SqlQuery<int>($"""
-                INSERT INTO ticket_sequences ("EventId", "LastEntryNumber") VALUES ({booking.EventId}, {booking.Quantity})
-                ON CONFLICT ("EventId") DO UPDATE SET "LastEntryNumber" = ticket_sequences."LastEntryNumber" + {booking.Quantity}
-                RETURNING "LastEntryNumber" AS "Value"
-                """).ToListAsync(cancellationToken))[0];
             var tickets = new List<Ticket>();
             for (var i = 0; i < booking.Quantity; i++)
             {

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using EventBooking.LocalHost;
+using Npgsql;
+
+namespace Load.Bench;
+
+/// <summary>I1 and I2 read straight from the services' databases after the load.</summary>
+public sealed record InvariantReport(int Events, int I1Violations, int ConfirmedBookings, int BookingsWithoutAllTickets,
+    long SoldInEventsApi, long ValidTickets, int EventsWhereSoldDiffers)
+{
+    /// <summary>How long after the load the checks first held (paid bookings whose confirmation failed are finished by the reconciler).</summary>
+    public TimeSpan SettledAfter { get; init; }
+
+    public bool Holds => I1Violations == 0 && BookingsWithoutAllTickets == 0 && EventsWhereSoldDiffers == 0;
+}
+
+public static class Checks
+{
+    /// <summary>
+    /// I1: every event's held + sold ≤ capacity (events-api's counters). I2: every confirmed booking has exactly its tickets, and
+    /// each event's sold counter equals its valid tickets in bookings-api. A payment answered 202 is finished by the reconciler, so
+    /// I2 is polled for up to <paramref name="settle"/> before it is reported.
+    /// </summary>
+    public static async Task<InvariantReport> CheckAsync(Topology topology, TimeSpan settle)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var report = await ReadAsync(topology);
+            if (report.Holds || deadline.Elapsed > settle)
+            {
+                return report with { SettledAfter = deadline.Elapsed };
+            }
+
+            await Task.Delay(1000);
+        }
+    }
+
+    private static async Task<InvariantReport> ReadAsync(Topology topology)
+    {
+        var inventory = new Dictionary<Guid, (int Capacity, int Held, int Sold)>();
+        await using (var events = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.EventsDb)))
+        {
+            await events.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT event_id, capacity, held, sold FROM event_inventory", events);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                inventory[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+            }
+        }
+
+        var tickets = new Dictionary<Guid, long>();
+        int confirmed, incomplete;
+        await using (var bookings = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.BookingsDb)))
+        {
+            await bookings.OpenAsync();
+            await using (var command = new NpgsqlCommand("""
+                SELECT count(*)::int,
+                       count(*) FILTER (WHERE b."Quantity" <> (SELECT count(*) FROM tickets t WHERE t."BookingId" = b."Id" AND t."Status" = 'Valid'))::int
+                FROM bookings b WHERE b."Status" = 'Confirmed'
+                """, bookings))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                await reader.ReadAsync();
+                confirmed = reader.GetInt32(0);
+                incomplete = reader.GetInt32(1);
+            }
+
+            await using var perEvent = new NpgsqlCommand("""SELECT "EventId", count(*) FROM tickets WHERE "Status" = 'Valid' GROUP BY "EventId" """, bookings);
+            await using var rows = await perEvent.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                tickets[rows.GetGuid(0)] = rows.GetInt64(1);
+            }
+        }
+
+        var i1 = inventory.Values.Count(v => v.Held < 0 || v.Sold < 0 || v.Held + v.Sold > v.Capacity);
+        var differs = inventory.Count(kv => kv.Value.Sold != tickets.GetValueOrDefault(kv.Key))
+            + tickets.Keys.Count(id => !inventory.ContainsKey(id));
+        return new InvariantReport(inventory.Count, i1, confirmed, incomplete, inventory.Values.Sum(v => (long)v.Sold), tickets.Values.Sum(), differs);
+    }
+}
+
+/// <summary>Scenario (d): from a booking's confirmation commit to its notification stored and its email accepted by SMTP.</summary>
+public sealed record NotificationLag(int Bookings, int Stored, int Emailed, double[] StoredMs, double[] EmailedMs, string LoadAverage);
+
+public static class Notifications
+{
+    public static async Task<NotificationLag> MeasureAsync(Topology topology, IReadOnlyCollection<Guid> bookingIds, TimeSpan wait)
+    {
+        var confirmedAt = new Dictionary<Guid, DateTimeOffset>();
+        await using (var bookings = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.BookingsDb)))
+        {
+            await bookings.OpenAsync();
+            await using var command = new NpgsqlCommand("""SELECT "Id", "ConfirmedAt" FROM bookings WHERE "Id" = ANY($1) AND "ConfirmedAt" IS NOT NULL""", bookings)
+            {
+                Parameters = { new() { Value = bookingIds.ToArray() } },
+            };
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                confirmedAt[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+        }
+
+        var results = new Dictionary<Guid, (DateTimeOffset Created, DateTimeOffset? Sent)>();
+        var deadline = Stopwatch.StartNew();
+        await using var notifications = NpgsqlDataSource.Create(topology.ConnectionStringOf(ResourceNames.NotificationsDb));
+        while (deadline.Elapsed < wait)
+        {
+            results.Clear();
+            await using (var command = notifications.CreateCommand("""
+                SELECT "BookingId", "CreatedAt", "EmailSentAt" FROM notifications WHERE "Kind" = 'booking-confirmed' AND "BookingId" = ANY($1)
+                """))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = confirmedAt.Keys.ToArray() });
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    results[reader.GetGuid(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+                }
+            }
+
+            if (results.Count == confirmedAt.Count && results.Values.All(r => r.Sent is not null))
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        var stored = results.Select(r => (r.Value.Created - confirmedAt[r.Key]).TotalMilliseconds).Order().ToArray();
+        var emailed = results.Where(r => r.Value.Sent is not null).Select(r => (r.Value.Sent!.Value - confirmedAt[r.Key]).TotalMilliseconds).Order().ToArray();
+        return new NotificationLag(confirmedAt.Count, stored.Length, emailed.Length, stored, emailed, Machine.LoadAverage());
+    }
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

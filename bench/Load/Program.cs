@@ -1,0 +1,147 @@
+// bench/Load: the sale rush end to end against the whole LocalHost topology, beside the machine's own limits.
+//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,baselines] [--results DIR]
+// (scripts/bench.sh installs the prerequisites, builds in Release and runs this.)
+using System.Collections.Concurrent;
+using EventBooking.LocalHost;
+using Microsoft.Extensions.Hosting;
+using Load.Bench;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+var options = LoadOptions.Parse(args);
+var resultsDirectory = Path.IsPathRooted(options.ResultsDirectory)
+    ? options.ResultsDirectory
+    : Path.Combine(ProjectLocator.RepositoryRoot(), options.ResultsDirectory);
+var results = new RunResults { Options = options, StartedAt = DateTime.UtcNow };
+var root = Path.Combine(Path.GetTempPath(), $"eventbooking-bench-load-{Guid.NewGuid():N}");
+Directory.CreateDirectory(root);
+File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+var log = Path.Combine(root, "topology.log");
+var logLock = new object();
+
+Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] Starting PostgreSQL, RabbitMQ, SMTP and the four APIs (Release) under {root}; load average {results.StartLoadAverage} ...");
+await using var topology = await Topology.StartAsync(new TopologyOptions
+{
+    DataDirectory = root,
+    Services = [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi],
+    SeedDemoData = true,
+    UseMongo = false,
+    Log = (source, line) => { lock (logLock) { File.AppendAllText(log, $"{source}| {line}{Environment.NewLine}"); } },
+    Environment = new()
+    {
+        // A load test signs in and books far more often than a person: lift the per-client and per-user limits.
+        ["Users__LoginRateLimit__PermitLimit"] = "1000000",
+        ["Users__RegisterRateLimit__PermitLimit"] = "1000000",
+        ["Bookings__BookingRequestsPerMinute"] = "1000000",
+        ["Logging__LogLevel__Default"] = "Warning",
+    },
+});
+Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] Topology up in {topology.StartTime.TotalSeconds:0.0} s.");
+
+using var shop = new Shop(topology);
+var cpu = new CpuMeter(topology);
+async Task<ScenarioRun> MeasuredAsync(Func<Task<ScenarioRun>> scenario)
+{
+    var before = cpu.Snapshot();
+    var run = await scenario();
+    return run with { CpuSeconds = CpuMeter.Delta(before, cpu.Snapshot()) };
+}
+
+var organizer = await shop.LoginAsync(DemoData.OrganizerEmail, DemoData.Password);
+var shoppers = await shop.RegisterShoppersAsync(options.Users, Guid.NewGuid().ToString("N")[..8]);
+var signedInAt = DateTime.UtcNow;
+async Task<IReadOnlyList<Shopper>> FreshShoppersAsync()
+{
+    if (DateTime.UtcNow - signedInAt > TimeSpan.FromMinutes(6))
+    {
+        shoppers = await shop.RefreshAsync(shoppers);
+        signedInAt = DateTime.UtcNow;
+    }
+
+    return shoppers;
+}
+
+Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {shoppers.Count} buyers registered; creating events ...");
+var hot = options.Runs("a") ? await shop.CreatePublishedEventAsync(organizer, "Load hot event", options.HotSeats, 40m, "Lisbon") : Guid.Empty;
+var hotOpen = options.Runs("a")
+    ? await shop.CreatePublishedEventAsync(organizer, "Load hot event (open model)", (int)(options.OpenRate * options.OpenDuration.TotalSeconds * 1.1), 40m, "Lisbon")
+    : Guid.Empty;
+var spread = new ConcurrentBag<Guid>();
+if (options.Runs("b") || options.Runs("c") || options.Runs("d"))
+{
+    await Parallel.ForAsync(0, options.SpreadEvents, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        spread.Add(await shop.CreatePublishedEventAsync(organizer, $"Load spread concert {i}", options.SpreadSeats, 25m + i % 50, i % 2 == 0 ? "Porto" : "Braga")));
+}
+
+Guid[] spreadIds = [.. spread];
+Guid PickSpread(Random random) => spreadIds[random.Next(spreadIds.Length)];
+
+// Warm-up (not reported): JIT, connection pools and caches of every service on the purchase path, so a short run does not
+// charge start-up costs to the first scenario.
+if (options.Runs("a") || options.Runs("b") || options.Runs("d"))
+{
+    var warmEvent = await shop.CreatePublishedEventAsync(organizer, "Load warm-up event", 100_000, 10m, "Faro");
+    await Journey.ClosedAsync("warm-up", shop, shoppers, 32, _ => warmEvent, options.WarmUp, stopWhenSoldOut: true);
+}
+
+if (options.Runs("a"))
+{
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.ClosedAsync("a: hot event, closed", shop, shoppers, options.HotBuyers, _ => hot,
+        options.HotMaxDuration, stopWhenSoldOut: true)));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.OpenAsync("a: hot event, open", shop, shoppers, options.OpenRate, options.OpenDuration, _ => hotOpen)));
+}
+
+if (options.Runs("b"))
+{
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.ClosedAsync("b: 1,000 events, closed", shop, shoppers, options.SpreadUsers, PickSpread,
+        options.ClosedDuration, stopWhenSoldOut: false)));
+    await FreshShoppersAsync();
+    results.Scenarios.Add(await MeasuredAsync(() => Journey.OpenAsync("b: 1,000 events, open", shop, shoppers, options.OpenRate, options.OpenDuration, PickSpread)));
+}
+
+await using var json = options.Runs("c") || options.Runs("baselines") ? await JsonEndpoint.StartAsync() : null;
+if (options.Runs("c"))
+{
+    var events = shop.EventsBase;
+    results.Catalog.Add(await Wrk.RunAsync("catalog list (page 1 of 20)", new Uri(events, "/api/events?page=1&pageSize=20"), options.WrkConnections, options.WrkDuration));
+    results.Catalog.Add(await Wrk.RunAsync("catalog search (q=concert, city=Porto)", new Uri(events, "/api/events?q=concert&city=Porto&pageSize=20"), options.WrkConnections, options.WrkDuration));
+    results.Catalog.Add(await Wrk.RunAsync("event detail", new Uri(events, $"/api/events/{spreadIds[0]}"), options.WrkConnections, options.WrkDuration));
+}
+
+if (json is not null)
+{
+    results.Json = await Wrk.RunAsync("plain minimal-API JSON", json.Url, options.WrkConnections, options.WrkDuration);
+}
+
+if (options.Runs("d"))
+{
+    var buyers = await FreshShoppersAsync();
+    var run = await MeasuredAsync(() => Journey.OpenAsync("d: steady bookings for notifications", shop, buyers, options.NotificationRate,
+        options.NotificationDuration, PickSpread));
+    results.Scenarios.Add(run);
+    Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] waiting for the notifications and emails of {run.ConfirmedBookings.Count} bookings ...");
+    results.Lag = await Notifications.MeasureAsync(topology, run.ConfirmedBookings, TimeSpan.FromMinutes(options.Quick ? 1 : 3));
+}
+
+if (options.Runs("baselines"))
+{
+    var pgbench = new PgBench(topology.Postgres, root);
+    await pgbench.PrepareAsync();
+    foreach (var clients in options.PgBenchClients)
+    {
+        results.PgBench.Add(await pgbench.RunAsync($"hot row, {clients} clients", PgBench.HotScript, clients, options.PgBenchDuration));
+        results.PgBench.Add(await pgbench.RunAsync($"spread rows, {clients} clients", PgBench.SpreadScript, clients, options.PgBenchDuration));
+        results.PgBench.Add(await pgbench.RunAsync($"advisory lock, hot row, {clients} clients", PgBench.HotAdvisoryScript, clients, options.PgBenchDuration));
+    }
+}
+
+Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] checking I1 and I2 in the databases ...");
+results.Invariants = await Checks.CheckAsync(topology, options.InvariantSettle);
+var path = await Report.WriteAsync(results, resultsDirectory);
+Console.WriteLine();
+Console.WriteLine(await File.ReadAllTextAsync(path));
+Console.WriteLine($"Report: {path} (and latest.md); topology log: {log}");
+return results.Invariants.Holds ? 0 : 1;

@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text;
+
+namespace Load.Bench;
+
+/// <summary>Everything one run measured.</summary>
+public sealed class RunResults
+{
+    public required LoadOptions Options { get; init; }
+    public required DateTime StartedAt { get; init; }
+    public string StartLoadAverage { get; init; } = Machine.LoadAverage();
+    public List<ScenarioRun> Scenarios { get; } = [];
+    public List<BaselineResult> PgBench { get; } = [];
+    public List<BaselineResult> Catalog { get; } = [];
+    public BaselineResult? Json { get; set; }
+    public NotificationLag? Lag { get; set; }
+    public InvariantReport? Invariants { get; set; }
+    public List<string> Notes { get; } = [];
+
+    public ScenarioRun? Scenario(string name) => Scenarios.FirstOrDefault(s => s.Name == name);
+    public BaselineResult? Baseline(string name) => PgBench.FirstOrDefault(b => b.Name == name);
+}
+
+/// <summary>The Markdown report and the PNG plots under bench/results/.</summary>
+public static class Report
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static async Task<string> WriteAsync(RunResults results, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var stamp = results.StartedAt.ToString("yyyyMMdd-HHmmss", C);
+        var plots = new List<string>();
+        foreach (var scenario in results.Scenarios)
+        {
+            plots.AddRange(Plots.Write(scenario, directory, stamp));
+        }
+
+        var markdown = Render(results, plots);
+        var path = Path.Combine(directory, $"{stamp}.md");
+        await File.WriteAllTextAsync(path, markdown);
+        await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), markdown);
+        return path;
+    }
+
+    private static string Render(RunResults r, IReadOnlyList<string> plots)
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.Append(text).Append('\n');
+        Line($"# EventBooking load benchmark — {r.StartedAt:yyyy-MM-dd HH:mm} UTC{(r.Options.Quick ? " (--quick)" : "")}");
+        Line();
+        Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, services built in Release, one replica each; " +
+             $"load average (1/5/15 min) at start {r.StartLoadAverage}. Every figure carries the load average when it was taken: " +
+             "on a shared machine compare rows of one run, not runs.");
+        Line();
+
+        Line("## Product beside its baseline");
+        Line();
+        Line("| product figure | value | baseline | value | ratio | target |");
+        Line("|---|---:|---|---:|---:|---|");
+        var hot = r.Scenario("a: hot event, closed");
+        var hotOpen = r.Scenario("a: hot event, open");
+        var spread = r.Scenario("b: 1,000 events, closed");
+        foreach (var clients in r.Options.PgBenchClients)
+        {
+            Ratio(md, "(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"pgbench hot row, {clients} clients", r.Baseline($"hot row, {clients} clients")?.PerSecond,
+                "≥ 1 (≥ the naive pgbench figure)");
+            Ratio(md, "(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"advisory lock per event, {clients} clients",
+                r.Baseline($"advisory lock, hot row, {clients} clients")?.PerSecond, "");
+        }
+
+        foreach (var clients in r.Options.PgBenchClients)
+        {
+            Ratio(md, "(b) 1,000 events: confirmed bookings/s, 256 users", spread?.ConfirmedPerSecond, $"pgbench spread rows, {clients} clients",
+                r.Baseline($"spread rows, {clients} clients")?.PerSecond, "");
+        }
+
+        if (hotOpen is not null)
+        {
+            var book = hotOpen.Step(Journey.Book);
+            Line(string.Create(C, $"| (a) hot event, {r.Options.OpenRate}/s offered: book p99 (from intended start) | {book.P99:0.0} ms | target | 100 ms | {book.P99 / 100:0.00} | p99 < 100 ms: {(book.P99 < 100 ? "met" : "missed")} |"));
+            var confirmed = hotOpen.Step(Journey.Confirmed);
+            Line(string.Create(C, $"| (a) hot event, {r.Options.OpenRate}/s offered: purchase p99 (book + pay) | {confirmed.P99:0.0} ms | target | 100 ms | {confirmed.P99 / 100:0.00} | |"));
+        }
+
+        foreach (var read in r.Catalog)
+        {
+            Ratio(md, $"(c) {read.Name}: requests/s (wrk)", read.PerSecond, "plain minimal-API JSON (wrk)", r.Json?.PerSecond, "≥ 0.5");
+        }
+
+        if (r.Lag is { } lag)
+        {
+            var p99 = Notifications.Percentile(lag.StoredMs, 0.99);
+            var email = Notifications.Percentile(lag.EmailedMs, 0.99);
+            Line(string.Create(C, $"| (d) notification stored, p99 | {p99:0} ms | target | 1000 ms | {p99 / 1000:0.00} | < 1 s: {(p99 < 1000 ? "met" : "missed")} |"));
+            Line(string.Create(C, $"| (d) email accepted by SMTP, p99 | {email:0} ms | target | 1000 ms | {email / 1000:0.00} | < 1 s: {(email < 1000 ? "met" : "missed")} |"));
+        }
+
+        Line();
+        foreach (var scenario in r.Scenarios)
+        {
+            Line($"## {scenario.Name} ({scenario.Model}, {scenario.Duration.TotalSeconds:0.0} s, load average {scenario.LoadAverage})");
+            Line();
+            Line("| step | ok | per second | p50 ms | p90 ms | p99 ms | max ms | errors |");
+            Line("|---|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var s in scenario.Steps)
+            {
+                var errors = s.Errors.Count == 0 ? "" : string.Join(", ", s.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}"));
+                Line(string.Create(C, $"| {s.Step} | {s.Ok} | {s.PerSecond:0.0} | {s.P50:0.0} | {s.P90:0.0} | {s.P99:0.0} | {s.Max:0.0} | {errors} |"));
+            }
+
+            Line();
+            if (scenario.CpuSeconds.Count > 0)
+            {
+                var confirmedCount = Math.Max(1, scenario.Step(Journey.Confirmed).Ok);
+                var cpu = scenario.CpuSeconds.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ToList();
+                Line("CPU per confirmed booking (ms, user + system, from /proc): " + string.Join(", ",
+                    cpu.Select(kv => string.Create(C, $"{kv.Key} {kv.Value * 1000 / confirmedCount:0.0}")))
+                    + string.Create(C, $"; total {cpu.Sum(kv => kv.Value) * 1000 / confirmedCount:0.0} ms."));
+                Line();
+            }
+
+            foreach (var plot in plots.Where(p => p.Contains(Plots.Slug(scenario.Name), StringComparison.Ordinal)))
+            {
+                Line($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");
+            }
+
+            Line();
+        }
+
+        if (r.Catalog.Count > 0 || r.Json is not null)
+        {
+            Line($"## (c) catalog reads and the plain JSON endpoint (wrk, 2 threads, {r.Options.WrkConnections} connections, {r.Options.WrkDuration.TotalSeconds:0} s each)");
+            Line();
+            Baselines(md, r.Json is null ? r.Catalog : [.. r.Catalog, r.Json], "requests/s");
+        }
+
+        if (r.Lag is { } d)
+        {
+            Line($"## (d) notification lag ({r.Options.NotificationRate} bookings/s for {r.Options.NotificationDuration.TotalSeconds:0} s, load average {d.LoadAverage})");
+            Line();
+            Line($"{d.Bookings} confirmed bookings; {d.Stored} notifications stored, {d.Emailed} emails accepted. Commit time = the booking's `ConfirmedAt`.");
+            Line();
+            Line("| from confirmation commit to | p50 ms | p90 ms | p99 ms | max ms |");
+            Line("|---|---:|---:|---:|---:|");
+            foreach (var (name, values) in new[] { ("notification stored", d.StoredMs), ("email accepted by SMTP", d.EmailedMs) })
+            {
+                Line(string.Create(C, $"| {name} | {Notifications.Percentile(values, 0.5):0} | {Notifications.Percentile(values, 0.9):0} | {Notifications.Percentile(values, 0.99):0} | {(values.Length == 0 ? double.NaN : values[^1]):0} |"));
+            }
+
+            Line();
+        }
+
+        if (r.PgBench.Count > 0)
+        {
+            Line($"## Baselines: one booking as bare SQL (pgbench, -j 2, {r.Options.PgBenchDuration.TotalSeconds:0} s each)");
+            Line();
+            Line("`UPDATE inventory SET sold = sold + 1 WHERE event_id = :e AND capacity - held - sold >= 1; INSERT booking; INSERT ticket` in one " +
+                 "transaction; the advisory-lock variant takes `pg_advisory_xact_lock(:e)` first. Hot = one row; spread = 1,000 rows.");
+            Line();
+            Baselines(md, r.PgBench, "bookings/s");
+        }
+
+        if (r.Invariants is { } inv)
+        {
+            Line("## Invariants after the run");
+            Line();
+            Line($"Read from eventsdb and bookingsdb {inv.SettledAfter.TotalSeconds:0} s after the load ended (polled until they held, at most {r.Options.InvariantSettle.TotalSeconds:0} s: " +
+                 "a paid booking whose confirmation failed is finished by bookings-api's reconciler).");
+            Line();
+            Line($"- I1 (held + sold ≤ capacity): {inv.Events} events, {inv.I1Violations} violations — **{(inv.I1Violations == 0 ? "holds" : "BROKEN")}**");
+            Line($"- I2 (every confirmed booking has its tickets): {inv.ConfirmedBookings} confirmed bookings, {inv.BookingsWithoutAllTickets} without all their tickets — **{(inv.BookingsWithoutAllTickets == 0 ? "holds" : "BROKEN")}**");
+            Line($"- I2 (sold == tickets): events-api sold {inv.SoldInEventsApi}, valid tickets {inv.ValidTickets}, {inv.EventsWhereSoldDiffers} events differ — **{(inv.EventsWhereSoldDiffers == 0 ? "holds" : "BROKEN")}**");
+            Line();
+        }
+
+        foreach (var note in r.Notes)
+        {
+            Line($"- {note}");
+        }
+
+        return md.ToString();
+    }
+
+    private static void Ratio(StringBuilder md, string product, double? value, string baseline, double? baselineValue, string target)
+    {
+        if (value is null || baselineValue is null)
+        {
+            return;
+        }
+
+        md.Append(string.Create(C, $"| {product} | {value:0} | {baseline} | {baselineValue:0} | {value / baselineValue:0.00} | {target} |\n"));
+    }
+
+    private static void Baselines(StringBuilder md, IEnumerable<BaselineResult> rows, string unit)
+    {
+        md.Append($"| baseline | {unit} | p50 ms | p90 ms | p99 ms | max ms | load average | note |\n|---|---:|---:|---:|---:|---:|---|---|\n");
+        foreach (var b in rows)
+        {
+            md.Append(string.Create(C, $"| {b.Name} | {b.PerSecond:0} | {b.P50:0.0} | {b.P90:0.0} | {b.P99:0.0} | {b.Max:0.0} | {b.LoadAverage} | {b.Note} |\n"));
+        }
+
+        md.Append('\n');
+    }
+}
+
+/// <summary>Throughput and latency over time per scenario (ScottPlot, PNG).</summary>
+public static class Plots
+{
+    public static string Slug(string name) => new([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+
+    public static IEnumerable<string> Write(ScenarioRun run, string directory, string stamp)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(run.Duration.TotalSeconds));
+        double[] xs = [.. Enumerable.Range(0, seconds).Select(i => (double)i)];
+        var steps = run.Steps.Select(s => s.Step).ToList();
+
+        var throughput = new ScottPlot.Plot();
+        foreach (var step in steps)
+        {
+            var counts = new double[seconds];
+            foreach (var sample in run.Samples.Where(s => s.Step == step && s.Error is null))
+            {
+                counts[Math.Clamp((int)(sample.StartSeconds + sample.LatencyMicros / 1e6), 0, seconds - 1)]++;
+            }
+
+            throughput.Add.Scatter(xs, counts).LegendText = step;
+        }
+
+        throughput.Title($"{run.Name}: completed per second ({run.Model})");
+        throughput.XLabel("seconds");
+        throughput.YLabel("per second");
+        throughput.ShowLegend();
+        var throughputPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-throughput.png");
+        throughput.SavePng(throughputPath, 900, 420);
+
+        var latency = new ScottPlot.Plot();
+        foreach (var step in steps.Where(s => s is Journey.Book or Journey.Pay))
+        {
+            var perSecond = run.Samples.Where(s => s.Step == step && s.Error is null)
+                .GroupBy(s => Math.Clamp((int)s.StartSeconds, 0, seconds - 1))
+                .OrderBy(g => g.Key)
+                .Select(g => (Second: (double)g.Key, Sorted: g.Select(s => s.LatencyMicros / 1000.0).Order().ToArray()))
+                .ToList();
+            if (perSecond.Count == 0)
+            {
+                continue;
+            }
+
+            double[] at = [.. perSecond.Select(p => p.Second)];
+            latency.Add.Scatter(at, perSecond.Select(p => Notifications.Percentile(p.Sorted, 0.5)).ToArray()).LegendText = $"{step} p50";
+            latency.Add.Scatter(at, perSecond.Select(p => Notifications.Percentile(p.Sorted, 0.99)).ToArray()).LegendText = $"{step} p99";
+        }
+
+        latency.Title($"{run.Name}: latency by start second");
+        latency.XLabel("seconds");
+        latency.YLabel("ms");
+        latency.ShowLegend();
+        var latencyPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-latency.png");
+        latency.SavePng(latencyPath, 900, 420);
+        return [throughputPath, latencyPath];
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventBooking.LocalHost;
+
+namespace Load.Bench;
+
+/// <summary>A signed-in attendee: the token the virtual users send (several virtual users share one account).</summary>
+public sealed record Shopper(string Email, string Token);
+
+/// <summary>What one call returned: ok, or the kind of failure (status code + problem type, or exception type).</summary>
+public readonly record struct Outcome(bool Ok, string? Error, JsonElement Body)
+{
+    public bool SoldOut => Error is not null && Error.Contains("sold-out", StringComparison.Ordinal);
+}
+
+/// <summary>The public HTTP APIs the way a browser's backend calls them: users-api, events-api, bookings-api.</summary>
+public sealed class Shop(Topology topology) : IDisposable
+{
+    private const string Password = "Load-Bench-Pass-42!";
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private readonly Uri _users = topology.UrlOf(ResourceNames.UsersApi);
+    private readonly Uri _events = topology.UrlOf(ResourceNames.EventsApi);
+    private readonly Uri _bookings = topology.UrlOf(ResourceNames.BookingsApi);
+
+    public Uri EventsBase => _events;
+
+    // ------------------------------------------------------------ setup (not measured)
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        var outcome = await SendAsync(HttpMethod.Post, new Uri(_users, "/api/users/login"), new { email, password }, null);
+        return outcome.Ok ? outcome.Body.GetProperty("accessToken").GetString()! : throw new InvalidOperationException($"Login of {email} failed: {outcome.Error}");
+    }
+
+    public async Task<IReadOnlyList<Shopper>> RegisterShoppersAsync(int count, string tag)
+    {
+        var shoppers = new Shopper[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var email = $"load-{tag}-{i}@bench.example";
+            var registered = await SendAsync(HttpMethod.Post, new Uri(_users, "/api/users/register"),
+                new { email, password = Password, displayName = $"Load buyer {i}", accountType = "attendee" }, null);
+            if (!registered.Ok)
+            {
+                throw new InvalidOperationException($"Registering {email} failed: {registered.Error}");
+            }
+
+            shoppers[i] = new Shopper(email, await LoginAsync(email, Password));
+        });
+        return shoppers;
+    }
+
+    /// <summary>Signs every shopper in again (access tokens live 10 minutes; a full run is longer).</summary>
+    public async Task<IReadOnlyList<Shopper>> RefreshAsync(IReadOnlyList<Shopper> shoppers)
+    {
+        var fresh = new Shopper[shoppers.Count];
+        await Parallel.ForAsync(0, shoppers.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            fresh[i] = shoppers[i] with { Token = await LoginAsync(shoppers[i].Email, Password) });
+        return fresh;
+    }
+
+    public async Task<Guid> CreatePublishedEventAsync(string organizerToken, string title, int capacity, decimal price, string city)
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddDays(30);
+        var created = await SendAsync(HttpMethod.Post, new Uri(_events, "/api/events"), new
+        {
+            title,
+            description = "A load-test event.",
+            venue = "Bench Arena",
+            city,
+            startsAt,
+            endsAt = startsAt.AddHours(3),
+            timeZone = "Europe/Lisbon",
+            category = "music",
+            capacity,
+            price,
+            currency = "EUR",
+        }, organizerToken);
+        if (!created.Ok)
+        {
+            throw new InvalidOperationException($"Creating event '{title}' failed: {created.Error}");
+        }
+
+        var id = created.Body.GetProperty("id").GetGuid();
+        var published = await SendAsync(HttpMethod.Post, new Uri(_events, $"/api/events/{id}/publish"), null, organizerToken);
+        return published.Ok ? id : throw new InvalidOperationException($"Publishing event '{title}' failed: {published.Error}");
+    }
+
+    // ------------------------------------------------------------ the journey (measured)
+
+    public Task<Outcome> BrowseAsync(int page) =>
+        SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events?page={page.ToString(CultureInfo.InvariantCulture)}&pageSize=20"), null, null);
+
+    public Task<Outcome> DetailAsync(Guid eventId) => SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events/{eventId}"), null, null);
+
+    public Task<Outcome> BookAsync(Shopper shopper, Guid eventId) =>
+        SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, Guid.NewGuid().ToString("N"));
+
+    public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId) =>
+        SendAsync(HttpMethod.Post, new Uri(_bookings, $"/api/bookings/{bookingId}/payments"), new { paymentMethod = "4242424242424242" },
+            shopper.Token, Guid.NewGuid().ToString("N"), expect: HttpStatusCode.Created);
+
+    private async Task<Outcome> SendAsync(HttpMethod method, Uri uri, object? body, string? token, string? idempotencyKey = null,
+        HttpStatusCode? expect = null)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(method, uri);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body, options: Json);
+            }
+
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            using var response = await _http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var parsed = text.Length > 0 && text[0] is '{' or '[' ? JsonDocument.Parse(text).RootElement.Clone() : default;
+            if (response.IsSuccessStatusCode && (expect is null || response.StatusCode == expect))
+            {
+                return new Outcome(true, null, parsed);
+            }
+
+            var type = parsed.ValueKind == JsonValueKind.Object && parsed.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var kind = type is null ? "" : " " + type[(type.LastIndexOf('/') + 1)..];
+            return new Outcome(false, $"HTTP {(int)response.StatusCode}{kind}", parsed);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
+        {
+            return new Outcome(false, ex.GetType().Name, default);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Times one call into the recorder under its step name.</summary>
+    public static async Task<Outcome> StepAsync(Recorder recorder, string step, Func<Task<Outcome>> call, long? startedAt = null)
+    {
+        var start = startedAt ?? Stopwatch.GetTimestamp();
+        var outcome = await call();
+        recorder.Record(step, start, outcome.Error);
+        return outcome;
+    }
+}
