@@ -32,7 +32,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         var eventId = await Scenario.PublishedEventAsync(fixture, fixture.OrganizerB, capacity: 10);
         var before = await StateAsync(eventId);
         var deep = new string('[', 5000) + new string(']', 5000);
-        var deepObject = string.Concat(Enumerable.Repeat("{\"a\":", 3000)) + "1" + new string('}', 3000);
+        var deepObject = string.Concat(Enumerable.Repeat("{\"a\":", 1000)) + "1" + new string('}', 1000);
         var bodies = new (string Kind, string Body, string? ContentType, HttpStatusCode[] Expected)[]
         {
             ("oversized body (2 MB)", "{\"title\":\"" + new string('x', 2_000_000) + "\"}", "application/json", [HttpStatusCode.RequestEntityTooLarge]),
@@ -102,6 +102,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
     public async Task Quantities_and_numbers_outside_the_rules_are_refused_without_holding_a_seat()
     {
         var eventId = await Scenario.PublishedEventAsync(fixture, fixture.OrganizerB, capacity: 10);
+        var draftId = await Scenario.DraftEventAsync(fixture, fixture.OrganizerB);
         var attendee = await fixture.NewUserAsync("attendee", "quantities");
         var before = await StateAsync(eventId, attendee);
         using var bookings = fixture.As(attendee, ResourceNames.BookingsApi);
@@ -127,7 +128,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         }
 
         // An unknown event and a draft are not bookable either.
-        foreach (var target in new[] { Guid.NewGuid(), await Scenario.DraftEventAsync(fixture, fixture.OrganizerB) })
+        foreach (var target in new[] { Guid.NewGuid(), draftId })
         {
             Hostile.Count("hostile ids");
             using var response = await second.SendWithKeyAsync("/api/bookings", $$"""{"eventId":"{{target}}","quantity":1}""");
@@ -175,7 +176,15 @@ public sealed class PayloadTests(SecurityFixture fixture)
             using var response = await client.GetAsync(path, Http.Ct);
             try
             {
-                await Http.AssertProblemAsync(response, expected);
+                if (path.Contains("%00", StringComparison.Ordinal))
+                {
+                    // Kestrel refuses a NUL in the path before any application code runs: a bare 400.
+                    Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                }
+                else
+                {
+                    await Http.AssertProblemAsync(response, expected);
+                }
             }
             catch (Xunit.Sdk.XunitException ex)
             {
@@ -333,11 +342,12 @@ public sealed class PayloadTests(SecurityFixture fixture)
         Assert.Equal(body["title"]!.GetValue<string>(), created.GetProperty("title").GetString());
     }
 
+    /// <summary>The body with <paramref name="field"/> set to a raw JSON value (spliced as text: a lone surrogate cannot be parsed).</summary>
     private static string With(System.Text.Json.Nodes.JsonObject body, string field, string jsonValue)
     {
         var copy = System.Text.Json.Nodes.JsonNode.Parse(body.ToJsonString())!.AsObject();
-        copy[field] = System.Text.Json.Nodes.JsonNode.Parse(jsonValue);
-        return copy.ToJsonString();
+        copy[field] = "__value__";
+        return copy.ToJsonString().Replace("\"__value__\"", jsonValue, StringComparison.Ordinal);
     }
 
     /// <summary>A JSON string literal with every character outside printable ASCII escaped (lone surrogates too).</summary>

@@ -41,7 +41,8 @@ public sealed class RouteCatalogueTests(SecurityFixture fixture)
             foreach (var (name, token, actor) in callers)
             {
                 var expectation = Expect(route.Access, name);
-                if (expectation == Expectation.Allowed && !route.CallWhenAllowed)
+                // An owner route called by a signed-in person with a made-up id may rightly answer 403 or 404 (ObjectLevelTests).
+                if (expectation == Expectation.Allowed && (!route.CallWhenAllowed || route.Access == Access.Owner))
                 {
                     continue;
                 }
