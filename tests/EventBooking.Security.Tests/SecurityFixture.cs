@@ -7,6 +7,7 @@ using System.Text.Json;
 using EventBooking.LocalHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
+using Xunit.v3;
 
 namespace EventBooking.Security.Tests;
 
@@ -150,4 +151,12 @@ public static class Hostile
 
     public static string Summary() =>
         $"SECURITY SUMMARY: {Total} hostile inputs ({string.Join(", ", Counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"))})";
+}
+
+/// <summary>Writes the running count of hostile inputs into each test's output (so the TRX report and detailed output carry it).</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class ReportHostileInputsAttribute : BeforeAfterTestAttribute
+{
+    public override void After(System.Reflection.MethodInfo methodUnderTest, Xunit.v3.IXunitTest test) =>
+        TestContext.Current.TestOutputHelper?.WriteLine(Hostile.Summary());
 }
