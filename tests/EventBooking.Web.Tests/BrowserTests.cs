@@ -207,7 +207,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         // Someone else tries the same address with another password: users-api answers as for a new one, sign-in fails.
         var other = await fixture.NewPageAsync();
         await FillRegistrationAsync(other, "Intruder", email, "Another-Horse-43");
-        await Assertions.Expect(other.GetByText("We could not sign you in with these details.")).ToBeVisibleAsync();
+        await Assertions.Expect(other.GetByText("If you already have an account with this email, sign in with its password instead.")).ToBeVisibleAsync();
         Assert.Contains("/account/register", other.Url, StringComparison.Ordinal);
         Assert.Equal(0, await other.Locator("[data-testid=user-name]").CountAsync());
         Assert.DoesNotContain("already exists", await other.ContentAsync(), StringComparison.OrdinalIgnoreCase);
