@@ -35,6 +35,8 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+        // No "Server: Kestrel" on responses (UseSecurityHeaders sets the rest).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

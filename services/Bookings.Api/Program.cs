@@ -11,6 +11,8 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);

@@ -10,6 +10,8 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -12,6 +12,8 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+
 // Malformed requests (bad JSON, wrong types) are the caller's fault: 400 ProblemDetails, never a 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {

@@ -195,6 +195,33 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await page.Locator("#interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    [Fact]
+    public async Task Registering_an_email_that_already_has_an_account_signs_nobody_in_and_says_nothing_about_the_account()
+    {
+        var email = $"twice-{Guid.NewGuid():N}@example.test";
+        var owner = await fixture.NewPageAsync();
+        await FillRegistrationAsync(owner, "Owner", email, Password);
+        await owner.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await owner.Locator("[data-testid=user-name]").WaitForAsync();
+
+        // Someone else tries the same address with another password: users-api answers as for a new one, sign-in fails.
+        var other = await fixture.NewPageAsync();
+        await FillRegistrationAsync(other, "Intruder", email, "Another-Horse-43");
+        await Assertions.Expect(other.GetByText("If you already have an account with this email, sign in with its password instead.")).ToBeVisibleAsync();
+        Assert.Contains("/account/register", other.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await other.Locator("[data-testid=user-name]").CountAsync());
+        Assert.DoesNotContain("already exists", await other.ContentAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task FillRegistrationAsync(IPage page, string name, string email, string password)
+    {
+        await page.GotoAsync("/account/register");
+        await page.FillAsync("#displayName", name);
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=register-submit]");
+    }
+
     private static async Task RegisterAsync(IPage page, string prefix, string accountType = "attendee")
     {
         await page.GotoAsync("/account/register");

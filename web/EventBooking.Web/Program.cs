@@ -8,6 +8,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+
 // Friendly pages only, in every environment: no stack trace reaches a browser.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -19,7 +21,8 @@ app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// No page of ours may be framed, not even by ourselves (Blazor's default is frame-ancestors 'self').
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();
 

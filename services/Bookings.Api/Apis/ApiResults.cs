@@ -37,9 +37,9 @@ public static class ApiResults
     public static Dictionary<string, string[]> ValidatePaging(int? page, int? pageSize)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1)
+        if (InputRules.Page(page) is { } pageError)
         {
-            errors["page"] = ["page starts at 1."];
+            errors["page"] = [pageError];
         }
 
         if (pageSize is < 1 or > 100)

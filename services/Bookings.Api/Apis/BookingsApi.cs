@@ -183,6 +183,11 @@ public static class BookingsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["reason is at most 500 characters."] });
         }
 
+        if (InputRules.Text(request?.Reason, multiline: true) is { } unsafeText)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [unsafeText] });
+        }
+
         var result = await services.Bookings.CancelAsync(ApiResults.ActorOf(services.User), id, request?.Reason, cancellationToken);
         return result.IsProblem ? ApiResults.Problem(result) : TypedResults.Ok(result.Value!);
     }

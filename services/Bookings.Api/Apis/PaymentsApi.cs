@@ -70,6 +70,10 @@ public static class PaymentsApi
         {
             errors["reason"] = ["reason is at most 500 characters."];
         }
+        else if (InputRules.Text(request.Reason, multiline: true) is { } unsafeText)
+        {
+            errors["reason"] = [unsafeText];
+        }
 
         if (errors.Count > 0)
         {

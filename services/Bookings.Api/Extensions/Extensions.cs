@@ -45,6 +45,9 @@ internal static class Extensions
         }
 
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        // Numbers are JSON numbers: "2" (a string) is refused like 2.0 or 1e1 for a whole quantity.
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(BookingRateLimit, context =>

@@ -46,7 +46,7 @@ public static class EventsApi
         if (from is not null && to is not null && to < from) { errors["to"] = ["Must not be before 'from'."]; }
         if (minPrice < 0) { errors["minPrice"] = ["Must not be negative."]; }
         if (minPrice is not null && maxPrice is not null && maxPrice < minPrice) { errors["maxPrice"] = ["Must not be below 'minPrice'."]; }
-        if (page is < 1) { errors["page"] = ["Pages start at 1."]; }
+        if (InputRules.Page(page) is { } pageError) { errors["page"] = [pageError]; }
         if (pageSize is < 1 or > 100) { errors["pageSize"] = ["Between 1 and 100."]; }
         EventSort? parsedSort = sort switch
         {
@@ -256,6 +256,11 @@ public static class EventsApi
         if (reason.Length > 500)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["At most 500 characters."] });
+        }
+
+        if (InputRules.Text(reason, multiline: true) is { } unsafeText)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [unsafeText] });
         }
 
         return await TransitionAsync(id, user, services, (e, now) =>

@@ -102,7 +102,7 @@ public static class ReviewsApi
     private static Dictionary<string, string[]> PagingErrors(int? page, int? pageSize)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1) { errors["page"] = ["Pages start at 1."]; }
+        if (InputRules.Page(page) is { } pageError) { errors["page"] = [pageError]; }
         if (pageSize is < 1 or > 100) { errors["pageSize"] = ["Between 1 and 100."]; }
         return errors;
     }

@@ -12,6 +12,8 @@ namespace Events.Api.Extensions;
 
 internal static class Extensions
 {
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
@@ -53,6 +55,9 @@ internal static class Extensions
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // The largest request (an event with a 5,000-character description) is far below this: 413 beyond it.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         // Malformed JSON, wrong types, unparsable query values: 400 ProblemDetails, never a 500.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         builder.Services.Configure<ExceptionHandlerOptions>(options =>

@@ -27,7 +27,7 @@ public static class EventValidation
 
         var title = request.Title?.Trim();
         Text(errors, "title", title, MaxTitle, required: true);
-        Text(errors, "description", request.Description, MaxDescription, required: false);
+        Text(errors, "description", request.Description, MaxDescription, required: false, multiline: true);
         var venue = request.Venue?.Trim();
         Text(errors, "venue", venue, MaxVenue, required: true);
         var city = request.City?.Trim();
@@ -104,7 +104,7 @@ public static class EventValidation
             request.EndsAt!.Value.ToUniversalTime(), timeZone, request.Category!, request.Capacity!.Value, request.Price!.Value, currency!, imageUrl), errors);
     }
 
-    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max, bool required)
+    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max, bool required, bool multiline = false)
     {
         if (required && string.IsNullOrWhiteSpace(value))
         {
@@ -113,6 +113,10 @@ public static class EventValidation
         else if (value is not null && value.Length > max)
         {
             errors[field] = [$"At most {max} characters."];
+        }
+        else if (InputRules.Text(value, multiline) is { } unsafeText)
+        {
+            errors[field] = [unsafeText];
         }
     }
 }

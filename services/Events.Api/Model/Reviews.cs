@@ -24,6 +24,10 @@ public static class ReviewRules
         {
             errors["text"] = [$"At most {MaxTextLength} characters."];
         }
+        else if (Microsoft.Extensions.Hosting.InputRules.Text(text, multiline: true) is { } unsafeText)
+        {
+            errors["text"] = [unsafeText];
+        }
 
         return errors;
     }

@@ -34,9 +34,9 @@ public static class NotificationsApi
         var number = page ?? 1;
         var size = pageSize ?? 20;
         var errors = new Dictionary<string, string[]>();
-        if (number < 1)
+        if (InputRules.Page(number) is { } pageError)
         {
-            errors["page"] = ["The page must be 1 or more."];
+            errors["page"] = [pageError];
         }
 
         if (size is < 1 or > MaxPageSize)
@@ -187,10 +187,18 @@ public static class NotificationsApi
         {
             errors["title"] = ["A title of 1 to 200 characters is required."];
         }
+        else if (InputRules.Text(request.Title) is { } unsafeTitle)
+        {
+            errors["title"] = [unsafeTitle];
+        }
 
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Trim().Length > 4000)
         {
             errors["body"] = ["A body of 1 to 4000 characters is required."];
+        }
+        else if (InputRules.Text(request.Body, multiline: true) is { } unsafeBody)
+        {
+            errors["body"] = [unsafeBody];
         }
 
         // Links point inside the web app only: a notification must not become a phishing vector.

@@ -20,6 +20,8 @@ internal static class Extensions
 {
     public const string DatabaseName = "notificationsdb";
     public const string SmtpName = "smtp";
+    /// <summary>The largest request (an announcement of 4,000 characters) is far below this: 413 beyond it.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -28,6 +30,8 @@ internal static class Extensions
         builder.AddEmail();
         builder.AddServiceClients();
 
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<NotificationPush>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Users.Api.Model;
 
 namespace Users.Api.Apis;
@@ -5,6 +6,15 @@ namespace Users.Api.Apis;
 // Request bodies: every property nullable so a missing field is reported as such; unknown properties are refused
 // (UnmappedMemberHandling.Disallow), so nothing like "roles" can be mass-assigned.
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? AccountType);
+
+/// <summary>
+/// The one answer to a valid registration, whether the address was new or already had an account (no enumeration).
+/// </summary>
+public sealed record RegistrationAccepted(string Status, string Message)
+{
+    public static Accepted<RegistrationAccepted> Response { get; } = TypedResults.Accepted((string?)null, new RegistrationAccepted("accepted",
+        "If this address can be registered, the account is ready: sign in with the email and password you chose."));
+}
 
 public sealed record LoginRequest(string? Email, string? Password);
 

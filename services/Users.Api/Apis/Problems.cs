@@ -22,13 +22,6 @@ public static class Problems
         Status = StatusCodes.Status401Unauthorized,
     });
 
-    public static ProblemHttpResult EmailTaken() => TypedResults.Problem(new ProblemDetails
-    {
-        Type = TypeBase + "email-taken",
-        Title = "An account with this email already exists.",
-        Status = StatusCodes.Status409Conflict,
-    });
-
     public static ProblemHttpResult Forbidden() => TypedResults.Problem(new ProblemDetails
     {
         Type = TypeBase + "forbidden",

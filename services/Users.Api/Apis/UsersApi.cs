@@ -53,7 +53,12 @@ public static partial class UsersApi
         return app;
     }
 
-    public static async Task<Results<Created<UserProfile>, ValidationProblem, ProblemHttpResult>> Register(
+    /// <summary>
+    /// Opens an account. A new address and one already registered get the same <c>202</c> and body after the same work
+    /// (one PBKDF2 hash), so registration does not tell who has an account (OWASP API3/API2 account enumeration).
+    /// The client signs in next; for a taken address that sign-in fails unless the password is the owner's.
+    /// </summary>
+    public static async Task<Results<Accepted<RegistrationAccepted>, ValidationProblem>> Register(
         RegisterRequest request, [AsParameters] AccountServices services, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors()
@@ -81,15 +86,18 @@ public static partial class UsersApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var normalized = User.Normalize(request.Email!);
-        if (await services.Db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
-        {
-            return Problems.EmailTaken();
-        }
-
+        // Hash first, whether or not the address is taken: both answers cost the same.
         var now = services.Time.GetUtcNow();
         var user = User.Create(Guid.CreateVersion7(), request.Email!, request.DisplayName!, roles, now);
         user.SetPasswordHash(services.Passwords.Hash(user, request.Password!), now);
+
+        var normalized = User.Normalize(request.Email!);
+        if (await services.Db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+        {
+            LogRegistrationOfTakenEmail(services.Logger);
+            return RegistrationAccepted.Response;
+        }
+
         services.Db.Users.Add(user);
         try
         {
@@ -97,11 +105,12 @@ public static partial class UsersApi
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return Problems.EmailTaken();
+            LogRegistrationOfTakenEmail(services.Logger);
+            return RegistrationAccepted.Response;
         }
 
         LogRegistered(services.Logger, user.Id, string.Join(',', user.Roles));
-        return TypedResults.Created($"/api/users/{user.Id}", UserProfile.From(user));
+        return RegistrationAccepted.Response;
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
@@ -263,7 +272,7 @@ public static partial class UsersApi
         UsersDbContext db, CancellationToken cancellationToken, int? page = null, int? pageSize = null, string? search = null)
     {
         var errors = new FieldErrors()
-            .Check("page", page is < 1 or > 100_000 ? "page must be between 1 and 100000." : null)
+            .Check("page", InputRules.Page(page))
             .Check("pageSize", pageSize is < 1 or > 100 ? "pageSize must be between 1 and 100." : null)
             .Check("search", search?.Length > UserRules.SearchMaxLength ? $"search must be at most {UserRules.SearchMaxLength} characters." : null);
         if (errors.Any)
@@ -378,6 +387,9 @@ public static partial class UsersApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} registered with roles {Roles}")]
     private static partial void LogRegistered(ILogger logger, Guid userId, string roles);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registration for an address that already has an account: nothing changed")]
+    private static partial void LogRegistrationOfTakenEmail(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in refused for account {UserId}: {Reason}")]
     private static partial void LogLoginRefused(ILogger logger, Guid? userId, string reason);

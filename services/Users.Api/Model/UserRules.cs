@@ -28,6 +28,11 @@ public static partial class UserRules
             return $"The email must be at most {EmailMaxLength} characters.";
         }
 
+        if (Microsoft.Extensions.Hosting.InputRules.Text(trimmed) is not null)
+        {
+            return "The email is not a valid address.";
+        }
+
         return EmailShape().IsMatch(trimmed) && MailAddress.TryCreate(trimmed, out var parsed) && parsed.Address == trimmed
             ? null
             : "The email is not a valid address.";
@@ -46,7 +51,7 @@ public static partial class UserRules
             return $"The display name must be at most {DisplayNameMaxLength} characters.";
         }
 
-        return trimmed.Any(char.IsControl) ? "The display name must not contain control characters." : null;
+        return Microsoft.Extensions.Hosting.InputRules.Text(trimmed);
     }
 
     /// <summary>

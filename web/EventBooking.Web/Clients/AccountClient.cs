@@ -29,8 +29,12 @@ public sealed class AccountClient(IHttpClientFactory factory)
     public Task<ApiResult<TokenResponse>> LoginAsync(string email, string password, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<TokenResponse>(Http, HttpMethod.Post, "/api/users/login", new { email, password }, Service, cancellationToken);
 
-    public Task<ApiResult<UserProfile>> RegisterAsync(RegisterBody body, CancellationToken cancellationToken) =>
-        Api.SendJsonAsync<UserProfile>(Http, HttpMethod.Post, "/api/users/register", body, Service, cancellationToken);
+    /// <summary>
+    /// Registers; users-api answers a new address and one already registered alike (202), so success means "sign in now",
+    /// not "a new account exists".
+    /// </summary>
+    public Task<ApiResult<NoBody>> RegisterAsync(RegisterBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/register", body, Service, cancellationToken);
 
     /// <summary>The profile of the token's owner (used right after sign-in, before the cookie exists).</summary>
     public Task<ApiResult<UserProfile>> GetMeAsync(string accessToken, CancellationToken cancellationToken)

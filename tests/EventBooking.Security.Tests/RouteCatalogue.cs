@@ -1,0 +1,118 @@
+using EventBooking.LocalHost;
+
+namespace EventBooking.Security.Tests;
+
+/// <summary>Who may call a route.</summary>
+public enum Access
+{
+    /// <summary>Anyone, no token.</summary>
+    Anonymous,
+    /// <summary>Any signed-in person; the answer is about the caller only (never a service identity).</summary>
+    User,
+    /// <summary>A signed-in person, on an object they own (another's is 403/404: see <see cref="ObjectLevelTests"/>).</summary>
+    Owner,
+    /// <summary>An organizer or an admin; an event's own organizer (or an admin) for one event.</summary>
+    OrganizerOwner,
+    Admin,
+    /// <summary>Service identities (client credentials) only; every end-user token is refused.</summary>
+    ServiceIdentity,
+    AdminOrServiceIdentity,
+}
+
+/// <param name="MayBeMissing">Catalogued ahead of its branch landing: absent from the OpenAPI document is fine.</param>
+/// <param name="CallWhenAllowed">False where a call as an allowed caller would change shared state (key rotation).</param>
+public sealed record Route(string Service, string Method, string Path, Access Access, bool MayBeMissing = false, bool CallWhenAllowed = true)
+{
+    public string Key => $"{Service} {Method} {Path}";
+
+    public override string ToString() => $"{Key} [{Access}]";
+}
+
+/// <summary>Every route of every service with the access it expects. A route in an OpenAPI document but not here fails the suite.</summary>
+public static class RouteCatalogue
+{
+    public static readonly IReadOnlyList<Route> All =
+    [
+        // users-api
+        new(ResourceNames.UsersApi, "GET", "/.well-known/openid-configuration", Access.Anonymous),
+        new(ResourceNames.UsersApi, "GET", "/.well-known/jwks.json", Access.Anonymous),
+        new(ResourceNames.UsersApi, "POST", "/connect/token", Access.Anonymous),
+        new(ResourceNames.UsersApi, "GET", "/api/signing-keys", Access.Admin),
+        new(ResourceNames.UsersApi, "POST", "/api/signing-keys/rotate", Access.Admin, CallWhenAllowed: false),
+        new(ResourceNames.UsersApi, "POST", "/api/users/register", Access.Anonymous),
+        new(ResourceNames.UsersApi, "POST", "/api/users/login", Access.Anonymous),
+        new(ResourceNames.UsersApi, "POST", "/api/users/refresh", Access.Anonymous),
+        new(ResourceNames.UsersApi, "POST", "/api/users/logout", Access.Anonymous),
+        new(ResourceNames.UsersApi, "POST", "/api/users/logout-all", Access.User),
+        new(ResourceNames.UsersApi, "GET", "/api/users/me", Access.User),
+        new(ResourceNames.UsersApi, "PUT", "/api/users/me", Access.User),
+        new(ResourceNames.UsersApi, "POST", "/api/users/me/password", Access.User),
+        new(ResourceNames.UsersApi, "GET", "/api/users", Access.Admin),
+        new(ResourceNames.UsersApi, "GET", "/api/users/{id}", Access.Owner),
+        new(ResourceNames.UsersApi, "PUT", "/api/users/{id}/roles", Access.Admin),
+        new(ResourceNames.UsersApi, "GET", "/internal/users/{id}", Access.ServiceIdentity),
+
+        // events-api
+        new(ResourceNames.EventsApi, "GET", "/api/events", Access.Anonymous),
+        new(ResourceNames.EventsApi, "GET", "/api/events/{id}", Access.Anonymous),
+        new(ResourceNames.EventsApi, "GET", "/api/events/{id}/availability", Access.Anonymous),
+        new(ResourceNames.EventsApi, "POST", "/api/events", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "PUT", "/api/events/{id}", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "DELETE", "/api/events/{id}", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "POST", "/api/events/{id}/publish", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "POST", "/api/events/{id}/cancel", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "GET", "/api/organizers/me/events", Access.OrganizerOwner),
+        new(ResourceNames.EventsApi, "GET", "/api/categories", Access.Anonymous),
+        new(ResourceNames.EventsApi, "POST", "/api/events/{id}/reviews", Access.User),
+        new(ResourceNames.EventsApi, "GET", "/api/events/{id}/reviews", Access.Anonymous),
+        new(ResourceNames.EventsApi, "GET", "/api/users/{userId}/reviews", Access.Anonymous),
+        new(ResourceNames.EventsApi, "GET", "/internal/events/{eventId}", Access.ServiceIdentity),
+        new(ResourceNames.EventsApi, "PUT", "/internal/events/{eventId}/holds/{holdId}", Access.ServiceIdentity),
+        new(ResourceNames.EventsApi, "POST", "/internal/events/{eventId}/holds/{holdId}/confirm", Access.ServiceIdentity),
+        new(ResourceNames.EventsApi, "DELETE", "/internal/events/{eventId}/holds/{holdId}", Access.ServiceIdentity),
+        new(ResourceNames.EventsApi, "GET", "/internal/events/{eventId}/inventory", Access.ServiceIdentity, MayBeMissing: true),
+
+        // bookings-api
+        new(ResourceNames.BookingsApi, "POST", "/api/bookings", Access.User),
+        new(ResourceNames.BookingsApi, "GET", "/api/bookings", Access.User),
+        new(ResourceNames.BookingsApi, "GET", "/api/bookings/{id}", Access.Owner),
+        new(ResourceNames.BookingsApi, "POST", "/api/bookings/{id}/payments", Access.Owner),
+        new(ResourceNames.BookingsApi, "GET", "/api/bookings/{id}/payments", Access.Owner),
+        new(ResourceNames.BookingsApi, "GET", "/api/bookings/{id}/tickets", Access.Owner),
+        new(ResourceNames.BookingsApi, "POST", "/api/bookings/{id}/cancel", Access.Owner),
+        new(ResourceNames.BookingsApi, "GET", "/api/payments", Access.User),
+        new(ResourceNames.BookingsApi, "GET", "/api/payments/{id}", Access.Owner),
+        new(ResourceNames.BookingsApi, "POST", "/api/refunds", Access.Admin),
+        new(ResourceNames.BookingsApi, "GET", "/api/tickets", Access.User),
+        new(ResourceNames.BookingsApi, "GET", "/api/tickets/{id}", Access.Owner),
+        new(ResourceNames.BookingsApi, "GET", "/api/tickets/{id}/qr", Access.Owner),
+        new(ResourceNames.BookingsApi, "GET", "/api/events/{id}/bookings", Access.OrganizerOwner),
+        new(ResourceNames.BookingsApi, "GET", "/api/events/{id}/sales", Access.OrganizerOwner),
+        new(ResourceNames.BookingsApi, "GET", "/api/organizers/me/sales", Access.OrganizerOwner),
+        new(ResourceNames.BookingsApi, "GET", "/internal/events/{eventId}/attendees", Access.ServiceIdentity),
+        new(ResourceNames.BookingsApi, "GET", "/api/admin/dead-letters", Access.Admin),
+        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.Admin),
+        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/replay", Access.Admin, CallWhenAllowed: false),
+        new(ResourceNames.BookingsApi, "GET", "/api/admin/messaging", Access.Admin),
+        new(ResourceNames.BookingsApi, "GET", "/api/admin/reconciliation", Access.Admin, MayBeMissing: true),
+
+        // notifications-api
+        new(ResourceNames.NotificationsApi, "GET", "/api/notifications", Access.User),
+        new(ResourceNames.NotificationsApi, "GET", "/api/notifications/preferences", Access.User),
+        new(ResourceNames.NotificationsApi, "PUT", "/api/notifications/preferences", Access.User),
+        new(ResourceNames.NotificationsApi, "POST", "/api/notifications/read-all", Access.User),
+        new(ResourceNames.NotificationsApi, "GET", "/api/notifications/{id}", Access.Owner),
+        new(ResourceNames.NotificationsApi, "POST", "/api/notifications/{id}/read", Access.Owner),
+        new(ResourceNames.NotificationsApi, "POST", "/api/notifications", Access.AdminOrServiceIdentity),
+        new(ResourceNames.NotificationsApi, "GET", "/api/admin/dead-letters", Access.Admin),
+        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.Admin),
+        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/replay", Access.Admin, CallWhenAllowed: false),
+        new(ResourceNames.NotificationsApi, "GET", "/api/admin/messaging", Access.Admin),
+    ];
+
+    public static readonly IReadOnlyList<string> Services =
+        [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi];
+
+    /// <summary>A path template as OpenAPI writes it, without a trailing slash: <c>/api/users/</c> → <c>/api/users</c>.</summary>
+    public static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
+}
