@@ -116,20 +116,6 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
             body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!, source);
     }
 
-    public async Task<string> ServiceTokenAsync(string client)
-    {
-        using var users = Client(ResourceNames.UsersApi);
-        using var response = await users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = client,
-            ["client_secret"] = Topology.ClientSecrets[client],
-            ["scope"] = IdentityClaims.InternalScope,
-        }));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-    }
-
     public new async ValueTask DisposeAsync()
     {
         var summary = Hostile.Summary();
