@@ -35,6 +35,8 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+        // Database momentarily out of reach (pool exhausted in a rush, restart) → 503 + Retry-After, not 500.
+        builder.Services.AddExceptionHandler<EventBooking.ServiceDefaults.Data.TransientFailureExceptionHandler>();
         // No "Server: Kestrel" on responses (UseSecurityHeaders sets the rest).
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -39,9 +39,10 @@ public sealed class TestApp : IAsyncDisposable
         return builder;
     }
 
-    public static async Task<TestApp> StartAsync(WebApplicationBuilder builder)
+    public static async Task<TestApp> StartAsync(WebApplicationBuilder builder, Action<WebApplication>? configure = null)
     {
         var app = builder.Build();
+        configure?.Invoke(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventBooking.ServiceDefaults.Data;
+using EventBooking.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace EventBooking.ServiceDefaults.Tests;
+
+public sealed class TransientFailureTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task An_exhausted_connection_pool_is_a_503_with_retry_after_not_a_500()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // One pooled connection, one second to wait for it: the second request cannot get one.
+        var connectionString = await postgres.CreateDatabaseAsync("pool") + ";Maximum Pool Size=1;Timeout=1";
+        // EF Core's retrying strategy would retry the pool timeout for about a minute before the same 503; off here for speed.
+        var builder = TestApp.CreateBuilder(new()
+        {
+            ["ConnectionStrings:testdb"] = connectionString,
+            ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:DisableRetry"] = "true",
+        });
+        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await TestApp.StartAsync(builder, web =>
+        {
+            web.UseExceptionHandler();
+            web.MapGet("/hold", async (TestDbContext db) =>
+            {
+                await db.Database.OpenConnectionAsync();
+                holding.SetResult();
+                await release.Task;
+                await db.Database.CloseConnectionAsync();
+                return Results.Ok();
+            });
+            web.MapGet("/query", async (TestDbContext db) => Results.Ok(await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync()));
+        });
+
+        var held = app.Client.GetAsync(new Uri("/hold", UriKind.Relative), ct);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        using var refused = await app.Client.GetAsync(new Uri("/query", UriKind.Relative), ct);
+        release.SetResult();
+        using var _ = await held;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(TransientFailureExceptionHandler.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(TransientFailureExceptionHandler.ProblemType, problem.GetProperty("type").GetString());
+        Assert.DoesNotContain("pool", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+
+        // The pool recovers: the same query succeeds once the connection is back.
+        using var ok = await app.Client.GetAsync(new Uri("/query", UriKind.Relative), ct);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public void Only_transient_database_failures_count()
+    {
+        Assert.True(TransientFailureExceptionHandler.IsTransient(new InvalidOperationException("wrapped", new TimeoutException())));
+        Assert.False(TransientFailureExceptionHandler.IsTransient(new InvalidOperationException("a bug")));
+        Assert.False(TransientFailureExceptionHandler.IsTransient(new DbUpdateException("constraint")));
+    }
+}
