@@ -171,6 +171,39 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
     }
 
     [Fact]
+    public async Task Charge_that_never_reached_the_gateway_is_sent_again_by_the_retry_never_declined()
+    {
+        const string card = "5555555555554444";
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 5);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+        var booking = await CreateOkAsync(client, ev.Id, 1);
+        var key = Guid.NewGuid().ToString();
+
+        Factory.Gateway.FailCharges(card, 1);
+        using var outage = await PayAsync(client, booking.Id, card, key);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, outage.StatusCode);
+        Assert.NotNull(outage.Headers.RetryAfter);
+
+        // The reconciler asks the gateway, which never saw the charge: the attempt is closed as not charged...
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().ReconcilePaymentsAsync(Ct));
+        var attempt = (await client.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!.Single();
+        Assert.Equal("Failed", attempt.Status);
+
+        // ...and the client's retry of the same request sends the same payment again instead of answering 402.
+        using var retry = await PayAsync(client, booking.Id, card, key);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        var paid = (await retry.Content.ReadFromJsonAsync<PaymentDto>(Json, Ct))!;
+        Assert.Equal((attempt.Id, "Succeeded"), (paid.Id, paid.Status));
+        Assert.Equal("Confirmed", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
+        Assert.Equal(1, await Factory.DbAsync(db => db.SimulatedCharges.CountAsync(c => c.PaymentId == paid.Id, Ct)));
+
+        using var again = await PayAsync(client, booking.Id, card, key);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(paid.Id, (await again.Content.ReadFromJsonAsync<PaymentDto>(Json, Ct))!.Id);
+        Assert.Single((await client.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!);
+    }
+
+    [Fact]
     public async Task Payment_after_expiry_is_refused_and_the_sweeper_expires_and_releases()
     {
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 5);

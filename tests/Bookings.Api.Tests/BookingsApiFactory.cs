@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
+using Bookings.Api.Payments;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +36,8 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
 
     public FakeInventory Inventory => Services.GetRequiredService<FakeInventory>();
 
+    public UnreachableGateway Gateway => Services.GetRequiredService<UnreachableGateway>();
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await postgres.CreateDatabaseAsync(DatabasePrefix);
@@ -62,6 +65,10 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
             services.AddSingleton<FakeInventory>();
             services.RemoveAll<IInventoryClient>();
             services.AddSingleton<IInventoryClient>(sp => sp.GetRequiredService<FakeInventory>());
+            services.RemoveAll<IPaymentGateway>();
+            services.AddSingleton<SimulatedPaymentGateway>();
+            services.AddSingleton<UnreachableGateway>();
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<UnreachableGateway>());
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
             {
                 var configuration = new OpenIdConnectConfiguration { Issuer = IdentityClaims.DefaultIssuer };

@@ -10,11 +10,15 @@ public enum PaymentStatus
 }
 
 /// <summary>
-/// One attempt to pay a booking. State machine: <c>Pending → Succeeded | Failed</c>, <c>Succeeded → Refunded</c>.
+/// One attempt to pay a booking. State machine: <c>Pending → Succeeded | Failed</c>, <c>Succeeded → Refunded</c>, and
+/// <c>Failed → Pending</c> only when the charge never reached the gateway (<see cref="NotChargedCode"/>).
 /// At most one payment of a booking is Pending or Succeeded at a time (a unique index enforces it): one charge.
 /// </summary>
 public sealed class Payment
 {
+    /// <summary>The failure code of a payment whose charge the gateway never received (the request failed before it got there).</summary>
+    public const string NotChargedCode = "not_charged";
+
     private Payment()
     {
     }
@@ -65,6 +69,23 @@ public sealed class Payment
         FailureCode = code;
         FailureMessage = message;
         CompletedAt = now;
+    }
+
+    /// <summary>True when the gateway never received this payment's charge, so sending it again cannot charge twice.</summary>
+    public bool CanRetryCharge => Status == PaymentStatus.Failed && FailureCode == NotChargedCode;
+
+    /// <summary>Sends the same payment (same id, so the gateway still charges at most once) to the gateway again.</summary>
+    public void RetryCharge()
+    {
+        if (!CanRetryCharge)
+        {
+            throw new DomainException("illegal-transition", $"Only a payment the gateway never received can be retried; this one is {Status}.");
+        }
+
+        Status = PaymentStatus.Pending;
+        FailureCode = null;
+        FailureMessage = null;
+        CompletedAt = null;
     }
 
     public void MarkRefunded(decimal amount, string reason, DateTimeOffset now)

@@ -149,7 +149,7 @@ public sealed partial class BookingService(
         }
 
         var same = await db.Payments.SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
-        if (same is not null)
+        if (same is not null && !same.CanRetryCharge)
         {
             // The same idempotent request got this far before (and its answer was not stored): continue it.
             return await ContinuePaymentAsync(booking, same, cardNumber, cancellationToken);
@@ -164,8 +164,20 @@ public sealed partial class BookingService(
         }
 
         booking.EnsurePayable(time.GetUtcNow());
-        var payment = Payment.Start(paymentId, booking, cardNumber[^4..], time.GetUtcNow());
-        db.Payments.Add(payment);
+        Payment payment;
+        if (same is not null)
+        {
+            // The same request again, after its first attempt failed before reaching the gateway (database or network
+            // away) and the reconciler found no charge: send the same payment again — a decline is for cards, not outages.
+            payment = same;
+            payment.RetryCharge();
+        }
+        else
+        {
+            payment = Payment.Start(paymentId, booking, cardNumber[^4..], time.GetUtcNow());
+            db.Payments.Add(payment);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return await ContinuePaymentAsync(booking, payment, cardNumber, cancellationToken);
     }
@@ -199,7 +211,7 @@ public sealed partial class BookingService(
                 payment.Fail(charge.DeclineCode ?? "card_declined", charge.Message ?? "The card was declined.", now);
                 break;
             case ChargeOutcome.NotFound:
-                payment.Fail("not_charged", "The gateway never received this charge.", now);
+                payment.Fail(Payment.NotChargedCode, "The gateway never received this charge; paying again sends it again.", now);
                 break;
             default:
                 LogPaymentOutcomeUnknown(logger, payment.Id);
