@@ -1,4 +1,5 @@
 using EventBooking.ServiceDefaults;
+using EventBooking.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,10 @@ public sealed class NpgsqlEntityFrameworkCorePostgreSQLSettings
     public bool DisableHealthChecks { get; set; }
     public bool DisableTracing { get; set; }
     public bool DisableMetrics { get; set; }
-    /// <summary>When false (the default) transient failures are retried by EF Core's execution strategy.</summary>
+    /// <summary>
+    /// When false (the default) transient failures are retried by EF Core's execution strategy — except an exhausted
+    /// connection pool, which fails at once (<see cref="ShedOverloadExecutionStrategy"/>).
+    /// </summary>
     public bool DisableRetry { get; set; }
     public int? CommandTimeout { get; set; }
 }
@@ -52,7 +56,7 @@ public static class NpgsqlEntityFrameworkCoreExtensions
             {
                 if (!settings.DisableRetry)
                 {
-                    npgsql.EnableRetryOnFailure();
+                    npgsql.ExecutionStrategy(dependencies => new ShedOverloadExecutionStrategy(dependencies));
                 }
 
                 if (settings.CommandTimeout is int timeout)
