@@ -18,8 +18,7 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
 {
     private static readonly string[] Apis = [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi];
     private readonly TempDirectory _directory = new("eventbooking-system");
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, string> _tokens = [];
+    private readonly TokenCache _tokens = new();
 
     public Topology Topology { get; private set; } = null!;
     public OtlpReceiver Otlp { get; private set; } = null!;
@@ -72,32 +71,14 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
         return client;
     }
 
-    /// <summary>"admin", "organizer", "attendee" (the demo accounts).</summary>
-    public async Task<string> TokenAsync(string who)
+    /// <summary>"admin", "organizer", "attendee" (the demo accounts), signed in again when the token runs out.</summary>
+    public Task<string> TokenAsync(string who) => _tokens.GetAsync(who, () => LoginAsync(who switch
     {
-        await _gate.WaitAsync();
-        try
-        {
-            if (!_tokens.TryGetValue(who, out var token))
-            {
-                var email = who switch
-                {
-                    "admin" => DemoData.AdminEmail,
-                    "organizer" => DemoData.OrganizerEmail,
-                    "attendee" => DemoData.AttendeeEmail,
-                    _ => throw new ArgumentOutOfRangeException(nameof(who)),
-                };
-                token = await LoginAsync(email, DemoData.Password);
-                _tokens[who] = token;
-            }
-
-            return token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        "admin" => DemoData.AdminEmail,
+        "organizer" => DemoData.OrganizerEmail,
+        "attendee" => DemoData.AttendeeEmail,
+        _ => throw new ArgumentOutOfRangeException(nameof(who)),
+    }, DemoData.Password));
 
     public async Task<string> LoginAsync(string email, string password)
     {
@@ -143,6 +124,7 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
 
         NpgsqlConnection.ClearAllPools();
         _directory.Dispose();
+        _tokens.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -86,8 +86,8 @@ public sealed class SmtpFixture : IAsyncLifetime
 public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false) : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new("eventbooking-topology");
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
-    private readonly Dictionary<string, string> _tokens = [];
+    private readonly TokenCache _tokens = new();
+    private readonly Dictionary<string, (string Email, string Password)> _accounts = [];
 
     public Topology Topology { get; private set; } = null!;
 
@@ -124,32 +124,27 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
     /// An access token, cached per name: "admin", "organizer", "attendee" sign in as the demo accounts (seedDemoData);
     /// "service" is bookings-api's service identity; any other "organizer-…" or "attendee-…" is a fresh account of that type.
     /// </summary>
-    public async Task<string> TokenAsync(string who)
+    public Task<string> TokenAsync(string who) => _tokens.GetAsync(who, who switch
     {
-        await _tokenGate.WaitAsync();
-        try
-        {
-            if (!_tokens.TryGetValue(who, out var token))
-            {
-                token = who switch
-                {
-                    "admin" => await LoginAsync(DemoData.AdminEmail, DemoData.Password),
-                    "organizer" => await LoginAsync(DemoData.OrganizerEmail, DemoData.Password),
-                    "attendee" => await LoginAsync(DemoData.AttendeeEmail, DemoData.Password),
-                    "service" => await ServiceTokenAsync(ResourceNames.BookingsApi),
-                    _ when who.StartsWith("organizer-", StringComparison.Ordinal) => await RegisterAndLoginAsync("organizer"),
-                    _ when who.StartsWith("attendee-", StringComparison.Ordinal) => await RegisterAndLoginAsync("attendee"),
-                    _ => throw new ArgumentOutOfRangeException(nameof(who), who, "Unknown account name."),
-                };
-                _tokens[who] = token;
-            }
+        "admin" => () => LoginAsync(DemoData.AdminEmail, DemoData.Password),
+        "organizer" => () => LoginAsync(DemoData.OrganizerEmail, DemoData.Password),
+        "attendee" => () => LoginAsync(DemoData.AttendeeEmail, DemoData.Password),
+        "service" => () => ServiceTokenAsync(ResourceNames.BookingsApi),
+        _ when who.StartsWith("organizer-", StringComparison.Ordinal) => () => FreshAccountTokenAsync(who, "organizer"),
+        _ when who.StartsWith("attendee-", StringComparison.Ordinal) => () => FreshAccountTokenAsync(who, "attendee"),
+        _ => throw new ArgumentOutOfRangeException(nameof(who), who, "Unknown account name."),
+    });
 
-            return token;
-        }
-        finally
+    /// <summary>Registers the account the first time; signs the same account in again when its token runs out.</summary>
+    private async Task<string> FreshAccountTokenAsync(string who, string accountType)
+    {
+        if (!_accounts.TryGetValue(who, out var account))
         {
-            _tokenGate.Release();
+            account = await RegisterAsync(accountType);
+            _accounts[who] = account;
         }
+
+        return await LoginAsync(account.Email, account.Password);
     }
 
     public async Task<string> LoginAsync(string email, string password)
@@ -163,12 +158,18 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
     /// <summary>Registers a fresh account ("attendee" or "organizer") and signs it in.</summary>
     public async Task<string> RegisterAndLoginAsync(string accountType)
     {
+        var (email, password) = await RegisterAsync(accountType);
+        return await LoginAsync(email, password);
+    }
+
+    private async Task<(string Email, string Password)> RegisterAsync(string accountType)
+    {
         using var users = CreateClient(ResourceNames.UsersApi);
         var email = $"{accountType}-{Guid.NewGuid():N}@test.example";
         const string password = "Correct-Horse-42!";
         using var response = await users.PostAsJsonAsync("/api/users/register", new { email, password, displayName = "Test " + accountType, accountType });
         await EnsureSuccessAsync(response);
-        return await LoginAsync(email, password);
+        return (email, password);
     }
 
     /// <summary>A service-identity token (OAuth2 client credentials) for one of the topology's clients.</summary>
@@ -204,6 +205,7 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
 
         NpgsqlConnection.ClearAllPools();
         _directory.Dispose();
+        _tokens.Dispose();
         GC.SuppressFinalize(this);
     }
 }
