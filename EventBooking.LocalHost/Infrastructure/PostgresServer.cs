@@ -84,12 +84,19 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var password = (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim();
         var chosenPort = port ?? Platform.FreePort();
-        var (fileName, arguments) = Platform.AsUser(SystemUser, Path.Combine(bin, "postgres"),
+        List<string> serverArguments =
         [
             "-D", dataDirectory, "-p", chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", socketDirectory,
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400", "-c", "shared_buffers=256MB",
             "-c", "logging_collector=off", "-c", "log_min_messages=warning",
-        ]);
+        ];
+        if (File.Exists(Path.Combine(bin, "..", "lib", "pg_stat_statements.so")))
+        {
+            // Statement statistics for profiling (CREATE EXTENSION pg_stat_statements in a database to read them; bench/Load does).
+            serverArguments.AddRange(["-c", "shared_preload_libraries=pg_stat_statements"]);
+        }
+
+        var (fileName, arguments) = Platform.AsUser(SystemUser, Path.Combine(bin, "postgres"), serverArguments);
         var spec = new ProcessSpec("postgres", fileName, arguments)
         {
             WorkingDirectory = dataRoot,

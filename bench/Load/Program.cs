@@ -40,11 +40,17 @@ Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] Topology up in {topology.StartT
 
 using var shop = new Shop(topology);
 var cpu = new CpuMeter(topology);
+var statements = new StatementMeter(topology);
+await statements.InitializeAsync();
 async Task<ScenarioRun> MeasuredAsync(Func<Task<ScenarioRun>> scenario)
 {
     var before = cpu.Snapshot();
+    var sqlBefore = await statements.SnapshotAsync();
     var run = await scenario();
-    return run with { CpuSeconds = CpuMeter.Delta(before, cpu.Snapshot()) };
+    run = run with { CpuSeconds = CpuMeter.Delta(before, cpu.Snapshot()), Statements = StatementMeter.Delta(sqlBefore, await statements.SnapshotAsync()) };
+    var confirmed = Math.Max(1, run.Step(Journey.Confirmed).Ok);
+    Console.WriteLine($"    per confirmed booking: CPU {run.CpuSeconds.Values.Sum() * 1000 / confirmed:0.0} ms, SQL statements {run.Statements.Sum(s => s.Calls) / (double)confirmed:0.0}");
+    return run;
 }
 
 var organizer = await shop.LoginAsync(DemoData.OrganizerEmail, DemoData.Password);

@@ -120,6 +120,32 @@ public static class Report
                 Line();
             }
 
+            if (scenario.Statements.Count > 0 && scenario.Step(Journey.Confirmed).Ok > 0)
+            {
+                double confirmedCount = scenario.Step(Journey.Confirmed).Ok;
+                var byDatabase = scenario.Statements.GroupBy(s => s.Database).OrderByDescending(g => g.Sum(s => s.Calls)).ToList();
+                Line(string.Create(C, $"SQL statements per confirmed booking (pg_stat_statements): {scenario.Statements.Sum(s => s.Calls) / confirmedCount:0.0} — ")
+                    + string.Join(", ", byDatabase.Select(g => string.Create(C, $"{g.Key} {g.Sum(s => s.Calls) / confirmedCount:0.0}"))) + ".");
+                Line();
+                if (scenario == r.Scenarios.First(s => s.Statements.Count > 0))
+                {
+                    Line("<details><summary>Statements per confirmed booking, most frequent first</summary>");
+                    Line();
+                    Line("| database | per booking | ms per booking | statement |");
+                    Line("|---|---:|---:|---|");
+                    foreach (var statement in scenario.Statements.OrderByDescending(s => s.Calls).Take(25))
+                    {
+                        var text = System.Text.RegularExpressions.Regex.Replace(statement.Query, @"\s+", " ");
+                        text = (text.Length > 140 ? text[..140] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal);
+                        Line(string.Create(C, $"| {statement.Database} | {statement.Calls / confirmedCount:0.00} | {statement.TotalMilliseconds / confirmedCount:0.00} | `{text}` |"));
+                    }
+
+                    Line();
+                    Line("</details>");
+                    Line();
+                }
+            }
+
             foreach (var plot in plots.Where(p => p.Contains(Plots.Slug(scenario.Name), StringComparison.Ordinal)))
             {
                 Line($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");

@@ -14,6 +14,9 @@ public sealed record ScenarioRun(string Name, string Model, TimeSpan Duration, I
 
     /// <summary>CPU seconds each process of the topology spent during the scenario (see <see cref="CpuMeter"/>).</summary>
     public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>SQL statements PostgreSQL executed during the scenario (see <see cref="StatementMeter"/>).</summary>
+    public IReadOnlyList<StatementCalls> Statements { get; init; } = [];
 }
 
 /// <summary>The attendee's journey (browse → event → book → pay) driven by virtual users, closed or open.</summary>
