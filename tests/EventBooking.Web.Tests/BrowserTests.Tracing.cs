@@ -50,7 +50,9 @@ public sealed partial class BrowserTests
                 $"reaching bookings-api (server), events-api, RabbitMQ (producer) and notifications-api (consumer). It has: {otlp.Describe(trace)}");
         }
 
-        var created = otlp.Spans.FirstOrDefault(s => IsServerSpanOf(s, ResourceNames.BookingsApi, "POST", "/api/bookings"));
+        // The creation's trace: the one of events-api placing this booking's hold (the hold id is the booking id).
+        var created = otlp.Spans.FirstOrDefault(s => s.Kind == SpanKinds.Server && IsOf(s, ResourceNames.EventsApi)
+            && s.Attributes.GetValueOrDefault("http.request.method") == "PUT" && s.Attributes.GetValueOrDefault("url.path", "").EndsWith($"/holds/{booking}", StringComparison.Ordinal));
         TestContext.Current.TestOutputHelper?.WriteLine($"payment trace {traceId}: {trace.Count} spans:{Environment.NewLine}  " +
             string.Join(Environment.NewLine + "  ", trace.Select(s => $"{s.Service}: {s.Name} (kind {s.Kind})")));
         TestContext.Current.TestOutputHelper?.WriteLine($"booking creation trace: {created?.TraceId ?? "not received"}");
