@@ -30,6 +30,27 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Otlp = await OtlpReceiver.StartAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            // Many buyers share a few accounts; the limits themselves are tested by the services' own suites.
+            ["Bookings__BookingRequestsPerMinute"] = "1000000",
+            ["Users__LoginRateLimit__PermitLimit"] = "100000",
+            ["Users__RegisterRateLimit__PermitLimit"] = "100000",
+            ["Users__TokenRateLimit__PermitLimit"] = "100000",
+            // Background work settles quickly so quiescence comes soon after a fault.
+            ["Bookings__SweepInterval"] = "00:00:00.500",
+            ["Bookings__ReconcileAfter"] = "00:00:01",
+            ["Inventory__SweepInterval"] = "00:00:01",
+            ["Email__RetryBaseDelay"] = "00:00:01",
+            ["Email__RetryMaxDelay"] = "00:00:03",
+            ["Email__LeaseDuration"] = "00:00:10",
+            ["Email__SmtpTimeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in Otlp.ExporterEnvironment)
+        {
+            environment[key] = value;
+        }
+
         Topology = await Topology.StartAsync(new TopologyOptions
         {
             DataDirectory = _directory.Path,
@@ -37,26 +58,7 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
             Replicas = replicas,
             SeedDemoData = true,
             Log = TestLog.Write,
-            Environment = new()
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint.ToString().TrimEnd('/'),
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-                ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
-                // Many buyers share a few accounts; the limits themselves are tested by the services' own suites.
-                ["Bookings__BookingRequestsPerMinute"] = "1000000",
-                ["Users__LoginRateLimit__PermitLimit"] = "100000",
-                ["Users__RegisterRateLimit__PermitLimit"] = "100000",
-                ["Users__TokenRateLimit__PermitLimit"] = "100000",
-                // Background work settles quickly so quiescence comes soon after a fault.
-                ["Bookings__SweepInterval"] = "00:00:00.500",
-                ["Bookings__ReconcileAfter"] = "00:00:01",
-                ["Inventory__SweepInterval"] = "00:00:01",
-                ["Email__RetryBaseDelay"] = "00:00:01",
-                ["Email__RetryMaxDelay"] = "00:00:03",
-                ["Email__LeaseDuration"] = "00:00:10",
-                ["Email__SmtpTimeout"] = "00:00:05",
-            },
+            Environment = environment,
         });
     }
 

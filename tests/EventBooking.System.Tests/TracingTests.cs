@@ -16,9 +16,6 @@ namespace EventBooking.SystemTests;
 [Collection(SystemCollection.Name)]
 public sealed class TracingTests(SystemFixture fixture)
 {
-    private const int Producer = 4;
-    private const int Consumer = 5;
-
     [Fact]
     public async Task One_booking_yields_one_trace_across_bookings_events_rabbitmq_and_notifications()
     {
@@ -51,7 +48,7 @@ public sealed class TracingTests(SystemFixture fixture)
                 var ids = trace.Select(s => s.SpanId).Concat(roots).ToHashSet();
                 return trace.All(s => ids.Contains(s.ParentSpanId))
                     && services.All(service => trace.Any(s => s.Service.StartsWith(service, StringComparison.Ordinal)))
-                    && trace.Any(s => s.Kind == Producer) && trace.Any(s => s.Kind == Consumer && s.Service.StartsWith(ResourceNames.NotificationsApi, StringComparison.Ordinal));
+                    && trace.Any(s => s.Kind == SpanKinds.Producer) && trace.Any(s => s.Kind == SpanKinds.Consumer && s.Service.StartsWith(ResourceNames.NotificationsApi, StringComparison.Ordinal));
             }, TimeSpan.FromMinutes(2), "the booking's trace reaches notifications-api", ct);
         }
         catch (TimeoutException)

@@ -82,14 +82,19 @@ public sealed class SmtpFixture : IAsyncLifetime
 /// <summary>
 /// The topology (or part of it) started through LocalHost's library. Derive to choose the services
 /// and configuration: <c>public sealed class MyFixture() : TopologyFixture([ResourceNames.UsersApi])</c>.
+/// With <paramref name="exportTraces"/> every service exports its spans to a test OTLP receiver (<see cref="Otlp"/>).
 /// </summary>
-public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false) : IAsyncLifetime
+public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false, bool exportTraces = false)
+    : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new("eventbooking-topology");
     private readonly TokenCache _tokens = new();
     private readonly Dictionary<string, (string Email, string Password)> _accounts = [];
 
     public Topology Topology { get; private set; } = null!;
+
+    /// <summary>The receiver of the services' spans; null unless the fixture was made with <c>exportTraces</c>.</summary>
+    public OtlpReceiver? Otlp { get; private set; }
 
     protected virtual void Configure(Dictionary<string, string?> environment)
     {
@@ -98,6 +103,15 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
     public async ValueTask InitializeAsync()
     {
         var environment = new Dictionary<string, string?>();
+        if (exportTraces)
+        {
+            Otlp = await OtlpReceiver.StartAsync();
+            foreach (var (key, value) in Otlp.ExporterEnvironment)
+            {
+                environment[key] = value;
+            }
+        }
+
         Configure(environment);
         Topology = await Topology.StartAsync(new TopologyOptions
         {
@@ -201,6 +215,11 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
         if (Topology is not null)
         {
             await Topology.DisposeAsync();
+        }
+
+        if (Otlp is not null)
+        {
+            await Otlp.DisposeAsync();
         }
 
         NpgsqlConnection.ClearAllPools();

@@ -7,15 +7,17 @@ namespace EventBooking.Web.Tests;
 
 /// <summary>
 /// The whole topology (LocalHost library, demo data seeded) plus one headless Debian chromium, shared by the browser tests.
+/// Every service, the web included, exports its spans to a test OTLP receiver (<see cref="Otlp"/>).
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private readonly TopologyFixture _topology = new(seedDemoData: true);
+    private readonly TopologyFixture _topology = new(seedDemoData: true, exportTraces: true);
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
     public Uri WebUrl => _topology.Topology.UrlOf(ResourceNames.Web);
     public TopologyFixture Topology => _topology;
+    public OtlpReceiver Otlp => _topology.Otlp!;
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 

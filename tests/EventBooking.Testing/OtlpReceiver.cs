@@ -6,15 +6,32 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace EventBooking.SystemTests;
+namespace EventBooking.Testing;
 
-/// <summary>One span as the services exported it (ids as lower-case hex).</summary>
-public sealed record ReceivedSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind);
+/// <summary>One span as the services exported it (ids as lower-case hex; <see cref="Kind"/> as OTLP numbers it, see <see cref="SpanKinds"/>).</summary>
+public sealed record ReceivedSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind)
+{
+    /// <summary>The span's attributes that have a string value (e.g. <c>url.path</c>, <c>url.full</c>, <c>http.route</c>).</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    public override string ToString() => $"{Service}:{Name}(kind {Kind}, span {SpanId}, parent {(ParentSpanId.Length == 0 ? "none" : ParentSpanId)})";
+}
+
+/// <summary>OTLP's <c>Span.SpanKind</c> numbers.</summary>
+public static class SpanKinds
+{
+    public const int Internal = 1;
+    public const int Server = 2;
+    public const int Client = 3;
+    public const int Producer = 4;
+    public const int Consumer = 5;
+}
 
 /// <summary>
 /// A test OTLP/HTTP receiver (<c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c>): accepts <c>/v1/traces</c>, <c>/v1/metrics</c>
 /// and <c>/v1/logs</c>, keeps the spans. The protobuf of <c>ExportTraceServiceRequest</c> is read with a minimal wire-format
-/// reader: only the resource's <c>service.name</c> and each span's ids, name and kind are needed.
+/// reader: only the resource's <c>service.name</c> and each span's ids, name, kind and string attributes are needed.
+/// Shared by the system suite (APIs only) and the web suite (the browser's clicks through the web front end).
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -30,6 +47,26 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public Uri Endpoint { get; }
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
+
+    /// <summary>
+    /// The configuration that makes a service export here (environment variable names, for <c>TopologyOptions.Environment</c>):
+    /// OTLP/HTTP protobuf, batches every 500 ms so a test sees its spans soon, metrics rarely (they are not kept).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExporterEnvironment => new Dictionary<string, string>
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
+    };
+
+    /// <summary>The spans received so far of one trace.</summary>
+    public List<ReceivedSpan> Trace(string traceId) => _spans.Where(s => s.TraceId == traceId).ToList();
+
+    /// <summary>What was received, for an assertion message: every span of <paramref name="spans"/>, then the totals per service.</summary>
+    public string Describe(IEnumerable<ReceivedSpan> spans) =>
+        $"{string.Join("; ", spans)}. Received {_spans.Count} spans in all, per service: " +
+        string.Join(", ", _spans.GroupBy(s => s.Service).Select(g => $"{g.Key} {g.Count()}"));
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -87,16 +124,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         foreach (var (f, keyValue) in Fields(resource))
         {
-            if (f != 1) { continue; }
-            string? key = null;
-            string? value = null;
-            foreach (var (kf, kv) in Fields(keyValue))
-            {
-                if (kf == 1) { key = Encoding.UTF8.GetString(kv); }
-                else if (kf == 2) { value = Fields(kv).Where(a => a.Field == 1).Select(a => Encoding.UTF8.GetString(a.Value)).FirstOrDefault(); }
-            }
-
-            if (key == "service.name") { return value; }
+            if (f == 1 && StringAttribute(keyValue) is ("service.name", var value)) { return value; }
         }
 
         return null;
@@ -106,6 +134,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         string traceId = "", spanId = "", parent = "", name = "";
         var kind = 0;
+        var attributes = new Dictionary<string, string>();
         var position = 0;
         while (position < span.Length)
         {
@@ -125,6 +154,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
                     else if (field == 2) { spanId = Convert.ToHexStringLower(value); }
                     else if (field == 4) { parent = Convert.ToHexStringLower(value); }
                     else if (field == 5) { name = Encoding.UTF8.GetString(value); }
+                    else if (field == 9 && StringAttribute(value.ToArray()) is (string key, string text)) { attributes[key] = text; }
                     break;
                 default:
                     Skip(span, ref position, (int)(tag & 7));
@@ -132,7 +162,21 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
         }
 
-        return new ReceivedSpan(service, traceId, spanId, parent, name, kind);
+        return new ReceivedSpan(service, traceId, spanId, parent, name, kind) { Attributes = attributes };
+    }
+
+    /// <summary>A <c>KeyValue</c> whose <c>AnyValue</c> is a string (field 1); null for other value types.</summary>
+    private static (string Key, string Value)? StringAttribute(byte[] keyValue)
+    {
+        string? key = null;
+        string? value = null;
+        foreach (var (f, v) in Fields(keyValue))
+        {
+            if (f == 1) { key = Encoding.UTF8.GetString(v); }
+            else if (f == 2) { value = Fields(v).Where(a => a.Field == 1).Select(a => Encoding.UTF8.GetString(a.Value)).FirstOrDefault(); }
+        }
+
+        return key is not null && value is not null ? (key, value) : null;
     }
 
     /// <summary>The length-delimited fields of a message (other wire types are skipped).</summary>

@@ -1,0 +1,83 @@
+using EventBooking.LocalHost;
+using EventBooking.Testing;
+using Xunit;
+
+namespace EventBooking.Web.Tests;
+
+public sealed partial class BrowserTests
+{
+    /// <summary>
+    /// One booking is one trace from the browser's click to the email: web → bookings-api → events-api → RabbitMQ →
+    /// notifications-api, as exported to the fixture's OTLP receiver. The click on "Pay" is handled in the Blazor Server
+    /// circuit under the web's <c>Microsoft.AspNetCore.Components.HandleEvent</c> activity, a root of its own (.NET 10's Blazor
+    /// tracing, recorded by default by OpenTelemetry's ASP.NET Core instrumentation; web/EventBooking.Web/README.md); the web's
+    /// HttpClient span under it carries the trace to bookings-api (W3C <c>traceparent</c>), which confirms the hold in
+    /// events-api and writes <c>booking.confirmed</c> to its outbox; the relay's RabbitMQ producer span and notifications-api's
+    /// consumer span continue the same trace.
+    /// Creating the booking and paying for it are two clicks, so two traces (each rooted in its own click): the assertions
+    /// are on the payment's, the one that reaches RabbitMQ and notifications-api. The creation's trace id is written to the
+    /// test output beside it. The test fails if the web exports nothing (bookings-api's span then has a parent nobody sent)
+    /// or if the web's HttpClient call is the root (the click ran without an activity).
+    /// </summary>
+    [Fact]
+    public async Task Paying_in_the_browser_yields_one_trace_from_the_web_through_bookings_events_rabbitmq_and_notifications()
+    {
+        var otlp = fixture.Otlp;
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page, "traced");
+        var booking = await BookDemoEventAsync(page, quantity: 1);
+
+        await page.FillAsync("#card-number", "4242 4242 4242 4242");
+        await page.ClickAsync("[data-testid=pay]");
+        await page.Locator("[data-testid=confirmation]").WaitForAsync();
+
+        // The payment's trace is the one of bookings-api's server span for this booking's payment.
+        var paymentPath = $"/api/bookings/{booking}/payments";
+        List<ReceivedSpan> trace = [];
+        string? traceId = null;
+        try
+        {
+            await Poll.UntilAsync(() =>
+            {
+                traceId ??= otlp.Spans.FirstOrDefault(s => IsServerSpanOf(s, ResourceNames.BookingsApi, "POST", paymentPath))?.TraceId;
+                trace = traceId is null ? [] : otlp.Trace(traceId);
+                return IsOneTreeFromTheWebToNotifications(trace);
+            }, TimeSpan.FromMinutes(2), "the payment's trace reaches notifications-api as one tree rooted in the web", TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the payment's trace {traceId ?? "(no bookings-api span for " + paymentPath + ")"} is not one tree rooted in a web span " +
+                $"reaching bookings-api (server), events-api, RabbitMQ (producer) and notifications-api (consumer). It has: {otlp.Describe(trace)}");
+        }
+
+        // The creation's trace: the one of events-api placing this booking's hold (the hold id is the booking id).
+        var created = otlp.Spans.FirstOrDefault(s => s.Kind == SpanKinds.Server && IsOf(s, ResourceNames.EventsApi)
+            && s.Attributes.GetValueOrDefault("http.request.method") == "PUT" && s.Attributes.GetValueOrDefault("url.path", "").EndsWith($"/holds/{booking}", StringComparison.Ordinal));
+        TestContext.Current.TestOutputHelper?.WriteLine($"payment trace {traceId}: {trace.Count} spans:{Environment.NewLine}  " +
+            string.Join(Environment.NewLine + "  ", trace.Select(s => $"{s.Service}: {s.Name} (kind {s.Kind})")));
+        TestContext.Current.TestOutputHelper?.WriteLine($"booking creation trace: {created?.TraceId ?? "not received"}");
+    }
+
+    private static bool IsServerSpanOf(ReceivedSpan span, string service, string method, string path) =>
+        span.Kind == SpanKinds.Server && span.Service.StartsWith(service, StringComparison.Ordinal)
+        && span.Attributes.GetValueOrDefault("http.request.method") == method && span.Attributes.GetValueOrDefault("url.path") == path;
+
+    /// <summary>
+    /// Every span's parent is in the trace except one root: the web handling the click (not a bare HttpClient call, which is
+    /// what the web would send if the event ran without an activity); bookings-api serves a call of the web's HttpClient;
+    /// events-api, a RabbitMQ producer and notifications-api's consumer are in it.
+    /// </summary>
+    private static bool IsOneTreeFromTheWebToNotifications(List<ReceivedSpan> trace)
+    {
+        var byId = trace.DistinctBy(s => s.SpanId).ToDictionary(s => s.SpanId);
+        var roots = trace.Where(s => !byId.ContainsKey(s.ParentSpanId)).ToList();
+        return roots is [{ ParentSpanId: "" } root] && IsOf(root, ResourceNames.Web) && root.Kind != SpanKinds.Client
+            && trace.Any(s => IsOf(s, ResourceNames.BookingsApi) && s.Kind == SpanKinds.Server
+                && byId.TryGetValue(s.ParentSpanId, out var caller) && IsOf(caller, ResourceNames.Web) && caller.Kind == SpanKinds.Client)
+            && trace.Any(s => IsOf(s, ResourceNames.EventsApi) && s.Kind == SpanKinds.Server)
+            && trace.Any(s => s.Kind == SpanKinds.Producer)
+            && trace.Any(s => IsOf(s, ResourceNames.NotificationsApi) && s.Kind == SpanKinds.Consumer);
+    }
+
+    private static bool IsOf(ReceivedSpan span, string service) => span.Service.StartsWith(service, StringComparison.Ordinal);
+}
