@@ -51,6 +51,39 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task Pooled_contexts_skip_discard_all_and_auto_prepare_unless_the_connection_string_says_otherwise()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("pooling");
+        var builder = TestApp.CreateBuilder(new() { ["ConnectionStrings:usersdb"] = connectionString });
+        builder.AddNpgsqlDbContext<TestDbContext>("usersdb");
+        await using var app = await TestApp.StartAsync(builder);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var used = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        Assert.Equal((true, 64), (used.NoResetOnClose, used.MaxAutoPrepare));
+        // The same statement, run enough times on the pooled connection, is prepared once and stays prepared across returns to the pool.
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(i, await db.Database.SqlQuery<int>($"SELECT {i} AS \"Value\"").SingleAsync(ct));
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        await using (var command = db.Database.GetDbConnection().CreateCommand())
+        {
+            command.CommandText = "SELECT count(*) FROM pg_prepared_statements";
+            Assert.True((long)(await command.ExecuteScalarAsync(ct))! >= 1);
+        }
+
+        await db.Database.CloseConnectionAsync();
+
+        var explicitSettings = new Npgsql.NpgsqlConnectionStringBuilder(
+            NpgsqlEntityFrameworkCoreExtensions.WithPoolDefaults("Host=localhost;Database=x;No Reset On Close=false;Max Auto Prepare=0"));
+        Assert.Equal((false, 0), (explicitSettings.NoResetOnClose, explicitSettings.MaxAutoPrepare));
+    }
+
+    [Fact]
     public async Task Mongo_connection_string_registers_client_and_named_database()
     {
         var builder = TestApp.CreateBuilder(new()

@@ -50,13 +50,14 @@ public sealed class SimulatedPaymentGateway(IServiceScopeFactory scopes, TimePro
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingsDbContext>();
         var reference = "sim_" + Guid.CreateVersion7().ToString("N");
-        // Idempotent per payment id: a second charge of the same payment finds the first one.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        // Idempotent per payment id: a second charge of the same payment finds the first one (one statement: the no-op
+        // update makes RETURNING give the row that was there, unchanged).
+        var charge = (await db.SimulatedCharges.FromSqlInterpolated($"""
             INSERT INTO simulated_gateway_charges ("PaymentId", "Amount", "Currency", "Outcome", "DeclineCode", "Reference", "RefundedAmount", "CreatedAt")
             VALUES ({request.PaymentId}, {request.Amount}, {request.Currency}, {outcome.ToString()}, {declineCode}, {reference}, 0, {time.GetUtcNow()})
-            ON CONFLICT ("PaymentId") DO NOTHING
-            """, cancellationToken);
-        var charge = await db.SimulatedCharges.AsNoTracking().SingleAsync(c => c.PaymentId == request.PaymentId, cancellationToken);
+            ON CONFLICT ("PaymentId") DO UPDATE SET "PaymentId" = EXCLUDED."PaymentId"
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken)).Single();
         return charge.Outcome == SimulatedOutcome.SucceededAfterTimeout
             ? new ChargeResult(ChargeOutcome.Unknown, Message: "The gateway did not answer in time.")
             : ToResult(charge);

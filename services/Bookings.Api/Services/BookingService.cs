@@ -148,14 +148,18 @@ public sealed partial class BookingService(
             return OperationResult.Problem<PaymentDto>(StatusCodes.Status404NotFound, "booking-not-found", "No such booking.");
         }
 
-        var same = await db.Payments.SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
+        // One read for both questions: did this request get this far before, and is another payment of the booking live?
+        var payments = await db.Payments
+            .Where(p => p.BookingId == bookingId && (p.Id == paymentId || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded))
+            .ToListAsync(cancellationToken);
+        var same = payments.SingleOrDefault(p => p.Id == paymentId);
         if (same is not null && !same.CanRetryCharge)
         {
             // The same idempotent request got this far before (and its answer was not stored): continue it.
             return await ContinuePaymentAsync(booking, same, cardNumber, cancellationToken);
         }
 
-        var live = await db.Payments.SingleOrDefaultAsync(p => p.BookingId == bookingId && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded), cancellationToken);
+        var live = payments.SingleOrDefault(p => p.Id != paymentId && p.Status is PaymentStatus.Pending or PaymentStatus.Succeeded);
         if (live is not null)
         {
             return live.Status == PaymentStatus.Pending
@@ -283,7 +287,7 @@ public sealed partial class BookingService(
                 await ResetForRetryAsync(cancellationToken, booking);
             }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
             var now = time.GetUtcNow();
             booking.Confirm(now);
             var tickets = new List<Ticket>();
@@ -300,7 +304,6 @@ public sealed partial class BookingService(
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
                 tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now));
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         });
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
     }
