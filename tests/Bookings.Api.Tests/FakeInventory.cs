@@ -57,7 +57,23 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         }
     }
 
-    public Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>When set, every hold waits for it (after signalling <see cref="HoldEntered"/>): a purchase kept in flight.</summary>
+    public TaskCompletionSource? HoldBarrier { get; set; }
+
+    public TaskCompletionSource HoldEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        if (HoldBarrier is { } barrier)
+        {
+            HoldEntered.TrySetResult();
+            await barrier.Task.WaitAsync(cancellationToken);
+        }
+
+        return await PlaceHoldNowAsync(eventId, holdId, quantity, expiresAt);
+    }
+
+    private Task<InventoryResult<HoldInfo>> PlaceHoldNowAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt)
     {
         lock (_gate)
         {

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using Bookings.Api.Model;
 using Bookings.Api.Services;
+using EventBooking.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bookings.Api.Tests;
 
@@ -189,7 +192,9 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         var created = await Task.WhenAll(clients.Select(async client =>
         {
-            using var response = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
+            // Beyond the replica's purchase capacity the answer is 503 + Retry-After: these clients wait and retry, as clients should.
+            var key = Guid.NewGuid().ToString();
+            using var response = await Patience.SendAsync(() => CreateAsync(client, ev.Id, 1, key), cancellationToken: Ct);
             return (client, response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
         }));
         Assert.Equal(100, created.Count(c => c.StatusCode == HttpStatusCode.Created));
@@ -197,7 +202,8 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         var paid = await Task.WhenAll(created.Where(c => c.Booking is not null).Select(async c =>
         {
-            using var response = await PayAsync(c.client, c.Booking!.Id, SuccessCard, Guid.NewGuid().ToString());
+            var key = Guid.NewGuid().ToString();
+            using var response = await Patience.SendAsync(() => PayAsync(c.client, c.Booking!.Id, SuccessCard, key), cancellationToken: Ct);
             return response.StatusCode;
         }));
         Assert.All(paid, status => Assert.Equal(HttpStatusCode.Created, status));
@@ -224,5 +230,56 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
     {
         Assert.Equal(0, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
         Assert.Equal((capacity, 0, 0), Factory.Inventory.Counts(eventId));
+    }
+
+    [Fact]
+    public async Task Purchases_beyond_the_replicas_capacity_are_refused_at_once_with_503_and_change_nothing()
+    {
+        await using var limited = Factory.WithWebHostBuilder(web => web
+            .UseSetting("Bookings:MaxConcurrentPurchases", "1")
+            .UseSetting("Bookings:PurchaseQueueLimit", "0"));
+        var inventory = limited.Services.GetRequiredService<FakeInventory>();
+        var ev = inventory.AddEvent(Guid.CreateVersion7(), capacity: 5);
+        var userId = Guid.CreateVersion7();
+        using var client = limited.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Factory.Token(userId));
+
+        inventory.HoldBarrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
+        await inventory.HoldEntered.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var refused = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString()))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refused after {clock.Elapsed}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("reason").GetString());
+        }
+
+        // Reads are not purchases: they are answered while the purchase is in flight.
+        using (var list = await client.GetAsync("/api/bookings", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        }
+
+        inventory.HoldBarrier.SetResult();
+        using (var created = await first)
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await using (var scope = limited.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Bookings.Api.Infrastructure.BookingsDbContext>();
+            Assert.Equal(1, await db.Bookings.CountAsync(b => b.UserId == userId, Ct));
+        }
+
+        Assert.Equal((4, 1, 0), inventory.Counts(ev.Id));
+
+        // Capacity is back: the next purchase goes through.
+        inventory.HoldBarrier = null;
+        using var next = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
     }
 }

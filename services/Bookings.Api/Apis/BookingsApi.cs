@@ -24,13 +24,15 @@ public static class BookingsApi
         api.MapPost("/", CreateBooking).WithName("CreateBooking")
             .WithSummary("Holds seats of an event and creates a booking pending payment (requires an Idempotency-Key header).")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit);
+            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
+            .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
         api.MapGet("/", ListMyBookings).WithName("ListMyBookings").WithSummary("My bookings, newest first, optionally filtered by status.");
         api.MapGet("/{id:guid}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).");
         api.MapPost("/{id:guid}/payments", PayBooking).WithName("PayBooking")
             .WithSummary("Pays a booking by card (idempotent with an optional Idempotency-Key header; one charge per booking).")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit);
+            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
+            .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
         api.MapGet("/{id:guid}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.");
         api.MapGet("/{id:guid}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.");
         api.MapPost("/{id:guid}/cancel", CancelBooking).WithName("CancelBooking")

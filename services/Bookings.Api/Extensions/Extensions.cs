@@ -61,18 +61,43 @@ internal static class Extensions
                     QueueLimit = 0,
                 });
             });
+            // Load shedding: at most MaxConcurrentPurchases bookings and payments are worked on at once per replica (a few more
+            // wait in a short queue); beyond that a request is refused at once with 503 + Retry-After instead of queueing for
+            // a connection, a hot row or the CPU until every request is slow. Reads are never limited here.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.GetEndpoint()?.Metadata.GetMetadata<PurchaseEndpoint>() is null
+                    ? RateLimitPartition.GetNoLimiter("")
+                    : RateLimitPartition.GetConcurrencyLimiter("purchases", _ =>
+                    {
+                        var booking = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value;
+                        return new ConcurrencyLimiterOptions
+                        {
+                            PermitLimit = booking.MaxConcurrentPurchases,
+                            QueueLimit = booking.PurchaseQueueLimit,
+                            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                        };
+                    }));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
+                    // The user's own limit (fixed window).
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests",
+                        "Too many booking requests; try again in a minute.").ExecuteAsync(context.HttpContext);
+                    return;
                 }
 
-                await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests",
-                    "Too many booking requests; try again in a minute.").ExecuteAsync(context.HttpContext);
+                // The replica's purchase capacity: nothing was done, the same request (same Idempotency-Key) may be sent again.
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable",
+                    "Too many purchases are being processed right now; retry in a moment with the same Idempotency-Key.").ExecuteAsync(context.HttpContext);
             };
         });
     }
+
+    /// <summary>Marks the endpoints that buy (create a booking, pay): they share the replica's purchase concurrency limit.</summary>
+    public sealed class PurchaseEndpoint;
 
     private static bool IsKey(string value)
     {

@@ -35,6 +35,14 @@ public sealed class BookingOptions
     [Range(1, 1_000_000)]
     public int BookingRequestsPerMinute { get; set; } = 30;
 
+    /// <summary>Bookings and payments one replica works on at once; more wait in the queue below, the rest get 503 at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentPurchases { get; set; } = 32;
+
+    /// <summary>Purchases that may wait for a free slot (oldest first) before new ones are refused with 503.</summary>
+    [Range(0, 100_000)]
+    public int PurchaseQueueLimit { get; set; } = 64;
+
     /// <summary>How long an unknown payment outcome waits before the reconciler asks the gateway.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromSeconds(5);
 }
