@@ -53,7 +53,7 @@ public static class Journey
                 var eventId = pickEvent(random);
                 await Shop.StepAsync(recorder, Browse, () => shop.BrowseAsync(random.Next(1, 6)));
                 await Shop.StepAsync(recorder, Detail, () => shop.DetailAsync(eventId));
-                var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId));
+                var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId, patient: true));
                 if (!booked.Ok)
                 {
                     if (booked.SoldOut && stopWhenSoldOut)
@@ -131,7 +131,7 @@ public static class Journey
 
     private static async Task PurchaseAsync(Shop shop, Recorder recorder, ConcurrentBag<Guid> confirmed, Shopper shopper, Guid eventId, long intended)
     {
-        var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId), intended);
+        var booked = await Shop.StepAsync(recorder, Book, () => shop.BookAsync(shopper, eventId, patient: false), intended);
         if (!booked.Ok)
         {
             return;

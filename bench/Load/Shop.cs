@@ -109,12 +109,40 @@ public sealed class Shop(Topology topology) : IDisposable
 
     public Task<Outcome> DetailAsync(Guid eventId) => SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events/{eventId}"), null, null);
 
-    public Task<Outcome> BookAsync(Shopper shopper, Guid eventId) =>
-        SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, Guid.NewGuid().ToString("N"));
+    /// <summary>
+    /// One booking attempt. With <paramref name="patient"/> (a buyer in the closed model) a 503 (bookings-api shedding load)
+    /// is waited out as its Retry-After says and the same request (same Idempotency-Key) sent again, up to 30 s; otherwise
+    /// (the open model's arrivals) a 503 is the answer, counted as refused.
+    /// </summary>
+    public Task<Outcome> BookAsync(Shopper shopper, Guid eventId, bool patient)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        return RetryUnavailableAsync(() => SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, key),
+            patient ? TimeSpan.FromSeconds(30) : TimeSpan.Zero);
+    }
 
-    public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId) =>
-        SendAsync(HttpMethod.Post, new Uri(_bookings, $"/api/bookings/{bookingId}/payments"), new { paymentMethod = "4242424242424242" },
-            shopper.Token, Guid.NewGuid().ToString("N"), expect: HttpStatusCode.Created);
+    /// <summary>Pays a held booking: a buyer holding seats retries a 503 with the same Idempotency-Key (up to 30 s).</summary>
+    public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        return RetryUnavailableAsync(() => SendAsync(HttpMethod.Post, new Uri(_bookings, $"/api/bookings/{bookingId}/payments"), new { paymentMethod = "4242424242424242" },
+            shopper.Token, key, expect: HttpStatusCode.Created), TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task<Outcome> RetryUnavailableAsync(Func<Task<Outcome>> send, TimeSpan patience)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var outcome = await send();
+            if (outcome.Ok || outcome.Error?.StartsWith("HTTP 503", StringComparison.Ordinal) != true || Stopwatch.GetTimestamp() > deadline)
+            {
+                return outcome;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1000 + Random.Shared.Next(0, 250)));
+        }
+    }
 
     private async Task<Outcome> SendAsync(HttpMethod method, Uri uri, object? body, string? token, string? idempotencyKey = null,
         HttpStatusCode? expect = null)

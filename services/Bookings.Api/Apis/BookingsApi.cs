@@ -31,8 +31,7 @@ public static class BookingsApi
         api.MapPost("/{id:guid}/payments", PayBooking).WithName("PayBooking")
             .WithSummary("Pays a booking by card (idempotent with an optional Idempotency-Key header; one charge per booking).")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
-            .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
+            .RequireRateLimiting(Extensions.Extensions.BookingRateLimit);
         api.MapGet("/{id:guid}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.");
         api.MapGet("/{id:guid}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.");
         api.MapPost("/{id:guid}/cancel", CancelBooking).WithName("CancelBooking")

@@ -61,9 +61,10 @@ internal static class Extensions
                     QueueLimit = 0,
                 });
             });
-            // Load shedding: at most MaxConcurrentPurchases bookings and payments are worked on at once per replica (a few more
-            // wait in a short queue); beyond that a request is refused at once with 503 + Retry-After instead of queueing for
-            // a connection, a hot row or the CPU until every request is slow. Reads are never limited here.
+            // Load shedding at the door: at most MaxConcurrentPurchases new bookings are worked on at once per replica (a few
+            // more wait in a short queue); beyond that a booking is refused at once with 503 + Retry-After instead of queueing
+            // for a connection, a hot row or the CPU until every request is slow. Payments are never shed: each one completes a
+            // booking that was let in and already holds seats. Reads are never limited here.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.GetEndpoint()?.Metadata.GetMetadata<PurchaseEndpoint>() is null
                     ? RateLimitPartition.GetNoLimiter("")
@@ -91,12 +92,12 @@ internal static class Extensions
                 // The replica's purchase capacity: nothing was done, the same request (same Idempotency-Key) may be sent again.
                 context.HttpContext.Response.Headers.RetryAfter = "1";
                 await ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable",
-                    "Too many purchases are being processed right now; retry in a moment with the same Idempotency-Key.").ExecuteAsync(context.HttpContext);
+                    "Too many bookings are being processed right now; retry in a moment with the same Idempotency-Key.").ExecuteAsync(context.HttpContext);
             };
         });
     }
 
-    /// <summary>Marks the endpoints that buy (create a booking, pay): they share the replica's purchase concurrency limit.</summary>
+    /// <summary>Marks the endpoint that starts a purchase (create a booking): it has the replica's purchase concurrency limit.</summary>
     public sealed class PurchaseEndpoint;
 
     private static bool IsKey(string value)

@@ -35,7 +35,7 @@ public sealed class BookingOptions
     [Range(1, 1_000_000)]
     public int BookingRequestsPerMinute { get; set; } = 30;
 
-    /// <summary>Bookings and payments one replica works on at once; more wait in the queue below, the rest get 503 at once.</summary>
+    /// <summary>New bookings one replica works on at once; more wait in the queue below, the rest get 503 at once (payments are never shed).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentPurchases { get; set; } = 32;
 
