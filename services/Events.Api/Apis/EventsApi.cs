@@ -32,7 +32,7 @@ public static class EventsApi
 
     public static Ok<IReadOnlyList<Category>> GetCategories() => TypedResults.Ok(Categories.All);
 
-    public static async Task<Results<Ok<PagedResponse<EventResponse>>, ValidationProblem>> SearchEvents(
+    public static async Task<Results<CachedJson<PagedResponse<EventResponse>>, ValidationProblem>> SearchEvents(
         [AsParameters] CatalogServices services,
         string? q, string? category, string? city, string? venue, DateTimeOffset? from, DateTimeOffset? to,
         decimal? minPrice, decimal? maxPrice, bool? onlyAvailable, string? sort, int? page, int? pageSize,
@@ -69,14 +69,14 @@ public static class EventsApi
             Text = q, Category = category, City = city, Venue = venue, From = from, To = to, MinPrice = minPrice, MaxPrice = maxPrice,
             OnlyAvailable = onlyAvailable ?? false, Sort = parsedSort!.Value, Page = page ?? 1, PageSize = pageSize ?? 20,
         };
-        var cached = await services.Cache.SearchAsync(query, async ct =>
+        // The page may be seconds old; the seats on it are not (see CatalogCache).
+        var json = await services.Cache.SearchJsonAsync(query, services.Store, async ct =>
         {
             var now = services.Time.GetUtcNow();
             var found = await services.Store.SearchAsync(query, now, ct);
             return new PagedResponse<EventResponse>(found.Items.Select(i => EventResponse.From(i, now)).ToArray(), found.Page, found.PageSize, found.TotalCount);
         }, cancellationToken);
-        // The page may be seconds old; the seats on it are not (see CatalogCache).
-        return TypedResults.Ok(await services.Cache.WithSeatsAsync(cached, services.Store, cancellationToken));
+        return new CachedJson<PagedResponse<EventResponse>>(json);
     }
 
     public static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> GetEvent(

@@ -17,7 +17,8 @@ public sealed class CatalogCacheTests
         var services = new ServiceCollection();
         services.AddHybridCache();
         var provider = services.BuildServiceProvider();
-        return (new CatalogCache(provider.GetRequiredService<HybridCache>(), Options.Create(new CatalogOptions())), provider);
+        return (new CatalogCache(provider.GetRequiredService<HybridCache>(), Options.Create(new CatalogOptions()),
+            Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions())), provider);
     }
 
     [Fact]
