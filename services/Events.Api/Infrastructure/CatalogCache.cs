@@ -32,6 +32,9 @@ public sealed class CatalogCache
 {
     private const string SearchTag = "catalog-search";
 
+    // One array for every call (a collection expression per call would allocate on the hot path); HybridCache only reads it.
+    private readonly string[] _searchTags = [SearchTag];
+
     private readonly HybridCache _cache;
     private readonly JsonSerializerOptions _json;
     private readonly HybridCacheEntryOptions _eventEntry;
@@ -54,7 +57,7 @@ public sealed class CatalogCache
         _cache.GetOrCreateAsync(EventKey(id), load, _eventEntry, [EventTag(id)], cancellationToken);
 
     public ValueTask<PagedResponse<EventResponse>> SearchAsync(EventQuery query, Func<CancellationToken, ValueTask<PagedResponse<EventResponse>>> load, CancellationToken cancellationToken) =>
-        _cache.GetOrCreateAsync(SearchKey(query), load, _searchEntry, [SearchTag], cancellationToken);
+        _cache.GetOrCreateAsync(SearchKey(query), load, _searchEntry, _searchTags, cancellationToken);
 
     /// <summary>The event's seats available now, or at most <c>Catalog:AvailabilityCacheDuration</c> ago (0 for an event that is gone).</summary>
     public async ValueTask<int> SeatsAvailableAsync(IEventStore store, Guid id, CancellationToken cancellationToken)
@@ -91,7 +94,7 @@ public sealed class CatalogCache
 
         var served = await _cache.GetOrCreateAsync(ServedKey(query), (cache: this, query, store, load),
             static async (s, ct) => new ServedPage(await ServeAsync(s.cache, s.query, s.store, s.load, ct)),
-            _seatsEntry, [SearchTag], cancellationToken);
+            _seatsEntry, _searchTags, cancellationToken);
         return served.Utf8Json;
     }
 
