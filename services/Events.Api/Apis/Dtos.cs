@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
 
@@ -9,6 +10,8 @@ public sealed record AvailabilityResponse(Guid EventId, int Capacity, int Availa
         new(inventory.EventId, inventory.Capacity, inventory.Available, inventory.Held, inventory.Sold);
 }
 
+/// <summary>An event as the catalog shows it. Immutable (so HybridCache shares cached instances instead of deserializing them).</summary>
+[ImmutableObject(true)]
 public sealed record EventResponse(
     Guid Id, string Title, string Description, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     string TimeZone, string Category, int Capacity, decimal Price, string Currency, Guid OrganizerId, EventStatus Status,
@@ -24,6 +27,8 @@ public sealed record EventResponse(
     }
 }
 
+/// <summary>A page of results. Immutable: <c>Items</c> is never changed once built (HybridCache shares cached pages).</summary>
+[ImmutableObject(true)]
 public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, long TotalCount);
 
 public sealed record CancelEventRequest(string? Reason);

@@ -32,7 +32,7 @@ public static class EventsApi
 
     public static Ok<IReadOnlyList<Category>> GetCategories() => TypedResults.Ok(Categories.All);
 
-    public static async Task<Results<Ok<PagedResponse<EventResponse>>, ValidationProblem>> SearchEvents(
+    public static async Task<Results<CachedJson<PagedResponse<EventResponse>>, ValidationProblem>> SearchEvents(
         [AsParameters] CatalogServices services,
         string? q, string? category, string? city, string? venue, DateTimeOffset? from, DateTimeOffset? to,
         decimal? minPrice, decimal? maxPrice, bool? onlyAvailable, string? sort, int? page, int? pageSize,
@@ -69,13 +69,14 @@ public static class EventsApi
             Text = q, Category = category, City = city, Venue = venue, From = from, To = to, MinPrice = minPrice, MaxPrice = maxPrice,
             OnlyAvailable = onlyAvailable ?? false, Sort = parsedSort!.Value, Page = page ?? 1, PageSize = pageSize ?? 20,
         };
-        var result = await services.Cache.SearchAsync(query, async ct =>
+        // The page may be seconds old; the seats on it are not (see CatalogCache).
+        var json = await services.Cache.SearchJsonAsync(query, services.Store, async ct =>
         {
             var now = services.Time.GetUtcNow();
             var found = await services.Store.SearchAsync(query, now, ct);
-            return new PagedResponse<EventResponse>(found.Items.Select(i => EventResponse.From(i, now)).ToList(), found.Page, found.PageSize, found.TotalCount);
+            return new PagedResponse<EventResponse>(found.Items.Select(i => EventResponse.From(i, now)).ToArray(), found.Page, found.PageSize, found.TotalCount);
         }, cancellationToken);
-        return TypedResults.Ok(result);
+        return new CachedJson<PagedResponse<EventResponse>>(json);
     }
 
     public static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> GetEvent(
@@ -88,7 +89,8 @@ public static class EventsApi
 
         var now = services.Time.GetUtcNow();
         EventResponse? found;
-        if (MayManageEvents(user))
+        var readThrough = MayManageEvents(user);
+        if (readThrough)
         {
             // Organizers and admins read through: their own changes show at once.
             var item = await services.Store.GetAsync(eventId, cancellationToken);
@@ -105,7 +107,13 @@ public static class EventsApi
 
         var visible = found is not null
             && (found.Status != EventStatus.Draft || user.IsAdmin() || user.UserId() == found.OrganizerId);
-        return visible ? TypedResults.Ok(found!) : NotFound("event");
+        if (!visible)
+        {
+            return NotFound("event");
+        }
+
+        // A cached event may be seconds old; its seats are not (see CatalogCache). Read-through copies are live already.
+        return TypedResults.Ok(readThrough ? found! : await services.Cache.WithSeatsAsync(found!, services.Store, cancellationToken));
     }
 
     public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetAvailability(

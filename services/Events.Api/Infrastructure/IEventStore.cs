@@ -79,6 +79,8 @@ public interface IEventStore
     Task<PageOf<EventWithInventory>> SearchAsync(EventQuery query, DateTimeOffset now, CancellationToken cancellationToken);
     Task<IReadOnlyList<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, CancellationToken cancellationToken);
     Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken);
+    /// <summary>Seats available now (capacity − held − sold) of each of the events that exist, in one read.</summary>
+    Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken);
 
     // Inventory (I1, I2)
     /// <summary>Places several holds on one event atomically and in order, each conditional on the seats left.</summary>

@@ -31,4 +31,8 @@ public sealed class CatalogOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SearchCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How old the <c>available</c> of a detail or list item may be (see <see cref="CatalogCache"/>); zero = read on every request.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan AvailabilityCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -165,6 +165,18 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
     public async Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken) =>
         (await GetAsync(eventId, cancellationToken))?.Inventory;
 
+    public async Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return new Dictionary<Guid, int>();
+        }
+
+        var filter = new BsonDocument("_id", new BsonDocument("$in", new BsonArray(eventIds.Select(Id))));
+        var documents = await Events.Find(filter).Project<EventDocument>(WithoutHolds).ToListAsync(cancellationToken);
+        return documents.ToDictionary(d => d.Id, d => d.ToInventory().Available);
+    }
+
     // ---------------------------------------------------------------- inventory
 
     public async Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)

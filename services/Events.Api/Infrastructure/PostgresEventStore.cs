@@ -185,6 +185,19 @@ public sealed class PostgresEventStore(EventsDbContext db) : IEventStore
         return row is null ? null : ToInventory(row);
     }
 
+    public async Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return new Dictionary<Guid, int>();
+        }
+
+        var ids = eventIds.ToArray();
+        return await db.Inventory.AsNoTracking().Where(i => ids.Contains(i.EventId))
+            .Select(i => new { i.EventId, Available = i.Capacity - i.Held - i.Sold })
+            .ToDictionaryAsync(i => i.EventId, i => i.Available, cancellationToken);
+    }
+
     // ---------------------------------------------------------------- inventory
 
     private const string HoldColumns = "hold_id, event_id, quantity, status, expires_at, created_at";

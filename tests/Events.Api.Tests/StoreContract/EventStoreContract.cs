@@ -181,6 +181,23 @@ public abstract class EventStoreContract
         Assert.Equal(new[] { draft.Id, published.Id }.Order(), mine.Select(m => m.Event.Id).Order());
     }
 
+    [Fact]
+    public async Task Seats_available_of_several_events_come_in_one_read_and_unknown_ids_are_left_out()
+    {
+        var untouched = await CreateAsync(NewEvent(capacity: 7));
+        var busy = await CreateAsync(NewEvent(capacity: 9));
+        Assert.Equal(PlaceHoldResult.Created, (await PlaceAsync(busy.Id, Request(2))).Result);
+        var sold = Request(3);
+        Assert.Equal(PlaceHoldResult.Created, (await PlaceAsync(busy.Id, sold)).Result);
+        Assert.Equal(ConfirmHoldResult.Confirmed, (await (await Store()).ConfirmHoldAsync(busy.Id, sold.HoldId, Now, Ct)).Result);
+
+        var seats = await (await Store()).GetSeatsAvailableAsync([untouched.Id, busy.Id, Guid.CreateVersion7()], Ct);
+        Assert.Equal(2, seats.Count);
+        Assert.Equal(7, seats[untouched.Id]);
+        Assert.Equal(4, seats[busy.Id]);
+        Assert.Empty(await (await Store()).GetSeatsAvailableAsync([], Ct));
+    }
+
     // ------------------------------------------------------------------ holds
 
     [Fact]
