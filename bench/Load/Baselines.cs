@@ -110,6 +110,10 @@ public sealed partial class PgBench(PostgresServer server, string workDirectory)
 /// <summary>wrk (HTTP/1.1, keep-alive, 2 threads) against one URL: requests per second and its latency distribution.</summary>
 public static partial class Wrk
 {
+    /// <summary>Two seconds of the same load, not measured: JIT, pools and caches warm before the figure is taken.</summary>
+    public static Task WarmUpAsync(Uri url, int connections) =>
+        Tool.RunAsync("wrk", Path.GetTempPath(), new Dictionary<string, string>(), "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", "2s", url.ToString());
+
     public static async Task<BaselineResult> RunAsync(string name, Uri url, int connections, TimeSpan duration)
     {
         Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] wrk: {name} ...");
