@@ -87,6 +87,27 @@ public sealed record NotificationLag(int Bookings, int Stored, int Emailed, doub
 
 public static class Notifications
 {
+    /// <summary>
+    /// Waits (up to <paramref name="wait"/>) until no email is pending, so (d) measures its own bookings' lag and not the queue
+    /// the earlier scenarios left behind; returns how many were still pending (0 when drained).
+    /// </summary>
+    public static async Task<long> DrainEmailQueueAsync(Topology topology, TimeSpan wait)
+    {
+        await using var notifications = NpgsqlDataSource.Create(topology.ConnectionStringOf(ResourceNames.NotificationsDb));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = notifications.CreateCommand("""SELECT count(*) FROM notifications WHERE "EmailStatus" = 'Pending' AND "EmailNextAttemptAt" <= now()""");
+            var pending = (long)(await command.ExecuteScalarAsync())!;
+            if (pending == 0 || deadline.Elapsed > wait)
+            {
+                return pending;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
     public static async Task<NotificationLag> MeasureAsync(Topology topology, IReadOnlyCollection<Guid> bookingIds, TimeSpan wait)
     {
         var confirmedAt = new Dictionary<Guid, DateTimeOffset>();

@@ -136,6 +136,9 @@ if (json is not null)
 if (options.Runs("d"))
 {
     var buyers = await FreshShoppersAsync();
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var left = await Notifications.DrainEmailQueueAsync(topology, TimeSpan.FromMinutes(5));
+    Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] d: the earlier scenarios' email queue drained in {clock.Elapsed.TotalSeconds:0} s ({left} still pending).");
     var run = await MeasuredAsync(() => Journey.OpenAsync("d: steady bookings for notifications", shop, buyers, options.NotificationRate,
         options.NotificationDuration, PickSpread));
     results.Scenarios.Add(run);
