@@ -138,7 +138,8 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             await publisher.PublishAsync(@event, Ct, id);
             await publisher.PublishAsync(@event, Ct, id);
 
-            await Poll.UntilAsync(() => probe.Attempts.GetValueOrDefault(id) == 2, Deadline, "both copies were delivered", Ct);
+            // Both copies handled to the end (a copy counted as delivered may still be committing: deliveries run concurrently).
+            await Poll.UntilAsync(() => probe.Handled.GetValueOrDefault(id) == 2, Deadline, "both copies were delivered and handled", Ct);
             Assert.Equal(1, (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct))[id]);
         }
         finally

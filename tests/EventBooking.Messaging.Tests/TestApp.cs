@@ -60,6 +60,9 @@ public sealed class Effect
 public sealed class Probe
 {
     public ConcurrentDictionary<Guid, int> Attempts { get; } = new();
+
+    /// <summary>Deliveries whose handling has finished (its transaction committed or skipped), per message id.</summary>
+    public ConcurrentDictionary<Guid, int> Handled { get; } = new();
     public ConcurrentDictionary<Guid, string> Sources { get; } = new();
     public ConcurrentQueue<string?> Baggage { get; } = new();
 
@@ -85,6 +88,7 @@ public sealed class RecordingHandler(TestDbContext db, Probe probe) : IIntegrati
             db.Effects.Add(new Effect { Id = Guid.CreateVersion7(), MessageId = message.Id, Consumer = nameof(RecordingHandler), Source = message.Source });
             return Task.CompletedTask;
         }, cancellationToken);
+        probe.Handled.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
     }
 }
 
