@@ -1,78 +1,85 @@
-// The EventBooking topology for Aspire 13.5 (containers). EventBooking.LocalHost starts the same resources,
-// with the same names and the same injected configuration, as local processes.
-var builder = DistributedApplication.CreateBuilder(args);
+// The EventBooking system: infrastructure (containers, or the system's own servers where no container runtime answers),
+// four APIs and the web front end, wired by references so each service receives its connection strings, its peers' URLs
+// (service discovery) and its service identity. Settings: EventBooking:Infrastructure (auto|containers|local),
+// EventBooking:DataDirectory (local servers' data, default .data/), EventBooking:Replicas (of each API, default 1),
+// EventBooking:SeedDemoData (default true when running).
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-var postgres = builder.AddPostgres("postgres").WithDataVolume();
-var usersDb = postgres.AddDatabase("usersdb");
-var bookingsDb = postgres.AddDatabase("bookingsdb");
+namespace EventBooking.AppHost;
 
-var mongo = builder.AddMongoDB("mongo").WithDataVolume();
-var eventsDb = mongo.AddDatabase("eventsdb");
-var notificationsDb = mongo.AddDatabase("notificationsdb");
+/// <summary>The AppHost's entry point (a named class, so test projects that reference both it and a service see one <c>Program</c> each).</summary>
+internal static class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = DistributedApplication.CreateBuilder(args);
 
-var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume();
+        var infrastructure = Infrastructure.Add(builder);
+        var replicas = builder.Configuration.GetValue("EventBooking:Replicas", 1);
+        var seedDemoData = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("EventBooking:SeedDemoData", true);
 
-// A mail catcher: SMTP on 1025, its web inbox on 8025.
-var smtp = builder.AddContainer("smtp", "axllent/mailpit", "v1.27")
-    .WithEndpoint(targetPort: 1025, name: "smtp", scheme: "tcp")
-    .WithHttpEndpoint(targetPort: 8025, name: "http");
-var smtpEndpoint = smtp.GetEndpoint("smtp");
-var smtpConnectionString = ReferenceExpression.Create(
-    $"smtp://{smtpEndpoint.Property(EndpointProperty.Host)}:{smtpEndpoint.Property(EndpointProperty.Port)}");
+        // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own.
+        var clients = ServiceIdentities.Add(builder, [ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web]);
 
-var seedDemoData = builder.ExecutionContext.IsRunMode ? "true" : "false";
+        var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
+            .WithHttpHealthCheck("/health")
+            .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
+            .WithServiceClients(clients)
+            .WithDemoData(seedDemoData)
+            .WithReplicas(replicas);
 
-// Service identities (OAuth2 client credentials): users-api knows every secret, each client its own.
-IResourceBuilder<ParameterResource> ClientSecret(string client) =>
-    builder.AddParameter($"{client}-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
-var eventsSecret = ClientSecret("events-api");
-var bookingsSecret = ClientSecret("bookings-api");
-var notificationsSecret = ClientSecret("notifications-api");
-var webSecret = ClientSecret("web");
+        var eventsApi = builder.AddProject<Projects.Events_Api>(ResourceNames.EventsApi)
+            .WithHttpHealthCheck("/health")
+            .WithReference(infrastructure.EventsDb).WaitFor(infrastructure.EventsDb)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(usersApi).WaitFor(usersApi)
+            .WithServiceIdentity(clients)
+            .WithDemoData(seedDemoData)
+            .WithReplicas(replicas);
 
-var usersApi = builder.AddProject<Projects.Users_Api>("users-api")
-    .WithReference(usersDb).WaitFor(usersDb)
-    .WithEnvironment("Identity__Clients__events-api__Secret", eventsSecret)
-    .WithEnvironment("Identity__Clients__bookings-api__Secret", bookingsSecret)
-    .WithEnvironment("Identity__Clients__notifications-api__Secret", notificationsSecret)
-    .WithEnvironment("Identity__Clients__web__Secret", webSecret)
-    .WithEnvironment("EventBooking__SeedDemoData", seedDemoData);
+        var bookingsApi = builder.AddProject<Projects.Bookings_Api>(ResourceNames.BookingsApi)
+            .WithHttpHealthCheck("/health")
+            .WithReference(infrastructure.BookingsDb).WaitFor(infrastructure.BookingsDb)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(usersApi).WaitFor(usersApi)
+            .WithReference(eventsApi).WaitFor(eventsApi)
+            .WithServiceIdentity(clients)
+            .WithDemoData(seedDemoData)
+            .WithReplicas(replicas);
 
-var eventsApi = builder.AddProject<Projects.Events_Api>("events-api")
-    .WithReference(eventsDb).WaitFor(eventsDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithReference(usersApi).WaitFor(usersApi)
-    .WithEnvironment("Identity__ClientId", "events-api")
-    .WithEnvironment("Identity__ClientSecret", eventsSecret)
-    .WithEnvironment("EventBooking__SeedDemoData", seedDemoData);
+        var notificationsApi = builder.AddProject<Projects.Notifications_Api>(ResourceNames.NotificationsApi)
+            .WithHttpHealthCheck("/health")
+            .WithReference(infrastructure.NotificationsDb).WaitFor(infrastructure.NotificationsDb)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(infrastructure.Smtp).WaitFor(infrastructure.Smtp)
+            .WithReference(usersApi).WaitFor(usersApi)
+            .WithReference(eventsApi).WaitFor(eventsApi)
+            .WithReference(bookingsApi).WaitFor(bookingsApi)
+            .WithServiceIdentity(clients)
+            .WithDemoData(seedDemoData)
+            .WithReplicas(replicas);
 
-var bookingsApi = builder.AddProject<Projects.Bookings_Api>("bookings-api")
-    .WithReference(bookingsDb).WaitFor(bookingsDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithReference(usersApi).WaitFor(usersApi)
-    .WithReference(eventsApi).WaitFor(eventsApi)
-    .WithEnvironment("Identity__ClientId", "bookings-api")
-    .WithEnvironment("Identity__ClientSecret", bookingsSecret)
-    .WithEnvironment("EventBooking__SeedDemoData", seedDemoData);
+        builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
+            .WithHttpHealthCheck("/health")
+            .WithExternalHttpEndpoints()
+            .WithReference(usersApi).WaitFor(usersApi)
+            .WithReference(eventsApi).WaitFor(eventsApi)
+            .WithReference(bookingsApi).WaitFor(bookingsApi)
+            .WithReference(notificationsApi).WaitFor(notificationsApi)
+            .WithServiceIdentity(clients)
+            .OnResourceReady(AnnounceAsync);
 
-var notificationsApi = builder.AddProject<Projects.Notifications_Api>("notifications-api")
-    .WithReference(notificationsDb).WaitFor(notificationsDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithEnvironment("ConnectionStrings__smtp", smtpConnectionString).WaitFor(smtp)
-    .WithReference(usersApi).WaitFor(usersApi)
-    .WithReference(eventsApi).WaitFor(eventsApi)
-    .WithReference(bookingsApi).WaitFor(bookingsApi)
-    .WithEnvironment("Identity__ClientId", "notifications-api")
-    .WithEnvironment("Identity__ClientSecret", notificationsSecret)
-    .WithEnvironment("EventBooking__SeedDemoData", seedDemoData);
+        builder.Build().Run();
+    }
 
-builder.AddProject<Projects.EventBooking_Web>("web")
-    .WithExternalHttpEndpoints()
-    .WithReference(usersApi).WaitFor(usersApi)
-    .WithReference(eventsApi).WaitFor(eventsApi)
-    .WithReference(bookingsApi).WaitFor(bookingsApi)
-    .WithReference(notificationsApi).WaitFor(notificationsApi)
-    .WithEnvironment("Identity__ClientId", "web")
-    .WithEnvironment("Identity__ClientSecret", webSecret);
-
-builder.Build().Run();
+    /// <summary>Says where the web app answers once it is ready (the dashboard's address is printed by Aspire at start).</summary>
+    private static Task AnnounceAsync(ProjectResource web, ResourceReadyEvent @event, CancellationToken cancellationToken)
+    {
+        var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EventBooking");
+        var url = web.GetEndpoint("http").Url;
+        logger.LogInformation("EventBooking is ready: the web app answers at {Url} (the demo accounts are in README.md)", url);
+        return Task.CompletedTask;
+    }
+}

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bookings.Api.Model;
 using Bookings.Api.Services;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 
@@ -234,8 +234,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         var empty = await ReconcileAsync(admin, eventId);
         Assert.True(empty.GetProperty("ok").GetBoolean(), empty.ToString());
 
-        var events = fixture.Topology.Services[ResourceNames.EventsApi][0];
-        events.KillHard();
+        await fixture.System.KillAsync(ResourceNames.EventsApi, Ct);
         try
         {
             using var down = await admin.GetAsync($"/api/admin/reconciliation?eventId={eventId}", Ct);
@@ -244,7 +243,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         }
         finally
         {
-            await events.RestartAsync(Ct);
+            await fixture.System.StartAsync(ResourceNames.EventsApi, cancellationToken: Ct);
         }
 
         Assert.True((await ReconcileAsync(admin, eventId)).GetProperty("ok").GetBoolean());
@@ -259,7 +258,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
 
     private async Task CorruptSoldCounterAsync(Guid eventId, int delta)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(fixture.Topology.ConnectionStringOf(ResourceNames.EventsDb));
+        await using var connection = new Npgsql.NpgsqlConnection(await fixture.System.ConnectionStringAsync(ResourceNames.EventsDb, Ct));
         await connection.OpenAsync(Ct);
         await using var command = new Npgsql.NpgsqlCommand("UPDATE event_inventory SET sold = sold + $1 WHERE event_id = $2", connection)
         {

@@ -22,7 +22,7 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
         await TestApp.WaitConnectedAsync(consumer);
         await TestApp.StopQuietlyAsync(consumer);
-        await rabbit.Server.StopAsync();
+        await rabbit.Server.StopAsync(Ct);
 
         IHostPair? hosts = null;
         try
@@ -77,7 +77,7 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
         await TestApp.WaitConnectedAsync(consumer);
         await TestApp.StopQuietlyAsync(consumer);
-        await rabbit.Server.StopAsync();
+        await rabbit.Server.StopAsync(Ct);
         await rabbit.Server.RestartAsync(Ct);
 
         consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
@@ -95,7 +95,7 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
 
             // Mid-stream: some events consumed, the rest still in flight or in the outbox.
             await Poll.UntilAsync(() => !probe.Attempts.IsEmpty, Deadline, "consumption started", Ct);
-            rabbit.Server.KillHard();
+            await rabbit.Server.KillHardAsync(Ct);
             for (var i = 100; i < 200; i++)
             {
                 ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));

@@ -1,4 +1,3 @@
-using EventBooking.LocalHost.Infrastructure;
 using EventBooking.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
@@ -53,15 +52,10 @@ public sealed class InboxStoreTests(PostgresFixture postgres)
     [Fact]
     public async Task MongoInboxRecordsEachMessageOncePerConsumer()
     {
-        if (MongoServer.FindBinary() is null)
-        {
-            Assert.Skip("No mongod binary on PATH: the MongoDB inbox runs where a MongoDB server is available.");
-        }
-
-        using var directory = new TempDirectory("eventbooking-mongo");
-        await using var server = await MongoServer.StartAsync(directory.Path, TestLog.Write, Ct);
-        var database = new MongoClient(server.ConnectionString("inbox")).GetDatabase("inbox");
-        await AssertInboxContractAsync(new MongoInboxStore(database, TimeProvider.System));
+        await using var mongo = new MongoFixture();
+        await mongo.InitializeAsync();
+        Assert.SkipWhen(mongo.SkipReason is not null, mongo.SkipReason ?? "");
+        await AssertInboxContractAsync(new MongoInboxStore(mongo.CreateDatabase("inbox"), TimeProvider.System));
     }
 
     private static async Task AssertInboxContractAsync(IInboxStore inbox)
@@ -87,8 +81,6 @@ public sealed class InboxStoreTests(PostgresFixture postgres)
 
     private async Task<NpgsqlDataSource> NewDataSourceAsync()
     {
-        var name = "inbox_" + Guid.NewGuid().ToString("N");
-        await postgres.Server.EnsureDatabasesAsync([name], Ct);
-        return NpgsqlDataSource.Create(postgres.Server.ConnectionString(name));
+        return NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync("inbox"));
     }
 }

@@ -29,10 +29,7 @@ public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbC
 
     public static async Task<string> CreateDatabaseAsync(EventBooking.Testing.PostgresFixture postgres)
     {
-        // PostgresFixture.CreateDatabaseAsync slices its generated name past its end (reported to the lead), so name it here.
-        var name = "messaging_" + Guid.NewGuid().ToString("N");
-        await postgres.Server.EnsureDatabasesAsync([name]);
-        var connectionString = postgres.Server.ConnectionString(name);
+        var connectionString = await postgres.CreateDatabaseAsync("messaging");
         await using var db = Open(connectionString);
         await db.Database.EnsureCreatedAsync();
         return connectionString;

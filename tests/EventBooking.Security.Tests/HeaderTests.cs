@@ -1,5 +1,5 @@
 using System.Net;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 
 namespace EventBooking.Security.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 
 namespace EventBooking.Security.Tests;
 

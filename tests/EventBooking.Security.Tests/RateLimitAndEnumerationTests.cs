@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 
 namespace EventBooking.Security.Tests;
 

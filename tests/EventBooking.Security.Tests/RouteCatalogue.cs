@@ -1,4 +1,4 @@
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 
 namespace EventBooking.Security.Tests;
 

@@ -80,7 +80,7 @@ public sealed class RouteCatalogueTests(SecurityFixture fixture)
     {
         foreach (var token in new[] { null, fixture.ServiceToken })
         {
-            using var client = fixture.Client(EventBooking.LocalHost.ResourceNames.NotificationsApi, token);
+            using var client = fixture.Client(EventBooking.AppHost.ResourceNames.NotificationsApi, token);
             using var response = await client.SendAsync("POST", "/hubs/notifications/negotiate?negotiateVersion=1", "");
             Hostile.Count("function-level calls");
             Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"negotiate answered {(int)response.StatusCode}");

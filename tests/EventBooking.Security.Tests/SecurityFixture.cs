@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 using Xunit.v3;
@@ -15,7 +15,7 @@ namespace EventBooking.Security.Tests;
 public sealed record Actor(string Name, Guid Id, string Email, string Password, string AccessToken, string RefreshToken, IPAddress Source);
 
 /// <summary>
-/// The whole topology (users-api, events-api, bookings-api, notifications-api, web) as real processes on real
+/// The whole system (users-api, events-api, bookings-api, notifications-api, web) started from the AppHost, on real
 /// PostgreSQL, RabbitMQ and SMTP, with the production rate limits for sign-in and registration (Development raises them).
 /// Every actor gets its own loopback source address (127.0.x.y), because users-api limits per client address.
 /// </summary>
@@ -81,7 +81,8 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
                 }
             },
         };
-        var client = new HttpClient(handler) { BaseAddress = Topology.UrlOf(service), Timeout = TimeSpan.FromSeconds(100) };
+        // The service's own address, not the orchestrator's proxy in front of it: the proxy would hide the actor's source address.
+        var client = new HttpClient(handler) { BaseAddress = System.ReplicaUrls(service)[0], Timeout = TimeSpan.FromSeconds(100) };
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

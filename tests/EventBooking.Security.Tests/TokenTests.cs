@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Microsoft.Extensions.Hosting;
 
 namespace EventBooking.Security.Tests;

@@ -1,5 +1,4 @@
 using System.Net;
-using EventBooking.LocalHost.Infrastructure;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -33,7 +32,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     [Fact]
     public async Task Unreachable_database_makes_health_unhealthy_but_alive_healthy_without_leaking_details()
     {
-        var closedPort = Platform.FreePort();
+        var closedPort = Ports.Free();
         const string password = "s3cret-password-that-must-not-leak";
         var builder = TestApp.CreateBuilder(new()
         {
@@ -59,7 +58,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     {
         var builder = TestApp.CreateBuilder(new()
         {
-            ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{Platform.FreePort()}",
+            ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{Ports.Free()}",
         });
         builder.AddRabbitMQClient("messaging");
         await using var app = await TestApp.StartAsync(builder);
@@ -76,7 +75,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     {
         var builder = TestApp.CreateBuilder(new()
         {
-            ["ConnectionStrings:eventsdb"] = $"mongodb://127.0.0.1:{Platform.FreePort()}/eventsdb?serverSelectionTimeoutMS=500&connectTimeoutMS=500",
+            ["ConnectionStrings:eventsdb"] = $"mongodb://127.0.0.1:{Ports.Free()}/eventsdb?serverSelectionTimeoutMS=500&connectTimeoutMS=500",
         });
         builder.AddMongoDBClient("eventsdb");
         await using var app = await TestApp.StartAsync(builder);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Xunit;
 
 namespace EventBooking.SystemTests;

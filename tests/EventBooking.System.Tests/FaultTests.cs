@@ -1,4 +1,4 @@
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Npgsql;
 using Xunit;
@@ -22,9 +22,9 @@ public sealed class FaultTests(SystemFixture fixture)
     {
         await RunAsync(async () =>
         {
-            fixture.Topology.RabbitMq.KillHard();
+            await fixture.System.KillAsync(ResourceNames.Messaging);
             await Task.Delay(Outage);
-            await fixture.Topology.RabbitMq.RestartAsync();
+            await fixture.System.StartAsync(ResourceNames.Messaging);
         });
     }
 
@@ -50,18 +50,13 @@ public sealed class FaultTests(SystemFixture fixture)
 
     private async Task KillAndRestartAsync(IReadOnlyList<string> services)
     {
-        foreach (var replica in services.SelectMany(service => fixture.Topology.Services[service]))
-        {
-            replica.KillHard();
-        }
-
+        await Task.WhenAll(services.Select(service => fixture.System.KillAsync(service)));
         await Task.Delay(Outage);
-        // Back in the topology's start order (users-api first: the others fetch its keys), each wave's replicas together.
+        // Back in the AppHost's start order (users-api first: the others fetch its keys), each wave's replicas together.
         // Several .NET processes starting at once on a small, busy machine need more than the default 60 s.
         foreach (var wave in services.GroupBy(StartWave).OrderBy(wave => wave.Key))
         {
-            await Task.WhenAll(wave.SelectMany(service => fixture.Topology.Services[service])
-                .Select(replica => replica.RestartAsync(TimeSpan.FromMinutes(3))));
+            await Task.WhenAll(wave.Select(service => fixture.System.StartAsync(service, TimeSpan.FromMinutes(3))));
         }
     }
 
@@ -77,17 +72,17 @@ public sealed class FaultTests(SystemFixture fixture)
     {
         await RunAsync(async () =>
         {
-            await fixture.Topology.Postgres.StopAsync();
+            await fixture.System.StopAsync(ResourceNames.Postgres);
             await Task.Delay(Outage);
-            await fixture.Topology.Postgres.RestartAsync();
+            await fixture.System.StartAsync(ResourceNames.Postgres);
+            NpgsqlConnection.ClearAllPools();
         });
     }
 
     [Fact]
     public async Task Smtp_down_during_a_rush_then_every_email_is_delivered_once_it_is_back()
     {
-        var smtp = fixture.Topology.Smtp;
-        await smtp.StopAsync();
+        await fixture.System.StopAsync(ResourceNames.Smtp, TestContext.Current.CancellationToken);
         fixture.Figures.AddFault();
         Guid eventId;
         RushResult result;
@@ -104,7 +99,7 @@ public sealed class FaultTests(SystemFixture fixture)
         }
         finally
         {
-            await smtp.RestartAsync(TestContext.Current.CancellationToken);
+            await fixture.System.StartAsync(ResourceNames.Smtp, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         await Rush.AssertAsync(fixture, eventId, result, plan);

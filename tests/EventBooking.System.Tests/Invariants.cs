@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Npgsql;
 using Xunit;
@@ -79,7 +79,7 @@ public static class Invariants
                 sent = await SentEmailsAsync(notifications, confirmed);
                 return sent == confirmed.Count;
             }, Patience, $"every booking-confirmed email is sent ({sent}/{confirmed.Count})", TestContext.Current.CancellationToken);
-            Assert.True(fixture.Topology.Smtp.ReadMessages().Count >= sent, "the SMTP catcher holds every sent email");
+            Assert.True(Mail.Read(fixture.System.Maildir).Count >= sent, "the SMTP catcher holds every sent email");
         }
 
         var outcome = new Outcome(capacity, confirmed.Count, tickets, sold, oversold, lost, duplicated, sent);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Xunit;
 
 namespace EventBooking.SystemTests;
@@ -191,7 +191,7 @@ public static class Rush
 
     private static async Task SampleAsync(SystemTopology fixture, Guid eventId, int capacity, RushResult result, CancellationToken stop)
     {
-        var replicas = fixture.Topology.Services[ResourceNames.EventsApi].Count;
+        var replicas = fixture.System.Instances(ResourceNames.EventsApi).Count;
         var clients = Enumerable.Range(0, replicas).Select(i => fixture.Client(ResourceNames.EventsApi, replica: i)).ToArray();
         foreach (var client in clients)
         {

@@ -1,4 +1,4 @@
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Xunit;
 
 namespace EventBooking.SystemTests;
@@ -16,7 +16,7 @@ public sealed class RushTests(SystemFixture fixture)
     {
         foreach (var service in new[] { ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi })
         {
-            Assert.Equal(2, fixture.Topology.Services[service].Count);
+            Assert.Equal(2, fixture.System.Instances(service).Count);
         }
 
         var plan = new RushPlan(Attempts: 1000, Clients: 200, Buyers: 20, Capacity: 150);

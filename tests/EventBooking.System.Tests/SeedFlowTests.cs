@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Xunit;
 
@@ -60,7 +60,7 @@ public sealed class SeedFlowTests(SystemFixture fixture)
         // The confirmation reaches notifications-api (RabbitMQ) and the SMTP catcher.
         using var notifications = fixture.Client(ResourceNames.NotificationsApi, buyer.Token);
         await WaitForNotificationAsync(notifications, "booking-confirmed", booking);
-        await Poll.UntilAsync(() => fixture.Topology.Smtp.ReadMessages().Any(m => m.Contains(buyer.Email, StringComparison.OrdinalIgnoreCase)),
+        await Poll.UntilAsync(() => Mail.Read(fixture.System.Maildir).Any(m => m.Contains(buyer.Email, StringComparison.OrdinalIgnoreCase)),
             Patience, "the confirmation email reaches the SMTP catcher", ct);
 
         // The attendee cancels: refund by policy, seats back, a cancellation notification.

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -10,18 +10,15 @@ using Xunit;
 namespace EventBooking.SystemTests;
 
 /// <summary>
-/// The whole topology (PostgreSQL, RabbitMQ, SMTP catcher, users-, events-, bookings- and notifications-api) started once
-/// for the collection through LocalHost's library, demo users seeded, every service exporting traces to a test OTLP receiver.
-/// The web front end is not started: the suite drives the APIs over HTTP, as the web's BFF does.
+/// The whole system but the web (PostgreSQL, RabbitMQ, SMTP catcher, users-, events-, bookings- and notifications-api)
+/// started once for the collection from the AppHost (<see cref="SystemUnderTest"/>), demo users seeded, every service
+/// exporting its telemetry to the Aspire dashboard (read back through its telemetry API). The suite drives the APIs over HTTP, as the web's BFF does.
 /// </summary>
 public abstract class SystemTopology(int replicas) : IAsyncLifetime
 {
-    private static readonly string[] Apis = [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi];
-    private readonly TempDirectory _directory = new("eventbooking-system");
     private readonly TokenCache _tokens = new();
 
-    public Topology Topology { get; private set; } = null!;
-    public OtlpReceiver Otlp { get; private set; } = null!;
+    public SystemUnderTest System { get; private set; } = null!;
     public int Replicas => replicas;
 
     /// <summary>Counters of what the suite did (reported by the tests' output).</summary>
@@ -29,7 +26,6 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Otlp = await OtlpReceiver.StartAsync();
         var environment = new Dictionary<string, string?>
         {
             // Many buyers share a few accounts; the limits themselves are tested by the services' own suites.
@@ -46,25 +42,21 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
             ["Email__LeaseDuration"] = "00:00:10",
             ["Email__SmtpTimeout"] = "00:00:05",
         };
-        foreach (var (key, value) in Otlp.ExporterEnvironment)
+        System = await SystemUnderTest.StartAsync(new SystemUnderTestOptions
         {
-            environment[key] = value;
-        }
-
-        Topology = await Topology.StartAsync(new TopologyOptions
-        {
-            DataDirectory = _directory.Path,
-            Services = Apis,
+            Resources = ResourceNames.Apis,
             Replicas = replicas,
             SeedDemoData = true,
-            Log = TestLog.Write,
+            Dashboard = true,
             Environment = environment,
         });
     }
 
-    public HttpClient Client(string service, string? token = null, int replica = 0)
+    /// <summary>A client of <paramref name="service"/>: through the orchestrator's proxy, or of one replica when <paramref name="replica"/> is given.</summary>
+    public HttpClient Client(string service, string? token = null, int? replica = null)
     {
-        var client = new HttpClient { BaseAddress = Topology.Services[service][replica % Topology.Services[service].Count].Url, Timeout = TimeSpan.FromSeconds(60) };
+        var client = replica is { } index ? System.CreateReplicaClient(service, index) : System.CreateClient(service);
+        client.Timeout = TimeSpan.FromSeconds(60);
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -107,25 +99,18 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
     /// <summary>A connection to one of the topology's PostgreSQL databases (for read-only checks).</summary>
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {
-        var connection = new NpgsqlConnection(Topology.ConnectionStringOf(database));
+        var connection = new NpgsqlConnection(await System.ConnectionStringAsync(database));
         await connection.OpenAsync();
         return connection;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Topology is not null)
+        if (System is not null)
         {
-            await Topology.DisposeAsync();
+            await System.DisposeAsync();
         }
 
-        if (Otlp is not null)
-        {
-            await Otlp.DisposeAsync();
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        _directory.Dispose();
         _tokens.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -134,7 +119,7 @@ public abstract class SystemTopology(int replicas) : IAsyncLifetime
 public sealed record Buyer(Guid UserId, string Email, string Token);
 
 /// <summary>
-/// Two replicas of each API (TopologyOptions.Replicas = 2): every scenario runs scaled out, clients and samplers spread
+/// Two replicas of each API (the AppHost's EventBooking:Replicas = 2): every scenario runs scaled out, clients and samplers spread
 /// over both replicas. One topology for the whole suite keeps it within CI's time budget.
 /// </summary>
 public sealed class SystemFixture() : SystemTopology(2);

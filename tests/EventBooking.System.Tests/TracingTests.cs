@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Xunit;
 
@@ -10,7 +10,7 @@ namespace EventBooking.SystemTests;
 
 /// <summary>
 /// One booking is one trace: the client (standing in for the web BFF, which is not started) opens a W3C trace and sends
-/// its <c>traceparent</c> with the booking and the payment; the spans the services export to the test OTLP receiver must
+/// its <c>traceparent</c> with the booking and the payment; the spans the services export to the Aspire dashboard must
 /// then share that trace id across bookings-api → events-api → RabbitMQ (producer and consumer spans) → notifications-api.
 /// </summary>
 [Collection(SystemCollection.Name)]
@@ -41,9 +41,9 @@ public sealed class TracingTests(SystemFixture fixture)
         string[] services = [ResourceNames.BookingsApi, ResourceNames.EventsApi, ResourceNames.NotificationsApi];
         try
         {
-            await Poll.UntilAsync(() =>
+            await Poll.UntilAsync(async () =>
             {
-                trace = fixture.Otlp.Spans.Where(s => s.TraceId == traceId).ToList();
+                trace = await fixture.System.Telemetry.TraceAsync(traceId, ct);
                 // One tree: every span's parent is a span of the trace or one of the client's two root spans.
                 var ids = trace.Select(s => s.SpanId).Concat(roots).ToHashSet();
                 return trace.All(s => ids.Contains(s.ParentSpanId))
@@ -53,8 +53,9 @@ public sealed class TracingTests(SystemFixture fixture)
         }
         catch (TimeoutException)
         {
+            var received = await fixture.System.Telemetry.SpansAsync(ct);
             Assert.Fail($"trace {traceId} has: {string.Join("; ", trace.Select(s => $"{s.Service}:{s.Name}(kind {s.Kind})"))}; " +
-                $"received {fixture.Otlp.Spans.Count} spans from {string.Join(",", fixture.Otlp.Spans.Select(s => s.Service).Distinct())}");
+                $"the dashboard has {received.Count} spans from {string.Join(",", received.Select(s => s.Service).Distinct())}");
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"trace {traceId}: {trace.Count} spans: " +

@@ -1,100 +1,119 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
-using EventBooking.LocalHost.Infrastructure;
+using EventBooking.AppHost;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit;
 
 namespace EventBooking.Testing;
 
-/// <summary>A throwaway PostgreSQL server (ephemeral data directory, free port) for one test assembly or class.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
+/// <summary>
+/// One infrastructure resource of the AppHost (<c>postgres</c>, <c>messaging</c> or <c>smtp</c>) started on its own through
+/// <see cref="SystemUnderTest"/>, with ephemeral data and a free port, for the tests of one assembly or class.
+/// </summary>
+public abstract class InfrastructureFixture(string resource) : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("eventbooking-pg");
-    private int _databaseCounter;
+    public SystemUnderTest System { get; private set; } = null!;
 
-    public PostgresServer Server { get; private set; } = null!;
+    /// <summary>The started resource: its connection string and fault injection.</summary>
+    public InfrastructureServer Server { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Server = await PostgresServer.StartAsync(_directory.Path, TestLog.Write);
+    public async ValueTask InitializeAsync()
+    {
+        System = await SystemUnderTest.StartAsync(new SystemUnderTestOptions { Resources = [resource] });
+        Server = new InfrastructureServer(System, resource, await System.ConnectionStringAsync(resource));
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        if (System is not null)
+        {
+            await System.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A throwaway PostgreSQL server (the AppHost's <c>postgres</c>) for one test assembly or class.</summary>
+public sealed class PostgresFixture() : InfrastructureFixture(ResourceNames.Postgres)
+{
     /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}".ToLowerInvariant();
-        name = name.Length > 63 ? name[..63] : name;
+        // Unique and within PostgreSQL's 63 characters whatever the prefix: the prefix is cut, never the unique part.
+        var unique = Guid.NewGuid().ToString("N");
+        var name = $"{(prefix.Length > 30 ? prefix[..30] : prefix)}_{unique}".ToLowerInvariant();
         await Server.EnsureDatabasesAsync([name]);
-        return Server.ConnectionString(name);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-
-        _directory.Dispose();
+        return Server.DatabaseConnectionString(name);
     }
 }
 
-/// <summary>A throwaway RabbitMQ node for one test assembly or class.</summary>
-public sealed class RabbitMqFixture : IAsyncLifetime
+/// <summary>A throwaway RabbitMQ node (the AppHost's <c>messaging</c>) for one test assembly or class.</summary>
+public sealed class RabbitMqFixture() : InfrastructureFixture(ResourceNames.Messaging);
+
+/// <summary>A throwaway SMTP catcher (the AppHost's <c>smtp</c>) writing to a Maildir.</summary>
+public sealed class SmtpFixture() : InfrastructureFixture(ResourceNames.Smtp)
 {
-    private readonly TempDirectory _directory = new("eventbooking-mq");
-
-    public RabbitMqServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await RabbitMqServer.StartAsync(_directory.Path, TestLog.Write);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    /// <summary>The raw messages received so far (RFC 5322 text), oldest first.</summary>
+    public IReadOnlyList<string> ReadMessages() => Mail.Read(System.Maildir);
 }
 
-/// <summary>A throwaway SMTP catcher writing to a Maildir.</summary>
-public sealed class SmtpFixture : IAsyncLifetime
+/// <summary>An infrastructure resource of a running <see cref="SystemUnderTest"/>: where it answers, and faults to inject.</summary>
+public sealed class InfrastructureServer(SystemUnderTest system, string resource, string connectionString)
 {
-    private readonly TempDirectory _directory = new("eventbooking-smtp");
+    /// <summary>The connection string the services get (for <c>postgres</c>: the server's, without a database).</summary>
+    public string ConnectionString => connectionString;
 
-    public SmtpServer Server { get; private set; } = null!;
+    /// <summary>For <c>postgres</c>: the connection string of one of its databases.</summary>
+    public string DatabaseConnectionString(string database) => new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
-    public async ValueTask InitializeAsync() => Server = await SmtpServer.StartAsync(_directory.Path, TestLog.Write);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>For <c>postgres</c>: creates the databases that do not exist yet.</summary>
+    public async Task EnsureDatabasesAsync(IEnumerable<string> databases, CancellationToken cancellationToken = default)
     {
-        if (Server is not null)
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken);
+        foreach (var database in databases)
         {
-            await Server.DisposeAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {new NpgsqlCommandBuilder().QuoteIdentifier(database)}", connection);
+            try
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+            }
         }
+    }
 
-        _directory.Dispose();
+    /// <summary>kill -9 of the server (a crash); <see cref="RestartAsync"/> brings it back on the same port and data.</summary>
+    public Task KillHardAsync(CancellationToken cancellationToken = default) => system.KillAsync(resource, cancellationToken);
+
+    /// <summary>A graceful stop (the orchestrator's Stop command), keeping the data for a restart.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => system.StopAsync(resource, cancellationToken);
+
+    /// <summary>Starts the server again after a stop or a kill, on the same port and data, and waits until it is healthy.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await system.StartAsync(resource, cancellationToken: cancellationToken);
+        NpgsqlConnection.ClearAllPools();
     }
 }
 
 /// <summary>
-/// The topology (or part of it) started through LocalHost's library. Derive to choose the services
-/// and configuration: <c>public sealed class MyFixture() : TopologyFixture([ResourceNames.UsersApi])</c>.
-/// With <paramref name="exportTraces"/> every service exports its spans to a test OTLP receiver (<see cref="Otlp"/>).
+/// The system (or the part of it a test class needs, with everything that part waits for) started from the AppHost through
+/// <see cref="SystemUnderTest"/>. Derive to choose the services and configuration:
+/// <c>public sealed class MyFixture() : TopologyFixture([ResourceNames.UsersApi])</c>. With <paramref name="dashboard"/>
+/// the Aspire dashboard runs too and receives every service's telemetry (<see cref="SystemUnderTest.Telemetry"/>).
 /// </summary>
-public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false, bool exportTraces = false)
+public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false, bool dashboard = false)
     : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("eventbooking-topology");
     private readonly TokenCache _tokens = new();
     private readonly Dictionary<string, (string Email, string Password)> _accounts = [];
 
-    public Topology Topology { get; private set; } = null!;
-
-    /// <summary>The receiver of the services' spans; null unless the fixture was made with <c>exportTraces</c>.</summary>
-    public OtlpReceiver? Otlp { get; private set; }
+    public SystemUnderTest System { get; private set; } = null!;
 
     protected virtual void Configure(Dictionary<string, string?> environment)
     {
@@ -103,28 +122,18 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
     public async ValueTask InitializeAsync()
     {
         var environment = new Dictionary<string, string?>();
-        if (exportTraces)
-        {
-            Otlp = await OtlpReceiver.StartAsync();
-            foreach (var (key, value) in Otlp.ExporterEnvironment)
-            {
-                environment[key] = value;
-            }
-        }
-
         Configure(environment);
-        Topology = await Topology.StartAsync(new TopologyOptions
+        System = await SystemUnderTest.StartAsync(new SystemUnderTestOptions
         {
-            DataDirectory = _directory.Path,
-            Services = services,
+            Resources = services,
             Replicas = replicas,
             SeedDemoData = seedDemoData,
-            Log = TestLog.Write,
+            Dashboard = dashboard,
             Environment = environment,
         });
     }
 
-    public HttpClient CreateClient(string service) => new() { BaseAddress = Topology.UrlOf(service) };
+    public HttpClient CreateClient(string service) => System.CreateClient(service);
 
     /// <summary>A client of <paramref name="service"/> carrying the access token of <paramref name="who"/> (see <see cref="TokenAsync"/>).</summary>
     public async Task<HttpClient> AsAsync(string service, string who)
@@ -194,7 +203,7 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = clientId,
-            ["client_secret"] = Topology.ClientSecrets[clientId],
+            ["client_secret"] = await System.ClientSecretAsync(clientId),
             ["scope"] = "eventbooking.internal",
         }));
         await EnsureSuccessAsync(response);
@@ -212,18 +221,11 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
 
     public async ValueTask DisposeAsync()
     {
-        if (Topology is not null)
+        if (System is not null)
         {
-            await Topology.DisposeAsync();
+            await System.DisposeAsync();
         }
 
-        if (Otlp is not null)
-        {
-            await Otlp.DisposeAsync();
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        _directory.Dispose();
         _tokens.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -1,4 +1,4 @@
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Playwright;
 using Xunit;
@@ -6,18 +6,19 @@ using Xunit;
 namespace EventBooking.Web.Tests;
 
 /// <summary>
-/// The whole topology (LocalHost library, demo data seeded) plus one headless Debian chromium, shared by the browser tests.
-/// Every service, the web included, exports its spans to a test OTLP receiver (<see cref="Otlp"/>).
+/// The whole system started from the AppHost (demo data seeded) plus one headless Debian chromium, shared by the browser tests.
+/// The Aspire dashboard runs too: every service, the web included, exports its telemetry to it (<see cref="Telemetry"/>).
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private readonly TopologyFixture _topology = new(seedDemoData: true, exportTraces: true);
+    private readonly TopologyFixture _topology = new(seedDemoData: true, dashboard: true);
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
-    public Uri WebUrl => _topology.Topology.UrlOf(ResourceNames.Web);
+    public Uri WebUrl => _topology.System.UrlOf(ResourceNames.Web);
     public TopologyFixture Topology => _topology;
-    public OtlpReceiver Otlp => _topology.Otlp!;
+    /// <summary>What the Aspire dashboard received from every service, the web included.</summary>
+    public DashboardTelemetry Telemetry => _topology.System.Telemetry;
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -35,10 +36,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (its own cookies: one person) with a page on the web app.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (its own cookies: one person) with a page on the web app (or on <paramref name="site"/>).</summary>
+    public async Task<IPage> NewPageAsync(Uri? site = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = WebUrl.ToString(), AcceptDownloads = true });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = (site ?? WebUrl).ToString(),
+            AcceptDownloads = true,
+            ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
+        });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }

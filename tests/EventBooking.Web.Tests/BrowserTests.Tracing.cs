@@ -1,4 +1,4 @@
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Xunit;
 
@@ -8,7 +8,8 @@ public sealed partial class BrowserTests
 {
     /// <summary>
     /// One booking is one trace from the browser's click to the email: web → bookings-api → events-api → RabbitMQ →
-    /// notifications-api, as exported to the fixture's OTLP receiver. The click on "Pay" is handled in the Blazor Server
+    /// notifications-api, as the Aspire dashboard received it (read through its telemetry API, then shown on its trace page,
+    /// screenshotted beside the dashboard's resource list). The click on "Pay" is handled in the Blazor Server
     /// circuit under the web's <c>Microsoft.AspNetCore.Components.HandleEvent</c> activity, a root of its own (.NET 10's Blazor
     /// tracing, recorded by default by OpenTelemetry's ASP.NET Core instrumentation; web/EventBooking.Web/README.md); the web's
     /// HttpClient span under it carries the trace to bookings-api (W3C <c>traceparent</c>), which confirms the hold in
@@ -22,7 +23,8 @@ public sealed partial class BrowserTests
     [Fact]
     public async Task Paying_in_the_browser_yields_one_trace_from_the_web_through_bookings_events_rabbitmq_and_notifications()
     {
-        var otlp = fixture.Otlp;
+        var telemetry = fixture.Telemetry;
+        var cancellationToken = TestContext.Current.CancellationToken;
         var page = await fixture.NewPageAsync();
         await RegisterAsync(page, "traced");
         var booking = await BookDemoEventAsync(page, quantity: 1);
@@ -37,21 +39,30 @@ public sealed partial class BrowserTests
         string? traceId = null;
         try
         {
-            await Poll.UntilAsync(() =>
+            await Poll.UntilAsync(async () =>
             {
-                traceId ??= otlp.Spans.FirstOrDefault(s => IsServerSpanOf(s, ResourceNames.BookingsApi, "POST", paymentPath))?.TraceId;
-                trace = traceId is null ? [] : otlp.Trace(traceId);
+                traceId ??= (await telemetry.SpansAsync(cancellationToken)).FirstOrDefault(s => IsServerSpanOf(s, ResourceNames.BookingsApi, "POST", paymentPath))?.TraceId;
+                trace = traceId is null ? [] : await telemetry.TraceAsync(traceId, cancellationToken);
                 return IsOneTreeFromTheWebToNotifications(trace);
-            }, TimeSpan.FromMinutes(2), "the payment's trace reaches notifications-api as one tree rooted in the web", TestContext.Current.CancellationToken);
+            }, TimeSpan.FromMinutes(2), "the payment's trace reaches notifications-api as one tree rooted in the web", cancellationToken);
         }
         catch (TimeoutException)
         {
             Assert.Fail($"the payment's trace {traceId ?? "(no bookings-api span for " + paymentPath + ")"} is not one tree rooted in a web span " +
-                $"reaching bookings-api (server), events-api, RabbitMQ (producer) and notifications-api (consumer). It has: {otlp.Describe(trace)}");
+                $"reaching bookings-api (server), events-api, RabbitMQ (producer) and notifications-api (consumer). It has: {DashboardTelemetry.Describe(trace)}");
         }
 
+        // What a developer sees: the dashboard's resources (every one running) and this trace's page.
+        var dashboard = await fixture.NewPageAsync(telemetry.Dashboard);
+        await dashboard.GotoAsync("/");
+        await dashboard.GetByText(ResourceNames.NotificationsApi).First.WaitForAsync();
+        await dashboard.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "dashboard-resources.png"), FullPage = true });
+        await dashboard.GotoAsync($"/traces/detail/{traceId}");
+        await dashboard.GetByText(ResourceNames.NotificationsApi).First.WaitForAsync();
+        await dashboard.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "dashboard-payment-trace.png"), FullPage = true });
+
         // The creation's trace: the one of events-api placing this booking's hold (the hold id is the booking id).
-        var created = otlp.Spans.FirstOrDefault(s => s.Kind == SpanKinds.Server && IsOf(s, ResourceNames.EventsApi)
+        var created = (await telemetry.SpansAsync(cancellationToken)).FirstOrDefault(s => s.Kind == SpanKinds.Server && IsOf(s, ResourceNames.EventsApi)
             && s.Attributes.GetValueOrDefault("http.request.method") == "PUT" && s.Attributes.GetValueOrDefault("url.path", "").EndsWith($"/holds/{booking}", StringComparison.Ordinal));
         TestContext.Current.TestOutputHelper?.WriteLine($"payment trace {traceId}: {trace.Count} spans:{Environment.NewLine}  " +
             string.Join(Environment.NewLine + "  ", trace.Select(s => $"{s.Service}: {s.Name} (kind {s.Kind})")));

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace EventBooking.Web.Tests;
 
-/// <summary>The web app in a real browser (Debian chromium) against the whole topology started by LocalHost's library.</summary>
+/// <summary>The web app in a real browser (Debian chromium) against the whole system started from the AppHost.</summary>
 public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string DemoEvent = "Stand-up Saturday";

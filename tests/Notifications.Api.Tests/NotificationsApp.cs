@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using EventBooking.LocalHost.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -21,10 +20,10 @@ namespace Notifications.Api.Tests;
 /// </summary>
 public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) : IAsyncLifetime
 {
-    private readonly TempDirectory _smtpDirectory = new("eventbooking-smtp");
     private WebApplicationFactory<Program> _factory = null!;
 
-    public SmtpServer Smtp { get; private set; } = null!;
+    /// <summary>This app's own SMTP catcher (the outage tests stop and restart it).</summary>
+    public SmtpFixture Smtp { get; } = new();
     public TestTokens Tokens { get; } = new();
     public TestDirectory Directory { get; } = new();
     public string ConnectionString { get; private set; } = "";
@@ -36,12 +35,12 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
 
     public virtual async ValueTask InitializeAsync()
     {
-        Smtp = await SmtpServer.StartAsync(_smtpDirectory.Path, TestLog.Write);
-        ConnectionString = await postgres.CreateAsync("notifications");
+        await Smtp.InitializeAsync();
+        ConnectionString = await postgres.CreateDatabaseAsync("notifications");
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:notificationsdb"] = ConnectionString,
-            ["ConnectionStrings:smtp"] = Smtp.ConnectionString,
+            ["ConnectionStrings:smtp"] = Smtp.Server.ConnectionString,
             ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString,
             ["EventBus:RetryDelay"] = "00:00:00.200",
             ["EventBus:MaxRetryDelay"] = "00:00:01",
@@ -134,13 +133,8 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
             await _factory.DisposeAsync();
         }
 
-        if (Smtp is not null)
-        {
-            await Smtp.DisposeAsync();
-        }
-
+        await Smtp.DisposeAsync();
         Tokens.Dispose();
-        _smtpDirectory.Dispose();
         GC.SuppressFinalize(this);
     }
 }

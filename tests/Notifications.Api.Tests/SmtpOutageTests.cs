@@ -16,7 +16,7 @@ public sealed class SmtpOutageTests(SmtpOutageApp app) : IClassFixture<SmtpOutag
         var user = Guid.CreateVersion7();
         var messageId = Guid.CreateVersion7();
         var id = Notification.IdFor(Notification.MessageSource(messageId), user);
-        await app.Smtp.StopAsync();
+        await app.Smtp.Server.StopAsync(TestContext.Current.CancellationToken);
         try
         {
             await app.PublishAsync(IngestionTests.Confirmed(user), messageId);
@@ -29,7 +29,7 @@ public sealed class SmtpOutageTests(SmtpOutageApp app) : IClassFixture<SmtpOutag
         }
         finally
         {
-            await app.Smtp.RestartAsync(TestContext.Current.CancellationToken);
+            await app.Smtp.Server.RestartAsync(TestContext.Current.CancellationToken);
         }
 
         var email = await app.WaitForEmailAsync(id, Timeout);
@@ -55,7 +55,7 @@ public sealed class EmailGiveUpTests(GiveUpApp app) : IClassFixture<GiveUpApp>
         var user = Guid.CreateVersion7();
         var messageId = Guid.CreateVersion7();
         var id = Notification.IdFor(Notification.MessageSource(messageId), user);
-        await app.Smtp.StopAsync();
+        await app.Smtp.Server.StopAsync(TestContext.Current.CancellationToken);
         try
         {
             await app.PublishAsync(new BookingExpired(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "late@example.test", "Jazz night", 1,
@@ -67,7 +67,7 @@ public sealed class EmailGiveUpTests(GiveUpApp app) : IClassFixture<GiveUpApp>
         }
         finally
         {
-            await app.Smtp.RestartAsync(TestContext.Current.CancellationToken);
+            await app.Smtp.Server.RestartAsync(TestContext.Current.CancellationToken);
         }
     }
 }

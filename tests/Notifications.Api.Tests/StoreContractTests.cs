@@ -1,4 +1,3 @@
-using EventBooking.LocalHost.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -219,7 +218,7 @@ public sealed class PostgresStoreContractTests(PostgresFixture postgres) : Store
 
     public async ValueTask InitializeAsync()
     {
-        var connectionString = await postgres.CreateAsync("store");
+        var connectionString = await postgres.CreateDatabaseAsync("store");
         _db = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(connectionString).Options);
         await _db.Database.MigrateAsync(TestContext.Current.CancellationToken);
     }
@@ -235,56 +234,20 @@ public sealed class PostgresStoreContractTests(PostgresFixture postgres) : Store
     }
 }
 
-/// <summary>
-/// The MongoDB run of the contract: against <c>EVENTBOOKING_TEST_MONGODB</c> (a mongodb:// URI) or a <c>mongod</c> on PATH
-/// (started through LocalHost's library); skipped, with the reason, where neither is available.
-/// </summary>
-public sealed class MongoStoreContractTests : StoreContractTests, IAsyncLifetime
+/// <summary>The MongoDB run of the contract, on <see cref="MongoFixture"/>'s server; skipped, with the reason, where none is reachable.</summary>
+public sealed class MongoStoreContractTests(MongoFixture mongo) : StoreContractTests, IClassFixture<MongoFixture>, IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("eventbooking-mongo");
-    private MongoServer? _server;
     private IMongoDatabase? _database;
-    private string? _skipReason;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        var uri = Environment.GetEnvironmentVariable("EVENTBOOKING_TEST_MONGODB");
-        if (string.IsNullOrWhiteSpace(uri))
-        {
-            if (MongoServer.FindBinary() is null)
-            {
-                _skipReason = "No MongoDB server is reachable: no mongod binary on PATH and EVENTBOOKING_TEST_MONGODB is not set.";
-                return;
-            }
-
-            _server = await MongoServer.StartAsync(_directory.Path, TestLog.Write, TestContext.Current.CancellationToken);
-            uri = _server.ConnectionString("notifications");
-        }
-
-        var url = MongoUrl.Create(uri);
-        var settings = MongoClientSettings.FromUrl(url);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(3);
-        var client = new MongoClient(settings);
-        try
-        {
-            await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException ex)
-        {
-            _skipReason = $"No MongoDB server is reachable at {url.Server}: {ex.Message}";
-            return;
-        }
-
-        _database = client.GetDatabase($"notifications_{Guid.NewGuid():N}");
+        _database = mongo.SkipReason is null ? mongo.CreateDatabase("notifications") : null;
+        return ValueTask.CompletedTask;
     }
 
     protected override async Task<INotificationStore> CreateStoreAsync()
     {
-        if (_skipReason is not null)
-        {
-            Assert.Skip(_skipReason);
-        }
-
+        Assert.SkipWhen(_database is null, mongo.SkipReason ?? "No MongoDB server.");
         var store = new MongoNotificationStore(_database!);
         await store.EnsureIndexesAsync(TestContext.Current.CancellationToken);
         return store;
@@ -296,12 +259,5 @@ public sealed class MongoStoreContractTests : StoreContractTests, IAsyncLifetime
         {
             await _database.Client.DropDatabaseAsync(_database.DatabaseNamespace.DatabaseName);
         }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _directory.Dispose();
     }
 }

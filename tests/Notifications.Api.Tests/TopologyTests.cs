@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
 using Notifications.Api.Apis;
@@ -12,7 +12,7 @@ namespace Notifications.Api.Tests;
 public sealed class UsersAndNotificationsTopology() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.NotificationsApi], seedDemoData: true);
 
 /// <summary>
-/// notifications-api as its own process under LocalHost beside the real users-api: real tokens (login and client
+/// notifications-api as its own process, started from the AppHost beside the real users-api: real tokens (login and client
 /// credentials), its service token used for <c>GET /internal/users/{id}</c>, the email read back from the topology's catcher.
 /// </summary>
 public sealed class TopologyTests(UsersAndNotificationsTopology topology) : IClassFixture<UsersAndNotificationsTopology>
@@ -29,7 +29,7 @@ public sealed class TopologyTests(UsersAndNotificationsTopology topology) : ICla
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = ResourceNames.EventsApi,
-            ["client_secret"] = topology.Topology.ClientSecrets[ResourceNames.EventsApi],
+            ["client_secret"] = await topology.System.ClientSecretAsync(ResourceNames.EventsApi, _ct),
             ["scope"] = IdentityClaims.InternalScope,
         });
         var tokenResponse = await users.PostAsync(new Uri("/connect/token", UriKind.Relative), form, _ct);
@@ -47,7 +47,7 @@ public sealed class TopologyTests(UsersAndNotificationsTopology topology) : ICla
 
         // The address comes from users-api (the request had none): proves the service-token client and the users client.
         MimeMessage? email = null;
-        await Poll.UntilAsync(() => (email = topology.Topology.Smtp.ReadMessages()
+        await Poll.UntilAsync(() => (email = Mail.Read(topology.System.Maildir)
                 .Select(raw => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw))))
                 .FirstOrDefault(m => m.Subject == title)) is not null,
             TimeSpan.FromSeconds(30), "the announcement email reaches the SMTP catcher", _ct);

@@ -154,10 +154,7 @@ public class UsersPlatform(PostgresFixture postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // PostgresFixture.CreateDatabaseAsync slices its generated name past its end (ArgumentOutOfRangeException), so name it here.
-        var database = $"users_{Guid.NewGuid():N}";
-        await postgres.Server.EnsureDatabasesAsync([database]);
-        var connectionString = postgres.Server.ConnectionString(database);
+        var connectionString = await postgres.CreateDatabaseAsync("users");
         Api = new UsersApiFactory(connectionString, Settings);
         Api.Start();
         Validator = await ValidatingService.StartAsync(Api.BaseAddress);

@@ -1,4 +1,5 @@
 using System.Net;
+using EventBooking.ServiceDefaults;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -33,7 +34,7 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             LogInventoryFailure(logger, "release", (int)response.StatusCode);
             return false;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex, cancellationToken))
         {
             LogInventoryUnreachable(logger, ex, "release");
             return false;
@@ -47,7 +48,7 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
         {
             response = await send();
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex, cancellationToken))
         {
             LogInventoryUnreachable(logger, ex, typeof(T).Name);
             return InventoryResult.Failed<T>(InventoryError.Unavailable, "events-api could not be reached.");

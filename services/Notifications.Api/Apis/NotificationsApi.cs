@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notifications.Api.Clients;
@@ -136,7 +137,7 @@ public static class NotificationsApi
                 var attendees = await services.Attendees.AttendeesOfAsync(request.EventId!.Value, cancellationToken);
                 recipients = [.. attendees.DistinctBy(a => a.UserId).Select(a => (a.UserId, (Guid?)a.BookingId, a.Email, a.Name))];
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (DependencyFailures.IsUnavailable(ex, cancellationToken))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "The attendees of the event cannot be listed right now (bookings-api unavailable). Try again later.");

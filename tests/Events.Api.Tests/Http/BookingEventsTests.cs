@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
@@ -58,7 +58,7 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
         // bookings-api's confirmation, delivered twice with the same message id.
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration["ConnectionStrings:messaging"] = fixture.Topology.RabbitMq.ConnectionString;
+        builder.Configuration["ConnectionStrings:messaging"] = await fixture.System.ConnectionStringAsync(ResourceNames.Messaging, Ct);
         builder.AddEventBus("messaging", "events-api-tests");
         using var host = builder.Build();
         var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
@@ -101,7 +101,7 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
 
     private async Task<long> InboxRowsAsync(Guid messageId)
     {
-        await using var connection = new NpgsqlConnection(fixture.Topology.ConnectionStringOf(ResourceNames.EventsDb));
+        await using var connection = new NpgsqlConnection(await fixture.System.ConnectionStringAsync(ResourceNames.EventsDb, Ct));
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM inbox_messages WHERE message_id = $1", connection)
         {

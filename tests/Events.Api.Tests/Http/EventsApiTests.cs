@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using Npgsql;
 using Xunit;
 
@@ -376,7 +376,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
 
     private async Task<List<string>> OutboxTypesAsync(string eventId)
     {
-        await using var connection = new NpgsqlConnection(fixture.Topology.ConnectionStringOf(ResourceNames.EventsDb));
+        await using var connection = new NpgsqlConnection(await fixture.System.ConnectionStringAsync(ResourceNames.EventsDb, Ct));
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand("SELECT type FROM outbox_messages WHERE data->>'eventId' = $1", connection)
         {

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -9,7 +9,7 @@ using Xunit;
 namespace Events.Api.Tests.Http;
 
 /// <summary>
-/// users-api and events-api as real processes (LocalHost topology: PostgreSQL, RabbitMQ), with the demo users seeded,
+/// users-api and events-api as real processes (started from the AppHost: PostgreSQL, RabbitMQ), with the demo users seeded,
 /// plus signed-in clients for each role and a service identity from <c>/connect/token</c>.
 /// </summary>
 public sealed class EventsTopologyFixture() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.EventsApi], seedDemoData: true)

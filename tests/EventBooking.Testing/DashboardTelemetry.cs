@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+
+namespace EventBooking.Testing;
+
+/// <summary>One span as the Aspire dashboard received it (ids as lower-case hex; <see cref="Kind"/> as OTLP numbers it, see <see cref="SpanKinds"/>).</summary>
+public sealed record ReceivedSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind)
+{
+    /// <summary>The span's attributes that have a string value (e.g. <c>url.path</c>, <c>url.full</c>, <c>http.route</c>).</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    public override string ToString() => $"{Service}:{Name}(kind {Kind}, span {SpanId}, parent {(ParentSpanId.Length == 0 ? "none" : ParentSpanId)})";
+}
+
+/// <summary>OTLP's <c>Span.SpanKind</c> numbers.</summary>
+public static class SpanKinds
+{
+    public const int Internal = 1;
+    public const int Server = 2;
+    public const int Client = 3;
+    public const int Producer = 4;
+    public const int Consumer = 5;
+}
+
+/// <summary>
+/// What the Aspire dashboard received from the services, read through its telemetry API (<c>/api/telemetry/…</c>, OTLP JSON):
+/// the same data the dashboard's Traces page shows. The system under test runs with <c>Dashboard = true</c>.
+/// </summary>
+public sealed class DashboardTelemetry(Uri dashboard) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri Dashboard { get; } = dashboard;
+
+    /// <summary>Every span of one trace (empty while the dashboard has none of it).</summary>
+    public async Task<List<ReceivedSpan>> TraceAsync(string traceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"/api/telemetry/traces/{traceId}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        return Read(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>The most recent spans of every service (the dashboard keeps a bounded number).</summary>
+    public async Task<List<ReceivedSpan>> SpansAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync("/api/telemetry/spans?limit=10000", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        return Read(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>What was received, for an assertion message: every span of <paramref name="spans"/>.</summary>
+    public static string Describe(IEnumerable<ReceivedSpan> spans) => string.Join("; ", spans);
+
+    /// <summary>Reads OTLP JSON (<c>{"data":{"resourceSpans":[…]}}</c>) into spans; the service is the resource's <c>service.name</c>.</summary>
+    public static List<ReceivedSpan> Read(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var spans = new List<ReceivedSpan>();
+        if (!document.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("resourceSpans", out var resourceSpans))
+        {
+            return spans;
+        }
+
+        foreach (var resourceSpan in resourceSpans.EnumerateArray())
+        {
+            var service = resourceSpan.TryGetProperty("resource", out var resource) ? Attributes(resource).GetValueOrDefault("service.name", "") : "";
+            foreach (var scope in resourceSpan.GetProperty("scopeSpans").EnumerateArray())
+            {
+                foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                {
+                    spans.Add(new ReceivedSpan(
+                        service,
+                        Id(span, "traceId"),
+                        Id(span, "spanId"),
+                        Id(span, "parentSpanId"),
+                        span.GetProperty("name").GetString() ?? "",
+                        span.TryGetProperty("kind", out var kind) ? Kind(kind) : 0)
+                    {
+                        Attributes = Attributes(span),
+                    });
+                }
+            }
+        }
+
+        return spans;
+    }
+
+    private static string Id(JsonElement span, string name) =>
+        span.TryGetProperty(name, out var value) && value.GetString() is { } id ? id.ToLowerInvariant() : "";
+
+    private static int Kind(JsonElement kind) => kind.ValueKind == JsonValueKind.Number
+        ? kind.GetInt32()
+        : kind.GetString() switch
+        {
+            "SPAN_KIND_INTERNAL" => SpanKinds.Internal,
+            "SPAN_KIND_SERVER" => SpanKinds.Server,
+            "SPAN_KIND_CLIENT" => SpanKinds.Client,
+            "SPAN_KIND_PRODUCER" => SpanKinds.Producer,
+            "SPAN_KIND_CONSUMER" => SpanKinds.Consumer,
+            _ => 0,
+        };
+
+    private static Dictionary<string, string> Attributes(JsonElement owner)
+    {
+        var attributes = new Dictionary<string, string>();
+        if (owner.TryGetProperty("attributes", out var list))
+        {
+            foreach (var attribute in list.EnumerateArray())
+            {
+                if (attribute.GetProperty("value").TryGetProperty("stringValue", out var value))
+                {
+                    attributes[attribute.GetProperty("key").GetString()!] = value.GetString() ?? "";
+                }
+            }
+        }
+
+        return attributes;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
