@@ -128,7 +128,7 @@ public sealed class FailingHandler(TestDbContext db, Probe probe) : IIntegration
     }
 }
 
-/// <summary>Builds and starts a host the way a service does (AddNpgsqlDbContext + AddEventBus).</summary>
+/// <summary>Builds and starts a host the way a service does (AddNpgsqlDbContextWithServiceDefaults + AddEventBus).</summary>
 public static class TestApp
 {
     public const string TestActivitySource = "EventBooking.Messaging.Tests";
@@ -150,7 +150,7 @@ public static class TestApp
         builder.Logging.AddProvider(new TestLogProvider(serviceName));
         if (!addDbContextAfterBus)
         {
-            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+            builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         }
 
         builder.Services.AddSingleton(probe);
@@ -167,7 +167,7 @@ public static class TestApp
         configureBus?.Invoke(bus);
         if (addDbContextAfterBus)
         {
-            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+            builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         }
 
         if (exportedActivities is not null)

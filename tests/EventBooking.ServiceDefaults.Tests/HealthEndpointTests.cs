@@ -17,7 +17,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
             ["ConnectionStrings:testdb"] = connectionString,
             ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString,
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         builder.AddRabbitMQClient("messaging");
         await using var app = await TestApp.StartAsync(builder);
 
@@ -39,7 +39,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
         {
             ["ConnectionStrings:testdb"] = $"Host=127.0.0.1;Port={closedPort};Username=postgres;Password={password};Database=nowhere;Timeout=2",
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         await using var app = await TestApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);

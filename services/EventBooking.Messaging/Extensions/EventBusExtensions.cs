@@ -93,7 +93,7 @@ public static class EventBusExtensions
         bus.Services.AddHostedService<OutboxRelay<TDbContext>>();
         bus.Services.TryAddSingleton<OutboxSignal<TDbContext>>();
         bus.Services.TryAddSingleton<OutboxSignalInterceptor<TDbContext>>();
-        // Pooled contexts (AddNpgsqlDbContext) build their options once from the root provider, hence Singleton.
+        // Pooled contexts (Aspire's AddNpgsqlDbContext) build their options once from the root provider, hence Singleton.
         bus.Services.ConfigureDbContext<TDbContext>(
             (services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor<TDbContext>>()),
             ServiceLifetime.Singleton);
@@ -122,13 +122,15 @@ public static class EventBusExtensions
 
     /// <summary>
     /// Registers <see cref="IInboxStore"/> and <see cref="PostgresInboxStore"/> backed by the keyed
-    /// <see cref="NpgsqlDataSource"/> <paramref name="connectionName"/> (registered here via <c>AddNpgsqlDataSource</c> if missing).
+    /// <see cref="NpgsqlDataSource"/> <paramref name="connectionName"/> (registered here, if missing, with Aspire's
+    /// <c>AddKeyedNpgsqlDataSource</c> and our pool defaults).
     /// </summary>
     public static IEventBusBuilder AddPostgresInbox(this IEventBusBuilder bus, string connectionName, string tableName = MessagingModelBuilderExtensions.InboxTable)
     {
         if (!bus.Services.Any(d => d.ServiceType == typeof(NpgsqlDataSource) && Equals(d.ServiceKey, connectionName)))
         {
-            bus.Builder.AddNpgsqlDataSource(connectionName);
+            bus.Builder.AddKeyedNpgsqlDataSource(connectionName,
+                settings => settings.ConnectionString = NpgsqlServiceDefaults.WithPoolDefaults(settings.ConnectionString));
         }
 
         bus.Services.AddSingleton(sp => new PostgresInboxStore(
