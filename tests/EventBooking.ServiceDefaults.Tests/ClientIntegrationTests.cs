@@ -26,7 +26,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     public void Missing_rabbitmq_connection_string_fails_at_startup_naming_the_key()
     {
         var builder = TestApp.CreateBuilder([]);
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClient("messaging"));
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClientWithServiceDefaults("messaging"));
         Assert.Contains("ConnectionStrings:messaging", error.Message, StringComparison.Ordinal);
     }
 
