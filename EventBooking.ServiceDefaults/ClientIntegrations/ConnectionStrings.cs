@@ -1,31 +1,24 @@
-using Microsoft.Extensions.Configuration;
-
 namespace EventBooking.ServiceDefaults;
 
-/// <summary>Resolves a resource's connection string the way Aspire's client integrations do.</summary>
+/// <summary>Connection-string checks the client integrations share.</summary>
 public static class ConnectionStrings
 {
     /// <summary>
-    /// Returns the connection string from <c>ConnectionStrings:{name}</c>, falling back to the
-    /// integration's own settings, and fails with a message naming both keys when neither has one.
+    /// Returns <paramref name="connectionString"/> (read from <c>ConnectionStrings:{name}</c> or the integration's settings
+    /// section), or fails with the message Aspire's integrations use, naming both keys. For the integrations that do not
+    /// check it themselves: our MongoDB client, and Aspire's RabbitMQ client (which would silently connect to localhost).
     /// </summary>
-    public static string Require(IConfiguration configuration, string connectionName, string? fromSettings, string settingsSection)
+    public static string Require(string? connectionString, string connectionName, string settingsSection)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
-        var value = configuration.GetConnectionString(connectionName);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            value = fromSettings;
-        }
-
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new InvalidOperationException(
                 $"ConnectionString is missing. It should be provided in 'ConnectionStrings:{connectionName}' " +
-                $"or under the 'ConnectionString' key in the '{settingsSection}' configuration section.");
+                $"or under the 'ConnectionString' key in '{settingsSection}' configuration section.");
         }
 
-        return value;
+        return connectionString;
     }
 
     /// <summary>True when the connection string points at MongoDB (the AppHost's document store).</summary>

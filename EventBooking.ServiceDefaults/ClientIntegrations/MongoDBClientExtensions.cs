@@ -19,7 +19,12 @@ public sealed class MongoDBSettings
     public bool DisableTracing { get; set; }
 }
 
-/// <summary>Mirror of Aspire.MongoDB.Driver over the raw MongoDB.Driver package.</summary>
+/// <summary>
+/// The MongoDB client integration, shaped like Aspire.MongoDB.Driver (same method name, keys and settings), which cannot be
+/// restored on the project's build machines; the day it can, that package replaces this file (the two must not be referenced
+/// together: both define <c>AddMongoDBClient</c> in this namespace). Registers the client, the database the URI names, a
+/// ping health check and command tracing.
+/// </summary>
 public static class MongoDBClientExtensions
 {
     public const string DefaultConfigSectionName = "Aspire:MongoDB:Driver";
@@ -35,8 +40,13 @@ public static class MongoDBClientExtensions
     {
         var settings = new MongoDBSettings();
         builder.Configuration.GetSection(DefaultConfigSectionName).Bind(settings);
+        if (builder.Configuration.GetConnectionString(connectionName) is string fromConnectionStrings)
+        {
+            settings.ConnectionString = fromConnectionStrings;
+        }
+
         configureSettings?.Invoke(settings);
-        var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName, settings.ConnectionString, DefaultConfigSectionName);
+        var connectionString = ConnectionStrings.Require(settings.ConnectionString, connectionName, DefaultConfigSectionName);
         var url = MongoUrl.Create(connectionString);
 
         builder.Services.AddSingleton<IMongoClient>(_ =>

@@ -205,7 +205,7 @@ public sealed class MessagingBench : IAsyncDisposable
             ["ConnectionStrings:benchdb"] = _database,
         });
         builder.Logging.ClearProviders();
-        builder.AddNpgsqlDbContext<BenchDbContext>("benchdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<BenchDbContext>("benchdb");
         builder.Services.AddSingleton(recorder);
         var bus = builder.AddEventBus("messaging", serviceName, o =>
         {

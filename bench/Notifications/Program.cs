@@ -38,7 +38,7 @@ builder.Configuration["ConnectionStrings:bookingsdb"] = topology.Postgres.Connec
 builder.Configuration["ConnectionStrings:messaging"] = topology.RabbitMq.ConnectionString;
 builder.Configuration["EventBus:ConsumerEnabled"] = "false";
 builder.Configuration["EventBus:Outbox:PollInterval"] = "00:00:00.050";
-builder.AddNpgsqlDbContext<BenchBookingsDbContext>("bookingsdb");
+builder.AddNpgsqlDbContextWithServiceDefaults<BenchBookingsDbContext>("bookingsdb");
 builder.AddEventBus("messaging", "bench-bookings").AddOutbox<BenchBookingsDbContext>();
 using var producer = builder.Build();
 await using (var scope = producer.Services.CreateAsyncScope())

@@ -1,4 +1,7 @@
 using EventBooking.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using Npgsql;
@@ -47,6 +50,26 @@ public sealed class InboxStoreTests(PostgresFixture postgres)
         Assert.False(await inbox.ProcessOnceAsync(id, "c", Effect, Ct));
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM effects");
         Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AddPostgresInboxRegistersAKeyedDataSourceWithThePoolDefaults()
+    {
+        var name = "inbox_" + Guid.NewGuid().ToString("N");
+        await postgres.Server.EnsureDatabasesAsync([name], Ct);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:inboxdb"] = postgres.Server.ConnectionString(name),
+            // Never connected to: the host is not started.
+            ["ConnectionStrings:messaging"] = "amqp://guest:guest@127.0.0.1:1",
+        });
+        builder.AddEventBus("messaging", "inbox-test").AddPostgresInbox("inboxdb");
+        using var host = builder.Build();
+
+        var used = new NpgsqlConnectionStringBuilder(host.Services.GetRequiredKeyedService<NpgsqlDataSource>("inboxdb").ConnectionString);
+        Assert.Equal((true, 64), (used.NoResetOnClose, used.MaxAutoPrepare));
+        await AssertInboxContractAsync(host.Services.GetRequiredService<IInboxStore>());
     }
 
     [Fact]

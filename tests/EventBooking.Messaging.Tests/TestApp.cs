@@ -125,7 +125,7 @@ public sealed class FailingHandler(TestDbContext db, Probe probe) : IIntegration
     }
 }
 
-/// <summary>Builds and starts a host the way a service does (AddNpgsqlDbContext + AddEventBus).</summary>
+/// <summary>Builds and starts a host the way a service does (AddNpgsqlDbContextWithServiceDefaults + AddEventBus).</summary>
 public static class TestApp
 {
     public const string TestActivitySource = "EventBooking.Messaging.Tests";
@@ -147,7 +147,7 @@ public static class TestApp
         builder.Logging.AddProvider(new TestLogProvider(serviceName));
         if (!addDbContextAfterBus)
         {
-            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+            builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         }
 
         builder.Services.AddSingleton(probe);
@@ -164,7 +164,7 @@ public static class TestApp
         configureBus?.Invoke(bus);
         if (addDbContextAfterBus)
         {
-            builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+            builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         }
 
         if (exportedActivities is not null)

@@ -11,10 +11,14 @@ namespace EventBooking.ServiceDefaults.Tests;
 public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
-    public void Missing_npgsql_connection_string_fails_at_startup_naming_the_key()
+    public async Task Missing_npgsql_connection_string_fails_at_startup_naming_the_key()
     {
+        // Aspire checks when the context is first needed; every PostgreSQL service needs it at startup, to migrate.
         var builder = TestApp.CreateBuilder([]);
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNpgsqlDbContext<TestDbContext>("usersdb"));
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
+        builder.Services.AddMigration<TestDbContext>();
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("ConnectionStrings:usersdb", error.Message, StringComparison.Ordinal);
     }
 
@@ -22,7 +26,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     public void Missing_rabbitmq_connection_string_fails_at_startup_naming_the_key()
     {
         var builder = TestApp.CreateBuilder([]);
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClient("messaging"));
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClientWithServiceDefaults("messaging"));
         Assert.Contains("ConnectionStrings:messaging", error.Message, StringComparison.Ordinal);
     }
 
@@ -42,7 +46,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
         {
             ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:ConnectionString"] = connectionString,
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("usersdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
         await using var app = await TestApp.StartAsync(builder);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
@@ -55,7 +59,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     {
         var connectionString = await postgres.CreateDatabaseAsync("pooling");
         var builder = TestApp.CreateBuilder(new() { ["ConnectionStrings:usersdb"] = connectionString });
-        builder.AddNpgsqlDbContext<TestDbContext>("usersdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
         await using var app = await TestApp.StartAsync(builder);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
@@ -79,7 +83,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
         await db.Database.CloseConnectionAsync();
 
         var explicitSettings = new Npgsql.NpgsqlConnectionStringBuilder(
-            NpgsqlEntityFrameworkCoreExtensions.WithPoolDefaults("Host=localhost;Database=x;No Reset On Close=false;Max Auto Prepare=0"));
+            NpgsqlServiceDefaults.WithPoolDefaults("Host=localhost;Database=x;No Reset On Close=false;Max Auto Prepare=0"));
         Assert.Equal((false, 0), (explicitSettings.NoResetOnClose, explicitSettings.MaxAutoPrepare));
     }
 

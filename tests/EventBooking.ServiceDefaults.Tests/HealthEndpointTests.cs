@@ -16,8 +16,8 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
             ["ConnectionStrings:testdb"] = connectionString,
             ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString,
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
-        builder.AddRabbitMQClient("messaging");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
+        builder.AddRabbitMQClientWithServiceDefaults("messaging");
         await using var app = await TestApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -38,7 +38,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
         {
             ["ConnectionStrings:testdb"] = $"Host=127.0.0.1;Port={closedPort};Username=postgres;Password={password};Database=nowhere;Timeout=2",
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         await using var app = await TestApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -60,7 +60,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
         {
             ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{Ports.Free()}",
         });
-        builder.AddRabbitMQClient("messaging");
+        builder.AddRabbitMQClientWithServiceDefaults("messaging");
         await using var app = await TestApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -68,6 +68,40 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_service_started_while_the_broker_is_down_is_alive_and_turns_healthy_when_the_broker_comes_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await rabbit.Server.StopAsync();
+        try
+        {
+            var builder = TestApp.CreateBuilder(new() { ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString });
+            builder.AddRabbitMQClientWithServiceDefaults("messaging");
+            await using var app = await TestApp.StartAsync(builder);
+
+            using (var down = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), ct))
+            using (var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), ct))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            }
+
+            await rabbit.Server.RestartAsync(ct);
+            await Poll.UntilAsync(async () =>
+            {
+                using var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), ct);
+                return health.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(60), "/health is Healthy once the broker is back", ct);
+        }
+        finally
+        {
+            if (rabbit.Server.Process.HasExited)
+            {
+                await rabbit.Server.RestartAsync(CancellationToken.None);
+            }
+        }
     }
 
     [Fact]

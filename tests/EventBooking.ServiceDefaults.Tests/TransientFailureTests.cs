@@ -30,7 +30,7 @@ public sealed class TransientFailureTests(PostgresFixture postgres) : IClassFixt
             ["ConnectionStrings:testdb"] = connectionString,
             ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:DisableRetry"] = disableRetry ? "true" : "false",
         });
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var app = await TestApp.StartAsync(builder, web =>

@@ -19,7 +19,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
-        builder.AddNpgsqlDbContext<BookingsDbContext>("bookingsdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<BookingsDbContext>("bookingsdb");
         builder.Services.AddMigration<BookingsDbContext>();
         // The queue name is the service name; EventBus:ServiceName overrides it (tests run several instances on one broker).
         builder.AddEventBus("messaging", builder.Configuration["EventBus:ServiceName"] ?? "bookings-api")

@@ -121,7 +121,7 @@ internal sealed partial class DeadLetterQueue(
 
     private async Task<IChannel> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = await connectionProvider.GetConnectionAsync(cancellationToken, waitForFirstConnection: false);
+        var connection = await connectionProvider.GetConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         try
         {

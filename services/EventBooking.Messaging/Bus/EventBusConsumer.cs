@@ -49,7 +49,7 @@ internal sealed partial class EventBusConsumer(
             IChannel? channel = null;
             try
             {
-                var connection = await connectionProvider.GetConnectionAsync(stoppingToken, waitForFirstConnection: false);
+                var connection = await connectionProvider.GetConnectionAsync(stoppingToken);
                 channel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
                         consumerDispatchConcurrency: _options.ConsumerConcurrency),

@@ -166,7 +166,7 @@ internal sealed partial class RabbitMqPublisher(
                 return created;
             }
 
-            var connection = await connectionProvider.GetConnectionAsync(cancellationToken, waitForFirstConnection: false);
+            var connection = await connectionProvider.GetConnectionAsync(cancellationToken);
             if (!connection.IsOpen)
             {
                 throw new AlreadyClosedException(connection.CloseReason ?? new RabbitMQ.Client.Events.ShutdownEventArgs(ShutdownInitiator.Library, 0, "Connection is recovering."));

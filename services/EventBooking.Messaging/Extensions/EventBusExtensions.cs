@@ -30,7 +30,8 @@ public static class EventBusExtensions
     /// Adds the RabbitMQ event bus: the publisher (<see cref="IIntegrationEventPublisher"/>, confirms on), the consumer
     /// of queue <paramref name="serviceName"/> (started when subscriptions exist), the dead-letter queue
     /// (<see cref="IDeadLetterQueue"/>), metrics, tracing and the <c>messaging</c> health check. Uses the service's
-    /// <c>IRabbitMQConnectionProvider</c> (registers <c>AddRabbitMQClient(connectionName)</c> if the service did not).
+    /// <c>IRabbitMQConnectionProvider</c> (registers <c>AddRabbitMQClientWithServiceDefaults(connectionName)</c> — Aspire's
+    /// RabbitMQ client, set up to let the service start while the broker is down — if the service did not).
     /// Options bind from the <c>EventBus</c> section.
     /// </summary>
     public static IEventBusBuilder AddEventBus(this IHostApplicationBuilder builder, string connectionName, string serviceName, Action<EventBusOptions>? configure = null)
@@ -39,7 +40,7 @@ public static class EventBusExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IRabbitMQConnectionProvider)))
         {
             // This library emits the messaging spans itself; the client's own would only nest inside them.
-            builder.AddRabbitMQClient(connectionName, settings => settings.DisableTracing = true);
+            builder.AddRabbitMQClientWithServiceDefaults(connectionName, settings => settings.DisableTracing = true);
         }
 
         if (builder.Services.Any(d => d.ServiceType == typeof(SubscriptionRegistry)))
@@ -93,7 +94,7 @@ public static class EventBusExtensions
         bus.Services.AddHostedService<OutboxRelay<TDbContext>>();
         bus.Services.TryAddSingleton<OutboxSignal<TDbContext>>();
         bus.Services.TryAddSingleton<OutboxSignalInterceptor<TDbContext>>();
-        // Pooled contexts (AddNpgsqlDbContext) build their options once from the root provider, hence Singleton.
+        // Pooled contexts (Aspire's AddNpgsqlDbContext) build their options once from the root provider, hence Singleton.
         bus.Services.ConfigureDbContext<TDbContext>(
             (services, options) => options.AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor<TDbContext>>()),
             ServiceLifetime.Singleton);
@@ -122,13 +123,15 @@ public static class EventBusExtensions
 
     /// <summary>
     /// Registers <see cref="IInboxStore"/> and <see cref="PostgresInboxStore"/> backed by the keyed
-    /// <see cref="NpgsqlDataSource"/> <paramref name="connectionName"/> (registered here via <c>AddNpgsqlDataSource</c> if missing).
+    /// <see cref="NpgsqlDataSource"/> <paramref name="connectionName"/> (registered here, if missing, with Aspire's
+    /// <c>AddKeyedNpgsqlDataSource</c> and our pool defaults).
     /// </summary>
     public static IEventBusBuilder AddPostgresInbox(this IEventBusBuilder bus, string connectionName, string tableName = MessagingModelBuilderExtensions.InboxTable)
     {
         if (!bus.Services.Any(d => d.ServiceType == typeof(NpgsqlDataSource) && Equals(d.ServiceKey, connectionName)))
         {
-            bus.Builder.AddNpgsqlDataSource(connectionName);
+            bus.Builder.AddKeyedNpgsqlDataSource(connectionName,
+                settings => settings.ConnectionString = NpgsqlServiceDefaults.WithPoolDefaults(settings.ConnectionString));
         }
 
         bus.Services.AddSingleton(sp => new PostgresInboxStore(

@@ -37,7 +37,7 @@ internal static class Extensions
         }
         else
         {
-            builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
+            builder.AddNpgsqlDbContextWithServiceDefaults<EventsDbContext>("eventsdb");
             builder.Services.AddMigration<EventsDbContext>();
             builder.Services.AddScoped<IEventStore, PostgresEventStore>();
             bus.AddOutbox<EventsDbContext>();

@@ -79,7 +79,7 @@ internal static class Extensions
         }
         else
         {
-            builder.AddNpgsqlDbContext<NotificationsDbContext>(DatabaseName);
+            builder.AddNpgsqlDbContextWithServiceDefaults<NotificationsDbContext>(DatabaseName);
             builder.Services.AddMigration<NotificationsDbContext>();
             builder.Services.AddScoped<INotificationStore, PostgresNotificationStore>();
         }

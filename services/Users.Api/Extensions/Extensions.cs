@@ -22,7 +22,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<UsersDbContext>("usersdb");
         services.AddMigration<UsersDbContext>(UsersSeeder.SeedAsync);
 
         services.AddOptions<TokenIssuingOptions>().BindConfiguration(TokenIssuingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
