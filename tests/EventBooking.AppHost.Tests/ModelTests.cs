@@ -56,7 +56,7 @@ public sealed class ModelTests
             // Publish-mode values are expressions ({postgres.bindings.tcp.port}): nothing needs to be running to read them.
             var configuration = await ExecutionConfigurationBuilder.Create(project).WithEnvironmentVariablesConfig()
                 .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
-            environment[project.Name] = [.. configuration.EnvironmentVariables.Keys];
+            environment[project.Name] = [.. configuration.EnvironmentVariables.Select(variable => variable.Key)];
         }
 
         return (builder.Resources.ToDictionary(r => r.Name), environment);

@@ -55,12 +55,11 @@ public sealed class InboxStoreTests(PostgresFixture postgres)
     [Fact]
     public async Task AddPostgresInboxRegistersAKeyedDataSourceWithThePoolDefaults()
     {
-        var name = "inbox_" + Guid.NewGuid().ToString("N");
-        await postgres.Server.EnsureDatabasesAsync([name], Ct);
+        var connectionString = await postgres.CreateDatabaseAsync("inbox");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:inboxdb"] = postgres.Server.ConnectionString(name),
+            ["ConnectionStrings:inboxdb"] = connectionString,
             // Never connected to: the host is not started.
             ["ConnectionStrings:messaging"] = "amqp://guest:guest@127.0.0.1:1",
         });
