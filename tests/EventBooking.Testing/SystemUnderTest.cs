@@ -72,8 +72,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>The SMTP catcher's Maildir (the local <c>smtp</c> resource writes one file per message in <c>new/</c>).</summary>
     public string Maildir => Path.Combine(DataDirectory, "smtp", "Maildir");
 
-    /// <summary>The Aspire dashboard's address when it runs (<see cref="SystemUnderTestOptions.Dashboard"/>).</summary>
-    public Uri? DashboardUrl { get; private init; }
+    /// <summary>
+    /// The Aspire dashboard's address when it runs (<see cref="SystemUnderTestOptions.Dashboard"/>): the orchestrator's proxy in
+    /// front of it, whose port the testing builder randomizes like every other.
+    /// </summary>
+    public Uri? DashboardUrl => Options.Dashboard ? App.GetEndpoint(DashboardResource, "http") : null;
+
+    private const string DashboardResource = "aspire-dashboard";
 
     /// <summary>The dashboard's telemetry API (spans the services exported); requires <see cref="SystemUnderTestOptions.Dashboard"/>.</summary>
     public DashboardTelemetry Telemetry => _telemetry ??= new DashboardTelemetry(DashboardUrl ?? throw new InvalidOperationException("The dashboard does not run: start with Dashboard = true."));
@@ -86,17 +91,16 @@ public sealed class SystemUnderTest : IAsyncDisposable
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var temporary = options.DataDirectory is null ? new TempDirectory("eventbooking-system") : null;
         var dataDirectory = options.DataDirectory ?? temporary!.Path;
-        var dashboard = options.Dashboard ? new Uri($"http://127.0.0.1:{Ports.Free()}") : null;
         string[] args =
         [
             $"--{Infrastructure.ModeKey}={options.Infrastructure}",
             $"--{Infrastructure.DataDirectoryKey}={dataDirectory}",
             $"--EventBooking:Replicas={options.Replicas}",
             $"--EventBooking:SeedDemoData={(options.SeedDemoData ? "true" : "false")}",
-            .. dashboard is null ? Array.Empty<string>() :
+            .. !options.Dashboard ? Array.Empty<string>() :
             [
                 // The launch profile's settings, on free ports so that a test never meets a developer's running AppHost.
-                $"--ASPNETCORE_URLS={dashboard.ToString().TrimEnd('/')}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{Ports.Free()}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{Ports.Free()}",
                 $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{Ports.Free()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
@@ -113,7 +117,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
         }
 
         var app = await builder.BuildAsync(cancellationToken);
-        var system = new SystemUnderTest(app, options, dataDirectory, temporary) { DashboardUrl = dashboard };
+        var system = new SystemUnderTest(app, options, dataDirectory, temporary);
         try
         {
             system._watcher = system.WatchAsync(system._stopping.Token);
