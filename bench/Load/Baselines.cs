@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EventBooking.LocalHost.Infrastructure;
+using EventBooking.AppHost.Local;
+using EventBooking.Testing;
 using HdrHistogram;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,11 +16,11 @@ namespace Load.Bench;
 public sealed record BaselineResult(string Name, double PerSecond, double P50, double P90, double P99, double Max, string LoadAverage, string Note = "");
 
 /// <summary>
-/// pgbench (the postgresql package's) on the topology's own server: what one booking costs as bare SQL in one transaction
+/// pgbench (the postgresql package's) on the system's own server: what one booking costs as bare SQL in one transaction
 /// (take a seat, insert the booking, insert its ticket), on one hot row and spread over 1,000 rows, and the same behind a
 /// per-event advisory lock (<c>pg_advisory_xact_lock</c>), the strategy peer ticketing systems use.
 /// </summary>
-public sealed partial class PgBench(PostgresServer server, string workDirectory)
+public sealed partial class PgBench(InfrastructureServer server, string workDirectory)
 {
     public const string Database = "loadbaseline";
 
@@ -44,12 +45,15 @@ public sealed partial class PgBench(PostgresServer server, string workDirectory)
     public static string SpreadScript => "\\set e random(2, 1001)\n" + Booking;
     public static string HotAdvisoryScript => "\\set e 1\n" + AdvisoryBooking;
 
-    private static string Binary => Path.Combine(PostgresServer.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin", "pgbench");
+    private static string Binary => Path.Combine(LocalPostgresBuilderExtensions.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin", "pgbench");
+
+    /// <summary>Host, port, user and password of the server, from its connection string.</summary>
+    private readonly NpgsqlConnectionStringBuilder _login = new(server.ConnectionString);
 
     public async Task PrepareAsync()
     {
         await server.EnsureDatabasesAsync([Database]);
-        await using var connection = new NpgsqlConnection(server.ConnectionString(Database));
+        await using var connection = new NpgsqlConnection(server.DatabaseConnectionString(Database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             DROP TABLE IF EXISTS inventory, bookings, tickets;
@@ -71,8 +75,8 @@ public sealed partial class PgBench(PostgresServer server, string workDirectory)
         Directory.CreateDirectory(runDirectory);
         var scriptFile = Path.Combine(runDirectory, "script.sql");
         await File.WriteAllTextAsync(scriptFile, script);
-        var output = await Tool.RunAsync(Binary, runDirectory, new Dictionary<string, string> { ["PGPASSWORD"] = server.Password },
-            "-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresServer.UserName,
+        var output = await Tool.RunAsync(Binary, runDirectory, new Dictionary<string, string> { ["PGPASSWORD"] = _login.Password ?? "" },
+            "-h", _login.Host ?? "127.0.0.1", "-p", _login.Port.ToString(CultureInfo.InvariantCulture), "-U", _login.Username ?? "postgres",
             "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             "-f", scriptFile, "-l", "--log-prefix", Path.Combine(runDirectory, "tx"), Database);
 
@@ -159,7 +163,7 @@ public sealed class JsonEndpoint : IAsyncDisposable
 
     public static async Task<JsonEndpoint> StartAsync()
     {
-        var port = Platform.FreePort();
+        var port = Ports.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
+using EventBooking.Testing;
 using Npgsql;
 
 namespace Load.Bench;
@@ -21,12 +22,14 @@ public static class Checks
     /// each event's sold counter equals its valid tickets in bookings-api. A payment answered 202 is finished by the reconciler, so
     /// I2 is polled for up to <paramref name="settle"/> before it is reported.
     /// </summary>
-    public static async Task<InvariantReport> CheckAsync(Topology topology, TimeSpan settle)
+    public static async Task<InvariantReport> CheckAsync(SystemUnderTest system, TimeSpan settle)
     {
+        var eventsDb = await system.ConnectionStringAsync(ResourceNames.EventsDb);
+        var bookingsDb = await system.ConnectionStringAsync(ResourceNames.BookingsDb);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var report = await ReadAsync(topology);
+            var report = await ReadAsync(eventsDb, bookingsDb);
             if (report.Holds || deadline.Elapsed > settle)
             {
                 return report with { SettledAfter = deadline.Elapsed };
@@ -36,10 +39,10 @@ public static class Checks
         }
     }
 
-    private static async Task<InvariantReport> ReadAsync(Topology topology)
+    private static async Task<InvariantReport> ReadAsync(string eventsDb, string bookingsDb)
     {
         var inventory = new Dictionary<Guid, (int Capacity, int Held, int Sold)>();
-        await using (var events = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.EventsDb)))
+        await using (var events = new NpgsqlConnection(eventsDb))
         {
             await events.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT event_id, capacity, held, sold FROM event_inventory", events);
@@ -52,7 +55,7 @@ public static class Checks
 
         var tickets = new Dictionary<Guid, long>();
         int confirmed, incomplete;
-        await using (var bookings = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.BookingsDb)))
+        await using (var bookings = new NpgsqlConnection(bookingsDb))
         {
             await bookings.OpenAsync();
             await using (var command = new NpgsqlCommand("""
@@ -91,9 +94,9 @@ public static class Notifications
     /// Waits (up to <paramref name="wait"/>) until no email is pending, so (d) measures its own bookings' lag and not the queue
     /// the earlier scenarios left behind; returns how many were still pending (0 when drained).
     /// </summary>
-    public static async Task<long> DrainEmailQueueAsync(Topology topology, TimeSpan wait)
+    public static async Task<long> DrainEmailQueueAsync(SystemUnderTest system, TimeSpan wait)
     {
-        await using var notifications = NpgsqlDataSource.Create(topology.ConnectionStringOf(ResourceNames.NotificationsDb));
+        await using var notifications = NpgsqlDataSource.Create(await system.ConnectionStringAsync(ResourceNames.NotificationsDb));
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -108,10 +111,10 @@ public static class Notifications
         }
     }
 
-    public static async Task<NotificationLag> MeasureAsync(Topology topology, IReadOnlyCollection<Guid> bookingIds, TimeSpan wait)
+    public static async Task<NotificationLag> MeasureAsync(SystemUnderTest system, IReadOnlyCollection<Guid> bookingIds, TimeSpan wait)
     {
         var confirmedAt = new Dictionary<Guid, DateTimeOffset>();
-        await using (var bookings = new NpgsqlConnection(topology.ConnectionStringOf(ResourceNames.BookingsDb)))
+        await using (var bookings = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.BookingsDb)))
         {
             await bookings.OpenAsync();
             await using var command = new NpgsqlCommand("""SELECT "Id", "ConfirmedAt" FROM bookings WHERE "Id" = ANY($1) AND "ConfirmedAt" IS NOT NULL""", bookings)
@@ -127,7 +130,7 @@ public static class Notifications
 
         var results = new Dictionary<Guid, (DateTimeOffset Created, DateTimeOffset? Sent)>();
         var deadline = Stopwatch.StartNew();
-        await using var notifications = NpgsqlDataSource.Create(topology.ConnectionStringOf(ResourceNames.NotificationsDb));
+        await using var notifications = NpgsqlDataSource.Create(await system.ConnectionStringAsync(ResourceNames.NotificationsDb));
         while (deadline.Elapsed < wait)
         {
             results.Clear();

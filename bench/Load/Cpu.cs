@@ -1,28 +1,33 @@
 using System.Globalization;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
+using EventBooking.Testing;
 
 namespace Load.Bench;
 
 /// <summary>
-/// CPU time the topology's processes spend, read from /proc (user + system, a process plus its children: PostgreSQL's
-/// backends are the postmaster's children). On a machine shared with other work, CPU milliseconds per confirmed booking
-/// move far less than wall-clock throughput, so before/after comparisons use them.
+/// CPU time the system's processes spend, read from /proc (user + system, each resource's whole process tree including its
+/// reaped children: PostgreSQL's backends are the postmaster's children, a service is the child of its <c>dotnet run</c>
+/// wrapper). On a machine shared with other work, CPU milliseconds per confirmed booking move far less than wall-clock
+/// throughput, so before/after comparisons use them.
 /// </summary>
-public sealed class CpuMeter(Topology topology)
+public sealed class CpuMeter(SystemUnderTest system)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>The AppHost's Erlang port mapper of the local RabbitMQ node (a child resource of <c>messaging</c>).</summary>
+    private const string Epmd = $"{ResourceNames.Messaging}-epmd";
 
     public IReadOnlyDictionary<string, double> Snapshot()
     {
         var result = new Dictionary<string, double>
         {
-            ["postgres"] = SecondsWithChildren(topology.Postgres.Process.Id),
-            ["rabbitmq"] = SecondsWithChildren(topology.RabbitMq.Process.Id),
+            ["postgres"] = SecondsOf(ResourceNames.Postgres),
+            ["rabbitmq"] = SecondsOf(ResourceNames.Messaging) + SecondsOf(Epmd),
             ["load generator"] = Seconds(Environment.ProcessId, includeReaped: false),
         };
-        foreach (var (name, replicas) in topology.Services)
+        foreach (var api in ResourceNames.Apis.Where(api => system.Instances(api).Count > 0))
         {
-            result[name] = replicas.Sum(r => SecondsWithChildren(r.Process.Id));
+            result[api] = SecondsOf(api);
         }
 
         return result;
@@ -31,16 +36,12 @@ public sealed class CpuMeter(Topology topology)
     public static IReadOnlyDictionary<string, double> Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
 
-    private static double SecondsWithChildren(int pid)
-    {
-        var total = Seconds(pid, includeReaped: true);
-        foreach (var child in ChildrenOf(pid))
-        {
-            total += SecondsWithChildren(child);
-        }
+    /// <summary>Every instance (replica) of a resource, each with its whole process tree.</summary>
+    private double SecondsOf(string resource) =>
+        system.Instances(resource).Sum(instance => instance.ProcessId is { } pid ? SecondsWithChildren(pid) : 0);
 
-        return total;
-    }
+    private static double SecondsWithChildren(int pid) =>
+        ProcessTree.Descendants(pid).Prepend(pid).Sum(process => Seconds(process, includeReaped: true));
 
     private static double Seconds(int pid, bool includeReaped)
     {
@@ -67,20 +68,5 @@ public sealed class CpuMeter(Topology topology)
         {
             return null;
         }
-    }
-
-    private static IEnumerable<int> ChildrenOf(int pid)
-    {
-        var children = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), out var candidate) && Stat(candidate) is { } fields
-                && int.Parse(fields[1], CultureInfo.InvariantCulture) == pid)
-            {
-                children.Add(candidate);
-            }
-        }
-
-        return children;
     }
 }

@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
+using EventBooking.Testing;
 
 namespace Load.Bench;
 
@@ -18,7 +19,7 @@ public readonly record struct Outcome(bool Ok, string? Error, JsonElement Body)
 }
 
 /// <summary>The public HTTP APIs the way a browser's backend calls them: users-api, events-api, bookings-api.</summary>
-public sealed class Shop(Topology topology) : IDisposable
+public sealed class Shop(SystemUnderTest system) : IDisposable
 {
     private const string Password = "Load-Bench-Pass-42!";
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -34,11 +35,18 @@ public sealed class Shop(Topology topology) : IDisposable
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    private readonly Uri _users = topology.UrlOf(ResourceNames.UsersApi);
-    private readonly Uri _events = topology.UrlOf(ResourceNames.EventsApi);
-    private readonly Uri _bookings = topology.UrlOf(ResourceNames.BookingsApi);
+    private readonly Uri _users = Direct(system, ResourceNames.UsersApi);
+    private readonly Uri _events = Direct(system, ResourceNames.EventsApi);
+    private readonly Uri _bookings = Direct(system, ResourceNames.BookingsApi);
 
     public Uri EventsBase => _events;
+
+    /// <summary>
+    /// Where the service's one replica listens itself, not the orchestrator's development proxy in front of it: the virtual
+    /// users (and wrk) reach the service without an extra hop that no deployment has (with several replicas: the proxy).
+    /// </summary>
+    private static Uri Direct(SystemUnderTest system, string service) =>
+        system.ReplicaUrls(service) is [var only] ? only : system.UrlOf(service);
 
     // ------------------------------------------------------------ setup (not measured)
 

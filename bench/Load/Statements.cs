@@ -1,4 +1,3 @@
-using EventBooking.LocalHost;
 using Npgsql;
 
 namespace Load.Bench;
@@ -7,12 +6,13 @@ namespace Load.Bench;
 public sealed record StatementCalls(string Database, string Query, long Calls, double TotalMilliseconds);
 
 /// <summary>
-/// Counts the SQL statements PostgreSQL executed per database during a scenario, from pg_stat_statements (LocalHost preloads
-/// it when the server has it). Statements per confirmed booking are the booking path's round trips: the figure to cut.
+/// Counts the SQL statements PostgreSQL executed per database during a scenario, from pg_stat_statements (the AppHost's local
+/// PostgreSQL preloads it when the server has it). Statements per confirmed booking are the booking path's round trips: the
+/// figure to cut. <paramref name="serverConnectionString"/> is the server's (the <c>postgres</c> resource, without a database).
 /// </summary>
-public sealed class StatementMeter(Topology topology)
+public sealed class StatementMeter(string serverConnectionString)
 {
-    private readonly string _connectionString = topology.Postgres.ConnectionString("postgres");
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString;
 
     public bool Available { get; private set; }
 
