@@ -1,41 +1,53 @@
 // bench/Notifications: booking confirmation commit → notification stored → email accepted by SMTP.
 //   dotnet run -c Release --project bench/Notifications -- [--rate 10] [--duration 30] [--warmup 5]
 // A stand-in for bookings-api commits one BookingConfirmed per booking to its outbox (the real messaging relay
-// publishes it); notifications-api (its own process, beside users-api) consumes it, stores the notification and
-// emails it. Latencies: notification CreatedAt and EmailSentAt (recorded after the SMTP server's 250) minus the
+// publishes it); notifications-api (its own process, beside users-api, both started from the AppHost) consumes it,
+// stores the notification and emails it. Latencies: notification CreatedAt and EmailSentAt (recorded after the SMTP server's 250) minus the
 // instant the confirmation transaction committed. All clocks are this machine's.
 using System.Diagnostics;
 using System.Globalization;
-using EventBooking.LocalHost;
+using EventBooking.AppHost;
+using EventBooking.Bench;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EventBooking.Testing;
 using Notifications.Bench;
 using Npgsql;
 
 var rate = Argument("--rate", 10);
 var duration = Argument("--duration", 30);
 var warmup = Argument("--warmup", 5);
-var root = Path.Combine(Path.GetTempPath(), $"eventbooking-bench-notifications-{Guid.NewGuid():N}");
-Directory.CreateDirectory(root);
-File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+using var data = new TempDirectory("eventbooking-bench-notifications");
+var root = data.Path;
 
-Console.WriteLine($"Starting PostgreSQL, RabbitMQ, the SMTP catcher, users-api and notifications-api under {root} ...");
-await using var topology = await Topology.StartAsync(new TopologyOptions
+// notifications-api waits for events-api and bookings-api in the AppHost, so they start too. This benchmark plays
+// bookings-api and measures beside users-api and notifications-api only: events-api's consumer stays off (it would
+// consume every BookingConfirmed too) and both are stopped once everything is up.
+Console.WriteLine($"Starting PostgreSQL, RabbitMQ, the SMTP catcher, users-api and notifications-api ({ServiceBuild.Own}) through the AppHost under {root} ...");
+string[] idle = [ResourceNames.EventsApi, ResourceNames.BookingsApi];
+await using var system = await SystemUnderTest.StartAsync(new SystemUnderTestOptions
 {
+    Resources = [ResourceNames.UsersApi, ResourceNames.NotificationsApi],
     DataDirectory = root,
-    Services = [ResourceNames.UsersApi, ResourceNames.NotificationsApi],
-    Log = (source, line) => File.AppendAllText(Path.Combine(root, "topology.log"), $"{source}| {line}{Environment.NewLine}"),
+    ServiceEnvironment = idle.ToDictionary(service => service, _ => new Dictionary<string, string?> { ["EventBus__ConsumerEnabled"] = "false" }),
 });
-await topology.Postgres.EnsureDatabasesAsync(["benchbookingsdb"]);
+foreach (var service in idle)
+{
+    await system.StopAsync(service);
+}
+
+Console.WriteLine($"Up in {system.StartTime.TotalSeconds:0.0} s; users-api and notifications-api run their {ServiceBuild.Verify(system, [ResourceNames.UsersApi, ResourceNames.NotificationsApi])} build.");
+var postgres = new InfrastructureServer(system, ResourceNames.Postgres, await system.ConnectionStringAsync(ResourceNames.Postgres));
+await postgres.EnsureDatabasesAsync(["benchbookingsdb"]);
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Configuration["ConnectionStrings:bookingsdb"] = topology.Postgres.ConnectionString("benchbookingsdb");
-builder.Configuration["ConnectionStrings:messaging"] = topology.RabbitMq.ConnectionString;
+builder.Configuration["ConnectionStrings:bookingsdb"] = postgres.DatabaseConnectionString("benchbookingsdb");
+builder.Configuration["ConnectionStrings:messaging"] = await system.ConnectionStringAsync(ResourceNames.Messaging);
 builder.Configuration["EventBus:ConsumerEnabled"] = "false";
 builder.Configuration["EventBus:Outbox:PollInterval"] = "00:00:00.050";
 builder.AddNpgsqlDbContextWithServiceDefaults<BenchBookingsDbContext>("bookingsdb");
@@ -80,7 +92,7 @@ for (var i = 0; i < total; i++)
 var sendSeconds = clock.Elapsed.TotalSeconds;
 Console.WriteLine($"Committed in {sendSeconds:0.0} s; waiting for every email ...");
 var results = new Dictionary<Guid, (DateTimeOffset Stored, DateTimeOffset Sent)>();
-await using var notificationsDb = NpgsqlDataSource.Create(topology.ConnectionStringOf(ResourceNames.NotificationsDb));
+await using var notificationsDb = NpgsqlDataSource.Create(await system.ConnectionStringAsync(ResourceNames.NotificationsDb));
 var deadline = DateTime.UtcNow.AddMinutes(3);
 while (results.Count < commits.Count && DateTime.UtcNow < deadline)
 {
@@ -101,7 +113,7 @@ while (results.Count < commits.Count && DateTime.UtcNow < deadline)
 
 var stored = results.Select(r => (r.Value.Stored - commits[r.Key]).TotalMilliseconds).Order().ToArray();
 var emailed = results.Select(r => (r.Value.Sent - commits[r.Key]).TotalMilliseconds).Order().ToArray();
-var maildir = topology.Smtp.ReadMessages().Count;
+var maildir = Mail.Read(system.Maildir).Count;
 var report = string.Join(Environment.NewLine,
 [
     $"# bench/Notifications — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores",
