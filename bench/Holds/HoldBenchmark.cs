@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EventBooking.LocalHost.Infrastructure;
+using EventBooking.Testing;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +18,7 @@ public sealed record Result(string Scenario, string Path, long Holds, double Sec
 }
 
 /// <summary>
-/// Runs the inventory write path of events-api (its real store and coalescer) against a throwaway PostgreSQL:
+/// Runs the inventory write path of events-api (its real store and coalescer) against a throwaway PostgreSQL (the AppHost's):
 /// one hot event, and holds spread over many events; each with one transaction per hold and with per-event
 /// coalescing. Then pgbench runs the equivalent SQL on the same server in the same run. Conservation is checked at the end.
 /// </summary>
@@ -26,73 +26,58 @@ public static class HoldBenchmark
 {
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var root = Path.Combine(Path.GetTempPath(), $"holds-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-        Console.WriteLine($"Starting PostgreSQL in {root} ...");
-        var server = await PostgresServer.StartAsync(Path.Combine(root, "pg"), static (_, _) => { });
-        try
+        using var work = new TempDirectory("holds-bench");
+        Console.WriteLine("Starting PostgreSQL through the AppHost ...");
+        await using var postgres = new PostgresFixture();
+        await postgres.InitializeAsync();
+        var database = await postgres.CreateDatabaseAsync("holdsbench");
+        var connectionString = database + ";Maximum Pool Size=200";
+        await using (var db = NewContext(connectionString))
         {
-            await server.EnsureDatabasesAsync(["holdsbench"]);
-            var connectionString = server.ConnectionString("holdsbench") + ";Maximum Pool Size=200";
-            await using (var db = NewContext(connectionString))
-            {
-                await db.Database.MigrateAsync();
-            }
-
-            var services = new ServiceCollection();
-            services.AddDbContextPool<EventsDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure()));
-            services.AddScoped<IEventStore, PostgresEventStore>();
-            await using var provider = services.BuildServiceProvider();
-            var scopes = provider.GetRequiredService<IServiceScopeFactory>();
-
-            var results = new List<Result>();
-            var hot = await CreateEventsAsync(scopes, 1);
-            var spread = await CreateEventsAsync(scopes, options.Events);
-            var duration = TimeSpan.FromSeconds(options.Seconds);
-
-            foreach (var (scenario, events) in new[] { ("hot: 1 event", hot), ($"spread: {options.Events} events", spread) })
-            {
-                foreach (var coalesce in new[] { false, true })
-                {
-                    var coalescer = new HoldCoalescer(scopes, TimeProvider.System,
-                        Options.Create(new InventoryOptions { CoalesceHolds = coalesce }), NullLogger<HoldCoalescer>.Instance);
-                    var path = coalesce ? "events-api store, coalesced per event" : "events-api store, 1 transaction per hold";
-                    Console.WriteLine($"{scenario} / {path} ...");
-                    results.Add(await RunStoreAsync(scenario, path, coalescer, events, options.Clients, duration));
-                }
-            }
-
-            var conservation = await CheckConservationAsync(connectionString);
-            Console.WriteLine(conservation);
-
-            var pgbench = new PgBench(server, "holdsbench", root);
-            await pgbench.PrepareAsync(hot[0], spread);
-            results.Add(await pgbench.RunAsync("hot: 1 event", "pgbench, 1 statement per hold", PgBench.HotSingle, 1, options.Clients, options.Seconds));
-            results.Add(await pgbench.RunAsync("hot: 1 event", "pgbench, 32 holds per statement", PgBench.HotBatch32, 32, options.Clients, options.Seconds));
-            results.Add(await pgbench.RunAsync($"spread: {options.Events} events", "pgbench, 1 statement per hold", PgBench.SpreadSingle, 1, options.Clients, options.Seconds));
-
-            var report = Report(results, options, conservation);
-            Console.WriteLine();
-            Console.WriteLine(report);
-            if (options.OutputFile is { } file)
-            {
-                await File.WriteAllTextAsync(file, report);
-            }
-
-            return conservation.StartsWith("OK", StringComparison.Ordinal) ? 0 : 1;
+            await db.Database.MigrateAsync();
         }
-        finally
+
+        var services = new ServiceCollection();
+        services.AddDbContextPool<EventsDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure()));
+        services.AddScoped<IEventStore, PostgresEventStore>();
+        await using var provider = services.BuildServiceProvider();
+        var scopes = provider.GetRequiredService<IServiceScopeFactory>();
+
+        var results = new List<Result>();
+        var hot = await CreateEventsAsync(scopes, 1);
+        var spread = await CreateEventsAsync(scopes, options.Events);
+        var duration = TimeSpan.FromSeconds(options.Seconds);
+
+        foreach (var (scenario, events) in new[] { ("hot: 1 event", hot), ($"spread: {options.Events} events", spread) })
         {
-            await server.DisposeAsync();
-            try
+            foreach (var coalesce in new[] { false, true })
             {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
+                var coalescer = new HoldCoalescer(scopes, TimeProvider.System,
+                    Options.Create(new InventoryOptions { CoalesceHolds = coalesce }), NullLogger<HoldCoalescer>.Instance);
+                var path = coalesce ? "events-api store, coalesced per event" : "events-api store, 1 transaction per hold";
+                Console.WriteLine($"{scenario} / {path} ...");
+                results.Add(await RunStoreAsync(scenario, path, coalescer, events, options.Clients, duration));
             }
         }
+
+        var conservation = await CheckConservationAsync(connectionString);
+        Console.WriteLine(conservation);
+
+        var pgbench = new PgBench(database, work.Path);
+        await pgbench.PrepareAsync(hot[0], spread);
+        results.Add(await pgbench.RunAsync("hot: 1 event", "pgbench, 1 statement per hold", PgBench.HotSingle, 1, options.Clients, options.Seconds));
+        results.Add(await pgbench.RunAsync("hot: 1 event", "pgbench, 32 holds per statement", PgBench.HotBatch32, 32, options.Clients, options.Seconds));
+        results.Add(await pgbench.RunAsync($"spread: {options.Events} events", "pgbench, 1 statement per hold", PgBench.SpreadSingle, 1, options.Clients, options.Seconds));
+
+        var report = Report(results, options, conservation);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (options.OutputFile is { } file)
+        {
+            await File.WriteAllTextAsync(file, report);
+        }
+
+        return conservation.StartsWith("OK", StringComparison.Ordinal) ? 0 : 1;
     }
 
     private static EventsDbContext NewContext(string connectionString) =>
@@ -169,7 +154,7 @@ public static class HoldBenchmark
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Holds benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"{options.Clients} concurrent clients, {options.Seconds} s per row, PostgreSQL 15 (LocalHost throwaway server, fsync on), {Environment.ProcessorCount} cores shared with other work.");
+            $"{options.Clients} concurrent clients, {options.Seconds} s per row, PostgreSQL 15 (the AppHost's local server, throwaway, fsync on), {Environment.ProcessorCount} cores shared with other work.");
         sb.AppendLine("Latency is per hold request as its caller sees it.");
         sb.AppendLine();
         sb.AppendLine("| scenario | write path | holds/s | p50 ms | p99 ms | note |");

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using EventBooking.LocalHost.Infrastructure;
+using EventBooking.AppHost.Local;
 using Npgsql;
 
 namespace Holds.Bench;
 
-/// <summary>pgbench (from the postgresql package) running the SQL equivalent of a conditional hold, on the same server.</summary>
-public sealed class PgBench(PostgresServer server, string database, string workDirectory)
+/// <summary>
+/// pgbench (from the postgresql package) running the SQL equivalent of a conditional hold, on the same server: host, port,
+/// user, password (PGPASSWORD) and database from <paramref name="connectionString"/>.
+/// </summary>
+public sealed class PgBench(string connectionString, string workDirectory)
 {
     /// <summary>One conditional hold as one autocommit statement: the cheapest per-hold round trip there is.</summary>
     public const string HotSingle = """
@@ -38,12 +41,14 @@ public sealed class PgBench(PostgresServer server, string database, string workD
         SELECT gen_random_uuid(), event_id, 1, 0, now() + interval '10 minutes', now(), now() FROM taken;
         """;
 
-    private static string Binary => Path.Combine(PostgresServer.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin", "pgbench");
+    private static string Binary => Path.Combine(LocalPostgresBuilderExtensions.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin", "pgbench");
+
+    private readonly NpgsqlConnectionStringBuilder _server = new(connectionString);
 
     /// <summary>Maps numbers to event ids: 1 = the hot event, 2.. = the spread events.</summary>
     public async Task PrepareAsync(Guid hot, IReadOnlyList<Guid> spread)
     {
-        await using var connection = new NpgsqlConnection(server.ConnectionString(database));
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using (var create = new NpgsqlCommand("CREATE TABLE bench_events (n int PRIMARY KEY, id uuid NOT NULL)", connection))
         {
@@ -71,15 +76,15 @@ public sealed class PgBench(PostgresServer server, string database, string workD
         };
         foreach (var argument in new[]
         {
-            "-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresServer.UserName,
+            "-h", _server.Host ?? "127.0.0.1", "-p", _server.Port.ToString(CultureInfo.InvariantCulture), "-U", _server.Username ?? "postgres",
             "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
-            "-f", scriptFile, "-l", "--log-prefix", Path.Combine(runDirectory, "tx"), database,
+            "-f", scriptFile, "-l", "--log-prefix", Path.Combine(runDirectory, "tx"), _server.Database ?? "postgres",
         })
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["PGPASSWORD"] = server.Password;
+        start.Environment["PGPASSWORD"] = _server.Password;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("pgbench did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
