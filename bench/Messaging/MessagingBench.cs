@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using EventBooking.LocalHost.Infrastructure;
+using EventBooking.AppHost;
 using EventBooking.Messaging.Contracts;
+using EventBooking.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,21 +27,19 @@ public sealed record BenchOptions(int Events, int BatchSize, int PacedEvents, in
 }
 
 /// <summary>
-/// Starts a private PostgreSQL and RabbitMQ (LocalHost's library), a producer host (EF outbox + relay) and a consumer
-/// host (handler writing its effect through the EF inbox), exactly as services wire them, then measures.
+/// Starts a private PostgreSQL and RabbitMQ (the AppHost's, through Aspire.Hosting.Testing), a producer host (EF outbox +
+/// relay) and a consumer host (handler writing its effect through the EF inbox), exactly as services wire them, then measures.
 /// </summary>
 public sealed class MessagingBench : IAsyncDisposable
 {
-    private readonly string _root;
-    private readonly PostgresServer _postgres;
-    private readonly RabbitMqServer _rabbit;
+    private readonly SystemUnderTest _system;
+    private readonly string _messaging;
     private readonly string _database;
 
-    private MessagingBench(string root, PostgresServer postgres, RabbitMqServer rabbit, string database, BenchOptions options)
+    private MessagingBench(SystemUnderTest system, string messaging, string database, BenchOptions options)
     {
-        _root = root;
-        _postgres = postgres;
-        _rabbit = rabbit;
+        _system = system;
+        _messaging = messaging;
         _database = database;
         Options = options;
     }
@@ -49,21 +48,24 @@ public sealed class MessagingBench : IAsyncDisposable
 
     public static async Task<MessagingBench> StartAsync(BenchOptions options)
     {
-        var root = Path.Combine(Path.GetTempPath(), "eventbooking-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-        var log = Path.Combine(root, "servers.log");
-        LogSink sink = (source, line) => File.AppendAllText(log, $"{source}| {line}{Environment.NewLine}");
-        var postgres = await PostgresServer.StartAsync(Path.Combine(root, "pg"), sink);
-        var rabbit = await RabbitMqServer.StartAsync(Path.Combine(root, "mq"), sink);
-        await postgres.EnsureDatabasesAsync(["bench"]);
-        var database = postgres.ConnectionString("bench");
-        await using (var db = BenchDbContext.Open(database))
+        var system = await SystemUnderTest.StartAsync(new SystemUnderTestOptions { Resources = [ResourceNames.Postgres, ResourceNames.Messaging] });
+        try
         {
-            await db.Database.EnsureCreatedAsync();
-        }
+            var postgres = new InfrastructureServer(system, ResourceNames.Postgres, await system.ConnectionStringAsync(ResourceNames.Postgres));
+            await postgres.EnsureDatabasesAsync(["bench"]);
+            var database = postgres.DatabaseConnectionString("bench");
+            await using (var db = BenchDbContext.Open(database))
+            {
+                await db.Database.EnsureCreatedAsync();
+            }
 
-        return new MessagingBench(root, postgres, rabbit, database, options);
+            return new MessagingBench(system, await system.ConnectionStringAsync(ResourceNames.Messaging), database, options);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task RunAsync()
@@ -201,7 +203,7 @@ public sealed class MessagingBench : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = serviceName, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:messaging"] = _rabbit.ConnectionString,
+            ["ConnectionStrings:messaging"] = _messaging,
             ["ConnectionStrings:benchdb"] = _database,
         });
         builder.Logging.ClearProviders();
@@ -233,21 +235,7 @@ public sealed class MessagingBench : IAsyncDisposable
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    public async ValueTask DisposeAsync()
-    {
-        await _rabbit.DisposeAsync();
-        await _postgres.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _system.DisposeAsync();
 }
 
 public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
