@@ -49,7 +49,7 @@ public static class Report
         void Line(string text = "") => md.Append(text).Append('\n');
         Line($"# EventBooking load benchmark — {r.StartedAt:yyyy-MM-dd HH:mm} UTC{(r.Options.Quick ? " (--quick)" : "")}");
         Line();
-        Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, services built in Release, one replica each; " +
+        Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, services built in {EventBooking.Bench.ServiceBuild.Own}, one replica each; " +
              $"load average (1/5/15 min) at start {r.StartLoadAverage}. Every figure carries the load average when it was taken: " +
              "on a shared machine compare rows of one run, not runs.");
         Line();
