@@ -7,8 +7,9 @@ namespace Load.Bench;
 /// <summary>
 /// CPU time the system's processes spend, read from /proc (user + system, each resource's whole process tree including its
 /// reaped children: PostgreSQL's backends are the postmaster's children, a service is the child of its <c>dotnet run</c>
-/// wrapper). On a machine shared with other work, CPU milliseconds per confirmed booking move far less than wall-clock
-/// throughput, so before/after comparisons use them.
+/// wrapper), and the orchestrator's own (DCP: its API server, its controllers with the proxy in front of every service
+/// endpoint that the services call each other through, its process monitors). On a machine shared with other work, CPU
+/// milliseconds per confirmed booking move far less than wall-clock throughput, so before/after comparisons use them.
 /// </summary>
 public sealed class CpuMeter(SystemUnderTest system)
 {
@@ -24,6 +25,7 @@ public sealed class CpuMeter(SystemUnderTest system)
             ["postgres"] = SecondsOf(ResourceNames.Postgres),
             ["rabbitmq"] = SecondsOf(ResourceNames.Messaging) + SecondsOf(Epmd),
             ["load generator"] = Seconds(Environment.ProcessId, includeReaped: false),
+            ["orchestrator (dcp)"] = Orchestrator(),
         };
         foreach (var api in ResourceNames.Apis.Where(api => system.Instances(api).Count > 0))
         {
@@ -39,6 +41,37 @@ public sealed class CpuMeter(SystemUnderTest system)
     /// <summary>Every instance (replica) of a resource, each with its whole process tree.</summary>
     private double SecondsOf(string resource) =>
         system.Instances(resource).Sum(instance => instance.ProcessId is { } pid ? SecondsWithChildren(pid) : 0);
+
+    /// <summary>
+    /// The <c>dcp</c> processes Aspire started for this process (<c>dcp start-apiserver --monitor PID</c> and every <c>dcp</c>
+    /// below it), without the resources they run (those are counted above).
+    /// </summary>
+    private static double Orchestrator()
+    {
+        var monitor = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var root = Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .FirstOrDefault(pid => pid > 0 && CommandLine(pid) is [_, "start-apiserver", "--monitor", var parent, ..] && parent == monitor);
+        return root == 0 ? 0 : ProcessTree.Descendants(root).Prepend(root)
+            .Where(pid => CommandLine(pid) is [var executable, ..] && Path.GetFileName(executable) == "dcp")
+            .Sum(pid => Seconds(pid, includeReaped: false));
+    }
+
+    private static string[] CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
 
     private static double SecondsWithChildren(int pid) =>
         ProcessTree.Descendants(pid).Prepend(pid).Sum(process => Seconds(process, includeReaped: true));
