@@ -15,7 +15,10 @@ public sealed class CpuMeter(SystemUnderTest system)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>The AppHost's Erlang port mapper of the local RabbitMQ node (a child resource of <c>messaging</c>).</summary>
+    /// <summary>
+    /// The Erlang port mapper of the local RabbitMQ node, where the AppHost runs it as a resource of its own (a child of
+    /// <c>messaging</c>); where it runs inside the node's process tree instead, this resource has no instances and adds nothing.
+    /// </summary>
     private const string Epmd = $"{ResourceNames.Messaging}-epmd";
 
     public IReadOnlyDictionary<string, double> Snapshot()
