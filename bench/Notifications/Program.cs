@@ -2,19 +2,19 @@
 //   dotnet run -c Release --project bench/Notifications -- [--rate 10] [--duration 30] [--warmup 5]
 // A stand-in for bookings-api commits one BookingConfirmed per booking to its outbox (the real messaging relay
 // publishes it); notifications-api (its own process, beside users-api, both started from the AppHost) consumes it,
-// stores the notification and emails it. Latencies: notification CreatedAt and EmailSentAt (recorded after the SMTP server's 250) minus the
-// instant the confirmation transaction committed. All clocks are this machine's.
+// stores the notification and emails it. Latencies: notification CreatedAt and EmailSentAt (recorded after the SMTP
+// server's 250) minus the instant the confirmation transaction committed. All clocks are this machine's.
 using System.Diagnostics;
 using System.Globalization;
 using EventBooking.AppHost;
 using EventBooking.Bench;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
+using EventBooking.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EventBooking.Testing;
 using Notifications.Bench;
 using Npgsql;
 
