@@ -82,8 +82,10 @@ public static class LocalPostgresBuilderExtensions
         var bin = FindBinDirectory();
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
         var port = LocalSystem.FreePort();
-        var (command, arguments) = LocalSystem.AsUser(LocalPostgresServerResource.UserName, Path.Combine(bin ?? "/usr/lib/postgresql/15/bin", "postgres"),
-            ServerArguments(bin, dataRoot, port));
+        // PostgreSQL's SIGTERM is a "smart" shutdown that waits for every client to leave (the services keep pooled
+        // connections, so it would never end); a stop from the orchestrator becomes SIGINT, the "fast" shutdown.
+        var (command, arguments) = LocalSystem.AsUser(LocalPostgresServerResource.UserName, "/bin/sh",
+            ["-c", LocalSystem.Supervise("INT"), Path.Combine(bin ?? "/usr/lib/postgresql/15/bin", "postgres"), .. ServerArguments(bin, dataRoot, port)]);
         var server = new LocalPostgresServerResource(name, command, dataRoot, password.Resource);
 
         string? connectionString = null;

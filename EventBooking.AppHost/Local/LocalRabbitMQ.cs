@@ -10,7 +10,7 @@ namespace EventBooking.AppHost.Local;
 
 /// <summary>
 /// A RabbitMQ node from the system's packages, run by the orchestrator as an executable with its own Erlang port mapper
-/// (<c>epmd</c>, a child resource), data directory and ports; the <c>rabbitmq</c> user when the AppHost runs as root. It offers
+/// (<c>epmd</c>, in the same process tree), data directory and ports; the <c>rabbitmq</c> user when the AppHost runs as root. It offers
 /// the same connection string as Aspire's RabbitMQ container (<c>amqp://guest:…@host:port</c>).
 /// </summary>
 public sealed class LocalRabbitMQServerResource(string name, string command, string dataRoot, ParameterResource password)
@@ -75,18 +75,18 @@ public static class LocalRabbitMQBuilderExtensions
             ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
         };
 
-        // The epmd resource starts in this folder before the node's own preparation runs.
         Directory.CreateDirectory(dataRoot);
-        var (command, arguments) = LocalSystem.AsUser(LocalRabbitMQServerResource.SystemUser, Path.Combine(ScriptDirectory, "rabbitmq-server"));
+        // Erlang's port mapper runs in the node's own process tree, started before it and stopped after it: a node that
+        // finds none (or loses it while stopping) starts an `epmd -daemon` that would outlive everything.
+        var epmd = LocalSystem.Which("epmd", "/usr/bin/epmd") ?? "epmd";
+        var (command, arguments) = LocalSystem.AsUser(LocalRabbitMQServerResource.SystemUser, "/bin/sh",
+            "-c",
+            LocalSystem.Supervise("TERM",
+                before: $"{epmd} -port \"$ERL_EPMD_PORT\" -address 127.0.0.1 & epmd=$!\n" +
+                    $"i=0; until {epmd} -port \"$ERL_EPMD_PORT\" -names >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done",
+                after: "kill \"$epmd\" 2>/dev/null"),
+            Path.Combine(ScriptDirectory, "rabbitmq-server"));
         var server = new LocalRabbitMQServerResource(name, command, dataRoot, password.Resource);
-
-        // Erlang's port mapper, started by us so that it stops with the node (the node would otherwise start a daemon that outlives it).
-        var (epmdCommand, epmdArguments) = LocalSystem.AsUser(LocalRabbitMQServerResource.SystemUser, LocalSystem.Which("epmd", "/usr/bin/epmd") ?? "epmd",
-            "-port", epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1");
-        var epmd = builder.AddExecutable($"{name}-epmd", epmdCommand, dataRoot, epmdArguments)
-            .WithEndpoint(port: epmdPort, targetPort: epmdPort, scheme: "tcp", name: "tcp", isProxied: false)
-            .WithParentRelationship(server)
-            .WithTcpHealthCheck(epmdPort);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, cancellationToken) =>
@@ -107,12 +107,10 @@ public static class LocalRabbitMQBuilderExtensions
             .WithArgs(arguments)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalRabbitMQServerResource.EndpointName, isProxied: false)
             .WithIconName("Mail")
-            .WithHealthCheck(healthCheck)
-            .WaitFor(epmd);
+            .WithHealthCheck(healthCheck);
         foreach (var (key, value) in environment)
         {
             resource.WithEnvironment(key, value);
-            epmd.WithEnvironment(key, value);
         }
 
         return resource;

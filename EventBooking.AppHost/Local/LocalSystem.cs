@@ -23,6 +23,22 @@ internal static class LocalSystem
             ? (Which("setpriv") ?? throw Missing("setpriv", "util-linux"), [$"--reuid={user}", $"--regid={user}", "--init-groups", "--", binary, .. arguments])
             : (binary, arguments);
 
+    /// <summary>
+    /// A POSIX shell script, run as <c>sh -c SCRIPT SERVER ARGS…</c>, that starts the server and turns the orchestrator's stop
+    /// signal (SIGTERM, sent to the script, the root of the resource's process tree) into <paramref name="stopSignal"/> for the
+    /// server, then waits until the server has exited. <paramref name="before"/> and <paramref name="after"/> run around it.
+    /// </summary>
+    public static string Supervise(string stopSignal, string before = "", string after = "") => string.Join('\n',
+        before,
+        $"trap 'kill -{stopSignal} \"$pid\" 2>/dev/null' TERM INT",
+        "\"$0\" \"$@\" &",
+        "pid=$!",
+        "status=0",
+        // wait returns early when the trap runs: keep waiting until the server is gone.
+        "while kill -0 \"$pid\" 2>/dev/null; do wait \"$pid\"; status=$?; done",
+        after,
+        "exit $status");
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now (kept for the whole run, so restarts find the server again).</summary>
     public static int FreePort()
     {

@@ -15,18 +15,13 @@ public sealed class CpuMeter(SystemUnderTest system)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>
-    /// The Erlang port mapper of the local RabbitMQ node, where the AppHost runs it as a resource of its own (a child of
-    /// <c>messaging</c>); where it runs inside the node's process tree instead, this resource has no instances and adds nothing.
-    /// </summary>
-    private const string Epmd = $"{ResourceNames.Messaging}-epmd";
-
     public IReadOnlyDictionary<string, double> Snapshot()
     {
         var result = new Dictionary<string, double>
         {
             ["postgres"] = SecondsOf(ResourceNames.Postgres),
-            ["rabbitmq"] = SecondsOf(ResourceNames.Messaging) + SecondsOf(Epmd),
+            // The node's process tree includes its Erlang port mapper.
+            ["rabbitmq"] = SecondsOf(ResourceNames.Messaging),
             ["load generator"] = Seconds(Environment.ProcessId, includeReaped: false),
             ["orchestrator (dcp)"] = Orchestrator(),
         };

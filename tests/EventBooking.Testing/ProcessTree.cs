@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 
 namespace EventBooking.Testing;
@@ -5,6 +6,20 @@ namespace EventBooking.Testing;
 /// <summary>kill -9 of a process and everything it started (a crash, as the operating system would deliver it).</summary>
 public static class ProcessTree
 {
+    public const int Terminate = 15;
+
+    /// <summary>Sends <paramref name="signal"/> (e.g. <see cref="Terminate"/>) to one process.</summary>
+    public static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0 && Marshal.GetLastPInvokeError() != 3 /* ESRCH: already gone */)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public static void Kill(int root)
     {
         // Deepest first, so no child is left running after its parent died (e.g. `dotnet run` → the service).

@@ -22,7 +22,10 @@ public static class Processes
         }
     }
 
-    /// <summary>Live processes whose command line or working directory points into <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Live processes whose command line, working directory or environment points into <paramref name="path"/> (a daemon a
+    /// server spawned, e.g. Erlang's <c>epmd -daemon</c>, runs in <c>/</c> but keeps the server's <c>HOME</c>).
+    /// </summary>
     public static List<string> Using(string path)
     {
         var found = new List<string>();
@@ -37,7 +40,9 @@ public static class Processes
             {
                 var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
                 var workingDirectory = new FileInfo(Path.Combine(directory, "cwd")).LinkTarget ?? "";
-                if (commandLine.Contains(path, StringComparison.Ordinal) || workingDirectory.StartsWith(path, StringComparison.Ordinal))
+                var environment = File.ReadAllText(Path.Combine(directory, "environ"));
+                if (commandLine.Contains(path, StringComparison.Ordinal) || workingDirectory.StartsWith(path, StringComparison.Ordinal)
+                    || environment.Contains(path, StringComparison.Ordinal))
                 {
                     found.Add($"{pid}: {commandLine}");
                 }
