@@ -20,8 +20,10 @@ internal static class Program
         var replicas = builder.Configuration.GetValue("EventBooking:Replicas", 1);
         var seedDemoData = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("EventBooking:SeedDemoData", true);
 
-        // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own.
-        var clients = ServiceIdentities.Add(builder, [ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web]);
+        // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own. The
+        // AppHost itself is the "operator" client of the dashboard's commands (reconciliation check, dead-letter replay).
+        var clients = ServiceIdentities.Add(builder,
+            [ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web, OperatorCommands.ClientId]);
 
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
@@ -37,7 +39,8 @@ internal static class Program
             .WithReference(usersApi).WaitFor(usersApi)
             .WithServiceIdentity(clients)
             .WithDemoData(seedDemoData)
-            .WithReplicas(replicas);
+            .WithReplicas(replicas)
+            .WithReplayDeadLettersCommand(usersApi, clients);
 
         var bookingsApi = builder.AddProject<Projects.Bookings_Api>(ResourceNames.BookingsApi)
             .WithHttpHealthCheck("/health")
@@ -47,7 +50,9 @@ internal static class Program
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithServiceIdentity(clients)
             .WithDemoData(seedDemoData)
-            .WithReplicas(replicas);
+            .WithReplicas(replicas)
+            .WithReconciliationCommand(usersApi, clients)
+            .WithReplayDeadLettersCommand(usersApi, clients);
 
         var notificationsApi = builder.AddProject<Projects.Notifications_Api>(ResourceNames.NotificationsApi)
             .WithHttpHealthCheck("/health")
@@ -59,7 +64,8 @@ internal static class Program
             .WithReference(bookingsApi).WaitFor(bookingsApi)
             .WithServiceIdentity(clients)
             .WithDemoData(seedDemoData)
-            .WithReplicas(replicas);
+            .WithReplicas(replicas)
+            .WithReplayDeadLettersCommand(usersApi, clients);
 
         builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
             .WithHttpHealthCheck("/health")

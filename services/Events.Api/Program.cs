@@ -1,3 +1,4 @@
+using EventBooking.Messaging;
 using Events.Api.Apis;
 using Events.Api.Extensions;
 using Scalar.AspNetCore;
@@ -26,6 +27,7 @@ app.MapDefaultEndpoints();
 app.MapEventsApi();
 app.MapReviewsApi();
 app.MapInventoryApi();
+app.MapDeadLetterApi();
 
 app.Run();
 

@@ -70,7 +70,18 @@ public sealed class LifecycleTests
                 await marker.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            processIds = [.. new[] { "postgres", "messaging", "messaging-epmd", "smtp", "users-api", "events-api", "bookings-api", "notifications-api", "web" }
+            // The dashboard's operator commands work against the running system.
+            var bookings = Assert.Single(system.Instances(ResourceNames.BookingsApi));
+            var reconciled = await system.App.ResourceCommands.ExecuteCommandAsync(bookings.Id, OperatorCommands.ReconcileCommand, cancellationToken);
+            Assert.True(reconciled.Success, reconciled.Message);
+            Assert.Contains("no discrepancy", reconciled.Message, StringComparison.Ordinal);
+            foreach (var service in new[] { ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi })
+            {
+                var replayed = await system.App.ResourceCommands.ExecuteCommandAsync(Assert.Single(system.Instances(service)).Id, OperatorCommands.ReplayDeadLettersCommand, cancellationToken);
+                Assert.True(replayed.Success, $"{service}: {replayed.Message}");
+            }
+
+            processIds = [.. new[] { "postgres", "messaging", "smtp", "users-api", "events-api", "bookings-api", "notifications-api", "web" }
                 .SelectMany(system.Instances).Select(i => i.ProcessId ?? 0)];
             Assert.All(processIds, pid => Assert.True(Processes.IsAlive(pid), $"process {pid} runs"));
         }

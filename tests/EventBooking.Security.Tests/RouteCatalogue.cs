@@ -71,6 +71,10 @@ public static class RouteCatalogue
         new(ResourceNames.EventsApi, "POST", "/internal/events/{eventId}/holds/{holdId}/confirm", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "DELETE", "/internal/events/{eventId}/holds/{holdId}", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "GET", "/internal/events/{eventId}/inventory", Access.ServiceIdentity, MayBeMissing: true),
+        new(ResourceNames.EventsApi, "GET", "/api/admin/dead-letters", Access.AdminOrServiceIdentity),
+        new(ResourceNames.EventsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.AdminOrServiceIdentity),
+        new(ResourceNames.EventsApi, "POST", "/api/admin/dead-letters/replay", Access.AdminOrServiceIdentity, CallWhenAllowed: false),
+        new(ResourceNames.EventsApi, "GET", "/api/admin/messaging", Access.Admin),
 
         // bookings-api
         new(ResourceNames.BookingsApi, "POST", "/api/bookings", Access.User),
@@ -90,11 +94,11 @@ public static class RouteCatalogue
         new(ResourceNames.BookingsApi, "GET", "/api/events/{id}/sales", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/api/organizers/me/sales", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/internal/events/{eventId}/attendees", Access.ServiceIdentity),
-        new(ResourceNames.BookingsApi, "GET", "/api/admin/dead-letters", Access.Admin),
-        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.Admin),
-        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/replay", Access.Admin, CallWhenAllowed: false),
+        new(ResourceNames.BookingsApi, "GET", "/api/admin/dead-letters", Access.AdminOrServiceIdentity),
+        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.AdminOrServiceIdentity),
+        new(ResourceNames.BookingsApi, "POST", "/api/admin/dead-letters/replay", Access.AdminOrServiceIdentity, CallWhenAllowed: false),
         new(ResourceNames.BookingsApi, "GET", "/api/admin/messaging", Access.Admin),
-        new(ResourceNames.BookingsApi, "GET", "/api/admin/reconciliation", Access.Admin, MayBeMissing: true),
+        new(ResourceNames.BookingsApi, "GET", "/api/admin/reconciliation", Access.AdminOrServiceIdentity, MayBeMissing: true),
 
         // notifications-api
         new(ResourceNames.NotificationsApi, "GET", "/api/notifications", Access.User),
@@ -104,9 +108,9 @@ public static class RouteCatalogue
         new(ResourceNames.NotificationsApi, "GET", "/api/notifications/{id}", Access.Owner),
         new(ResourceNames.NotificationsApi, "POST", "/api/notifications/{id}/read", Access.Owner),
         new(ResourceNames.NotificationsApi, "POST", "/api/notifications", Access.AdminOrServiceIdentity),
-        new(ResourceNames.NotificationsApi, "GET", "/api/admin/dead-letters", Access.Admin),
-        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.Admin),
-        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/replay", Access.Admin, CallWhenAllowed: false),
+        new(ResourceNames.NotificationsApi, "GET", "/api/admin/dead-letters", Access.AdminOrServiceIdentity),
+        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.AdminOrServiceIdentity),
+        new(ResourceNames.NotificationsApi, "POST", "/api/admin/dead-letters/replay", Access.AdminOrServiceIdentity, CallWhenAllowed: false),
         new(ResourceNames.NotificationsApi, "GET", "/api/admin/messaging", Access.Admin),
     ];
 

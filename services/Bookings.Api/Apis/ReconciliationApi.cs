@@ -17,7 +17,7 @@ public static class ReconciliationApi
 
     public static IEndpointRouteBuilder MapReconciliationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/reconciliation", Reconcile).WithTags("Admin").RequireAuthorization(Policies.Admin)
+        app.MapGet("/api/admin/reconciliation", Reconcile).WithTags("Admin").RequireAuthorization(Policies.AdminOrInternal)
             .WithName("Reconcile")
             .WithSummary("Checks I1/I2 and seat/ticket/payment conservation across events-api and bookings-api for one event or every booked event.");
         return app;

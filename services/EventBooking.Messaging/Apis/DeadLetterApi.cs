@@ -8,14 +8,17 @@ using Microsoft.Extensions.Options;
 
 namespace EventBooking.Messaging;
 
-/// <summary>Admin operations of the bus: <c>/api/admin/dead-letters</c> and <c>/api/admin/messaging</c> (policy <c>admin</c>).</summary>
+/// <summary>
+/// Admin operations of the bus: <c>/api/admin/dead-letters</c> and <c>/api/admin/messaging</c>, for admins and service identities
+/// (policy <c>admin-or-internal</c>; the AppHost's dashboard commands call them as the <c>operator</c> client).
+/// </summary>
 public static class DeadLetterApi
 {
     public const int MaxListLimit = 500;
 
     public static IEndpointRouteBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
-        var deadLetters = app.MapGroup("/api/admin/dead-letters").WithTags("Messaging").RequireAuthorization(Policies.Admin);
+        var deadLetters = app.MapGroup("/api/admin/dead-letters").WithTags("Messaging").RequireAuthorization(Policies.AdminOrInternal);
         deadLetters.MapGet("", ListDeadLetters).WithName("ListDeadLetters").WithSummary("Messages in this service's dead-letter queue (oldest first).");
         deadLetters.MapPost("/{messageId:guid}/replay", ReplayDeadLetter).WithName("ReplayDeadLetter").WithSummary("Moves one dead-lettered message back to the service's queue.");
         deadLetters.MapPost("/replay", ReplayAllDeadLetters).WithName("ReplayAllDeadLetters").WithSummary("Moves every dead-lettered message back to the service's queue.");
