@@ -2,7 +2,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Development-only demo data shared by the services that seed it (when <c>EventBooking:SeedDemoData</c> is true,
-/// which LocalHost sets): fixed ids so events-api can seed events owned by the demo organizer users-api seeds.
+/// which the AppHost sets when it runs): fixed ids so events-api can seed events owned by the demo organizer users-api seeds.
 /// </summary>
 public static class DemoData
 {

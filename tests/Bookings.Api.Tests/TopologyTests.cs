@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Bookings.Api.Tests;
 
-/// <summary>users-api, events-api and bookings-api as real processes (LocalHost: PostgreSQL, RabbitMQ), demo users seeded.</summary>
+/// <summary>users-api, events-api and bookings-api as real processes (started from the AppHost: PostgreSQL, RabbitMQ), demo users seeded.</summary>
 public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi], seedDemoData: true)
 {
     protected override void Configure(Dictionary<string, string?> environment)

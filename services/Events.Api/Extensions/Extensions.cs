@@ -24,7 +24,7 @@ internal static class Extensions
             .AddSubscription<BookingCancelled, BookingCancelledHandler>()
             .AddSubscription<BookingExpired, BookingExpiredHandler>();
 
-        // The store: MongoDB when the connection string is a mongodb:// URI (AppHost), PostgreSQL otherwise (LocalHost).
+        // The store: MongoDB when the connection string is a mongodb:// URI (AppHost with containers), PostgreSQL otherwise.
         if (ConnectionStrings.IsMongoDB(builder.Configuration.GetConnectionString("eventsdb")))
         {
             builder.AddMongoDBClient("eventsdb");
