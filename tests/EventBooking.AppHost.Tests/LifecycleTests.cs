@@ -99,7 +99,7 @@ public sealed class LifecycleTests
             await using var read = new NpgsqlCommand("SELECT value FROM apphost_marker", connection);
             Assert.Equal("kept", await read.ExecuteScalarAsync(cancellationToken));
             Assert.Equal(initializedAt, File.GetLastWriteTimeUtc(initdbMarker));
-            TestContext.Current.SendDiagnosticMessage($"cold start {coldStart.TotalSeconds:0.0} s (everything), warm start {system.StartTime.TotalSeconds:0.0} s (users-api and its dependencies)");
+            TestContext.Current.TestOutputHelper?.WriteLine($"cold start {coldStart.TotalSeconds:0.0} s (everything), warm start {system.StartTime.TotalSeconds:0.0} s (users-api and its dependencies)");
         }
 
         await Poll.UntilAsync(() => Processes.Using(directory.Path).Count == 0, TimeSpan.FromSeconds(60), "every process has exited again", cancellationToken);

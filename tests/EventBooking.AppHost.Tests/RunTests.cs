@@ -33,7 +33,7 @@ public sealed partial class RunTests
         Signal(warm.Process.Id, Signals.Terminate); // A supervisor's stop: SIGTERM to `dotnet run` only.
         await StoppedAsync(warm, data.Path, "SIGTERM", cancellationToken);
 
-        TestContext.Current.SendDiagnosticMessage(
+        TestContext.Current.TestOutputHelper?.WriteLine(
             $"dotnet run until the web app is ready: cold {cold.Ready.TotalSeconds:0.0} s, warm {warm.Ready.TotalSeconds:0.0} s (load {File.ReadAllText("/proc/loadavg").Trim()})");
     }
 
