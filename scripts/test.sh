@@ -51,11 +51,26 @@ for trx in "$results"/*.trx; do
 done
 failed=$((failed + crashed))
 
-# Name every failed test just above the summary, so the last lines of a CI log say what broke.
+# Name every failed test, with the start of its message, just above the summary, so the last lines of a CI log
+# say what broke and why.
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
-    | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED: \1/'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+        message = " ".join((result.findtext(".//t:ErrorInfo/t:Message", "", ns) or "").split())
+        stack = (result.findtext(".//t:ErrorInfo/t:StackTrace", "", ns) or "").strip().splitlines()[:3]
+        print(f"FAILED: {result.get('testName')}\n  {message[:1500]}")
+        for line in stack:
+            print(f"  {line.strip()}")
+PY
+  else
+    grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+      | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED: \1/'
+  fi
 done
 if [ "$failed" -gt 0 ]; then status=1; fi
 
