@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace EventBooking.ServiceDefaults.Data;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// A request that fails because the database is momentarily out of reach (connection pool exhausted under a rush,

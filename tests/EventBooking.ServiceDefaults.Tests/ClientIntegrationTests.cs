@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Driver;
-using EventBooking.ServiceDefaults;
 using Xunit;
 
 namespace EventBooking.ServiceDefaults.Tests;

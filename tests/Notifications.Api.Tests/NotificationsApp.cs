@@ -71,7 +71,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
                 services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 {
                     // Validate against the test key instead of fetching users-api's discovery document and JWKS.
-                    var configuration = new OpenIdConnectConfiguration { Issuer = Microsoft.Extensions.Hosting.IdentityClaims.DefaultIssuer };
+                    var configuration = new OpenIdConnectConfiguration { Issuer = IdentityClaims.DefaultIssuer };
                     configuration.SigningKeys.Add(Tokens.Key);
                     options.Configuration = configuration;
                     options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);

@@ -1,5 +1,4 @@
 using System.Net;
-using EventBooking.ServiceDefaults;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;

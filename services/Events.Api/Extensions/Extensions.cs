@@ -1,9 +1,8 @@
 using System.Text.Json.Serialization;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using EventBooking.ServiceDefaults;
-using Events.Api.IntegrationEvents;
 using Events.Api.Infrastructure;
+using Events.Api.IntegrationEvents;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;

@@ -24,7 +24,7 @@ public static class ReviewRules
         {
             errors["text"] = [$"At most {MaxTextLength} characters."];
         }
-        else if (Microsoft.Extensions.Hosting.InputRules.Text(text, multiline: true) is { } unsafeText)
+        else if (InputRules.Text(text, multiline: true) is { } unsafeText)
         {
             errors["text"] = [unsafeText];
         }

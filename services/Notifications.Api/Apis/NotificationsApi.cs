@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notifications.Api.Clients;

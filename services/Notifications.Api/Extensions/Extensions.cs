@@ -1,6 +1,5 @@
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using MongoDB.Driver;

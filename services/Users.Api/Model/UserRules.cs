@@ -28,7 +28,7 @@ public static partial class UserRules
             return $"The email must be at most {EmailMaxLength} characters.";
         }
 
-        if (Microsoft.Extensions.Hosting.InputRules.Text(trimmed) is not null)
+        if (InputRules.Text(trimmed) is not null)
         {
             return "The email is not a valid address.";
         }
@@ -51,7 +51,7 @@ public static partial class UserRules
             return $"The display name must be at most {DisplayNameMaxLength} characters.";
         }
 
-        return Microsoft.Extensions.Hosting.InputRules.Text(trimmed);
+        return InputRules.Text(trimmed);
     }
 
     /// <summary>

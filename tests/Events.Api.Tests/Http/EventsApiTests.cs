@@ -83,7 +83,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         var created = await CreatePublishedAsync(publish: false);
         var id = created.GetProperty("id").GetString();
         Assert.Equal("Draft", created.GetProperty("status").GetString());
-        Assert.Equal(DemoGuid(Microsoft.Extensions.Hosting.DemoData.OrganizerId), created.GetProperty("organizerId").GetString());
+        Assert.Equal(DemoGuid(DemoData.OrganizerId), created.GetProperty("organizerId").GetString());
 
         using var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);

@@ -27,7 +27,7 @@ public sealed class NotificationsClient(HttpClient http)
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/notifications/read-all", null, Service, cancellationToken);
 }
 
-// EventBooking.Messaging dead-letter admin API (services/EventBooking.Messaging/README.md), mapped by each consuming service.
+// EventBooking.Messaging dead-letter admin API (EventBooking.Messaging/README.md), mapped by each consuming service.
 public sealed record DeadLetter(string MessageId, string? Type, string? Source, DateTimeOffset? Time, string? Reason, string? Error, int? Attempts,
     DateTimeOffset? DeadLetteredAt, System.Text.Json.JsonElement? Data);
 
