@@ -35,11 +35,7 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
-        builder.Services.AddProblemDetails();
-        // Database momentarily out of reach (pool exhausted in a rush, restart) → 503 + Retry-After, not 500.
-        builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
-        // No "Server: Kestrel" on responses (UseSecurityHeaders sets the rest).
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
+        builder.AddHttpDefaults();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -44,7 +44,6 @@ internal static class Extensions
             builder.Services.AddHostedService<BookingMaintenanceWorker>();
         }
 
-        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         // Numbers are JSON numbers: "2" (a string) is refused like 2.0 or 1e1 for a whole quantity.
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);

@@ -380,7 +380,7 @@ public sealed partial class BookingService(
 
             if (booking.Status != BookingStatus.Confirmed)
             {
-                throw new DomainException("illegal-transition", $"Only a confirmed booking can be refunded; this one is {booking.Status}.");
+                throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Only a confirmed booking can be refunded; this one is {booking.Status}.");
             }
 
             var payment = await db.Payments.SingleAsync(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded, cancellationToken);

@@ -79,7 +79,7 @@ internal static class Extensions
                     HttpContext = context.HttpContext,
                     ProblemDetails = new ProblemDetails
                     {
-                        Type = Problems.TypeBase + "too-many-requests",
+                        Type = Apis.Problems.TypeBase + "too-many-requests",
                         Title = "Too many requests.",
                         Detail = $"Try again in {seconds} seconds.",
                         Status = StatusCodes.Status429TooManyRequests,

@@ -12,7 +12,8 @@ namespace EventBooking.ServiceDefaults;
 /// </summary>
 public sealed partial class TransientFailureExceptionHandler(IProblemDetailsService problems, ILogger<TransientFailureExceptionHandler> logger) : IExceptionHandler
 {
-    public const string ProblemType = "https://eventbooking.dev/problems/temporarily-unavailable";
+    public const string Code = "temporarily-unavailable";
+    public const string ProblemType = Problems.TypeBase + Code;
     public const int RetryAfterSeconds = 1;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -29,14 +30,8 @@ public sealed partial class TransientFailureExceptionHandler(IProblemDetailsServ
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Type = ProblemType,
-                Title = "temporarily-unavailable",
-                Detail = "The service is too busy to answer right now; retry shortly (with the same Idempotency-Key if the request had one).",
-                Extensions = { ["reason"] = "temporarily-unavailable" },
-            },
+            ProblemDetails = Problems.ToProblemDetails(new Error(Code, ErrorKind.Unavailable,
+                "The service is too busy to answer right now; retry shortly (with the same Idempotency-Key if the request had one).")),
         });
     }
 
