@@ -151,6 +151,33 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         await AssertNothingChangedAsync(userId, ev.Id, 20);
     }
 
+    /// <summary>
+    /// The event list once parsed <c>?status=</c> without the check the user list had, so a flag combination such as
+    /// <c>Cancelled,Expired</c> (6) filtered on a status that does not exist and <c>Confirmed,Cancelled</c> (3) on Refunded.
+    /// </summary>
+    [Theory]
+    [InlineData("Cancelled,Expired")]
+    [InlineData("Confirmed,Cancelled")]
+    [InlineData("3")]
+    [InlineData("Nope")]
+    public async Task A_status_filter_is_one_status_by_name_on_every_booking_list(string status)
+    {
+        var organizer = Guid.CreateVersion7();
+        var ev = Factory.Inventory.AddEvent(organizer, capacity: 5);
+        var client = Factory.ClientFor(organizer, "organizer");
+        foreach (var list in new[] { "/api/bookings", $"/api/events/{ev.Id}/bookings" })
+        {
+            using (var refused = await client.GetAsync($"{list}?status={Uri.EscapeDataString(status)}", Ct))
+            {
+                Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{list}?status={status} answered {refused.StatusCode}");
+                Assert.True((await ProblemAsync(refused)).GetProperty("errors").TryGetProperty("status", out _));
+            }
+
+            using var named = await client.GetAsync($"{list}?status=confirmed", Ct);
+            Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task Booking_requests_are_rate_limited_per_user()
     {

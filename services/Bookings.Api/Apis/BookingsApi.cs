@@ -84,18 +84,7 @@ public static class BookingsApi
         [AsParameters] BookingServices services, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = ApiResults.ValidatePaging(page, pageSize);
-        BookingStatus? filter = null;
-        if (status is not null)
-        {
-            if (Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
-            {
-                filter = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"status is one of {string.Join(", ", Enum.GetNames<BookingStatus>())}."];
-            }
-        }
+        var filter = BookingStatusFilter.Parse(status, errors);
 
         if (errors.Count > 0)
         {

@@ -41,18 +41,7 @@ public static class SalesApi
         Guid id, [AsParameters] SalesServices services, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = ApiResults.ValidatePaging(page, pageSize);
-        BookingStatus? filter = null;
-        if (status is not null)
-        {
-            if (Enum.TryParse<BookingStatus>(status, true, out var parsed) && !int.TryParse(status, out _))
-            {
-                filter = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"status is one of {string.Join(", ", Enum.GetNames<BookingStatus>())}."];
-            }
-        }
+        var filter = BookingStatusFilter.Parse(status, errors);
 
         if (errors.Count > 0)
         {
