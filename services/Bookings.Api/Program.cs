@@ -15,7 +15,6 @@ app.UseSecurityHeaders();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bookings.Api.Services;
+using Bookings.Api.Apis;
 
 namespace Bookings.Api.Tests;
 

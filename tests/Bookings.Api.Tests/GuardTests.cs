@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text;
+using Bookings.Api.Apis;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +21,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         var owner = Factory.ClientFor(Guid.CreateVersion7());
         var booking = await ConfirmedAsync(owner, ev.Id, 1);
         var payment = Assert.Single((await owner.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!);
-        var ticket = Assert.Single((await owner.GetFromJsonAsync<PagedResult<TicketDto>>("/api/tickets", Json, Ct))!.Items);
+        var ticket = Assert.Single((await owner.GetFromJsonAsync<Paged<TicketDto>>("/api/tickets", Json, Ct))!.Items);
 
         var stranger = Factory.ClientFor(Guid.CreateVersion7());
         foreach (var url in new[]
@@ -40,8 +40,8 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
             Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
         }
 
-        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<BookingDto>>("/api/bookings", Json, Ct))!.Items);
-        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<PaymentDto>>("/api/payments", Json, Ct))!.Items);
+        Assert.Empty((await stranger.GetFromJsonAsync<Paged<BookingDto>>("/api/bookings", Json, Ct))!.Items);
+        Assert.Empty((await stranger.GetFromJsonAsync<Paged<PaymentDto>>("/api/payments", Json, Ct))!.Items);
 
         // Sales and event bookings: not for attendees, not for another organizer.
         using (var sales = await owner.GetAsync($"/api/events/{ev.Id}/sales", Ct))
@@ -191,7 +191,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         using var limited = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.Equal("too-many-requests", (await ProblemAsync(limited)).GetProperty("reason").GetString());
+        Assert.Equal("too-many-requests", (await ProblemAsync(limited)).GetProperty("code").GetString());
 
         using var otherUser = await CreateAsync(Factory.ClientFor(Guid.CreateVersion7()), ev.Id, 1, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.Created, otherUser.StatusCode);
@@ -281,7 +281,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refused after {clock.Elapsed}");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-            Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("reason").GetString());
+            Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("code").GetString());
         }
 
         // Reads are not purchases: they are answered while the purchase is in flight.

@@ -1,6 +1,6 @@
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases.Steps;
 using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Tests;

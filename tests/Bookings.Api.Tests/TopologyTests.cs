@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
+using Bookings.Api.Apis;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
@@ -157,10 +157,10 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
 
         Assert.Equal((100, 0, 0, 100), await AvailabilityAsync(eventId));
         using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
-        var confirmed = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?status=Confirmed&pageSize=1", Json, Ct);
-        Assert.Equal(100, confirmed!.Total);
-        var all = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
-        Assert.Equal(100, all!.Total);
+        var confirmed = await organizer.GetFromJsonAsync<Paged<BookingDto>>($"/api/events/{eventId}/bookings?status=Confirmed&pageSize=1", Json, Ct);
+        Assert.Equal(100, confirmed!.TotalCount);
+        var all = await organizer.GetFromJsonAsync<Paged<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
+        Assert.Equal(100, all!.TotalCount);
     }
 
     [Fact]

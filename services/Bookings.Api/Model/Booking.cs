@@ -41,7 +41,7 @@ public sealed class Booking
     public string? CancellationReason { get; private set; }
     public DateTimeOffset? ExpiredAt { get; private set; }
     public DateTimeOffset? RefundedAt { get; private set; }
-    /// <summary>Lease taken by the expiry sweeper of one replica (see ExpirySweeper).</summary>
+    /// <summary>Lease taken by the expiry sweep of one replica (see <c>ExpireBookings</c>).</summary>
     public DateTimeOffset? SweepLeaseUntil { get; private set; }
     public uint Version { get; private set; }
 
@@ -117,6 +117,15 @@ public sealed class Booking
         if (Status is not (BookingStatus.PendingPayment or BookingStatus.Confirmed))
         {
             throw new DomainException("illegal-transition", ErrorKind.Conflict, $"A booking that is {Status} cannot be cancelled.");
+        }
+    }
+
+    /// <summary>Whether an admin refund may start: only a confirmed booking is refunded.</summary>
+    public void EnsureRefundable()
+    {
+        if (Status != BookingStatus.Confirmed)
+        {
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Only a confirmed booking can be refunded; this one is {Status}.");
         }
     }
 

@@ -1,15 +1,16 @@
 using Bookings.Api.Infrastructure;
+using Bookings.Api.UseCases;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 
-namespace Bookings.Api.Services;
+namespace Bookings.Api.IntegrationEvents;
 
 /// <summary>
 /// <c>event.cancelled</c>: refund and cancel every live booking of the event. The work calls events-api and the gateway,
 /// so it runs before the inbox record; it is idempotent by itself (finished bookings are skipped, refunds and releases
 /// are idempotent per payment/hold), and the inbox then records the message so redeliveries do nothing.
 /// </summary>
-public sealed partial class EventCancelledHandler(BookingsDbContext db, BookingMaintenance maintenance, ILogger<EventCancelledHandler> logger)
+public sealed partial class EventCancelledHandler(BookingsDbContext db, CancelEventBookings cancelEventBookings, ILogger<EventCancelledHandler> logger)
     : IIntegrationEventHandler<EventCancelled>
 {
     private const string Consumer = nameof(EventCancelledHandler);
@@ -22,7 +23,7 @@ public sealed partial class EventCancelledHandler(BookingsDbContext db, BookingM
         }
 
         var reason = string.IsNullOrWhiteSpace(message.Data.Reason) ? "The event was cancelled." : "The event was cancelled: " + message.Data.Reason;
-        var cancelled = await maintenance.CancelEventBookingsAsync(message.Data.EventId, reason.Length > 500 ? reason[..500] : reason, cancellationToken);
+        var cancelled = await cancelEventBookings.RunAsync(message.Data.EventId, reason.Length > 500 ? reason[..500] : reason, cancellationToken);
         db.ChangeTracker.Clear();
         await db.ProcessOnceAsync(message.Id, Consumer, _ => Task.CompletedTask, cancellationToken);
         LogEventCancelled(logger, message.Data.EventId, cancelled);

@@ -1,6 +1,6 @@
 using Bookings.Api.Model;
 
-namespace Bookings.Api.Services;
+namespace Bookings.Api.Apis;
 
 public sealed record CreateBookingRequest(Guid? EventId, int? Quantity);
 
@@ -37,23 +37,16 @@ public sealed record TicketDto(
     public static TicketDto From(Ticket t) => new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt);
 }
 
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
-
 public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);
 
-/// <summary>
-/// The outcome of a service operation: a value with its HTTP status, or a problem (status, reason code, detail).
-/// </summary>
-public sealed record OperationResult<T>(int Status, T? Value, string? Reason = null, string? Detail = null, Guid? PaymentId = null)
-    where T : class
-{
-    public bool IsProblem => Reason is not null;
-}
+public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 
-public static class OperationResult
-{
-    public static OperationResult<T> Success<T>(int status, T value) where T : class => new(status, value);
+public sealed record EventSales(
+    Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
 
-    public static OperationResult<T> Problem<T>(int status, string reason, string detail, Guid? paymentId = null) where T : class =>
-        new(status, null, reason, detail, paymentId);
-}
+public sealed record OrganizerSales(
+    Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,
+    string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
+
+public sealed record MoneyTotal(decimal Amount, string Currency);

@@ -1,7 +1,7 @@
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
 
-namespace Bookings.Api.Services;
+namespace Bookings.Api.UseCases;
 
 /// <summary>What the reconciliation report says about one event.</summary>
 public sealed record EventReconciliation(

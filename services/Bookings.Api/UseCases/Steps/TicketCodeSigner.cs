@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Bookings.Api.Services;
+namespace Bookings.Api.UseCases.Steps;
 
 /// <summary>
 /// Ticket codes: <c>{ticketId}.{eventId}.{entryNumber}.{signature}</c>, the signature an HMAC-SHA256 (base64url) with the
@@ -34,4 +35,14 @@ public sealed class TicketCodeSigner(IOptions<TicketOptions> options)
     private string Signature(string payload) =>
         Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(payload)))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>The key that signs ticket codes (base64, at least 32 bytes), bound from <c>Tickets</c>.</summary>
+public sealed class TicketOptions
+{
+    public const string SectionName = "Tickets";
+
+    [Required]
+    [MinLength(44)]
+    public string SigningKey { get; set; } = "";
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Bookings.Api.Services;
+namespace Bookings.Api.UseCases;
 
 /// <summary>Rules of the booking flow, bound from the <c>Bookings</c> section.</summary>
 public sealed class BookingOptions
@@ -45,14 +45,4 @@ public sealed class BookingOptions
 
     /// <summary>How long an unknown payment outcome waits before the reconciler asks the gateway.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromSeconds(5);
-}
-
-/// <summary>The key that signs ticket codes (base64, at least 32 bytes), bound from <c>Tickets</c>.</summary>
-public sealed class TicketOptions
-{
-    public const string SectionName = "Tickets";
-
-    [Required]
-    [MinLength(44)]
-    public string SigningKey { get; set; } = "";
 }
