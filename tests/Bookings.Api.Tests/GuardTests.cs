@@ -179,6 +179,33 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
     }
 
     [Fact]
+    public async Task Events_api_refusals_reach_the_client_with_their_code_unchanged()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 2);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+
+        using (var soldOut = await CreateAsync(client, ev.Id, 3, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, soldOut.StatusCode);
+            var problem = await ProblemAsync(soldOut);
+            Assert.Equal("sold-out", problem.GetProperty("code").GetString());
+            Assert.Equal(Problems.TypeBase + "sold-out", problem.GetProperty("type").GetString());
+            Assert.Equal(FakeInventory.SoldOut.Detail, problem.GetProperty("detail").GetString());
+        }
+
+        ev.Cancelled = true;
+        using (var notOnSale = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, notOnSale.StatusCode);
+            Assert.Equal("not-on-sale", (await ProblemAsync(notOnSale)).GetProperty("code").GetString());
+        }
+
+        using var unknown = await CreateAsync(client, Guid.CreateVersion7(), 1, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("event-not-found", (await ProblemAsync(unknown)).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Booking_requests_are_rate_limited_per_user()
     {
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 20);
