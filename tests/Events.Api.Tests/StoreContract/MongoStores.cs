@@ -1,5 +1,4 @@
 using EventBooking.Testing;
-using Events.Api.Infrastructure;
 using Events.Api.Infrastructure.Mongo;
 using Events.Api.Model;
 using Microsoft.Extensions.DependencyInjection;
