@@ -80,8 +80,10 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         using var anonymous = fixture.Anonymous();
         var reviews = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/reviews", Ct);
-        Assert.Equal(1, reviews.GetProperty("count").GetInt32());
-        Assert.Equal(5.0, reviews.GetProperty("averageRating").GetDouble());
+        Assert.Equal(1, reviews.GetProperty("totalCount").GetInt64());
+        var summary = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/reviews/summary", Ct);
+        Assert.Equal(1, summary.GetProperty("count").GetInt32());
+        Assert.Equal(5.0, summary.GetProperty("averageRating").GetDouble());
         var mine = await anonymous.GetFromJsonAsync<JsonElement>($"/api/users/{DemoData.AttendeeId}/reviews", Ct);
         Assert.Contains(mine.GetProperty("items").EnumerateArray(), r => r.GetProperty("eventId").GetGuid() == eventId);
         Assert.Equal(1, await InboxRowsAsync(messageId));

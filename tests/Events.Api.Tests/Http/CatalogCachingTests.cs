@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Events.Api.Infrastructure;
+using Events.Api.Caching;
 using Xunit;
 
 namespace Events.Api.Tests.Http;

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 #nullable disable
 
-namespace Events.Api.Infrastructure.Migrations
+namespace Events.Api.Infrastructure.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration

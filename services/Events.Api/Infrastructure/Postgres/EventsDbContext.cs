@@ -4,7 +4,7 @@ using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 
-namespace Events.Api.Infrastructure;
+namespace Events.Api.Infrastructure.Postgres;
 
 /// <summary>Seat counters of one event (its own row, so catalog edits and sale rushes never contend).</summary>
 public sealed class InventoryRow
@@ -13,6 +13,8 @@ public sealed class InventoryRow
     public int Capacity { get; set; }
     public int Held { get; set; }
     public int Sold { get; set; }
+
+    public Inventory ToInventory() => new(EventId, Capacity, Held, Sold);
 }
 
 public sealed class HoldRow
@@ -24,6 +26,8 @@ public sealed class HoldRow
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    public Hold ToHold() => new(HoldId, EventId, Quantity, Status, ExpiresAt, CreatedAt);
 }
 
 public sealed class ReviewRow
@@ -36,6 +40,8 @@ public sealed class ReviewRow
     public string Text { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    public Review ToReview() => new(Id, EventId, UserId, UserName, Rating, Text, CreatedAt, UpdatedAt);
 }
 
 public sealed class AttendanceRow
@@ -72,14 +78,16 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
             e.Property(x => x.Price).HasPrecision(12, 2);
             e.Property(x => x.ImageUrl).HasMaxLength(EventValidation.MaxImageUrl);
-            e.Property(x => x.CancellationReason).HasMaxLength(500);
+            e.Property(x => x.CancellationReason).HasMaxLength(EventValidation.MaxCancellationReason);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.Property<NpgsqlTsVector>(SearchVector)
                 .HasComputedColumnSql(
                     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(venue, '') || ' ' || coalesce(city, '')), 'B') || setweight(to_tsvector('english', coalesce(description, '')), 'C')",
                     stored: true);
             e.HasIndex(SearchVector).HasMethod("GIN");
-            e.HasIndex(x => new { x.Status, x.StartsAt });
+            // Written from the model on every save (CatalogEvent.IsBookable, OnSaleUntil); the queries compare these columns.
+            e.HasIndex(x => new { x.IsBookable, x.StartsAt });
+            e.HasIndex(x => x.OnSaleUntil);
             e.HasIndex(x => x.OrganizerId);
             e.HasIndex(x => x.City);
         });

@@ -1,6 +1,7 @@
+using Events.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace Events.Api.Infrastructure;
+namespace Events.Api.Holds;
 
 /// <summary>
 /// Returns the seats of expired holds. Runs on every replica: the store's sweep takes disjoint holds
@@ -34,7 +35,7 @@ public sealed partial class HoldExpirySweeper(IServiceScopeFactory scopes, TimeP
         do
         {
             await using var scope = scopes.CreateAsyncScope();
-            var store = scope.ServiceProvider.GetRequiredService<IEventStore>();
+            var store = scope.ServiceProvider.GetRequiredService<IInventoryStore>();
             expired = await store.ExpireHoldsAsync(time.GetUtcNow(), batchSize, cancellationToken);
             total += expired;
         }

@@ -2,7 +2,7 @@ using Events.Api.Model;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 
-namespace Events.Api.Infrastructure;
+namespace Events.Api.Infrastructure.Mongo;
 
 /// <summary>
 /// One event in MongoDB: catalog fields, seat counters, its holds and its pending integration events in ONE document,
@@ -32,6 +32,10 @@ public sealed class EventDocument
     [BsonElement("cancelledAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? CancelledAt { get; set; }
     [BsonElement("cancellationReason")] public string? CancellationReason { get; set; }
     [BsonElement("version")] public int Version { get; set; }
+    /// <summary>Written from <see cref="CatalogEvent.IsBookable"/> on every save; queried, never derived here.</summary>
+    [BsonElement("isBookable")] public bool IsBookable { get; set; }
+    /// <summary>Written from <see cref="CatalogEvent.OnSaleUntil"/> on every save; queried, never derived here.</summary>
+    [BsonElement("onSaleUntil"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? OnSaleUntil { get; set; }
     [BsonElement("capacity")] public int Capacity { get; set; }
     [BsonElement("held")] public int Held { get; set; }
     [BsonElement("sold")] public int Sold { get; set; }
@@ -44,7 +48,7 @@ public sealed class EventDocument
         CityKey = e.City.ToLowerInvariant(), StartsAt = e.StartsAt, EndsAt = e.EndsAt, TimeZone = e.TimeZone, Category = e.Category,
         Price = e.Price, Currency = e.Currency, Status = e.Status, ImageUrl = e.ImageUrl, CreatedAt = e.CreatedAt, UpdatedAt = e.UpdatedAt,
         PublishedAt = e.PublishedAt, CancelledAt = e.CancelledAt, CancellationReason = e.CancellationReason, Version = e.Version,
-        Capacity = e.Capacity,
+        IsBookable = e.IsBookable, OnSaleUntil = e.OnSaleUntil, Capacity = e.Capacity,
     };
 
     public CatalogEvent ToEvent() => new()

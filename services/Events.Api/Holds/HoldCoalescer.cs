@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using Events.Api.Infrastructure;
 using Events.Api.Model;
 using Microsoft.Extensions.Options;
 
-namespace Events.Api.Infrastructure;
+namespace Events.Api.Holds;
 
 /// <summary>
 /// Group commit for hold requests, per event: while one batch for an event is in its database transaction, the
@@ -51,7 +52,7 @@ public sealed partial class HoldCoalescer(IServiceScopeFactory scopes, TimeProvi
     private async Task<PlaceHoldOutcome> PlaceAloneAsync(Guid eventId, HoldRequest request, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IEventStore>();
+        var store = scope.ServiceProvider.GetRequiredService<IInventoryStore>();
         var outcomes = await store.PlaceHoldsAsync(eventId, [request], time.GetUtcNow(), cancellationToken);
         return outcomes[0];
     }
@@ -81,7 +82,7 @@ public sealed partial class HoldCoalescer(IServiceScopeFactory scopes, TimeProvi
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var store = scope.ServiceProvider.GetRequiredService<IEventStore>();
+                var store = scope.ServiceProvider.GetRequiredService<IInventoryStore>();
                 var outcomes = await store.PlaceHoldsAsync(lane.EventId, batch.Select(p => p.Request).ToList(), time.GetUtcNow(), CancellationToken.None);
                 for (var i = 0; i < batch.Count; i++)
                 {

@@ -2,11 +2,12 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Events.Api.Apis;
+using Events.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
-namespace Events.Api.Infrastructure;
+namespace Events.Api.Caching;
 
 /// <summary>
 /// Cached catalog reads (HybridCache: stampede protection, in-memory per replica), in two layers:
@@ -56,11 +57,15 @@ public sealed class CatalogCache
     public ValueTask<EventResponse?> GetEventAsync(Guid id, Func<CancellationToken, ValueTask<EventResponse?>> load, CancellationToken cancellationToken) =>
         _cache.GetOrCreateAsync(EventKey(id), load, _eventEntry, [EventTag(id)], cancellationToken);
 
-    public ValueTask<PagedResponse<EventResponse>> SearchAsync(EventQuery query, Func<CancellationToken, ValueTask<PagedResponse<EventResponse>>> load, CancellationToken cancellationToken) =>
-        _cache.GetOrCreateAsync(SearchKey(query), load, _searchEntry, _searchTags, cancellationToken);
+    public async ValueTask<Paged<EventResponse>> SearchAsync(EventQuery query, Func<CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
+    {
+        var cached = await _cache.GetOrCreateAsync(SearchKey(query), load,
+            static async (load, ct) => new CachedPage(await load(ct)), _searchEntry, _searchTags, cancellationToken);
+        return cached.Page;
+    }
 
     /// <summary>The event's seats available now, or at most <c>Catalog:AvailabilityCacheDuration</c> ago (0 for an event that is gone).</summary>
-    public async ValueTask<int> SeatsAvailableAsync(IEventStore store, Guid id, CancellationToken cancellationToken)
+    public async ValueTask<int> SeatsAvailableAsync(IInventoryStore store, Guid id, CancellationToken cancellationToken)
     {
         if (_seatsLive)
         {
@@ -73,7 +78,7 @@ public sealed class CatalogCache
     }
 
     /// <summary>The event with its seats available laid over (the same instance when they have not changed).</summary>
-    public async ValueTask<EventResponse> WithSeatsAsync(EventResponse item, IEventStore store, CancellationToken cancellationToken)
+    public async ValueTask<EventResponse> WithSeatsAsync(EventResponse item, IInventoryStore store, CancellationToken cancellationToken)
     {
         var available = await SeatsAvailableAsync(store, item.Id, cancellationToken);
         return available == item.Available ? item : item with { Available = available };
@@ -84,8 +89,8 @@ public sealed class CatalogCache
     /// the app's JSON options): the page from <see cref="SearchAsync"/>, the seats read in one query, at most
     /// <c>Catalog:AvailabilityCacheDuration</c> ago.
     /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> SearchJsonAsync(EventQuery query, IEventStore store,
-        Func<CancellationToken, ValueTask<PagedResponse<EventResponse>>> load, CancellationToken cancellationToken)
+    public async ValueTask<ReadOnlyMemory<byte>> SearchJsonAsync(EventQuery query, IInventoryStore store,
+        Func<CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
     {
         if (_seatsLive)
         {
@@ -99,7 +104,7 @@ public sealed class CatalogCache
     }
 
     /// <summary>The page with each item's seats read now in one query (the same instance when none has changed; 0 for an event that is gone).</summary>
-    public static async ValueTask<PagedResponse<EventResponse>> WithLiveSeatsAsync(PagedResponse<EventResponse> page, IEventStore store, CancellationToken cancellationToken)
+    public static async ValueTask<Paged<EventResponse>> WithLiveSeatsAsync(Paged<EventResponse> page, IInventoryStore store, CancellationToken cancellationToken)
     {
         if (page.Items.Count == 0)
         {
@@ -122,8 +127,8 @@ public sealed class CatalogCache
         return changed is null ? page : page with { Items = changed };
     }
 
-    private static async Task<byte[]> ServeAsync(CatalogCache cache, EventQuery query, IEventStore store,
-        Func<CancellationToken, ValueTask<PagedResponse<EventResponse>>> load, CancellationToken cancellationToken)
+    private static async Task<byte[]> ServeAsync(CatalogCache cache, EventQuery query, IInventoryStore store,
+        Func<CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
     {
         var page = await WithLiveSeatsAsync(await cache.SearchAsync(query, load, cancellationToken), store, cancellationToken);
         return JsonSerializer.SerializeToUtf8Bytes(page, cache._json);
@@ -135,7 +140,7 @@ public sealed class CatalogCache
         await _cache.RemoveByTagAsync(SearchTag, cancellationToken);
     }
 
-    private static async Task<int> ReadSeatsAsync(IEventStore store, Guid id, CancellationToken cancellationToken) =>
+    private static async Task<int> ReadSeatsAsync(IInventoryStore store, Guid id, CancellationToken cancellationToken) =>
         (await store.GetInventoryAsync(id, cancellationToken))?.Available ?? 0;
 
     private static HybridCacheEntryOptions Entry(TimeSpan duration) => new() { Expiration = duration, LocalCacheExpiration = duration };
@@ -169,6 +174,10 @@ public sealed class CatalogCache
     /// <summary>A cached seat count (a sealed, immutable reference type, so HybridCache hands out the instance instead of deserializing).</summary>
     [ImmutableObject(true)]
     private sealed record SeatsAvailable(int Available);
+
+    /// <summary>A cached page (marked immutable here, so HybridCache hands out the instance instead of a deserialized copy).</summary>
+    [ImmutableObject(true)]
+    private sealed record CachedPage(Paged<EventResponse> Page);
 
     /// <summary>A list page's finished JSON (never written to after it is built).</summary>
     [ImmutableObject(true)]
