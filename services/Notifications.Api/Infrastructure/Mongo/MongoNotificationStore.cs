@@ -57,20 +57,22 @@ public sealed class MongoNotificationStore : INotificationStore
         return document?.ToModel();
     }
 
-    public async Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<Paged<Notification>> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
     {
-        var f = Builders<NotificationDocument>.Filter;
-        var mine = f.Eq(d => d.UserId, userId);
-        var unreadFilter = f.And(mine, f.Eq(d => d.ReadAt, null));
-        var selected = unreadOnly ? unreadFilter : mine;
+        var selected = unreadOnly ? Unread(userId) : Builders<NotificationDocument>.Filter.Eq(d => d.UserId, userId);
         var documents = await _notifications.Find(selected)
             .SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip((page - 1) * pageSize).Limit(pageSize)
             .ToListAsync(cancellationToken);
         var total = await _notifications.CountDocumentsAsync(selected, cancellationToken: cancellationToken);
-        var unread = unreadOnly ? total : await _notifications.CountDocumentsAsync(unreadFilter, cancellationToken: cancellationToken);
-        return new NotificationPage([.. documents.Select(d => d.ToModel())], total, unread);
+        return new Paged<Notification>([.. documents.Select(d => d.ToModel())], page, pageSize, total);
     }
+
+    public Task<long> CountUnreadAsync(Guid userId, CancellationToken cancellationToken) =>
+        _notifications.CountDocumentsAsync(Unread(userId), cancellationToken: cancellationToken);
+
+    private static FilterDefinition<NotificationDocument> Unread(Guid userId) =>
+        Builders<NotificationDocument>.Filter.Where(d => d.UserId == userId && d.ReadAt == null);
 
     public async Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
