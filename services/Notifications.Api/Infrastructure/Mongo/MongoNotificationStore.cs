@@ -71,6 +71,23 @@ public sealed class MongoNotificationStore : INotificationStore
     public Task<long> CountUnreadAsync(Guid userId, CancellationToken cancellationToken) =>
         _notifications.CountDocumentsAsync(Unread(userId), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due documents, one atomic find-and-modify each, so two replicas never lease
+    /// the same one (no multi-document transaction needed).
+    /// </summary>
+    private static async Task<IReadOnlyList<TModel>> ClaimAsync<TDocument, TModel>(
+        IMongoCollection<TDocument> collection, FilterDefinition<TDocument> due, UpdateDefinition<TDocument> claim,
+        FindOneAndUpdateOptions<TDocument> options, int max, Func<TDocument, TModel> toModel, CancellationToken cancellationToken)
+    {
+        var claimed = new List<TModel>();
+        while (claimed.Count < max && await collection.FindOneAndUpdateAsync(due, claim, options, cancellationToken) is { } document)
+        {
+            claimed.Add(toModel(document));
+        }
+
+        return claimed;
+    }
+
     private static FilterDefinition<NotificationDocument> Unread(Guid userId) =>
         Builders<NotificationDocument>.Filter.Where(d => d.UserId == userId && d.ReadAt == null);
 
@@ -126,19 +143,7 @@ public sealed class MongoNotificationStore : INotificationStore
             Sort = Builders<NotificationDocument>.Sort.Ascending(d => d.EmailNextAttemptAt),
         };
 
-        var claimed = new List<Notification>();
-        while (claimed.Count < max)
-        {
-            var document = await _notifications.FindOneAndUpdateAsync(due, claim, options, cancellationToken);
-            if (document is null)
-            {
-                break;
-            }
-
-            claimed.Add(document.ToModel());
-        }
-
-        return claimed;
+        return await ClaimAsync(_notifications, due, claim, options, max, d => d.ToModel(), cancellationToken);
     }
 
     public Task MarkEmailSentAsync(Guid id, string leaseOwner, string recipient, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -229,19 +234,7 @@ public sealed class MongoNotificationStore : INotificationStore
             .Set(d => d.LeaseUntil, lease.Until.UtcDateTime);
         var options = new FindOneAndUpdateOptions<ReminderDocument> { ReturnDocument = ReturnDocument.After };
 
-        var claimed = new List<Reminder>();
-        while (claimed.Count < max)
-        {
-            var document = await _reminders.FindOneAndUpdateAsync(due, claim, options, cancellationToken);
-            if (document is null)
-            {
-                break;
-            }
-
-            claimed.Add(document.ToModel());
-        }
-
-        return claimed;
+        return await ClaimAsync(_reminders, due, claim, options, max, d => d.ToModel(), cancellationToken);
     }
 
     public Task CompleteReminderAsync(Guid bookingId, string leaseOwner, DateTimeOffset startsAt, CancellationToken cancellationToken) =>
