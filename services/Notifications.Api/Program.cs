@@ -14,11 +14,7 @@ var app = builder.Build();
 
 app.UseSecurityHeaders();
 
-// Malformed requests (bad JSON, wrong types) are the caller's fault: 400 ProblemDetails, never a 500.
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-});
+app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (app.Environment.IsDevelopment())
 {

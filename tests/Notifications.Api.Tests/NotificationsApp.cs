@@ -109,7 +109,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
     public Task<Notification?> FindAsync(Guid userId, Guid id) =>
         InScopeAsync(sp => sp.GetRequiredService<INotificationStore>().FindAsync(userId, id, CancellationToken.None));
 
-    public Task<NotificationPage> ListAsync(Guid userId) =>
+    public Task<Paged<Notification>> ListAsync(Guid userId) =>
         InScopeAsync(sp => sp.GetRequiredService<INotificationStore>().ListAsync(userId, false, 1, 100, CancellationToken.None));
 
     /// <summary>Every email the SMTP catcher accepted for the notification (parsed from its Maildir).</summary>

@@ -57,7 +57,7 @@ public sealed class TopologyTests(UsersAndNotificationsTopology topology) : ICla
         login.EnsureSuccessStatusCode();
         var userToken = (await login.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("accessToken").GetString();
         notifications.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
-        var mine = await notifications.GetFromJsonAsync<NotificationList>("/api/notifications", _ct);
+        var mine = await notifications.GetFromJsonAsync<Paged<NotificationView>>("/api/notifications", _ct);
         var stored = Assert.Single(mine!.Items, n => n.Title == title);
         Assert.Equal("sent", stored.Email.Status);
 

@@ -1,22 +1,22 @@
 using Notifications.Api.Email;
 using Notifications.Api.Hubs;
 using Notifications.Api.Infrastructure;
+using Notifications.Api.Model;
 
-namespace Notifications.Api.Model;
+namespace Notifications.Api.Services;
 
 /// <summary>
-/// Stores a notification once (its id is derived from its cause and recipient), queues its email when the user's
-/// preference allows, wakes the email sender and pushes it live. Every path that creates notifications goes through here.
+/// Delivers a new notification, whatever caused it (an API call, an integration event, a reminder): stores it once (its
+/// id is derived from its cause and recipient), with its email queued when the user's preference allows
+/// (<see cref="Notification.Accept"/>), then wakes the email sender and pushes it live.
 /// </summary>
 public sealed class NotificationWriter(INotificationStore store, EmailQueueSignal emailQueue, NotificationPush push, TimeProvider time)
 {
     /// <summary>True when the notification was new; false when it had been stored before (a redelivery).</summary>
     public async Task<bool> WriteAsync(Notification notification, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var preferences = await store.GetPreferencesAsync(notification.UserId, cancellationToken);
-        notification.CreatedAt = now;
-        notification.QueueEmail(preferences.WantsEmail(notification.Kind), now);
+        notification.Accept(preferences, time.GetUtcNow());
         if (!await store.TryAddAsync(notification, cancellationToken))
         {
             return false;

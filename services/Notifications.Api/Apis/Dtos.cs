@@ -1,4 +1,3 @@
-using Notifications.Api.Infrastructure;
 using Notifications.Api.Model;
 
 namespace Notifications.Api.Apis;
@@ -17,11 +16,8 @@ public sealed record NotificationView(
 /// <summary>The email of a notification: <c>pending</c>, <c>sent</c>, <c>failed</c> or <c>skipped</c> (switched off).</summary>
 public sealed record EmailView(string Status, int Attempts, DateTimeOffset? SentAt);
 
-public sealed record NotificationList(IReadOnlyList<NotificationView> Items, int Page, int PageSize, long Total, long Unread)
-{
-    public static NotificationList From(NotificationPage page, int number, int size) =>
-        new([.. page.Items.Select(NotificationView.From)], number, size, page.Total, page.Unread);
-}
+/// <summary>How many of the caller's notifications are unread (the bell's figure).</summary>
+public sealed record UnreadCount(long Unread);
 
 public sealed record ReadAllResult(long Marked);
 
