@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace EventBooking.ServiceDefaults;
 
 /// <summary>
@@ -34,6 +36,12 @@ public enum ErrorKind
 /// </summary>
 public sealed record Error(string Code, ErrorKind Kind, string Detail)
 {
+    /// <summary>More members of the answer's problem for this refusal (e.g. the <c>paymentId</c> it is about).</summary>
+    public ImmutableDictionary<string, object?> Members { get; init; } = ImmutableDictionary<string, object?>.Empty;
+
+    /// <summary>This error with one more problem member.</summary>
+    public Error With(string member, object? value) => this with { Members = Members.SetItem(member, value) };
+
     public static Error NotFound(string what) => new($"{what}-not-found", ErrorKind.NotFound, $"No such {what}.");
 
     public static Error Forbidden(string detail) => new("forbidden", ErrorKind.Forbidden, detail);

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace EventBooking.ServiceDefaults;
 
 /// <summary>
@@ -41,8 +43,24 @@ public sealed record PageQuery(int? Page, int? PageSize)
     }
 }
 
-/// <summary>The one page envelope of every list: the items, where they are, and how many there are in all.</summary>
+/// <summary>
+/// The one page envelope of every list: the items, where they are, and how many there are in all. Never changed once built
+/// (so a cache may hand out the same instance).
+/// </summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long TotalCount)
 {
     public Paged<TOut> Select<TOut>(Func<T, TOut> map) => new([.. Items.Select(map)], Page, PageSize, TotalCount);
+}
+
+public static class PagingExtensions
+{
+    /// <summary>One page of an ordered query in the shared envelope, with the query's total count.</summary>
+    public static async Task<Paged<TOut>> ToPagedAsync<T, TOut>(this IQueryable<T> ordered, PageQuery page, int defaultSize, Func<T, TOut> map,
+        CancellationToken cancellationToken)
+    {
+        var total = await ordered.LongCountAsync(cancellationToken);
+        var items = await ordered.Skip(page.Skip(defaultSize)).Take(page.Size(defaultSize)).ToListAsync(cancellationToken);
+        return new Paged<TOut>([.. items.Select(map)], page.Number, page.Size(defaultSize), total);
+    }
 }

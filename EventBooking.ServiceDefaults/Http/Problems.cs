@@ -76,7 +76,7 @@ public static class Problems
             Detail = error.Detail,
         };
         problem.Extensions[CodeKey] = error.Code;
-        foreach (var (key, value) in extensions ?? [])
+        foreach (var (key, value) in error.Members.Concat(extensions ?? []))
         {
             problem.Extensions[key] = value;
         }

@@ -59,13 +59,13 @@ public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingO
         }
         catch (DomainException refusal)
         {
-            return Refused<T>(refusal.Error, PaymentRefusal.ExtensionsOf(refusal));
+            return Refused<T>(refusal.Error);
         }
     }
 
-    private static Answer<T> Refused<T>(Error error, Dictionary<string, object?>? extensions = null) where T : class
+    private static Answer<T> Refused<T>(Error error) where T : class
     {
-        var problem = Problems.ToProblemDetails(error, extensions);
+        var problem = Problems.ToProblemDetails(error);
         return new Answer<T>(problem.Status!.Value, null, problem);
     }
 }

@@ -57,12 +57,9 @@ public sealed class CatalogCache
     public ValueTask<EventResponse?> GetEventAsync(Guid id, Func<CancellationToken, ValueTask<EventResponse?>> load, CancellationToken cancellationToken) =>
         _cache.GetOrCreateAsync(EventKey(id), load, _eventEntry, [EventTag(id)], cancellationToken);
 
-    public async ValueTask<Paged<EventResponse>> SearchAsync(EventQuery query, Func<CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
-    {
-        var cached = await _cache.GetOrCreateAsync(SearchKey(query), load,
-            static async (load, ct) => new CachedPage(await load(ct)), _searchEntry, _searchTags, cancellationToken);
-        return cached.Page;
-    }
+    /// <summary>A page of search results (<see cref="Paged{T}"/> is immutable, so HybridCache hands out the instance).</summary>
+    public ValueTask<Paged<EventResponse>> SearchAsync(EventQuery query, Func<CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken) =>
+        _cache.GetOrCreateAsync(SearchKey(query), load, _searchEntry, _searchTags, cancellationToken);
 
     /// <summary>The event's seats available now, or at most <c>Catalog:AvailabilityCacheDuration</c> ago (0 for an event that is gone).</summary>
     public async ValueTask<int> SeatsAvailableAsync(IInventoryStore store, Guid id, CancellationToken cancellationToken)
@@ -174,10 +171,6 @@ public sealed class CatalogCache
     /// <summary>A cached seat count (a sealed, immutable reference type, so HybridCache hands out the instance instead of deserializing).</summary>
     [ImmutableObject(true)]
     private sealed record SeatsAvailable(int Available);
-
-    /// <summary>A cached page (marked immutable here, so HybridCache hands out the instance instead of a deserialized copy).</summary>
-    [ImmutableObject(true)]
-    private sealed record CachedPage(Paged<EventResponse> Page);
 
     /// <summary>A list page's finished JSON (never written to after it is built).</summary>
     [ImmutableObject(true)]

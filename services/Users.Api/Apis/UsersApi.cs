@@ -289,9 +289,7 @@ public static partial class UsersApi
             query = query.Where(u => EF.Functions.ILike(u.Email, pattern, @"\") || EF.Functions.ILike(u.DisplayName, pattern, @"\"));
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var users = await query.OrderBy(u => u.NormalizedEmail).Skip(paging.Skip()).Take(paging.Size()).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new Paged<UserProfile>([.. users.Select(UserProfile.From)], paging.Number, paging.Size(), total));
+        return TypedResults.Ok(await query.OrderBy(u => u.NormalizedEmail).ToPagedAsync(paging, PageQuery.DefaultPageSize, UserProfile.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetUser(

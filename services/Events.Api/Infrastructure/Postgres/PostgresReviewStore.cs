@@ -47,13 +47,8 @@ public sealed class PostgresReviewStore(EventsDbContext db) : IReviewStore
         PageAsync(db.Reviews.AsNoTracking().Where(r => r.UserId == userId), page, cancellationToken);
 
     /// <summary>One page of <paramref name="reviews"/>, newest first, with their total.</summary>
-    private static async Task<Paged<Review>> PageAsync(IQueryable<ReviewRow> reviews, PageQuery page, CancellationToken cancellationToken)
-    {
-        var total = await reviews.LongCountAsync(cancellationToken);
-        var items = await reviews.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id)
-            .Skip(page.Skip()).Take(page.Size()).ToListAsync(cancellationToken);
-        return new Paged<Review>([.. items.Select(r => r.ToReview())], page.Number, page.Size(), total);
-    }
+    private static Task<Paged<Review>> PageAsync(IQueryable<ReviewRow> reviews, PageQuery page, CancellationToken cancellationToken) =>
+        reviews.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id).ToPagedAsync(page, PageQuery.DefaultPageSize, r => r.ToReview(), cancellationToken);
 
     private sealed class ReviewUpsertRow
     {
