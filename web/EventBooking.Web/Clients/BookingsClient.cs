@@ -14,8 +14,6 @@ public sealed record PaymentDto(
 
 public sealed record TicketDto(Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt);
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
-
 public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 
 public sealed record EventSales(

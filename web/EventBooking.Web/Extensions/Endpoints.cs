@@ -39,7 +39,7 @@ public static class Endpoints
             }
 
             rows.AddRange(found.Items);
-            if (page * found.PageSize >= found.Total)
+            if (page >= found.PageCount())
             {
                 break;
             }
