@@ -3,6 +3,7 @@ using EventBooking.Web.Clients;
 using EventBooking.Web.Components.Pages;
 using EventBooking.Web.Components.Shared;
 using EventBooking.Web.Extensions;
+using Error = EventBooking.ServiceDefaults.Error;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -40,6 +41,23 @@ public sealed class EventDetailsTests : PageTestContext
             .Ok($"/api/events/{_eventId}/reviews", new Paged<ReviewDto>([], 1, 20, 0));
     }
 
+    private const string ServiceWords = "The service's own words.";
+
+    [Theory]
+    [InlineData("sold-out", ErrorKind.Conflict, "Not enough seats are left for that many tickets.")]
+    [InlineData("not-on-sale", ErrorKind.Conflict, "This event is not on sale any more.")]
+    [InlineData("too-many-requests", ErrorKind.TooMany, ServiceWords)]
+    public void A_refused_booking_says_why_by_the_problems_code(string code, ErrorKind kind, string shown)
+    {
+        Api.Refuse("/api/bookings", new Error(code, kind, ServiceWords));
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForElement("[data-testid=book]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(shown, page.Find("[data-testid=problem]").TextContent.Trim()));
+        Assert.Contains("POST /api/bookings", Api.Requests);
+    }
+
     [Fact]
     public void The_rating_is_events_apis_summary_over_every_review_and_the_newest_reviews_are_listed()
     {
@@ -60,6 +78,17 @@ public sealed class EventDetailsTests : PageTestContext
 
         page.WaitForElement("[data-testid=no-reviews]");
         Assert.Empty(page.FindAll("[data-testid=rating]"));
+    }
+
+    [Fact]
+    public void An_unknown_event_is_told_apart_by_its_code()
+    {
+        var unknown = Guid.CreateVersion7();
+        Api.Refuse($"/api/events/{unknown}", Error.NotFound("event"));
+
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, unknown));
+
+        page.WaitForAssertion(() => Assert.Equal("This event does not exist or is not published.", page.Find("[data-testid=event-missing]").TextContent.Trim()));
     }
 }
 
