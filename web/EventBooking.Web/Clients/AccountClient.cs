@@ -3,7 +3,7 @@ using EventBooking.Web.Auth;
 
 namespace EventBooking.Web.Clients;
 
-// users-api DTOs (services/Users.Api/Apis/Contracts.cs on branch users).
+// users-api DTOs: services/Users.Api/Apis/Dtos.cs (TokenResponse: services/Users.Api/Infrastructure/SessionService.cs).
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, string RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt, Guid UserId);
 

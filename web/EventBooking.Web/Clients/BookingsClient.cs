@@ -1,6 +1,6 @@
 namespace EventBooking.Web.Clients;
 
-// bookings-api DTOs (services/Bookings.Api/Services/Dtos.cs and Apis/SalesApi.cs on branch bookings).
+// bookings-api DTOs: services/Bookings.Api/Apis/Dtos.cs.
 public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,

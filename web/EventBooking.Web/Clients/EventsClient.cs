@@ -1,6 +1,6 @@
 namespace EventBooking.Web.Clients;
 
-// events-api DTOs (services/Events.Api/Apis/Dtos.cs on branch events).
+// events-api DTOs: services/Events.Api/Apis/Dtos.cs (categories: services/Events.Api/Model/Categories.cs).
 public sealed record EventDto(
     Guid Id, string Title, string Description, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     string TimeZone, string Category, int Capacity, decimal Price, string Currency, Guid OrganizerId, string Status,

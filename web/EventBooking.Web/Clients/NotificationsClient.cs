@@ -1,6 +1,6 @@
 namespace EventBooking.Web.Clients;
 
-// notifications-api DTOs (services/Notifications.Api/Apis/NotificationViews.cs on branch notifications).
+// notifications-api DTOs: services/Notifications.Api/Apis/Dtos.cs (TicketLine: services/Notifications.Api/Model/Notification.cs).
 public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
 
 public sealed record EmailView(string Status, int Attempts, DateTimeOffset? SentAt);
@@ -32,7 +32,7 @@ public sealed class NotificationsClient(HttpClient http)
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/notifications/read-all", null, Service, cancellationToken);
 }
 
-// EventBooking.Messaging dead-letter admin API (EventBooking.Messaging/README.md), mapped by each consuming service.
+// EventBooking.Messaging's dead-letter admin API (EventBooking.Messaging/Apis/DeadLetterApi.cs, README.md), mapped by each consuming service.
 public sealed record DeadLetter(string MessageId, string? Type, string? Source, DateTimeOffset? Time, string? Reason, string? Error, int? Attempts,
     DateTimeOffset? DeadLetteredAt, System.Text.Json.JsonElement? Data);
 
