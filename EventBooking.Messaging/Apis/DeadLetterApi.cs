@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public static class DeadLetterApi
     {
         if (limit is < 1 or > MaxListLimit)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"Must be between 1 and {MaxListLimit}."] });
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxListLimit}.");
         }
 
         var count = await queue.CountAsync(cancellationToken);
@@ -39,20 +38,10 @@ public static class DeadLetterApi
         return TypedResults.Ok(new DeadLetterList(count, messages));
     }
 
-    public static async Task<Results<Ok<ReplayResult>, NotFound<ProblemDetails>>> ReplayDeadLetter(Guid messageId, IDeadLetterQueue queue, CancellationToken cancellationToken)
-    {
-        if (await queue.ReplayAsync(messageId, cancellationToken))
-        {
-            return TypedResults.Ok(new ReplayResult(1));
-        }
-
-        return TypedResults.NotFound(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Title = "Not in the dead-letter queue",
-            Detail = $"Message {messageId} is not in this service's dead-letter queue.",
-        });
-    }
+    public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayDeadLetter(Guid messageId, IDeadLetterQueue queue, CancellationToken cancellationToken) =>
+        await queue.ReplayAsync(messageId, cancellationToken)
+            ? TypedResults.Ok(new ReplayResult(1))
+            : Problems.For(new Error("dead-letter-not-found", ErrorKind.NotFound, $"Message {messageId} is not in this service's dead-letter queue."));
 
     public static async Task<Ok<ReplayResult>> ReplayAllDeadLetters(IDeadLetterQueue queue, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ReplayResult(await queue.ReplayAllAsync(cancellationToken)));
