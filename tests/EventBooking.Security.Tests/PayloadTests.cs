@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 
 namespace EventBooking.Security.Tests;
 
@@ -73,7 +74,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
                 HttpResponseMessage response;
                 try
                 {
-                    response = await client.SendAsync(request, Http.Ct);
+                    response = await client.SendAsync(request, Requests.Ct);
                 }
                 catch (HttpRequestException) when (kind.StartsWith("oversized", StringComparison.Ordinal))
                 {
@@ -84,7 +85,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
                 {
                     try
                     {
-                        await Http.AssertProblemAsync(response, expected);
+                        await ProblemAssert.IsProblemAsync(response, expected);
                     }
                     catch (Exception ex) when (ex is Xunit.Sdk.XunitException)
                     {
@@ -115,7 +116,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             Hostile.Count("hostile numbers");
             using var response = await bookings.SendWithKeyAsync("/api/bookings", $$"""{"eventId":"{{eventId}}","quantity":{{quantity}}}""");
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         }
 
         // bookings-api limits booking requests per person (30 a minute): the next ones come from a second person.
@@ -124,7 +125,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             Hostile.Count("hostile ids");
             using var response = await second.SendWithKeyAsync("/api/bookings", $$"""{"eventId":{{id}},"quantity":1}""");
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         }
 
         // An unknown event and a draft are not bookable either.
@@ -132,7 +133,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             Hostile.Count("hostile ids");
             using var response = await second.SendWithKeyAsync("/api/bookings", $$"""{"eventId":"{{target}}","quantity":1}""");
-            await Http.AssertProblemAsync(response, HttpStatusCode.NotFound, HttpStatusCode.Conflict, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, HttpStatusCode.Conflict, HttpStatusCode.BadRequest);
         }
 
         // Idempotency keys: missing, blank, huge.
@@ -145,8 +146,8 @@ public sealed class PayloadTests(SecurityFixture fixture)
                 request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
             }
 
-            using var response = await second.SendAsync(request, Http.Ct);
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest, HttpStatusCode.RequestHeaderFieldsTooLarge);
+            using var response = await second.SendAsync(request, Requests.Ct);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, HttpStatusCode.RequestHeaderFieldsTooLarge);
         }
 
         // Events: capacity and price out of range or not numbers.
@@ -156,10 +157,10 @@ public sealed class PayloadTests(SecurityFixture fixture)
             ("currency", "\"XXXX\""), ("timeZone", "\"Mars/Olympus\""), ("category", "\"<script>\""), ("imageUrl", "\"javascript:alert(1)\""), ("imageUrl", "\"file:///etc/passwd\"") })
         {
             Hostile.Count("hostile numbers");
-            var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Scenario.EventBody()))!.AsObject();
+            var body = Scenario.Event().ToJsonObject();
             body[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
             using var response = await events.SendAsync("POST", "/api/events", body.ToJsonString());
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         }
 
         Assert.Equal(before, await StateAsync(eventId, attendee));
@@ -173,7 +174,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             Hostile.Count(path.Contains("page", StringComparison.Ordinal) ? "hostile paging" : "hostile ids");
             using var client = caller is null ? fixture.Client(service) : fixture.As(caller, service);
-            using var response = await client.GetAsync(path, Http.Ct);
+            using var response = await client.GetAsync(path, Requests.Ct);
             try
             {
                 if (path.Contains("%00", StringComparison.Ordinal))
@@ -183,7 +184,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
                 }
                 else
                 {
-                    await Http.AssertProblemAsync(response, expected);
+                    await ProblemAssert.IsProblemAsync(response, expected);
                 }
             }
             catch (Xunit.Sdk.XunitException ex)
@@ -228,7 +229,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
 
             // The largest page allowed is an empty page, not an overflow.
             using var client = caller is null ? fixture.Client(service) : fixture.As(caller, service);
-            using var last = await client.GetAsync($"{path}?page=100000&pageSize=100", Http.Ct);
+            using var last = await client.GetAsync($"{path}?page=100000&pageSize=100", Requests.Ct);
             Hostile.Count("hostile paging");
             if (last.StatusCode != HttpStatusCode.OK && !(last.StatusCode == HttpStatusCode.NotFound && caller == fixture.Admin))
             {
@@ -241,7 +242,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             Hostile.Count("hostile queries");
             using var client = fixture.Client(ResourceNames.EventsApi);
-            using var response = await client.GetAsync($"/api/events?q={Uri.EscapeDataString(q)}", Http.Ct);
+            using var response = await client.GetAsync($"/api/events?q={Uri.EscapeDataString(q)}", Requests.Ct);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 failures.Add($"search q={q}: {(int)response.StatusCode}");
@@ -286,7 +287,7 @@ public sealed class PayloadTests(SecurityFixture fixture)
         {
             var text = JsonLiteral(trick);
             using var users = fixture.Client(ResourceNames.UsersApi); // registration is limited per address: a fresh one
-            var eventBody = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Scenario.EventBody()))!.AsObject();
+            var eventBody = Scenario.Event().ToJsonObject();
             var attempts = new (HttpClient Client, string Method, string Path, string Body, string Field)[]
             {
                 (users, "POST", "/api/users/register", $$"""{"email":"u-{{Guid.NewGuid():N}}@security.test","password":"{{SecurityFixture.Password}}","displayName":{{text}}}""", "displayName"),
@@ -311,11 +312,11 @@ public sealed class PayloadTests(SecurityFixture fixture)
                 {
                     if (unreadable)
                     {
-                        await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+                        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
                     }
                     else
                     {
-                        await Http.AssertValidationProblemAsync(response, field);
+                        await ProblemAssert.IsValidationProblemAsync(response, field);
                     }
                 }
                 catch (Xunit.Sdk.XunitException ex)
@@ -334,11 +335,11 @@ public sealed class PayloadTests(SecurityFixture fixture)
     public async Task Ordinary_international_text_is_still_accepted()
     {
         using var events = fixture.As(fixture.OrganizerB, ResourceNames.EventsApi);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Scenario.EventBody()))!.AsObject();
+        var body = Scenario.Event().ToJsonObject();
         body["title"] = "Fête de la musique — שלום עולם — مرحبا — 東京 👩‍👩‍👧";
         body["description"] = "Line one\nLine two\r\n\tindented";
         using var response = await events.SendAsync("POST", "/api/events", body.ToJsonString());
-        var created = await response.JsonAsync(HttpStatusCode.Created);
+        var created = await response.ReadJsonAsync(HttpStatusCode.Created, Requests.Ct);
         Assert.Equal(body["title"]!.GetValue<string>(), created.GetProperty("title").GetString());
     }
 
@@ -370,19 +371,9 @@ public sealed class PayloadTests(SecurityFixture fixture)
             using var users = fixture.As(person, ResourceNames.UsersApi);
             using var notifications = fixture.As(person, ResourceNames.NotificationsApi);
             state += "|" + (await bookings.GetJsonAsync("/api/bookings?pageSize=100")) + "|" + (await users.GetJsonAsync("/api/users/me"))
-                + "|" + (await notifications.GetJsonAsync("/api/notifications")).GetProperty("total");
+                + "|" + (await notifications.GetJsonAsync("/api/notifications")).GetProperty("totalCount");
         }
 
         return state;
-    }
-}
-
-internal static class BookingRequests
-{
-    public static Task<HttpResponseMessage> SendWithKeyAsync(this HttpClient client, string path, string json)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        return client.SendAsync(request, Http.Ct);
     }
 }
