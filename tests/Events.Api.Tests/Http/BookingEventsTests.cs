@@ -40,9 +40,7 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
             ["price"] = 12m,
             ["currency"] = "EUR",
         };
-        var created = await (await organizer.PostAsJsonAsync("/api/events", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var eventId = created.GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsync($"/api/events/{eventId}/publish", null, Ct)).StatusCode);
+        var eventId = await organizer.CreatePublishedEventAsync(body, RetryPolicy.Never, Ct);
 
         using var service = await fixture.AsAsync("service");
         var holdId = Guid.CreateVersion7();
