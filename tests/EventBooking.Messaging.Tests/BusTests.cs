@@ -312,7 +312,7 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
     }
 
-[Theory]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task SavingThroughTheServicesDbContextWakesTheRelayWithoutWaitingForThePoll(bool addDbContextAfterBus)
@@ -348,7 +348,7 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
     }
 
-[Fact]
+    [Fact]
     public async Task BrokerDeadLettersAMessageRedeliveredPastTheQueueDeliveryLimit()
     {
         // A consumer that crashes mid-handler never gets to retry or dead-letter: the quorum queue's delivery limit does.
