@@ -253,12 +253,8 @@ public static class Plots
             throughput.Add.Scatter(xs, counts).LegendText = step;
         }
 
-        throughput.Title($"{run.Name}: completed per second ({run.Model})");
-        throughput.XLabel("seconds");
-        throughput.YLabel("per second");
-        throughput.ShowLegend();
-        var throughputPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-throughput.png");
-        throughput.SavePng(throughputPath, 900, 420);
+        var throughputPath = Save(throughput, $"{run.Name}: completed per second ({run.Model})", "per second",
+            Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-throughput.png"));
 
         var latency = new ScottPlot.Plot();
         foreach (var step in steps.Where(s => s is Journey.Book or Journey.Pay))
@@ -278,12 +274,18 @@ public static class Plots
             latency.Add.Scatter(at, perSecond.Select(p => Notifications.Percentile(p.Sorted, 0.99)).ToArray()).LegendText = $"{step} p99";
         }
 
-        latency.Title($"{run.Name}: latency by start second");
-        latency.XLabel("seconds");
-        latency.YLabel("ms");
-        latency.ShowLegend();
-        var latencyPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-latency.png");
-        latency.SavePng(latencyPath, 900, 420);
+        var latencyPath = Save(latency, $"{run.Name}: latency by start second", "ms", Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-latency.png"));
         return [throughputPath, latencyPath];
+    }
+
+    /// <summary>Titles a plot over seconds, with its legend, and writes it as a 900×420 PNG to <paramref name="path"/>.</summary>
+    private static string Save(ScottPlot.Plot plot, string title, string yLabel, string path)
+    {
+        plot.Title(title);
+        plot.XLabel("seconds");
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        plot.SavePng(path, 900, 420);
+        return path;
     }
 }
