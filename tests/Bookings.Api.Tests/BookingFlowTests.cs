@@ -19,9 +19,19 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 10, price: 30m);
         var userId = Guid.CreateVersion7();
         var client = Factory.ClientFor(userId);
-        var key = Guid.NewGuid().ToString();
 
-        using var first = await CreateAsync(client, ev.Id, 2, key);
+        var booking = await BookedOnceWhateverTheRetriesAsync(client, userId, ev.Id);
+        var payment = await PaidOnceWhateverTheRetriesAsync(client, booking, ev.Id);
+        await ConfirmedWithSignedTicketsAndTheirQrCodeAsync(client, booking);
+        await ConfirmationWrittenToTheOutboxAsync(userId, booking);
+        await ListedInTheUsersBookingsAndPaymentsAsync(client, booking, payment);
+    }
+
+    /// <summary>Create, retry with the same key (the same booking), retry with another body (422): one booking, two seats held.</summary>
+    private async Task<BookingDto> BookedOnceWhateverTheRetriesAsync(HttpClient client, Guid userId, Guid eventId)
+    {
+        var key = Guid.NewGuid().ToString();
+        using var first = await CreateAsync(client, eventId, 2, key);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var booking = (await first.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
         Assert.Equal($"/api/bookings/{booking.Id}", first.Headers.Location?.OriginalString);
@@ -29,17 +39,22 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal(60m, booking.Amount);
         Assert.Equal("EUR", booking.Currency);
 
-        using var retry = await CreateAsync(client, ev.Id, 2, key);
+        using var retry = await CreateAsync(client, eventId, 2, key);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(booking.Id, (await retry.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Id);
 
-        using var otherBody = await CreateAsync(client, ev.Id, 3, key);
+        using var otherBody = await CreateAsync(client, eventId, 3, key);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherBody.StatusCode);
         Assert.Equal("idempotency-key-reused", (await ProblemAsync(otherBody)).GetProperty("code").GetString());
 
         Assert.Equal(1, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
-        Assert.Equal((8, 2, 0), Factory.Inventory.Counts(ev.Id));
+        Assert.Equal((8, 2, 0), Factory.Inventory.Counts(eventId));
+        return booking;
+    }
 
+    /// <summary>Pay, retry with the same key (the same payment), pay again without a key (409 already-paid): one payment, one charge, two seats sold.</summary>
+    private async Task<PaymentDto> PaidOnceWhateverTheRetriesAsync(HttpClient client, BookingDto booking, Guid eventId)
+    {
         var payKey = Guid.NewGuid().ToString();
         using var paid = await PayAsync(client, booking.Id, SuccessCard, payKey);
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
@@ -58,8 +73,13 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         Assert.Equal(1, await Factory.DbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id, Ct)));
         Assert.Equal(1, await Factory.DbAsync(db => db.SimulatedCharges.CountAsync(c => c.PaymentId == payment.Id, Ct)));
-        Assert.Equal((8, 0, 2), Factory.Inventory.Counts(ev.Id));
+        Assert.Equal((8, 0, 2), Factory.Inventory.Counts(eventId));
+        return payment;
+    }
 
+    /// <summary>The booking is confirmed with two tickets, entry numbers 1 and 2, each code signed, each with a PNG QR code.</summary>
+    private async Task ConfirmedWithSignedTicketsAndTheirQrCodeAsync(HttpClient client, BookingDto booking)
+    {
         var confirmed = await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct);
         Assert.Equal("Confirmed", confirmed!.Status);
 
@@ -74,13 +94,20 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal("image/png", qr.Content.Headers.ContentType?.MediaType);
         var png = await qr.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
 
+    /// <summary>One booking.confirmed in the outbox, with the user's e-mail address and both tickets.</summary>
+    private async Task ConfirmationWrittenToTheOutboxAsync(Guid userId, BookingDto booking)
+    {
         var outbox = await Factory.DbAsync(db => db.Outbox.Where(e => e.Type == "booking.confirmed").ToListAsync(Ct));
         var confirmedEvent = Assert.Single(outbox, e => JsonDocument.Parse(e.Data).RootElement.GetProperty("bookingId").GetGuid() == booking.Id);
         var data = JsonDocument.Parse(confirmedEvent.Data).RootElement;
         Assert.Equal($"{userId:N}@example.com", data.GetProperty("userEmail").GetString());
         Assert.Equal(2, data.GetProperty("tickets").GetArrayLength());
+    }
 
+    private static async Task ListedInTheUsersBookingsAndPaymentsAsync(HttpClient client, BookingDto booking, PaymentDto payment)
+    {
         var mine = await client.GetFromJsonAsync<Paged<BookingDto>>("/api/bookings?status=Confirmed", Json, Ct);
         Assert.Equal(booking.Id, Assert.Single(mine!.Items).Id);
         var myPayments = await client.GetFromJsonAsync<Paged<PaymentDto>>("/api/payments", Json, Ct);

@@ -13,13 +13,19 @@ namespace Bookings.Api.Tests;
 /// <summary>Ownership (I7), bad input, and the concurrency/conservation check (I1, I2).</summary>
 public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory), IClassFixture<BookingsApiFactory>
 {
-    [Fact]
-    public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
+    /// <summary>A confirmed booking of one seat, of an attendee (<c>Owner</c>), for an event of <c>Organizer</c>.</summary>
+    private async Task<(Guid EventId, Guid Organizer, HttpClient Owner, BookingDto Booking)> OwnedBookingAsync()
     {
         var organizer = Guid.CreateVersion7();
         var ev = Factory.Inventory.AddEvent(organizer, capacity: 5);
         var owner = Factory.ClientFor(Guid.CreateVersion7());
-        var booking = await ConfirmedAsync(owner, ev.Id, 1);
+        return (ev.Id, organizer, owner, await ConfirmedAsync(owner, ev.Id, 1));
+    }
+
+    [Fact]
+    public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
+    {
+        var (_, _, owner, booking) = await OwnedBookingAsync();
         var payment = Assert.Single((await owner.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!);
         var ticket = Assert.Single((await owner.GetFromJsonAsync<Paged<TicketDto>>("/api/tickets", Json, Ct))!.Items);
 
@@ -42,21 +48,25 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         Assert.Empty((await stranger.GetFromJsonAsync<Paged<BookingDto>>("/api/bookings", Json, Ct))!.Items);
         Assert.Empty((await stranger.GetFromJsonAsync<Paged<PaymentDto>>("/api/payments", Json, Ct))!.Items);
+    }
 
-        // Sales and event bookings: not for attendees, not for another organizer.
-        using (var sales = await owner.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+    [Fact]
+    public async Task Sales_and_event_bookings_are_for_the_events_organizer_and_admins_not_attendees_or_another_organizer()
+    {
+        var (eventId, organizer, owner, booking) = await OwnedBookingAsync();
+        using (var sales = await owner.GetAsync($"/api/events/{eventId}/sales", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
         }
 
         var otherOrganizer = Factory.ClientFor(Guid.CreateVersion7(), "organizer");
-        using (var sales = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+        using (var sales = await otherOrganizer.GetAsync($"/api/events/{eventId}/sales", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
             await ProblemAsync(sales);
         }
 
-        using (var list = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/bookings", Ct))
+        using (var list = await otherOrganizer.GetAsync($"/api/events/{eventId}/bookings", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         }
@@ -64,18 +74,20 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         // The organizer of the event and an admin do see the booking.
         var org = Factory.ClientFor(organizer, "organizer");
         Assert.Equal(booking.Id, (await org.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Id);
-        using (var adminSales = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/api/events/{ev.Id}/sales", Ct))
-        {
-            Assert.Equal(HttpStatusCode.OK, adminSales.StatusCode);
-        }
+        using var adminSales = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/api/events/{eventId}/sales", Ct);
+        Assert.Equal(HttpStatusCode.OK, adminSales.StatusCode);
+    }
 
-        // Internal endpoint: service identities only.
-        using (var asUser = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/internal/events/{ev.Id}/attendees", Ct))
+    [Fact]
+    public async Task An_events_attendees_are_for_service_identities_and_bookings_for_people_signed_in()
+    {
+        var (eventId, _, _, booking) = await OwnedBookingAsync();
+        using (var asUser = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/internal/events/{eventId}/attendees", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
         }
 
-        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{ev.Id}/attendees", Json, Ct);
+        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{eventId}/attendees", Json, Ct);
         var attendee = Assert.Single(attendees!);
         Assert.Equal(booking.Id, attendee.BookingId);
         Assert.Equal(booking.UserId, attendee.UserId);
@@ -248,7 +260,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         {
             // Beyond the replica's purchase capacity the answer is 503 + Retry-After: these clients wait and retry, as clients should.
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(() => CreateAsync(client, ev.Id, 1, key), cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(client, () => Shopping.BookingRequest(ev.Id, 1, key), Ct);
             return (client, response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
         }));
         Assert.Equal(100, created.Count(c => c.StatusCode == HttpStatusCode.Created));
@@ -257,7 +269,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         var paid = await Task.WhenAll(created.Where(c => c.Booking is not null).Select(async c =>
         {
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(() => PayAsync(c.client, c.Booking!.Id, SuccessCard, key), cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(c.client, () => Shopping.PaymentRequest(c.Booking!.Id, key, SuccessCard), Ct);
             return response.StatusCode;
         }));
         Assert.All(paid, status => Assert.Equal(HttpStatusCode.Created, status));

@@ -16,7 +16,7 @@ namespace Notifications.Api.Tests;
 
 /// <summary>
 /// notifications-api in process (WebApplicationFactory) over a real PostgreSQL database and a real SMTP catcher,
-/// trusting <see cref="TestTokens"/>; users-api and bookings-api lookups answered by <see cref="TestDirectory"/>.
+/// trusting <see cref="TestTokens"/>; users-api and bookings-api lookups answered by <see cref="FakeDirectory"/>.
 /// </summary>
 public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) : IAsyncLifetime
 {
@@ -25,7 +25,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
     /// <summary>This app's own SMTP catcher (the outage tests stop and restart it).</summary>
     public SmtpFixture Smtp { get; } = new();
     public TestTokens Tokens { get; } = new();
-    public TestDirectory Directory { get; } = new();
+    public FakeDirectory Directory { get; } = new();
     public string ConnectionString { get; private set; } = "";
     public IServiceProvider Services => _factory.Services;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 using Npgsql;
 using Xunit;
 
@@ -32,17 +33,8 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     private async Task<JsonElement> CreatePublishedAsync(string organizer = "organizer", int capacity = 50, bool publish = true)
     {
         using var client = await fixture.AsAsync(organizer);
-        var created = await client.PostAsJsonAsync("/api/events", ValidEvent(capacity: capacity), Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        if (publish)
-        {
-            var published = await client.PostAsync($"/api/events/{body.GetProperty("id")}/publish", null, Ct);
-            Assert.Equal(HttpStatusCode.OK, published.StatusCode);
-            body = await published.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        }
-
-        return body;
+        var created = await client.CreateEventAsync(ValidEvent(capacity: capacity), RetryPolicy.Never, Ct);
+        return publish ? await client.PublishAsync(created.GetProperty("id").GetGuid(), RetryPolicy.Never, Ct) : created;
     }
 
     private static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)

@@ -4,7 +4,7 @@ using Notifications.Api.Clients;
 namespace Notifications.Api.Tests;
 
 /// <summary>Stands in for users-api's and bookings-api's internal lookups in tests of notifications-api alone.</summary>
-public sealed class TestDirectory : IUserDirectory, IAttendeeDirectory
+public sealed class FakeDirectory : IUserDirectory, IAttendeeDirectory
 {
     public ConcurrentDictionary<Guid, UserContact> Users { get; } = new();
     public ConcurrentDictionary<Guid, List<EventAttendee>> Attendees { get; } = new();

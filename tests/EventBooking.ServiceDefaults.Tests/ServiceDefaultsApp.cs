@@ -11,14 +11,14 @@ using Microsoft.Extensions.Logging;
 
 namespace EventBooking.ServiceDefaults.Tests;
 
-public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbContext(options);
+public sealed class EmptyDbContext(DbContextOptions<EmptyDbContext> options) : DbContext(options);
 
 /// <summary>A real Kestrel app on a free port with the service defaults and the given client integrations.</summary>
-public sealed class TestApp : IAsyncDisposable
+public sealed class ServiceDefaultsApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app, Uri url)
+    private ServiceDefaultsApp(WebApplication app, Uri url)
     {
         _app = app;
         Url = url;
@@ -39,14 +39,14 @@ public sealed class TestApp : IAsyncDisposable
         return builder;
     }
 
-    public static async Task<TestApp> StartAsync(WebApplicationBuilder builder, Action<WebApplication>? configure = null)
+    public static async Task<ServiceDefaultsApp> StartAsync(WebApplicationBuilder builder, Action<WebApplication>? configure = null)
     {
         var app = builder.Build();
         configure?.Invoke(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestApp(app, new Uri(address));
+        return new ServiceDefaultsApp(app, new Uri(address));
     }
 
     public async ValueTask DisposeAsync()

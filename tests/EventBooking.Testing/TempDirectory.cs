@@ -28,20 +28,3 @@ public sealed class TempDirectory : IDisposable
         }
     }
 }
-
-/// <summary>Collects server output in a file beside the test results instead of the console.</summary>
-public static class TestLog
-{
-    private static readonly Lock Gate = new();
-    private static readonly string FilePath = System.IO.Path.Combine(AppContext.BaseDirectory, "server-output.log");
-
-    public static string Path => FilePath;
-
-    public static void Write(string source, string line)
-    {
-        lock (Gate)
-        {
-            File.AppendAllText(FilePath, $"{DateTime.UtcNow:HH:mm:ss.fff} {source,-18}| {line}{Environment.NewLine}");
-        }
-    }
-}
