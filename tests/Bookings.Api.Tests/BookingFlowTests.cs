@@ -154,11 +154,11 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         using var declined = await PayAsync(client, booking.Id, "4000 0000 0000 0002");
         Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
-        Assert.Equal("card_declined", (await ProblemAsync(declined)).GetProperty("code").GetString());
+        Assert.Equal("card-declined", (await ProblemAsync(declined)).GetProperty("code").GetString());
 
         using var broke = await PayAsync(client, booking.Id, "4000 0000 0000 9995");
         Assert.Equal(HttpStatusCode.PaymentRequired, broke.StatusCode);
-        Assert.Equal("insufficient_funds", (await ProblemAsync(broke)).GetProperty("code").GetString());
+        Assert.Equal("insufficient-funds", (await ProblemAsync(broke)).GetProperty("code").GetString());
 
         Assert.Equal("PendingPayment", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
         Assert.Equal((3, 2, 0), Factory.Inventory.Counts(ev.Id));

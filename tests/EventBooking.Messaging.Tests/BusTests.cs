@@ -105,8 +105,10 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             Assert.Contains("dead-lettered", report.Description, StringComparison.Ordinal);
             var listedByApi = Assert.IsType<Ok<DeadLetterList>>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 50)).Result);
             Assert.Equal(id, Assert.Single(listedByApi.Value!.Messages).MessageId);
-            Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
-            Assert.IsType<NotFound<ProblemDetails>>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
+            var badLimit = Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
+            Assert.Equal("validation", badLimit.ProblemDetails.Extensions["code"]);
+            var unknown = Assert.IsType<ProblemHttpResult>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
+            Assert.Equal((404, "dead-letter-not-found"), (unknown.StatusCode, unknown.ProblemDetails.Extensions["code"]));
 
             Assert.False(await deadLetters.ReplayAsync(Guid.CreateVersion7(), Ct));
             probe.AlwaysFail = false;

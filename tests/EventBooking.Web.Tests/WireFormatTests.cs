@@ -51,11 +51,11 @@ public sealed class WireFormatTests
     public async Task Members_beyond_the_problems_own_are_no_obstacle()
     {
         var paymentId = Guid.CreateVersion7();
-        _api.Refuse("/pay", new Error("card_declined", ErrorKind.Declined, "The card was declined.").With("paymentId", paymentId));
+        _api.Refuse("/pay", new Error("card-declined", ErrorKind.Declined, "The card was declined.").With("paymentId", paymentId));
 
         var problem = (await GetAsync<object>("/pay")).Problem!;
 
-        Assert.Equal(("card_declined", ErrorKind.Declined, "The card was declined."), (problem.Code, problem.Kind, problem.Message));
+        Assert.Equal(("card-declined", ErrorKind.Declined, "The card was declined."), (problem.Code, problem.Kind, problem.Message));
     }
 
     [Fact]

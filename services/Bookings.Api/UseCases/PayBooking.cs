@@ -70,7 +70,8 @@ public sealed class PayBooking(BookingsDbContext db, BookingLocks locks, Payment
 
         if (payment.Status == PaymentStatus.Failed)
         {
-            throw PaymentRefusal.Of(new Error(payment.FailureCode ?? "card-declined", ErrorKind.Declined,
+            // Our codes are kebab-case: a gateway's decline code (card_declined, insufficient_funds) is passed on in our spelling.
+            throw PaymentRefusal.Of(new Error((payment.FailureCode ?? "card-declined").Replace('_', '-'), ErrorKind.Declined,
                 (payment.FailureMessage ?? "The payment failed.") + " The booking can still be paid until its hold expires."), payment.Id);
         }
 
