@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// Development-only demo data shared by the services that seed it (when <c>EventBooking:SeedDemoData</c> is true,

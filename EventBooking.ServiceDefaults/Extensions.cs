@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// The cross-cutting defaults every EventBooking service shares, shaped like the Aspire
@@ -34,11 +35,7 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
-        builder.Services.AddProblemDetails();
-        // Database momentarily out of reach (pool exhausted in a rush, restart) → 503 + Retry-After, not 500.
-        builder.Services.AddExceptionHandler<EventBooking.ServiceDefaults.Data.TransientFailureExceptionHandler>();
-        // No "Server: Kestrel" on responses (UseSecurityHeaders sets the rest).
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
+        builder.AddHttpDefaults();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>Names of the EventBooking-wide activity source and meter.</summary>
 public static class Telemetry

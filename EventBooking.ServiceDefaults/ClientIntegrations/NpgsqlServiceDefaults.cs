@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using Aspire.Npgsql.EntityFrameworkCore.PostgreSQL;
-using EventBooking.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// What EventBooking's services add to Aspire's PostgreSQL client integrations (Aspire.Npgsql.EntityFrameworkCore.PostgreSQL,

@@ -1,9 +1,10 @@
 using Aspire.RabbitMQ.Client;
 using EventBooking.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;
 
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>Aspire's RabbitMQ client integration, set up so that a service starts and stays correct while the broker is down.</summary>
 public static class RabbitMQServiceDefaults

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
 
-namespace EventBooking.ServiceDefaults.Data;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// EF Core's Npgsql retrying strategy (a connection broken by a restart, a failover, a serialization failure are retried

@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>Input rules every service applies the same way: paging bounds and text that cannot deceive a reader.</summary>
 public static class InputRules

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Microsoft.Extensions.Hosting;
+namespace EventBooking.ServiceDefaults;
 
 /// <summary>The response headers every EventBooking service and the web app send (OWASP API8, security misconfiguration).</summary>
 public static class SecurityHeaders

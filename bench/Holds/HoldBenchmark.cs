@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EventBooking.Testing;
+using Events.Api.Holds;
 using Events.Api.Infrastructure;
+using Events.Api.Infrastructure.Postgres;
 using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +41,8 @@ public static class HoldBenchmark
 
         var services = new ServiceCollection();
         services.AddDbContextPool<EventsDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure()));
-        services.AddScoped<IEventStore, PostgresEventStore>();
+        services.AddScoped<ICatalogStore, PostgresCatalogStore>();
+        services.AddScoped<IInventoryStore, PostgresInventoryStore>();
         await using var provider = services.BuildServiceProvider();
         var scopes = provider.GetRequiredService<IServiceScopeFactory>();
 
@@ -88,7 +91,7 @@ public static class HoldBenchmark
         var now = DateTimeOffset.UtcNow;
         var ids = new Guid[count];
         await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IEventStore>();
+        var store = scope.ServiceProvider.GetRequiredService<ICatalogStore>();
         for (var i = 0; i < count; i++)
         {
             var e = CatalogEvent.Create(Guid.CreateVersion7(), new EventInput($"Bench {i}", "", "Arena", "Bench City", now.AddDays(30),

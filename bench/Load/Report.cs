@@ -40,6 +40,7 @@ public static class Report
         var path = Path.Combine(directory, $"{stamp}.md");
         await File.WriteAllTextAsync(path, markdown);
         await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), markdown);
+        await History.AppendAsync(Path.Combine(directory, History.FileName), stamp, results, ProductFigures(results));
         return path;
     }
 
@@ -58,42 +59,9 @@ public static class Report
         Line();
         Line("| product figure | value | baseline | value | ratio | target |");
         Line("|---|---:|---|---:|---:|---|");
-        var hot = r.Scenario("a: hot event, closed");
-        var hotOpen = r.Scenario("a: hot event, open");
-        var spread = r.Scenario("b: 1,000 events, closed");
-        foreach (var clients in r.Options.PgBenchClients)
+        foreach (var f in ProductFigures(r))
         {
-            Ratio(md, "(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"pgbench hot row, {clients} clients", r.Baseline($"hot row, {clients} clients")?.PerSecond,
-                "≥ 1 (≥ the naive pgbench figure)");
-            Ratio(md, "(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"advisory lock per event, {clients} clients",
-                r.Baseline($"advisory lock, hot row, {clients} clients")?.PerSecond, "");
-        }
-
-        foreach (var clients in r.Options.PgBenchClients)
-        {
-            Ratio(md, "(b) 1,000 events: confirmed bookings/s, 256 users", spread?.ConfirmedPerSecond, $"pgbench spread rows, {clients} clients",
-                r.Baseline($"spread rows, {clients} clients")?.PerSecond, "");
-        }
-
-        if (hotOpen is not null)
-        {
-            var book = hotOpen.Step(Journey.Book);
-            Line(string.Create(C, $"| (a) hot event, {r.Options.OpenRate}/s offered: book p99 (from intended start) | {book.P99:0.0} ms | target | 100 ms | {book.P99 / 100:0.00} | p99 < 100 ms: {(book.P99 < 100 ? "met" : "missed")} |"));
-            var confirmed = hotOpen.Step(Journey.Confirmed);
-            Line(string.Create(C, $"| (a) hot event, {r.Options.OpenRate}/s offered: purchase p99 (book + pay) | {confirmed.P99:0.0} ms | target | 100 ms | {confirmed.P99 / 100:0.00} | |"));
-        }
-
-        foreach (var read in r.Catalog)
-        {
-            Ratio(md, $"(c) {read.Name}: requests/s (wrk)", read.PerSecond, "plain minimal-API JSON (wrk)", r.Json?.PerSecond, "≥ 0.5");
-        }
-
-        if (r.Lag is { } lag)
-        {
-            var p99 = Notifications.Percentile(lag.StoredMs, 0.99);
-            var email = Notifications.Percentile(lag.EmailedMs, 0.99);
-            Line(string.Create(C, $"| (d) notification stored, p99 | {p99:0} ms | target | 1000 ms | {p99 / 1000:0.00} | < 1 s: {(p99 < 1000 ? "met" : "missed")} |"));
-            Line(string.Create(C, $"| (d) email accepted by SMTP, p99 | {email:0} ms | target | 1000 ms | {email / 1000:0.00} | < 1 s: {(email < 1000 ? "met" : "missed")} |"));
+            Line($"| {f.Figure} | {f.Value} | {f.Baseline} | {f.BaselineValue} | {f.Ratio} | {f.Target} |");
         }
 
         Line();
@@ -208,14 +176,62 @@ public static class Report
         return md.ToString();
     }
 
-    private static void Ratio(StringBuilder md, string product, double? value, string baseline, double? baselineValue, string target)
+    /// <summary>The product figures of a run, each beside its baseline or target (the report's first table and history.csv's rows).</summary>
+    public static List<ProductFigure> ProductFigures(RunResults r)
     {
-        if (value is null || baselineValue is null)
+        var figures = new List<ProductFigure>();
+        void Ratio(string product, double? value, string baseline, double? baselineValue, string target)
         {
-            return;
+            if (value is not null && baselineValue is not null)
+            {
+                figures.Add(new ProductFigure(product, string.Create(C, $"{value:0}"), baseline, string.Create(C, $"{baselineValue:0}"),
+                    string.Create(C, $"{value / baselineValue:0.00}"), target));
+            }
         }
 
-        md.Append(string.Create(C, $"| {product} | {value:0} | {baseline} | {baselineValue:0} | {value / baselineValue:0.00} | {target} |\n"));
+        var hot = r.Scenario("a: hot event, closed");
+        var hotOpen = r.Scenario("a: hot event, open");
+        var spread = r.Scenario("b: 1,000 events, closed");
+        foreach (var clients in r.Options.PgBenchClients)
+        {
+            Ratio("(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"pgbench hot row, {clients} clients", r.Baseline($"hot row, {clients} clients")?.PerSecond,
+                "≥ 1 (≥ the naive pgbench figure)");
+            Ratio("(a) hot event: confirmed bookings/s, 256 buyers", hot?.ConfirmedPerSecond, $"advisory lock per event, {clients} clients",
+                r.Baseline($"advisory lock, hot row, {clients} clients")?.PerSecond, "");
+        }
+
+        foreach (var clients in r.Options.PgBenchClients)
+        {
+            Ratio("(b) 1,000 events: confirmed bookings/s, 256 users", spread?.ConfirmedPerSecond, $"pgbench spread rows, {clients} clients",
+                r.Baseline($"spread rows, {clients} clients")?.PerSecond, "");
+        }
+
+        if (hotOpen is not null)
+        {
+            var book = hotOpen.Step(Journey.Book).P99;
+            var confirmed = hotOpen.Step(Journey.Confirmed).P99;
+            figures.Add(new ProductFigure(string.Create(C, $"(a) hot event, {r.Options.OpenRate}/s offered: book p99 (from intended start)"), string.Create(C, $"{book:0.0} ms"),
+                "target", "100 ms", string.Create(C, $"{book / 100:0.00}"), $"p99 < 100 ms: {(book < 100 ? "met" : "missed")}"));
+            figures.Add(new ProductFigure(string.Create(C, $"(a) hot event, {r.Options.OpenRate}/s offered: purchase p99 (book + pay)"), string.Create(C, $"{confirmed:0.0} ms"),
+                "target", "100 ms", string.Create(C, $"{confirmed / 100:0.00}"), ""));
+        }
+
+        foreach (var read in r.Catalog)
+        {
+            Ratio($"(c) {read.Name}: requests/s (wrk)", read.PerSecond, "plain minimal-API JSON (wrk)", r.Json?.PerSecond, "≥ 0.5");
+        }
+
+        if (r.Lag is { } lag)
+        {
+            foreach (var (name, values) in new[] { ("(d) notification stored, p99", lag.StoredMs), ("(d) email accepted by SMTP, p99", lag.EmailedMs) })
+            {
+                var p99 = Notifications.Percentile(values, 0.99);
+                figures.Add(new ProductFigure(name, string.Create(C, $"{p99:0} ms"), "target", "1000 ms", string.Create(C, $"{p99 / 1000:0.00}"),
+                    $"< 1 s: {(p99 < 1000 ? "met" : "missed")}"));
+            }
+        }
+
+        return figures;
     }
 
     private static void Baselines(StringBuilder md, IEnumerable<BaselineResult> rows, string unit)
@@ -228,6 +244,38 @@ public static class Report
 
         md.Append('\n');
     }
+}
+
+/// <summary>One row of the report's first table: a product figure beside its baseline (or target), and their ratio.</summary>
+public sealed record ProductFigure(string Figure, string Value, string Baseline, string BaselineValue, string Ratio, string Target);
+
+/// <summary>
+/// bench/results/history.csv: the product figures of every run, one row each, so that earlier runs stay comparable after their
+/// reports are gone (only the latest report and the ones the READMEs cite are kept).
+/// </summary>
+public static class History
+{
+    public const string FileName = "history.csv";
+    public const string Header = "run,quick,load_average_at_start,figure,value,baseline,baseline_value,ratio,target";
+
+    public static async Task AppendAsync(string path, string stamp, RunResults results, IReadOnlyList<ProductFigure> figures)
+    {
+        var lines = new List<string>();
+        if (!File.Exists(path))
+        {
+            lines.Add(Header);
+        }
+
+        lines.AddRange(figures.Select(f => string.Join(",", new[]
+        {
+            stamp, results.Options.Quick ? "yes" : "no", results.StartLoadAverage, f.Figure, f.Value, f.Baseline, f.BaselineValue, f.Ratio, f.Target,
+        }.Select(Field))));
+        await File.AppendAllLinesAsync(path, lines);
+    }
+
+    /// <summary>A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.</summary>
+    public static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
 
 /// <summary>Throughput and latency over time per scenario (ScottPlot, PNG).</summary>
@@ -253,12 +301,8 @@ public static class Plots
             throughput.Add.Scatter(xs, counts).LegendText = step;
         }
 
-        throughput.Title($"{run.Name}: completed per second ({run.Model})");
-        throughput.XLabel("seconds");
-        throughput.YLabel("per second");
-        throughput.ShowLegend();
-        var throughputPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-throughput.png");
-        throughput.SavePng(throughputPath, 900, 420);
+        var throughputPath = Save(throughput, $"{run.Name}: completed per second ({run.Model})", "per second",
+            Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-throughput.png"));
 
         var latency = new ScottPlot.Plot();
         foreach (var step in steps.Where(s => s is Journey.Book or Journey.Pay))
@@ -278,12 +322,18 @@ public static class Plots
             latency.Add.Scatter(at, perSecond.Select(p => Notifications.Percentile(p.Sorted, 0.99)).ToArray()).LegendText = $"{step} p99";
         }
 
-        latency.Title($"{run.Name}: latency by start second");
-        latency.XLabel("seconds");
-        latency.YLabel("ms");
-        latency.ShowLegend();
-        var latencyPath = Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-latency.png");
-        latency.SavePng(latencyPath, 900, 420);
+        var latencyPath = Save(latency, $"{run.Name}: latency by start second", "ms", Path.Combine(directory, $"{stamp}-{Slug(run.Name)}-latency.png"));
         return [throughputPath, latencyPath];
+    }
+
+    /// <summary>Titles a plot over seconds, with its legend, and writes it as a 900×420 PNG to <paramref name="path"/>.</summary>
+    private static string Save(ScottPlot.Plot plot, string title, string yLabel, string path)
+    {
+        plot.Title(title);
+        plot.XLabel("seconds");
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        plot.SavePng(path, 900, 420);
+        return path;
     }
 }

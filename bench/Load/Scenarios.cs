@@ -64,13 +64,7 @@ public static class Journey
                     continue;
                 }
 
-                var bookingId = booked.Body.GetProperty("id").GetGuid();
-                var paid = await Shop.StepAsync(recorder, Pay, () => shop.PayAsync(shopper, bookingId));
-                if (paid.Ok)
-                {
-                    recorder.Record(Confirmed, journeyStart);
-                    confirmed.Add(bookingId);
-                }
+                await PayAndRecordAsync(shop, recorder, confirmed, shopper, booked, journeyStart);
             }
         })));
         var duration = Stopwatch.GetElapsedTime(started);
@@ -137,11 +131,17 @@ public static class Journey
             return;
         }
 
+        await PayAndRecordAsync(shop, recorder, confirmed, shopper, booked, intended);
+    }
+
+    /// <summary>Pays the booking just made; once it is confirmed, records the whole journey from <paramref name="journeyStart"/>.</summary>
+    private static async Task PayAndRecordAsync(Shop shop, Recorder recorder, ConcurrentBag<Guid> confirmed, Shopper shopper, Outcome booked, long journeyStart)
+    {
         var bookingId = booked.Body.GetProperty("id").GetGuid();
         var paid = await Shop.StepAsync(recorder, Pay, () => shop.PayAsync(shopper, bookingId));
         if (paid.Ok)
         {
-            recorder.Record(Confirmed, intended);
+            recorder.Record(Confirmed, journeyStart);
             confirmed.Add(bookingId);
         }
     }

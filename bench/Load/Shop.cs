@@ -12,18 +12,26 @@ namespace Load.Bench;
 /// <summary>A signed-in attendee: the token the virtual users send (several virtual users share one account).</summary>
 public sealed record Shopper(string Email, string Token);
 
-/// <summary>What one call returned: ok, or the kind of failure (status code + problem type, or exception type).</summary>
+/// <summary>What one call returned: ok, or the kind of failure (status code + the problem's code, or exception type).</summary>
 public readonly record struct Outcome(bool Ok, string? Error, JsonElement Body)
 {
     public bool SoldOut => Error is not null && Error.Contains("sold-out", StringComparison.Ordinal);
 }
 
-/// <summary>The public HTTP APIs the way a browser's backend calls them: users-api, events-api, bookings-api.</summary>
+/// <summary>
+/// The public HTTP APIs the way a browser's backend calls them: users-api, events-api, bookings-api. The setup (sign-in,
+/// events) goes through EventBooking.Testing's client library; the measured journey sends its own requests, with the
+/// library's <see cref="RetryPolicy"/> for a buyer who waits out a 503.
+/// </summary>
 public sealed class Shop(SystemUnderTest system) : IDisposable
 {
     private const string Password = "Load-Bench-Pass-42!";
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
+    /// <summary>A buyer holding seats, or in the closed model: waits out a 503 as its Retry-After says, up to 30 s.</summary>
+    private static readonly RetryPolicy Patient = new(TimeSpan.FromSeconds(30));
+
+    /// <summary>The virtual users' connection pool (the measured journey).</summary>
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 1024,
@@ -50,26 +58,25 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
 
     // ------------------------------------------------------------ setup (not measured)
 
+    /// <summary>A client of one service for the setup, signed in with <paramref name="token"/>.</summary>
+    private static HttpClient Client(Uri baseAddress, string? token = null) =>
+        new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }.SignedIn(token);
+
     public async Task<string> LoginAsync(string email, string password)
     {
-        var outcome = await SendAsync(HttpMethod.Post, new Uri(_users, "/api/users/login"), new { email, password }, null);
-        return outcome.Ok ? outcome.Body.GetProperty("accessToken").GetString()! : throw new InvalidOperationException($"Login of {email} failed: {outcome.Error}");
+        using var users = Client(_users);
+        return (await users.LoginAsync(email, password)).AccessToken;
     }
 
     public async Task<IReadOnlyList<Shopper>> RegisterShoppersAsync(int count, string tag)
     {
         var shoppers = new Shopper[count];
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        using var users = Client(_users);
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
         {
-            var email = $"load-{tag}-{i}@bench.example";
-            var registered = await SendAsync(HttpMethod.Post, new Uri(_users, "/api/users/register"),
-                new { email, password = Password, displayName = $"Load buyer {i}", accountType = "attendee" }, null);
-            if (!registered.Ok)
-            {
-                throw new InvalidOperationException($"Registering {email} failed: {registered.Error}");
-            }
-
-            shoppers[i] = new Shopper(email, await LoginAsync(email, Password));
+            var account = await users.RegisterAsync("attendee", email: $"load-{tag}-{i}@bench.example", password: Password, displayName: $"Load buyer {i}",
+                cancellationToken: ct);
+            shoppers[i] = new Shopper(account.Email, account.AccessToken);
         });
         return shoppers;
     }
@@ -85,29 +92,16 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
 
     public async Task<Guid> CreatePublishedEventAsync(string organizerToken, string title, int capacity, decimal price, string city)
     {
-        var startsAt = DateTimeOffset.UtcNow.AddDays(30);
-        var created = await SendAsync(HttpMethod.Post, new Uri(_events, "/api/events"), new
+        using var events = Client(_events, organizerToken);
+        return await events.CreatePublishedEventAsync(new NewEvent
         {
-            title,
-            description = "A load-test event.",
-            venue = "Bench Arena",
-            city,
-            startsAt,
-            endsAt = startsAt.AddHours(3),
-            timeZone = "Europe/Lisbon",
-            category = "music",
-            capacity,
-            price,
-            currency = "EUR",
-        }, organizerToken);
-        if (!created.Ok)
-        {
-            throw new InvalidOperationException($"Creating event '{title}' failed: {created.Error}");
-        }
-
-        var id = created.Body.GetProperty("id").GetGuid();
-        var published = await SendAsync(HttpMethod.Post, new Uri(_events, $"/api/events/{id}/publish"), null, organizerToken);
-        return published.Ok ? id : throw new InvalidOperationException($"Publishing event '{title}' failed: {published.Error}");
+            Title = title,
+            Description = "A load-test event.",
+            Venue = "Bench Arena",
+            City = city,
+            Capacity = capacity,
+            Price = price,
+        });
     }
 
     // ------------------------------------------------------------ the journey (measured)
@@ -122,58 +116,21 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
     /// is waited out as its Retry-After says and the same request (same Idempotency-Key) sent again, up to 30 s; otherwise
     /// (the open model's arrivals) a 503 is the answer, counted as refused.
     /// </summary>
-    public Task<Outcome> BookAsync(Shopper shopper, Guid eventId, bool patient)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        return RetryUnavailableAsync(() => SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, key),
-            patient ? TimeSpan.FromSeconds(30) : TimeSpan.Zero);
-    }
+    public Task<Outcome> BookAsync(Shopper shopper, Guid eventId, bool patient) =>
+        SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, Guid.NewGuid().ToString("N"),
+            retry: patient ? Patient : RetryPolicy.Never);
 
     /// <summary>Pays a held booking: a buyer holding seats retries a 503 with the same Idempotency-Key (up to 30 s).</summary>
-    public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        return RetryUnavailableAsync(() => SendAsync(HttpMethod.Post, new Uri(_bookings, $"/api/bookings/{bookingId}/payments"), new { paymentMethod = "4242424242424242" },
-            shopper.Token, key, expect: HttpStatusCode.Created), TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task<Outcome> RetryUnavailableAsync(Func<Task<Outcome>> send, TimeSpan patience)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            var outcome = await send();
-            if (outcome.Ok || outcome.Error?.StartsWith("HTTP 503", StringComparison.Ordinal) != true || Stopwatch.GetTimestamp() > deadline)
-            {
-                return outcome;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(1000 + Random.Shared.Next(0, 250)));
-        }
-    }
+    public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId) =>
+        SendAsync(HttpMethod.Post, new Uri(_bookings, $"/api/bookings/{bookingId}/payments"), new { paymentMethod = "4242424242424242" },
+            shopper.Token, Guid.NewGuid().ToString("N"), expect: HttpStatusCode.Created, retry: Patient);
 
     private async Task<Outcome> SendAsync(HttpMethod method, Uri uri, object? body, string? token, string? idempotencyKey = null,
-        HttpStatusCode? expect = null)
+        HttpStatusCode? expect = null, RetryPolicy? retry = null)
     {
         try
         {
-            using var request = new HttpRequestMessage(method, uri);
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body, options: Json);
-            }
-
-            if (token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-
-            if (idempotencyKey is not null)
-            {
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-            }
-
-            using var response = await _http.SendAsync(request);
+            using var response = await (retry ?? RetryPolicy.Never).SendAsync(_http, () => Request(method, uri, body, token, idempotencyKey));
             var text = await response.Content.ReadAsStringAsync();
             var parsed = text.Length > 0 && text[0] is '{' or '[' ? JsonDocument.Parse(text).RootElement.Clone() : default;
             if (response.IsSuccessStatusCode && (expect is null || response.StatusCode == expect))
@@ -181,14 +138,34 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
                 return new Outcome(true, null, parsed);
             }
 
-            var type = parsed.ValueKind == JsonValueKind.Object && parsed.TryGetProperty("type", out var t) ? t.GetString() : null;
-            var kind = type is null ? "" : " " + type[(type.LastIndexOf('/') + 1)..];
-            return new Outcome(false, $"HTTP {(int)response.StatusCode}{kind}", parsed);
+            var code = Answers.CodeOf(parsed);
+            return new Outcome(false, $"HTTP {(int)response.StatusCode}{(code is null ? "" : " " + code)}", parsed);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
         {
             return new Outcome(false, ex.GetType().Name, default);
         }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, object? body, string? token, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,31 +1,15 @@
 using Bookings.Api.Apis;
 using Bookings.Api.Extensions;
 using EventBooking.Messaging;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRequestBodyLimit(BookingsApi.MaxBodyBytes);
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-if (app.Environment.IsDevelopment())
-{
-    app.MapOpenApi();
-    app.MapScalarApiReference();
-}
-
-app.MapDefaultEndpoints();
+app.UseApiDefaults();
 app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();

@@ -1,29 +1,15 @@
 using EventBooking.Messaging;
 using Events.Api.Apis;
 using Events.Api.Extensions;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
-if (app.Environment.IsDevelopment())
-{
-    app.MapOpenApi();
-    app.MapScalarApiReference();
-}
-
-app.MapDefaultEndpoints();
+app.UseApiDefaults();
 app.MapEventsApi();
 app.MapReviewsApi();
 app.MapInventoryApi();

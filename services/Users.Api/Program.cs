@@ -1,29 +1,14 @@
-using Scalar.AspNetCore;
 using Users.Api.Apis;
 using Users.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-if (app.Environment.IsDevelopment())
-{
-    app.MapOpenApi();
-    app.MapScalarApiReference();
-}
-
-app.MapDefaultEndpoints();
+app.UseApiDefaults();
 app.MapConnectApi();
 app.MapUsersApi();
 app.MapInternalUsersApi();

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bookings.Api.Services;
+using Bookings.Api.Apis;
+using EventBooking.Testing;
 
 namespace Bookings.Api.Tests;
 
 public abstract class ApiTestBase(BookingsApiFactory factory)
 {
     protected static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
-    protected const string SuccessCard = "4242 4242 4242 4242";
+    protected const string SuccessCard = Shopping.GoodCard;
 
     protected BookingsApiFactory Factory { get; } = factory;
 
@@ -16,12 +17,7 @@ public abstract class ApiTestBase(BookingsApiFactory factory)
 
     protected static async Task<HttpResponseMessage> CreateAsync(HttpClient client, Guid eventId, int quantity, string? key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity }) };
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
+        using var request = Shopping.BookingRequest(eventId, quantity, key);
         return await client.SendAsync(request, Ct);
     }
 
@@ -34,12 +30,7 @@ public abstract class ApiTestBase(BookingsApiFactory factory)
 
     protected static async Task<HttpResponseMessage> PayAsync(HttpClient client, Guid bookingId, string card, string? key = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payments") { Content = JsonContent.Create(new { paymentMethod = card }) };
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
+        using var request = Shopping.PaymentRequest(bookingId, key, card);
         return await client.SendAsync(request, Ct);
     }
 

@@ -1,8 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
+using Bookings.Api.Apis;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases.Steps;
+using Bookings.Api.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,9 +19,19 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 10, price: 30m);
         var userId = Guid.CreateVersion7();
         var client = Factory.ClientFor(userId);
-        var key = Guid.NewGuid().ToString();
 
-        using var first = await CreateAsync(client, ev.Id, 2, key);
+        var booking = await BookedOnceWhateverTheRetriesAsync(client, userId, ev.Id);
+        var payment = await PaidOnceWhateverTheRetriesAsync(client, booking, ev.Id);
+        await ConfirmedWithSignedTicketsAndTheirQrCodeAsync(client, booking);
+        await ConfirmationWrittenToTheOutboxAsync(userId, booking);
+        await ListedInTheUsersBookingsAndPaymentsAsync(client, booking, payment);
+    }
+
+    /// <summary>Create, retry with the same key (the same booking), retry with another body (422): one booking, two seats held.</summary>
+    private async Task<BookingDto> BookedOnceWhateverTheRetriesAsync(HttpClient client, Guid userId, Guid eventId)
+    {
+        var key = Guid.NewGuid().ToString();
+        using var first = await CreateAsync(client, eventId, 2, key);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var booking = (await first.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
         Assert.Equal($"/api/bookings/{booking.Id}", first.Headers.Location?.OriginalString);
@@ -27,17 +39,22 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal(60m, booking.Amount);
         Assert.Equal("EUR", booking.Currency);
 
-        using var retry = await CreateAsync(client, ev.Id, 2, key);
+        using var retry = await CreateAsync(client, eventId, 2, key);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(booking.Id, (await retry.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Id);
 
-        using var otherBody = await CreateAsync(client, ev.Id, 3, key);
+        using var otherBody = await CreateAsync(client, eventId, 3, key);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherBody.StatusCode);
-        Assert.Equal("idempotency-key-reused", (await ProblemAsync(otherBody)).GetProperty("reason").GetString());
+        Assert.Equal("idempotency-key-reused", (await ProblemAsync(otherBody)).GetProperty("code").GetString());
 
         Assert.Equal(1, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
-        Assert.Equal((8, 2, 0), Factory.Inventory.Counts(ev.Id));
+        Assert.Equal((8, 2, 0), Factory.Inventory.Counts(eventId));
+        return booking;
+    }
 
+    /// <summary>Pay, retry with the same key (the same payment), pay again without a key (409 already-paid): one payment, one charge, two seats sold.</summary>
+    private async Task<PaymentDto> PaidOnceWhateverTheRetriesAsync(HttpClient client, BookingDto booking, Guid eventId)
+    {
         var payKey = Guid.NewGuid().ToString();
         using var paid = await PayAsync(client, booking.Id, SuccessCard, payKey);
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
@@ -52,16 +69,21 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         using var payWithoutKey = await PayAsync(client, booking.Id, SuccessCard);
         Assert.Equal(HttpStatusCode.Conflict, payWithoutKey.StatusCode);
-        Assert.Equal("already-paid", (await ProblemAsync(payWithoutKey)).GetProperty("reason").GetString());
+        Assert.Equal("already-paid", (await ProblemAsync(payWithoutKey)).GetProperty("code").GetString());
 
         Assert.Equal(1, await Factory.DbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id, Ct)));
         Assert.Equal(1, await Factory.DbAsync(db => db.SimulatedCharges.CountAsync(c => c.PaymentId == payment.Id, Ct)));
-        Assert.Equal((8, 0, 2), Factory.Inventory.Counts(ev.Id));
+        Assert.Equal((8, 0, 2), Factory.Inventory.Counts(eventId));
+        return payment;
+    }
 
+    /// <summary>The booking is confirmed with two tickets, entry numbers 1 and 2, each code signed, each with a PNG QR code.</summary>
+    private async Task ConfirmedWithSignedTicketsAndTheirQrCodeAsync(HttpClient client, BookingDto booking)
+    {
         var confirmed = await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct);
         Assert.Equal("Confirmed", confirmed!.Status);
 
-        var tickets = await client.GetFromJsonAsync<PagedResult<TicketDto>>("/api/tickets", Json, Ct);
+        var tickets = await client.GetFromJsonAsync<Paged<TicketDto>>("/api/tickets", Json, Ct);
         Assert.Equal(2, tickets!.Items.Count);
         var signer = Factory.Services.GetRequiredService<TicketCodeSigner>();
         Assert.All(tickets.Items, t => Assert.True(signer.Verify(t.Code)));
@@ -72,16 +94,23 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal("image/png", qr.Content.Headers.ContentType?.MediaType);
         var png = await qr.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
 
+    /// <summary>One booking.confirmed in the outbox, with the user's e-mail address and both tickets.</summary>
+    private async Task ConfirmationWrittenToTheOutboxAsync(Guid userId, BookingDto booking)
+    {
         var outbox = await Factory.DbAsync(db => db.Outbox.Where(e => e.Type == "booking.confirmed").ToListAsync(Ct));
         var confirmedEvent = Assert.Single(outbox, e => JsonDocument.Parse(e.Data).RootElement.GetProperty("bookingId").GetGuid() == booking.Id);
         var data = JsonDocument.Parse(confirmedEvent.Data).RootElement;
         Assert.Equal($"{userId:N}@example.com", data.GetProperty("userEmail").GetString());
         Assert.Equal(2, data.GetProperty("tickets").GetArrayLength());
+    }
 
-        var mine = await client.GetFromJsonAsync<PagedResult<BookingDto>>("/api/bookings?status=Confirmed", Json, Ct);
+    private static async Task ListedInTheUsersBookingsAndPaymentsAsync(HttpClient client, BookingDto booking, PaymentDto payment)
+    {
+        var mine = await client.GetFromJsonAsync<Paged<BookingDto>>("/api/bookings?status=Confirmed", Json, Ct);
         Assert.Equal(booking.Id, Assert.Single(mine!.Items).Id);
-        var myPayments = await client.GetFromJsonAsync<PagedResult<PaymentDto>>("/api/payments", Json, Ct);
+        var myPayments = await client.GetFromJsonAsync<Paged<PaymentDto>>("/api/payments", Json, Ct);
         Assert.Equal(payment.Id, Assert.Single(myPayments!.Items).Id);
         var bookingPayments = await client.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct);
         Assert.Single(bookingPayments!);
@@ -125,11 +154,11 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         using var declined = await PayAsync(client, booking.Id, "4000 0000 0000 0002");
         Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
-        Assert.Equal("card_declined", (await ProblemAsync(declined)).GetProperty("reason").GetString());
+        Assert.Equal("card-declined", (await ProblemAsync(declined)).GetProperty("code").GetString());
 
         using var broke = await PayAsync(client, booking.Id, "4000 0000 0000 9995");
         Assert.Equal(HttpStatusCode.PaymentRequired, broke.StatusCode);
-        Assert.Equal("insufficient_funds", (await ProblemAsync(broke)).GetProperty("reason").GetString());
+        Assert.Equal("insufficient-funds", (await ProblemAsync(broke)).GetProperty("code").GetString());
 
         Assert.Equal("PendingPayment", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
         Assert.Equal((3, 2, 0), Factory.Inventory.Counts(ev.Id));
@@ -156,14 +185,14 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         using var cancel = await client.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
         using var payAgain = await PayAsync(client, booking.Id, SuccessCard);
-        Assert.Equal("payment-pending", (await ProblemAsync(payAgain)).GetProperty("reason").GetString());
+        Assert.Equal("payment-pending", (await ProblemAsync(payAgain)).GetProperty("code").GetString());
 
         // Even past its hold the booking is not expired while its payment is unsettled.
         Factory.Time.Advance(TimeSpan.FromMinutes(11));
-        await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().SweepExpiredAsync(Ct));
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<ExpireBookings>().RunAsync(Ct));
         Assert.Equal("PendingPayment", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
 
-        await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().ReconcilePaymentsAsync(Ct));
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<ReconcilePayments>().RunAsync(Ct));
         Assert.Equal("Succeeded", (await client.GetFromJsonAsync<PaymentDto>($"/api/payments/{payment.Id}", Json, Ct))!.Status);
         Assert.Equal("Confirmed", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
         Assert.Equal((4, 0, 1), Factory.Inventory.Counts(ev.Id));
@@ -185,7 +214,7 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.NotNull(outage.Headers.RetryAfter);
 
         // The reconciler asks the gateway, which never saw the charge: the attempt is closed as not charged...
-        await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().ReconcilePaymentsAsync(Ct));
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<ReconcilePayments>().RunAsync(Ct));
         var attempt = (await client.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!.Single();
         Assert.Equal("Failed", attempt.Status);
 
@@ -213,10 +242,10 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         using var late = await PayAsync(client, booking.Id, SuccessCard);
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        Assert.Equal("booking-expired", (await ProblemAsync(late)).GetProperty("reason").GetString());
+        Assert.Equal("booking-expired", (await ProblemAsync(late)).GetProperty("code").GetString());
         Assert.Equal(0, await Factory.DbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id, Ct)));
 
-        await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().SweepExpiredAsync(Ct));
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<ExpireBookings>().RunAsync(Ct));
         Assert.Equal("Expired", (await client.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
         Assert.Equal((5, 0, 0), Factory.Inventory.Counts(ev.Id));
         Assert.Single(await OutboxAsync(booking.Id), "booking.expired");
@@ -246,7 +275,7 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         using var again = await client.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("illegal-transition", (await ProblemAsync(again)).GetProperty("reason").GetString());
+        Assert.Equal("illegal-transition", (await ProblemAsync(again)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -259,8 +288,8 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         var pending = await CreateOkAsync(Factory.ClientFor(Guid.CreateVersion7()), ev.Id, 1);
         ev.Cancelled = true;
 
-        var first = await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().CancelEventBookingsAsync(ev.Id, "event-cancelled", Ct));
-        var second = await Factory.InScopeAsync(sp => sp.GetRequiredService<BookingMaintenance>().CancelEventBookingsAsync(ev.Id, "event-cancelled", Ct));
+        var first = await Factory.InScopeAsync(sp => sp.GetRequiredService<CancelEventBookings>().RunAsync(ev.Id, "event-cancelled", Ct));
+        var second = await Factory.InScopeAsync(sp => sp.GetRequiredService<CancelEventBookings>().RunAsync(ev.Id, "event-cancelled", Ct));
         Assert.Equal(3, first);
         Assert.Equal(0, second);
 
@@ -323,7 +352,7 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal(3, mine.GetProperty("ticketsSold").GetInt32());
         Assert.Single(mine.GetProperty("events").EnumerateArray());
 
-        var list = await org.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{ev.Id}/bookings", Json, Ct);
-        Assert.Equal(2, list!.Total);
+        var list = await org.GetFromJsonAsync<Paged<BookingDto>>($"/api/events/{ev.Id}/bookings", Json, Ct);
+        Assert.Equal(2, list!.TotalCount);
     }
 }

@@ -21,7 +21,7 @@ namespace Bookings.Api.Tests;
 
 /// <summary>
 /// bookings-api in-process over a fresh database of the shared real PostgreSQL server. Tokens are signed by a test RSA
-/// key in users-api's format; RabbitMQ is a real node; events-api is <see cref="FakeInventory"/> until the events branch is merged.
+/// key in users-api's format; RabbitMQ is a real node; events-api is <see cref="FakeInventory"/> (the topology tests run the real one).
 /// </summary>
 public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbitMq) : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -41,6 +41,8 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
     public async ValueTask InitializeAsync()
     {
         _connectionString = await postgres.CreateDatabaseAsync(DatabasePrefix);
+        // Kestrel, not the in-memory test server: the request-body limit (Http:MaxRequestBodyBytes) is Kestrel's, as in production.
+        UseKestrel(0);
         _ = Services; // start the host (migrations run)
     }
 

@@ -3,14 +3,22 @@ using Bookings.Api.Inventory;
 namespace Bookings.Api.Tests;
 
 /// <summary>
-/// A stand-in for events-api's internal inventory API (docs/contracts.md "Inventory"), used until the events branch
-/// provides the real service: atomic, idempotent per hold id, with expiry, sold/held accounting and an outage switch.
+/// A stand-in for events-api's internal inventory API (docs/contracts.md "Inventory") in the in-process tests (the topology
+/// tests run the real events-api): atomic, idempotent per hold id, with expiry, sold/held accounting, an outage switch, and
+/// events-api's refusals with their codes (sold-out, not-on-sale, hold-expired).
 /// </summary>
 public sealed class FakeInventory(TimeProvider time) : IInventoryClient
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, FakeEvent> _events = [];
     private readonly Dictionary<Guid, FakeHold> _holds = [];
+
+    // events-api's refusals, as InventoryClient reads them from its problems.
+    public static readonly Error NotFound = new("not-found", ErrorKind.NotFound, "No such event or hold.");
+    public static readonly Error SoldOut = new("sold-out", ErrorKind.Conflict, "Only fewer seats remain.");
+    public static readonly Error NotOnSale = new("not-on-sale", ErrorKind.Conflict, "The event is cancelled.");
+    public static readonly Error HoldExpired = new("hold-expired", ErrorKind.Conflict, "The hold expired and its seats are gone.");
+    public static readonly Error HoldReleased = new("hold-released", ErrorKind.Conflict, "The hold was released.");
 
     public bool Down { get; set; }
 
@@ -79,12 +87,12 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         {
             if (Down)
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.Unavailable, "down"));
+                return Task.FromResult(InventoryResult.Unavailable<HoldInfo>("down"));
             }
 
             if (!_events.TryGetValue(eventId, out var e))
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotFound, "unknown event"));
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(NotFound));
             }
 
             if (_holds.TryGetValue(holdId, out var existing))
@@ -94,12 +102,12 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
 
             if (e.Cancelled)
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotOnSale, "cancelled"));
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(NotOnSale));
             }
 
             if (Available(e) < quantity)
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.SoldOut, "sold out"));
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(SoldOut));
             }
 
             var hold = new FakeHold { EventId = eventId, Quantity = quantity, ExpiresAt = expiresAt };
@@ -114,12 +122,12 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         {
             if (Down)
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.Unavailable, "down"));
+                return Task.FromResult(InventoryResult.Unavailable<HoldInfo>("down"));
             }
 
             if (!_events.TryGetValue(eventId, out var e) || !_holds.TryGetValue(holdId, out var hold))
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.NotFound, "unknown hold"));
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(NotFound));
             }
 
             if (hold.Status == "Held")
@@ -127,14 +135,14 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
                 if (hold.ExpiresAt <= time.GetUtcNow() && Available(e) < hold.Quantity)
                 {
                     hold.Status = "Released";
-                    return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.HoldExpired, "hold expired"));
+                    return Task.FromResult(InventoryResult.Failed<HoldInfo>(HoldExpired));
                 }
 
                 hold.Status = "Confirmed";
             }
             else if (hold.Status == "Released")
             {
-                return Task.FromResult(InventoryResult.Failed<HoldInfo>(InventoryError.HoldExpired, "hold released"));
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(HoldReleased));
             }
 
             return Task.FromResult(InventoryResult.Ok(Info(e, holdId, hold)));
@@ -165,13 +173,13 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         {
             if (Down)
             {
-                return Task.FromResult(InventoryResult.Failed<EventInfo>(InventoryError.Unavailable, "down"));
+                return Task.FromResult(InventoryResult.Unavailable<EventInfo>("down"));
             }
 
             return Task.FromResult(_events.TryGetValue(eventId, out var e)
                 ? InventoryResult.Ok(new EventInfo(e.Id, "Event " + e.Id, e.OrganizerId, e.StartsAt, e.StartsAt.AddHours(3),
                     e.Cancelled ? "Cancelled" : "Published", e.Price, e.Currency, e.Capacity))
-                : InventoryResult.Failed<EventInfo>(InventoryError.NotFound, "unknown event"));
+                : InventoryResult.Failed<EventInfo>(NotFound));
         }
     }
 
@@ -181,12 +189,12 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         {
             if (Down)
             {
-                return Task.FromResult(InventoryResult.Failed<InventorySnapshot>(InventoryError.Unavailable, "down"));
+                return Task.FromResult(InventoryResult.Unavailable<InventorySnapshot>("down"));
             }
 
             if (!_events.TryGetValue(eventId, out var e))
             {
-                return Task.FromResult(InventoryResult.Failed<InventorySnapshot>(InventoryError.NotFound, "unknown event"));
+                return Task.FromResult(InventoryResult.Failed<InventorySnapshot>(NotFound));
             }
 
             var holds = _holds.Where(h => h.Value.EventId == eventId && h.Value.Status is "Held" or "Confirmed")

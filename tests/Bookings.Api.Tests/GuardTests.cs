@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text;
+using Bookings.Api.Apis;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -13,15 +13,21 @@ namespace Bookings.Api.Tests;
 /// <summary>Ownership (I7), bad input, and the concurrency/conservation check (I1, I2).</summary>
 public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory), IClassFixture<BookingsApiFactory>
 {
-    [Fact]
-    public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
+    /// <summary>A confirmed booking of one seat, of an attendee (<c>Owner</c>), for an event of <c>Organizer</c>.</summary>
+    private async Task<(Guid EventId, Guid Organizer, HttpClient Owner, BookingDto Booking)> OwnedBookingAsync()
     {
         var organizer = Guid.CreateVersion7();
         var ev = Factory.Inventory.AddEvent(organizer, capacity: 5);
         var owner = Factory.ClientFor(Guid.CreateVersion7());
-        var booking = await ConfirmedAsync(owner, ev.Id, 1);
+        return (ev.Id, organizer, owner, await ConfirmedAsync(owner, ev.Id, 1));
+    }
+
+    [Fact]
+    public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
+    {
+        var (_, _, owner, booking) = await OwnedBookingAsync();
         var payment = Assert.Single((await owner.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct))!);
-        var ticket = Assert.Single((await owner.GetFromJsonAsync<PagedResult<TicketDto>>("/api/tickets", Json, Ct))!.Items);
+        var ticket = Assert.Single((await owner.GetFromJsonAsync<Paged<TicketDto>>("/api/tickets", Json, Ct))!.Items);
 
         var stranger = Factory.ClientFor(Guid.CreateVersion7());
         foreach (var url in new[]
@@ -40,23 +46,27 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
             Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
         }
 
-        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<BookingDto>>("/api/bookings", Json, Ct))!.Items);
-        Assert.Empty((await stranger.GetFromJsonAsync<PagedResult<PaymentDto>>("/api/payments", Json, Ct))!.Items);
+        Assert.Empty((await stranger.GetFromJsonAsync<Paged<BookingDto>>("/api/bookings", Json, Ct))!.Items);
+        Assert.Empty((await stranger.GetFromJsonAsync<Paged<PaymentDto>>("/api/payments", Json, Ct))!.Items);
+    }
 
-        // Sales and event bookings: not for attendees, not for another organizer.
-        using (var sales = await owner.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+    [Fact]
+    public async Task Sales_and_event_bookings_are_for_the_events_organizer_and_admins_not_attendees_or_another_organizer()
+    {
+        var (eventId, organizer, owner, booking) = await OwnedBookingAsync();
+        using (var sales = await owner.GetAsync($"/api/events/{eventId}/sales", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
         }
 
         var otherOrganizer = Factory.ClientFor(Guid.CreateVersion7(), "organizer");
-        using (var sales = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/sales", Ct))
+        using (var sales = await otherOrganizer.GetAsync($"/api/events/{eventId}/sales", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, sales.StatusCode);
             await ProblemAsync(sales);
         }
 
-        using (var list = await otherOrganizer.GetAsync($"/api/events/{ev.Id}/bookings", Ct))
+        using (var list = await otherOrganizer.GetAsync($"/api/events/{eventId}/bookings", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         }
@@ -64,18 +74,20 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         // The organizer of the event and an admin do see the booking.
         var org = Factory.ClientFor(organizer, "organizer");
         Assert.Equal(booking.Id, (await org.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Id);
-        using (var adminSales = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/api/events/{ev.Id}/sales", Ct))
-        {
-            Assert.Equal(HttpStatusCode.OK, adminSales.StatusCode);
-        }
+        using var adminSales = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/api/events/{eventId}/sales", Ct);
+        Assert.Equal(HttpStatusCode.OK, adminSales.StatusCode);
+    }
 
-        // Internal endpoint: service identities only.
-        using (var asUser = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/internal/events/{ev.Id}/attendees", Ct))
+    [Fact]
+    public async Task An_events_attendees_are_for_service_identities_and_bookings_for_people_signed_in()
+    {
+        var (eventId, _, _, booking) = await OwnedBookingAsync();
+        using (var asUser = await Factory.ClientFor(Guid.CreateVersion7(), "admin").GetAsync($"/internal/events/{eventId}/attendees", Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
         }
 
-        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{ev.Id}/attendees", Json, Ct);
+        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{eventId}/attendees", Json, Ct);
         var attendee = Assert.Single(attendees!);
         Assert.Equal(booking.Id, attendee.BookingId);
         Assert.Equal(booking.UserId, attendee.UserId);
@@ -151,6 +163,60 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         await AssertNothingChangedAsync(userId, ev.Id, 20);
     }
 
+    /// <summary>
+    /// The event list once parsed <c>?status=</c> without the check the user list had, so a flag combination such as
+    /// <c>Cancelled,Expired</c> (6) filtered on a status that does not exist and <c>Confirmed,Cancelled</c> (3) on Refunded.
+    /// </summary>
+    [Theory]
+    [InlineData("Cancelled,Expired")]
+    [InlineData("Confirmed,Cancelled")]
+    [InlineData("3")]
+    [InlineData("Nope")]
+    public async Task A_status_filter_is_one_status_by_name_on_every_booking_list(string status)
+    {
+        var organizer = Guid.CreateVersion7();
+        var ev = Factory.Inventory.AddEvent(organizer, capacity: 5);
+        var client = Factory.ClientFor(organizer, "organizer");
+        foreach (var list in new[] { "/api/bookings", $"/api/events/{ev.Id}/bookings" })
+        {
+            using (var refused = await client.GetAsync($"{list}?status={Uri.EscapeDataString(status)}", Ct))
+            {
+                Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{list}?status={status} answered {refused.StatusCode}");
+                Assert.True((await ProblemAsync(refused)).GetProperty("errors").TryGetProperty("status", out _));
+            }
+
+            using var named = await client.GetAsync($"{list}?status=confirmed", Ct);
+            Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Events_api_refusals_reach_the_client_with_their_code_unchanged()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 2);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+
+        using (var soldOut = await CreateAsync(client, ev.Id, 3, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, soldOut.StatusCode);
+            var problem = await ProblemAsync(soldOut);
+            Assert.Equal("sold-out", problem.GetProperty("code").GetString());
+            Assert.Equal(Problems.TypeBase + "sold-out", problem.GetProperty("type").GetString());
+            Assert.Equal(FakeInventory.SoldOut.Detail, problem.GetProperty("detail").GetString());
+        }
+
+        ev.Cancelled = true;
+        using (var notOnSale = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, notOnSale.StatusCode);
+            Assert.Equal("not-on-sale", (await ProblemAsync(notOnSale)).GetProperty("code").GetString());
+        }
+
+        using var unknown = await CreateAsync(client, Guid.CreateVersion7(), 1, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("event-not-found", (await ProblemAsync(unknown)).GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Booking_requests_are_rate_limited_per_user()
     {
@@ -164,7 +230,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         using var limited = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.Equal("too-many-requests", (await ProblemAsync(limited)).GetProperty("reason").GetString());
+        Assert.Equal("too-many-requests", (await ProblemAsync(limited)).GetProperty("code").GetString());
 
         using var otherUser = await CreateAsync(Factory.ClientFor(Guid.CreateVersion7()), ev.Id, 1, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.Created, otherUser.StatusCode);
@@ -194,7 +260,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         {
             // Beyond the replica's purchase capacity the answer is 503 + Retry-After: these clients wait and retry, as clients should.
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(() => CreateAsync(client, ev.Id, 1, key), cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(client, () => Shopping.BookingRequest(ev.Id, 1, key), Ct);
             return (client, response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
         }));
         Assert.Equal(100, created.Count(c => c.StatusCode == HttpStatusCode.Created));
@@ -203,7 +269,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         var paid = await Task.WhenAll(created.Where(c => c.Booking is not null).Select(async c =>
         {
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(() => PayAsync(c.client, c.Booking!.Id, SuccessCard, key), cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(c.client, () => Shopping.PaymentRequest(c.Booking!.Id, key, SuccessCard), Ct);
             return response.StatusCode;
         }));
         Assert.All(paid, status => Assert.Equal(HttpStatusCode.Created, status));
@@ -254,7 +320,7 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refused after {clock.Elapsed}");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-            Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("reason").GetString());
+            Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("code").GetString());
         }
 
         // Reads are not purchases: they are answered while the purchase is in flight.

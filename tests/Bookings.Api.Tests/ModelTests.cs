@@ -1,6 +1,6 @@
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases.Steps;
 using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Tests;
@@ -55,7 +55,7 @@ public sealed class BookingStateMachineTests
         Assert.Equal(BookingStatus.Cancelled, cancelled.Status);
 
         var expired = NewBooking();
-        Assert.Equal("not-expired", Assert.Throws<DomainException>(() => expired.Expire(Now)).Reason);
+        Assert.Equal("not-expired", Assert.Throws<DomainException>(() => expired.Expire(Now)).Error.Code);
         expired.Expire(Now.AddMinutes(10));
         Assert.Equal(BookingStatus.Expired, expired.Status);
     }
@@ -65,8 +65,8 @@ public sealed class BookingStateMachineTests
     {
         var expired = NewBooking();
         expired.Expire(Now.AddHours(1));
-        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => expired.Confirm(Now)).Reason);
-        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => expired.Cancel("admin", "x", Now)).Reason);
+        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => expired.Confirm(Now)).Error.Code);
+        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => expired.Cancel("admin", "x", Now)).Error.Code);
 
         var pending = NewBooking();
         Assert.Throws<DomainException>(() => pending.Refund("x", Now));
@@ -84,9 +84,9 @@ public sealed class BookingStateMachineTests
     {
         var booking = NewBooking();
         booking.EnsurePayable(Now.AddMinutes(9));
-        Assert.Equal("booking-expired", Assert.Throws<DomainException>(() => booking.EnsurePayable(Now.AddMinutes(10))).Reason);
+        Assert.Equal("booking-expired", Assert.Throws<DomainException>(() => booking.EnsurePayable(Now.AddMinutes(10))).Error.Code);
         booking.Confirm(Now);
-        Assert.Equal("not-payable", Assert.Throws<DomainException>(() => booking.EnsurePayable(Now)).Reason);
+        Assert.Equal("not-payable", Assert.Throws<DomainException>(() => booking.EnsurePayable(Now)).Error.Code);
     }
 }
 
@@ -112,7 +112,7 @@ public sealed class PaymentStateMachineTests
     {
         var payment = Payment.Start(Guid.CreateVersion7(), BookingStateMachineTests.NewBooking(), "0002", Now);
         payment.Fail("card_declined", "declined", Now);
-        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => payment.Succeed("r", Now)).Reason);
+        Assert.Equal("illegal-transition", Assert.Throws<DomainException>(() => payment.Succeed("r", Now)).Error.Code);
         Assert.Throws<DomainException>(() => payment.MarkRefunded(1m, "x", Now));
     }
 }
@@ -133,7 +133,7 @@ public sealed class RefundPolicyTests
     {
         var booking = BookingStateMachineTests.NewBooking(startsAt: Now.AddHours(2), price: 10.01m);
         Assert.Equal(10.01m, RefundPolicy.Default.RefundFor(booking, false, Now));
-        Assert.Equal("event-started", Assert.Throws<DomainException>(() => RefundPolicy.Default.RefundFor(booking, false, Now.AddHours(2))).Reason);
+        Assert.Equal("event-started", Assert.Throws<DomainException>(() => RefundPolicy.Default.RefundFor(booking, false, Now.AddHours(2))).Error.Code);
     }
 
     [Fact]

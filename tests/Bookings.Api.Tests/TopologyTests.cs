@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
+using Bookings.Api.Apis;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
@@ -40,12 +40,12 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         Assert.Equal(61m, booking.Amount);
         Assert.Equal("EUR", booking.Currency);
         Assert.Equal(booking.Id, (await CreateAsync(attendee, eventId, 2, key)).Id);
-        Assert.Equal((10, 8, 2, 0), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(10, 8, 2, 0), await AvailabilityAsync(eventId));
 
         using var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
         Assert.Equal("Confirmed", (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status);
-        Assert.Equal((10, 8, 0, 2), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(10, 8, 0, 2), await AvailabilityAsync(eventId));
         var tickets = await attendee.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct);
         Assert.Equal(2, tickets!.Count);
 
@@ -64,7 +64,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         // The attendee cancels: refund, seats back in events-api.
         using var cancel = await attendee.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { reason = "cannot come" }, Ct);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        Assert.Equal((10, 10, 0, 0), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(10, 10, 0, 0), await AvailabilityAsync(eventId));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
             Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
         }
 
-        Assert.Equal((5, 4, 1, 0), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(5, 4, 1, 0), await AvailabilityAsync(eventId));
 
         using (var unknown = await PayAsync(attendee, booking.Id, "4000 0000 0000 0119", null))
         {
@@ -88,7 +88,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
 
         await Poll.UntilAsync(async () => (await attendee.GetFromJsonAsync<BookingDto>($"/api/bookings/{booking.Id}", Json, Ct))!.Status == "Confirmed",
             TimeSpan.FromSeconds(30), "the reconciler settles the unknown payment and confirms the booking", Ct);
-        Assert.Equal((5, 4, 0, 1), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(5, 4, 0, 1), await AvailabilityAsync(eventId));
         var payments = await attendee.GetFromJsonAsync<List<PaymentDto>>($"/api/bookings/{booking.Id}/payments", Json, Ct);
         Assert.Equal(["Failed", "Succeeded"], payments!.Select(p => p.Status));
     }
@@ -136,12 +136,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         {
             // Beyond bookings-api's purchase capacity the answer is 503 + Retry-After: wait and send the same request again.
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(async () =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity = 1 }) };
-                request.Headers.Add("Idempotency-Key", key);
-                return await attendee.SendAsync(request, Ct);
-            }, cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(attendee, () => Shopping.BookingRequest(eventId, 1, key), Ct);
             return (response.StatusCode, Booking: response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct) : null);
         }));
         Assert.Equal(100, attempts.Count(a => a.StatusCode == HttpStatusCode.Created));
@@ -150,17 +145,17 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         var payments = await Task.WhenAll(attempts.Where(a => a.Booking is not null).Select(async a =>
         {
             var key = Guid.NewGuid().ToString();
-            using var response = await Patience.SendAsync(() => PayAsync(attendee, a.Booking!.Id, "4242424242424242", key), cancellationToken: Ct);
+            using var response = await RetryPolicy.Unavailable.SendAsync(attendee, () => Shopping.PaymentRequest(a.Booking!.Id, key), Ct);
             return response.StatusCode;
         }));
         Assert.All(payments, status => Assert.Equal(HttpStatusCode.Created, status));
 
-        Assert.Equal((100, 0, 0, 100), await AvailabilityAsync(eventId));
+        Assert.Equal(new Availability(100, 0, 0, 100), await AvailabilityAsync(eventId));
         using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
-        var confirmed = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?status=Confirmed&pageSize=1", Json, Ct);
-        Assert.Equal(100, confirmed!.Total);
-        var all = await organizer.GetFromJsonAsync<PagedResult<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
-        Assert.Equal(100, all!.Total);
+        var confirmed = await organizer.GetFromJsonAsync<Paged<BookingDto>>($"/api/events/{eventId}/bookings?status=Confirmed&pageSize=1", Json, Ct);
+        Assert.Equal(100, confirmed!.TotalCount);
+        var all = await organizer.GetFromJsonAsync<Paged<BookingDto>>($"/api/events/{eventId}/bookings?pageSize=1", Json, Ct);
+        Assert.Equal(100, all!.TotalCount);
     }
 
     [Fact]
@@ -267,42 +262,18 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
         Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
     }
 
-    private async Task<Guid> CreatePublishedEventAsync(int capacity, decimal price)
-    {
-        using var organizer = await fixture.AsAsync(ResourceNames.EventsApi, "organizer");
-        var body = new
-        {
-            title = $"Bookings test {Guid.NewGuid():N}",
-            description = "A test event.",
-            venue = "Test Hall",
-            city = "Porto",
-            startsAt = DateTimeOffset.UtcNow.AddDays(20),
-            endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(2),
-            timeZone = "Europe/Lisbon",
-            category = "music",
-            capacity,
-            price,
-            currency = "EUR",
-        };
-        using var created = await organizer.PostAsJsonAsync("/api/events", body, Ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)).GetProperty("id").GetGuid();
-        using var published = await organizer.PostAsync($"/api/events/{id}/publish", null, Ct);
-        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync(Ct));
-        return id;
-    }
+    private Task<Guid> CreatePublishedEventAsync(int capacity, decimal price) =>
+        fixture.CreatePublishedEventAsync(new NewEvent { Title = $"Bookings test {Guid.NewGuid():N}", City = "Porto", Capacity = capacity, Price = price });
 
-    private async Task<(int Capacity, int Available, int Held, int Sold)> AvailabilityAsync(Guid eventId)
+    private async Task<Availability> AvailabilityAsync(Guid eventId)
     {
         using var events = fixture.CreateClient(ResourceNames.EventsApi);
-        var a = await events.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/availability", Json, Ct);
-        return (a.GetProperty("capacity").GetInt32(), a.GetProperty("available").GetInt32(), a.GetProperty("held").GetInt32(), a.GetProperty("sold").GetInt32());
+        return await events.AvailabilityAsync(eventId, cancellationToken: Ct);
     }
 
     private static async Task<BookingDto> CreateAsync(HttpClient client, Guid eventId, int quantity, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity }) };
-        request.Headers.Add("Idempotency-Key", key);
+        using var request = Shopping.BookingRequest(eventId, quantity, key);
         using var response = await client.SendAsync(request, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
         return (await response.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
@@ -310,12 +281,7 @@ public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixtu
 
     private static async Task<HttpResponseMessage> PayAsync(HttpClient client, Guid bookingId, string card, string? key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payments") { Content = JsonContent.Create(new { paymentMethod = card }) };
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
+        using var request = Shopping.PaymentRequest(bookingId, key, card);
         return await client.SendAsync(request, Ct);
     }
 }

@@ -14,52 +14,52 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
     [Fact]
     public async Task EventsWrittenWhileTheBrokerIsDownArriveOnceAfterItStarts()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
         // Declare the consumer queue first, so the routing exists in the broker's durable state.
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
-        await TestApp.WaitConnectedAsync(consumer);
-        await TestApp.StopQuietlyAsync(consumer);
+        await BusHost.WaitConnectedAsync(consumer);
+        await BusHost.StopQuietlyAsync(consumer);
         await rabbit.Server.StopAsync(Ct);
 
         IHostPair? hosts = null;
         try
         {
-            var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-producer", exchange, new Probe(),
-                bus => bus.WithFastOutbox<TestDbContext>());
-            consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
+            var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "outage-producer", exchange, new Probe(),
+                bus => bus.WithFastOutbox<OrdersDbContext>());
+            consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "outage-consumer", exchange, probe,
                 bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
             hosts = new IHostPair(producer, consumer);
 
             var ids = new List<Guid>();
             for (var i = 0; i < 25; i++)
             {
-                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+                ids.Add(await BusHost.WriteOrderWithEventAsync(database, i, Ct));
             }
 
             // The relay tried (and failed) while the broker was down; nothing was marked sent.
             await Poll.UntilAsync(async () =>
             {
-                await using var db = TestDbContext.Open(database);
+                await using var db = OrdersDbContext.Open(database);
                 return db.Set<OutboxMessage>().Count(m => m.Attempts > 0 && m.LastError != null) == ids.Count;
             }, Deadline, "the relay attempted every row while the broker was down", Ct);
-            Assert.Equal(ids.Count, await TestApp.PendingOutboxAsync(database, Ct));
+            Assert.Equal(ids.Count, await BusHost.PendingOutboxAsync(database, Ct));
             Assert.Empty(probe.Attempts);
 
             await rabbit.Server.RestartAsync(Ct);
 
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
-            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
-            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
+            await Poll.UntilAsync(async () => await BusHost.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
+            var effects = await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
             Assert.All(ids, id => Assert.Equal(1, effects[id]));
         }
         finally
         {
             if (hosts is not null)
             {
-                await TestApp.StopQuietlyAsync(hosts.Producer, hosts.Consumer);
+                await BusHost.StopQuietlyAsync(hosts.Producer, hosts.Consumer);
             }
         }
     }
@@ -67,30 +67,30 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
     [Fact]
     public async Task BrokerKilledMidStreamAndRestartedConsumersResumeAndNothingIsLost()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
         // The queue must be an established one: RabbitMQ 3.10 keeps its quorum-queue registry (Ra's names.dets) in a file
         // it syncs lazily, so a quorum queue declared a moment before a kill -9 can come back unusable (basic.consume
         // times out forever). A clean broker restart after declaring it makes it durable, as any long-lived queue is.
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
-        await TestApp.WaitConnectedAsync(consumer);
-        await TestApp.StopQuietlyAsync(consumer);
+        await BusHost.WaitConnectedAsync(consumer);
+        await BusHost.StopQuietlyAsync(consumer);
         await rabbit.Server.StopAsync(Ct);
         await rabbit.Server.RestartAsync(Ct);
 
-        consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
+        consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "kill-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
-        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "kill-producer", exchange, new Probe(),
-            bus => bus.WithFastOutbox<TestDbContext>(batchSize: 20));
+        var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "kill-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<OrdersDbContext>(batchSize: 20));
         try
         {
-            await TestApp.WaitConnectedAsync(consumer);
+            await BusHost.WaitConnectedAsync(consumer);
             var ids = new List<Guid>();
             for (var i = 0; i < 100; i++)
             {
-                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+                ids.Add(await BusHost.WriteOrderWithEventAsync(database, i, Ct));
             }
 
             // Mid-stream: some events consumed, the rest still in flight or in the outbox.
@@ -98,25 +98,25 @@ public sealed class BrokerOutageTests(PostgresFixture postgres, RabbitMqFixture 
             await rabbit.Server.KillHardAsync(Ct);
             for (var i = 100; i < 200; i++)
             {
-                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+                ids.Add(await BusHost.WriteOrderWithEventAsync(database, i, Ct));
             }
 
             await rabbit.Server.RestartAsync(Ct);
             for (var i = 200; i < 250; i++)
             {
-                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+                ids.Add(await BusHost.WriteOrderWithEventAsync(database, i, Ct));
             }
 
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline,
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline,
                 "every event took effect after the broker came back", Ct);
-            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
-            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            await Poll.UntilAsync(async () => await BusHost.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is drained", Ct);
+            var effects = await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
             Assert.All(ids, id => Assert.Equal(1, effects[id]));
             await Poll.UntilAsync(() => consumer.Services.GetRequiredService<MessagingState>().ConsumerConnected, Deadline, "the consumer is connected again", Ct);
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(producer, consumer);
+            await BusHost.StopQuietlyAsync(producer, consumer);
         }
     }
 

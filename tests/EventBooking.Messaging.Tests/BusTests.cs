@@ -20,70 +20,70 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
     [Fact]
     public async Task OutboxEventIsRelayedOnceToTheConsumer()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "consumer", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
-        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "producer", exchange, new Probe(),
-            bus => bus.WithFastOutbox<TestDbContext>());
+        var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<OrdersDbContext>());
         try
         {
-            await TestApp.WaitConnectedAsync(consumer);
+            await BusHost.WaitConnectedAsync(consumer);
             var ids = new List<Guid>();
             for (var i = 0; i < 20; i++)
             {
-                ids.Add(await TestApp.WriteOrderWithEventAsync(database, i, Ct));
+                ids.Add(await BusHost.WriteOrderWithEventAsync(database, i, Ct));
             }
 
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
-            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).Count == ids.Count, Deadline, "every event took effect", Ct);
+            var effects = await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
             Assert.All(ids, id => Assert.Equal(1, effects[id]));
-            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is marked sent", Ct);
+            await Poll.UntilAsync(async () => await BusHost.PendingOutboxAsync(database, Ct) == 0, Deadline, "the outbox is marked sent", Ct);
             Assert.All(ids, id => Assert.Equal("producer", probe.Sources[id]));
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(producer, consumer);
+            await BusHost.StopQuietlyAsync(producer, consumer);
         }
     }
 
     [Fact]
     public async Task HandlerFailingTwiceThenSucceedingTakesEffectOnce()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
         var probe = new Probe { FailuresBeforeSuccess = 2 };
-        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "flaky", TestApp.NewExchange(), probe,
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "flaky", BusHost.NewExchange(), probe,
             bus => bus.AddSubscription<BookingExpired, FlakyHandler>(), o => o.MaxDeliveryAttempts = 5);
         try
         {
-            await TestApp.WaitConnectedAsync(host);
+            await BusHost.WaitConnectedAsync(host);
             var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
-            var id = await publisher.PublishAsync(TestApp.Expired(Guid.CreateVersion7()), Ct);
+            var id = await publisher.PublishAsync(BusHost.Expired(Guid.CreateVersion7()), Ct);
 
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(FlakyHandler), Ct)).ContainsKey(id), Deadline, "the third attempt took effect", Ct);
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(FlakyHandler), Ct)).ContainsKey(id), Deadline, "the third attempt took effect", Ct);
             Assert.Equal(3, probe.Attempts[id]);
-            Assert.Equal(1, (await TestApp.EffectCountsAsync(database, nameof(FlakyHandler), Ct))[id]);
+            Assert.Equal(1, (await BusHost.EffectCountsAsync(database, nameof(FlakyHandler), Ct))[id]);
             Assert.Equal(0, await host.Services.GetRequiredService<IDeadLetterQueue>().CountAsync(Ct));
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(host);
+            await BusHost.StopQuietlyAsync(host);
         }
     }
 
     [Fact]
     public async Task AlwaysFailingHandlerDeadLettersAfterTheConfiguredAttemptsAndReplayMovesItBack()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
         var probe = new Probe { AlwaysFail = true };
-        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "poisoned", TestApp.NewExchange(), probe,
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "poisoned", BusHost.NewExchange(), probe,
             bus => bus.AddSubscription<BookingCancelled, FailingHandler>(), o => o.MaxDeliveryAttempts = 3);
         try
         {
-            await TestApp.WaitConnectedAsync(host);
+            await BusHost.WaitConnectedAsync(host);
             var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
-            var id = await host.Services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(TestApp.Cancelled(Guid.CreateVersion7()), Ct);
+            var id = await host.Services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(BusHost.Cancelled(Guid.CreateVersion7()), Ct);
 
             await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the message is dead-lettered", Ct);
             Assert.Equal(3, probe.Attempts[id]);
@@ -105,107 +105,109 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
             Assert.Contains("dead-lettered", report.Description, StringComparison.Ordinal);
             var listedByApi = Assert.IsType<Ok<DeadLetterList>>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 50)).Result);
             Assert.Equal(id, Assert.Single(listedByApi.Value!.Messages).MessageId);
-            Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
-            Assert.IsType<NotFound<ProblemDetails>>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
+            var badLimit = Assert.IsType<ValidationProblem>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 0)).Result);
+            Assert.Equal("validation", badLimit.ProblemDetails.Extensions["code"]);
+            var unknown = Assert.IsType<ProblemHttpResult>((await DeadLetterApi.ReplayDeadLetter(Guid.CreateVersion7(), deadLetters, Ct)).Result);
+            Assert.Equal((404, "dead-letter-not-found"), (unknown.StatusCode, unknown.ProblemDetails.Extensions["code"]));
 
             Assert.False(await deadLetters.ReplayAsync(Guid.CreateVersion7(), Ct));
             probe.AlwaysFail = false;
             Assert.True(await deadLetters.ReplayAsync(id, Ct));
 
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(FailingHandler), Ct)).ContainsKey(id), Deadline, "the replayed message took effect", Ct);
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(FailingHandler), Ct)).ContainsKey(id), Deadline, "the replayed message took effect", Ct);
             Assert.Equal(4, probe.Attempts[id]);
             Assert.Equal(0, await deadLetters.CountAsync(Ct));
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(host);
+            await BusHost.StopQuietlyAsync(host);
         }
     }
 
     [Fact]
     public async Task SameMessageIdDeliveredTwiceTakesEffectOnce()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
         var probe = new Probe();
-        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "dedupe", TestApp.NewExchange(), probe,
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "dedupe", BusHost.NewExchange(), probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
         try
         {
-            await TestApp.WaitConnectedAsync(host);
+            await BusHost.WaitConnectedAsync(host);
             var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
             var id = Guid.CreateVersion7();
-            var @event = TestApp.Confirmed(Guid.CreateVersion7());
+            var @event = BusHost.Confirmed(Guid.CreateVersion7());
             await publisher.PublishAsync(@event, Ct, id);
             await publisher.PublishAsync(@event, Ct, id);
 
             // Both copies handled to the end (a copy counted as delivered may still be committing: deliveries run concurrently).
             await Poll.UntilAsync(() => probe.Handled.GetValueOrDefault(id) == 2, Deadline, "both copies were delivered and handled", Ct);
-            Assert.Equal(1, (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct))[id]);
+            Assert.Equal(1, (await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct))[id]);
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(host);
+            await BusHost.StopQuietlyAsync(host);
         }
     }
 
     [Fact]
     public async Task TwoRelaysOverOneOutboxPublishEachRowOnce()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
         const int count = 300;
         // Rows written before any relay runs, without a source: each relay stamps its own name, so we see who sent what.
         var ids = new List<Guid>();
-        await using (var db = TestDbContext.Open(database))
+        await using (var db = OrdersDbContext.Open(database))
         {
             for (var i = 0; i < count; i++)
             {
-                ids.Add(db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7())).Id);
+                ids.Add(db.AddIntegrationEvent(BusHost.Confirmed(Guid.CreateVersion7())).Id);
             }
 
             await db.SaveChangesAsync(Ct);
         }
 
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relays-consumer", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "relays-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), o => o.PrefetchCount = 100);
-        await TestApp.WaitConnectedAsync(consumer);
-        var relayA = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relay-a", exchange, new Probe(), bus => bus.WithFastOutbox<TestDbContext>(batchSize: 10));
-        var relayB = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "relay-b", exchange, new Probe(), bus => bus.WithFastOutbox<TestDbContext>(batchSize: 10));
+        await BusHost.WaitConnectedAsync(consumer);
+        var relayA = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "relay-a", exchange, new Probe(), bus => bus.WithFastOutbox<OrdersDbContext>(batchSize: 10));
+        var relayB = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "relay-b", exchange, new Probe(), bus => bus.WithFastOutbox<OrdersDbContext>(batchSize: 10));
         try
         {
             await Poll.UntilAsync(() => probe.Attempts.Count == count, Deadline, "every row was delivered", Ct);
-            await Poll.UntilAsync(async () => await TestApp.PendingOutboxAsync(database, Ct) == 0, Deadline, "every row is marked sent", Ct);
+            await Poll.UntilAsync(async () => await BusHost.PendingOutboxAsync(database, Ct) == 0, Deadline, "every row is marked sent", Ct);
             // Published (and so delivered) exactly once each, not merely deduplicated.
             Assert.All(ids, id => Assert.Equal(1, probe.Attempts[id]));
             Assert.Equal(count, probe.TotalAttempts);
-            var effects = await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
+            var effects = await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct);
             Assert.Equal(count, effects.Count);
             Assert.All(effects.Values, n => Assert.Equal(1, n));
             Assert.Equal(["relay-a", "relay-b"], probe.Sources.Values.Distinct().Order().ToArray());
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(relayA, relayB, consumer);
+            await BusHost.StopQuietlyAsync(relayA, relayB, consumer);
         }
     }
 
     [Fact]
     public async Task ConsumerSpanHasTheProducerSpanAsParentAndBaggageTravels()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
         var exported = new List<Activity>();
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-consumer", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "traced-consumer", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), exportedActivities: exported);
         // One tracer provider in the process sees both hosts' spans (the ActivitySource is process-wide).
-        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "traced-producer", exchange, new Probe(),
-            bus => bus.WithFastOutbox<TestDbContext>());
+        var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "traced-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<OrdersDbContext>());
         try
         {
-            await TestApp.WaitConnectedAsync(consumer);
-            using var source = new ActivitySource(TestApp.TestActivitySource);
+            await BusHost.WaitConnectedAsync(consumer);
+            using var source = new ActivitySource(BusHost.TestActivitySource);
             Guid id;
             ActivityContext request;
             using (var activity = source.StartActivity("POST /api/bookings", ActivityKind.Server))
@@ -213,7 +215,7 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
                 Assert.NotNull(activity);
                 request = activity.Context;
                 Baggage.SetBaggage("booking.channel", "web");
-                id = await TestApp.WriteOrderWithEventAsync(database, 1, Ct);
+                id = await BusHost.WriteOrderWithEventAsync(database, 1, Ct);
                 Baggage.ClearBaggage();
             }
 
@@ -242,24 +244,24 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(producer, consumer);
+            await BusHost.StopQuietlyAsync(producer, consumer);
         }
     }
 
     [Fact]
     public async Task MessageWithAnUnknownSchemaVersionIsDeadLetteredAtOnce()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
         var probe = new Probe();
-        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "schema", TestApp.NewExchange(), probe,
-            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>().WithFastOutbox<TestDbContext>());
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "schema", BusHost.NewExchange(), probe,
+            bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>().WithFastOutbox<OrdersDbContext>());
         try
         {
-            await TestApp.WaitConnectedAsync(host);
+            await BusHost.WaitConnectedAsync(host);
             Guid id;
-            await using (var db = TestDbContext.Open(database))
+            await using (var db = OrdersDbContext.Open(database))
             {
-                var row = db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7()));
+                var row = db.AddIntegrationEvent(BusHost.Confirmed(Guid.CreateVersion7()));
                 row.SchemaVersion = 99;
                 id = row.Id;
                 await db.SaveChangesAsync(Ct);
@@ -274,68 +276,68 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(host);
+            await BusHost.StopQuietlyAsync(host);
         }
     }
 
     [Fact]
     public async Task EventWithNoQueueBoundYetIsRetriedNotDroppedAndArrivesOnceTheConsumerExists()
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
-        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "early-producer", exchange, new Probe(),
-            bus => bus.WithFastOutbox<TestDbContext>());
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
+        var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "early-producer", exchange, new Probe(),
+            bus => bus.WithFastOutbox<OrdersDbContext>());
         IHostHolder consumerHolder = new();
         try
         {
-            var id = await TestApp.WriteOrderWithEventAsync(database, 1, Ct);
+            var id = await BusHost.WriteOrderWithEventAsync(database, 1, Ct);
             await Poll.UntilAsync(async () =>
             {
-                await using var db = TestDbContext.Open(database);
+                await using var db = OrdersDbContext.Open(database);
                 var row = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == id, Ct);
                 return row.Attempts >= 2 && row.SentAt is null && row.LastError!.StartsWith("unroutable", StringComparison.Ordinal);
             }, Deadline, "the broker returned the unroutable message and the relay kept it", Ct);
 
             var probe = new Probe();
-            consumerHolder.Host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "late-consumer", exchange, probe,
+            consumerHolder.Host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "late-consumer", exchange, probe,
                 bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
-            await Poll.UntilAsync(async () => (await TestApp.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).GetValueOrDefault(id) == 1, Deadline,
+            await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(RecordingHandler), Ct)).GetValueOrDefault(id) == 1, Deadline,
                 "the event arrived once the consumer queue existed", Ct);
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(producer);
+            await BusHost.StopQuietlyAsync(producer);
             if (consumerHolder.Host is not null)
             {
-                await TestApp.StopQuietlyAsync(consumerHolder.Host);
+                await BusHost.StopQuietlyAsync(consumerHolder.Host);
             }
         }
     }
 
-[Theory]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task SavingThroughTheServicesDbContextWakesTheRelayWithoutWaitingForThePoll(bool addDbContextAfterBus)
     {
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var exchange = TestApp.NewExchange();
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var exchange = BusHost.NewExchange();
         var probe = new Probe();
-        var consumer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-consumer-{addDbContextAfterBus}", exchange, probe,
+        var consumer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, $"signal-consumer-{addDbContextAfterBus}", exchange, probe,
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>());
         // A poll interval far beyond the deadline: only the SaveChanges signal can get the event out in time.
-        var producer = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, $"signal-producer-{addDbContextAfterBus}", exchange, new Probe(),
-            bus => bus.AddOutbox<TestDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(10)), addDbContextAfterBus: addDbContextAfterBus);
+        var producer = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, $"signal-producer-{addDbContextAfterBus}", exchange, new Probe(),
+            bus => bus.AddOutbox<OrdersDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(10)), addDbContextAfterBus: addDbContextAfterBus);
         try
         {
-            await TestApp.WaitConnectedAsync(consumer);
+            await BusHost.WaitConnectedAsync(consumer);
             // Let the relay finish its first (empty) round and go to sleep.
             await Poll.UntilAsync(() => producer.Services.GetRequiredService<MessagingState>().Outboxes.Count > 0, Deadline, "the relay ran once", Ct);
             Guid id;
             await using (var scope = producer.Services.CreateAsyncScope())
             {
-                var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+                var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
                 db.Orders.Add(new Order { Id = Guid.CreateVersion7(), Number = 7 });
-                id = db.AddIntegrationEvent(TestApp.Confirmed(Guid.CreateVersion7())).Id;
+                id = db.AddIntegrationEvent(BusHost.Confirmed(Guid.CreateVersion7())).Id;
                 await db.SaveChangesAsync(Ct);
             }
 
@@ -344,18 +346,18 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
         }
         finally
         {
-            await TestApp.StopQuietlyAsync(producer, consumer);
+            await BusHost.StopQuietlyAsync(producer, consumer);
         }
     }
 
-[Fact]
+    [Fact]
     public async Task BrokerDeadLettersAMessageRedeliveredPastTheQueueDeliveryLimit()
     {
         // A consumer that crashes mid-handler never gets to retry or dead-letter: the quorum queue's delivery limit does.
-        var database = await TestDbContext.CreateDatabaseAsync(postgres);
-        var host = await TestApp.StartAsync(rabbit.Server.ConnectionString, database, "crashing", TestApp.NewExchange(), new Probe(),
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "crashing", BusHost.NewExchange(), new Probe(),
             bus => bus.AddSubscription<BookingConfirmed, RecordingHandler>(), o => o.QueueDeliveryLimit = 2);
-        await TestApp.WaitConnectedAsync(host);
+        await BusHost.WaitConnectedAsync(host);
         await host.StopAsync(Ct);
         try
         {

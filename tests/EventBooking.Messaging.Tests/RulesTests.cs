@@ -33,7 +33,7 @@ public sealed class RulesTests
     {
         var id = Guid.CreateVersion7();
         var time = new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
-        var @event = TestApp.Expired(Guid.CreateVersion7());
+        var @event = BusHost.Expired(Guid.CreateVersion7());
         var body = MessageSerializer.SerializeEnvelope(id, BookingExpired.EventName, "bookings-api", time, 1,
             System.Text.Json.JsonSerializer.Serialize(@event, MessageSerializer.Options));
 

@@ -21,7 +21,7 @@ public sealed class HeaderTests(SecurityFixture fixture)
         foreach (var (service, path) in probes)
         {
             using var client = fixture.Client(service);
-            using var response = await client.GetAsync(path, Http.Ct);
+            using var response = await client.GetAsync(path, Requests.Ct);
             var where = $"{service} {path} ({(int)response.StatusCode})";
             if ((int)response.StatusCode >= 500)
             {

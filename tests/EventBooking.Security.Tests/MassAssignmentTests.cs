@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 
 namespace EventBooking.Security.Tests;
 
@@ -18,10 +19,10 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
             using var response = await users.SendAsync("POST", "/api/users/register",
                 $$"""{"email":"{{email}}","password":"{{SecurityFixture.Password}}","displayName":"Mallory",{{extra}}}""");
             Hostile.Count("mass assignment");
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
             // No account came of it.
             using var login = await fixture.Client(ResourceNames.UsersApi).PostJsonAsync("/api/users/login", new { email, password = SecurityFixture.Password });
-            await Http.AssertProblemAsync(login, HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(login, HttpStatusCode.Unauthorized);
         }
 
         var attendee = await fixture.NewUserAsync("attendee", "mass-profile");
@@ -31,7 +32,7 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
         {
             using var response = await mine.SendAsync("PUT", "/api/users/me", $$"""{"displayName":"Mallory","emailNotifications":true,{{extra}}}""");
             Hostile.Count("mass assignment");
-            await Http.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         }
 
         var after = await mine.GetJsonAsync("/api/users/me");
@@ -40,8 +41,8 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
 
         // The token still carries the attendee role only: organizer and admin routes refuse it.
         using var events = fixture.As(attendee, ResourceNames.EventsApi);
-        using var create = await events.PostJsonAsync("/api/events", Scenario.EventBody());
-        await Http.AssertProblemAsync(create, HttpStatusCode.Forbidden);
+        using var create = await events.PostJsonAsync("/api/events", Scenario.Event());
+        await ProblemAssert.IsProblemAsync(create, HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
     {
         var organizer = fixture.OrganizerA;
         using var events = fixture.As(organizer, ResourceNames.EventsApi);
-        var body = JsonSerializer.SerializeToNode(Scenario.EventBody(capacity: 40))!.AsObject();
+        var body = Scenario.Event(capacity: 40).ToJsonObject();
         var forgedId = Guid.NewGuid();
         body["id"] = forgedId;
         body["status"] = "Published";
@@ -61,7 +62,7 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
         body["publishedAt"] = DateTimeOffset.UtcNow;
         using var created = await events.SendAsync("POST", "/api/events", body.ToJsonString());
         Hostile.Count("mass assignment");
-        var e = created.StatusCode == HttpStatusCode.BadRequest ? default : await created.JsonAsync(HttpStatusCode.Created);
+        var e = created.StatusCode == HttpStatusCode.BadRequest ? default : await created.ReadJsonAsync(HttpStatusCode.Created, Requests.Ct);
         if (created.StatusCode == HttpStatusCode.BadRequest)
         {
             return; // refused outright: nothing to check
@@ -81,7 +82,7 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
         Hostile.Count("mass assignment");
         if (edited.StatusCode != HttpStatusCode.BadRequest)
         {
-            await edited.JsonAsync(HttpStatusCode.OK);
+            await edited.ReadJsonAsync(HttpStatusCode.OK, Requests.Ct);
         }
 
         var after = await events.GetJsonAsync($"/api/events/{id}");
@@ -103,16 +104,16 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
             """;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        using var created = await bookings.SendAsync(request, Http.Ct);
+        using var created = await bookings.SendAsync(request, Requests.Ct);
         Hostile.Count("mass assignment");
         if (created.StatusCode == HttpStatusCode.BadRequest)
         {
-            await Http.AssertProblemAsync(created, HttpStatusCode.BadRequest);
-            Assert.Equal(0, (await bookings.GetJsonAsync("/api/bookings")).GetProperty("total").GetInt64());
+            await ProblemAssert.IsProblemAsync(created, HttpStatusCode.BadRequest);
+            Assert.Equal(0, (await bookings.GetJsonAsync("/api/bookings")).GetProperty("totalCount").GetInt64());
             return;
         }
 
-        var booking = await created.JsonAsync(HttpStatusCode.Created);
+        var booking = await created.ReadJsonAsync(HttpStatusCode.Created, Requests.Ct);
         var bookingId = booking.GetProperty("id").GetGuid();
         Assert.Equal("PendingPayment", booking.GetProperty("status").GetString());
         Assert.Equal(attendee.Id, booking.GetProperty("userId").GetGuid());
@@ -125,12 +126,12 @@ public sealed class MassAssignmentTests(SecurityFixture fixture)
         Hostile.Count("mass assignment");
         if (paid.StatusCode == HttpStatusCode.BadRequest)
         {
-            await Http.AssertProblemAsync(paid, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(paid, HttpStatusCode.BadRequest);
             Assert.Equal("PendingPayment", (await bookings.GetJsonAsync($"/api/bookings/{bookingId}")).GetProperty("status").GetString());
             return;
         }
 
-        var payment = await paid.JsonAsync(HttpStatusCode.Created);
+        var payment = await paid.ReadJsonAsync(HttpStatusCode.Created, Requests.Ct);
         Assert.Equal(50m, payment.GetProperty("amount").GetDecimal());
         Assert.Equal(0m, payment.GetProperty("refundedAmount").GetDecimal());
         Assert.Equal("Confirmed", (await bookings.GetJsonAsync($"/api/bookings/{bookingId}")).GetProperty("status").GetString());

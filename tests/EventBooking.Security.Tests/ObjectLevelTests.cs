@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 
 namespace EventBooking.Security.Tests;
 
@@ -31,7 +32,7 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         {
             using var response = await bookings.SendAsync(method, path, body);
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(response, Refused);
+            await ProblemAssert.IsProblemAsync(response, Refused);
         }
 
         // B's own lists do not hold A's objects.
@@ -45,26 +46,26 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         {
             using var response = await notifications.SendAsync(method, path, method == "POST" ? "" : null);
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(response, Refused);
+            await ProblemAssert.IsProblemAsync(response, Refused);
         }
 
         using (var readAll = await notifications.SendAsync("POST", "/api/notifications/read-all", ""))
         {
-            await readAll.JsonAsync(HttpStatusCode.OK);
+            await readAll.ReadJsonAsync(HttpStatusCode.OK, Requests.Ct);
         }
 
         Assert.DoesNotContain(purchase.NotificationId.ToString(), (await notifications.GetJsonAsync("/api/notifications?pageSize=100")).ToString(), StringComparison.OrdinalIgnoreCase);
         using var users = fixture.As(b, ResourceNames.UsersApi);
-        using (var profile = await users.GetAsync($"/api/users/{a.Id}", Http.Ct))
+        using (var profile = await users.GetAsync($"/api/users/{a.Id}", Requests.Ct))
         {
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(profile, Refused);
+            await ProblemAssert.IsProblemAsync(profile, Refused);
         }
 
         using (var roles = await users.SendAsync("PUT", $"/api/users/{a.Id}/roles", """{"roles":["attendee"]}"""))
         {
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(roles, HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(roles, HttpStatusCode.Forbidden);
         }
 
         Assert.Equal(before, await SnapshotAsync(a, purchase));
@@ -84,7 +85,7 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         var draftBefore = await EventStateAsync(ownerEvents, draftId);
 
         using var events = fixture.As(b, ResourceNames.EventsApi);
-        var edit = JsonSerializer.Serialize(Scenario.EventBody(title: "Taken over", capacity: 1, price: 0m));
+        var edit = Scenario.Event(title: "Taken over", capacity: 1, price: 0m).ToJsonObject().ToJsonString();
         foreach (var id in new[] { eventId, draftId })
         {
             foreach (var (method, path, body) in new (string, string, string?)[]
@@ -97,16 +98,16 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
             {
                 using var response = await events.SendAsync(method, path, body);
                 Hostile.Count("object-level calls");
-                await Http.AssertProblemAsync(response, Refused);
+                await ProblemAssert.IsProblemAsync(response, Refused);
             }
         }
 
         // A draft is private to its organizer; B sees neither it nor its seats.
         foreach (var path in new[] { $"/api/events/{draftId}", $"/api/events/{draftId}/availability" })
         {
-            using var response = await events.GetAsync(path, Http.Ct);
+            using var response = await events.GetAsync(path, Requests.Ct);
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(response, HttpStatusCode.NotFound);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
         }
 
         Assert.DoesNotContain(eventId.ToString(), (await events.GetJsonAsync("/api/organizers/me/events")).ToString(), StringComparison.OrdinalIgnoreCase);
@@ -114,15 +115,15 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         using var sales = fixture.As(b, ResourceNames.BookingsApi);
         foreach (var path in new[] { $"/api/events/{eventId}/sales", $"/api/events/{eventId}/bookings", $"/api/bookings/{bookingId}" })
         {
-            using var response = await sales.GetAsync(path, Http.Ct);
+            using var response = await sales.GetAsync(path, Requests.Ct);
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(response, Refused);
+            await ProblemAssert.IsProblemAsync(response, Refused);
         }
 
         using (var cancel = await sales.SendAsync("POST", $"/api/bookings/{bookingId}/cancel", "{}"))
         {
             Hostile.Count("object-level calls");
-            await Http.AssertProblemAsync(cancel, Refused);
+            await ProblemAssert.IsProblemAsync(cancel, Refused);
         }
 
         var mine = await sales.GetJsonAsync("/api/organizers/me/sales");

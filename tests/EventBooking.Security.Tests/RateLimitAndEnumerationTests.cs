@@ -21,12 +21,12 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                await Http.AssertProblemAsync(response, HttpStatusCode.TooManyRequests);
+                await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests);
                 Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 must say when to retry");
                 break;
             }
 
-            await Http.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
@@ -36,13 +36,13 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
         using (var right = await attacker.PostJsonAsync("/api/users/login", new { email = victim.Email, password = victim.Password }))
         {
             Hostile.Count("brute-force attempts");
-            await Http.AssertProblemAsync(right, HttpStatusCode.TooManyRequests);
+            await ProblemAssert.IsProblemAsync(right, HttpStatusCode.TooManyRequests);
         }
 
         // Another address is not limited (the account itself is locked after 5 wrong passwords: 401, not 429).
         using var other = fixture.Client(ResourceNames.UsersApi);
         using var fresh = await other.PostJsonAsync("/api/users/login", new { email = $"nobody-{Guid.NewGuid():N}@security.test", password = "Wrong-Password-1!" });
-        await Http.AssertProblemAsync(fresh, HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(fresh, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
             Hostile.Count("registration flood");
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                await Http.AssertProblemAsync(response, HttpStatusCode.TooManyRequests);
+                await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests);
                 refused.Add(email);
             }
             else
@@ -72,7 +72,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
         Assert.InRange(accepted, 1, 10);
         using var check = fixture.Client(ResourceNames.UsersApi);
         using var login = await check.PostJsonAsync("/api/users/login", new { email = refused[0], password = SecurityFixture.Password });
-        await Http.AssertProblemAsync(login, HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(login, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
             using var response = await bookings.SendWithKeyAsync("/api/bookings", $$"""{"eventId":"{{Guid.NewGuid()}}","quantity":0}""");
             Hostile.Count("booking flood");
             limited = response.StatusCode == HttpStatusCode.TooManyRequests;
-            await Http.AssertProblemAsync(response, limited ? HttpStatusCode.TooManyRequests : HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblemAsync(response, limited ? HttpStatusCode.TooManyRequests : HttpStatusCode.BadRequest);
         }
 
         Assert.True(limited, "40 booking requests in a row should pass the per-person limit (30 a minute)");
@@ -148,7 +148,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
         using var users = fixture.Client(ResourceNames.UsersApi);
         using (var attacker = await users.PostJsonAsync("/api/users/login", new { email = owner.Email, password = "Attacker-Pass-99!" }))
         {
-            await Http.AssertProblemAsync(attacker, HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(attacker, HttpStatusCode.Unauthorized);
         }
 
         var again = await fixture.LoginAsync("owner", owner.Email, owner.Password, SecurityFixture.NextSource());
@@ -161,7 +161,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
     {
         var watch = Stopwatch.StartNew();
         using var response = await client.PostJsonAsync("/api/users/login", new { email, password });
-        var body = await response.Content.ReadAsStringAsync(Http.Ct);
+        var body = await response.Content.ReadAsStringAsync(Requests.Ct);
         watch.Stop();
         return (response.StatusCode, Shape(body), watch.Elapsed.TotalMilliseconds);
     }
@@ -170,7 +170,7 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
     {
         var watch = Stopwatch.StartNew();
         using var response = await client.PostJsonAsync("/api/users/register", new { email, password = "Attacker-Pass-99!", displayName = "Probe" });
-        var body = await response.Content.ReadAsStringAsync(Http.Ct);
+        var body = await response.Content.ReadAsStringAsync(Requests.Ct);
         watch.Stop();
         var headers = string.Join(",", response.Headers.Select(h => h.Key).Where(k => k != "Date").Order(StringComparer.Ordinal))
             + ";" + response.Content.Headers.ContentType;

@@ -8,48 +8,39 @@ namespace EventBooking.Security.Tests;
 /// <summary>What attendee A owns after buying tickets of organizer A's event: the objects the BOLA tests aim at.</summary>
 public sealed record Purchase(Guid EventId, Guid DraftEventId, Guid BookingId, Guid PaymentId, IReadOnlyList<Guid> TicketIds, Guid NotificationId);
 
+/// <summary>The suite's setup steps, through EventBooking.Testing's client library as each actor (from the actor's own address).</summary>
 public static class Scenario
 {
-    public const string GoodCard = "4242 4242 4242 4242";
+    public const string GoodCard = Shopping.GoodCard;
 
-    public static object EventBody(string title = "Security test night", int capacity = 50, decimal price = 25m) => new
+    public static NewEvent Event(string title = "Security test night", int capacity = 50, decimal price = 25m) => new()
     {
-        title,
-        description = "A night to test who may do what.",
-        venue = "Hall 1",
-        city = "Lisbon",
-        startsAt = DateTimeOffset.UtcNow.AddDays(30),
-        endsAt = DateTimeOffset.UtcNow.AddDays(30).AddHours(3),
-        timeZone = "UTC",
-        category = "music",
-        capacity,
-        price,
-        currency = "EUR",
+        Title = title,
+        Description = "A night to test who may do what.",
+        Venue = "Hall 1",
+        TimeZone = "UTC",
+        Capacity = capacity,
+        Price = price,
     };
 
     /// <summary>A published event of <paramref name="organizer"/>.</summary>
     public static async Task<Guid> PublishedEventAsync(SecurityFixture fixture, Actor organizer, int capacity = 50)
     {
-        var id = await DraftEventAsync(fixture, organizer, capacity);
         using var events = fixture.As(organizer, ResourceNames.EventsApi);
-        using var published = await events.SendAsync("POST", $"/api/events/{id}/publish");
-        await published.JsonAsync(HttpStatusCode.OK);
-        return id;
+        return await events.CreatePublishedEventAsync(Event(capacity: capacity), cancellationToken: Requests.Ct);
     }
 
     public static async Task<Guid> DraftEventAsync(SecurityFixture fixture, Actor organizer, int capacity = 50)
     {
         using var events = fixture.As(organizer, ResourceNames.EventsApi);
-        using var created = await events.PostJsonAsync("/api/events", EventBody(capacity: capacity));
-        return (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        return (await events.CreateEventAsync(Event(capacity: capacity), cancellationToken: Requests.Ct)).GetProperty("id").GetGuid();
     }
 
     /// <summary>A booking of <paramref name="attendee"/>, pending payment.</summary>
     public static async Task<JsonElement> BookAsync(SecurityFixture fixture, Actor attendee, Guid eventId, int quantity = 2)
     {
         using var bookings = fixture.As(attendee, ResourceNames.BookingsApi);
-        using var created = await bookings.PostJsonAsync("/api/bookings", new { eventId, quantity }, Guid.NewGuid().ToString());
-        return await created.JsonAsync(HttpStatusCode.Created);
+        return await bookings.BookAsync(eventId, quantity, cancellationToken: Requests.Ct);
     }
 
     /// <summary>Organizer A's published event, attendee A's paid booking with tickets and its notification; plus a draft.</summary>
@@ -57,11 +48,9 @@ public static class Scenario
     {
         var eventId = await PublishedEventAsync(fixture, organizer);
         var draftId = await DraftEventAsync(fixture, organizer);
-        var bookingId = (await BookAsync(fixture, attendee, eventId)).GetProperty("id").GetGuid();
 
         using var bookings = fixture.As(attendee, ResourceNames.BookingsApi);
-        using var paid = await bookings.PostJsonAsync($"/api/bookings/{bookingId}/payments", new { paymentMethod = GoodCard }, Guid.NewGuid().ToString());
-        var paymentId = (await paid.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var (bookingId, paymentId) = await bookings.BookAndPayAsync(eventId, quantity: 2, cancellationToken: Requests.Ct);
         var tickets = await bookings.GetJsonAsync($"/api/bookings/{bookingId}/tickets");
         var ticketIds = tickets.EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ToList();
         Assert.NotEmpty(ticketIds);
@@ -74,7 +63,7 @@ public static class Scenario
                 .Where(n => n.TryGetProperty("bookingId", out var b) && b.ValueKind == JsonValueKind.String && b.GetGuid() == bookingId)
                 .Select(n => n.GetProperty("id").GetString())
                 .FirstOrDefault();
-        }, TimeSpan.FromSeconds(90), "attendee A is told about the confirmed booking", Http.Ct);
+        }, TimeSpan.FromSeconds(90), "attendee A is told about the confirmed booking", Requests.Ct);
         return new Purchase(eventId, draftId, bookingId, paymentId, ticketIds, Guid.Parse(notificationId));
     }
 }

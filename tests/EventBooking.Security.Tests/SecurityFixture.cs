@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +8,15 @@ using Xunit.v3;
 
 namespace EventBooking.Security.Tests;
 
-/// <summary>A signed-in person (or a service identity) and the loopback address their requests come from.</summary>
-public sealed record Actor(string Name, Guid Id, string Email, string Password, string AccessToken, string RefreshToken, IPAddress Source);
+/// <summary>A signed-in person and the loopback address their requests come from.</summary>
+public sealed record Actor(string Name, Account Account, IPAddress Source)
+{
+    public Guid Id => Account.UserId;
+    public string Email => Account.Email;
+    public string Password => Account.Password;
+    public string AccessToken => Account.AccessToken;
+    public string RefreshToken => Account.RefreshToken;
+}
 
 /// <summary>
 /// The whole system (users-api, events-api, bookings-api, notifications-api, web) started from the AppHost, on real
@@ -21,7 +25,7 @@ public sealed record Actor(string Name, Guid Id, string Email, string Password, 
 /// </summary>
 public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAsyncLifetime, IAsyncDisposable
 {
-    public const string Password = "Correct-Horse-42!";
+    public const string Password = Accounts.DefaultPassword;
     private static int _nextSource = 256;
 
     public Actor AttendeeA { get; private set; } = null!;
@@ -82,13 +86,7 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
             },
         };
         // The service's own address, not the orchestrator's proxy in front of it: the proxy would hide the actor's source address.
-        var client = new HttpClient(handler) { BaseAddress = System.ReplicaUrls(service)[0], Timeout = TimeSpan.FromSeconds(100) };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
+        return new HttpClient(handler) { BaseAddress = System.ReplicaUrls(service)[0], Timeout = TimeSpan.FromSeconds(100) }.SignedIn(token);
     }
 
     public HttpClient As(Actor actor, string service) => Client(service, actor.AccessToken, actor.Source);
@@ -97,24 +95,14 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
     public async Task<Actor> NewUserAsync(string accountType, string name)
     {
         var source = NextSource();
-        var email = $"{name}-{Guid.NewGuid():N}@security.test";
-        using (var users = Client(ResourceNames.UsersApi, source: source))
-        using (var response = await users.PostAsJsonAsync("/api/users/register", new { email, password = Password, displayName = $"Test {name}", accountType }))
-        {
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        }
-
-        return await LoginAsync(name, email, Password, source);
+        using var users = Client(ResourceNames.UsersApi, source: source);
+        return new Actor(name, await users.RegisterAsync(accountType, name), source);
     }
 
     public async Task<Actor> LoginAsync(string name, string email, string password, IPAddress source)
     {
         using var users = Client(ResourceNames.UsersApi, source: source);
-        using var response = await users.PostAsJsonAsync("/api/users/login", new { email, password });
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new Actor(name, body.GetProperty("userId").GetGuid(), email, password,
-            body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!, source);
+        return new Actor(name, await users.LoginAsync(email, password), source);
     }
 
     public new async ValueTask DisposeAsync()

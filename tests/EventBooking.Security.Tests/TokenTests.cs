@@ -28,7 +28,7 @@ public sealed class TokenTests(SecurityFixture fixture)
         foreach (var (service, path) in Targets)
         {
             using var client = fixture.Client(service, genuine, organizer.Source);
-            using var ok = await client.GetAsync(path, Http.Ct);
+            using var ok = await client.GetAsync(path, Requests.Ct);
             Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{service} {path} with the genuine token: {(int)ok.StatusCode}");
         }
 
@@ -38,7 +38,7 @@ public sealed class TokenTests(SecurityFixture fixture)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var foreignKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var jwksClient = fixture.Client(ResourceNames.UsersApi);
-        var jwks = await jwksClient.GetStringAsync("/.well-known/jwks.json", Http.Ct);
+        var jwks = await jwksClient.GetStringAsync("/.well-known/jwks.json", Requests.Ct);
 
         var forged = new List<(string Name, string Token)>
         {
@@ -79,7 +79,7 @@ public sealed class TokenTests(SecurityFixture fixture)
                 using var client = fixture.Client(service);
                 using var request = new HttpRequestMessage(HttpMethod.Get, path);
                 request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-                using var response = await client.SendAsync(request, Http.Ct);
+                using var response = await client.SendAsync(request, Requests.Ct);
                 Hostile.Count("forged-token calls");
                 if (response.StatusCode != HttpStatusCode.Unauthorized)
                 {
@@ -108,7 +108,7 @@ public sealed class TokenTests(SecurityFixture fixture)
             })
             {
                 using (request)
-                using (var response = await client.SendAsync(request, Http.Ct))
+                using (var response = await client.SendAsync(request, Requests.Ct))
                 {
                     Hostile.Count("forged-token calls");
                     Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{request.RequestUri} {request.Headers}: {(int)response.StatusCode}");

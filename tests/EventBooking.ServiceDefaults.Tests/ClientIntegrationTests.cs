@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Driver;
-using EventBooking.ServiceDefaults;
 using Xunit;
 
 namespace EventBooking.ServiceDefaults.Tests;
@@ -14,9 +13,9 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     public async Task Missing_npgsql_connection_string_fails_at_startup_naming_the_key()
     {
         // Aspire checks when the context is first needed; every PostgreSQL service needs it at startup, to migrate.
-        var builder = TestApp.CreateBuilder([]);
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
-        builder.Services.AddMigration<TestDbContext>();
+        var builder = ServiceDefaultsApp.CreateBuilder([]);
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("usersdb");
+        builder.Services.AddMigration<EmptyDbContext>();
         await using var app = builder.Build();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("ConnectionStrings:usersdb", error.Message, StringComparison.Ordinal);
@@ -25,7 +24,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     [Fact]
     public void Missing_rabbitmq_connection_string_fails_at_startup_naming_the_key()
     {
-        var builder = TestApp.CreateBuilder([]);
+        var builder = ServiceDefaultsApp.CreateBuilder([]);
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddRabbitMQClientWithServiceDefaults("messaging"));
         Assert.Contains("ConnectionStrings:messaging", error.Message, StringComparison.Ordinal);
     }
@@ -33,7 +32,7 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     [Fact]
     public void Missing_mongodb_connection_string_fails_at_startup_naming_the_key()
     {
-        var builder = TestApp.CreateBuilder([]);
+        var builder = ServiceDefaultsApp.CreateBuilder([]);
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddMongoDBClient("eventsdb"));
         Assert.Contains("ConnectionStrings:eventsdb", error.Message, StringComparison.Ordinal);
     }
@@ -42,14 +41,14 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     public async Task Aspire_settings_section_supplies_the_connection_string_when_ConnectionStrings_has_none()
     {
         var connectionString = await postgres.CreateDatabaseAsync("settings");
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:ConnectionString"] = connectionString,
         });
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
-        await using var app = await TestApp.StartAsync(builder);
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("usersdb");
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<EmptyDbContext>();
 
         Assert.True(await db.Database.CanConnectAsync(TestContext.Current.CancellationToken));
     }
@@ -58,11 +57,11 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     public async Task Pooled_contexts_skip_discard_all_and_auto_prepare_unless_the_connection_string_says_otherwise()
     {
         var connectionString = await postgres.CreateDatabaseAsync("pooling");
-        var builder = TestApp.CreateBuilder(new() { ["ConnectionStrings:usersdb"] = connectionString });
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("usersdb");
-        await using var app = await TestApp.StartAsync(builder);
+        var builder = ServiceDefaultsApp.CreateBuilder(new() { ["ConnectionStrings:usersdb"] = connectionString });
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("usersdb");
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<EmptyDbContext>();
         var ct = TestContext.Current.CancellationToken;
 
         var used = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
@@ -90,12 +89,12 @@ public sealed class ClientIntegrationTests(PostgresFixture postgres) : IClassFix
     [Fact]
     public async Task Mongo_connection_string_registers_client_and_named_database()
     {
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:eventsdb"] = "mongodb://admin:pw@127.0.0.1:1/eventsdb?authSource=admin&authMechanism=SCRAM-SHA-256",
         });
         builder.AddMongoDBClient("eventsdb");
-        await using var app = await TestApp.StartAsync(builder);
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
         Assert.NotNull(app.Services.GetRequiredService<IMongoClient>());
         Assert.Equal("eventsdb", app.Services.GetRequiredService<IMongoDatabase>().DatabaseNamespace.DatabaseName);

@@ -11,14 +11,14 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     public async Task Health_and_alive_report_healthy_with_reachable_database_and_broker()
     {
         var connectionString = await postgres.CreateDatabaseAsync("health");
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:testdb"] = connectionString,
             ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString,
         });
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("testdb");
         builder.AddRabbitMQClientWithServiceDefaults("messaging");
-        await using var app = await TestApp.StartAsync(builder);
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
         var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -34,12 +34,12 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     {
         var closedPort = Ports.Free();
         const string password = "s3cret-password-that-must-not-leak";
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:testdb"] = $"Host=127.0.0.1;Port={closedPort};Username=postgres;Password={password};Database=nowhere;Timeout=2",
         });
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
-        await using var app = await TestApp.StartAsync(builder);
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("testdb");
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
         var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -56,12 +56,12 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     [Fact]
     public async Task Unreachable_broker_makes_health_unhealthy_but_alive_healthy()
     {
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{Ports.Free()}",
         });
         builder.AddRabbitMQClientWithServiceDefaults("messaging");
-        await using var app = await TestApp.StartAsync(builder);
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
         var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -77,9 +77,9 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
         await rabbit.Server.StopAsync(ct);
         try
         {
-            var builder = TestApp.CreateBuilder(new() { ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString });
+            var builder = ServiceDefaultsApp.CreateBuilder(new() { ["ConnectionStrings:messaging"] = rabbit.Server.ConnectionString });
             builder.AddRabbitMQClientWithServiceDefaults("messaging");
-            await using var app = await TestApp.StartAsync(builder);
+            await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
             using (var down = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), ct))
             using (var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), ct))
@@ -105,12 +105,12 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     [Fact]
     public async Task Unreachable_mongodb_makes_health_unhealthy()
     {
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:eventsdb"] = $"mongodb://127.0.0.1:{Ports.Free()}/eventsdb?serverSelectionTimeoutMS=500&connectTimeoutMS=500",
         });
         builder.AddMongoDBClient("eventsdb");
-        await using var app = await TestApp.StartAsync(builder);
+        await using var app = await ServiceDefaultsApp.StartAsync(builder);
 
         var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
 

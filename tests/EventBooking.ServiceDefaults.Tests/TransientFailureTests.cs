@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventBooking.ServiceDefaults.Data;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,18 +24,18 @@ public sealed class TransientFailureTests(PostgresFixture postgres) : IClassFixt
         var ct = TestContext.Current.CancellationToken;
         // One pooled connection, one second to wait for it: the second request cannot get one.
         var connectionString = await postgres.CreateDatabaseAsync("pool") + ";Maximum Pool Size=1;Timeout=1";
-        var builder = TestApp.CreateBuilder(new()
+        var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
             ["ConnectionStrings:testdb"] = connectionString,
             ["Aspire:Npgsql:EntityFrameworkCore:PostgreSQL:DisableRetry"] = disableRetry ? "true" : "false",
         });
-        builder.AddNpgsqlDbContextWithServiceDefaults<TestDbContext>("testdb");
+        builder.AddNpgsqlDbContextWithServiceDefaults<EmptyDbContext>("testdb");
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var app = await TestApp.StartAsync(builder, web =>
+        await using var app = await ServiceDefaultsApp.StartAsync(builder, web =>
         {
             web.UseExceptionHandler();
-            web.MapGet("/hold", async (TestDbContext db) =>
+            web.MapGet("/hold", async (EmptyDbContext db) =>
             {
                 await db.Database.OpenConnectionAsync();
                 holding.SetResult();
@@ -44,7 +43,7 @@ public sealed class TransientFailureTests(PostgresFixture postgres) : IClassFixt
                 await db.Database.CloseConnectionAsync();
                 return Results.Ok();
             });
-            web.MapGet("/query", async (TestDbContext db) => Results.Ok(await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync()));
+            web.MapGet("/query", async (EmptyDbContext db) => Results.Ok(await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync()));
         });
 
         var held = app.Client.GetAsync(new Uri("/hold", UriKind.Relative), ct);

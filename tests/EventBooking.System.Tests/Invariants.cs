@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using EventBooking.AppHost;
 using EventBooking.Testing;
@@ -22,7 +23,7 @@ public static class Invariants
         {
             await Poll.UntilAsync(async () =>
             {
-                report = await Api.ReconcileAsync(fixture, eventId, graceSeconds);
+                report = await ReconcileAsync(fixture, eventId, graceSeconds);
                 return report.GetProperty("ok").GetBoolean();
             }, Patience, "the reconciliation reports ok", TestContext.Current.CancellationToken);
         }
@@ -34,6 +35,15 @@ public static class Invariants
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"reconciliation ok over {report.GetProperty("events").GetArrayLength()} events; suite so far: {fixture.Figures.Operations} operations, {fixture.Figures.Faults} faults");
         return report;
+    }
+
+    /// <summary>Runs the admin reconciliation for every booked event (or one) and returns the report.</summary>
+    public static async Task<JsonElement> ReconcileAsync(SystemTopology fixture, Guid? eventId = null, int graceSeconds = 30)
+    {
+        using var admin = await fixture.AsAsync(ResourceNames.BookingsApi, "admin");
+        var query = eventId is { } id ? $"eventId={id}&graceSeconds={graceSeconds}" : $"graceSeconds={graceSeconds}";
+        using var response = await fixture.Retry.SendAsync(ct => admin.GetAsync($"/api/admin/reconciliation?{query}", ct));
+        return await response.ReadJsonAsync(HttpStatusCode.OK);
     }
 
     /// <summary>

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 using Xunit;
 
 namespace EventBooking.SystemTests;
@@ -45,19 +47,20 @@ public sealed class RushResult
 
 /// <summary>
 /// Many buyers racing for the seats of one event: concurrent clients book (quantity 1) and pay, retrying 5xx answers and
-/// timeouts with the same Idempotency-Key and sending some requests twice on purpose, while a sampler reads the
-/// availability every 50 ms and checks sold + held ≤ capacity (I1) at every sample.
+/// timeouts with the same Idempotency-Key (<see cref="RetryPolicy"/>, for up to 3 minutes) and sending some requests twice on
+/// purpose, while a sampler reads the availability every 50 ms and checks sold + held ≤ capacity (I1) at every sample. A 409
+/// counts as sold out only when its code says so.
 /// </summary>
 public static class Rush
 {
     public static async Task<(Guid EventId, RushResult Result)> RunAsync(SystemTopology fixture, RushPlan plan)
     {
-        var eventId = await Api.CreatePublishedEventAsync(fixture, plan.Capacity, price: 15m);
+        var eventId = await fixture.CreatePublishedEventAsync(new NewEvent { Capacity = plan.Capacity, Price = 15m });
         var buyers = await Task.WhenAll(Enumerable.Range(0, plan.Buyers).Select(_ => fixture.RegisterAsync()));
         var result = new RushResult();
-        var replicas = fixture.Replicas;
+        var retry = new RetryPolicy(TimeSpan.FromMinutes(3), whileRestarting: true, onRetry: () => Interlocked.Increment(ref result.Retries));
         var clients = Enumerable.Range(0, plan.Clients)
-            .Select(i => fixture.Client(ResourceNames.BookingsApi, buyers[i % buyers.Length].Token, replica: i))
+            .Select(i => fixture.CreateClient(ResourceNames.BookingsApi, buyers[i % buyers.Length].AccessToken, replica: i))
             .ToArray();
         foreach (var client in clients)
         {
@@ -87,7 +90,7 @@ public static class Rush
                 }
 
                 Interlocked.Increment(ref result.Attempts);
-                await AttemptAsync(client, eventId, Guid.NewGuid().ToString(), duplicate: attempt % plan.DuplicateEvery == 0, result);
+                await AttemptAsync(client, retry, eventId, Guid.NewGuid().ToString(), duplicate: attempt % plan.DuplicateEvery == 0, result);
             }
         }));
         await fault;
@@ -104,7 +107,7 @@ public static class Rush
         return (eventId, result);
     }
 
-    private static async Task AttemptAsync(HttpClient client, Guid eventId, string key, bool duplicate, RushResult result)
+    private static async Task AttemptAsync(HttpClient client, RetryPolicy retry, Guid eventId, string key, bool duplicate, RushResult result)
     {
         var sends = duplicate ? 2 : 1;
         if (duplicate)
@@ -112,7 +115,7 @@ public static class Rush
             Interlocked.Increment(ref result.DuplicateSends);
         }
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, sends).Select(_ => SendAsync(client, () => Api.BookingRequest(eventId, 1, key), result)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, sends).Select(_ => SendAsync(client, retry, () => Shopping.BookingRequest(eventId, 1, key), result)));
         Guid? bookingId = null;
         foreach (var (status, body) in answers)
         {
@@ -122,13 +125,13 @@ public static class Rush
                 result.BookingsByKey.GetOrAdd(key, _ => new()).TryAdd(id, 0);
                 bookingId = id;
             }
-            else if (status == HttpStatusCode.Conflict)
+            else if (status == HttpStatusCode.Conflict && Answers.CodeOf(body ?? default) == "sold-out")
             {
                 Interlocked.Increment(ref result.SoldOut);
             }
             else
             {
-                result.UnexpectedStatuses.AddOrUpdate($"book:{(int)status}", 1, (_, n) => n + 1);
+                result.UnexpectedStatuses.AddOrUpdate($"book:{(int)status} {Answers.CodeOf(body ?? default)}".TrimEnd(), 1, (_, n) => n + 1);
             }
         }
 
@@ -139,7 +142,7 @@ public static class Rush
 
         // Pay at once; the payment too is retried with its own key (and sometimes sent twice).
         var paymentKey = Guid.NewGuid().ToString();
-        var payments = await Task.WhenAll(Enumerable.Range(0, sends).Select(_ => SendAsync(client, () => Api.PaymentRequest(booking, paymentKey), result)));
+        var payments = await Task.WhenAll(Enumerable.Range(0, sends).Select(_ => SendAsync(client, retry, () => Shopping.PaymentRequest(booking, paymentKey), result)));
         foreach (var (status, _) in payments)
         {
             if (status is HttpStatusCode.Created or HttpStatusCode.Accepted)
@@ -154,45 +157,23 @@ public static class Rush
     }
 
     /// <summary>Sends one logical request, retrying 5xx answers, timeouts and refused connections with the same request (and key).</summary>
-    private static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement? Body)> SendAsync(HttpClient client, Func<HttpRequestMessage> request, RushResult result)
+    private static async Task<(HttpStatusCode Status, JsonElement? Body)> SendAsync(HttpClient client, RetryPolicy retry, Func<HttpRequestMessage> request, RushResult result)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        var delay = TimeSpan.FromMilliseconds(50);
-        for (var attempt = 0; ; attempt++)
+        using var response = await retry.SendAsync(client, () =>
         {
-            if (attempt > 0)
-            {
-                Interlocked.Increment(ref result.Retries);
-                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(50)));
-                delay = TimeSpan.FromMilliseconds(Math.Min(2000, delay.TotalMilliseconds * 2));
-            }
-
             Interlocked.Increment(ref result.Requests);
-            try
-            {
-                using var message = request();
-                using var response = await client.SendAsync(message);
-                if ((int)response.StatusCode >= 500 && DateTime.UtcNow < deadline)
-                {
-                    continue;
-                }
-
-                var body = response.Content.Headers.ContentLength != 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
-                    ? await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Api.Json)
-                    : (System.Text.Json.JsonElement?)null;
-                return (response.StatusCode, body);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && DateTime.UtcNow < deadline)
-            {
-                // Timed out or refused (a service is restarting): the same key again.
-            }
-        }
+            return request();
+        });
+        var body = response.Content.Headers.ContentLength != 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
+            ? await response.Content.ReadFromJsonAsync<JsonElement>(JsonSerializerOptions.Web)
+            : (JsonElement?)null;
+        return (response.StatusCode, body);
     }
 
     private static async Task SampleAsync(SystemTopology fixture, Guid eventId, int capacity, RushResult result, CancellationToken stop)
     {
         var replicas = fixture.System.Instances(ResourceNames.EventsApi).Count;
-        var clients = Enumerable.Range(0, replicas).Select(i => fixture.Client(ResourceNames.EventsApi, replica: i)).ToArray();
+        var clients = Enumerable.Range(0, replicas).Select(i => fixture.CreateClient(ResourceNames.EventsApi, replica: i)).ToArray();
         foreach (var client in clients)
         {
             client.Timeout = TimeSpan.FromSeconds(5);
@@ -206,7 +187,7 @@ public static class Rush
             {
                 try
                 {
-                    var a = await Api.AvailabilityAsync(clients[sample++ % clients.Length], eventId);
+                    var a = await clients[sample++ % clients.Length].AvailabilityAsync(eventId, RetryPolicy.Never, stop);
                     Interlocked.Increment(ref result.Samples);
                     var committed = a.Sold + a.Held;
                     result.MaxCommitted = Math.Max(result.MaxCommitted, committed);
@@ -215,7 +196,7 @@ public static class Rush
                         result.Violations.Add($"{DateTimeOffset.UtcNow:O} {a}");
                     }
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or UnexpectedAnswerException)
                 {
                     if (stop.IsCancellationRequested)
                     {

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using EventBooking.AppHost;
 using EventBooking.Testing;
 using Xunit;
@@ -21,21 +19,20 @@ public sealed class TracingTests(SystemFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var eventId = await Api.CreatePublishedEventAsync(fixture, capacity: 5);
+        var eventId = await fixture.CreatePublishedEventAsync(new NewEvent { Capacity = 5, Price = 20m });
         var buyer = await fixture.RegisterAsync();
-        using var bookings = fixture.Client(ResourceNames.BookingsApi, buyer.Token);
+        using var bookings = fixture.CreateClient(ResourceNames.BookingsApi, buyer.AccessToken);
 
         var roots = new HashSet<string>();
-        using var book = Api.BookingRequest(eventId, 1, Guid.NewGuid().ToString());
+        using var book = Shopping.BookingRequest(eventId, 1, Guid.NewGuid().ToString());
         book.Headers.Add("traceparent", Parent(traceId, roots));
         using var booked = await bookings.SendAsync(book, ct);
-        await Http.EnsureAsync(booked, "book", HttpStatusCode.Created);
-        var bookingId = (await booked.Content.ReadFromJsonAsync<JsonElement>(Api.Json, ct)).GetProperty("id").GetGuid();
+        var bookingId = await booked.ReadIdAsync(HttpStatusCode.Created, ct);
 
-        using var pay = Api.PaymentRequest(bookingId, Guid.NewGuid().ToString());
+        using var pay = Shopping.PaymentRequest(bookingId, Guid.NewGuid().ToString());
         pay.Headers.Add("traceparent", Parent(traceId, roots));
         using var paid = await bookings.SendAsync(pay, ct);
-        await Http.EnsureAsync(paid, "pay", HttpStatusCode.Created);
+        await paid.ReadJsonAsync(HttpStatusCode.Created, ct);
 
         List<ReceivedSpan> trace = [];
         string[] services = [ResourceNames.BookingsApi, ResourceNames.EventsApi, ResourceNames.NotificationsApi];

@@ -46,6 +46,11 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await GoToAsync(page, "/notifications");
         await page.Locator("[data-testid=notifications]").WaitForAsync();
         await ScreenshotAsync(page, "08-notifications");
+
+        // Freshly loaded, the bell shows notifications-api's unread count; marking all read brings it to zero.
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).Not.ToHaveAttributeAsync("data-unread", "0");
+        await page.ClickAsync("[data-testid=mark-all-read]");
+        await Assertions.Expect(page.Locator("[data-testid=mark-all-read]")).ToBeDisabledAsync();
         await GoToAsync(page, "/account/profile");
         await page.Locator("#profile-name").WaitForAsync();
         await ScreenshotAsync(page, "09-profile");
@@ -86,19 +91,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         var organizer = await fixture.NewPageAsync();
         await RegisterAsync(organizer, "organizer", accountType: "organizer");
         var title = $"Browser Gig {Guid.NewGuid():N}"[..24];
-
-        await GoToAsync(organizer, "/organizer/events/new");
-        await FillEventAsync(organizer, title, "2027-03-01T19:00", "2027-03-01T22:00", capacity: "50", price: "12.50");
-        await ScreenshotAsync(organizer, "11-new-event");
-        await organizer.ClickAsync("[data-testid=save-event]");
-        await organizer.WaitForURLAsync(new Regex("/organizer/events$"));
-        var row = organizer.Locator("[data-testid=my-events] tr", new() { HasText = title });
-        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Draft");
-        await row.Locator("[data-testid=publish]").ClickAsync();
-        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Published");
-        await ScreenshotAsync(organizer, "12-my-events");
-        var eventPath = await row.Locator("a[href^='/events/']").GetAttributeAsync("href");
-        Assert.NotNull(eventPath);
+        var eventPath = await CreatePublishedEventAsync(organizer, title, capacity: "50", screenshots: true);
 
         var attendee = await fixture.NewPageAsync();
         await RegisterAsync(attendee, "buyer");
@@ -113,7 +106,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await Assertions.Expect(organizer.Locator("[data-testid=sales-by-event]")).ToContainTextAsync(title);
         await ScreenshotAsync(organizer, "13-dashboard");
 
-        var eventId = eventPath!.Split('/')[^1];
+        var eventId = eventPath.Split('/')[^1];
         await GoToAsync(organizer, $"/organizer/events/{eventId}/attendees");
         await Assertions.Expect(organizer.Locator("[data-testid=attendees] tbody tr")).ToHaveCountAsync(1);
         await ScreenshotAsync(organizer, "14-attendees");
@@ -121,6 +114,32 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
         Assert.StartsWith("BookingId,UserId,Quantity", csv, StringComparison.Ordinal);
         Assert.Contains(",1,12.5", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Asking_for_more_seats_than_are_left_shows_the_sold_out_message()
+    {
+        var organizer = await fixture.NewPageAsync();
+        await RegisterAsync(organizer, "small-venue", accountType: "organizer");
+        var eventPath = await CreatePublishedEventAsync(organizer, $"Tiny Gig {Guid.NewGuid():N}"[..21], capacity: "2");
+
+        var attendee = await fixture.NewPageAsync();
+        await RegisterAsync(attendee, "too-late");
+        await GoToAsync(attendee, eventPath);
+        await attendee.Locator("[data-testid=book]").WaitForAsync();
+        await attendee.FillAsync("#quantity", "2");
+        await attendee.PressAsync("#quantity", "Tab");
+        await Assertions.Expect(attendee.Locator("[data-testid=total]")).ToContainTextAsync("25.00");
+
+        // Meanwhile, in another tab, one of the two seats is taken: events-api refuses the hold (sold-out), bookings-api
+        // passes its code on, and the web says so in its own words.
+        var otherTab = await attendee.Context.NewPageAsync();
+        await GoToAsync(otherTab, eventPath);
+        await BookOpenEventAsync(otherTab, quantity: 1);
+        await attendee.ClickAsync("[data-testid=book]");
+        await Assertions.Expect(attendee.Locator("[data-testid=problem]")).ToContainTextAsync("Not enough seats are left for that many tickets.");
+        Assert.EndsWith(eventPath, attendee.Url, StringComparison.Ordinal);
+        await ScreenshotAsync(attendee, "14b-sold-out");
     }
 
     [Fact]
@@ -269,6 +288,32 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await page.Locator("[data-testid=pay]").WaitForAsync();
         Assert.Contains($"{quantity} ×", await page.InnerTextAsync(".mud-main-content"), StringComparison.Ordinal);
         return page.Url.Split('/')[^1];
+    }
+
+    /// <summary>Creates an event as <paramref name="organizer"/> and puts it on sale; returns its path (<c>/events/{id}</c>).</summary>
+    private static async Task<string> CreatePublishedEventAsync(IPage organizer, string title, string capacity, bool screenshots = false)
+    {
+        await GoToAsync(organizer, "/organizer/events/new");
+        await FillEventAsync(organizer, title, "2027-03-01T19:00", "2027-03-01T22:00", capacity, price: "12.50");
+        if (screenshots)
+        {
+            await ScreenshotAsync(organizer, "11-new-event");
+        }
+
+        await organizer.ClickAsync("[data-testid=save-event]");
+        await organizer.WaitForURLAsync(new Regex("/organizer/events$"));
+        var row = organizer.Locator("[data-testid=my-events] tr", new() { HasText = title });
+        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Draft");
+        await row.Locator("[data-testid=publish]").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-testid=event-status]")).ToHaveTextAsync("Published");
+        if (screenshots)
+        {
+            await ScreenshotAsync(organizer, "12-my-events");
+        }
+
+        var eventPath = await row.Locator("a[href^='/events/']").GetAttributeAsync("href");
+        Assert.NotNull(eventPath);
+        return eventPath;
     }
 
     private static async Task FillEventAsync(IPage page, string title, string starts, string ends, string capacity, string price)

@@ -67,12 +67,4 @@ public sealed class LogicTests
         Assert.Equal("Gig", body.Title);
         Assert.Equal("EUR", body.Currency);
     }
-
-    [Fact]
-    public void A_problem_names_its_reason_from_the_type()
-    {
-        var problem = new ApiProblem { Type = "https://eventbooking.dev/problems/sold-out", Title = "Sold out" };
-        Assert.Equal("sold-out", problem.Reason);
-        Assert.Equal("Sold out", problem.Message);
-    }
 }

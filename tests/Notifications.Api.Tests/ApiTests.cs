@@ -60,13 +60,16 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
         using var aliceClient = app.Client(app.Tokens.User(alice));
         using var bobClient = app.Client(app.Tokens.User(bob));
 
-        var page = await aliceClient.GetFromJsonAsync<NotificationList>("/api/notifications?page=1&pageSize=2", _ct);
-        Assert.Equal((3, 3, 2), (page!.Total, page.Unread, page.Items.Count));
+        var page = await aliceClient.GetFromJsonAsync<Paged<NotificationView>>("/api/notifications?page=1&pageSize=2", _ct);
+        Assert.Equal((1, 2, 3, 2), (page!.Page, page.PageSize, page.TotalCount, page.Items.Count));
+        Assert.Equal(3, (await aliceClient.GetFromJsonAsync<UnreadCount>("/api/notifications/unread-count", _ct))!.Unread);
         Assert.Equal(["Alice 2", "Alice 1"], page.Items.Select(n => n.Title));
         Assert.DoesNotContain(page.Items, n => n.Id == his.Id);
 
         // Bob cannot see, read or mark Alice's notification: 404, and it stays unread.
-        Assert.Equal(HttpStatusCode.NotFound, (await bobClient.GetAsync(new Uri($"/api/notifications/{hers[0].Id}", UriKind.Relative), _ct)).StatusCode);
+        var notHis = await bobClient.GetAsync(new Uri($"/api/notifications/{hers[0].Id}", UriKind.Relative), _ct);
+        Assert.Equal(HttpStatusCode.NotFound, notHis.StatusCode);
+        Assert.Equal("notification-not-found", Problems.CodeOf(await notHis.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(_ct)));
         Assert.Equal(HttpStatusCode.NotFound, (await bobClient.PostAsync(new Uri($"/api/notifications/{hers[0].Id}/read", UriKind.Relative), null, _ct)).StatusCode);
         var bobAll = await bobClient.PostAsync(new Uri("/api/notifications/read-all", UriKind.Relative), null, _ct);
         Assert.Equal(1, (await bobAll.Content.ReadFromJsonAsync<ReadAllResult>(_ct))!.Marked);
@@ -75,13 +78,14 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
         Assert.Equal(HttpStatusCode.NoContent, (await aliceClient.PostAsync(new Uri($"/api/notifications/{hers[0].Id}/read", UriKind.Relative), null, _ct)).StatusCode);
         var one = await aliceClient.GetFromJsonAsync<NotificationView>($"/api/notifications/{hers[0].Id}", _ct);
         Assert.True(one!.IsRead);
-        var unread = await aliceClient.GetFromJsonAsync<NotificationList>("/api/notifications?unread=true", _ct);
-        Assert.Equal(2, unread!.Total);
+        var unread = await aliceClient.GetFromJsonAsync<Paged<NotificationView>>("/api/notifications?unread=true", _ct);
+        Assert.Equal(2, unread!.TotalCount);
         Assert.DoesNotContain(unread.Items, n => n.Id == hers[0].Id);
 
         var all = await aliceClient.PostAsync(new Uri("/api/notifications/read-all", UriKind.Relative), null, _ct);
         Assert.Equal(2, (await all.Content.ReadFromJsonAsync<ReadAllResult>(_ct))!.Marked);
-        Assert.Equal(0, (await aliceClient.GetFromJsonAsync<NotificationList>("/api/notifications", _ct))!.Unread);
+        Assert.Equal(0, (await aliceClient.GetFromJsonAsync<UnreadCount>("/api/notifications/unread-count", _ct))!.Unread);
+        Assert.Equal(0, (await bobClient.GetFromJsonAsync<UnreadCount>("/api/notifications/unread-count", _ct))!.Unread);
         Assert.NotNull((await app.FindAsync(bob, his.Id))!.ReadAt); // Bob's read-all marked his own
     }
 
@@ -133,6 +137,7 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        Assert.Equal(Problems.ValidationCode, Problems.CodeOf(await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(_ct)));
         Assert.Null((await app.FindAsync(user, seeded.Id))!.ReadAt);
         var preferences = await client.GetFromJsonAsync<PreferencesView>("/api/notifications/preferences", _ct);
         Assert.All(preferences!.Email.Values, Assert.True);
@@ -163,7 +168,7 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
         var response = await admin.PostAsync(new Uri("/api/notifications", UriKind.Relative), content, _ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, (await app.ListAsync(SendTarget)).Total);
+        Assert.Equal(0, (await app.ListAsync(SendTarget)).TotalCount);
     }
 
     [Fact]
@@ -194,8 +199,8 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
             Assert.Equal(new SendNotificationResult(2, attempt == 0 ? 2 : 0), await response.Content.ReadFromJsonAsync<SendNotificationResult>(_ct));
         }
 
-        Assert.Equal(1, (await app.ListAsync(a)).Total);
-        Assert.Equal(1, (await app.ListAsync(b)).Total);
+        Assert.Equal(1, (await app.ListAsync(a)).TotalCount);
+        Assert.Equal(1, (await app.ListAsync(b)).TotalCount);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Notifications.Api.Clients;
-using Notifications.Api.Model;
 
 namespace Notifications.Api.Tests;
 
@@ -59,30 +58,5 @@ public sealed class ClientContractTests
 
         Assert.Equal($"/internal/users/{user}", handler.Requested!.AbsolutePath);
         Assert.Equal(new UserContact(user, "u@example.test", "U", EmailNotifications: false), contact);
-    }
-}
-
-public sealed class ModelTests
-{
-    [Fact]
-    public void Notification_ids_derive_from_the_cause_and_the_recipient_only()
-    {
-        var (message, user) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        var id = Notification.IdFor(Notification.MessageSource(message), user);
-        Assert.Equal(id, Notification.IdFor(Notification.MessageSource(message), user));
-        Assert.NotEqual(id, Notification.IdFor(Notification.MessageSource(message), Guid.CreateVersion7()));
-        Assert.NotEqual(id, Notification.IdFor(Notification.MessageSource(Guid.CreateVersion7()), user));
-        Assert.Equal(8, id.Version);
-    }
-
-    [Fact]
-    public void Email_retries_back_off_exponentially_up_to_the_cap_then_fail()
-    {
-        var now = DateTimeOffset.UnixEpoch;
-        var policy = new EmailRetryPolicy(MaxAttempts: 5, BaseDelay: TimeSpan.FromSeconds(2), MaxDelay: TimeSpan.FromSeconds(10));
-        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(2)), policy.AfterFailure(1, now));
-        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(4)), policy.AfterFailure(2, now));
-        Assert.Equal(new EmailFailure(EmailStatus.Pending, now.AddSeconds(10)), policy.AfterFailure(4, now));
-        Assert.Equal(new EmailFailure(EmailStatus.Failed, null), policy.AfterFailure(5, now));
     }
 }

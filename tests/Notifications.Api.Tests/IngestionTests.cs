@@ -72,7 +72,7 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         await app.PublishAsync(Confirmed(user), marker);
         await StoredAndEmailed(user, marker);
 
-        Assert.Equal(2, (await app.ListAsync(user)).Total);
+        Assert.Equal(2, (await app.ListAsync(user)).TotalCount);
         Assert.Single(app.EmailsOf(notification.Id));
     }
 
@@ -139,7 +139,7 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         Assert.Contains("the band is ill", cancelled.Email.TextBody, StringComparison.Ordinal);
         await StoredAndEmailed(withEmail, cancelledId);
 
-        Assert.Equal(2, (await app.ListAsync(withEmail)).Total); // two bookings, one notification per message
+        Assert.Equal(2, (await app.ListAsync(withEmail)).TotalCount); // two bookings, one notification per message
         Assert.Single(app.EmailsOf(updatedKnown.Notification.Id));
     }
 
@@ -226,6 +226,6 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         var dead = await Poll.ForAsync(async () => (await deadLetters.ListAsync(100, TestContext.Current.CancellationToken)).FirstOrDefault(m => m.MessageId == messageId),
             Timeout, "the poison message is in the dead-letter queue", TestContext.Current.CancellationToken);
         Assert.Equal("booking.confirmed", dead.Type);
-        Assert.Equal(0, (await app.ListAsync(Guid.Empty)).Total);
+        Assert.Equal(0, (await app.ListAsync(Guid.Empty)).TotalCount);
     }
 }

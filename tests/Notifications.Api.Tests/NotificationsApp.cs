@@ -16,7 +16,7 @@ namespace Notifications.Api.Tests;
 
 /// <summary>
 /// notifications-api in process (WebApplicationFactory) over a real PostgreSQL database and a real SMTP catcher,
-/// trusting <see cref="TestTokens"/>; users-api and bookings-api lookups answered by <see cref="TestDirectory"/>.
+/// trusting <see cref="TestTokens"/>; users-api and bookings-api lookups answered by <see cref="FakeDirectory"/>.
 /// </summary>
 public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) : IAsyncLifetime
 {
@@ -25,7 +25,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
     /// <summary>This app's own SMTP catcher (the outage tests stop and restart it).</summary>
     public SmtpFixture Smtp { get; } = new();
     public TestTokens Tokens { get; } = new();
-    public TestDirectory Directory { get; } = new();
+    public FakeDirectory Directory { get; } = new();
     public string ConnectionString { get; private set; } = "";
     public IServiceProvider Services => _factory.Services;
 
@@ -71,7 +71,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
                 services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 {
                     // Validate against the test key instead of fetching users-api's discovery document and JWKS.
-                    var configuration = new OpenIdConnectConfiguration { Issuer = Microsoft.Extensions.Hosting.IdentityClaims.DefaultIssuer };
+                    var configuration = new OpenIdConnectConfiguration { Issuer = IdentityClaims.DefaultIssuer };
                     configuration.SigningKeys.Add(Tokens.Key);
                     options.Configuration = configuration;
                     options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
@@ -109,7 +109,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
     public Task<Notification?> FindAsync(Guid userId, Guid id) =>
         InScopeAsync(sp => sp.GetRequiredService<INotificationStore>().FindAsync(userId, id, CancellationToken.None));
 
-    public Task<NotificationPage> ListAsync(Guid userId) =>
+    public Task<Paged<Notification>> ListAsync(Guid userId) =>
         InScopeAsync(sp => sp.GetRequiredService<INotificationStore>().ListAsync(userId, false, 1, 100, CancellationToken.None));
 
     /// <summary>Every email the SMTP catcher accepted for the notification (parsed from its Maildir).</summary>

@@ -79,19 +79,21 @@ public abstract class StoreContractTests
         }
 
         var first = await store.ListAsync(user, false, 1, 2, TestContext.Current.CancellationToken);
-        Assert.Equal(5, first.Total);
-        Assert.Equal(5, first.Unread);
+        Assert.Equal((1, 2, 5), (first.Page, first.PageSize, first.TotalCount));
+        Assert.Equal(5, await store.CountUnreadAsync(user, TestContext.Current.CancellationToken));
         Assert.Equal([Now.AddMinutes(4), Now.AddMinutes(3)], first.Items.Select(n => n.CreatedAt));
         var last = await store.ListAsync(user, false, 3, 2, TestContext.Current.CancellationToken);
         Assert.Equal(Now, Assert.Single(last.Items).CreatedAt);
 
         await store.MarkReadAsync(user, first.Items[0].Id, Now, TestContext.Current.CancellationToken);
         var unread = await store.ListAsync(user, true, 1, 10, TestContext.Current.CancellationToken);
-        Assert.Equal(4, unread.Total);
+        Assert.Equal(4, unread.TotalCount);
+        Assert.Equal(4, await store.CountUnreadAsync(user, TestContext.Current.CancellationToken));
         Assert.DoesNotContain(unread.Items, n => n.Id == first.Items[0].Id);
 
         Assert.Equal(4, await store.MarkAllReadAsync(user, Now, TestContext.Current.CancellationToken));
-        Assert.Equal(0, (await store.ListAsync(user, false, 1, 10, TestContext.Current.CancellationToken)).Unread);
+        Assert.Equal(0, await store.CountUnreadAsync(user, TestContext.Current.CancellationToken));
+        Assert.Equal(5, (await store.ListAsync(user, false, 1, 10, TestContext.Current.CancellationToken)).TotalCount);
     }
 
     [Fact]

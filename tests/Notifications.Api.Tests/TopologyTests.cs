@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using EventBooking.AppHost;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
@@ -22,19 +21,8 @@ public sealed class TopologyTests(UsersAndNotificationsTopology topology) : ICla
     [Fact]
     public async Task A_service_notifies_the_demo_attendee_who_reads_it_with_their_own_token_and_gets_the_email()
     {
-        using var users = topology.CreateClient(ResourceNames.UsersApi);
         using var notifications = topology.CreateClient(ResourceNames.NotificationsApi);
-
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = ResourceNames.EventsApi,
-            ["client_secret"] = await topology.System.ClientSecretAsync(ResourceNames.EventsApi, _ct),
-            ["scope"] = IdentityClaims.InternalScope,
-        });
-        var tokenResponse = await users.PostAsync(new Uri("/connect/token", UriKind.Relative), form, _ct);
-        tokenResponse.EnsureSuccessStatusCode();
-        var serviceToken = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("access_token").GetString();
+        var serviceToken = await topology.ServiceTokenAsync(ResourceNames.EventsApi);
 
         var title = $"Doors open early {Guid.NewGuid():N}";
         using var send = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/notifications", UriKind.Relative))
@@ -53,18 +41,15 @@ public sealed class TopologyTests(UsersAndNotificationsTopology topology) : ICla
             TimeSpan.FromSeconds(30), "the announcement email reaches the SMTP catcher", _ct);
         Assert.Equal(DemoData.AttendeeEmail, email!.To.Mailboxes.Single().Address);
 
-        var login = await users.PostAsJsonAsync("/api/users/login", new { email = DemoData.AttendeeEmail, password = DemoData.Password }, _ct);
-        login.EnsureSuccessStatusCode();
-        var userToken = (await login.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("accessToken").GetString();
-        notifications.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
-        var mine = await notifications.GetFromJsonAsync<NotificationList>("/api/notifications", _ct);
+        notifications.SignedIn(await topology.TokenAsync("attendee"));
+        var mine = await notifications.GetFromJsonAsync<Paged<NotificationView>>("/api/notifications", _ct);
         var stored = Assert.Single(mine!.Items, n => n.Title == title);
         Assert.Equal("sent", stored.Email.Status);
 
         // An attendee's token cannot send notifications; a service token cannot read anyone's list.
         var forbidden = await notifications.PostAsJsonAsync("/api/notifications", new { userId = DemoData.AttendeeId, title = "x", body = "y" }, _ct);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-        notifications.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken);
+        notifications.SignedIn(serviceToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await notifications.GetAsync(new Uri("/api/notifications", UriKind.Relative), _ct)).StatusCode);
     }
 }

@@ -75,14 +75,14 @@ public sealed class AuthorizationTests(UsersPlatform platform) : IClassFixture<U
 
         var admin = await platform.LoginAsync(DemoData.AdminEmail, DemoData.Password);
         using var client = platform.Client(admin.AccessToken);
-        var page1 = await client.GetFromJsonAsync<UserPage>($"/api/users?search={marker.ToUpperInvariant()}&pageSize=2&page=1", Cancel);
-        var page2 = await client.GetFromJsonAsync<UserPage>($"/api/users?search={marker}&pageSize=2&page=2", Cancel);
-        Assert.Equal(3, page1!.Total);
+        var page1 = await client.GetFromJsonAsync<Paged<UserProfile>>($"/api/users?search={marker.ToUpperInvariant()}&pageSize=2&page=1", Cancel);
+        var page2 = await client.GetFromJsonAsync<Paged<UserProfile>>($"/api/users?search={marker}&pageSize=2&page=2", Cancel);
+        Assert.Equal(3, page1!.TotalCount);
         Assert.Equal(2, page1.Items.Count);
         Assert.Single(page2!.Items);
         Assert.Equal(users.Select(u => u.Id).Order(), page1.Items.Concat(page2.Items).Select(u => u.Id).Order());
-        var wildcard = await client.GetFromJsonAsync<UserPage>("/api/users?search=%25", Cancel);
-        Assert.Equal(0, wildcard!.Total);
+        var wildcard = await client.GetFromJsonAsync<Paged<UserProfile>>("/api/users?search=%25", Cancel);
+        Assert.Equal(0, wildcard!.TotalCount);
 
         // Granting organizer shows in the next token (after a refresh).
         var target = users[0];
@@ -158,7 +158,10 @@ public sealed class AuthorizationTests(UsersPlatform platform) : IClassFixture<U
         var contact = await service.GetFromJsonAsync<UserContact>($"/internal/users/{user.Id}", Cancel);
         Assert.Equal(new UserContact(user.Id, user.Email, user.DisplayName, true, null), contact);
         using var missing = await service.GetAsync($"/internal/users/{Guid.CreateVersion7()}", Cancel);
-        await Helpers.AssertProblemAsync(missing, HttpStatusCode.NotFound);
+        var notFound = await Helpers.AssertProblemAsync(missing, HttpStatusCode.NotFound);
+        Assert.Equal("user-not-found", notFound.RootElement.GetProperty("code").GetString());
+        using var malformed = await service.GetAsync("/internal/users/not-a-guid", Cancel);
+        await Helpers.AssertValidationProblemAsync(malformed, "id");
     }
 
     [Fact]

@@ -106,6 +106,7 @@ public static class Helpers
 
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Users.Api", body, StringComparison.Ordinal);
+        Assert.Equal(Problems.ValidationCode, AssertCode(json));
         return names;
     }
 
@@ -116,6 +117,16 @@ public static class Helpers
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var json = JsonDocument.Parse(body);
         Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
+        AssertCode(json);
         return json;
+    }
+
+    /// <summary>Every problem speaks the shared vocabulary: a <c>code</c>, and a <c>type</c> made of the one base and that code.</summary>
+    private static string AssertCode(JsonDocument problem)
+    {
+        var code = problem.RootElement.GetProperty("code").GetString();
+        Assert.False(string.IsNullOrEmpty(code), problem.RootElement.ToString());
+        Assert.Equal(Problems.TypeBase + code, problem.RootElement.GetProperty("type").GetString());
+        return code;
     }
 }

@@ -17,90 +17,116 @@ public sealed class LifecycleTests(UsersPlatform platform) : IClassFixture<Users
     public async Task RegisterLoginRefreshProfilePasswordLogoutAndLogoutAll()
     {
         var email = Helpers.NewEmail("life");
-        var user = await platform.RegisterAsync(email, displayName: "Ada Lovelace");
-        Assert.Equal(["attendee"], user.Roles);
-        Assert.Equal(email, user.Email);
-
-        // The password is stored as an Identity V3 PBKDF2 hash (HMAC-SHA512, 210,000 iterations), never in clear.
-        var hash = await platform.Api.InScopeAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync(Cancel));
-        var bytes = Convert.FromBase64String(hash);
-        Assert.Equal(0x01, bytes[0]);
-        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1))); // HMACSHA512
-        Assert.Equal(210_000u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
-
-        var session1 = await platform.LoginAsync(email);
-        Assert.Equal("Bearer", session1.TokenType);
-        Assert.InRange(session1.ExpiresIn, 1, 15 * 60);
-        var who = await (await platform.Validator.GetAsync("/user", session1.AccessToken)).Content.ReadFromJsonAsync<WhoAmI>(Cancel);
-        Assert.Equal(user.Id, who!.UserId);
-        Assert.Equal(["attendee"], who.Roles);
-        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/organizer", session1.AccessToken));
-        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/admin", session1.AccessToken));
-        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/internal", session1.AccessToken));
-        Assert.Equal(HttpStatusCode.Unauthorized, await platform.Validator.StatusAsync("/user", null));
-
-        // Only hashes of refresh tokens are stored.
-        var stored = await platform.Api.InScopeAsync(db => db.RefreshTokens.Where(t => t.UserId == user.Id).Select(t => t.TokenHash).ToListAsync(Cancel));
-        Assert.Single(stored);
-        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(session1.RefreshToken)), stored[0]);
-
-        // Profile.
-        using (var client = platform.Client(session1.AccessToken))
-        {
-            var me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
-            Assert.Equal("Ada Lovelace", me!.DisplayName);
-            Assert.True(me.EmailNotifications);
-            using var put = await client.PutAsJsonAsync("/api/users/me",
-                new { displayName = "Ada King", phone = "+44 20 7946 0000", preferredLanguage = "en-GB", emailNotifications = false }, Cancel);
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-            me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
-            Assert.Equal(("Ada King", "+44 20 7946 0000", "en-GB", false), (me!.DisplayName, me.Phone, me.PreferredLanguage, me.EmailNotifications));
-            var self = await client.GetFromJsonAsync<UserProfile>($"/api/users/{user.Id}", Cancel);
-            Assert.Equal(user.Id, self!.Id);
-        }
+        var user = await RegisteredWithAHashedPasswordAsync(email);
+        var session1 = await SignedInAsAnAttendeeWithAHashedRefreshTokenAsync(email, user);
+        await ProfileReadAndReplacedAsync(session1, user);
 
         // Refresh rotates: the new pair works, the name change shows up in the new access token.
         var session1b = await RefreshAsync(session1.RefreshToken);
         Assert.NotEqual(session1.RefreshToken, session1b.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/user", session1b.AccessToken));
 
-        // A second session, then a password change from the first: the second session is revoked, the first kept.
-        var session2 = await platform.LoginAsync(email);
-        using (var client = platform.Client(session1b.AccessToken))
+        var (session1c, session3) = await PasswordChangedRevokingTheOtherSessionAsync(email, session1b);
+        var session3b = await LoggedOutOfThisSessionOnlyAsync(session1c, session3);
+        await LoggedOutOfEverySessionAsync(email, session3b);
+    }
+
+    /// <summary>A new account is an attendee; its password is stored as an Identity V3 PBKDF2 hash (HMAC-SHA512, 210,000 iterations), never in clear.</summary>
+    private async Task<UserProfile> RegisteredWithAHashedPasswordAsync(string email)
+    {
+        var user = await platform.RegisterAsync(email, displayName: "Ada Lovelace");
+        Assert.Equal(["attendee"], user.Roles);
+        Assert.Equal(email, user.Email);
+
+        var hash = await platform.Api.InScopeAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync(Cancel));
+        var bytes = Convert.FromBase64String(hash);
+        Assert.Equal(0x01, bytes[0]);
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1))); // HMACSHA512
+        Assert.Equal(210_000u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+        return user;
+    }
+
+    /// <summary>Signing in gives a short-lived bearer token of an attendee (no organizer, admin or internal access); only the refresh token's hash is stored.</summary>
+    private async Task<TokenResponse> SignedInAsAnAttendeeWithAHashedRefreshTokenAsync(string email, UserProfile user)
+    {
+        var session = await platform.LoginAsync(email);
+        Assert.Equal("Bearer", session.TokenType);
+        Assert.InRange(session.ExpiresIn, 1, 15 * 60);
+        var who = await (await platform.Validator.GetAsync("/user", session.AccessToken)).Content.ReadFromJsonAsync<WhoAmI>(Cancel);
+        Assert.Equal(user.Id, who!.UserId);
+        Assert.Equal(["attendee"], who.Roles);
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/organizer", session.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/admin", session.AccessToken));
+        Assert.Equal(HttpStatusCode.Forbidden, await platform.Validator.StatusAsync("/internal", session.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await platform.Validator.StatusAsync("/user", null));
+
+        var stored = await platform.Api.InScopeAsync(db => db.RefreshTokens.Where(t => t.UserId == user.Id).Select(t => t.TokenHash).ToListAsync(Cancel));
+        Assert.Single(stored);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(session.RefreshToken)), stored[0]);
+        return session;
+    }
+
+    /// <summary>The profile as registered, replaced whole, and read back by id.</summary>
+    private async Task ProfileReadAndReplacedAsync(TokenResponse session, UserProfile user)
+    {
+        using var client = platform.Client(session.AccessToken);
+        var me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
+        Assert.Equal("Ada Lovelace", me!.DisplayName);
+        Assert.True(me.EmailNotifications);
+        using var put = await client.PutAsJsonAsync("/api/users/me",
+            new { displayName = "Ada King", phone = "+44 20 7946 0000", preferredLanguage = "en-GB", emailNotifications = false }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        me = await client.GetFromJsonAsync<UserProfile>("/api/users/me", Cancel);
+        Assert.Equal(("Ada King", "+44 20 7946 0000", "en-GB", false), (me!.DisplayName, me.Phone, me.PreferredLanguage, me.EmailNotifications));
+        var self = await client.GetFromJsonAsync<UserProfile>($"/api/users/{user.Id}", Cancel);
+        Assert.Equal(user.Id, self!.Id);
+    }
+
+    /// <summary>A second session, then a password change from the first: the second session is revoked, the first kept; the old password no longer signs in.</summary>
+    private async Task<(TokenResponse Kept, TokenResponse New)> PasswordChangedRevokingTheOtherSessionAsync(string email, TokenResponse session)
+    {
+        var other = await platform.LoginAsync(email);
+        using (var client = platform.Client(session.AccessToken))
         {
             using var change = await client.PostAsJsonAsync("/api/users/me/password",
                 new { currentPassword = Helpers.Password, newPassword = "Another-Secret-77" }, Cancel);
             Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session2.RefreshToken));
-        var session1c = await RefreshAsync(session1b.RefreshToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(other.RefreshToken));
+        var kept = await RefreshAsync(session.RefreshToken);
         using (var old = await platform.PostLoginAsync(email, Helpers.Password))
         {
             await Helpers.AssertProblemAsync(old, HttpStatusCode.Unauthorized);
         }
 
-        var session3 = await platform.LoginAsync(email, "Another-Secret-77");
+        return (kept, await platform.LoginAsync(email, "Another-Secret-77"));
+    }
 
-        // Logout ends this session only.
-        using (var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{session1c.RefreshToken}}"}"""))
+    /// <summary>Logout ends the session of the refresh token it is given, and no other.</summary>
+    private async Task<TokenResponse> LoggedOutOfThisSessionOnlyAsync(TokenResponse ending, TokenResponse other)
+    {
+        using (var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{ending.RefreshToken}}"}"""))
         {
             Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session1c.RefreshToken));
-        var session3b = await RefreshAsync(session3.RefreshToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(ending.RefreshToken));
+        return await RefreshAsync(other.RefreshToken);
+    }
 
-        // Logout-all ends every session.
-        var session4 = await platform.LoginAsync(email, "Another-Secret-77");
-        using (var client = platform.Client(session3b.AccessToken))
+    /// <summary>Logout-all ends every session of the user, the caller's and another one.</summary>
+    private async Task LoggedOutOfEverySessionAsync(string email, TokenResponse session)
+    {
+        var another = await platform.LoginAsync(email, "Another-Secret-77");
+        using (var client = platform.Client(session.AccessToken))
         using (var all = await client.PostAsync("/api/users/logout-all", null, Cancel))
         {
             Assert.Equal(HttpStatusCode.NoContent, all.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session3b.RefreshToken));
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session4.RefreshToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(session.RefreshToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefreshStatusAsync(another.RefreshToken));
     }
 
     [Fact]

@@ -200,7 +200,7 @@ public sealed class TokenSecurityTests(TokenSecurityPlatform platform) : IClassF
         using (var locked = await platform.PostLoginAsync(user.Email, Helpers.Password))
         {
             var problem = await Helpers.AssertProblemAsync(locked, HttpStatusCode.Unauthorized);
-            Assert.EndsWith("/invalid-credentials", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal("invalid-credentials", problem.RootElement.GetProperty("code").GetString());
         }
 
         platform.Api.Clock.Offset = TimeSpan.FromMinutes(16);

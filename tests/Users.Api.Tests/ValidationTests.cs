@@ -57,6 +57,13 @@ public sealed class ValidationTests(UsersPlatform platform) : IClassFixture<User
             await Helpers.AssertValidationProblemAsync(response, "email", "password", "displayName");
         }
 
+        // users-api's limit is 16 KiB (Http:MaxRequestBodyBytes in its appsettings.json), below the 64 KiB default.
+        using (var over16KiB = await platform.PostJsonAsync("/api/users/register",
+                   $$"""{"email":"x@example.com","password":"Correct-Horse-42","displayName":"{{new string('n', 17_000)}}"}"""))
+        {
+            await Helpers.AssertProblemAsync(over16KiB, HttpStatusCode.RequestEntityTooLarge);
+        }
+
         using (var huge = await platform.PostJsonAsync("/api/users/register",
                    $$"""{"email":"x@example.com","password":"Correct-Horse-42","displayName":"{{new string('n', 1_000_000)}}"}"""))
         {
@@ -171,6 +178,17 @@ public sealed class ValidationTests(UsersPlatform platform) : IClassFixture<User
             await Helpers.AssertValidationProblemAsync(response, field);
         }
 
+        // An id that is not a GUID is a field error, not an unknown route.
+        using (var malformed = await client.GetAsync("/api/users/not-a-guid", Cancel))
+        {
+            await Helpers.AssertValidationProblemAsync(malformed, "id");
+        }
+
+        using (var malformed = await platform.PutJsonAsync("/api/users/not-a-guid/roles", """{"roles":["organizer"]}""", admin.AccessToken))
+        {
+            await Helpers.AssertValidationProblemAsync(malformed, "id");
+        }
+
         var target = await platform.RegisterAsync();
         foreach (var (body, field) in new[]
                  {
@@ -209,6 +227,7 @@ public sealed class ValidationTests(UsersPlatform platform) : IClassFixture<User
             using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(form), Cancel);
             var problem = await Helpers.AssertProblemAsync(response, status);
             Assert.Equal(error, problem.RootElement.GetProperty("error").GetString());
+            Assert.Equal(error.Replace('_', '-'), problem.RootElement.GetProperty("code").GetString());
         }
 
         using var json = await client.PostAsync("/connect/token", JsonContent.Create(new { grant_type = "client_credentials" }), Cancel);

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -10,39 +10,39 @@ using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Apis;
 
-/// <summary>The dependencies of the booking handlers.</summary>
-public sealed record BookingServices(BookingService Bookings, BookingsDbContext Db, IOptions<BookingOptions> Options, ClaimsPrincipal User);
+/// <summary>The dependencies of the booking reads.</summary>
+public sealed record BookingServices(BookingsDbContext Db, ClaimsPrincipal User);
+
+/// <summary>The dependencies every purchase (create, pay) shares.</summary>
+public sealed record PurchaseServices(IdempotentRequests Idempotency, IOptions<BookingOptions> Options, ClaimsPrincipal User);
 
 public static class BookingsApi
 {
-    /// <summary>Request bodies of this API are small; anything larger is refused before it is read.</summary>
-    public const long MaxBodyBytes = 16 * 1024;
+    public const string CreateScope = "create-booking";
 
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization(Policies.User);
         api.MapPost("/", CreateBooking).WithName("CreateBooking")
             .WithSummary("Holds seats of an event and creates a booking pending payment (requires an Idempotency-Key header).")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
             .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
         api.MapGet("/", ListMyBookings).WithName("ListMyBookings").WithSummary("My bookings, newest first, optionally filtered by status.");
-        api.MapGet("/{id:guid}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).");
-        api.MapPost("/{id:guid}/payments", PayBooking).WithName("PayBooking")
+        api.MapGet("/{id}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).");
+        api.MapPost("/{id}/payments", PayBooking).WithName("PayBooking")
             .WithSummary("Pays a booking by card (idempotent with an optional Idempotency-Key header; one charge per booking).")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit);
-        api.MapGet("/{id:guid}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.");
-        api.MapGet("/{id:guid}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.");
-        api.MapPost("/{id:guid}/cancel", CancelBooking).WithName("CancelBooking")
+        api.MapGet("/{id}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.");
+        api.MapGet("/{id}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.");
+        api.MapPost("/{id}/cancel", CancelBooking).WithName("CancelBooking")
             .WithSummary("Cancels a booking (its attendee under the refund policy, or the event's organizer or an admin): refund and seats released.")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     public static async Task<Results<Created<BookingDto>, ProblemHttpResult, ValidationProblem>> CreateBooking(
-        CreateBookingRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [AsParameters] BookingServices services, CancellationToken cancellationToken)
+        CreateBookingRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, UseCases.CreateBooking create,
+        [AsParameters] PurchaseServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(idempotencyKey))
@@ -71,35 +71,27 @@ public static class BookingsApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
-        var result = await services.Bookings.CreateAsync(ApiResults.ActorOf(services.User), request.EventId!.Value, request.Quantity!.Value, idempotencyKey!, cancellationToken);
-        return result.IsProblem
-            ? ApiResults.Problem(result)
-            : TypedResults.Created($"/api/bookings/{result.Value!.Id}", result.Value);
+        var actor = Actor.Of(services.User);
+        var (eventId, quantity) = (request.EventId!.Value, request.Quantity!.Value);
+        var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, new { eventId, quantity }, async bookingId =>
+            new Answer<BookingDto>(StatusCodes.Status201Created, await create.RunAsync(actor, bookingId, eventId, quantity, cancellationToken), null),
+            cancellationToken);
+        return answer.Problem is { } problem
+            ? TypedResults.Problem(problem)
+            : TypedResults.Created($"/api/bookings/{answer.Value!.Id}", answer.Value);
     }
 
-    public static async Task<Results<Ok<PagedResult<BookingDto>>, ValidationProblem>> ListMyBookings(
-        [AsParameters] BookingServices services, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<BookingDto>>, ValidationProblem>> ListMyBookings(
+        [AsParameters] BookingServices services, string? status, [AsParameters] PageQuery page, CancellationToken cancellationToken)
     {
-        var errors = ApiResults.ValidatePaging(page, pageSize);
-        BookingStatus? filter = null;
-        if (status is not null)
-        {
-            if (Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
-            {
-                filter = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"status is one of {string.Join(", ", Enum.GetNames<BookingStatus>())}."];
-            }
-        }
-
+        var errors = page.Validate();
+        var filter = BookingStatusFilter.Parse(status, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         var userId = services.User.UserId()!.Value;
@@ -109,21 +101,19 @@ public static class BookingsApi
             query = query.Where(b => b.Status == filter);
         }
 
-        int p = page ?? 1, size = pageSize ?? 20;
-        var total = await query.LongCountAsync(cancellationToken);
-        var items = await query.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PagedResult<BookingDto>(items.Select(BookingDto.From).ToList(), p, size, total));
+        return TypedResults.Ok(await query.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
+            .ToPagedAsync(page, PageQuery.DefaultPageSize, BookingDto.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> GetBooking(Guid id, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         var booking = await FindVisibleAsync(id, services, cancellationToken);
-        return booking is null ? ApiResults.NotFound("booking") : TypedResults.Ok(BookingDto.From(booking));
+        return booking is null ? Problems.NotFound("booking") : TypedResults.Ok(BookingDto.From(booking));
     }
 
     public static async Task<Results<Created<PaymentDto>, Accepted<PaymentDto>, ProblemHttpResult, ValidationProblem>> PayBooking(
-        Guid id, PayRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [AsParameters] BookingServices services, CancellationToken cancellationToken)
+        Guid id, PayRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, UseCases.PayBooking pay,
+        [AsParameters] PurchaseServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!SimulatedPaymentGateway.TryNormalizeCardNumber(request.PaymentMethod, out var card))
@@ -138,18 +128,24 @@ public static class BookingsApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
-        var result = await services.Bookings.PayAsync(ApiResults.ActorOf(services.User), id, card, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, cancellationToken);
-        if (result.IsProblem)
+        var actor = Actor.Of(services.User);
+        var answer = await services.Idempotency.AnswerAsync(actor.UserId, "pay:" + id.ToString("N"), string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
+            new { bookingId = id, cardNumber = card }, async paymentId =>
+            {
+                var payment = await pay.RunAsync(actor, id, paymentId, card, cancellationToken);
+                // 202 while the booking still waits: the charge's outcome is unknown, or the confirmation is left to the reconciler.
+                var status = payment.BookingStatus == nameof(BookingStatus.PendingPayment) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created;
+                return new Answer<PaymentDto>(status, payment, null);
+            }, cancellationToken);
+        return answer switch
         {
-            return ApiResults.Problem(result);
-        }
-
-        return result.Status == StatusCodes.Status202Accepted
-            ? TypedResults.Accepted($"/api/payments/{result.Value!.Id}", result.Value)
-            : TypedResults.Created($"/api/payments/{result.Value!.Id}", result.Value);
+            { Problem: { } problem } => TypedResults.Problem(problem),
+            { Status: StatusCodes.Status202Accepted } => TypedResults.Accepted($"/api/payments/{answer.Value!.Id}", answer.Value),
+            _ => TypedResults.Created($"/api/payments/{answer.Value!.Id}", answer.Value),
+        };
     }
 
     public static async Task<Results<Ok<List<PaymentDto>>, ProblemHttpResult>> ListBookingPayments(Guid id, [AsParameters] BookingServices services, CancellationToken cancellationToken)
@@ -157,7 +153,7 @@ public static class BookingsApi
         var booking = await FindVisibleAsync(id, services, cancellationToken);
         if (booking is null)
         {
-            return ApiResults.NotFound("booking");
+            return Problems.NotFound("booking");
         }
 
         var payments = await services.Db.Payments.AsNoTracking().Where(p => p.BookingId == id).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
@@ -169,37 +165,33 @@ public static class BookingsApi
         var booking = await FindVisibleAsync(id, services, cancellationToken);
         if (booking is null || !booking.IsOwnedBy(services.User.UserId()!.Value))
         {
-            return ApiResults.NotFound("booking");
+            return Problems.NotFound("booking");
         }
 
         var tickets = await services.Db.Tickets.AsNoTracking().Where(t => t.BookingId == id).OrderBy(t => t.EntryNumber).ToListAsync(cancellationToken);
         return TypedResults.Ok(tickets.Select(TicketDto.From).ToList());
     }
 
-    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult, ValidationProblem>> CancelBooking(
-        Guid id, CancelRequest? request, [AsParameters] BookingServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BookingDto>, ValidationProblem>> CancelBooking(
+        Guid id, CancelRequest? request, UseCases.CancelBooking cancel, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (request?.Reason is { Length: > 500 })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["reason is at most 500 characters."] });
+            return Problems.Validation("reason", "reason is at most 500 characters.");
         }
 
         if (InputRules.Text(request?.Reason, multiline: true) is { } unsafeText)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [unsafeText] });
+            return Problems.Validation("reason", unsafeText);
         }
 
-        var result = await services.Bookings.CancelAsync(ApiResults.ActorOf(services.User), id, request?.Reason, cancellationToken);
-        return result.IsProblem ? ApiResults.Problem(result) : TypedResults.Ok(result.Value!);
+        return TypedResults.Ok(await cancel.RunAsync(Actor.Of(user), id, request?.Reason, cancellationToken));
     }
 
     /// <summary>The booking if the caller may see it: its attendee, the event's organizer, or an admin (I7).</summary>
     private static async Task<Booking?> FindVisibleAsync(Guid id, BookingServices services, CancellationToken cancellationToken)
     {
         var booking = await services.Db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, cancellationToken);
-        var actor = ApiResults.ActorOf(services.User);
-        return booking is not null && (booking.IsOwnedBy(actor.UserId) || actor.IsAdmin || (actor.IsOrganizer && booking.OrganizerId == actor.UserId))
-            ? booking
-            : null;
+        return booking is not null && Actor.Of(services.User).MaySee(booking) ? booking : null;
     }
 }

@@ -1,6 +1,5 @@
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +11,7 @@ public static class InternalApi
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(Policies.Internal);
-        api.MapGet("/events/{eventId:guid}/attendees", ListAttendees).WithName("ListEventAttendees")
+        api.MapGet("/events/{eventId}/attendees", ListAttendees).WithName("ListEventAttendees")
             .WithSummary("The attendees (user, email, booking) of every confirmed booking of an event, for notifications-api.");
         return app;
     }

@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using QRCoder;
 
@@ -18,34 +17,31 @@ public static class PaymentsApi
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization(Policies.User);
         payments.MapGet("/", ListMyPayments).WithName("ListMyPayments").WithSummary("My payments, newest first.");
-        payments.MapGet("/{id:guid}", GetPayment).WithName("GetPayment").WithSummary("One of my payments.");
+        payments.MapGet("/{id}", GetPayment).WithName("GetPayment").WithSummary("One of my payments.");
 
         app.MapPost("/api/refunds", CreateRefund).WithTags("Payments").RequireAuthorization(Policies.Admin)
             .WithName("CreateRefund").WithSummary("Admins: refunds a confirmed booking in full and returns its seats.")
-            .WithMetadata(new RequestSizeLimitAttribute(BookingsApi.MaxBodyBytes));
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.User);
         tickets.MapGet("/", ListMyTickets).WithName("ListMyTickets").WithSummary("My tickets, newest first.");
-        tickets.MapGet("/{id:guid}", GetTicket).WithName("GetTicket").WithSummary("One of my tickets.");
-        tickets.MapGet("/{id:guid}/qr", GetTicketQr).WithName("GetTicketQr").WithSummary("The ticket's signed code as a QR code (PNG).");
+        tickets.MapGet("/{id}", GetTicket).WithName("GetTicket").WithSummary("One of my tickets.");
+        tickets.MapGet("/{id}/qr", GetTicketQr).WithName("GetTicketQr").WithSummary("The ticket's signed code as a QR code (PNG).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    public static async Task<Results<Ok<PagedResult<PaymentDto>>, ValidationProblem>> ListMyPayments(
-        [AsParameters] ReadServices services, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<PaymentDto>>, ValidationProblem>> ListMyPayments(
+        [AsParameters] ReadServices services, [AsParameters] PageQuery page, CancellationToken cancellationToken)
     {
-        var errors = ApiResults.ValidatePaging(page, pageSize);
-        if (errors.Count > 0)
+        if (page.Validate() is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         var userId = services.User.UserId()!.Value;
-        int p = page ?? 1, size = pageSize ?? 20;
-        var query = services.Db.Payments.AsNoTracking().Where(x => x.UserId == userId);
-        var total = await query.LongCountAsync(cancellationToken);
-        var items = await query.OrderByDescending(x => x.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PagedResult<PaymentDto>(items.Select(x => PaymentDto.From(x)).ToList(), p, size, total));
+        return TypedResults.Ok(await services.Db.Payments.AsNoTracking().Where(x => x.UserId == userId).OrderByDescending(x => x.CreatedAt)
+            .ToPagedAsync(page, PageQuery.DefaultPageSize, x => PaymentDto.From(x), cancellationToken));
     }
 
     public static async Task<Results<Ok<PaymentDto>, ProblemHttpResult>> GetPayment(Guid id, [AsParameters] ReadServices services, CancellationToken cancellationToken)
@@ -53,12 +49,12 @@ public static class PaymentsApi
         var userId = services.User.UserId()!.Value;
         var payment = await services.Db.Payments.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         return payment is null || (payment.UserId != userId && !services.User.IsAdmin())
-            ? ApiResults.NotFound("payment")
+            ? Problems.NotFound("payment")
             : TypedResults.Ok(PaymentDto.From(payment));
     }
 
-    public static async Task<Results<Created<PaymentDto>, ProblemHttpResult, ValidationProblem>> CreateRefund(
-        RefundRequest request, BookingService bookings, CancellationToken cancellationToken)
+    public static async Task<Results<Created<PaymentDto>, ValidationProblem>> CreateRefund(
+        RefundRequest request, RefundBooking refund, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.BookingId is null || request.BookingId == Guid.Empty)
@@ -77,34 +73,30 @@ public static class PaymentsApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
-        var result = await bookings.RefundAsync(request.BookingId!.Value, request.Reason ?? "Refunded by an admin.", cancellationToken);
-        return result.IsProblem ? ApiResults.Problem(result) : TypedResults.Created($"/api/payments/{result.Value!.Id}", result.Value);
+        var payment = await refund.RunAsync(request.BookingId!.Value, request.Reason ?? "Refunded by an admin.", cancellationToken);
+        return TypedResults.Created($"/api/payments/{payment.Id}", payment);
     }
 
-    public static async Task<Results<Ok<PagedResult<TicketDto>>, ValidationProblem>> ListMyTickets(
-        [AsParameters] ReadServices services, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<TicketDto>>, ValidationProblem>> ListMyTickets(
+        [AsParameters] ReadServices services, [AsParameters] PageQuery page, CancellationToken cancellationToken)
     {
-        var errors = ApiResults.ValidatePaging(page, pageSize);
-        if (errors.Count > 0)
+        if (page.Validate() is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         var userId = services.User.UserId()!.Value;
-        int p = page ?? 1, size = pageSize ?? 50;
-        var query = services.Db.Tickets.AsNoTracking().Where(t => t.UserId == userId);
-        var total = await query.LongCountAsync(cancellationToken);
-        var items = await query.OrderByDescending(t => t.IssuedAt).ThenBy(t => t.EntryNumber).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PagedResult<TicketDto>(items.Select(TicketDto.From).ToList(), p, size, total));
+        return TypedResults.Ok(await services.Db.Tickets.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.IssuedAt).ThenBy(t => t.EntryNumber)
+            .ToPagedAsync(page, 50, TicketDto.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<TicketDto>, ProblemHttpResult>> GetTicket(Guid id, [AsParameters] ReadServices services, CancellationToken cancellationToken)
     {
         var ticket = await FindMineAsync(id, services, cancellationToken);
-        return ticket is null ? ApiResults.NotFound("ticket") : TypedResults.Ok(TicketDto.From(ticket));
+        return ticket is null ? Problems.NotFound("ticket") : TypedResults.Ok(TicketDto.From(ticket));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTicketQr(Guid id, [AsParameters] ReadServices services, CancellationToken cancellationToken)
@@ -112,14 +104,10 @@ public static class PaymentsApi
         var ticket = await FindMineAsync(id, services, cancellationToken);
         if (ticket is null)
         {
-            return ApiResults.NotFound("ticket");
+            return Problems.NotFound("ticket");
         }
 
-        if (ticket.Status != TicketStatus.Valid)
-        {
-            return ApiResults.Problem(StatusCodes.Status409Conflict, "ticket-void", "This ticket was voided (its booking was cancelled or refunded).");
-        }
-
+        ticket.EnsureValid();
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(ticket.Code, QRCodeGenerator.ECCLevel.Q);
         var png = new PngByteQRCode(data).GetGraphic(8);

@@ -1,7 +1,7 @@
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,7 +47,7 @@ public static class ReconciliationApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         var grace = TimeSpan.FromSeconds(graceSeconds ?? DefaultGraceSeconds);
@@ -62,10 +62,9 @@ public static class ReconciliationApi
             // events-api first, then bookings-api: a booking confirmed in between shows as sold seats not yet ticketed,
             // never the reverse (tickets without sold seats).
             var inventory = await services.Inventory.GetInventoryAsync(id, cancellationToken);
-            if (inventory.Error == InventoryError.Unavailable)
+            if (inventory.IsUnavailable)
             {
-                return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "inventory-unavailable",
-                    "events-api could not be reached; nothing was checked. Try again.");
+                return Problems.For(BookingErrors.InventoryUnavailable("events-api could not be reached; nothing was checked. Try again."));
             }
 
             var bookings = await LoadFactsAsync(services.Db, id, cancellationToken);

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
-using Bookings.Api.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,53 +9,29 @@ namespace Bookings.Api.Apis;
 
 public sealed record SalesServices(BookingsDbContext Db, IInventoryClient Inventory, ClaimsPrincipal User);
 
-public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
-
-public sealed record EventSales(
-    Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
-    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
-
-public sealed record OrganizerSales(
-    Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,
-    string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
-
-public sealed record MoneyTotal(decimal Amount, string Currency);
-
 /// <summary>Organizer views: an event's bookings and sales figures (its organizer or an admin only).</summary>
 public static class SalesApi
 {
     public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Sales").RequireAuthorization(Policies.Organizer);
-        api.MapGet("/events/{id:guid}/bookings", ListEventBookings).WithName("ListEventBookings")
+        api.MapGet("/events/{id}/bookings", ListEventBookings).WithName("ListEventBookings")
             .WithSummary("The bookings of an event (its organizer or an admin).");
-        api.MapGet("/events/{id:guid}/sales", GetEventSales).WithName("GetEventSales")
+        api.MapGet("/events/{id}/sales", GetEventSales).WithName("GetEventSales")
             .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.");
         api.MapGet("/organizers/me/sales", GetMySales).WithName("GetMySales")
             .WithSummary("Sales figures over every event of the signed-in organizer.");
         return app;
     }
 
-    public static async Task<Results<Ok<PagedResult<BookingDto>>, ProblemHttpResult, ValidationProblem>> ListEventBookings(
-        Guid id, [AsParameters] SalesServices services, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<BookingDto>>, ProblemHttpResult, ValidationProblem>> ListEventBookings(
+        Guid id, [AsParameters] SalesServices services, string? status, [AsParameters] PageQuery page, CancellationToken cancellationToken)
     {
-        var errors = ApiResults.ValidatePaging(page, pageSize);
-        BookingStatus? filter = null;
-        if (status is not null)
-        {
-            if (Enum.TryParse<BookingStatus>(status, true, out var parsed) && !int.TryParse(status, out _))
-            {
-                filter = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"status is one of {string.Join(", ", Enum.GetNames<BookingStatus>())}."];
-            }
-        }
-
+        var errors = page.Validate();
+        var filter = BookingStatusFilter.Parse(status, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         var (allowed, _, problem) = await AuthorizeEventAsync(id, services, cancellationToken);
@@ -71,10 +46,7 @@ public static class SalesApi
             query = query.Where(b => b.Status == filter);
         }
 
-        int p = page ?? 1, size = pageSize ?? 50;
-        var total = await query.LongCountAsync(cancellationToken);
-        var items = await query.OrderByDescending(b => b.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PagedResult<BookingDto>(items.Select(BookingDto.From).ToList(), p, size, total));
+        return TypedResults.Ok(await query.OrderByDescending(b => b.CreatedAt).ToPagedAsync(page, 50, BookingDto.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<EventSales>, ProblemHttpResult, ValidationProblem>> GetEventSales(
@@ -82,7 +54,7 @@ public static class SalesApi
     {
         if (!TryInterval(interval, out var bucket))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["interval"] = ["interval is hour or day."] });
+            return Problems.Validation("interval", "interval is hour or day.");
         }
 
         var (allowed, info, problem) = await AuthorizeEventAsync(id, services, cancellationToken);
@@ -101,7 +73,7 @@ public static class SalesApi
     {
         if (!TryInterval(interval, out var bucket))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["interval"] = ["interval is hour or day."] });
+            return Problems.Validation("interval", "interval is hour or day.");
         }
 
         var me = services.User.UserId()!.Value;
@@ -178,7 +150,7 @@ public static class SalesApi
     {
         var lookup = await services.Inventory.GetEventAsync(eventId, cancellationToken);
         Guid? organizerId = lookup.Value?.OrganizerId;
-        if (lookup.Error == InventoryError.Unavailable)
+        if (lookup.IsUnavailable)
         {
             // events-api is down: the organizer recorded on the bookings still decides.
             organizerId = await services.Db.Bookings.AsNoTracking().Where(b => b.EventId == eventId)
@@ -187,18 +159,18 @@ public static class SalesApi
 
         if (services.User.IsAdmin())
         {
-            return organizerId is null && lookup.Error == InventoryError.NotFound
-                ? (false, null, ApiResults.NotFound("event"))
+            return organizerId is null && lookup.Error?.Kind == ErrorKind.NotFound
+                ? (false, null, Problems.NotFound("event"))
                 : (true, lookup.Value, null);
         }
 
         if (organizerId is null)
         {
-            return (false, null, ApiResults.NotFound("event"));
+            return (false, null, Problems.NotFound("event"));
         }
 
         return organizerId == services.User.UserId()
             ? (true, lookup.Value, null)
-            : (false, null, ApiResults.Forbidden("Only the event's organizer or an admin sees its bookings and sales."));
+            : (false, null, Problems.Forbidden("Only the event's organizer or an admin sees its bookings and sales."));
     }
 }

@@ -1,9 +1,12 @@
 using System.Threading.RateLimiting;
 using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
+using Bookings.Api.IntegrationEvents;
 using Bookings.Api.Inventory;
+using Bookings.Api.Model;
 using Bookings.Api.Payments;
-using Bookings.Api.Services;
+using Bookings.Api.UseCases;
+using Bookings.Api.UseCases.Steps;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -36,15 +39,19 @@ internal static class Extensions
         builder.Services.AddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         builder.Services.AddSingleton<TicketCodeSigner>();
         builder.Services.AddSingleton<BookingLocks>();
+        builder.Services.AddSingleton(services =>
+        {
+            var booking = services.GetRequiredService<IOptions<BookingOptions>>().Value;
+            return new RefundPolicy(booking.FullRefundBefore, booking.LateRefundPercent);
+        });
         builder.Services.AddScoped<IdempotencyStore>();
-        builder.Services.AddScoped<BookingService>();
-        builder.Services.AddScoped<BookingMaintenance>();
+        builder.Services.AddScoped<IdempotentRequests>();
+        builder.AddUseCases();
         if (builder.Configuration.GetValue($"{BookingOptions.SectionName}:{nameof(BookingOptions.RunBackgroundWorkers)}", true))
         {
             builder.Services.AddHostedService<BookingMaintenanceWorker>();
         }
 
-        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         // Numbers are JSON numbers: "2" (a string) is refused like 2.0 or 1e1 for a whole quantity.
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
@@ -84,17 +91,32 @@ internal static class Extensions
                 {
                     // The user's own limit (fixed window).
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests",
-                        "Too many booking requests; try again in a minute.").ExecuteAsync(context.HttpContext);
+                    await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many booking requests; try again in a minute."))
+                        .ExecuteAsync(context.HttpContext);
                     return;
                 }
 
                 // The replica's purchase capacity: nothing was done, the same request (same Idempotency-Key) may be sent again.
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                await ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable",
-                    "Too many bookings are being processed right now; retry in a moment with the same Idempotency-Key.").ExecuteAsync(context.HttpContext);
+                await Problems.For(Error.Unavailable(TransientFailureExceptionHandler.Code,
+                    "Too many bookings are being processed right now; retry in a moment with the same Idempotency-Key.")).ExecuteAsync(context.HttpContext);
             };
         });
+    }
+
+    /// <summary>The use cases (one class each) and the steps they share.</summary>
+    private static void AddUseCases(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PaymentCharges>();
+        builder.Services.AddScoped<BookingCancellation>();
+        builder.Services.AddScoped<BookingConfirmation>();
+        builder.Services.AddScoped<CreateBooking>();
+        builder.Services.AddScoped<PayBooking>();
+        builder.Services.AddScoped<CancelBooking>();
+        builder.Services.AddScoped<RefundBooking>();
+        builder.Services.AddScoped<CancelEventBookings>();
+        builder.Services.AddScoped<ExpireBookings>();
+        builder.Services.AddScoped<ReconcilePayments>();
     }
 
     /// <summary>Marks the endpoint that starts a purchase (create a booking): it has the replica's purchase concurrency limit.</summary>

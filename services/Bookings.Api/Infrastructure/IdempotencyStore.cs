@@ -1,23 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Bookings.Api.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Infrastructure;
 
-/// <summary>What an <c>Idempotency-Key</c> says about a request.</summary>
-public sealed record IdempotencyClaim(Guid ResourceId, bool HashMismatch, string? StoredResult);
+/// <summary>What an <c>Idempotency-Key</c> says about a request: the id its resource gets, and the stored answer once there is one.</summary>
+public sealed record IdempotencyClaim(Guid ResourceId, bool HashMismatch, int? StatusCode, string? ResponseBody);
 
 /// <summary>
 /// Stores <c>Idempotency-Key</c>s per user and operation with the hash of the request body (I3). The first request
-/// reserves the key and the id of the resource it will create; duplicates, even concurrent ones, get the same id.
+/// reserves the key and the id of the resource it will create; duplicates, even concurrent ones, get the same id. Once the
+/// request is answered, its status and body are kept so that duplicates replay them.
 /// </summary>
 public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
 {
     public const int MaxKeyLength = 200;
 
-    public static string Hash<T>(T request) =>
+    public static string Hash(object request) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
     public async Task<IdempotencyClaim> ClaimAsync(Guid userId, string scope, string key, string requestHash, TimeSpan lifetime, CancellationToken cancellationToken)
@@ -37,30 +37,23 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
         var record = claimed.Count == 1
             ? claimed[0]
             : await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
-        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.ResponseBody);
+        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.StatusCode, record.ResponseBody);
     }
 
-    /// <summary>Remembers the final result so later duplicates replay it. A stored success is never overwritten by a problem.</summary>
-    public async Task CompleteAsync<T>(Guid userId, string scope, string key, OperationResult<T> result, CancellationToken cancellationToken) where T : class
+    /// <summary>Remembers the final answer so later duplicates replay it. A stored success is never overwritten by a refusal.</summary>
+    public async Task CompleteAsync(Guid userId, string scope, string key, int statusCode, string responseBody, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(result, JsonSerializerOptions.Web);
-        if (result.IsProblem)
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                UPDATE idempotency_keys SET "StatusCode" = {result.Status}, "ResponseBody" = {body}
-                WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND "StatusCode" IS NULL
-                """, cancellationToken);
-        }
-        else
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                UPDATE idempotency_keys SET "StatusCode" = {result.Status}, "ResponseBody" = {body}
-                WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key}
-                """, cancellationToken);
-        }
+        var refusal = statusCode >= StatusCodes.Status400BadRequest;
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE idempotency_keys SET "StatusCode" = {statusCode}, "ResponseBody" = {responseBody}
+            WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND (NOT {refusal} OR "StatusCode" IS NULL)
+            """, cancellationToken);
     }
 
-    public static OperationResult<T> Replay<T>(string storedResult) where T : class =>
-        JsonSerializer.Deserialize<OperationResult<T>>(storedResult, JsonSerializerOptions.Web)
-            ?? throw new InvalidOperationException("A stored idempotent response could not be read.");
+    /// <summary>Forgets idempotency keys older than their lifetime.</summary>
+    public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.IdempotencyRecords.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+    }
 }

@@ -15,28 +15,28 @@ public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int
 /// <summary>One active hold; <see cref="Status"/> is <c>Held</c> or <c>Confirmed</c>; the hold id is the booking id.</summary>
 public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
 
-public enum InventoryError
+/// <summary>
+/// events-api's answer: the value, or its refusal as an <see cref="Error"/> whose code is events-api's own (<c>sold-out</c>,
+/// <c>not-on-sale</c>, <c>hold-expired</c>…), read from the problem's <c>code</c>. A kind of <see cref="ErrorKind.Unavailable"/>
+/// means events-api could not be reached or failed: nothing is known, try again.
+/// </summary>
+public sealed record InventoryResult<T>(T? Value, Error? Error) where T : class
 {
-    None,
-    NotFound,
-    SoldOut,
-    NotOnSale,
-    HoldExpired,
-    Invalid,
-    /// <summary>events-api could not be reached or failed: nothing is known, try again.</summary>
-    Unavailable,
-}
+    public bool Succeeded => Error is null && Value is not null;
 
-public sealed record InventoryResult<T>(T? Value, InventoryError Error, string? Detail = null) where T : class
-{
-    public bool Succeeded => Error == InventoryError.None && Value is not null;
+    public bool IsUnavailable => Error?.Kind == ErrorKind.Unavailable;
 }
 
 public static class InventoryResult
 {
-    public static InventoryResult<T> Ok<T>(T value) where T : class => new(value, InventoryError.None);
+    /// <summary>The code of every "events-api could not answer" (bookings-api answers it as its own 503).</summary>
+    public const string UnavailableCode = "inventory-unavailable";
 
-    public static InventoryResult<T> Failed<T>(InventoryError error, string? detail) where T : class => new(null, error, detail);
+    public static InventoryResult<T> Ok<T>(T value) where T : class => new(value, null);
+
+    public static InventoryResult<T> Failed<T>(Error error) where T : class => new(null, error);
+
+    public static InventoryResult<T> Unavailable<T>(string detail) where T : class => Failed<T>(Error.Unavailable(UnavailableCode, detail));
 }
 
 /// <summary>events-api's internal inventory API: every call is idempotent per hold id (= booking id).</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using EventBooking.ServiceDefaults;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +50,7 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
         catch (Exception ex) when (DependencyFailures.IsUnavailable(ex, cancellationToken))
         {
             LogInventoryUnreachable(logger, ex, typeof(T).Name);
-            return InventoryResult.Failed<T>(InventoryError.Unavailable, "events-api could not be reached.");
+            return InventoryResult.Unavailable<T>("events-api could not be reached.");
         }
 
         using (response)
@@ -59,40 +58,44 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             if (response.IsSuccessStatusCode)
             {
                 var value = await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken);
-                return value is null
-                    ? InventoryResult.Failed<T>(InventoryError.Unavailable, "events-api answered with an empty body.")
-                    : InventoryResult.Ok(value);
+                return value is null ? InventoryResult.Unavailable<T>("events-api answered with an empty body.") : InventoryResult.Ok(value);
             }
 
-            ProblemDetails? problem = null;
-            if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+            var status = (int)response.StatusCode;
+            var kind = response.StatusCode switch
             {
-                try
-                {
-                    problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(JsonSerializerOptions.Web, cancellationToken);
-                }
-                catch (JsonException)
-                {
-                    problem = null;
-                }
-            }
-
-            var reason = problem?.Type ?? "";
-            var error = response.StatusCode switch
-            {
-                HttpStatusCode.NotFound => InventoryError.NotFound,
-                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => InventoryError.Invalid,
-                HttpStatusCode.Conflict when reason.EndsWith("sold-out", StringComparison.OrdinalIgnoreCase) => InventoryError.SoldOut,
-                HttpStatusCode.Conflict when reason.EndsWith("hold-expired", StringComparison.OrdinalIgnoreCase) => InventoryError.HoldExpired,
-                HttpStatusCode.Conflict => InventoryError.NotOnSale,
-                _ => InventoryError.Unavailable,
+                HttpStatusCode.NotFound => ErrorKind.NotFound,
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => ErrorKind.Invalid,
+                HttpStatusCode.Conflict => ErrorKind.Conflict,
+                _ => ErrorKind.Unavailable,
             };
-            if (error == InventoryError.Unavailable)
+            if (kind == ErrorKind.Unavailable)
             {
-                LogInventoryFailure(logger, typeof(T).Name, (int)response.StatusCode);
+                LogInventoryFailure(logger, typeof(T).Name, status);
+                return InventoryResult.Unavailable<T>($"events-api answered {status}.");
             }
 
-            return InventoryResult.Failed<T>(error, problem?.Detail ?? problem?.Title);
+            // events-api's refusal as it said it: its code (sold-out, not-on-sale, hold-expired…), never a match on the type URI.
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            var code = Problems.CodeOf(problem) ?? (kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid");
+            return InventoryResult.Failed<T>(new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}."));
+        }
+    }
+
+    private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ProblemDetails>(JsonSerializerOptions.Web, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

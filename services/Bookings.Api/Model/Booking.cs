@@ -41,7 +41,7 @@ public sealed class Booking
     public string? CancellationReason { get; private set; }
     public DateTimeOffset? ExpiredAt { get; private set; }
     public DateTimeOffset? RefundedAt { get; private set; }
-    /// <summary>Lease taken by the expiry sweeper of one replica (see ExpirySweeper).</summary>
+    /// <summary>Lease taken by the expiry sweep of one replica (see <c>ExpireBookings</c>).</summary>
     public DateTimeOffset? SweepLeaseUntil { get; private set; }
     public uint Version { get; private set; }
 
@@ -86,12 +86,12 @@ public sealed class Booking
     {
         if (Status != BookingStatus.PendingPayment)
         {
-            throw new DomainException("not-payable", $"The booking is {Status}; only a booking pending payment can be paid.");
+            throw new DomainException("not-payable", ErrorKind.Conflict, $"The booking is {Status}; only a booking pending payment can be paid.");
         }
 
         if (now >= HoldExpiresAt)
         {
-            throw new DomainException("booking-expired", "The seats were held until " + HoldExpiresAt.ToString("O") + "; the booking can no longer be paid.");
+            throw new DomainException("booking-expired", ErrorKind.Conflict, "The seats were held until " + HoldExpiresAt.ToString("O") + "; the booking can no longer be paid.");
         }
     }
 
@@ -116,7 +116,16 @@ public sealed class Booking
     {
         if (Status is not (BookingStatus.PendingPayment or BookingStatus.Confirmed))
         {
-            throw new DomainException("illegal-transition", $"A booking that is {Status} cannot be cancelled.");
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"A booking that is {Status} cannot be cancelled.");
+        }
+    }
+
+    /// <summary>Whether an admin refund may start: only a confirmed booking is refunded.</summary>
+    public void EnsureRefundable()
+    {
+        if (Status != BookingStatus.Confirmed)
+        {
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Only a confirmed booking can be refunded; this one is {Status}.");
         }
     }
 
@@ -134,7 +143,7 @@ public sealed class Booking
         Require(BookingStatus.PendingPayment, "expire");
         if (now < HoldExpiresAt)
         {
-            throw new DomainException("not-expired", "The hold of this booking is still running.");
+            throw new DomainException("not-expired", ErrorKind.Conflict, "The hold of this booking is still running.");
         }
 
         Status = BookingStatus.Expired;
@@ -145,7 +154,7 @@ public sealed class Booking
     {
         if (Status != expected)
         {
-            throw new DomainException("illegal-transition", $"Cannot {action} a booking that is {Status}; it must be {expected}.");
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Cannot {action} a booking that is {Status}; it must be {expected}.");
         }
     }
 }

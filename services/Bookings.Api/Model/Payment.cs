@@ -79,7 +79,7 @@ public sealed class Payment
     {
         if (!CanRetryCharge)
         {
-            throw new DomainException("illegal-transition", $"Only a payment the gateway never received can be retried; this one is {Status}.");
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Only a payment the gateway never received can be retried; this one is {Status}.");
         }
 
         Status = PaymentStatus.Pending;
@@ -93,7 +93,7 @@ public sealed class Payment
         Require(PaymentStatus.Succeeded, "refund");
         if (amount < 0 || amount > Amount)
         {
-            throw new DomainException("invalid-refund", $"A refund must be between 0 and {Amount} {Currency}.");
+            throw new DomainException("invalid-refund", ErrorKind.Conflict, $"A refund must be between 0 and {Amount} {Currency}.");
         }
 
         Status = PaymentStatus.Refunded;
@@ -106,7 +106,7 @@ public sealed class Payment
     {
         if (Status != expected)
         {
-            throw new DomainException("illegal-transition", $"Cannot {action} a payment that is {Status}; it must be {expected}.");
+            throw new DomainException("illegal-transition", ErrorKind.Conflict, $"Cannot {action} a payment that is {Status}; it must be {expected}.");
         }
     }
 }

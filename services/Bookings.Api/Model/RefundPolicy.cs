@@ -18,7 +18,7 @@ public sealed record RefundPolicy(TimeSpan FullRefundBefore, int LateRefundPerce
 
         if (now >= booking.EventStartsAt)
         {
-            throw new DomainException("event-started", "The event has started; an attendee can no longer cancel.");
+            throw new DomainException("event-started", ErrorKind.Conflict, "The event has started; an attendee can no longer cancel.");
         }
 
         return booking.EventStartsAt - now >= FullRefundBefore

@@ -37,6 +37,15 @@ public sealed class Ticket
         IssuedAt = now,
     };
 
+    /// <summary>Whether the ticket still admits: a voided one (its booking cancelled or refunded) has no code to show.</summary>
+    public void EnsureValid()
+    {
+        if (Status != TicketStatus.Valid)
+        {
+            throw new DomainException("ticket-void", ErrorKind.Conflict, "This ticket was voided (its booking was cancelled or refunded).");
+        }
+    }
+
     public void Void(DateTimeOffset now)
     {
         if (Status == TicketStatus.Valid)

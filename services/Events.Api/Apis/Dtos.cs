@@ -27,10 +27,6 @@ public sealed record EventResponse(
     }
 }
 
-/// <summary>A page of results. Immutable: <c>Items</c> is never changed once built (HybridCache shares cached pages).</summary>
-[ImmutableObject(true)]
-public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, long TotalCount);
-
 public sealed record CancelEventRequest(string? Reason);
 
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt);
@@ -68,37 +64,8 @@ public sealed record ReviewResponse(Guid Id, Guid EventId, Guid UserId, string? 
     public static ReviewResponse From(Review r) => new(r.Id, r.EventId, r.UserId, r.UserName, r.Rating, r.Text, r.CreatedAt, r.UpdatedAt);
 }
 
-public sealed record EventReviewsResponse(IReadOnlyList<ReviewResponse> Items, int Page, int PageSize, long TotalCount, double? AverageRating, int Count);
-
-/// <summary>Problem types (RFC 9457) the services agree on; the last segment names the reason.</summary>
-public static class ProblemTypes
+/// <summary>An event's average rating (two decimals; null without reviews) and how many reviews it has.</summary>
+public sealed record ReviewSummaryResponse(double? AverageRating, int Count)
 {
-    private const string Base = "https://eventbooking.dev/problems/";
-    public const string SoldOut = Base + "sold-out";
-    public const string NotOnSale = Base + "not-on-sale";
-    public const string HoldExpired = Base + "hold-expired";
-    public const string HoldReleased = Base + "hold-released";
-    public const string HoldConflict = Base + "hold-conflict";
-    public const string NotFound = Base + "not-found";
-    public const string Forbidden = Base + "forbidden";
-    public const string InvalidState = Base + "invalid-state";
-    public const string Concurrency = Base + "concurrent-change";
-    public const string HasSales = Base + "has-sales";
-    public const string NotEligible = Base + "not-eligible";
-}
-
-internal static class Ids
-{
-    /// <summary>Parses a route id; a malformed one is a field error, not a 404.</summary>
-    public static bool TryParse(string? value, string field, out Guid id, out Dictionary<string, string[]> errors)
-    {
-        errors = [];
-        if (Guid.TryParse(value, out id) && id != Guid.Empty)
-        {
-            return true;
-        }
-
-        errors[field] = ["Not a valid id (expected a GUID)."];
-        return false;
-    }
+    public static ReviewSummaryResponse From(ReviewStats stats) => new(stats.AverageRating, stats.Count);
 }

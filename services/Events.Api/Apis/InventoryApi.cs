@@ -1,10 +1,11 @@
 using Events.Api.Infrastructure;
+using Events.Api.Holds;
 using Events.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Events.Api.Apis;
 
-public sealed record InventoryServices(IEventStore Store, HoldCoalescer Coalescer, TimeProvider Time);
+public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore Inventory, HoldCoalescer Coalescer, TimeProvider Time);
 
 /// <summary>The internal seat inventory (docs/contracts.md "Inventory"): service identities only.</summary>
 public static class InventoryApi
@@ -24,18 +25,13 @@ public static class InventoryApi
         return app;
     }
 
-    public static async Task<Results<Ok<InternalEventResponse>, ValidationProblem, ProblemHttpResult>> GetInternalEvent(
-        string eventId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<InternalEventResponse>, ProblemHttpResult>> GetInternalEvent(
+        Guid eventId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        if (!Ids.TryParse(eventId, "eventId", out var id, out var errors))
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var item = await services.Store.GetAsync(id, cancellationToken);
+        var item = await services.Catalog.GetAsync(eventId, cancellationToken);
         if (item is null)
         {
-            return EventsApi.NotFound("event");
+            return Problems.For(EventErrors.NotFound);
         }
 
         var e = item.Event;
@@ -43,23 +39,17 @@ public static class InventoryApi
             e.EffectiveStatus(services.Time.GetUtcNow()), e.Price, e.Currency, item.Inventory.Capacity));
     }
 
-    public static async Task<Results<Ok<InventoryResponse>, ValidationProblem, ProblemHttpResult>> GetInventory(
-        string eventId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<InventoryResponse>, ProblemHttpResult>> GetInventory(
+        Guid eventId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        if (!Ids.TryParse(eventId, "eventId", out var id, out var errors))
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var snapshot = await services.Store.GetInventorySnapshotAsync(id, cancellationToken);
-        return snapshot is null ? EventsApi.NotFound("event") : TypedResults.Ok(InventoryResponse.From(snapshot, services.Time.GetUtcNow()));
+        var snapshot = await services.Inventory.GetInventorySnapshotAsync(eventId, cancellationToken);
+        return snapshot is null ? Problems.For(EventErrors.NotFound) : TypedResults.Ok(InventoryResponse.From(snapshot, services.Time.GetUtcNow()));
     }
 
     public static async Task<Results<Created<HoldResponse>, Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> PlaceHold(
-        string eventId, string holdId, HoldBody? body, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+        Guid eventId, Guid holdId, HoldBody? body, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        var errors = ParseIds(eventId, holdId, out var eventGuid, out var holdGuid);
-        var now = services.Time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
         if (body?.Quantity is not { } quantity)
         {
             errors["quantity"] = ["The quantity is required."];
@@ -70,94 +60,50 @@ public static class InventoryApi
         }
         else
         {
-            foreach (var (field, messages) in HoldRules.Validate(quantity, expiresAt, now))
-            {
-                errors[field] = messages;
-            }
+            errors = HoldRules.Validate(quantity, expiresAt, services.Time.GetUtcNow());
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
-        var outcome = await services.Coalescer.PlaceAsync(eventGuid, new HoldRequest(holdGuid, body!.Quantity!.Value, body.ExpiresAt!.Value.ToUniversalTime()), cancellationToken);
-        if (outcome.Hold is null)
+        var request = new HoldRequest(holdId, body!.Quantity!.Value, body.ExpiresAt!.Value.ToUniversalTime());
+        var outcome = await services.Coalescer.PlaceAsync(eventId, request, cancellationToken);
+        if (outcome.Error is { } refusal)
         {
-            return outcome.Result switch
-            {
-                PlaceHoldResult.SoldOut => TypedResults.Problem(type: ProblemTypes.SoldOut, title: "Not enough seats left", statusCode: StatusCodes.Status409Conflict),
-                PlaceHoldResult.NotOnSale => TypedResults.Problem(type: ProblemTypes.NotOnSale, title: "The event is not on sale",
-                    detail: "It is not published, is cancelled or has started.", statusCode: StatusCodes.Status409Conflict),
-                PlaceHoldResult.HoldIdConflict => TypedResults.Problem(type: ProblemTypes.HoldConflict, title: "The hold id belongs to another event",
-                    statusCode: StatusCodes.Status409Conflict),
-                _ => EventsApi.NotFound("event"),
-            };
+            return Problems.For(refusal);
         }
 
-        var item = await services.Store.GetAsync(eventGuid, cancellationToken);
+        var item = await services.Catalog.GetAsync(eventId, cancellationToken);
         if (item is null)
         {
-            return EventsApi.NotFound("event");
+            return Problems.For(EventErrors.NotFound);
         }
 
-        var response = HoldResponse.From(outcome.Hold, item.Event);
+        var response = HoldResponse.From(outcome.Hold!, item.Event);
         return outcome.Result == PlaceHoldResult.Created
-            ? TypedResults.Created($"/internal/events/{eventGuid}/holds/{holdGuid}", response)
+            ? TypedResults.Created($"/internal/events/{eventId}/holds/{holdId}", response)
             : TypedResults.Ok(response);
     }
 
-    public static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ConfirmHold(
-        string eventId, string holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> ConfirmHold(
+        Guid eventId, Guid holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        var errors = ParseIds(eventId, holdId, out var eventGuid, out var holdGuid);
-        if (errors.Count > 0)
+        var outcome = await services.Inventory.ConfirmHoldAsync(eventId, holdId, services.Time.GetUtcNow(), cancellationToken);
+        if (outcome.Error is { } refusal)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.For(refusal);
         }
 
-        var outcome = await services.Store.ConfirmHoldAsync(eventGuid, holdGuid, services.Time.GetUtcNow(), cancellationToken);
-        var item = await services.Store.GetAsync(eventGuid, cancellationToken);
-        return outcome.Result switch
-        {
-            ConfirmHoldResult.Confirmed when item is not null => TypedResults.Ok(HoldResponse.From(outcome.Hold!, item.Event)),
-            ConfirmHoldResult.Expired => TypedResults.Problem(type: ProblemTypes.HoldExpired, title: "The hold expired and its seats are gone",
-                detail: "Refund the payment.", statusCode: StatusCodes.Status409Conflict),
-            ConfirmHoldResult.Released => TypedResults.Problem(type: ProblemTypes.HoldReleased, title: "The hold was released",
-                detail: "Refund the payment.", statusCode: StatusCodes.Status409Conflict),
-            _ => EventsApi.NotFound("hold"),
-        };
+        var item = await services.Catalog.GetAsync(eventId, cancellationToken);
+        return item is null ? Problems.For(HoldErrors.NotFound) : TypedResults.Ok(HoldResponse.From(outcome.Hold!, item.Event));
     }
 
-    public static async Task<Results<NoContent, ValidationProblem>> ReleaseHold(
-        string eventId, string holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    public static async Task<NoContent> ReleaseHold(
+        Guid eventId, Guid holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        var errors = ParseIds(eventId, holdId, out var eventGuid, out var holdGuid);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        await services.Store.ReleaseHoldAsync(eventGuid, holdGuid, services.Time.GetUtcNow(), cancellationToken);
+        await services.Inventory.ReleaseHoldAsync(eventId, holdId, services.Time.GetUtcNow(), cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    private static Dictionary<string, string[]> ParseIds(string eventId, string holdId, out Guid eventGuid, out Guid holdGuid)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!Ids.TryParse(eventId, "eventId", out eventGuid, out var eventErrors))
-        {
-            errors = eventErrors;
-        }
-
-        if (!Ids.TryParse(holdId, "holdId", out holdGuid, out var holdErrors))
-        {
-            foreach (var (field, messages) in holdErrors)
-            {
-                errors[field] = messages;
-            }
-        }
-
-        return errors;
     }
 }

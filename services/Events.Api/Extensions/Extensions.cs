@@ -1,19 +1,18 @@
 using System.Text.Json.Serialization;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using EventBooking.ServiceDefaults;
-using Events.Api.IntegrationEvents;
+using Events.Api.Caching;
 using Events.Api.Infrastructure;
-using Microsoft.AspNetCore.Diagnostics;
+using Events.Api.Infrastructure.Mongo;
+using Events.Api.Infrastructure.Postgres;
+using Events.Api.IntegrationEvents;
+using Events.Api.Holds;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Routing;
 
 namespace Events.Api.Extensions;
 
 internal static class Extensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
@@ -24,13 +23,16 @@ internal static class Extensions
             .AddSubscription<BookingCancelled, BookingCancelledHandler>()
             .AddSubscription<BookingExpired, BookingExpiredHandler>();
 
-        // The store: MongoDB when the connection string is a mongodb:// URI (AppHost with containers), PostgreSQL otherwise.
+        // The stores (catalog, inventory, reviews): MongoDB when the connection string is a mongodb:// URI (AppHost with
+        // containers), PostgreSQL otherwise.
         if (ConnectionStrings.IsMongoDB(builder.Configuration.GetConnectionString("eventsdb")))
         {
             builder.AddMongoDBClient("eventsdb");
-            builder.Services.AddSingleton<MongoEventStore>();
-            builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MongoEventStore>());
-            builder.Services.AddHostedService<MongoIndexes>();
+            builder.Services.AddSingleton<MongoEventsDatabase>();
+            builder.Services.AddSingleton<ICatalogStore, MongoCatalogStore>();
+            builder.Services.AddSingleton<IInventoryStore, MongoInventoryStore>();
+            builder.Services.AddSingleton<IReviewStore, MongoReviewStore>();
+            builder.Services.AddHostedService<MongoSchema>();
             bus.AddMongoInbox();
             builder.Services.AddScoped<IMessageInbox, DocumentMessageInbox>();
             builder.Services.AddHostedService<MongoOutboxRelay>();
@@ -39,7 +41,9 @@ internal static class Extensions
         {
             builder.AddNpgsqlDbContextWithServiceDefaults<EventsDbContext>("eventsdb");
             builder.Services.AddMigration<EventsDbContext>();
-            builder.Services.AddScoped<IEventStore, PostgresEventStore>();
+            builder.Services.AddScoped<ICatalogStore, PostgresCatalogStore>();
+            builder.Services.AddScoped<IInventoryStore, PostgresInventoryStore>();
+            builder.Services.AddScoped<IReviewStore, PostgresReviewStore>();
             bus.AddOutbox<EventsDbContext>();
             builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
         }
@@ -55,12 +59,5 @@ internal static class Extensions
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        // The largest request (an event with a 5,000-character description) is far below this: 413 beyond it.
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
-            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        // Malformed JSON, wrong types, unparsable query values: 400 ProblemDetails, never a 500.
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
-        builder.Services.Configure<ExceptionHandlerOptions>(options =>
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
     }
 }

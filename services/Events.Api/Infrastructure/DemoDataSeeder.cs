@@ -32,7 +32,7 @@ public sealed partial class DemoDataSeeder(IServiceScopeFactory scopes, IConfigu
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IEventStore>();
+        var store = scope.ServiceProvider.GetRequiredService<ICatalogStore>();
         var now = time.GetUtcNow();
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(18);
         var seeded = 0;
@@ -50,8 +50,7 @@ public sealed partial class DemoDataSeeder(IServiceScopeFactory scopes, IConfigu
                 new EventInput(s.Title, s.Description, s.Venue, s.City, startsAt, startsAt.AddHours(s.Hours), s.TimeZone, s.Category,
                     s.Capacity, s.Price, s.Currency, s.Image), now);
             item.Id = id;
-            item.Status = EventStatus.Published;
-            item.PublishedAt = now;
+            item.Publish(now);
             try
             {
                 await store.CreateAsync(item, cancellationToken);

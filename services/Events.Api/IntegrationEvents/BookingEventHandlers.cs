@@ -9,40 +9,40 @@ namespace Events.Api.IntegrationEvents;
 /// booking.confirmed: the user becomes an attendee (review eligibility); the hold is confirmed as a safety net
 /// (a no-op when bookings-api already confirmed it over HTTP).
 /// </summary>
-public sealed class BookingConfirmedHandler(IMessageInbox inbox, IEventStore store, TimeProvider time) : IIntegrationEventHandler<BookingConfirmed>
+public sealed class BookingConfirmedHandler(IMessageInbox inbox, IReviewStore reviews, IInventoryStore inventory, TimeProvider time) : IIntegrationEventHandler<BookingConfirmed>
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingConfirmed> message, CancellationToken cancellationToken)
     {
         var data = message.Data;
         await inbox.ProcessOnceAsync(message.Id, "events-api.booking-confirmed", async ct =>
         {
-            await store.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: true, data.ConfirmedAt), ct);
-            await store.ConfirmHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct);
+            await reviews.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: true, data.ConfirmedAt), ct);
+            await inventory.ConfirmHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct);
         }, cancellationToken);
     }
 }
 
 /// <summary>booking.cancelled: no longer an attendee; its seats go back (idempotent: already released is fine).</summary>
-public sealed class BookingCancelledHandler(IMessageInbox inbox, IEventStore store, TimeProvider time) : IIntegrationEventHandler<BookingCancelled>
+public sealed class BookingCancelledHandler(IMessageInbox inbox, IReviewStore reviews, IInventoryStore inventory, TimeProvider time) : IIntegrationEventHandler<BookingCancelled>
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingCancelled> message, CancellationToken cancellationToken)
     {
         var data = message.Data;
         await inbox.ProcessOnceAsync(message.Id, "events-api.booking-cancelled", async ct =>
         {
-            await store.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: false, data.CancelledAt), ct);
-            await store.ReleaseHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct);
+            await reviews.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: false, data.CancelledAt), ct);
+            await inventory.ReleaseHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct);
         }, cancellationToken);
     }
 }
 
 /// <summary>booking.expired: the unpaid booking's hold is released if bookings-api's own release did not arrive.</summary>
-public sealed class BookingExpiredHandler(IMessageInbox inbox, IEventStore store, TimeProvider time) : IIntegrationEventHandler<BookingExpired>
+public sealed class BookingExpiredHandler(IMessageInbox inbox, IInventoryStore inventory, TimeProvider time) : IIntegrationEventHandler<BookingExpired>
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingExpired> message, CancellationToken cancellationToken)
     {
         var data = message.Data;
         await inbox.ProcessOnceAsync(message.Id, "events-api.booking-expired",
-            async ct => await store.ReleaseHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct), cancellationToken);
+            async ct => await inventory.ReleaseHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct), cancellationToken);
     }
 }

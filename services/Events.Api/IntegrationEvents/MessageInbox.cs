@@ -1,5 +1,5 @@
 using EventBooking.Messaging;
-using Events.Api.Infrastructure;
+using Events.Api.Infrastructure.Postgres;
 
 namespace Events.Api.IntegrationEvents;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using Events.Api.Infrastructure;
+using Events.Api.Infrastructure.Mongo;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -12,7 +12,7 @@ namespace Events.Api.IntegrationEvents;
 /// the same single-document update as the change), are published with their stored id as the message id, then pulled.
 /// A crash (or a second replica) between publish and pull republishes with the same id: consumers dedupe by it.
 /// </summary>
-public sealed partial class MongoOutboxRelay(MongoEventStore store, IIntegrationEventPublisher publisher, TimeProvider time, ILogger<MongoOutboxRelay> logger)
+public sealed partial class MongoOutboxRelay(MongoEventsDatabase database, IIntegrationEventPublisher publisher, TimeProvider time, ILogger<MongoOutboxRelay> logger)
     : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -35,7 +35,7 @@ public sealed partial class MongoOutboxRelay(MongoEventStore store, IIntegration
 
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
-        var pending = await store.Events.Find(new BsonDocument("outbox.0", new BsonDocument("$exists", true)))
+        var pending = await database.Events.Find(new BsonDocument("outbox.0", new BsonDocument("$exists", true)))
             .Project<EventDocument>(Builders<EventDocument>.Projection.Include(d => d.Outbox)).Limit(100).ToListAsync(cancellationToken);
         foreach (var document in pending)
         {
@@ -47,8 +47,8 @@ public sealed partial class MongoOutboxRelay(MongoEventStore store, IIntegration
                     "event.cancelled" => await publisher.PublishAsync(Deserialize<EventCancelled>(entry), cancellationToken, entry.Id),
                     _ => throw new InvalidOperationException($"Unknown outbox entry type {entry.Type}."),
                 };
-                await store.Events.UpdateOneAsync(new BsonDocument("_id", new BsonBinaryData(document.Id, GuidRepresentation.Standard)),
-                    new BsonDocument("$pull", new BsonDocument("outbox", new BsonDocument("id", new BsonBinaryData(entry.Id, GuidRepresentation.Standard)))),
+                await database.Events.UpdateOneAsync(MongoEventsDatabase.ById(document.Id),
+                    new BsonDocument("$pull", new BsonDocument("outbox", new BsonDocument("id", MongoEventsDatabase.Id(entry.Id)))),
                     cancellationToken: cancellationToken);
             }
         }

@@ -14,6 +14,7 @@ public static class EventValidation
     public const int MaxImageUrl = 2048;
     public const int MaxCapacity = 1_000_000;
     public const decimal MaxPrice = 1_000_000m;
+    public const int MaxCancellationReason = 500;
 
     /// <summary>Checks every field and returns the input, or the errors per field (camelCase names).</summary>
     public static (EventInput? Input, Dictionary<string, string[]> Errors) Validate(EventRequest? request, DateTimeOffset now, bool isNew)
@@ -102,6 +103,15 @@ public static class EventValidation
 
         return (new EventInput(title!, request.Description?.Trim() ?? "", venue!, city!, request.StartsAt!.Value.ToUniversalTime(),
             request.EndsAt!.Value.ToUniversalTime(), timeZone, request.Category!, request.Capacity!.Value, request.Price!.Value, currency!, imageUrl), errors);
+    }
+
+    /// <summary>The reason of a cancellation (a default when none is given), or the field error.</summary>
+    public static (string? Reason, Dictionary<string, string[]> Errors) ValidateCancellation(string? reason)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var trimmed = string.IsNullOrWhiteSpace(reason) ? "Cancelled by the organizer." : reason.Trim();
+        Text(errors, "reason", trimmed, MaxCancellationReason, required: false, multiline: true);
+        return (errors.Count == 0 ? trimmed : null, errors);
     }
 
     private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max, bool required, bool multiline = false)

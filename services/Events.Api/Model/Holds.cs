@@ -25,7 +25,18 @@ public enum PlaceHoldResult
     HoldIdConflict,
 }
 
-public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold);
+public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold)
+{
+    /// <summary>Why no hold was placed; null when it was (new or existing).</summary>
+    public Error? Error => Result switch
+    {
+        PlaceHoldResult.SoldOut => HoldErrors.SoldOut,
+        PlaceHoldResult.NotOnSale => HoldErrors.NotOnSale,
+        PlaceHoldResult.HoldIdConflict => HoldErrors.HoldIdTaken,
+        PlaceHoldResult.EventNotFound => EventErrors.NotFound,
+        _ => null,
+    };
+}
 
 public enum ConfirmHoldResult
 {
@@ -36,7 +47,17 @@ public enum ConfirmHoldResult
     Released,
 }
 
-public sealed record ConfirmHoldOutcome(ConfirmHoldResult Result, Hold? Hold);
+public sealed record ConfirmHoldOutcome(ConfirmHoldResult Result, Hold? Hold)
+{
+    /// <summary>Why the hold is not sold; null when it is.</summary>
+    public Error? Error => Result switch
+    {
+        ConfirmHoldResult.Confirmed => null,
+        ConfirmHoldResult.Expired => HoldErrors.Expired,
+        ConfirmHoldResult.Released => HoldErrors.Released,
+        _ => HoldErrors.NotFound,
+    };
+}
 
 public enum ReleaseHoldResult
 {

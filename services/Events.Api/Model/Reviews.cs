@@ -8,6 +8,12 @@ public static class ReviewRules
 {
     public const int MaxTextLength = 2000;
 
+    /// <summary>Why nobody may review <paramref name="reviewed"/> yet (a draft is unknown to reviewers), or null; attendance is checked next.</summary>
+    public static Error? Refusal(CatalogEvent reviewed, DateTimeOffset now) =>
+        reviewed.Status == EventStatus.Draft ? EventErrors.NotFound
+        : reviewed.StartsAt > now ? ReviewErrors.NotStarted
+        : null;
+
     public static Dictionary<string, string[]> Validate(int rating, string? text)
     {
         var errors = new Dictionary<string, string[]>();
@@ -24,7 +30,7 @@ public static class ReviewRules
         {
             errors["text"] = [$"At most {MaxTextLength} characters."];
         }
-        else if (Microsoft.Extensions.Hosting.InputRules.Text(text, multiline: true) is { } unsafeText)
+        else if (InputRules.Text(text, multiline: true) is { } unsafeText)
         {
             errors["text"] = [unsafeText];
         }

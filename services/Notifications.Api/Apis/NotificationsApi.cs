@@ -1,23 +1,22 @@
 using System.Security.Claims;
-using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
 using Notifications.Api.Model;
+using Notifications.Api.Services;
 
 namespace Notifications.Api.Apis;
 
 public static class NotificationsApi
 {
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/notifications").WithTags("Notifications");
         var mine = api.MapGroup("").RequireAuthorization(Policies.User);
 
         mine.MapGet("/", ListMine).WithName("ListMyNotifications").WithSummary("Lists the caller's notifications, newest first (paged; unread=true for unread only).");
+        mine.MapGet("/unread-count", CountUnread).WithName("CountMyUnreadNotifications").WithSummary("How many of the caller's notifications are unread.");
         mine.MapGet("/preferences", GetPreferences).WithName("GetNotificationPreferences").WithSummary("The caller's email switches per notification kind.");
         mine.MapPut("/preferences", UpdatePreferences).WithName("UpdateNotificationPreferences").WithSummary("Switches email on or off per notification kind.");
         mine.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Marks every notification of the caller read.");
@@ -29,53 +28,34 @@ public static class NotificationsApi
         return app;
     }
 
-    public static async Task<Results<Ok<NotificationList>, ValidationProblem>> ListMine(
-        [AsParameters] NotificationServices services, ClaimsPrincipal user, int? page, int? pageSize, bool? unread, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<NotificationView>>, ValidationProblem>> ListMine(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, [AsParameters] PageQuery paging, bool? unread, CancellationToken cancellationToken)
     {
-        var number = page ?? 1;
-        var size = pageSize ?? 20;
-        var errors = new Dictionary<string, string[]>();
-        if (InputRules.Page(number) is { } pageError)
+        if (paging.Validate() is { Count: > 0 } errors)
         {
-            errors["page"] = [pageError];
+            return Problems.Validation(errors);
         }
 
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"The page size must be between 1 and {MaxPageSize}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var result = await services.Store.ListAsync(user.UserId()!.Value, unread ?? false, number, size, cancellationToken);
-        return TypedResults.Ok(NotificationList.From(result, number, size));
+        var page = await services.Store.ListAsync(user.UserId()!.Value, unread ?? false, paging.Number, paging.Size(), cancellationToken);
+        return TypedResults.Ok(page.Select(NotificationView.From));
     }
 
-    public static async Task<Results<Ok<NotificationView>, NotFound, ValidationProblem>> GetMine(
-        [AsParameters] NotificationServices services, ClaimsPrincipal user, string id, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var notificationId))
-        {
-            return InvalidId();
-        }
+    public static async Task<Ok<UnreadCount>> CountUnread(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UnreadCount(await services.Store.CountUnreadAsync(user.UserId()!.Value, cancellationToken)));
 
-        var notification = await services.Store.FindAsync(user.UserId()!.Value, notificationId, cancellationToken);
-        return notification is null ? TypedResults.NotFound() : TypedResults.Ok(NotificationView.From(notification));
+    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> GetMine(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    {
+        var notification = await services.Store.FindAsync(user.UserId()!.Value, id, cancellationToken);
+        return notification is null ? Problems.NotFound("notification") : TypedResults.Ok(NotificationView.From(notification));
     }
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem>> MarkRead(
-        [AsParameters] NotificationServices services, ClaimsPrincipal user, string id, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
+        [AsParameters] NotificationServices services, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(id, out var notificationId))
-        {
-            return InvalidId();
-        }
-
-        var found = await services.Store.MarkReadAsync(user.UserId()!.Value, notificationId, services.Time.GetUtcNow(), cancellationToken);
-        return found ? TypedResults.NoContent() : TypedResults.NotFound();
+        var found = await services.Store.MarkReadAsync(user.UserId()!.Value, id, services.Time.GetUtcNow(), cancellationToken);
+        return found ? TypedResults.NoContent() : Problems.NotFound("notification");
     }
 
     public static async Task<Ok<ReadAllResult>> MarkAllRead(
@@ -94,16 +74,14 @@ public static class NotificationsApi
     {
         if (request?.Email is null || request.Email.Count == 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["email"] = [$"Give at least one kind to switch, e.g. {{\"email\": {{\"{NotificationKind.EventReminder}\": false}}}}. Kinds: {string.Join(", ", NotificationKind.All)}."],
-            });
+            return Problems.Validation("email",
+                $"Give at least one kind to switch, e.g. {{\"email\": {{\"{NotificationKind.EventReminder}\": false}}}}. Kinds: {string.Join(", ", NotificationKind.All)}.");
         }
 
         var unknown = request.Email.Keys.Where(kind => !NotificationKind.IsKnown(kind)).ToList();
         if (unknown.Count > 0)
         {
-            return TypedResults.ValidationProblem(unknown.ToDictionary(
+            return Problems.Validation(unknown.ToDictionary(
                 kind => $"email.{kind}", _ => new[] { $"Unknown notification kind. Kinds: {string.Join(", ", NotificationKind.All)}." }));
         }
 
@@ -120,7 +98,7 @@ public static class NotificationsApi
         var errors = Validate(request, idempotencyKey);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Validation(errors);
         }
 
         // Retrying the same request (same Idempotency-Key) maps to the same notification ids: no duplicates.
@@ -139,8 +117,8 @@ public static class NotificationsApi
             }
             catch (Exception ex) when (DependencyFailures.IsUnavailable(ex, cancellationToken))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "The attendees of the event cannot be listed right now (bookings-api unavailable). Try again later.");
+                return Problems.For(Error.Unavailable("attendees-unavailable",
+                    "The attendees of the event cannot be listed right now (bookings-api unavailable). Try again later."));
             }
         }
 
@@ -149,17 +127,13 @@ public static class NotificationsApi
         {
             var added = await services.Writer.WriteAsync(new Notification
             {
-                Id = Notification.IdFor(source, recipient.UserId),
-                UserId = recipient.UserId,
                 Kind = NotificationKind.Announcement,
                 Title = request.Title!.Trim(),
                 Body = request.Body!.Trim(),
                 Link = request.Link,
                 EventId = request.EventId,
                 BookingId = recipient.BookingId,
-                RecipientEmail = recipient.Email,
-                RecipientName = recipient.Name,
-            }, cancellationToken);
+            }.To(source, recipient.UserId, recipient.Email, recipient.Name), cancellationToken);
             created += added ? 1 : 0;
         }
 
@@ -216,9 +190,6 @@ public static class NotificationsApi
 
         return errors;
     }
-
-    private static ValidationProblem InvalidId() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The notification id must be a GUID."] });
 }
 
 /// <summary>The dependencies of the notification handlers.</summary>

@@ -1,6 +1,5 @@
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using EventBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using MongoDB.Driver;
@@ -11,7 +10,7 @@ using Notifications.Api.Infrastructure;
 using Notifications.Api.Infrastructure.Mongo;
 using Notifications.Api.Infrastructure.Postgres;
 using Notifications.Api.IntegrationEvents;
-using Notifications.Api.Model;
+using Notifications.Api.Services;
 using Notifications.Api.Reminders;
 
 namespace Notifications.Api.Extensions;
@@ -20,8 +19,6 @@ internal static class Extensions
 {
     public const string DatabaseName = "notificationsdb";
     public const string SmtpName = "smtp";
-    /// <summary>The largest request (an announcement of 4,000 characters) is far below this: 413 beyond it.</summary>
-    public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -30,8 +27,6 @@ internal static class Extensions
         builder.AddEmail();
         builder.AddServiceClients();
 
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
-            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<NotificationPush>();
@@ -55,12 +50,12 @@ internal static class Extensions
         builder.Services.AddScoped<NotificationWriter>();
         builder.Services.AddScoped<NotificationIngestor>();
         builder.AddEventBus("messaging", "notifications-api")
-            .AddSubscription<BookingConfirmed, NotificationEventHandlers>()
-            .AddSubscription<BookingCancelled, NotificationEventHandlers>()
-            .AddSubscription<BookingExpired, NotificationEventHandlers>()
-            .AddSubscription<PaymentRefunded, NotificationEventHandlers>()
-            .AddSubscription<EventUpdated, NotificationEventHandlers>()
-            .AddSubscription<EventCancelled, NotificationEventHandlers>();
+            .AddSubscription<BookingConfirmed, NotificationEventHandler<BookingConfirmed>>()
+            .AddSubscription<BookingCancelled, NotificationEventHandler<BookingCancelled>>()
+            .AddSubscription<BookingExpired, NotificationEventHandler<BookingExpired>>()
+            .AddSubscription<PaymentRefunded, NotificationEventHandler<PaymentRefunded>>()
+            .AddSubscription<EventUpdated, NotificationEventHandler<EventUpdated>>()
+            .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>();
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReminderScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());

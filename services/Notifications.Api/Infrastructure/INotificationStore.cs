@@ -2,9 +2,6 @@ using Notifications.Api.Model;
 
 namespace Notifications.Api.Infrastructure;
 
-/// <summary>A page of a user's notifications, newest first.</summary>
-public sealed record NotificationPage(IReadOnlyList<Notification> Items, long Total, long Unread);
-
 /// <summary>A claim on due work (emails, reminders) held by one replica until its lease runs out.</summary>
 public sealed record Lease(string Owner, DateTimeOffset Now, TimeSpan Duration)
 {
@@ -24,7 +21,11 @@ public interface INotificationStore
     /// <summary>The notification when it belongs to <paramref name="userId"/>; null otherwise (never another user's).</summary>
     Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken);
 
-    Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken);
+    /// <summary>A page of the user's notifications (only the unread ones when <paramref name="unreadOnly"/>), newest first.</summary>
+    Task<Paged<Notification>> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>How many of the user's notifications are unread.</summary>
+    Task<long> CountUnreadAsync(Guid userId, CancellationToken cancellationToken);
 
     /// <summary>Marks one of the user's notifications read (idempotent); false when the user has no such notification.</summary>
     Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken);

@@ -70,9 +70,24 @@ public sealed class Notification
     /// <summary>Source key of a notification caused by an integration event.</summary>
     public static string MessageSource(Guid messageId) => $"message:{messageId:N}";
 
-    /// <summary>Queues the email (or records that the user does not want it).</summary>
-    public void QueueEmail(bool wanted, DateTimeOffset now)
+    /// <summary>
+    /// Addresses the notification to one user: its id derives from what caused it (<paramref name="sourceKey"/>) and the
+    /// user (<see cref="IdFor"/>); the address and name, when known, save a lookup when the email goes out.
+    /// </summary>
+    public Notification To(string sourceKey, Guid userId, string? email = null, string? name = null)
     {
+        Id = IdFor(sourceKey, userId);
+        UserId = userId;
+        RecipientEmail = email;
+        RecipientName = name;
+        return this;
+    }
+
+    /// <summary>Dates the new notification and queues its email, or records that the user switched email off for its kind.</summary>
+    public void Accept(NotificationPreferences preferences, DateTimeOffset now)
+    {
+        var wanted = preferences.WantsEmail(Kind);
+        CreatedAt = now;
         EmailStatus = wanted ? EmailStatus.Pending : EmailStatus.Skipped;
         EmailNextAttemptAt = wanted ? now : null;
     }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -8,37 +7,6 @@ using Users.Api.Infrastructure;
 using Users.Api.Model;
 
 namespace Users.Api.Apis;
-
-public sealed record DiscoveryDocument(
-    [property: JsonPropertyName("issuer")] string Issuer,
-    [property: JsonPropertyName("jwks_uri")] string JwksUri,
-    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
-    [property: JsonPropertyName("grant_types_supported")] IReadOnlyList<string> GrantTypesSupported,
-    [property: JsonPropertyName("token_endpoint_auth_methods_supported")] IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
-    [property: JsonPropertyName("scopes_supported")] IReadOnlyList<string> ScopesSupported,
-    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported,
-    [property: JsonPropertyName("subject_types_supported")] IReadOnlyList<string> SubjectTypesSupported,
-    [property: JsonPropertyName("id_token_signing_alg_values_supported")] IReadOnlyList<string> SigningAlgorithms,
-    [property: JsonPropertyName("claims_supported")] IReadOnlyList<string> ClaimsSupported);
-
-public sealed record JsonWebKeyDocument(
-    [property: JsonPropertyName("kty")] string KeyType,
-    [property: JsonPropertyName("use")] string Use,
-    [property: JsonPropertyName("kid")] string KeyId,
-    [property: JsonPropertyName("alg")] string Algorithm,
-    [property: JsonPropertyName("crv")] string Curve,
-    [property: JsonPropertyName("x")] string X,
-    [property: JsonPropertyName("y")] string Y);
-
-public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyDocument> Keys);
-
-public sealed record ServiceTokenResponse(
-    [property: JsonPropertyName("access_token")] string AccessToken,
-    [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn,
-    [property: JsonPropertyName("scope")] string Scope);
-
-public sealed record SigningKeyInfo(string Id, string Algorithm, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt);
 
 /// <summary>OpenID discovery, the JWKS, the OAuth2 token endpoint for service identities, and signing-key rotation.</summary>
 public static partial class ConnectApi
@@ -93,7 +61,7 @@ public static partial class ConnectApi
     {
         if (!request.HasFormContentType)
         {
-            return Problems.OAuth("invalid_request", "The token request must be application/x-www-form-urlencoded.");
+            return OAuthError("invalid_request", "The token request must be application/x-www-form-urlencoded.");
         }
 
         var form = await request.ReadFormAsync(cancellationToken);
@@ -102,23 +70,23 @@ public static partial class ConnectApi
         var scope = Single(form, "scope");
         if (grantType is null || clientId is null || clientSecret is null || clientId.Length > 100 || clientSecret.Length > 200)
         {
-            return Problems.OAuth("invalid_request", "grant_type, client_id and client_secret are required (each once).");
+            return OAuthError("invalid_request", "grant_type, client_id and client_secret are required (each once).");
         }
 
         if (grantType != "client_credentials")
         {
-            return Problems.OAuth("unsupported_grant_type", "Only the client_credentials grant is supported here.");
+            return OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported here.");
         }
 
         if (!IsValidClient(options.Value, clientId, clientSecret))
         {
             LogClientRefused(logger, clientId.Length <= 64 ? clientId : clientId[..64]);
-            return Problems.OAuth("invalid_client", "Client authentication failed.", StatusCodes.Status401Unauthorized);
+            return OAuthError("invalid_client", "Client authentication failed.", ErrorKind.Unauthenticated);
         }
 
         if (scope is not null && scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => s != IdentityClaims.InternalScope))
         {
-            return Problems.OAuth("invalid_scope", $"The only scope is '{IdentityClaims.InternalScope}'.");
+            return OAuthError("invalid_scope", $"The only scope is '{IdentityClaims.InternalScope}'.");
         }
 
         var token = await tokens.CreateServiceTokenAsync(clientId, cancellationToken);
@@ -138,6 +106,14 @@ public static partial class ConnectApi
         var ring = await keys.GetAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<SigningKeyInfo>>([.. ring.Published.Select(ToInfo)]);
     }
+
+    /// <summary>
+    /// A token-endpoint error (RFC 6749 §5.2): a ProblemDetails whose code is the OAuth2 error in kebab case
+    /// (<c>invalid_client</c> → <c>invalid-client</c>), carrying the RFC's own <c>error</c> and <c>error_description</c> too.
+    /// </summary>
+    private static ProblemHttpResult OAuthError(string error, string description, ErrorKind kind = ErrorKind.Invalid) =>
+        Problems.For(new Error(error.Replace('_', '-'), kind, description),
+            [new("error", error), new("error_description", description)]);
 
     private static SigningKeyInfo ToInfo(PublishedKey key) =>
         new(key.Id, SigningKey.Es256, key.Status.ToString(), key.CreatedAt, key.ActivatedAt);
@@ -190,24 +166,4 @@ public static partial class ConnectApi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client authentication failed for client {ClientId}")]
     private static partial void LogClientRefused(ILogger logger, string clientId);
-}
-
-/// <summary>Endpoints for other services (service identities only): <c>/internal/users</c>.</summary>
-public static class InternalUsersApi
-{
-    public static IEndpointRouteBuilder MapInternalUsersApi(this IEndpointRouteBuilder app)
-    {
-        var api = app.MapGroup("/internal/users").WithTags("Internal").RequireAuthorization(Policies.Internal);
-        api.MapGet("/{id:guid}", GetContact).WithName("GetUserContact")
-            .WithSummary("A user's contact details and notification preference (service identities only).");
-        return app;
-    }
-
-    public static async Task<Results<Ok<UserContact>, ProblemHttpResult>> GetContact(Guid id, UsersDbContext db, CancellationToken cancellationToken)
-    {
-        var contact = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
-            db.Users.Where(u => u.Id == id).Select(u => new UserContact(u.Id, u.Email, u.DisplayName, u.EmailNotifications, u.PreferredLanguage)),
-            cancellationToken);
-        return contact is null ? Problems.UserNotFound() : TypedResults.Ok(contact);
-    }
 }

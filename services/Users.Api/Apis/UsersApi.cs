@@ -46,9 +46,9 @@ public static partial class UsersApi
 
         api.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("Lists accounts (admin), with paging and search.")
             .RequireAuthorization(Policies.Admin);
-        api.MapGet("/{id:guid}", GetUser).WithName("GetUser").WithSummary("One account (admin, or the user themself).")
+        api.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("One account (admin, or the user themself).")
             .RequireAuthorization(Policies.User);
-        api.MapPut("/{id:guid}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
+        api.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
             .RequireAuthorization(Policies.Admin);
         return app;
     }
@@ -83,7 +83,7 @@ public static partial class UsersApi
 
         if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
         // Hash first, whether or not the address is taken: both answers cost the same.
@@ -121,7 +121,7 @@ public static partial class UsersApi
             .Check("password", UserRules.PasswordPresent(request.Password));
         if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
         var normalized = User.Normalize(request.Email!);
@@ -132,19 +132,19 @@ public static partial class UsersApi
             // Same answer and about the same time whether the account is unknown or locked.
             services.Passwords.VerifyDummy(request.Password!);
             LogLoginRefused(services.Logger, user?.Id, user is null ? "unknown-account" : "locked-out");
-            return Problems.InvalidCredentials();
+            return Problems.For(UserErrors.InvalidCredentials);
         }
 
         var result = services.Passwords.Verify(user, request.Password!);
         if (result == PasswordVerificationResult.Failed)
         {
             var options = services.Options.Value;
-            await SaveWithRetryAsync(services.Db, user, u => u.RecordFailedLogin(services.Time.GetUtcNow(), options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
+            await services.Db.UpdateUserAsync(user, u => u.RecordFailedLogin(services.Time.GetUtcNow(), options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
             LogLoginRefused(services.Logger, user.Id, user.IsLockedOut(now) ? "wrong-password-locked" : "wrong-password");
-            return Problems.InvalidCredentials();
+            return Problems.For(UserErrors.InvalidCredentials);
         }
 
-        await SaveWithRetryAsync(services.Db, user, u =>
+        await services.Db.UpdateUserAsync(user, u =>
         {
             u.RecordSuccessfulLogin();
             if (result == PasswordVerificationResult.SuccessRehashNeeded)
@@ -164,7 +164,7 @@ public static partial class UsersApi
         }
 
         var (outcome, response) = await sessions.RefreshAsync(request.RefreshToken!, cancellationToken);
-        return outcome == RefreshOutcome.Refreshed ? TypedResults.Ok(response!) : Problems.InvalidRefreshToken();
+        return outcome == RefreshOutcome.Refreshed ? TypedResults.Ok(response!) : Problems.For(UserErrors.InvalidRefreshToken);
     }
 
     public static async Task<Results<NoContent, ValidationProblem>> Logout(
@@ -185,7 +185,7 @@ public static partial class UsersApi
     {
         if (principal.UserId() is not { } userId)
         {
-            return Problems.Unauthenticated();
+            return Problems.For(UserErrors.Unauthenticated);
         }
 
         await sessions.RevokeAllAsync(userId, keepFamilyId: null, cancellationToken);
@@ -195,8 +195,8 @@ public static partial class UsersApi
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetMe(
         ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
     {
-        var user = await FindAsync(db, principal.UserId(), cancellationToken);
-        return user is null ? Problems.UserNotFound() : TypedResults.Ok(UserProfile.From(user));
+        var user = await db.FindUserAsync(principal.UserId(), cancellationToken);
+        return user is null ? Problems.For(UserErrors.UserNotFound) : TypedResults.Ok(UserProfile.From(user));
     }
 
     public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> UpdateMe(
@@ -209,16 +209,16 @@ public static partial class UsersApi
             .Check("emailNotifications", request.EmailNotifications is null ? "emailNotifications is required (true or false)." : null);
         if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
-        var user = await FindAsync(services.Db, principal.UserId(), cancellationToken, tracking: true);
+        var user = await services.Db.FindUserAsync(principal.UserId(), cancellationToken, tracking: true);
         if (user is null)
         {
-            return Problems.UserNotFound();
+            return Problems.For(UserErrors.UserNotFound);
         }
 
-        await SaveWithRetryAsync(services.Db, user, u => u.UpdateProfile(request.DisplayName!, request.Phone, request.PreferredLanguage,
+        await services.Db.UpdateUserAsync(user, u => u.UpdateProfile(request.DisplayName!, request.Phone, request.PreferredLanguage,
             request.EmailNotifications!.Value, services.Time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(UserProfile.From(user));
     }
@@ -231,13 +231,13 @@ public static partial class UsersApi
             .Check("newPassword", UserRules.Password(request.NewPassword, principal.FindFirstValue(IdentityClaims.Email)));
         if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
-        var user = await FindAsync(services.Db, principal.UserId(), cancellationToken, tracking: true);
+        var user = await services.Db.FindUserAsync(principal.UserId(), cancellationToken, tracking: true);
         if (user is null)
         {
-            return Problems.UserNotFound();
+            return Problems.For(UserErrors.UserNotFound);
         }
 
         var now = services.Time.GetUtcNow();
@@ -246,18 +246,18 @@ public static partial class UsersApi
             if (!user.IsLockedOut(now))
             {
                 var options = services.Options.Value;
-                await SaveWithRetryAsync(services.Db, user, u => u.RecordFailedLogin(now, options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
+                await services.Db.UpdateUserAsync(user, u => u.RecordFailedLogin(now, options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
             }
 
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is incorrect."] });
+            return Problems.Validation("currentPassword", "The current password is incorrect.");
         }
 
         if (request.NewPassword == request.CurrentPassword)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = ["The new password must differ from the current one."] });
+            return Problems.Validation("newPassword", "The new password must differ from the current one.");
         }
 
-        await SaveWithRetryAsync(services.Db, user, u =>
+        await services.Db.UpdateUserAsync(user, u =>
         {
             u.RecordSuccessfulLogin();
             u.SetPasswordHash(services.Passwords.Hash(u, request.NewPassword!), services.Time.GetUtcNow());
@@ -268,19 +268,20 @@ public static partial class UsersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
-        UsersDbContext db, CancellationToken cancellationToken, int? page = null, int? pageSize = null, string? search = null)
+    public static async Task<Results<Ok<Paged<UserProfile>>, ValidationProblem>> ListUsers(
+        UsersDbContext db, [AsParameters] PageQuery paging, CancellationToken cancellationToken, string? search = null)
     {
-        var errors = new FieldErrors()
-            .Check("page", InputRules.Page(page))
-            .Check("pageSize", pageSize is < 1 or > 100 ? "pageSize must be between 1 and 100." : null)
-            .Check("search", search?.Length > UserRules.SearchMaxLength ? $"search must be at most {UserRules.SearchMaxLength} characters." : null);
-        if (errors.Any)
+        var errors = paging.Validate();
+        if (search?.Length > UserRules.SearchMaxLength)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            errors["search"] = [$"search must be at most {UserRules.SearchMaxLength} characters."];
         }
 
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -288,9 +289,7 @@ public static partial class UsersApi
             query = query.Where(u => EF.Functions.ILike(u.Email, pattern, @"\") || EF.Functions.ILike(u.DisplayName, pattern, @"\"));
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var users = await query.OrderBy(u => u.NormalizedEmail).Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new UserPage([.. users.Select(UserProfile.From)], pageNumber, size, total));
+        return TypedResults.Ok(await query.OrderBy(u => u.NormalizedEmail).ToPagedAsync(paging, PageQuery.DefaultPageSize, UserProfile.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetUser(
@@ -298,11 +297,11 @@ public static partial class UsersApi
     {
         if (principal.UserId() != id && !principal.IsAdmin())
         {
-            return Problems.Forbidden();
+            return Problems.For(UserErrors.NotYourAccount);
         }
 
-        var user = await FindAsync(db, id, cancellationToken);
-        return user is null ? Problems.UserNotFound() : TypedResults.Ok(UserProfile.From(user));
+        var user = await db.FindUserAsync(id, cancellationToken);
+        return user is null ? Problems.For(UserErrors.UserNotFound) : TypedResults.Ok(UserProfile.From(user));
     }
 
     public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> SetRoles(
@@ -335,55 +334,26 @@ public static partial class UsersApi
 
         if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return errors.ToProblem();
         }
 
-        var user = await FindAsync(services.Db, id, cancellationToken, tracking: true);
+        var user = await services.Db.FindUserAsync(id, cancellationToken, tracking: true);
         if (user is null)
         {
-            return Problems.UserNotFound();
+            return Problems.For(UserErrors.UserNotFound);
         }
 
-        await SaveWithRetryAsync(services.Db, user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
+        await services.Db.UpdateUserAsync(user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
         LogRolesChanged(services.Logger, user.Id, string.Join(',', user.Roles), principal.UserId());
         return TypedResults.Ok(UserProfile.From(user));
     }
 
     private static ValidationProblem? ValidateRefreshToken(string? token) =>
         string.IsNullOrWhiteSpace(token)
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] })
+            ? Problems.Validation("refreshToken", "The refresh token is required.")
             : token.Length > UserRules.RefreshTokenMaxLength
-                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = [$"The refresh token must be at most {UserRules.RefreshTokenMaxLength} characters."] })
+                ? Problems.Validation("refreshToken", $"The refresh token must be at most {UserRules.RefreshTokenMaxLength} characters.")
                 : null;
-
-    private static async Task<User?> FindAsync(UsersDbContext db, Guid? id, CancellationToken cancellationToken, bool tracking = false)
-    {
-        if (id is null)
-        {
-            return null;
-        }
-
-        var query = tracking ? db.Users : db.Users.AsNoTracking();
-        return await query.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-    }
-
-    /// <summary>Applies a change and saves it; on a concurrent update (xmin), reloads and applies it again.</summary>
-    private static async Task SaveWithRetryAsync(UsersDbContext db, User user, Action<User> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            change(user);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                await db.Entry(user).ReloadAsync(cancellationToken);
-            }
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} registered with roles {Roles}")]
     private static partial void LogRegistered(ILogger logger, Guid userId, string roles);

@@ -4,9 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Users.Api.Apis;
 using Users.Api.Infrastructure;
@@ -16,9 +14,6 @@ namespace Users.Api.Extensions;
 
 internal static class Extensions
 {
-    /// <summary>No request to this service needs more (the largest is a registration).</summary>
-    public const long MaxRequestBodyBytes = 16 * 1024;
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -58,9 +53,6 @@ internal static class Extensions
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         services.AddRateLimiter(options =>
         {
@@ -73,18 +65,8 @@ internal static class Extensions
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Type = Problems.TypeBase + "too-many-requests",
-                        Title = "Too many requests.",
-                        Detail = $"Try again in {seconds} seconds.",
-                        Status = StatusCodes.Status429TooManyRequests,
-                    },
-                });
+                await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, $"Try again in {seconds} seconds."))
+                    .ExecuteAsync(context.HttpContext);
             };
         });
     }

@@ -12,6 +12,36 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
     /// <summary>ASP.NET Core Data Protection's key ring (protects the signing keys' private halves).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The user with this id; null when there is none (or no id).</summary>
+    public async Task<User?> FindUserAsync(Guid? id, CancellationToken cancellationToken, bool tracking = false)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        var query = tracking ? Users : Users.AsNoTracking();
+        return await query.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+    }
+
+    /// <summary>Applies a change to a tracked user and saves it; on a concurrent update (xmin), reloads and applies it again.</summary>
+    public async Task UpdateUserAsync(User user, Action<User> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            change(user);
+            try
+            {
+                await SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                await Entry(user).ReloadAsync(cancellationToken);
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>

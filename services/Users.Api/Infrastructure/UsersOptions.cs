@@ -8,7 +8,7 @@ public sealed class TokenIssuingOptions : IValidatableObject
     public const string Section = "Identity";
 
     [Required]
-    public string Issuer { get; set; } = Microsoft.Extensions.Hosting.IdentityClaims.DefaultIssuer;
+    public string Issuer { get; set; } = IdentityClaims.DefaultIssuer;
     /// <summary>End-user access tokens: at most 15 minutes (contract).</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan ServiceTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);

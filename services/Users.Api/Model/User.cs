@@ -81,9 +81,9 @@ public sealed class User
 /// <summary>The platform's roles. Every account is at least an attendee.</summary>
 public static class UserRoles
 {
-    public const string Attendee = Microsoft.Extensions.Hosting.IdentityClaims.AttendeeRole;
-    public const string Organizer = Microsoft.Extensions.Hosting.IdentityClaims.OrganizerRole;
-    public const string Admin = Microsoft.Extensions.Hosting.IdentityClaims.AdminRole;
+    public const string Attendee = IdentityClaims.AttendeeRole;
+    public const string Organizer = IdentityClaims.OrganizerRole;
+    public const string Admin = IdentityClaims.AdminRole;
 
     public static readonly IReadOnlyList<string> All = [Attendee, Organizer, Admin];
 

@@ -17,18 +17,12 @@ public static partial class UserRules
 
     public static string? Email(string? email)
     {
-        if (string.IsNullOrWhiteSpace(email))
+        if (Required(email, "email", EmailMaxLength, out var trimmed) is { } error)
         {
-            return "The email is required.";
+            return error;
         }
 
-        var trimmed = email.Trim();
-        if (trimmed.Length > EmailMaxLength)
-        {
-            return $"The email must be at most {EmailMaxLength} characters.";
-        }
-
-        if (Microsoft.Extensions.Hosting.InputRules.Text(trimmed) is not null)
+        if (InputRules.Text(trimmed) is not null)
         {
             return "The email is not a valid address.";
         }
@@ -38,21 +32,8 @@ public static partial class UserRules
             : "The email is not a valid address.";
     }
 
-    public static string? DisplayName(string? displayName)
-    {
-        if (string.IsNullOrWhiteSpace(displayName))
-        {
-            return "The display name is required.";
-        }
-
-        var trimmed = displayName.Trim();
-        if (trimmed.Length > DisplayNameMaxLength)
-        {
-            return $"The display name must be at most {DisplayNameMaxLength} characters.";
-        }
-
-        return Microsoft.Extensions.Hosting.InputRules.Text(trimmed);
-    }
+    public static string? DisplayName(string? displayName) =>
+        Required(displayName, "display name", DisplayNameMaxLength, out var trimmed) ?? InputRules.Text(trimmed);
 
     /// <summary>
     /// The password policy: 12–128 characters, at least one letter and one digit or symbol, not mostly one character,
@@ -105,6 +86,15 @@ public static partial class UserRules
         : language.Trim().Length > LanguageMaxLength ? $"The preferred language must be at most {LanguageMaxLength} characters."
         : LanguageShape().IsMatch(language.Trim()) ? null
         : "The preferred language must be a BCP 47 language tag such as 'en' or 'pt-BR'.";
+
+    /// <summary>"Required" and "at most N characters" for a text that is stored trimmed; <paramref name="trimmed"/> is that text.</summary>
+    private static string? Required(string? value, string what, int maxLength, out string trimmed)
+    {
+        trimmed = value?.Trim() ?? "";
+        return trimmed.Length == 0 ? $"The {what} is required."
+            : trimmed.Length > maxLength ? $"The {what} must be at most {maxLength} characters."
+            : null;
+    }
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailShape();

@@ -23,14 +23,51 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private const string Title = "Starts in a moment";
+
     [Fact]
     public async Task Booking_events_drive_review_eligibility_and_inventory()
     {
         var startsAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        var (eventId, holdId) = await EventStartingSoonWithTwoSeatsSoldAsync(startsAt);
+        using var attendee = await fixture.AsAsync("attendee");
+        var notYet = await attendee.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 4, text = "Early" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, notYet.StatusCode);
+
+        // bookings-api's confirmation, delivered twice with the same message id.
+        using var bus = await BusAsync();
+        var publisher = bus.Services.GetRequiredService<IIntegrationEventPublisher>();
+        var bookingId = Guid.CreateVersion7();
+        var confirmed = new BookingConfirmed(bookingId, eventId, DemoData.AttendeeId, DemoData.AttendeeEmail, "Demo Attendee", Title,
+            startsAt, 2, new Money(24m, "EUR"), holdId, [], DateTimeOffset.UtcNow);
+        var messageId = Guid.CreateVersion7();
+        await publisher.PublishAsync(confirmed, Ct, messageId);
+        await publisher.PublishAsync(confirmed, Ct, messageId);
+
+        await ReviewedOnceTheBookingIsKnownAndTheEventStartedAsync(attendee, eventId);
+        Assert.Equal(1, await InboxRowsAsync(messageId));
+
+        // Someone without a booking may not review.
+        using var stranger = await fixture.AsAsync("attendee-2");
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 1, text = "Never went" }, Ct)).StatusCode);
+
+        // The cancellation returns the sold seats even without bookings-api's HTTP release, and ends eligibility.
+        await publisher.PublishAsync(new BookingCancelled(bookingId, eventId, DemoData.AttendeeId, DemoData.AttendeeEmail, Title, 2, holdId,
+            "attendee", "Changed plans", new Money(24m, "EUR"), DateTimeOffset.UtcNow), Ct);
+        using var anonymous = fixture.Anonymous();
+        await Poll.UntilAsync(async () =>
+            (await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/availability", Ct)).GetProperty("sold").GetInt32() == 0,
+            TimeSpan.FromSeconds(30), "the cancelled booking's seats come back", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, (await attendee.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 3, text = "Again" }, Ct)).StatusCode);
+    }
+
+    /// <summary>A published event starting at <paramref name="startsAt"/>, two seats held and confirmed as bookings-api would.</summary>
+    private async Task<(Guid EventId, Guid HoldId)> EventStartingSoonWithTwoSeatsSoldAsync(DateTimeOffset startsAt)
+    {
         using var organizer = await fixture.AsAsync("organizer");
         var body = new JsonObject
         {
-            ["title"] = "Starts in a moment",
+            ["title"] = Title,
             ["venue"] = "Quick Hall",
             ["city"] = "Faro",
             ["startsAt"] = startsAt.ToString("O"),
@@ -40,9 +77,7 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
             ["price"] = 12m,
             ["currency"] = "EUR",
         };
-        var created = await (await organizer.PostAsJsonAsync("/api/events", body, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var eventId = created.GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsync($"/api/events/{eventId}/publish", null, Ct)).StatusCode);
+        var eventId = await organizer.CreatePublishedEventAsync(body, RetryPolicy.Never, Ct);
 
         using var service = await fixture.AsAsync("service");
         var holdId = Guid.CreateVersion7();
@@ -50,25 +85,22 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
             new { quantity = 2, expiresAt = DateTimeOffset.UtcNow.AddMinutes(10) }, Ct);
         Assert.Equal(HttpStatusCode.Created, hold.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, Ct)).StatusCode);
+        return (eventId, holdId);
+    }
 
-        using var attendee = await fixture.AsAsync("attendee");
-        var notYet = await attendee.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 4, text = "Early" }, Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, notYet.StatusCode);
-
-        // bookings-api's confirmation, delivered twice with the same message id.
+    /// <summary>An event bus client on the topology's RabbitMQ, publishing as bookings-api does.</summary>
+    private async Task<IHost> BusAsync()
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration["ConnectionStrings:messaging"] = await fixture.System.ConnectionStringAsync(ResourceNames.Messaging, Ct);
         builder.AddEventBus("messaging", "events-api-tests");
-        using var host = builder.Build();
-        var publisher = host.Services.GetRequiredService<IIntegrationEventPublisher>();
-        var bookingId = Guid.CreateVersion7();
-        var confirmed = new BookingConfirmed(bookingId, eventId, DemoData.AttendeeId, DemoData.AttendeeEmail, "Demo Attendee", "Starts in a moment",
-            startsAt, 2, new Money(24m, "EUR"), holdId, [], DateTimeOffset.UtcNow);
-        var messageId = Guid.CreateVersion7();
-        await publisher.PublishAsync(confirmed, Ct, messageId);
-        await publisher.PublishAsync(confirmed, Ct, messageId);
+        return builder.Build();
+    }
 
+    /// <summary>The attendee reviews (once eligible), edits the review; it is listed once, in the summary and under the user.</summary>
+    private async Task ReviewedOnceTheBookingIsKnownAndTheEventStartedAsync(HttpClient attendee, Guid eventId)
+    {
         HttpResponseMessage? posted = null;
         await Poll.UntilAsync(async () =>
         {
@@ -80,23 +112,12 @@ public sealed class BookingEventsTests(EventsTopologyFixture fixture)
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         using var anonymous = fixture.Anonymous();
         var reviews = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/reviews", Ct);
-        Assert.Equal(1, reviews.GetProperty("count").GetInt32());
-        Assert.Equal(5.0, reviews.GetProperty("averageRating").GetDouble());
+        Assert.Equal(1, reviews.GetProperty("totalCount").GetInt64());
+        var summary = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/reviews/summary", Ct);
+        Assert.Equal(1, summary.GetProperty("count").GetInt32());
+        Assert.Equal(5.0, summary.GetProperty("averageRating").GetDouble());
         var mine = await anonymous.GetFromJsonAsync<JsonElement>($"/api/users/{DemoData.AttendeeId}/reviews", Ct);
         Assert.Contains(mine.GetProperty("items").EnumerateArray(), r => r.GetProperty("eventId").GetGuid() == eventId);
-        Assert.Equal(1, await InboxRowsAsync(messageId));
-
-        // Someone without a booking may not review.
-        using var stranger = await fixture.AsAsync("attendee-2");
-        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 1, text = "Never went" }, Ct)).StatusCode);
-
-        // The cancellation returns the sold seats even without bookings-api's HTTP release, and ends eligibility.
-        await publisher.PublishAsync(new BookingCancelled(bookingId, eventId, DemoData.AttendeeId, DemoData.AttendeeEmail, "Starts in a moment", 2, holdId,
-            "attendee", "Changed plans", new Money(24m, "EUR"), DateTimeOffset.UtcNow), Ct);
-        await Poll.UntilAsync(async () =>
-            (await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/availability", Ct)).GetProperty("sold").GetInt32() == 0,
-            TimeSpan.FromSeconds(30), "the cancelled booking's seats come back", Ct);
-        Assert.Equal(HttpStatusCode.Forbidden, (await attendee.PostAsJsonAsync($"/api/events/{eventId}/reviews", new { rating = 3, text = "Again" }, Ct)).StatusCode);
     }
 
     private async Task<long> InboxRowsAsync(Guid messageId)

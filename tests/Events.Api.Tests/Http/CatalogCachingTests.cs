@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Events.Api.Infrastructure;
+using EventBooking.Testing;
+using Events.Api.Caching;
 using Xunit;
 
 namespace Events.Api.Tests.Http;
@@ -38,15 +39,10 @@ public sealed class CatalogCachingTests(EventsTopologyFixture fixture)
 
     private static async Task<string> CreateAsync(HttpClient organizer, JsonObject body, bool publish = true)
     {
-        var created = await organizer.PostAsJsonAsync("/api/events", body, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
-        if (publish)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsync($"/api/events/{id}/publish", null, Ct)).StatusCode);
-        }
-
-        return id;
+        var id = publish
+            ? await organizer.CreatePublishedEventAsync(body, RetryPolicy.Never, Ct)
+            : (await organizer.CreateEventAsync(body, RetryPolicy.Never, Ct)).GetProperty("id").GetGuid();
+        return id.ToString();
     }
 
     private static async Task<(long Total, List<JsonElement> Items)> ListAsync(HttpClient client, string query)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EventBooking.AppHost;
+using EventBooking.Testing;
 using Npgsql;
 using Xunit;
 
@@ -32,17 +33,8 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     private async Task<JsonElement> CreatePublishedAsync(string organizer = "organizer", int capacity = 50, bool publish = true)
     {
         using var client = await fixture.AsAsync(organizer);
-        var created = await client.PostAsJsonAsync("/api/events", ValidEvent(capacity: capacity), Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        if (publish)
-        {
-            var published = await client.PostAsync($"/api/events/{body.GetProperty("id")}/publish", null, Ct);
-            Assert.Equal(HttpStatusCode.OK, published.StatusCode);
-            body = await published.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        }
-
-        return body;
+        var created = await client.CreateEventAsync(ValidEvent(capacity: capacity), RetryPolicy.Never, Ct);
+        return publish ? await client.PublishAsync(created.GetProperty("id").GetGuid(), RetryPolicy.Never, Ct) : created;
     }
 
     private static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
@@ -52,6 +44,15 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for '{field}' in {text}");
+    }
+
+    /// <summary>A ProblemDetails of the shared vocabulary: <c>code</c>, and <c>type</c> = the base URI + the code.</summary>
+    private static async Task AssertProblemCodeAsync(HttpResponseMessage response, string code)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Equal(Problems.TypeBase + code, problem.GetProperty("type").GetString());
     }
 
     private static JsonObject Put(int quantity, TimeSpan? expiresIn = null) => new()
@@ -83,7 +84,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         var created = await CreatePublishedAsync(publish: false);
         var id = created.GetProperty("id").GetString();
         Assert.Equal("Draft", created.GetProperty("status").GetString());
-        Assert.Equal(DemoGuid(Microsoft.Extensions.Hosting.DemoData.OrganizerId), created.GetProperty("organizerId").GetString());
+        Assert.Equal(DemoGuid(DemoData.OrganizerId), created.GetProperty("organizerId").GetString());
 
         using var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/events/{id}", Ct)).StatusCode);
@@ -122,7 +123,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         using var service = await fixture.AsAsync("service");
         var hold = await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(1), Ct);
         Assert.Equal(HttpStatusCode.Conflict, hold.StatusCode);
-        Assert.EndsWith("/not-on-sale", (await hold.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await AssertProblemCodeAsync(hold, "not-on-sale");
     }
 
     [Fact]
@@ -226,6 +227,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
 
         var deleted = await organizer.DeleteAsync($"/api/events/{id}", Ct);
         Assert.Equal(HttpStatusCode.Conflict, deleted.StatusCode);
+        await AssertProblemCodeAsync(deleted, "has-sales");
     }
 
     [Fact]
@@ -301,7 +303,7 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
 
         var soldOut = await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(2), Ct);
         Assert.Equal(HttpStatusCode.Conflict, soldOut.StatusCode);
-        Assert.EndsWith("/sold-out", (await soldOut.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await AssertProblemCodeAsync(soldOut, "sold-out");
 
         await AssertValidationProblemAsync(await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(0), Ct), "quantity");
         await AssertValidationProblemAsync(await service.PutAsJsonAsync($"/internal/events/{id}/holds/{Guid.CreateVersion7()}", Put(1, TimeSpan.FromMinutes(-1)), Ct), "expiresAt");
@@ -365,12 +367,15 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         using var attendee = await fixture.AsAsync("attendee");
         var early = await attendee.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 5, text = "Can't wait" }, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
-        Assert.EndsWith("/not-eligible", (await early.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await AssertProblemCodeAsync(early, "not-eligible");
         await AssertValidationProblemAsync(await attendee.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 6, text = "Too good" }, Ct), "rating");
         using var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync($"/api/events/{id}/reviews", new { rating = 5, text = "x" }, Ct)).StatusCode);
         var reviews = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}/reviews", Ct);
-        Assert.Equal(0, reviews.GetProperty("count").GetInt32());
+        Assert.Equal(0, reviews.GetProperty("totalCount").GetInt64());
+        var summary = await anonymous.GetFromJsonAsync<JsonElement>($"/api/events/{id}/reviews/summary", Ct);
+        Assert.Equal(0, summary.GetProperty("count").GetInt32());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("averageRating").ValueKind);
         await AssertValidationProblemAsync(await anonymous.GetAsync("/api/users/not-a-user/reviews", Ct), "userId");
     }
 

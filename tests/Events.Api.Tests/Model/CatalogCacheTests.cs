@@ -1,4 +1,5 @@
 using Events.Api.Apis;
+using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +29,10 @@ public sealed class CatalogCacheTests
         await using var _ = provider;
         var loads = 0;
         var query = new EventQuery { City = "Porto" };
-        ValueTask<PagedResponse<EventResponse>> Load(CancellationToken ct)
+        ValueTask<Paged<EventResponse>> Load(CancellationToken ct)
         {
             loads++;
-            return ValueTask.FromResult(new PagedResponse<EventResponse>([], 1, 20, 0));
+            return ValueTask.FromResult(new Paged<EventResponse>([], 1, 20, 0));
         }
 
         var first = await cache.SearchAsync(query, Load, Ct);

@@ -1,4 +1,4 @@
-using Events.Api.Infrastructure;
+using Events.Api.Infrastructure.Mongo;
 using Events.Api.Model;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
@@ -50,29 +50,130 @@ public sealed class ModelTests
         Assert.Contains(field, errors.Keys);
     }
 
-    [Fact]
-    public void Life_cycle_rules()
+    private static (CatalogEvent Event, EventInput Input) NewDraft()
     {
         var (input, _) = EventValidation.Validate(Valid(), Now, isNew: true);
-        var e = CatalogEvent.Create(Guid.CreateVersion7(), input!, Now);
+        return (CatalogEvent.Create(Guid.CreateVersion7(), input!, Now), input!);
+    }
+
+    private static Inventory Seats(CatalogEvent e, int held = 0, int sold = 0) => new(e.Id, e.Capacity, held, sold);
+
+    [Fact]
+    public void A_draft_is_published_once_and_only_before_it_starts()
+    {
+        var (e, _) = NewDraft();
         Assert.Equal(EventStatus.Draft, e.Status);
-        Assert.Null(e.CannotPublishReason(Now));
-        Assert.NotNull(e.CannotPublishReason(Now.AddDays(2)));
-        e.Status = EventStatus.Published;
+        Assert.Equal("invalid-state", e.Publish(Now.AddDays(2)).Error?.Code);
+        Assert.Equal(EventStatus.Draft, e.Status);
+
+        var published = e.Publish(Now);
+        Assert.True(published.Changed);
+        Assert.Null(published.Error);
+        Assert.Null(published.Announcement);
+        Assert.Equal((EventStatus.Published, Now), (e.Status, e.PublishedAt));
+        var again = e.Publish(Now.AddMinutes(1));
+        Assert.False(again.Changed);
+        Assert.Null(again.Error);
+        Assert.Equal(Now, e.PublishedAt);
+    }
+
+    [Fact]
+    public void On_sale_and_bookable_follow_the_status_and_the_start()
+    {
+        var (e, _) = NewDraft();
+        Assert.False(e.IsBookable);
+        Assert.Null(e.OnSaleUntil);
+        Assert.False(e.IsOnSale(Now));
+        e.Publish(Now);
+        Assert.True(e.IsBookable);
+        Assert.Equal(e.StartsAt, e.OnSaleUntil);
         Assert.True(e.IsOnSale(Now));
         Assert.False(e.IsOnSale(Now.AddDays(1)));
+        Assert.True(CatalogEvent.IsOnSaleAt(e.OnSaleUntil, Now));
+        Assert.False(CatalogEvent.IsOnSaleAt(null, Now));
         Assert.Equal(EventStatus.Completed, e.EffectiveStatus(Now.AddDays(3)));
-        Assert.NotNull(e.CannotCancelReason(Now.AddDays(3)));
-        Assert.Null(e.CannotCancelReason(Now));
-        var moved = e.Apply(input! with { StartsAt = input!.StartsAt.AddDays(1), EndsAt = input.EndsAt.AddDays(1), Title = "New" }, Now);
-        Assert.Equal(["startsAt", "endsAt"], moved);
-        Assert.Empty(e.Apply(input! with { StartsAt = e.StartsAt, EndsAt = e.EndsAt, Title = "Only the title" }, Now));
-        e.Status = EventStatus.Cancelled;
-        Assert.NotNull(e.CannotEditReason(Now));
-        Assert.NotNull(e.CannotPublishReason(Now));
+        e.Cancel("Storm", Now);
+        Assert.False(e.IsBookable);
+        Assert.Null(e.OnSaleUntil);
+        Assert.False(e.IsOnSale(Now));
+    }
+
+    [Fact]
+    public void An_edit_of_a_published_event_announces_a_new_date_or_venue_only()
+    {
+        var (e, input) = NewDraft();
+        Assert.Null(e.Edit(input with { StartsAt = input.StartsAt.AddDays(1), EndsAt = input.EndsAt.AddDays(1) }, Seats(e), Now).Announcement);
+        e.Publish(Now);
+        var moved = e.Edit(input with { StartsAt = e.StartsAt.AddDays(1), EndsAt = e.EndsAt.AddDays(1), Title = "New" }, Seats(e), Now);
+        Assert.True(moved.Changed);
+        Assert.Equal(["startsAt", "endsAt"], Assert.IsType<Announcement.Updated>(moved.Announcement).ChangedFields);
+        var titleOnly = e.Edit(input with { StartsAt = e.StartsAt, EndsAt = e.EndsAt, Title = "Only the title" }, Seats(e), Now);
+        Assert.True(titleOnly.Changed);
+        Assert.Null(titleOnly.Announcement);
+        Assert.Equal("Only the title", e.Title);
+    }
+
+    [Fact]
+    public void An_edit_keeps_the_start_in_the_future_and_the_capacity_above_the_seats_taken()
+    {
+        var (e, input) = NewDraft();
+        e.Publish(Now);
+        var past = e.Edit(input with { StartsAt = Now.AddMinutes(-1) }, Seats(e), Now);
+        Assert.Equal(["startsAt"], past.FieldErrors!.Keys);
+        var tooSmall = e.Edit(input with { Capacity = 4 }, Seats(e, held: 2, sold: 3), Now);
+        Assert.False(tooSmall.Changed);
+        Assert.Contains("5 seats", Assert.Single(tooSmall.FieldErrors!["capacity"]), StringComparison.Ordinal);
+        Assert.True(e.Edit(input with { Capacity = 5 }, Seats(e, held: 2, sold: 3), Now).Changed);
+        Assert.Equal("invalid-state", e.Edit(input, Seats(e), Now.AddDays(3)).Error?.Code);
+    }
+
+    [Fact]
+    public void Cancelling_tells_attendees_of_a_published_event_only_and_is_final()
+    {
+        var (draft, _) = NewDraft();
+        var quiet = draft.Cancel("Not needed", Now);
+        Assert.True(quiet.Changed);
+        Assert.Null(quiet.Announcement);
+
+        var (e, input) = NewDraft();
+        e.Publish(Now);
+        Assert.Equal("invalid-state", e.Cancel("Too late", Now.AddDays(3)).Error?.Code);
+        var cancelled = e.Cancel("Storm", Now);
+        Assert.Equal("Storm", Assert.IsType<Announcement.Cancelled>(cancelled.Announcement).Reason);
+        Assert.Equal((EventStatus.Cancelled, Now, "Storm"), (e.Status, e.CancelledAt, e.CancellationReason));
+        var again = e.Cancel("Again", Now);
+        Assert.False(again.Changed);
+        Assert.Null(again.Error);
+        Assert.Equal("invalid-state", e.Edit(input, Seats(e), Now).Error?.Code);
+        Assert.Equal("invalid-state", e.Publish(Now).Error?.Code);
+    }
+
+    [Fact]
+    public void Only_an_event_without_held_or_sold_seats_is_deleted_and_only_by_its_organizer_or_an_admin()
+    {
+        var (e, _) = NewDraft();
+        Assert.True(e.Delete(Seats(e)).Changed);
+        Assert.Equal("has-sales", e.Delete(Seats(e, held: 1)).Error?.Code);
+        Assert.Equal("has-sales", e.Delete(Seats(e, sold: 1)).Error?.Code);
         Assert.True(e.CanBeChangedBy(e.OrganizerId, isAdmin: false));
         Assert.False(e.CanBeChangedBy(Guid.CreateVersion7(), isAdmin: false));
         Assert.True(e.CanBeChangedBy(null, isAdmin: true));
+    }
+
+    [Fact]
+    public void Inventory_refusals_keep_the_codes_bookings_api_reads()
+    {
+        Assert.Equal("sold-out", new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null).Error?.Code);
+        Assert.Equal("not-on-sale", new PlaceHoldOutcome(PlaceHoldResult.NotOnSale, null).Error?.Code);
+        Assert.Equal("hold-conflict", new PlaceHoldOutcome(PlaceHoldResult.HoldIdConflict, null).Error?.Code);
+        Assert.Equal("event-not-found", new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null).Error?.Code);
+        Assert.Null(new PlaceHoldOutcome(PlaceHoldResult.Existing, null).Error);
+        Assert.Equal("hold-expired", new ConfirmHoldOutcome(ConfirmHoldResult.Expired, null).Error?.Code);
+        Assert.Equal("hold-released", new ConfirmHoldOutcome(ConfirmHoldResult.Released, null).Error?.Code);
+        Assert.Equal("hold-not-found", new ConfirmHoldOutcome(ConfirmHoldResult.HoldNotFound, null).Error?.Code);
+        Assert.Null(new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, null).Error);
+        Assert.All(new[] { HoldErrors.SoldOut, HoldErrors.NotOnSale, HoldErrors.Expired, HoldErrors.Released, HoldErrors.HoldIdTaken },
+            error => Assert.Equal(ErrorKind.Conflict, error.Kind));
     }
 
     [Fact]
@@ -92,9 +193,8 @@ public sealed class ModelTests
     [Fact]
     public void Mongo_documents_round_trip_through_bson()
     {
-        var (input, _) = EventValidation.Validate(Valid(), Now, isNew: true);
-        var e = CatalogEvent.Create(Guid.CreateVersion7(), input!, Now);
-        e.PublishedAt = Now;
+        var (e, _) = NewDraft();
+        e.Publish(Now);
         var document = EventDocument.From(e);
         document.Holds.Add(new HoldElement { Id = Guid.CreateVersion7(), Quantity = 2, Status = HoldStatus.Held, ExpiresAt = Now.AddMinutes(5), CreatedAt = Now });
         var bson = document.ToBsonDocument();
@@ -102,10 +202,13 @@ public sealed class ModelTests
         Assert.Equal(BsonType.DateTime, bson["startsAt"].BsonType);
         Assert.Equal(BsonType.Decimal128, bson["price"].BsonType);
         Assert.Equal(BsonType.DateTime, bson["holds"][0]["exp"].BsonType);
+        Assert.True(bson["isBookable"].AsBoolean);
+        Assert.Equal(BsonType.DateTime, bson["onSaleUntil"].BsonType);
         var back = BsonSerializer.Deserialize<EventDocument>(bson);
         Assert.Equal(e.Id, back.Id);
         Assert.Equal(e.StartsAt, back.StartsAt);
         Assert.Equal(Now, back.PublishedAt);
+        Assert.Equal(e.StartsAt, back.OnSaleUntil);
         Assert.Null(back.CancelledAt);
         Assert.Equal(10.50m, back.ToEvent().Price);
         Assert.Equal(2, back.Holds[0].ToHold(e.Id).Quantity);

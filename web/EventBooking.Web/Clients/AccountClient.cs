@@ -3,14 +3,12 @@ using EventBooking.Web.Auth;
 
 namespace EventBooking.Web.Clients;
 
-// users-api DTOs (services/Users.Api/Apis/Contracts.cs on branch users).
+// users-api DTOs: services/Users.Api/Apis/Dtos.cs (TokenResponse: services/Users.Api/Infrastructure/SessionService.cs).
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, string RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt, Guid UserId);
 
 public sealed record UserProfile(Guid Id, string Email, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
     IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record UserPage(IReadOnlyList<UserProfile> Items, int Page, int PageSize, int Total);
 
 public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType);
 
@@ -70,8 +68,8 @@ public sealed class UsersClient(HttpClient http)
     public Task<ApiResult<NoBody>> ChangePasswordAsync(ChangePasswordBody body, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/users/me/password", body, Service, cancellationToken);
 
-    public Task<ApiResult<UserPage>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken) =>
-        Api.GetAsync<UserPage>(http, $"/api/users?page={page}&pageSize={pageSize}{Query.Param("search", search)}", Service, cancellationToken);
+    public Task<ApiResult<Paged<UserProfile>>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<UserProfile>>(http, $"/api/users?page={page}&pageSize={pageSize}{Query.Param("search", search)}", Service, cancellationToken);
 
     public Task<ApiResult<UserProfile>> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, $"/api/users/{id}/roles", new { roles }, Service, cancellationToken);

@@ -5,26 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace EventBooking.Web.Clients;
 
-/// <summary>An RFC 9457 problem as the APIs send it (validation errors per field included).</summary>
-public sealed class ApiProblem
-{
-    public string? Type { get; set; }
-    public string? Title { get; set; }
-    public string? Detail { get; set; }
-    public int? Status { get; set; }
-    public Dictionary<string, string[]>? Errors { get; set; }
-
-    /// <summary>The last segment of <see cref="Type"/> (e.g. <c>sold-out</c>), the reason the services agree on.</summary>
-    [JsonIgnore]
-    public string? Reason => Type is null ? null : Type.TrimEnd('/').Split('/')[^1];
-
-    /// <summary>One sentence for people: the detail, else the title.</summary>
-    [JsonIgnore]
-    public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail! : !string.IsNullOrWhiteSpace(Title) ? Title! : "Something went wrong. Please try again.";
-
-    public static ApiProblem Unavailable(string what) => new() { Status = 503, Title = $"{what} is not reachable right now. Please try again in a moment." };
-}
-
 /// <summary>The answer of an API call: a value, or a problem.</summary>
 public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, HttpStatusCode Status)
 {
@@ -44,19 +24,19 @@ internal static class Api
         }
         catch (HttpRequestException)
         {
-            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.ServiceUnavailable);
+            return new(default, ApiProblem.Unreachable(service), HttpStatusCode.ServiceUnavailable);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.GatewayTimeout);
+            return new(default, ApiProblem.Unreachable(service), HttpStatusCode.GatewayTimeout);
         }
         catch (Polly.Timeout.TimeoutRejectedException)
         {
-            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.GatewayTimeout);
+            return new(default, ApiProblem.Unreachable(service), HttpStatusCode.GatewayTimeout);
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            return new(default, ApiProblem.Unavailable(service), HttpStatusCode.ServiceUnavailable);
+            return new(default, ApiProblem.Unreachable(service), HttpStatusCode.ServiceUnavailable);
         }
 
         using (response)
@@ -96,6 +76,7 @@ internal static class Api
         return SendAsync<T>(http, request, service, cancellationToken);
     }
 
+    /// <summary>The answer's problem, with its <c>code</c>; a friendly title by status where the answer has none.</summary>
     private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ApiProblem? problem = null;
@@ -113,16 +94,18 @@ internal static class Api
         }
 
         problem ??= new ApiProblem();
-        problem.Status ??= (int)response.StatusCode;
-        problem.Title ??= response.StatusCode switch
+        return problem with
         {
-            HttpStatusCode.Unauthorized => "Please sign in again.",
-            HttpStatusCode.Forbidden => "You are not allowed to do this.",
-            HttpStatusCode.NotFound => "Not found.",
-            HttpStatusCode.TooManyRequests => "Too many attempts. Please wait a moment and try again.",
-            _ => "Something went wrong. Please try again.",
+            Status = (int)response.StatusCode,
+            Title = problem.Title ?? response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized => "Please sign in again.",
+                HttpStatusCode.Forbidden => "You are not allowed to do this.",
+                HttpStatusCode.NotFound => "Not found.",
+                HttpStatusCode.TooManyRequests => "Too many attempts. Please wait a moment and try again.",
+                _ => "Something went wrong. Please try again.",
+            },
         };
-        return problem;
     }
 }
 

@@ -1,6 +1,6 @@
 namespace EventBooking.Web.Clients;
 
-// bookings-api DTOs (services/Bookings.Api/Services/Dtos.cs and Apis/SalesApi.cs on branch bookings).
+// bookings-api DTOs: services/Bookings.Api/Apis/Dtos.cs.
 public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
@@ -13,8 +13,6 @@ public sealed record PaymentDto(
     DateTimeOffset? RefundedAt, string? BookingStatus);
 
 public sealed record TicketDto(Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt);
-
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
 public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 

@@ -1,13 +1,11 @@
 namespace EventBooking.Web.Clients;
 
-// events-api DTOs (services/Events.Api/Apis/Dtos.cs on branch events).
+// events-api DTOs: services/Events.Api/Apis/Dtos.cs (categories: services/Events.Api/Model/Categories.cs).
 public sealed record EventDto(
     Guid Id, string Title, string Description, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     string TimeZone, string Category, int Capacity, decimal Price, string Currency, Guid OrganizerId, string Status,
     string? ImageUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? CancelledAt,
     string? CancellationReason, int Available, int Version);
-
-public sealed record EventPage(IReadOnlyList<EventDto> Items, int Page, int PageSize, long TotalCount);
 
 public sealed record Availability(Guid EventId, int Capacity, int Available, int Held, int Sold);
 
@@ -15,7 +13,8 @@ public sealed record CategoryDto(string Id, string Name);
 
 public sealed record ReviewDto(Guid Id, Guid EventId, Guid UserId, string? UserName, int Rating, string Text, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record ReviewPage(IReadOnlyList<ReviewDto> Items, int Page, int PageSize, long TotalCount, double? AverageRating, int Count);
+/// <summary>An event's average rating (null without reviews) and how many reviews it has.</summary>
+public sealed record ReviewSummary(double? AverageRating, int Count);
 
 /// <summary>The body of create and update (events-api binds only these fields).</summary>
 public sealed record EventBody(
@@ -30,14 +29,14 @@ public sealed class EventsClient(HttpClient http)
 {
     private const string Service = "The event catalog";
 
-    public Task<ApiResult<EventPage>> SearchAsync(EventSearch search, CancellationToken cancellationToken)
+    public Task<ApiResult<Paged<EventDto>>> SearchAsync(EventSearch search, CancellationToken cancellationToken)
     {
         var query = $"/api/events?page={search.Page}&pageSize={search.PageSize}&sort={Uri.EscapeDataString(search.Sort)}"
             + Query.Param("q", search.Text) + Query.Param("category", search.Category) + Query.Param("city", search.City)
             + Query.Param("from", search.From?.ToString("O")) + Query.Param("to", search.To?.ToString("O"))
             + Query.Param("maxPrice", search.MaxPrice?.ToString(System.Globalization.CultureInfo.InvariantCulture))
             + (search.OnlyAvailable ? "&onlyAvailable=true" : "");
-        return Api.GetAsync<EventPage>(http, query, Service, cancellationToken);
+        return Api.GetAsync<Paged<EventDto>>(http, query, Service, cancellationToken);
     }
 
     public Task<ApiResult<EventDto>> GetAsync(Guid id, CancellationToken cancellationToken) => Api.GetAsync<EventDto>(http, $"/api/events/{id}", Service, cancellationToken);
@@ -48,8 +47,13 @@ public sealed class EventsClient(HttpClient http)
     public Task<ApiResult<List<CategoryDto>>> GetCategoriesAsync(CancellationToken cancellationToken) =>
         Api.GetAsync<List<CategoryDto>>(http, "/api/categories", Service, cancellationToken);
 
-    public Task<ApiResult<ReviewPage>> GetReviewsAsync(Guid id, CancellationToken cancellationToken) =>
-        Api.GetAsync<ReviewPage>(http, $"/api/events/{id}/reviews?pageSize=20", Service, cancellationToken);
+    /// <summary>The newest reviews of an event (one page).</summary>
+    public Task<ApiResult<Paged<ReviewDto>>> GetReviewsAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<ReviewDto>>(http, $"/api/events/{id}/reviews?page=1&pageSize=20", Service, cancellationToken);
+
+    /// <summary>The average rating and number of reviews of an event, over all its reviews.</summary>
+    public Task<ApiResult<ReviewSummary>> GetReviewSummaryAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<ReviewSummary>(http, $"/api/events/{id}/reviews/summary", Service, cancellationToken);
 
     public Task<ApiResult<ReviewDto>> PostReviewAsync(Guid id, int rating, string text, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<ReviewDto>(http, HttpMethod.Post, $"/api/events/{id}/reviews", new { rating, text }, Service, cancellationToken);

@@ -1,6 +1,6 @@
 namespace EventBooking.Web.Clients;
 
-// notifications-api DTOs (services/Notifications.Api/Apis/NotificationViews.cs on branch notifications).
+// notifications-api DTOs: services/Notifications.Api/Apis/Dtos.cs (TicketLine: services/Notifications.Api/Model/Notification.cs).
 public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
 
 public sealed record EmailView(string Status, int Attempts, DateTimeOffset? SentAt);
@@ -9,7 +9,8 @@ public sealed record NotificationView(
     Guid Id, string Kind, string Title, string Body, string? Link, Guid? EventId, Guid? BookingId, string? EventTitle,
     DateTimeOffset? EventStartsAt, IReadOnlyList<TicketLine>? Tickets, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, bool IsRead, EmailView? Email);
 
-public sealed record NotificationList(IReadOnlyList<NotificationView> Items, int Page, int PageSize, long Total, long Unread);
+/// <summary>How many of the user's notifications are unread.</summary>
+public sealed record UnreadCount(long Unread);
 
 /// <summary>notifications-api: the user's notifications (the live push comes over its SignalR hub).</summary>
 public sealed class NotificationsClient(HttpClient http)
@@ -17,8 +18,12 @@ public sealed class NotificationsClient(HttpClient http)
     public const string HubPath = "/hubs/notifications";
     private const string Service = "The notification service";
 
-    public Task<ApiResult<NotificationList>> ListAsync(int page, int pageSize, bool unreadOnly, CancellationToken cancellationToken) =>
-        Api.GetAsync<NotificationList>(http, $"/api/notifications?page={page}&pageSize={pageSize}{(unreadOnly ? "&unread=true" : "")}", Service, cancellationToken);
+    /// <summary>The user's notifications, newest first.</summary>
+    public Task<ApiResult<Paged<NotificationView>>> ListAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<NotificationView>>(http, $"/api/notifications?page={page}&pageSize={pageSize}", Service, cancellationToken);
+
+    public Task<ApiResult<UnreadCount>> GetUnreadCountAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<UnreadCount>(http, "/api/notifications/unread-count", Service, cancellationToken);
 
     public Task<ApiResult<NoBody>> MarkReadAsync(Guid id, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, $"/api/notifications/{id}/read", null, Service, cancellationToken);
@@ -27,7 +32,7 @@ public sealed class NotificationsClient(HttpClient http)
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/notifications/read-all", null, Service, cancellationToken);
 }
 
-// EventBooking.Messaging dead-letter admin API (services/EventBooking.Messaging/README.md), mapped by each consuming service.
+// EventBooking.Messaging's dead-letter admin API (EventBooking.Messaging/Apis/DeadLetterApi.cs, README.md), mapped by each consuming service.
 public sealed record DeadLetter(string MessageId, string? Type, string? Source, DateTimeOffset? Time, string? Reason, string? Error, int? Attempts,
     DateTimeOffset? DeadLetteredAt, System.Text.Json.JsonElement? Data);
 

@@ -35,11 +35,14 @@ public static class Endpoints
             var result = await bookings.ListEventBookingsAsync(id, page, 100, cancellationToken);
             if (result.Value is not { } found)
             {
-                return TypedResults.Problem(statusCode: result.Problem?.Status ?? 502, title: result.Problem?.Title);
+                // bookings-api's refusal passed on with its code unchanged (an answer without a body is a 502).
+                return result.Problem is { } problem
+                    ? Problems.For(new Error(problem.Code, problem.Kind, problem.Message))
+                    : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway);
             }
 
             rows.AddRange(found.Items);
-            if (page * found.PageSize >= found.Total)
+            if (page >= found.PageCount())
             {
                 break;
             }

@@ -16,15 +16,8 @@ public static class Extensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddHttpContextAccessor();
         services.AddCascadingAuthenticationState();
-
-        // BFF session: an encrypted cookie naming a server-side session; the users-api tokens stay on the server.
-        services.AddDistributedMemoryCache();
-        services.AddSingleton<SessionStore>();
-        services.AddSingleton<SessionRefresher>();
-        services.AddScoped<AuthenticationStateProviderAccessor>();
-        services.AddScoped<UserTokenProvider>();
+        services.AddUserSessions();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -57,6 +50,21 @@ public static class Extensions
         services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
         services.AddScoped(sp => new DeadLettersClient(name => UserHttpClient(sp, name)));
         services.AddScoped<SignInService>();
+    }
+
+    /// <summary>
+    /// The BFF session: an encrypted cookie names a server-side session; the users-api tokens stay on the server and
+    /// <see cref="UserTokenProvider"/> hands them to the API clients (<see cref="AccountClient"/> refreshes them).
+    /// </summary>
+    public static IServiceCollection AddUserSessions(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddDistributedMemoryCache();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionRefresher>();
+        services.AddScoped<AuthenticationStateProviderAccessor>();
+        services.AddScoped<UserTokenProvider>();
+        return services;
     }
 
     public static Uri ServiceUri(string service) => new($"https+http://{service}");

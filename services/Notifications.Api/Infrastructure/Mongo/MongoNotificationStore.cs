@@ -57,20 +57,39 @@ public sealed class MongoNotificationStore : INotificationStore
         return document?.ToModel();
     }
 
-    public async Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<Paged<Notification>> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
     {
-        var f = Builders<NotificationDocument>.Filter;
-        var mine = f.Eq(d => d.UserId, userId);
-        var unreadFilter = f.And(mine, f.Eq(d => d.ReadAt, null));
-        var selected = unreadOnly ? unreadFilter : mine;
+        var selected = unreadOnly ? Unread(userId) : Builders<NotificationDocument>.Filter.Eq(d => d.UserId, userId);
         var documents = await _notifications.Find(selected)
             .SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip((page - 1) * pageSize).Limit(pageSize)
             .ToListAsync(cancellationToken);
         var total = await _notifications.CountDocumentsAsync(selected, cancellationToken: cancellationToken);
-        var unread = unreadOnly ? total : await _notifications.CountDocumentsAsync(unreadFilter, cancellationToken: cancellationToken);
-        return new NotificationPage([.. documents.Select(d => d.ToModel())], total, unread);
+        return new Paged<Notification>([.. documents.Select(d => d.ToModel())], page, pageSize, total);
     }
+
+    public Task<long> CountUnreadAsync(Guid userId, CancellationToken cancellationToken) =>
+        _notifications.CountDocumentsAsync(Unread(userId), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due documents, one atomic find-and-modify each, so two replicas never lease
+    /// the same one (no multi-document transaction needed).
+    /// </summary>
+    private static async Task<IReadOnlyList<TModel>> ClaimAsync<TDocument, TModel>(
+        IMongoCollection<TDocument> collection, FilterDefinition<TDocument> due, UpdateDefinition<TDocument> claim,
+        FindOneAndUpdateOptions<TDocument> options, int max, Func<TDocument, TModel> toModel, CancellationToken cancellationToken)
+    {
+        var claimed = new List<TModel>();
+        while (claimed.Count < max && await collection.FindOneAndUpdateAsync(due, claim, options, cancellationToken) is { } document)
+        {
+            claimed.Add(toModel(document));
+        }
+
+        return claimed;
+    }
+
+    private static FilterDefinition<NotificationDocument> Unread(Guid userId) =>
+        Builders<NotificationDocument>.Filter.Where(d => d.UserId == userId && d.ReadAt == null);
 
     public async Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -124,19 +143,7 @@ public sealed class MongoNotificationStore : INotificationStore
             Sort = Builders<NotificationDocument>.Sort.Ascending(d => d.EmailNextAttemptAt),
         };
 
-        var claimed = new List<Notification>();
-        while (claimed.Count < max)
-        {
-            var document = await _notifications.FindOneAndUpdateAsync(due, claim, options, cancellationToken);
-            if (document is null)
-            {
-                break;
-            }
-
-            claimed.Add(document.ToModel());
-        }
-
-        return claimed;
+        return await ClaimAsync(_notifications, due, claim, options, max, d => d.ToModel(), cancellationToken);
     }
 
     public Task MarkEmailSentAsync(Guid id, string leaseOwner, string recipient, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -227,19 +234,7 @@ public sealed class MongoNotificationStore : INotificationStore
             .Set(d => d.LeaseUntil, lease.Until.UtcDateTime);
         var options = new FindOneAndUpdateOptions<ReminderDocument> { ReturnDocument = ReturnDocument.After };
 
-        var claimed = new List<Reminder>();
-        while (claimed.Count < max)
-        {
-            var document = await _reminders.FindOneAndUpdateAsync(due, claim, options, cancellationToken);
-            if (document is null)
-            {
-                break;
-            }
-
-            claimed.Add(document.ToModel());
-        }
-
-        return claimed;
+        return await ClaimAsync(_reminders, due, claim, options, max, d => d.ToModel(), cancellationToken);
     }
 
     public Task CompleteReminderAsync(Guid bookingId, string leaseOwner, DateTimeOffset startsAt, CancellationToken cancellationToken) =>

@@ -55,13 +55,13 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             reminder.ToTable("reminders");
             reminder.HasKey(r => r.BookingId);
             reminder.Property(r => r.BookingId).ValueGeneratedNever();
+            reminder.HasIndex(r => r.EventId);
+            reminder.HasIndex(r => r.DueAt);
             reminder.Property(r => r.EventTitle).HasMaxLength(200);
             reminder.Property(r => r.UserEmail).HasMaxLength(320);
             reminder.Property(r => r.UserName).HasMaxLength(200);
             reminder.Property(r => r.LeaseOwner).HasMaxLength(100);
             reminder.Ignore(r => r.NotificationSource);
-            reminder.HasIndex(r => r.EventId);
-            reminder.HasIndex(r => r.DueAt);
         });
     }
 }

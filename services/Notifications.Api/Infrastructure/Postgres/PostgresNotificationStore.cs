@@ -34,7 +34,7 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
     public Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken) =>
         db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id && n.UserId == userId, cancellationToken);
 
-    public async Task<NotificationPage> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<Paged<Notification>> ListAsync(Guid userId, bool unreadOnly, int page, int pageSize, CancellationToken cancellationToken)
     {
         var mine = db.Notifications.AsNoTracking().Where(n => n.UserId == userId);
         var selected = unreadOnly ? mine.Where(n => n.ReadAt == null) : mine;
@@ -42,10 +42,11 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
-        var total = await selected.LongCountAsync(cancellationToken);
-        var unread = unreadOnly ? total : await mine.LongCountAsync(n => n.ReadAt == null, cancellationToken);
-        return new NotificationPage(items, total, unread);
+        return new Paged<Notification>(items, page, pageSize, await selected.LongCountAsync(cancellationToken));
     }
+
+    public Task<long> CountUnreadAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Notifications.LongCountAsync(n => n.UserId == userId && n.ReadAt == null, cancellationToken);
 
     public async Task<bool> MarkReadAsync(Guid userId, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {

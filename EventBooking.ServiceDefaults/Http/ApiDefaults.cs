@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
+
+namespace EventBooking.ServiceDefaults;
+
+/// <summary>
+/// What every API (not the web app) adds to <see cref="Extensions.AddServiceDefaults{TBuilder}"/>, and its one request
+/// pipeline: security headers, problems for exceptions and bare status codes, authentication, authorization, rate limits,
+/// and the OpenAPI document with its reference page in Development.
+/// </summary>
+public static class ApiDefaults
+{
+    public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddServiceDefaults();
+        builder.Services.AddOpenApi();
+        // A service adds its own limiter policies with AddRateLimiter; with none, the middleware lets everything through.
+        builder.Services.AddRateLimiter(_ => { });
+        return builder;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
+
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,52 @@
+using Bookings.Api.Model;
+
+namespace Bookings.Api.Apis;
+
+public sealed record CreateBookingRequest(Guid? EventId, int? Quantity);
+
+public sealed record PayRequest(string? PaymentMethod);
+
+public sealed record CancelRequest(string? Reason);
+
+public sealed record RefundRequest(Guid? BookingId, string? Reason);
+
+public sealed record BookingDto(
+    Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
+    decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
+    DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt)
+{
+    public static BookingDto From(Booking b) => new(
+        b.Id, b.EventId, b.EventTitle, b.EventStartsAt, b.UserId, b.Quantity, b.UnitPrice, b.Amount, b.Currency, b.Status.ToString(),
+        b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt);
+}
+
+public sealed record PaymentDto(
+    Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
+    string? FailureCode, string? FailureMessage, decimal RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset? RefundedAt, string? BookingStatus = null)
+{
+    public static PaymentDto From(Payment p, BookingStatus? bookingStatus = null) => new(
+        p.Id, p.BookingId, p.EventId, p.Amount, p.Currency, p.Status.ToString(), p.CardLast4, p.FailureCode, p.FailureMessage,
+        p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString());
+}
+
+public sealed record TicketDto(
+    Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt)
+{
+    public static TicketDto From(Ticket t) => new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt);
+}
+
+public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);
+
+public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
+
+public sealed record EventSales(
+    Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
+
+public sealed record OrganizerSales(
+    Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,
+    string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
+
+public sealed record MoneyTotal(decimal Amount, string Currency);

@@ -1,0 +1,159 @@
+using Bookings.Api.Inventory;
+using Bookings.Api.Model;
+
+namespace Bookings.Api.UseCases;
+
+/// <summary>What the reconciliation report says about one event.</summary>
+public sealed record EventReconciliation(
+    Guid EventId, int Capacity, int Held, int Sold, int ActiveHolds, int ConfirmedBookings, int PendingBookings, int TicketsIssued, bool Ok);
+
+/// <summary>One broken invariant: <c>kind</c> names it (see <see cref="DiscrepancyKinds"/>).</summary>
+public sealed record Discrepancy(string Kind, Guid EventId, Guid? BookingId, string Detail);
+
+public sealed record ReconciliationReport(
+    DateTimeOffset CheckedAt, int GraceSeconds, IReadOnlyList<EventReconciliation> Events, IReadOnlyList<Discrepancy> Discrepancies, bool Ok);
+
+/// <summary>The facts bookings-api holds about one booking, as the reconciliation needs them.</summary>
+public sealed record BookingFacts(Guid Id, BookingStatus Status, int Quantity, DateTimeOffset HoldExpiresAt, int ValidTickets, bool PaymentCaptured);
+
+public static class DiscrepancyKinds
+{
+    public const string EventMissing = "event-missing";
+    public const string Oversold = "oversold";
+    public const string NegativeCounter = "negative-counter";
+    public const string HeldCounterMismatch = "held-counter-mismatch";
+    public const string SoldCounterMismatch = "sold-counter-mismatch";
+    public const string SoldNotTicketed = "sold-seats-not-ticketed";
+    public const string ConfirmedWithoutTickets = "confirmed-without-tickets";
+    public const string ConfirmedWithoutPayment = "confirmed-without-payment";
+    public const string HoldNotConverted = "hold-not-converted";
+    public const string PendingWithoutHold = "pending-without-hold";
+    public const string ReleasedBookingHoldsSeats = "released-booking-holds-seats";
+    public const string TicketsNotVoided = "tickets-not-voided";
+    public const string HoldPastExpiry = "hold-past-expiry";
+    public const string SoldWithoutBooking = "sold-without-booking";
+}
+
+/// <summary>
+/// The cross-service invariants of one event (I1, I2 and conservation between events-api and bookings-api), checked on
+/// events-api's inventory snapshot and bookings-api's bookings. Time-based states (a hold past its expiry, a pending booking
+/// whose hold is gone) count only once <c>grace</c> has passed, so sweepers that have not run yet are not reported.
+/// </summary>
+public static class Reconciliation
+{
+    private const string HeldStatus = "Held";
+    private const string ConfirmedStatus = "Confirmed";
+
+    public static (EventReconciliation Event, List<Discrepancy> Discrepancies) Check(
+        Guid eventId, InventorySnapshot? inventory, IReadOnlyList<BookingFacts> bookings, DateTimeOffset now, TimeSpan grace)
+    {
+        var found = new List<Discrepancy>();
+        void Report(string kind, Guid? bookingId, string detail) => found.Add(new Discrepancy(kind, eventId, bookingId, detail));
+
+        var confirmed = bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        var pending = bookings.Count(b => b.Status == BookingStatus.PendingPayment);
+        var tickets = confirmed.Sum(b => b.ValidTickets);
+        if (inventory is null)
+        {
+            Report(DiscrepancyKinds.EventMissing, null, $"events-api does not know the event, yet bookings-api has {bookings.Count} booking(s) for it.");
+            return (new EventReconciliation(eventId, 0, 0, 0, 0, confirmed.Count, pending, tickets, false), found);
+        }
+
+        // I1 and the counters against the holds that make them up (I2).
+        if (inventory.Held < 0 || inventory.Sold < 0)
+        {
+            Report(DiscrepancyKinds.NegativeCounter, null, $"held {inventory.Held}, sold {inventory.Sold}.");
+        }
+
+        if (inventory.Held + inventory.Sold > inventory.Capacity)
+        {
+            Report(DiscrepancyKinds.Oversold, null, $"sold {inventory.Sold} + held {inventory.Held} > capacity {inventory.Capacity}.");
+        }
+
+        var heldSum = inventory.Holds.Where(h => h.Status == HeldStatus).Sum(h => h.Quantity);
+        var soldSum = inventory.Holds.Where(h => h.Status == ConfirmedStatus).Sum(h => h.Quantity);
+        if (heldSum != inventory.Held)
+        {
+            Report(DiscrepancyKinds.HeldCounterMismatch, null, $"held counter {inventory.Held} ≠ {heldSum} seats in held holds.");
+        }
+
+        if (soldSum != inventory.Sold)
+        {
+            Report(DiscrepancyKinds.SoldCounterMismatch, null, $"sold counter {inventory.Sold} ≠ {soldSum} seats in confirmed holds.");
+        }
+
+        // Conservation across the services: every sold seat is a valid ticket of a confirmed booking.
+        if (inventory.Sold != tickets)
+        {
+            Report(DiscrepancyKinds.SoldNotTicketed, null, $"events-api sold {inventory.Sold} seats; bookings-api issued {tickets} valid tickets for confirmed bookings.");
+        }
+
+        var holds = inventory.Holds.ToDictionary(h => h.HoldId);
+        foreach (var booking in bookings)
+        {
+            holds.TryGetValue(booking.Id, out var hold);
+            var settled = now > booking.HoldExpiresAt + grace;
+            switch (booking.Status)
+            {
+                case BookingStatus.Confirmed:
+                    if (booking.ValidTickets != booking.Quantity)
+                    {
+                        Report(DiscrepancyKinds.ConfirmedWithoutTickets, booking.Id, $"{booking.ValidTickets} valid ticket(s) for {booking.Quantity} seat(s).");
+                    }
+
+                    if (!booking.PaymentCaptured)
+                    {
+                        Report(DiscrepancyKinds.ConfirmedWithoutPayment, booking.Id, "No succeeded payment.");
+                    }
+
+                    if (hold is not { Status: ConfirmedStatus } || hold.Quantity != booking.Quantity)
+                    {
+                        Report(DiscrepancyKinds.HoldNotConverted, booking.Id,
+                            hold is null ? "No held or confirmed hold in events-api." : $"Hold is {hold.Status} for {hold.Quantity} seat(s); booking has {booking.Quantity}.");
+                    }
+
+                    break;
+                case BookingStatus.PendingPayment:
+                    if (hold is null && settled)
+                    {
+                        Report(DiscrepancyKinds.PendingWithoutHold, booking.Id, $"The hold is gone and the booking is still pending {grace.TotalSeconds:0} s after its expiry ({booking.HoldExpiresAt:O}).");
+                    }
+                    else if (hold is { Status: ConfirmedStatus } && settled)
+                    {
+                        Report(DiscrepancyKinds.SoldWithoutBooking, booking.Id, "The seats are sold but the booking is still pending.");
+                    }
+
+                    break;
+                default:
+                    if (hold is not null)
+                    {
+                        Report(DiscrepancyKinds.ReleasedBookingHoldsSeats, booking.Id, $"The booking is {booking.Status} but its hold is still {hold.Status} ({hold.Quantity} seat(s)).");
+                    }
+
+                    if (booking.ValidTickets > 0)
+                    {
+                        Report(DiscrepancyKinds.TicketsNotVoided, booking.Id, $"The booking is {booking.Status} but {booking.ValidTickets} ticket(s) are valid.");
+                    }
+
+                    break;
+            }
+        }
+
+        var known = bookings.Select(b => b.Id).ToHashSet();
+        foreach (var hold in inventory.Holds)
+        {
+            if (hold.Status == HeldStatus && now > hold.ExpiresAt + grace)
+            {
+                Report(DiscrepancyKinds.HoldPastExpiry, hold.HoldId, $"Held {hold.Quantity} seat(s) past its expiry {hold.ExpiresAt:O} (+{grace.TotalSeconds:0} s).");
+            }
+
+            if (hold.Status == ConfirmedStatus && !known.Contains(hold.HoldId))
+            {
+                Report(DiscrepancyKinds.SoldWithoutBooking, hold.HoldId, $"{hold.Quantity} sold seat(s) with no booking in bookings-api.");
+            }
+        }
+
+        return (new EventReconciliation(eventId, inventory.Capacity, inventory.Held, inventory.Sold, inventory.Holds.Count, confirmed.Count, pending, tickets,
+            found.Count == 0), found);
+    }
+}

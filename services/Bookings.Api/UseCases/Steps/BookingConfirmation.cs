@@ -1,0 +1,85 @@
+using Bookings.Api.Infrastructure;
+using Bookings.Api.Inventory;
+using Bookings.Api.Model;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bookings.Api.UseCases.Steps;
+
+/// <summary>
+/// The money is in: confirm the hold in events-api, then in ONE transaction confirm the booking, issue the tickets and write
+/// <c>booking.confirmed</c> to the outbox. When events-api says the seats are gone, everything is given back instead.
+/// The caller holds the booking's lock.
+/// </summary>
+public sealed partial class BookingConfirmation(
+    BookingsDbContext db, IInventoryClient inventory, BookingCancellation cancellation, TicketCodeSigner signer, TimeProvider time, ILogger<BookingConfirmation> logger)
+{
+    /// <returns>
+    /// Null when the booking is confirmed, or left pending for the reconciler because events-api could not be reached;
+    /// events-api's refusal (e.g. <c>hold-expired</c>) when the seats were gone and the payment was refunded in full.
+    /// </returns>
+    public async Task<Error?> ConfirmPaidAsync(Booking booking, Payment payment, CancellationToken cancellationToken)
+    {
+        if (booking.Status == BookingStatus.Confirmed || payment.Status != PaymentStatus.Succeeded)
+        {
+            return null;
+        }
+
+        var confirm = await inventory.ConfirmHoldAsync(booking.EventId, booking.Id, cancellationToken);
+        if (confirm.Succeeded)
+        {
+            await IssueTicketsAsync(booking, cancellationToken);
+            return null;
+        }
+
+        if (confirm.IsUnavailable || !await cancellation.GiveBackAsync(booking, payment, cancellationToken))
+        {
+            return null;
+        }
+
+        return confirm.Error;
+    }
+
+    private async Task IssueTicketsAsync(Booking booking, CancellationToken cancellationToken)
+    {
+        var last = await TakeEntryNumbersAsync(booking, cancellationToken);
+        await db.RunRetriedAsync([booking], async () =>
+        {
+            // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
+            var now = time.GetUtcNow();
+            booking.Confirm(now);
+            var tickets = new List<Ticket>();
+            for (var i = 0; i < booking.Quantity; i++)
+            {
+                var entry = last - booking.Quantity + 1 + i;
+                var id = Guid.CreateVersion7();
+                var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
+                tickets.Add(Ticket.Issue(id, booking, number, entry, signer.Sign(id, booking.EventId, entry), now));
+            }
+
+            db.Tickets.AddRange(tickets);
+            db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
+                booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now));
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+        LogBookingConfirmed(logger, booking.Id, booking.Quantity);
+    }
+
+    /// <summary>
+    /// Entry numbers are taken in their own statement (committed at once) before the confirming transaction: the event's
+    /// counter row is locked for that one statement, not for the whole transaction, so confirmations of one event no longer
+    /// queue behind each other's ticket inserts, outbox write and commit. Numbers stay unique; a confirmation that fails after
+    /// taking its numbers leaves a gap (a retried transaction reuses the numbers it took).
+    /// </summary>
+    private async Task<int> TakeEntryNumbersAsync(Booking booking, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<int>($"""
+            INSERT INTO ticket_sequences ("EventId", "LastEntryNumber") VALUES ({booking.EventId}, {booking.Quantity})
+            ON CONFLICT ("EventId") DO UPDATE SET "LastEntryNumber" = ticket_sequences."LastEntryNumber" + {booking.Quantity}
+            RETURNING "LastEntryNumber" AS "Value"
+            """).ToListAsync(cancellationToken))[0];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingId} confirmed with {Quantity} tickets")]
+    private static partial void LogBookingConfirmed(ILogger logger, Guid bookingId, int quantity);
+}

@@ -1,0 +1,36 @@
+using Events.Api.Model;
+
+namespace Events.Api.Infrastructure;
+
+/// <summary>
+/// The seat inventory (I1: held + sold ≤ capacity; I2: capacity = available + held + sold) and the holds, on PostgreSQL and
+/// MongoDB, checked by one contract test suite (tests/Events.Api.Tests/StoreContract/InventoryStoreContract.cs). Every
+/// method is atomic on its own and idempotent per hold id.
+/// </summary>
+public interface IInventoryStore
+{
+    Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken);
+
+    /// <summary>Seats available now (capacity − held − sold) of each of the events that exist, in one read.</summary>
+    Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken);
+
+    /// <summary>Places several holds on one event atomically and in order, each conditional on the event being on sale and the seats left.</summary>
+    Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Sells a hold's seats; an expired hold takes its seats back if they remain and the event is still bookable.</summary>
+    Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Returns a held or confirmed hold's seats.</summary>
+    Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken);
+
+    /// <summary>The counters and the held and confirmed holds of an event in one consistent read (reconciliation).</summary>
+    Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken);
+
+    /// <summary>Expires up to <paramref name="batchSize"/> holds past their expiry; safe with several replicas. Returns how many.</summary>
+    Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
+}
+
+/// <summary>An event's counters and its active (held or confirmed) holds, read at one instant.</summary>
+public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds);

@@ -1,0 +1,108 @@
+using Events.Api.Model;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace Events.Api.Infrastructure.Mongo;
+
+/// <summary>
+/// One event in MongoDB: catalog fields, seat counters, its holds and its pending integration events in ONE document,
+/// so every inventory change (and the outbox entry that goes with a catalog change) is a single-document atomic update.
+/// </summary>
+[BsonIgnoreExtraElements]
+public sealed class EventDocument
+{
+    [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
+    [BsonElement("organizerId"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid OrganizerId { get; set; }
+    [BsonElement("title")] public string Title { get; set; } = "";
+    [BsonElement("description")] public string Description { get; set; } = "";
+    [BsonElement("venue")] public string Venue { get; set; } = "";
+    [BsonElement("city")] public string City { get; set; } = "";
+    [BsonElement("cityKey")] public string CityKey { get; set; } = "";
+    [BsonElement("startsAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset StartsAt { get; set; }
+    [BsonElement("endsAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset EndsAt { get; set; }
+    [BsonElement("timeZone")] public string TimeZone { get; set; } = "UTC";
+    [BsonElement("category")] public string Category { get; set; } = "";
+    [BsonElement("price"), BsonRepresentation(BsonType.Decimal128)] public decimal Price { get; set; }
+    [BsonElement("currency")] public string Currency { get; set; } = "";
+    [BsonElement("status"), BsonRepresentation(BsonType.Int32)] public EventStatus Status { get; set; }
+    [BsonElement("imageUrl")] public string? ImageUrl { get; set; }
+    [BsonElement("createdAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+    [BsonElement("updatedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset UpdatedAt { get; set; }
+    [BsonElement("publishedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? PublishedAt { get; set; }
+    [BsonElement("cancelledAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? CancelledAt { get; set; }
+    [BsonElement("cancellationReason")] public string? CancellationReason { get; set; }
+    [BsonElement("version")] public int Version { get; set; }
+    /// <summary>Written from <see cref="CatalogEvent.IsBookable"/> on every save; queried, never derived here.</summary>
+    [BsonElement("isBookable")] public bool IsBookable { get; set; }
+    /// <summary>Written from <see cref="CatalogEvent.OnSaleUntil"/> on every save; queried, never derived here.</summary>
+    [BsonElement("onSaleUntil"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? OnSaleUntil { get; set; }
+    [BsonElement("capacity")] public int Capacity { get; set; }
+    [BsonElement("held")] public int Held { get; set; }
+    [BsonElement("sold")] public int Sold { get; set; }
+    [BsonElement("holds")] public List<HoldElement> Holds { get; set; } = [];
+    [BsonElement("outbox")] public List<OutboxElement> Outbox { get; set; } = [];
+
+    public static EventDocument From(CatalogEvent e) => new()
+    {
+        Id = e.Id, OrganizerId = e.OrganizerId, Title = e.Title, Description = e.Description, Venue = e.Venue, City = e.City,
+        CityKey = e.City.ToLowerInvariant(), StartsAt = e.StartsAt, EndsAt = e.EndsAt, TimeZone = e.TimeZone, Category = e.Category,
+        Price = e.Price, Currency = e.Currency, Status = e.Status, ImageUrl = e.ImageUrl, CreatedAt = e.CreatedAt, UpdatedAt = e.UpdatedAt,
+        PublishedAt = e.PublishedAt, CancelledAt = e.CancelledAt, CancellationReason = e.CancellationReason, Version = e.Version,
+        IsBookable = e.IsBookable, OnSaleUntil = e.OnSaleUntil, Capacity = e.Capacity,
+    };
+
+    public CatalogEvent ToEvent() => new()
+    {
+        Id = Id, OrganizerId = OrganizerId, Title = Title, Description = Description, Venue = Venue, City = City, StartsAt = StartsAt,
+        EndsAt = EndsAt, TimeZone = TimeZone, Category = Category, Capacity = Capacity, Price = Price, Currency = Currency, Status = Status,
+        ImageUrl = ImageUrl, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, PublishedAt = PublishedAt, CancelledAt = CancelledAt,
+        CancellationReason = CancellationReason, Version = Version,
+    };
+
+    public Inventory ToInventory() => new(Id, Capacity, Held, Sold);
+}
+
+public sealed class HoldElement
+{
+    [BsonElement("id"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
+    [BsonElement("q")] public int Quantity { get; set; }
+    [BsonElement("s"), BsonRepresentation(BsonType.Int32)] public HoldStatus Status { get; set; }
+    [BsonElement("exp"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset ExpiresAt { get; set; }
+    [BsonElement("at"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+
+    public Hold ToHold(Guid eventId) => new(Id, eventId, Quantity, Status, ExpiresAt, CreatedAt);
+}
+
+/// <summary>An integration event waiting in its event's document for the relay.</summary>
+public sealed class OutboxElement
+{
+    [BsonElement("id"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
+    [BsonElement("type")] public string Type { get; set; } = "";
+    [BsonElement("data")] public string Data { get; set; } = "";
+    [BsonElement("at"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+}
+
+[BsonIgnoreExtraElements]
+public sealed class ReviewDocument
+{
+    [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
+    [BsonElement("eventId"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid EventId { get; set; }
+    [BsonElement("userId"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid UserId { get; set; }
+    [BsonElement("userName")] public string? UserName { get; set; }
+    [BsonElement("rating")] public int Rating { get; set; }
+    [BsonElement("text")] public string Text { get; set; } = "";
+    [BsonElement("createdAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+    [BsonElement("updatedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset UpdatedAt { get; set; }
+
+    public Review ToReview() => new(Id, EventId, UserId, UserName, Rating, Text, CreatedAt, UpdatedAt);
+}
+
+[BsonIgnoreExtraElements]
+public sealed class AttendanceDocument
+{
+    [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid BookingId { get; set; }
+    [BsonElement("eventId"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid EventId { get; set; }
+    [BsonElement("userId"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid UserId { get; set; }
+    [BsonElement("confirmed")] public bool Confirmed { get; set; }
+    [BsonElement("changedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset ChangedAt { get; set; }
+}

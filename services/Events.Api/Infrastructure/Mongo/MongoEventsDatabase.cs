@@ -1,0 +1,62 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Events.Api.Infrastructure.Mongo;
+
+/// <summary>
+/// events-api's MongoDB collections, shared by its three stores and the outbox relay. No multi-document transactions
+/// (Aspire's MongoDB is a standalone server): every state change is one conditional single-document update. An event's
+/// catalog fields, seat counters, holds and pending integration events are one <see cref="EventDocument"/>.
+/// </summary>
+public sealed class MongoEventsDatabase(IMongoDatabase database)
+{
+    public IMongoCollection<EventDocument> Events { get; } = database.GetCollection<EventDocument>("events");
+    public IMongoCollection<ReviewDocument> Reviews { get; } = database.GetCollection<ReviewDocument>("reviews");
+    public IMongoCollection<AttendanceDocument> Attendance { get; } = database.GetCollection<AttendanceDocument>("attendance");
+
+    /// <summary>An event's catalog fields and counters, without its holds and outbox.</summary>
+    public static ProjectionDefinition<EventDocument> WithoutHolds { get; } =
+        Builders<EventDocument>.Projection.Exclude(d => d.Holds).Exclude(d => d.Outbox);
+
+    public static BsonBinaryData Id(Guid id) => new(id, GuidRepresentation.Standard);
+
+    public static BsonDocument ById(Guid id) => new("_id", Id(id));
+}
+
+/// <summary>
+/// At startup: creates the indexes the stores rely on (the unique review index included), and writes the model's
+/// <c>isBookable</c>/<c>onSaleUntil</c> into event documents saved before those fields existed.
+/// </summary>
+public sealed class MongoSchema(MongoEventsDatabase database) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.Events.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<EventDocument>(new BsonDocument { ["isBookable"] = 1, ["startsAt"] = 1 }),
+            new CreateIndexModel<EventDocument>(new BsonDocument("onSaleUntil", 1)),
+            new CreateIndexModel<EventDocument>(new BsonDocument("organizerId", 1)),
+            new CreateIndexModel<EventDocument>(new BsonDocument("holds.id", 1)),
+            new CreateIndexModel<EventDocument>(new BsonDocument { ["holds.s"] = 1, ["holds.exp"] = 1 }),
+        ], cancellationToken);
+        await database.Reviews.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<ReviewDocument>(new BsonDocument { ["eventId"] = 1, ["userId"] = 1 }, new CreateIndexOptions { Unique = true }),
+            new CreateIndexModel<ReviewDocument>(new BsonDocument("userId", 1)),
+        ], cancellationToken);
+        await database.Attendance.Indexes.CreateOneAsync(
+            new CreateIndexModel<AttendanceDocument>(new BsonDocument { ["eventId"] = 1, ["userId"] = 1 }), cancellationToken: cancellationToken);
+
+        var older = await database.Events.Find(new BsonDocument("isBookable", new BsonDocument("$exists", false)))
+            .Project<EventDocument>(MongoEventsDatabase.WithoutHolds).ToListAsync(cancellationToken);
+        foreach (var document in older)
+        {
+            var current = EventDocument.From(document.ToEvent());
+            await database.Events.UpdateOneAsync(MongoEventsDatabase.ById(document.Id),
+                Builders<EventDocument>.Update.Set(d => d.IsBookable, current.IsBookable).Set(d => d.OnSaleUntil, current.OnSaleUntil),
+                cancellationToken: cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,163 @@
+using System.Text;
+using EventBooking.Messaging;
+using Events.Api.Model;
+using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
+
+namespace Events.Api.Infrastructure.Postgres;
+
+/// <summary>Seat counters of one event (its own row, so catalog edits and sale rushes never contend).</summary>
+public sealed class InventoryRow
+{
+    public Guid EventId { get; set; }
+    public int Capacity { get; set; }
+    public int Held { get; set; }
+    public int Sold { get; set; }
+
+    public Inventory ToInventory() => new(EventId, Capacity, Held, Sold);
+}
+
+public sealed class HoldRow
+{
+    public Guid HoldId { get; set; }
+    public Guid EventId { get; set; }
+    public int Quantity { get; set; }
+    public HoldStatus Status { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public Hold ToHold() => new(HoldId, EventId, Quantity, Status, ExpiresAt, CreatedAt);
+}
+
+public sealed class ReviewRow
+{
+    public Guid Id { get; set; }
+    public Guid EventId { get; set; }
+    public Guid UserId { get; set; }
+    public string? UserName { get; set; }
+    public int Rating { get; set; }
+    public string Text { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public Review ToReview() => new(Id, EventId, UserId, UserName, Rating, Text, CreatedAt, UpdatedAt);
+}
+
+public sealed class AttendanceRow
+{
+    public Guid BookingId { get; set; }
+    public Guid EventId { get; set; }
+    public Guid UserId { get; set; }
+    public bool Confirmed { get; set; }
+    public DateTimeOffset ChangedAt { get; set; }
+}
+
+public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) : DbContext(options)
+{
+    public const string SearchVector = "SearchVector";
+
+    public DbSet<CatalogEvent> Events => Set<CatalogEvent>();
+    public DbSet<InventoryRow> Inventory => Set<InventoryRow>();
+    public DbSet<HoldRow> Holds => Set<HoldRow>();
+    public DbSet<ReviewRow> Reviews => Set<ReviewRow>();
+    public DbSet<AttendanceRow> Attendance => Set<AttendanceRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CatalogEvent>(e =>
+        {
+            e.ToTable("events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Title).HasMaxLength(EventValidation.MaxTitle);
+            e.Property(x => x.Description).HasMaxLength(EventValidation.MaxDescription);
+            e.Property(x => x.Venue).HasMaxLength(EventValidation.MaxVenue);
+            e.Property(x => x.City).HasMaxLength(EventValidation.MaxCity);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.Category).HasMaxLength(32);
+            e.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(x => x.Price).HasPrecision(12, 2);
+            e.Property(x => x.ImageUrl).HasMaxLength(EventValidation.MaxImageUrl);
+            e.Property(x => x.CancellationReason).HasMaxLength(EventValidation.MaxCancellationReason);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property<NpgsqlTsVector>(SearchVector)
+                .HasComputedColumnSql(
+                    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(venue, '') || ' ' || coalesce(city, '')), 'B') || setweight(to_tsvector('english', coalesce(description, '')), 'C')",
+                    stored: true);
+            e.HasIndex(SearchVector).HasMethod("GIN");
+            // Written from the model on every save (CatalogEvent.IsBookable, OnSaleUntil); the queries compare these columns.
+            e.HasIndex(x => new { x.IsBookable, x.StartsAt });
+            e.HasIndex(x => x.OnSaleUntil);
+            e.HasIndex(x => x.OrganizerId);
+            e.HasIndex(x => x.City);
+        });
+
+        modelBuilder.Entity<InventoryRow>(e =>
+        {
+            e.ToTable("event_inventory", t =>
+            {
+                // I1 and non-negative counters, enforced by the database itself.
+                t.HasCheckConstraint("ck_inventory_no_oversell", "held >= 0 AND sold >= 0 AND held + sold <= capacity");
+            });
+            e.HasKey(x => x.EventId);
+            e.HasOne<CatalogEvent>().WithOne().HasForeignKey<InventoryRow>(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<HoldRow>(e =>
+        {
+            e.ToTable("holds", t => t.HasCheckConstraint("ck_holds_quantity", "quantity > 0"));
+            e.HasKey(x => x.HoldId);
+            e.HasIndex(x => x.ExpiresAt).HasFilter("status = 0");
+            e.HasIndex(x => x.EventId);
+            e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ReviewRow>(e =>
+        {
+            e.ToTable("reviews");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.EventId, x.UserId }).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.Text).HasMaxLength(ReviewRules.MaxTextLength);
+            e.Property(x => x.UserName).HasMaxLength(200);
+            e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AttendanceRow>(e =>
+        {
+            e.ToTable("attendance");
+            e.HasKey(x => x.BookingId);
+            e.HasIndex(x => new { x.EventId, x.UserId });
+        });
+
+        // snake_case columns: the inventory path is hand-written SQL and should read naturally.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+
+        // The transactional outbox (event.updated, event.cancelled) and the inbox (booking events), from EventBooking.Messaging.
+        modelBuilder.AddOutboxMessageEntity();
+        modelBuilder.AddInboxMessageEntity();
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+}

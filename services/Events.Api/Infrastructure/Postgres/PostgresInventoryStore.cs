@@ -1,0 +1,186 @@
+using Events.Api.Model;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Events.Api.Infrastructure.Postgres;
+
+/// <summary>
+/// The seat inventory on PostgreSQL: hand-written SQL, where every statement is conditional on the counters and the
+/// <c>ck_inventory_no_oversell</c> check constraint backs I1. Whether an event is on sale or bookable is read from the
+/// columns the catalog writes from the model (<c>on_sale_until</c>, <c>is_bookable</c>), never restated here. Placing
+/// holds (a batch in one transaction, a lone hold in one statement) is in <c>PostgresInventoryStore.PlaceHolds.cs</c>.
+/// </summary>
+public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInventoryStore
+{
+    private const string HoldColumns = "hold_id, event_id, quantity, status, expires_at, created_at";
+
+    public async Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        (await db.Inventory.AsNoTracking().FirstOrDefaultAsync(i => i.EventId == eventId, cancellationToken))?.ToInventory();
+
+    public async Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return new Dictionary<Guid, int>();
+        }
+
+        var ids = eventIds.ToArray();
+        return await db.Inventory.AsNoTracking().Where(i => ids.Contains(i.EventId))
+            .Select(i => new { i.EventId, Available = i.Capacity - i.Held - i.Sold })
+            .ToDictionaryAsync(i => i.EventId, i => i.Available, cancellationToken);
+    }
+
+    public Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One autocommit statement: lock the hold, move its seats to sold (a held hold, even past its expiry, still owns
+        // its seats; an expired one re-acquires them only if they remain and the event is still bookable), mark it.
+        const string sql = $"""
+            WITH h AS (
+                SELECT {HoldColumns} FROM holds
+                WHERE hold_id = $1 AND event_id = $2 FOR UPDATE),
+            moved AS (
+                UPDATE event_inventory i
+                SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
+                    sold = i.sold + h.quantity
+                FROM h
+                WHERE i.event_id = h.event_id
+                  AND (h.status = 0
+                       OR (h.status = 3 AND i.capacity - i.held - i.sold >= h.quantity
+                           AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable)))
+                RETURNING i.event_id),
+            marked AS (
+                UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
+            SELECT h.*, (SELECT count(*) FROM marked)
+            FROM h
+            """;
+        return OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = HoldChange(sql, connection, holdId, eventId, now);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return new ConfirmHoldOutcome(ConfirmHoldResult.HoldNotFound, null);
+            }
+
+            var hold = ReadHold(reader);
+            var marked = reader.GetInt64(6) > 0;
+            return hold.Status switch
+            {
+                HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold),
+                _ when marked => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold with { Status = HoldStatus.Confirmed }),
+                HoldStatus.Released => new ConfirmHoldOutcome(ConfirmHoldResult.Released, hold),
+                _ => new ConfirmHoldOutcome(ConfirmHoldResult.Expired, hold),
+            };
+        }, cancellationToken);
+    }
+
+    public Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Held seats go back from held, confirmed ones from sold (a cancellation); anything else is already settled.
+        const string sql = """
+            WITH h AS (
+                SELECT hold_id, event_id, quantity, status FROM holds
+                WHERE hold_id = $1 AND event_id = $2 AND status IN (0, 1) FOR UPDATE),
+            returned AS (
+                UPDATE event_inventory i
+                SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
+                    sold = i.sold - CASE WHEN h.status = 1 THEN h.quantity ELSE 0 END
+                FROM h WHERE i.event_id = h.event_id
+                RETURNING i.event_id),
+            marked AS (
+                UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id)
+            SELECT count(*) FROM marked
+            """;
+        return OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = HoldChange(sql, connection, holdId, eventId, now);
+            var released = (long)(await command.ExecuteScalarAsync(ct) ?? 0L);
+            return released > 0 ? ReleaseHoldResult.Released : ReleaseHoldResult.NothingToRelease;
+        }, cancellationToken);
+    }
+
+    public async Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
+        (await db.Holds.AsNoTracking().FirstOrDefaultAsync(h => h.HoldId == holdId, cancellationToken))?.ToHold();
+
+    public Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        // One statement sees one snapshot: the counters and the holds cannot be read from two different moments.
+        const string sql = """
+            SELECT i.capacity, i.held, i.sold, h.hold_id, h.event_id, h.quantity, h.status, h.expires_at, h.created_at
+            FROM event_inventory i LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+            WHERE i.event_id = $1
+            ORDER BY h.created_at
+            """;
+        return OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = eventId } } };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            Inventory? inventory = null;
+            var holds = new List<Hold>();
+            while (await reader.ReadAsync(ct))
+            {
+                inventory ??= new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+                if (!reader.IsDBNull(3))
+                {
+                    holds.Add(ReadHold(reader, first: 3));
+                }
+            }
+
+            return inventory is null ? null : new InventorySnapshot(inventory, holds);
+        }, cancellationToken);
+    }
+
+    public Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        // SKIP LOCKED: replicas sweeping at once take disjoint holds, and a hold being confirmed right now is left alone.
+        const string sql = """
+            WITH due AS (
+                SELECT hold_id FROM holds WHERE status = 0 AND expires_at <= $1
+                ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+            expired AS (
+                UPDATE holds h SET status = 3, updated_at = $1 FROM due WHERE h.hold_id = due.hold_id
+                RETURNING h.event_id, h.quantity),
+            per_event AS (
+                SELECT event_id, sum(quantity)::int AS quantity FROM expired GROUP BY event_id),
+            returned AS (
+                UPDATE event_inventory i SET held = i.held - p.quantity FROM per_event p WHERE i.event_id = p.event_id
+                RETURNING i.event_id)
+            SELECT count(*)::int FROM expired
+            """;
+        return OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection)
+            {
+                Parameters = { new() { Value = now.ToUniversalTime() }, new() { Value = batchSize } },
+            };
+            return (int)(await command.ExecuteScalarAsync(ct) ?? 0);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the context's open connection, retried by the execution strategy as a whole.</summary>
+    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                return await work((NpgsqlConnection)db.Database.GetDbConnection(), ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+
+    /// <summary>A statement that changes one hold: $1 the hold, $2 its event, $3 the time of the change.</summary>
+    private static NpgsqlCommand HoldChange(string sql, NpgsqlConnection connection, Guid holdId, Guid eventId, DateTimeOffset now) =>
+        new(sql, connection) { Parameters = { new() { Value = holdId }, new() { Value = eventId }, new() { Value = now.ToUniversalTime() } } };
+
+    /// <summary>A hold from <see cref="HoldColumns"/>, starting at column <paramref name="first"/>.</summary>
+    private static Hold ReadHold(NpgsqlDataReader reader, int first = 0) => new(
+        reader.GetGuid(first), reader.GetGuid(first + 1), reader.GetInt32(first + 2), (HoldStatus)reader.GetInt32(first + 3),
+        reader.GetFieldValue<DateTimeOffset>(first + 4), reader.GetFieldValue<DateTimeOffset>(first + 5));
+
+    private static DateTimeOffset? ReadInstant(NpgsqlDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : reader.GetFieldValue<DateTimeOffset>(column);
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Users.Api.Model;
+
+namespace Users.Api.Apis;
+
+// Request bodies: every property nullable so a missing field is reported as such; unknown properties are refused
+// (UnmappedMemberHandling.Disallow), so nothing like "roles" can be mass-assigned.
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? AccountType);
+
+/// <summary>
+/// The one answer to a valid registration, whether the address was new or already had an account (no enumeration).
+/// </summary>
+public sealed record RegistrationAccepted(string Status, string Message)
+{
+    public static Accepted<RegistrationAccepted> Response { get; } = TypedResults.Accepted((string?)null, new RegistrationAccepted("accepted",
+        "If this address can be registered, the account is ready: sign in with the email and password you chose."));
+}
+
+public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record UpdateProfileRequest(string? DisplayName, string? Phone, string? PreferredLanguage, bool? EmailNotifications);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public sealed record SetRolesRequest(List<string?>? Roles);
+
+public sealed record UserProfile(
+    Guid Id,
+    string Email,
+    string DisplayName,
+    string? Phone,
+    string? PreferredLanguage,
+    bool EmailNotifications,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static UserProfile From(User user) => new(user.Id, user.Email, user.DisplayName, user.Phone, user.PreferredLanguage,
+        user.EmailNotifications, user.Roles, user.CreatedAt, user.UpdatedAt);
+}
+
+/// <summary>What other services need to reach a person (GET /internal/users/{id}).</summary>
+public sealed record UserContact(Guid Id, string Email, string DisplayName, bool EmailNotifications, string? PreferredLanguage);
+
+// OpenID Connect and OAuth2 documents: member names as the specifications spell them.
+public sealed record DiscoveryDocument(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("jwks_uri")] string JwksUri,
+    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
+    [property: JsonPropertyName("grant_types_supported")] IReadOnlyList<string> GrantTypesSupported,
+    [property: JsonPropertyName("token_endpoint_auth_methods_supported")] IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
+    [property: JsonPropertyName("scopes_supported")] IReadOnlyList<string> ScopesSupported,
+    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported,
+    [property: JsonPropertyName("subject_types_supported")] IReadOnlyList<string> SubjectTypesSupported,
+    [property: JsonPropertyName("id_token_signing_alg_values_supported")] IReadOnlyList<string> SigningAlgorithms,
+    [property: JsonPropertyName("claims_supported")] IReadOnlyList<string> ClaimsSupported);
+
+public sealed record JsonWebKeyDocument(
+    [property: JsonPropertyName("kty")] string KeyType,
+    [property: JsonPropertyName("use")] string Use,
+    [property: JsonPropertyName("kid")] string KeyId,
+    [property: JsonPropertyName("alg")] string Algorithm,
+    [property: JsonPropertyName("crv")] string Curve,
+    [property: JsonPropertyName("x")] string X,
+    [property: JsonPropertyName("y")] string Y);
+
+public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyDocument> Keys);
+
+public sealed record ServiceTokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("scope")] string Scope);
+
+public sealed record SigningKeyInfo(string Id, string Algorithm, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt);

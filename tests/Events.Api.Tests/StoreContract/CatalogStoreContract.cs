@@ -1,0 +1,121 @@
+using Events.Api.Infrastructure;
+using Events.Api.Model;
+using Xunit;
+
+namespace Events.Api.Tests.StoreContract;
+
+/// <summary>The contract every <see cref="ICatalogStore"/> passes (PostgreSQL and MongoDB): life cycle, search, an organizer's list.</summary>
+public abstract class CatalogStoreContract(IStoreBackend backend) : StoreContract(backend)
+{
+    [Fact]
+    public async Task Create_then_get_returns_the_event_with_all_seats_available()
+    {
+        var e = await CreateAsync(NewEvent(capacity: 42));
+        var found = await Catalog().GetAsync(e.Id, Ct);
+        Assert.NotNull(found);
+        Assert.Equal(e.Title, found.Event.Title);
+        Assert.Equal(e.StartsAt, found.Event.StartsAt);
+        Assert.Equal(25m, found.Event.Price);
+        Assert.Equal(new Inventory(e.Id, 42, 0, 0), found.Inventory);
+        Assert.Null(await Catalog().GetAsync(Guid.CreateVersion7(), Ct));
+    }
+
+    [Fact]
+    public async Task Save_bumps_the_version_and_refuses_a_stale_one()
+    {
+        var e = await CreateAsync(NewEvent());
+        var copy = (await Catalog().GetAsync(e.Id, Ct))!.Event;
+        copy.Title = "Renamed";
+        Assert.Equal(SaveResult.Saved, await Catalog().SaveAsync(copy, 0, [], Ct));
+        var stale = (await Catalog().GetAsync(e.Id, Ct))!.Event;
+        Assert.Equal(1, stale.Version);
+        Assert.Equal("Renamed", stale.Title);
+        stale.Title = "Lost update";
+        Assert.Equal(SaveResult.Concurrency, await Catalog().SaveAsync(stale, 0, [], Ct));
+        Assert.Equal("Renamed", (await Catalog().GetAsync(e.Id, Ct))!.Event.Title);
+        var missing = NewEvent();
+        Assert.Equal(SaveResult.NotFound, await Catalog().SaveAsync(missing, 0, [], Ct));
+    }
+
+    [Fact]
+    public async Task Capacity_cannot_go_below_held_plus_sold()
+    {
+        var e = await CreateAsync(NewEvent(capacity: 10));
+        Assert.Equal(PlaceHoldResult.Created, (await PlaceAsync(e.Id, Request(4))).Result);
+        var sold = await PlaceAsync(e.Id, Request(3));
+        await Inventory().ConfirmHoldAsync(e.Id, sold.Hold!.HoldId, Now, Ct);
+        var current = (await Catalog().GetAsync(e.Id, Ct))!.Event;
+        current.Capacity = 6;
+        Assert.Equal(SaveResult.CapacityBelowCommitted, await Catalog().SaveAsync(current, current.Version, [], Ct));
+        Assert.Equal(10, (await Inventory().GetInventoryAsync(e.Id, Ct))!.Capacity);
+        current.Capacity = 7;
+        Assert.Equal(SaveResult.Saved, await Catalog().SaveAsync(current, current.Version, [], Ct));
+        await AssertConservedAsync(e.Id, expectedHeld: 4, expectedSold: 3);
+        Assert.Equal(0, (await Inventory().GetInventoryAsync(e.Id, Ct))!.Available);
+    }
+
+    [Fact]
+    public async Task Delete_refuses_an_event_with_held_or_sold_seats()
+    {
+        var free = await CreateAsync(NewEvent());
+        Assert.Equal(DeleteResult.Deleted, await Catalog().DeleteAsync(free.Id, Ct));
+        Assert.Null(await Catalog().GetAsync(free.Id, Ct));
+        Assert.Equal(DeleteResult.NotFound, await Catalog().DeleteAsync(free.Id, Ct));
+
+        var busy = await CreateAsync(NewEvent());
+        var hold = await PlaceAsync(busy.Id, Request(2));
+        Assert.Equal(DeleteResult.HasSeatsCommitted, await Catalog().DeleteAsync(busy.Id, Ct));
+        await Inventory().ConfirmHoldAsync(busy.Id, hold.Hold!.HoldId, Now, Ct);
+        Assert.Equal(DeleteResult.HasSeatsCommitted, await Catalog().DeleteAsync(busy.Id, Ct));
+        Assert.NotNull(await Catalog().GetAsync(busy.Id, Ct));
+        await AssertConservedAsync(busy.Id, expectedHeld: 0, expectedSold: 2);
+    }
+
+    [Fact]
+    public async Task Search_filters_pages_and_sorts()
+    {
+        var city = "Search-" + Guid.NewGuid().ToString("N")[..8];
+        var cheap = await CreateAsync(NewEvent(title: "Quartet by candlelight", city: city, price: 10m, startsIn: TimeSpan.FromDays(3), capacity: 1));
+        var mid = await CreateAsync(NewEvent(title: "Harbour stand-up", city: city, category: "comedy", price: 20m, startsIn: TimeSpan.FromDays(2)));
+        var dear = await CreateAsync(NewEvent(title: "Opera gala", city: city, price: 90m, startsIn: TimeSpan.FromDays(1), description: "Verdi and Puccini arias"));
+        await CreateAsync(NewEvent(title: "Draft only", city: city, status: EventStatus.Draft));
+        await CreateAsync(NewEvent(title: "Cancelled one", city: city, status: EventStatus.Cancelled));
+        await PlaceAsync(cheap.Id, Request(1)); // sold out now
+        var store = Catalog();
+
+        var all = await store.SearchAsync(new EventQuery { City = city }, Now, Ct);
+        Assert.Equal(3, all.TotalCount);
+        Assert.Equal([dear.Id, mid.Id, cheap.Id], all.Items.Select(i => i.Event.Id));
+
+        var byPrice = await store.SearchAsync(new EventQuery { City = city.ToUpperInvariant(), Sort = EventSort.PriceDescending }, Now, Ct);
+        Assert.Equal([dear.Id, mid.Id, cheap.Id], byPrice.Items.Select(i => i.Event.Id));
+
+        Assert.Equal([mid.Id], (await store.SearchAsync(new EventQuery { City = city, Category = "comedy" }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([mid.Id, cheap.Id], (await store.SearchAsync(new EventQuery { City = city, MaxPrice = 20m, Sort = EventSort.Price }, Now, Ct)).Items.Select(i => i.Event.Id).Reverse());
+        Assert.Equal([dear.Id], (await store.SearchAsync(new EventQuery { City = city, MinPrice = 50m }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([dear.Id], (await store.SearchAsync(new EventQuery { City = city, Text = "puccini" }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([cheap.Id], (await store.SearchAsync(new EventQuery { City = city, Text = "candlelight quartet" }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.DoesNotContain(cheap.Id, (await store.SearchAsync(new EventQuery { City = city, OnlyAvailable = true }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([mid.Id, cheap.Id], (await store.SearchAsync(new EventQuery { City = city, From = Now + TimeSpan.FromDays(1.5) }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([dear.Id], (await store.SearchAsync(new EventQuery { City = city, To = Now + TimeSpan.FromDays(1.5) }, Now, Ct)).Items.Select(i => i.Event.Id));
+
+        var page2 = await store.SearchAsync(new EventQuery { City = city, Page = 2, PageSize = 2 }, Now, Ct);
+        Assert.Equal(3, page2.TotalCount);
+        Assert.Equal([cheap.Id], page2.Items.Select(i => i.Event.Id));
+
+        // Started events drop out of the default listing.
+        var later = await store.SearchAsync(new EventQuery { City = city }, Now + TimeSpan.FromDays(2.5), Ct);
+        Assert.Equal([cheap.Id], later.Items.Select(i => i.Event.Id));
+    }
+
+    [Fact]
+    public async Task An_organizer_lists_their_own_events_drafts_included()
+    {
+        var organizer = Guid.CreateVersion7();
+        var draft = await CreateAsync(NewEvent(organizerId: organizer, status: EventStatus.Draft));
+        var published = await CreateAsync(NewEvent(organizerId: organizer));
+        await CreateAsync(NewEvent());
+        var mine = await Catalog().ListByOrganizerAsync(organizer, Ct);
+        Assert.Equal(new[] { draft.Id, published.Id }.Order(), mine.Select(m => m.Event.Id).Order());
+    }
+}

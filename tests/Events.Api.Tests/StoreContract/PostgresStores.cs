@@ -1,0 +1,79 @@
+using EventBooking.Testing;
+using Events.Api.Infrastructure;
+using Events.Api.Infrastructure.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Events.Api.Tests.StoreContract;
+
+/// <summary>The PostgreSQL stores on a real server: a fresh database per test, migrated like the service does.</summary>
+public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IStoreBackend
+{
+    private readonly List<EventsDbContext> _contexts = [];
+    private string _connectionString = "";
+
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        _connectionString = await postgres.CreateDatabaseAsync(prefix);
+        await using var db = NewContext();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public EventStores Open()
+    {
+        var db = NewContext();
+        lock (_contexts)
+        {
+            _contexts.Add(db);
+        }
+
+        return new EventStores(new PostgresCatalogStore(db), new PostgresInventoryStore(db), new PostgresReviewStore(db));
+    }
+
+    public void AddStores(IServiceCollection services)
+    {
+        services.AddDbContext<EventsDbContext>(o => o.UseNpgsql(_connectionString, n => n.EnableRetryOnFailure()));
+        services.AddScoped<ICatalogStore, PostgresCatalogStore>();
+        services.AddScoped<IInventoryStore, PostgresInventoryStore>();
+        services.AddScoped<IReviewStore, PostgresReviewStore>();
+    }
+
+    public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(sum(quantity) FILTER (WHERE status = 0), 0)::int, coalesce(sum(quantity) FILTER (WHERE status = 1), 0)::int FROM holds WHERE event_id = $1",
+            connection) { Parameters = { new() { Value = eventId } } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<EventsDbContext> contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    private EventsDbContext NewContext() =>
+        new(new DbContextOptionsBuilder<EventsDbContext>().UseNpgsql(_connectionString, o => o.EnableRetryOnFailure()).Options);
+}
+
+/// <summary>The catalog contract on PostgreSQL.</summary>
+public sealed class PostgresCatalogStoreTests(PostgresFixture postgres) : CatalogStoreContract(new PostgresStores(postgres, "events_catalog_contract"));
+
+/// <summary>The inventory contract on PostgreSQL.</summary>
+public sealed class PostgresInventoryStoreTests(PostgresFixture postgres) : InventoryStoreContract(new PostgresStores(postgres, "events_inventory_contract"));
+
+/// <summary>The reviews and attendance contract on PostgreSQL.</summary>
+public sealed class PostgresReviewStoreTests(PostgresFixture postgres) : ReviewStoreContract(new PostgresStores(postgres, "events_review_contract"));

@@ -1,0 +1,69 @@
+namespace EventBooking.Web.Clients;
+
+/// <summary>
+/// A problem (RFC 9457) as every service answers it (EventBooking.ServiceDefaults/Http/Problems.cs, docs/contracts.md):
+/// <see cref="Code"/> is the machine-readable <c>code</c> member to switch on (never the <c>type</c> URI), <see cref="Errors"/>
+/// the field errors of a <c>validation</c> problem, <see cref="Detail"/> and <see cref="Title"/> are for people. Members a
+/// problem carries beyond these (e.g. a payment refusal's <c>paymentId</c>) are not read.
+/// </summary>
+public sealed record ApiProblem
+{
+    /// <summary>The problem's <c>code</c> (<c>sold-out</c>, <c>event-not-found</c>, <c>validation</c>…): see <see cref="ProblemCodes"/>.</summary>
+    public string Code { get; init; } = ProblemCodes.Unknown;
+
+    public string? Title { get; init; }
+
+    public string? Detail { get; init; }
+
+    /// <summary>The HTTP status of the answer.</summary>
+    public int Status { get; init; }
+
+    /// <summary>The messages per field of a <c>validation</c> problem.</summary>
+    public Dictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>What kind of "no" the status stands for, in the shared vocabulary (e.g. <see cref="ErrorKind.Declined"/> for 402).</summary>
+    public ErrorKind Kind => Problems.KindOf(Status);
+
+    /// <summary>One sentence for people: the detail, else the title.</summary>
+    public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail : !string.IsNullOrWhiteSpace(Title) ? Title : "Something went wrong. Please try again.";
+
+    /// <summary>The web could not reach <paramref name="what"/> (no answer, a timeout, an open circuit).</summary>
+    public static ApiProblem Unreachable(string what) => new()
+    {
+        Code = ProblemCodes.Unreachable,
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = $"{what} is not reachable right now. Please try again in a moment.",
+    };
+}
+
+/// <summary>
+/// The problem codes the web acts on, as the services send them (each service's errors: services/Events.Api/Model/Errors.cs,
+/// services/Bookings.Api/UseCases/BookingErrors.cs and Model/, services/Users.Api/Model/UserErrors.cs; the list in each
+/// service's README). Any other code is shown with the problem's own words.
+/// </summary>
+public static class ProblemCodes
+{
+    /// <summary>Field errors (400), with <see cref="ApiProblem.Errors"/>.</summary>
+    public const string Validation = Problems.ValidationCode;
+
+    /// <summary>events-api (through bookings-api): not enough seats are left.</summary>
+    public const string SoldOut = "sold-out";
+
+    /// <summary>events-api (through bookings-api): the event is not published, is cancelled or has started.</summary>
+    public const string NotOnSale = "not-on-sale";
+
+    public const string EventNotFound = "event-not-found";
+
+    public const string BookingNotFound = "booking-not-found";
+
+    public const string Forbidden = "forbidden";
+
+    /// <summary>users-api: unknown email, wrong password or locked account, alike.</summary>
+    public const string InvalidCredentials = "invalid-credentials";
+
+    /// <summary>Made by the web, never sent by a service: the service did not answer.</summary>
+    public const string Unreachable = "service-unreachable";
+
+    /// <summary>Made by the web: the answer carried no <c>code</c> (not a problem in the shared vocabulary).</summary>
+    public const string Unknown = "unknown";
+}
