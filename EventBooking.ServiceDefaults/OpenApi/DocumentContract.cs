@@ -71,18 +71,19 @@ internal sealed class DocumentContract(ApiDocumentation documentation) : IOpenAp
 
                 if (status.Length == 3 && status[0] is '4' or '5')
                 {
-                    // Every error answer is a problem of our one shape, whatever the endpoint declared.
+                    // Every error answer is a problem of our one shape, as problem+json (what the shared handlers write), and also as
+                    // any other JSON media type the endpoint declared for it (the document says what is sent).
                     var schema = status == "400" ? ValidationProblemSchema : ProblemSchema;
-                    concrete.Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        [ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(schema, document) },
-                    };
+                    var declared = concrete.Content?.Keys.Where(m => m.Contains("json", StringComparison.OrdinalIgnoreCase)) ?? [];
+                    concrete.Content = declared.Prepend(ProblemMediaType).Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(
+                        mediaType => mediaType, _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) }, StringComparer.Ordinal);
                     continue;
                 }
 
                 foreach (var (mediaType, media) in concrete.Content ?? new Dictionary<string, OpenApiMediaType>())
                 {
-                    if (media.Schema is null && !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+                    // Images and files are bytes, whatever type the endpoint declared them with.
+                    if (!mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
                     {
                         media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
                     }
@@ -93,6 +94,7 @@ internal sealed class DocumentContract(ApiDocumentation documentation) : IOpenAp
         // The framework's own problem schemas are replaced by ours everywhere.
         document.Components.Schemas.Remove("ProblemDetails");
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
+        document.Components.Schemas.Remove("Stream");
 
         document.Tags = new HashSet<OpenApiTag>(usedTags.Select(name => new OpenApiTag
         {

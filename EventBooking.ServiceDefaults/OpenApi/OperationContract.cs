@@ -26,6 +26,7 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var rateLimited = metadata.OfType<EnableRateLimitingAttribute>().Any();
         var hasBody = operation.RequestBody is not null;
+        var hasJsonBody = operation.RequestBody?.Content?.Keys.Any(m => m.Contains("json", StringComparison.OrdinalIgnoreCase)) == true;
         var hasInput = hasBody || operation.Parameters is { Count: > 0 };
 
         operation.Security = secured
@@ -45,7 +46,11 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
         if (hasBody)
         {
             AddProblem(responses, StatusCodes.Status413PayloadTooLarge, "The body is over the service's limit (`Http:MaxRequestBodyBytes`): `payload-too-large`.");
-            AddProblem(responses, StatusCodes.Status415UnsupportedMediaType, "The body is not of the documented media type: `unsupported-media-type`.");
+        }
+
+        if (hasJsonBody)
+        {
+            AddProblem(responses, StatusCodes.Status415UnsupportedMediaType, "The body is not JSON: `unsupported-media-type`.");
         }
 
         if (secured)
