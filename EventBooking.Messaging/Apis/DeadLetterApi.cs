@@ -46,12 +46,10 @@ public static class DeadLetterApi
             return TypedResults.Ok(new ReplayResult(1));
         }
 
-        return TypedResults.NotFound(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Title = "Not in the dead-letter queue",
-            Detail = $"Message {messageId} is not in this service's dead-letter queue.",
-        });
+        // A problem of the shared vocabulary (code, traceId), still written as this result type's application/json.
+        var notFound = Problems.ToProblemDetails(new Error("message-not-found", ErrorKind.NotFound, $"Message {messageId} is not in this service's dead-letter queue."));
+        notFound.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id;
+        return TypedResults.NotFound(notFound);
     }
 
     public static async Task<Ok<ReplayResult>> ReplayAllDeadLetters(IDeadLetterQueue queue, CancellationToken cancellationToken) =>
