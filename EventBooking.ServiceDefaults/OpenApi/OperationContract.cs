@@ -19,9 +19,21 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
 {
     public const string BearerScheme = "Bearer";
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (operation.RequestBody is null && metadata.OfType<DocumentedRequestBody>().LastOrDefault() is { } documentedBody)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [documentedBody.ContentType] = new() { Schema = await context.GetOrCreateSchemaAsync(documentedBody.Type, null, cancellationToken) },
+                },
+            };
+        }
+
         var secured = !metadata.OfType<IAllowAnonymous>().Any() && metadata.OfType<IAuthorizeData>().Any();
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var rateLimited = metadata.OfType<EnableRateLimitingAttribute>().Any();
@@ -90,7 +102,6 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
 
         var access = secured ? $"**Access:** {Who(policies)} (bearer token)." : "**Access:** anyone; no token needed.";
         operation.Description = string.IsNullOrWhiteSpace(operation.Description) ? access : $"{operation.Description.TrimEnd()}\n\n{access}";
-        return Task.CompletedTask;
     }
 
     /// <summary>Adds a problem answer for <paramref name="status"/> unless the endpoint documents it already.</summary>

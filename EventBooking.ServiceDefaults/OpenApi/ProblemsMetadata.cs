@@ -12,6 +12,12 @@ public sealed record ProblemCodes(int StatusCode, IReadOnlyList<string> Codes);
 /// <summary>An example request body for the OpenAPI document (JSON, serialized with the web defaults).</summary>
 public sealed record RequestExample(string Json);
 
+/// <summary>
+/// A request body the handler reads itself (e.g. a form through <c>HttpRequest</c>), for the document only: unlike
+/// <c>Accepts&lt;T&gt;</c> it adds no content-type constraint to routing, so the handler keeps answering other bodies itself.
+/// </summary>
+public sealed record DocumentedRequestBody(Type Type, string ContentType);
+
 public static class ProblemsMetadataExtensions
 {
     /// <summary>
@@ -23,6 +29,10 @@ public static class ProblemsMetadataExtensions
         builder.WithMetadata(
             new ProducesResponseTypeMetadata(statusCode, typeof(ProblemDetails), ["application/problem+json"]),
             new ProblemCodes(statusCode, codes));
+
+    /// <summary>Documents a request body the handler reads itself (see <see cref="DocumentedRequestBody"/>).</summary>
+    public static TBuilder WithDocumentedRequestBody<TBuilder, TBody>(this TBuilder builder, string contentType) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new DocumentedRequestBody(typeof(TBody), contentType));
 
     /// <summary>An example of the request body, shown in the OpenAPI document.</summary>
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example) where TBuilder : IEndpointConventionBuilder =>

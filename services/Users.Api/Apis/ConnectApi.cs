@@ -27,7 +27,7 @@ public static partial class ConnectApi
             .WithSummary("OAuth2 client credentials: a service-identity token with the internal scope.")
             .WithDescription("RFC 6749 §4.4: `client_secret_post` (form fields) or `client_secret_basic` (HTTP Basic). Errors are problems " +
                 "that also carry the RFC's `error` and `error_description`; the token lives 10 minutes (`expires_in`).")
-            .Accepts<TokenRequestForm>("application/x-www-form-urlencoded")
+            .WithDocumentedRequestBody<RouteHandlerBuilder, TokenRequestForm>("application/x-www-form-urlencoded")
             .Refuses(StatusCodes.Status400BadRequest, "invalid-request", "unsupported-grant-type", "invalid-scope")
             .Refuses(StatusCodes.Status401Unauthorized, "invalid-client")
             .DisableAntiforgery()
