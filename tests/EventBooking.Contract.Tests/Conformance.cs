@@ -18,6 +18,8 @@ public enum FindingKind
     SchemaViolation,
     /// <summary>The operation is in a document but the conformance catalogue does not know how to call it.</summary>
     NotCatalogued,
+    /// <summary>The valid call was not answered as expected (a 2xx, or the status its catalogue line names): the catalogue or the service is wrong.</summary>
+    ValidCallRefused,
 }
 
 public sealed record Finding(FindingKind Kind, string Operation, string Case, int? Status, string Detail)

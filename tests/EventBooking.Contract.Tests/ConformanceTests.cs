@@ -31,18 +31,25 @@ public sealed class ConformanceTests(ContractFixture fixture)
                     call.ContentType, call.Headers);
                 calls++;
                 findings.AddRange(await Conformance.CheckAsync(operation, caseName, response, ContractFixture.Ct));
+                var status = (int)response.StatusCode;
+                if (caseName == "valid" && (call.Expect is { } expected ? status != expected : status is < 200 or > 299))
+                {
+                    findings.Add(new Finding(FindingKind.ValidCallRefused, operation.Key, caseName, status,
+                        $"expected {call.Expect?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "2xx"}: {await response.Content.ReadAsStringAsync(ContractFixture.Ct)}"));
+                }
             }
         }
 
         var summary = $"CONFORMANCE: {fixture.Documents.Sum(d => d.Operations.Count())} operations, {calls} calls, {findings.Count} findings" +
             (findings.Count == 0 ? "" : " (" + string.Join(", ", findings.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}")) + ")");
         TestContext.Current.SendDiagnosticMessage(summary);
+        Console.WriteLine(summary);
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
         TestLog.Write("contract", summary + Environment.NewLine + string.Join(Environment.NewLine, findings));
         Assert.True(findings.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, findings));
     }
 
-    private sealed record Request(string? Token, string PathAndQuery, string? Body, string? ContentType, IReadOnlyDictionary<string, string>? Headers);
+    private sealed record Request(string? Token, string PathAndQuery, string? Body, string? ContentType, IReadOnlyDictionary<string, string>? Headers, int? Expect = null);
 
     private async Task<List<(string Case, Request Call)>> CasesAsync(DocumentedOperation operation, CatalogueEntry entry, World world)
     {
@@ -56,7 +63,7 @@ public sealed class ConformanceTests(ContractFixture fixture)
 
         if (valid is not null)
         {
-            cases.Add(("valid", Make(valid.Token ?? token, path, valid.Body)));
+            cases.Add(("valid", Make(valid.Token ?? token, path, valid.Body) with { Expect = valid.Expect }));
         }
 
         var body = valid?.Body ?? (operation.RequestMediaTypes.Count > 0 ? "{}" : null);
