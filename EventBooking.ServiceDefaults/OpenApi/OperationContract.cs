@@ -18,6 +18,7 @@ namespace EventBooking.ServiceDefaults;
 internal sealed class OperationContract : IOpenApiOperationTransformer
 {
     public const string BearerScheme = "Bearer";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -98,6 +99,23 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
             {
                 media.Example = JsonNode.Parse(example.Json);
             }
+        }
+
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter { In: ParameterLocation.Header, Name: IdempotencyKeyHeader } header && string.IsNullOrEmpty(header.Description))
+            {
+                header.Description = "Makes the request safe to retry: the same key answers the first result again (a half-done request " +
+                    "continues, never repeats); the same key with a different body is `422 idempotency-key-reused`.";
+            }
+        }
+
+        // Statuses in order, whoever added them.
+        var ordered = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        responses.Clear();
+        foreach (var (status, response) in ordered)
+        {
+            responses[status] = response;
         }
 
         var access = secured ? $"**Access:** {Who(policies)} (bearer token)." : "**Access:** anyone; no token needed.";
