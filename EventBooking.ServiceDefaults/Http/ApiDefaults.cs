@@ -1,21 +1,22 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Scalar.AspNetCore;
 
 namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// What every API (not the web app) adds to <see cref="Extensions.AddServiceDefaults{TBuilder}"/>, and its one request
 /// pipeline: security headers, problems for exceptions and bare status codes, authentication, authorization, rate limits,
-/// and the OpenAPI document with its reference page in Development.
+/// and the OpenAPI documents (<see cref="ApiDocuments"/>) with their reference page in Development.
 /// </summary>
 public static class ApiDefaults
 {
-    public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="describe">The service's title, description and tag descriptions for its OpenAPI documents.</param>
+    public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder, Action<ApiDocumentation>? describe = null) where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceDefaults();
-        builder.Services.AddOpenApi();
+        builder.QuietHostWhenGeneratingDocuments();
+        builder.Services.AddApiDocuments(describe);
         // A service adds its own limiter policies with AddRateLimiter; with none, the middleware lets everything through.
         builder.Services.AddRateLimiter(_ => { });
         return builder;
@@ -31,8 +32,7 @@ public static class ApiDefaults
         app.UseRateLimiter();
         if (app.Environment.IsDevelopment())
         {
-            app.MapOpenApi();
-            app.MapScalarApiReference();
+            app.MapApiDocuments();
         }
 
         app.MapDefaultEndpoints();

@@ -4,7 +4,7 @@ using EventBooking.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddApiDefaults();
+builder.AddApiDefaults(BookingsApiDocument.Describe);
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -4,7 +4,7 @@ using Events.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddApiDefaults();
+builder.AddApiDefaults(EventsApiDocument.Describe);
 builder.AddApplicationServices();
 
 var app = builder.Build();

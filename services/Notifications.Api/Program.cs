@@ -5,7 +5,7 @@ using Notifications.Api.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddApiDefaults();
+builder.AddApiDefaults(NotificationsApiDocument.Describe);
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -3,7 +3,7 @@ using Users.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddApiDefaults();
+builder.AddApiDefaults(UsersApiDocument.Describe);
 builder.AddApplicationServices();
 
 var app = builder.Build();

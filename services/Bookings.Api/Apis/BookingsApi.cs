@@ -25,18 +25,46 @@ public static class BookingsApi
         var api = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization(Policies.User);
         api.MapPost("/", CreateBooking).WithName("CreateBooking")
             .WithSummary("Holds seats of an event and creates a booking pending payment (requires an Idempotency-Key header).")
+            .WithDescription("`201` with the amount due and the hold's expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` " +
+                "answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica's purchase " +
+                "capacity the request is refused at once with `503` (nothing done; send it again with the same key).")
+            .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
             .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
-        api.MapGet("/", ListMyBookings).WithName("ListMyBookings").WithSummary("My bookings, newest first, optionally filtered by status.");
-        api.MapGet("/{id}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).");
+        api.MapGet("/", ListMyBookings).WithName("ListMyBookings").WithSummary("My bookings, newest first, optionally filtered by status.")
+            .WithDescription("`status` is one status name (any case): `PendingPayment`, `Confirmed`, `Cancelled`, `Expired`, `Refunded`.");
+        api.MapGet("/{id}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).")
+            .WithDescription("Someone else's booking is `404`, like an unknown id.")
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found");
         api.MapPost("/{id}/payments", PayBooking).WithName("PayBooking")
             .WithSummary("Pays a booking by card (idempotent with an optional Idempotency-Key header; one charge per booking).")
+            .WithDescription("`201` when the booking is confirmed (tickets issued), `202` while the charge's outcome is not known yet. A " +
+                "declined card is `402` with the gateway's code (the booking stays payable until its hold expires). Test cards: " +
+                "`4242 4242 4242 4242` succeeds, `4000 0000 0000 0002` is declined, `4000 0000 0000 9995` has insufficient funds.")
+            .WithRequestExample(new PayRequest("4242 4242 4242 4242"))
+            .Refuses(StatusCodes.Status402PaymentRequired, "card_declined", "insufficient_funds")
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "not-payable", "booking-expired", "already-paid", "payment-pending", "hold-expired", "hold-released")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit);
-        api.MapGet("/{id}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.");
-        api.MapGet("/{id}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.");
+        api.MapGet("/{id}/payments", ListBookingPayments).WithName("ListBookingPayments").WithSummary("The payment attempts of one of my bookings.")
+            .WithDescription("Oldest first; declined attempts included.")
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found");
+        api.MapGet("/{id}/tickets", ListBookingTickets).WithName("ListBookingTickets").WithSummary("The tickets of one of my bookings.")
+            .WithDescription("One ticket per seat, in entry order; only the attendee who booked sees them.")
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found");
         api.MapPost("/{id}/cancel", CancelBooking).WithName("CancelBooking")
             .WithSummary("Cancels a booking (its attendee under the refund policy, or the event's organizer or an admin): refund and seats released.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("An attendee gets a full refund until a day before the event, half after; once the event started only staff may cancel.")
+            .WithRequestExample(new CancelRequest("I cannot come after all."))
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "illegal-transition", "event-started", "payment-pending", "invalid-refund")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable");
         return app;
     }
 

@@ -12,7 +12,9 @@ public static class InternalApi
     {
         var api = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(Policies.Internal);
         api.MapGet("/events/{eventId}/attendees", ListAttendees).WithName("ListEventAttendees")
-            .WithSummary("The attendees (user, email, booking) of every confirmed booking of an event, for notifications-api.");
+            .WithSummary("The attendees (user, email, booking) of every confirmed booking of an event, for notifications-api.")
+            .WithDescription("One item per booking, oldest confirmation first (a person with two bookings appears twice). An unknown " +
+                "event is an empty list.");
         return app;
     }
 

@@ -16,18 +16,31 @@ public static class PaymentsApi
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization(Policies.User);
-        payments.MapGet("/", ListMyPayments).WithName("ListMyPayments").WithSummary("My payments, newest first.");
-        payments.MapGet("/{id}", GetPayment).WithName("GetPayment").WithSummary("One of my payments.");
+        payments.MapGet("/", ListMyPayments).WithName("ListMyPayments").WithSummary("My payments, newest first.")
+            .WithDescription("Every attempt, declined and refunded ones included.");
+        payments.MapGet("/{id}", GetPayment).WithName("GetPayment").WithSummary("One of my payments.")
+            .WithDescription("Someone else's payment is `404` (admins see every payment).")
+            .Refuses(StatusCodes.Status404NotFound, "payment-not-found");
 
         app.MapPost("/api/refunds", CreateRefund).WithTags("Payments").RequireAuthorization(Policies.Admin)
             .WithName("CreateRefund").WithSummary("Admins: refunds a confirmed booking in full and returns its seats.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("`201` with the refunded payment; the tickets are voided and the attendee is told.")
+            .WithRequestExample(new RefundRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), "The attendee was charged twice."))
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "illegal-transition", "invalid-refund", "payment-pending")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable");
 
         var tickets = app.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization(Policies.User);
-        tickets.MapGet("/", ListMyTickets).WithName("ListMyTickets").WithSummary("My tickets, newest first.");
-        tickets.MapGet("/{id}", GetTicket).WithName("GetTicket").WithSummary("One of my tickets.");
+        tickets.MapGet("/", ListMyTickets).WithName("ListMyTickets").WithSummary("My tickets, newest first.")
+            .WithDescription("Pages of up to 50 by default; voided tickets included (their `status` says so).");
+        tickets.MapGet("/{id}", GetTicket).WithName("GetTicket").WithSummary("One of my tickets.")
+            .WithDescription("`code` is the signed text the door scans.")
+            .Refuses(StatusCodes.Status404NotFound, "ticket-not-found");
         tickets.MapGet("/{id}/qr", GetTicketQr).WithName("GetTicketQr").WithSummary("The ticket's signed code as a QR code (PNG).")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("A PNG image (`image/png`) to show at the door; a voided ticket has none (`409 ticket-void`).")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png")
+            .Refuses(StatusCodes.Status404NotFound, "ticket-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "ticket-void");
         return app;
     }
 

@@ -19,7 +19,10 @@ public static class ReconciliationApi
     {
         app.MapGet("/api/admin/reconciliation", Reconcile).WithTags("Admin").RequireAuthorization(Policies.AdminOrInternal)
             .WithName("Reconcile")
-            .WithSummary("Checks I1/I2 and seat/ticket/payment conservation across events-api and bookings-api for one event or every booked event.");
+            .WithSummary("Checks I1/I2 and seat/ticket/payment conservation across events-api and bookings-api for one event or every booked event.")
+            .WithDescription("Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, …, see " +
+                "docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable");
         return app;
     }
 

@@ -16,11 +16,17 @@ public static class SalesApi
     {
         var api = app.MapGroup("/api").WithTags("Sales").RequireAuthorization(Policies.Organizer);
         api.MapGet("/events/{id}/bookings", ListEventBookings).WithName("ListEventBookings")
-            .WithSummary("The bookings of an event (its organizer or an admin).");
+            .WithSummary("The bookings of an event (its organizer or an admin).")
+            .WithDescription("Newest first, pages of up to 50 by default, optionally one `status`. Another organizer's event is `403`.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/events/{id}/sales", GetEventSales).WithName("GetEventSales")
-            .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.");
+            .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.")
+            .WithDescription("`interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus " +
+                "what was kept of partial refunds. Another organizer's event is `403`.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/organizers/me/sales", GetMySales).WithName("GetMySales")
-            .WithSummary("Sales figures over every event of the signed-in organizer.");
+            .WithSummary("Sales figures over every event of the signed-in organizer.")
+            .WithDescription("Totals per currency, one series over all events, and each event's figures.");
         return app;
     }
 

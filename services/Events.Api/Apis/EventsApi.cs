@@ -16,20 +16,53 @@ public static class EventsApi
     {
         var api = app.MapGroup("/api/events").WithTags("Events");
         api.MapGet("/", SearchEvents).WithName("SearchEvents")
-            .WithSummary("Searches published, upcoming events (full text, category, city, venue, dates, price, availability; paged and sorted).");
-        api.MapGet("/{id}", GetEvent).WithName("GetEvent").WithSummary("One event; drafts only for their organizer or an admin.");
-        api.MapGet("/{id}/availability", GetAvailability).WithName("GetAvailability").WithSummary("Live seat counts: capacity, available, held, sold.");
-        api.MapPost("/", CreateEvent).WithName("CreateEvent").WithSummary("Creates a draft event (organizers).").RequireAuthorization(Policies.Organizer);
-        api.MapPut("/{id}", UpdateEvent).WithName("UpdateEvent").WithSummary("Edits an event (its organizer or an admin).").RequireAuthorization(Policies.Organizer);
-        api.MapDelete("/{id}", DeleteEvent).WithName("DeleteEvent").WithSummary("Deletes an event without sold or held seats.").RequireAuthorization(Policies.Organizer);
-        api.MapPost("/{id}/publish", PublishEvent).WithName("PublishEvent").WithSummary("Puts a draft on sale.").RequireAuthorization(Policies.Organizer);
-        api.MapPost("/{id}/cancel", CancelEvent).WithName("CancelEvent").WithSummary("Cancels an event; bookings are refunded and attendees told.").RequireAuthorization(Policies.Organizer);
+            .WithSummary("Searches published, upcoming events (full text, category, city, venue, dates, price, availability; paged and sorted).")
+            .WithDescription("`sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; " +
+                "the seat counts on it are live.");
+        api.MapGet("/{id}", GetEvent).WithName("GetEvent").WithSummary("One event; drafts only for their organizer or an admin.")
+            .WithDescription("A draft is `404` to everyone else, like an unknown id.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+        api.MapGet("/{id}/availability", GetAvailability).WithName("GetAvailability").WithSummary("Live seat counts: capacity, available, held, sold.")
+            .WithDescription("Straight from the seat counters, never cached.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+        api.MapPost("/", CreateEvent).WithName("CreateEvent").WithSummary("Creates a draft event (organizers).")
+            .WithDescription("The event is a draft, visible to its organizer and admins only, until it is published.")
+            .WithRequestExample(ExampleEvent)
+            .RequireAuthorization(Policies.Organizer);
+        api.MapPut("/{id}", UpdateEvent).WithName("UpdateEvent").WithSummary("Edits an event (its organizer or an admin).")
+            .WithDescription("Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); " +
+                "attendees are told about changes of time or place.")
+            .WithRequestExample(ExampleEvent)
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
+            .RequireAuthorization(Policies.Organizer);
+        api.MapDelete("/{id}", DeleteEvent).WithName("DeleteEvent").WithSummary("Deletes an event without sold or held seats.")
+            .WithDescription("An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "has-sales")
+            .RequireAuthorization(Policies.Organizer);
+        api.MapPost("/{id}/publish", PublishEvent).WithName("PublishEvent").WithSummary("Puts a draft on sale.")
+            .WithDescription("Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
+            .RequireAuthorization(Policies.Organizer);
+        api.MapPost("/{id}/cancel", CancelEvent).WithName("CancelEvent").WithSummary("Cancels an event; bookings are refunded and attendees told.")
+            .WithDescription("The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.")
+            .WithRequestExample(new CancelEventRequest("The venue is closed for repairs."))
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
+            .RequireAuthorization(Policies.Organizer);
 
         app.MapGet("/api/organizers/me/events", GetMyEvents).WithTags("Events").WithName("GetMyEvents")
             .WithSummary("The caller's events, drafts included.").RequireAuthorization(Policies.Organizer);
-        app.MapGet("/api/categories", GetCategories).WithTags("Events").WithName("GetCategories").WithSummary("The event categories.");
+        app.MapGet("/api/categories", GetCategories).WithTags("Events").WithName("GetCategories").WithSummary("The event categories.")
+            .WithDescription("The ids `category` accepts in searches and event bodies, with their display names.");
         return app;
     }
+
+    private static readonly EventRequest ExampleEvent = new("Jazz at the harbour", "An evening of standards by the water.", "Harbour Hall",
+        "Lisbon", new DateTimeOffset(2030, 6, 1, 20, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 6, 1, 23, 0, 0, TimeSpan.Zero),
+        "Europe/Lisbon", "music", 300, 25.00m, "EUR", null);
 
     public static Ok<IReadOnlyList<Category>> GetCategories() => TypedResults.Ok(Categories.All);
 

@@ -13,15 +13,27 @@ public static class InventoryApi
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/internal/events").WithTags("Inventory").RequireAuthorization(Policies.Internal);
-        api.MapGet("/{eventId}", GetInternalEvent).WithName("GetInternalEvent").WithSummary("The facts bookings-api needs about an event.");
+        api.MapGet("/{eventId}", GetInternalEvent).WithName("GetInternalEvent").WithSummary("The facts bookings-api needs about an event.")
+            .WithDescription("Organizer, times, status, price and capacity, drafts included.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/{eventId}/inventory", GetInventory).WithName("GetInventory")
-            .WithSummary("The seat counters and the active holds of an event, read at one instant (reconciliation).");
+            .WithSummary("The seat counters and the active holds of an event, read at one instant (reconciliation).")
+            .WithDescription("`held` is the sum of the `Held` holds and `sold` of the `Confirmed` ones, exactly; hold ids are booking ids.")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapPut("/{eventId}/holds/{holdId}", PlaceHold).WithName("PlaceHold")
-            .WithSummary("Holds seats for a booking: atomic, conditional on the seats left, idempotent per hold id.");
+            .WithSummary("Holds seats for a booking: atomic, conditional on the seats left, idempotent per hold id.")
+            .WithDescription("`201` for a new hold, `200` with the first result when the same hold id comes again (never counted twice).")
+            .WithRequestExample(new HoldBody(2, new DateTimeOffset(2030, 6, 1, 12, 10, 0, TimeSpan.Zero)))
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict");
         api.MapPost("/{eventId}/holds/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold")
-            .WithSummary("Turns a hold into sold seats (re-acquires an expired hold if seats remain); idempotent.");
+            .WithSummary("Turns a hold into sold seats (re-acquires an expired hold if seats remain); idempotent.")
+            .WithDescription("Confirming a confirmed hold answers it again.")
+            .Refuses(StatusCodes.Status404NotFound, "hold-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "hold-expired", "hold-released");
         api.MapDelete("/{eventId}/holds/{holdId}", ReleaseHold).WithName("ReleaseHold")
-            .WithSummary("Returns a hold's seats (held or sold); idempotent.");
+            .WithSummary("Returns a hold's seats (held or sold); idempotent.")
+            .WithDescription("An unknown or already released hold is `204` too; releasing a confirmed hold returns its sold seats (a cancellation).");
         return app;
     }
 

@@ -13,13 +13,21 @@ public static class ReviewsApi
     {
         app.MapPost("/api/events/{id}/reviews", PostReview).WithTags("Reviews").WithName("PostReview")
             .WithSummary("Creates or edits the caller's review (1–5 stars): attendees with a confirmed booking, once the event has started.")
+            .WithDescription("`201` for a new review, `200` when the caller's review is replaced. Before the event starts, or without a " +
+                "confirmed booking, the answer is `403 not-eligible`.")
+            .WithRequestExample(new ReviewRequest(5, "A wonderful night."))
+            .Refuses(StatusCodes.Status403Forbidden, "not-eligible", "forbidden")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .RequireAuthorization(Policies.User);
         app.MapGet("/api/events/{id}/reviews", GetEventReviews).WithTags("Reviews").WithName("GetEventReviews")
-            .WithSummary("An event's reviews, newest first.");
+            .WithSummary("An event's reviews, newest first.")
+            .WithDescription("An unknown event has no reviews: an empty page.");
         app.MapGet("/api/events/{id}/reviews/summary", GetReviewSummary).WithTags("Reviews").WithName("GetReviewSummary")
-            .WithSummary("An event's average rating and number of reviews.");
+            .WithSummary("An event's average rating and number of reviews.")
+            .WithDescription("The average has two decimals and is null without reviews.");
         app.MapGet("/api/users/{userId}/reviews", GetUserReviews).WithTags("Reviews").WithName("GetUserReviews")
-            .WithSummary("A user's reviews, newest first.");
+            .WithSummary("A user's reviews, newest first.")
+            .WithDescription("Reviews are public: anyone may read anyone's.");
         return app;
     }
 

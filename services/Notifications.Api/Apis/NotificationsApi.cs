@@ -15,16 +15,33 @@ public static class NotificationsApi
         var api = app.MapGroup("/api/notifications").WithTags("Notifications");
         var mine = api.MapGroup("").RequireAuthorization(Policies.User);
 
-        mine.MapGet("/", ListMine).WithName("ListMyNotifications").WithSummary("Lists the caller's notifications, newest first (paged; unread=true for unread only).");
-        mine.MapGet("/unread-count", CountUnread).WithName("CountMyUnreadNotifications").WithSummary("How many of the caller's notifications are unread.");
-        mine.MapGet("/preferences", GetPreferences).WithName("GetNotificationPreferences").WithSummary("The caller's email switches per notification kind.");
-        mine.MapPut("/preferences", UpdatePreferences).WithName("UpdateNotificationPreferences").WithSummary("Switches email on or off per notification kind.");
-        mine.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Marks every notification of the caller read.");
-        mine.MapGet("/{id}", GetMine).WithName("GetMyNotification").WithSummary("One of the caller's notifications.");
-        mine.MapPost("/{id}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Marks one of the caller's notifications read.");
+        mine.MapGet("/", ListMine).WithName("ListMyNotifications").WithSummary("Lists the caller's notifications, newest first (paged; unread=true for unread only).")
+            .WithDescription("Each notification says whether its email was sent (`email.status`: pending, sent, failed, skipped).");
+        mine.MapGet("/unread-count", CountUnread).WithName("CountMyUnreadNotifications").WithSummary("How many of the caller's notifications are unread.")
+            .WithDescription("The figure on the web app's bell.");
+        mine.MapGet("/preferences", GetPreferences).WithName("GetNotificationPreferences").WithSummary("The caller's email switches per notification kind.")
+            .WithDescription("Every kind is on until switched off; users-api's profile `emailNotifications: false` switches all email off.");
+        mine.MapPut("/preferences", UpdatePreferences).WithName("UpdateNotificationPreferences").WithSummary("Switches email on or off per notification kind.")
+            .WithDescription("Kinds left out keep their setting. Kinds: `booking-confirmed`, `booking-cancelled`, `booking-expired`, " +
+                "`payment-refunded`, `event-updated`, `event-cancelled`, `event-reminder`, `announcement`.")
+            .WithRequestExample(new UpdatePreferencesRequest(new Dictionary<string, bool> { [NotificationKind.EventReminder] = false }));
+        mine.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Marks every notification of the caller read.")
+            .WithDescription("Answers how many were marked.");
+        mine.MapGet("/{id}", GetMine).WithName("GetMyNotification").WithSummary("One of the caller's notifications.")
+            .WithDescription("Someone else's notification is `404`, like an unknown id.")
+            .Refuses(StatusCodes.Status404NotFound, "notification-not-found");
+        mine.MapPost("/{id}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Marks one of the caller's notifications read.")
+            .WithDescription("Marking a read notification again changes nothing.")
+            .Refuses(StatusCodes.Status404NotFound, "notification-not-found");
 
         api.MapPost("/", Send).RequireAuthorization(Policies.AdminOrInternal)
-            .WithName("SendNotification").WithSummary("Sends a notification to a user or to every attendee of an event (admin or service identity).");
+            .WithName("SendNotification").WithSummary("Sends a notification to a user or to every attendee of an event (admin or service identity).")
+            .WithDescription("Exactly one of `userId` or `eventId`; `link` is a path inside the web app. With an `Idempotency-Key` the same " +
+                "request never notifies anyone twice. The attendees of an event come from bookings-api (`503 attendees-unavailable` " +
+                "while it cannot be reached).")
+            .WithRequestExample(new SendNotificationRequest(null, Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), "Doors open at 19:00",
+                "Please bring your ticket's QR code.", "/events/0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"))
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "attendees-unavailable");
         return app;
     }
 

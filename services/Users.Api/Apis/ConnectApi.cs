@@ -19,17 +19,25 @@ public static partial class ConnectApi
     public static IEndpointRouteBuilder MapConnectApi(this IEndpointRouteBuilder app)
     {
         var connect = app.MapGroup("").WithTags("OpenID Connect");
-        connect.MapGet(DiscoveryPath, GetDiscovery).WithName("OpenIdConfiguration").WithSummary("OpenID discovery document.");
-        connect.MapGet(JwksPath, GetJwks).WithName("Jwks").WithSummary("The published signing keys (next, current, previous).");
+        connect.MapGet(DiscoveryPath, GetDiscovery).WithName("OpenIdConfiguration").WithSummary("OpenID discovery document.")
+            .WithDescription("The issuer, `jwks_uri` and `token_endpoint`: the other services validate tokens by this `Authority`.");
+        connect.MapGet(JwksPath, GetJwks).WithName("Jwks").WithSummary("The published signing keys (next, current, previous).")
+            .WithDescription("ES256 public keys; a validator re-reads them on an unknown `kid`. Cached for 60 s.");
         connect.MapPost(TokenPath, IssueServiceToken).WithName("Token")
             .WithSummary("OAuth2 client credentials: a service-identity token with the internal scope.")
+            .WithDescription("RFC 6749 §4.4: `client_secret_post` (form fields) or `client_secret_basic` (HTTP Basic). Errors are problems " +
+                "that also carry the RFC's `error` and `error_description`; the token lives 10 minutes (`expires_in`).")
+            .WithDocumentedRequestBody<RouteHandlerBuilder, TokenRequestForm>("application/x-www-form-urlencoded")
+            .Refuses(StatusCodes.Status400BadRequest, "invalid-request", "unsupported-grant-type", "invalid-scope")
+            .Refuses(StatusCodes.Status401Unauthorized, "invalid-client")
             .DisableAntiforgery()
             .RequireRateLimiting(TokenRateLimit);
 
         var keys = app.MapGroup("/api/signing-keys").WithTags("Signing keys").RequireAuthorization(Policies.Admin);
         keys.MapGet("/", ListSigningKeys).WithName("ListSigningKeys").WithSummary("The signing keys in the JWKS and their status (admin).");
         keys.MapPost("/rotate", RotateSigningKeys).WithName("RotateSigningKeys")
-            .WithSummary("Rotates now: next → current, current → previous, previous leaves the JWKS (admin).");
+            .WithSummary("Rotates now: next → current, current → previous, previous leaves the JWKS (admin).")
+            .WithDescription("Tokens signed with the key that leaves the JWKS stop validating once each service re-reads it.");
         return app;
     }
 

@@ -69,6 +69,13 @@ public sealed record JsonWebKeyDocument(
 
 public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyDocument> Keys);
 
+/// <summary>The token request's form fields (OAuth2 client credentials; <c>client_id</c>/<c>client_secret</c> may come as HTTP Basic instead).</summary>
+public sealed record TokenRequestForm(
+    [property: JsonPropertyName("grant_type")] string GrantType,
+    [property: JsonPropertyName("client_id")] string? ClientId = null,
+    [property: JsonPropertyName("client_secret")] string? ClientSecret = null,
+    [property: JsonPropertyName("scope")] string? Scope = null);
+
 public sealed record ServiceTokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,

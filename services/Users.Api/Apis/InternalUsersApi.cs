@@ -12,7 +12,9 @@ public static class InternalUsersApi
     {
         var api = app.MapGroup("/internal/users").WithTags("Internal").RequireAuthorization(Policies.Internal);
         api.MapGet("/{id}", GetContact).WithName("GetUserContact")
-            .WithSummary("A user's contact details and notification preference (service identities only).");
+            .WithSummary("A user's contact details and notification preference (service identities only).")
+            .WithDescription("What notifications-api needs to write to a person: email, display name, language, email opt-out.")
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found");
         return app;
     }
 

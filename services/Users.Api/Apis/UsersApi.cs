@@ -29,27 +29,47 @@ public static partial class UsersApi
         var api = app.MapGroup("/api/users").WithTags("Users");
 
         api.MapPost("/register", Register).WithName("Register").WithSummary("Opens an attendee (or organizer) account.")
+            .WithDescription("A new address and one that already has an account get the same `202` after the same work, so registration " +
+                "never tells who has an account: sign in next with the same email and password.")
+            .WithRequestExample(new RegisterRequest("ada@example.com", "Correct-Horse-42!", "Ada Lovelace", "attendee"))
             .RequireRateLimiting(RegisterRateLimit);
         api.MapPost("/login", Login).WithName("Login").WithSummary("Signs in: an access token and a rotating refresh token.")
+            .WithDescription("An unknown email, a wrong password and a locked account get the same `401 invalid-credentials`.")
+            .WithRequestExample(new LoginRequest("ada@example.com", "Correct-Horse-42!"))
+            .Refuses(StatusCodes.Status401Unauthorized, "invalid-credentials")
             .RequireRateLimiting(LoginRateLimit);
         api.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Trades a refresh token for new tokens (the old one is spent).")
+            .WithDescription("Refresh tokens rotate: each is good once; reusing a spent one ends its whole session family.")
+            .Refuses(StatusCodes.Status401Unauthorized, "invalid-refresh-token")
             .RequireRateLimiting(ConnectApi.TokenRateLimit);
-        api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.");
+        api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.")
+            .WithDescription("Possession of the refresh token is the proof; an unknown token ends nothing and answers `204` all the same.");
         api.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("Ends every session of the signed-in user.")
+            .WithDescription("Every refresh token of the caller stops working; access tokens run out within minutes.")
             .RequireAuthorization(Policies.User);
 
-        api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("The signed-in user's profile.").RequireAuthorization(Policies.User);
-        api.MapPut("/me", UpdateMe).WithName("UpdateMe").WithSummary("Replaces the signed-in user's profile.").RequireAuthorization(Policies.User);
+        api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("The signed-in user's profile.")
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
+        api.MapPut("/me", UpdateMe).WithName("UpdateMe").WithSummary("Replaces the signed-in user's profile.")
+            .WithDescription("Every field is sent (a missing `phone` or `preferredLanguage` clears it); `emailNotifications: false` switches all email off.")
+            .WithRequestExample(new UpdateProfileRequest("Ada Lovelace", "+351 912 345 678", "en", true))
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
         api.MapPost("/me/password", ChangePassword).WithName("ChangePassword")
             .WithSummary("Changes the password (needs the current one) and ends the user's other sessions.")
+            .WithDescription("A wrong current password is a `400` naming `currentPassword` and counts as a failed sign-in (lockout).")
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found")
             .RequireAuthorization(Policies.User).RequireRateLimiting(LoginRateLimit);
 
         api.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("Lists accounts (admin), with paging and search.")
+            .WithDescription("`search` matches email or display name (case-insensitive, at most 100 characters); ordered by email.")
             .RequireAuthorization(Policies.Admin);
         api.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("One account (admin, or the user themself).")
-            .RequireAuthorization(Policies.User);
+            .WithDescription("Another person's account is `403` unless the caller is an admin.")
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
         api.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
-            .RequireAuthorization(Policies.Admin);
+            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role.")
+            .WithRequestExample(new SetRolesRequest(["attendee", "organizer"]))
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.Admin);
         return app;
     }
 

@@ -1,0 +1,16 @@
+namespace Events.Api.Apis;
+
+/// <summary>What events-api's OpenAPI documents say about the service and its tags.</summary>
+public static class EventsApiDocument
+{
+    public static void Describe(ApiDocumentation document)
+    {
+        document.Title = "EventBooking events-api";
+        document.Description = "The catalog (search, events and their life cycle: draft, published, cancelled), reviews, and the seat " +
+            "inventory that never oversells: holds placed atomically against the seats left, confirmed into sold seats or released.";
+        document.Tags["Events"] = "The catalog: search, read, and the organizer's life cycle of an event (create, edit, publish, cancel, delete).";
+        document.Tags["Reviews"] = "Attendees' ratings and words about events they attended.";
+        document.Tags["Inventory"] = "Seat holds for bookings-api: place, confirm, release; the counters for reconciliation (service identities only).";
+        document.Tags["Messaging"] = "This service's message consumer: the dead-letter queue and the outbox backlog (admins, operator).";
+    }
+}

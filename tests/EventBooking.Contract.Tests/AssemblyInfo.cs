@@ -1,0 +1,2 @@
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[assembly: AssemblyFixture(typeof(EventBooking.Contract.Tests.ContractFixture))]

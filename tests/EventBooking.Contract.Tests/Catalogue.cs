@@ -1,0 +1,180 @@
+using EventBooking.AppHost;
+
+namespace EventBooking.Contract.Tests;
+
+/// <summary>Who makes an operation's valid call (and so who is the wrong role for it).</summary>
+public enum Caller
+{
+    Anonymous,
+    /// <summary>A signed-in person (policy User): attendee A; the wrong role is a service identity, the stranger attendee B.</summary>
+    Attendee,
+    /// <summary>The demo organizer (policy Organizer); the wrong role is an attendee.</summary>
+    Organizer,
+    /// <summary>The demo admin (policy Admin or AdminOrInternal); the wrong role is an attendee.</summary>
+    Admin,
+    /// <summary>bookings-api's service identity (policy Internal); the wrong role is an attendee.</summary>
+    Service,
+}
+
+/// <summary>A valid request: its path values, query, body and headers; <paramref name="Expect"/> when its answer is not a 2xx.</summary>
+public sealed record ValidCall(IReadOnlyDictionary<string, string> Path, string? Body = null, string? Query = null,
+    IReadOnlyDictionary<string, string>? Headers = null, string ContentType = "application/json", string? Token = null, int? Expect = null);
+
+/// <param name="Valid">How to build a valid request; null where a valid call would disturb the rest (signing-key rotation).</param>
+public sealed record CatalogueEntry(string Key, Caller Caller, Func<World, Task<ValidCall>>? Valid);
+
+/// <summary>
+/// How to call every documented operation validly, and as whom. An operation in a document but not here is a finding: a new
+/// endpoint gets its line here and is checked like the others from then on.
+/// </summary>
+public static class Catalogue
+{
+    private const string Users = ResourceNames.UsersApi;
+    private const string Events = ResourceNames.EventsApi;
+    private const string Bookings = ResourceNames.BookingsApi;
+    private const string Notifications = ResourceNames.NotificationsApi;
+
+    public static readonly IReadOnlyDictionary<string, CatalogueEntry> Entries = Build(
+    [
+        // users-api
+        E(Users, "GET", "/.well-known/openid-configuration", Caller.Anonymous, _ => Call()),
+        E(Users, "GET", "/.well-known/jwks.json", Caller.Anonymous, _ => Call()),
+        E(Users, "POST", "/connect/token", Caller.Anonymous, async w => Call() with
+        {
+            Body = $"grant_type=client_credentials&client_id=bookings-api&client_secret={Uri.EscapeDataString(await w.ClientSecretAsync("bookings-api"))}&scope=eventbooking.internal",
+            ContentType = "application/x-www-form-urlencoded",
+        }),
+        E(Users, "GET", "/api/signing-keys", Caller.Admin, _ => Call()),
+        new($"{Users} POST /api/signing-keys/rotate", Caller.Admin, null),
+        E(Users, "POST", "/api/users/register", Caller.Anonymous, _ => Call() with
+        {
+            Body = World.Json(new { email = $"contract-{Guid.NewGuid():N}@contract.test", password = ContractFixture.Password, displayName = "New person" }),
+        }),
+        E(Users, "POST", "/api/users/login", Caller.Anonymous, w => Call() with { Body = World.Json(new { email = w.AttendeeA.Email, password = w.AttendeeA.Password }) }),
+        E(Users, "POST", "/api/users/refresh", Caller.Anonymous, async w => Call() with { Body = World.Json(new { refreshToken = (await w.SignInAgainAsync()).RefreshToken }) }),
+        E(Users, "POST", "/api/users/logout", Caller.Anonymous, async w => Call() with { Body = World.Json(new { refreshToken = (await w.SignInAgainAsync()).RefreshToken }) }),
+        E(Users, "POST", "/api/users/logout-all", Caller.Attendee, async w => Call() with { Token = (await w.NewAccountAsync()).AccessToken }),
+        E(Users, "GET", "/api/users/me", Caller.Attendee, _ => Call()),
+        E(Users, "PUT", "/api/users/me", Caller.Attendee, _ => Call() with
+        {
+            Body = World.Json(new { displayName = "Attendee A", phone = (string?)null, preferredLanguage = "en", emailNotifications = true }),
+        }),
+        E(Users, "POST", "/api/users/me/password", Caller.Attendee, async w => Call() with
+        {
+            Token = (await w.NewAccountAsync()).AccessToken,
+            Body = World.Json(new { currentPassword = ContractFixture.Password, newPassword = "Another-Horse-43!" }),
+        }),
+        E(Users, "GET", "/api/users", Caller.Admin, _ => Call() with { Query = "page=1&pageSize=5" }),
+        E(Users, "GET", "/api/users/{id}", Caller.Attendee, w => Call(("id", w.AttendeeA.Id))),
+        E(Users, "PUT", "/api/users/{id}/roles", Caller.Admin, async w => Call(("id", (await w.NewAccountAsync()).Id)) with
+        {
+            Body = World.Json(new { roles = new[] { "attendee", "organizer" } }),
+        }),
+        E(Users, "GET", "/internal/users/{id}", Caller.Service, w => Call(("id", w.AttendeeA.Id))),
+
+        // events-api
+        E(Events, "GET", "/api/events", Caller.Anonymous, _ => Call() with { Query = "q=contract&sort=date&pageSize=5" }),
+        E(Events, "GET", "/api/events/{id}", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/events/{id}/availability", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "POST", "/api/events", Caller.Organizer, _ => Call() with { Body = World.Json(World.EventBody()) }),
+        E(Events, "PUT", "/api/events/{id}", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync())) with { Body = World.Json(World.EventBody("Renamed")) }),
+        E(Events, "DELETE", "/api/events/{id}", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync()))),
+        E(Events, "POST", "/api/events/{id}/publish", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync()))),
+        E(Events, "POST", "/api/events/{id}/cancel", Caller.Organizer, async w => Call(("id", await w.PublishedEventAsync())) with
+        {
+            Body = World.Json(new { reason = "The venue is closed." }),
+        }),
+        E(Events, "GET", "/api/organizers/me/events", Caller.Organizer, _ => Call()),
+        E(Events, "GET", "/api/categories", Caller.Anonymous, _ => Call()),
+        // The world's event starts in a month: a valid review is refused as not-eligible (403) until then.
+        E(Events, "POST", "/api/events/{id}/reviews", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { rating = 5, text = "Lovely." }), Expect = 403 }),
+        E(Events, "GET", "/api/events/{id}/reviews", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/events/{id}/reviews/summary", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/users/{userId}/reviews", Caller.Anonymous, w => Call(("userId", w.AttendeeA.Id))),
+        E(Events, "GET", "/internal/events/{eventId}", Caller.Service, w => Call(("eventId", w.EventId))),
+        E(Events, "GET", "/internal/events/{eventId}/inventory", Caller.Service, w => Call(("eventId", w.EventId))),
+        E(Events, "PUT", "/internal/events/{eventId}/holds/{holdId}", Caller.Service, w => Call(("eventId", w.EventId), ("holdId", Guid.CreateVersion7())) with
+        {
+            Body = World.Json(new { quantity = 1, expiresAt = DateTimeOffset.UtcNow.AddMinutes(5) }),
+        }),
+        E(Events, "POST", "/internal/events/{eventId}/holds/{holdId}/confirm", Caller.Service, async w => Call(("eventId", w.EventId), ("holdId", await w.HoldAsync()))),
+        E(Events, "DELETE", "/internal/events/{eventId}/holds/{holdId}", Caller.Service, async w => Call(("eventId", w.EventId), ("holdId", await w.HoldAsync()))),
+        .. DeadLetters(Events),
+
+        // bookings-api
+        E(Bookings, "POST", "/api/bookings", Caller.Attendee, w => Call() with
+        {
+            Body = World.Json(new { eventId = w.EventId, quantity = 1 }),
+            Headers = World.IdempotencyKey(),
+        }),
+        E(Bookings, "GET", "/api/bookings", Caller.Attendee, _ => Call() with { Query = "status=confirmed" }),
+        E(Bookings, "GET", "/api/bookings/{id}", Caller.Attendee, w => Call(("id", w.BookingId))),
+        E(Bookings, "POST", "/api/bookings/{id}/payments", Caller.Attendee, async w => Call(("id", await w.PendingBookingAsync(w.AttendeeA))) with
+        {
+            Body = World.Json(new { paymentMethod = ContractFixture.GoodCard }),
+            Headers = World.IdempotencyKey(),
+        }),
+        E(Bookings, "GET", "/api/bookings/{id}/payments", Caller.Attendee, w => Call(("id", w.BookingId))),
+        E(Bookings, "GET", "/api/bookings/{id}/tickets", Caller.Attendee, w => Call(("id", w.BookingId))),
+        E(Bookings, "POST", "/api/bookings/{id}/cancel", Caller.Attendee, async w => Call(("id", await w.PendingBookingAsync(w.AttendeeA))) with
+        {
+            Body = World.Json(new { reason = "Plans changed." }),
+        }),
+        E(Bookings, "GET", "/api/payments", Caller.Attendee, _ => Call()),
+        E(Bookings, "GET", "/api/payments/{id}", Caller.Attendee, w => Call(("id", w.PaymentId))),
+        E(Bookings, "POST", "/api/refunds", Caller.Admin, async w => Call() with
+        {
+            Body = World.Json(new { bookingId = (await w.PaidBookingAsync(w.AttendeeB)).BookingId, reason = "Goodwill." }),
+        }),
+        E(Bookings, "GET", "/api/tickets", Caller.Attendee, _ => Call()),
+        E(Bookings, "GET", "/api/tickets/{id}", Caller.Attendee, w => Call(("id", w.TicketId))),
+        E(Bookings, "GET", "/api/tickets/{id}/qr", Caller.Attendee, w => Call(("id", w.TicketId))),
+        E(Bookings, "GET", "/api/events/{id}/bookings", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Bookings, "GET", "/api/events/{id}/sales", Caller.Organizer, w => Call(("id", w.EventId)) with { Query = "interval=hour" }),
+        E(Bookings, "GET", "/api/organizers/me/sales", Caller.Organizer, _ => Call()),
+        E(Bookings, "GET", "/internal/events/{eventId}/attendees", Caller.Service, w => Call(("eventId", w.EventId))),
+        E(Bookings, "GET", "/api/admin/reconciliation", Caller.Admin, w => Call() with { Query = $"eventId={w.EventId}" }),
+        .. DeadLetters(Bookings),
+
+        // notifications-api
+        E(Notifications, "GET", "/api/notifications", Caller.Attendee, _ => Call() with { Query = "unread=true" }),
+        E(Notifications, "GET", "/api/notifications/unread-count", Caller.Attendee, _ => Call()),
+        E(Notifications, "GET", "/api/notifications/preferences", Caller.Attendee, _ => Call()),
+        E(Notifications, "PUT", "/api/notifications/preferences", Caller.Attendee, _ => Call() with
+        {
+            Body = World.Json(new { email = new Dictionary<string, bool> { ["event-reminder"] = false } }),
+        }),
+        E(Notifications, "POST", "/api/notifications/read-all", Caller.Attendee, _ => Call()),
+        E(Notifications, "GET", "/api/notifications/{id}", Caller.Attendee, w => Call(("id", w.NotificationId))),
+        E(Notifications, "POST", "/api/notifications/{id}/read", Caller.Attendee, w => Call(("id", w.NotificationId))),
+        E(Notifications, "POST", "/api/notifications", Caller.Admin, w => Call() with
+        {
+            Body = World.Json(new { userId = w.AttendeeA.Id, title = "Doors open at seven", body = "See you there." }),
+            Headers = World.IdempotencyKey(),
+        }),
+        .. DeadLetters(Notifications),
+    ]);
+
+    /// <summary>"/api/users/" and "/api/users" are one route.</summary>
+    public static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
+
+    private static CatalogueEntry[] DeadLetters(string service) =>
+    [
+        E(service, "GET", "/api/admin/dead-letters", Caller.Admin, _ => Call() with { Query = "limit=10" }),
+        // Nothing is dead-lettered in a healthy run: replaying a message id is a 404 (dead-letter-not-found).
+        E(service, "POST", "/api/admin/dead-letters/{messageId}/replay", Caller.Admin, _ => Call(("messageId", Guid.NewGuid())) with { Expect = 404 }),
+        E(service, "POST", "/api/admin/dead-letters/replay", Caller.Admin, _ => Call()),
+        E(service, "GET", "/api/admin/messaging", Caller.Admin, _ => Call()),
+    ];
+
+    private static CatalogueEntry E(string service, string method, string path, Caller caller, Func<World, ValidCall> valid) =>
+        new($"{service} {method} {Normalize(path)}", caller, w => Task.FromResult(valid(w)));
+
+    private static CatalogueEntry E(string service, string method, string path, Caller caller, Func<World, Task<ValidCall>> valid) =>
+        new($"{service} {method} {Normalize(path)}", caller, valid);
+
+    private static ValidCall Call(params (string Name, object Value)[] path) =>
+        new(path.ToDictionary(p => p.Name, p => p.Value.ToString()!, StringComparer.Ordinal));
+
+    private static Dictionary<string, CatalogueEntry> Build(IEnumerable<CatalogueEntry> entries) => entries.ToDictionary(e => e.Key, StringComparer.Ordinal);
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using EventBooking.AppHost;
+using EventBooking.Testing;
+
+namespace EventBooking.Contract.Tests;
+
+/// <summary>
+/// What the valid calls act on: attendee A (with a paid booking, its payment, tickets and a notification) and attendee B (a
+/// stranger to A's objects), a published event of the demo organizer, and makers of fresh objects for the calls that change or
+/// consume one (a draft to delete, a booking to pay or cancel, a hold to confirm).
+/// </summary>
+public sealed class World
+{
+    private readonly ContractFixture _fixture;
+
+    private World(ContractFixture fixture) => _fixture = fixture;
+
+    public Account AttendeeA { get; private set; } = null!;
+    public Account AttendeeB { get; private set; } = null!;
+    public string Organizer { get; private set; } = null!;
+    public string Admin { get; private set; } = null!;
+    public string Service { get; private set; } = null!;
+    public Guid EventId { get; private set; }
+    public Guid BookingId { get; private set; }
+    public Guid PaymentId { get; private set; }
+    public Guid TicketId { get; private set; }
+    public Guid NotificationId { get; private set; }
+
+    public static async Task<World> CreateAsync(ContractFixture fixture)
+    {
+        var world = new World(fixture)
+        {
+            AttendeeA = await fixture.NewAccountAsync(),
+            AttendeeB = await fixture.NewAccountAsync(),
+            Organizer = await fixture.TokenOfAsync("organizer"),
+            Admin = await fixture.TokenOfAsync("admin"),
+            Service = await fixture.TokenOfAsync("service"),
+        };
+        world.EventId = await world.PublishedEventAsync();
+        (world.BookingId, world.PaymentId) = await world.PaidBookingAsync(world.AttendeeA);
+        var tickets = await fixture.ExpectAsync(200, ResourceNames.BookingsApi, world.AttendeeA.AccessToken, "GET", $"/api/bookings/{world.BookingId}/tickets");
+        world.TicketId = tickets[0].GetProperty("id").GetGuid();
+        world.NotificationId = Guid.Parse(await Poll.ForAsync(async () =>
+        {
+            var page = await fixture.ExpectAsync(200, ResourceNames.NotificationsApi, world.AttendeeA.AccessToken, "GET", "/api/notifications?pageSize=100");
+            return page.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()).FirstOrDefault();
+        }, TimeSpan.FromSeconds(90), "attendee A is told about the paid booking", ContractFixture.Ct));
+        return world;
+    }
+
+    public static object EventBody(string title = "Contract night") => new
+    {
+        title,
+        description = "An evening that checks every answer against its document.",
+        venue = "Hall 1",
+        city = "Lisbon",
+        startsAt = DateTimeOffset.UtcNow.AddDays(30),
+        endsAt = DateTimeOffset.UtcNow.AddDays(30).AddHours(3),
+        timeZone = "UTC",
+        category = "music",
+        capacity = 500,
+        price = 25m,
+        currency = "EUR",
+    };
+
+    public async Task<Guid> DraftEventAsync()
+    {
+        var created = await _fixture.ExpectAsync(201, ResourceNames.EventsApi, Organizer, "POST", "/api/events", EventBody());
+        return created.GetProperty("id").GetGuid();
+    }
+
+    public async Task<Guid> PublishedEventAsync()
+    {
+        var id = await DraftEventAsync();
+        await _fixture.ExpectAsync(200, ResourceNames.EventsApi, Organizer, "POST", $"/api/events/{id}/publish");
+        return id;
+    }
+
+    public async Task<Guid> PendingBookingAsync(Account attendee)
+    {
+        var booking = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, attendee.AccessToken, "POST", "/api/bookings",
+            new { eventId = EventId, quantity = 1 }, IdempotencyKey());
+        return booking.GetProperty("id").GetGuid();
+    }
+
+    public async Task<(Guid BookingId, Guid PaymentId)> PaidBookingAsync(Account attendee)
+    {
+        var bookingId = await PendingBookingAsync(attendee);
+        var payment = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, attendee.AccessToken, "POST", $"/api/bookings/{bookingId}/payments",
+            new { paymentMethod = ContractFixture.GoodCard }, IdempotencyKey());
+        return (bookingId, payment.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A hold of one seat of the world's event, placed as bookings-api would.</summary>
+    public async Task<Guid> HoldAsync()
+    {
+        var holdId = Guid.CreateVersion7();
+        await _fixture.ExpectAsync(201, ResourceNames.EventsApi, Service, "PUT", $"/internal/events/{EventId}/holds/{holdId}",
+            new { quantity = 1, expiresAt = DateTimeOffset.UtcNow.AddMinutes(5) });
+        return holdId;
+    }
+
+    /// <summary>Attendee A signed in once more: a fresh session (its refresh token may be spent or ended).</summary>
+    public Task<Account> SignInAgainAsync() => _fixture.SignInAsync(AttendeeA.Email, AttendeeA.Password);
+
+    /// <summary>A throwaway attendee, for calls that end sessions or change passwords and roles.</summary>
+    public Task<Account> NewAccountAsync() => _fixture.NewAccountAsync();
+
+    public Task<string> ClientSecretAsync(string client) => _fixture.System.ClientSecretAsync(client, ContractFixture.Ct);
+
+    public static Dictionary<string, string> IdempotencyKey() => new() { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+
+    public static string Json(object body) => JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
+}
