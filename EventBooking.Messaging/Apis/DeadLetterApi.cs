@@ -19,7 +19,8 @@ public static class DeadLetterApi
     {
         var deadLetters = app.MapGroup("/api/admin/dead-letters").WithTags("Messaging").RequireAuthorization(Policies.AdminOrInternal);
         deadLetters.MapGet("", ListDeadLetters).WithName("ListDeadLetters").WithSummary("Messages in this service's dead-letter queue (oldest first).");
-        deadLetters.MapPost("/{messageId:guid}/replay", ReplayDeadLetter).WithName("ReplayDeadLetter").WithSummary("Moves one dead-lettered message back to the service's queue.");
+        deadLetters.MapPost("/{messageId:guid}/replay", ReplayDeadLetter).WithName("ReplayDeadLetter").WithSummary("Moves one dead-lettered message back to the service's queue.")
+            .Refuses(StatusCodes.Status404NotFound, "dead-letter-not-found");
         deadLetters.MapPost("/replay", ReplayAllDeadLetters).WithName("ReplayAllDeadLetters").WithSummary("Moves every dead-lettered message back to the service's queue.");
         app.MapGet("/api/admin/messaging", GetMessagingStatus).WithTags("Messaging").RequireAuthorization(Policies.Admin)
             .WithName("GetMessagingStatus").WithSummary("Consumer, outbox backlog and dead-letter figures of this service.");

@@ -46,7 +46,7 @@ public static class BookingsApi
                 "declined card is `402` with the gateway's code (the booking stays payable until its hold expires). Test cards: " +
                 "`4242 4242 4242 4242` succeeds, `4000 0000 0000 0002` is declined, `4000 0000 0000 9995` has insufficient funds.")
             .WithRequestExample(new PayRequest("4242 4242 4242 4242"))
-            .Refuses(StatusCodes.Status402PaymentRequired, "card_declined", "insufficient_funds")
+            .Refuses(StatusCodes.Status402PaymentRequired, "card-declined", "insufficient-funds")
             .Refuses(StatusCodes.Status404NotFound, "booking-not-found")
             .Refuses(StatusCodes.Status409Conflict, "not-payable", "booking-expired", "already-paid", "payment-pending", "hold-expired", "hold-released")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
