@@ -22,7 +22,6 @@ public sealed class ApiDocumentation
 /// <list type="bullet">
 /// <item><c>public</c> (<c>/openapi/public.json</c>): every operation a client outside may call; committed as <c>openapi/&lt;service&gt;.json</c>.</item>
 /// <item><c>internal</c> (<c>/openapi/internal.json</c>): the service-to-service routes (<c>/internal/...</c>); committed as <c>openapi/&lt;service&gt;.internal.json</c>.</item>
-/// <item><c>v1</c> (<c>/openapi/v1.json</c>): both together, the service's whole route inventory (what the route catalogue and Scalar read).</item>
 /// </list>
 /// Every document gets the same transformers: security schemes and per-operation requirements from the endpoint's authorization
 /// metadata, every problem status an operation can answer with one problem schema that admits our members, descriptions.
@@ -31,7 +30,6 @@ public static class ApiDocuments
 {
     public const string Public = "public";
     public const string Internal = "internal";
-    public const string All = "v1";
 
     /// <summary>The path prefix of service-to-service routes (without the leading slash, as ApiExplorer writes paths).</summary>
     private const string InternalPrefix = "internal/";
@@ -40,18 +38,17 @@ public static class ApiDocuments
     {
         var documentation = new ApiDocumentation();
         describe?.Invoke(documentation);
-        services.AddOpenApi(All, options => Configure(options, documentation, _ => true));
         services.AddOpenApi(Public, options => Configure(options, documentation, description => !IsInternal(description)));
         services.AddOpenApi(Internal, options => Configure(options, documentation, IsInternal));
         return services;
     }
 
-    /// <summary>In Development: the three documents at <c>/openapi/{name}.json</c> and Scalar's reference page on the public and internal ones.</summary>
+    /// <summary>In Development: the two documents at <c>/openapi/{name}.json</c> and Scalar's reference page on the public and internal ones.</summary>
     public static WebApplication MapApiDocuments(this WebApplication app)
     {
         app.MapOpenApi();
         app.MapScalarApiReference(options => options
-            .AddDocument(Public, "Public", isDefault: true).AddDocument(Internal, "Service to service").AddDocument(All, "Every route"));
+            .AddDocument(Public, "Public", isDefault: true).AddDocument(Internal, "Service to service"));
         return app;
     }
 

@@ -84,7 +84,7 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
             .Headers = RetryAfter();
 
         // The codes an endpoint declared for a status of its own.
-        foreach (var codes in metadata.OfType<ProblemCodes>().GroupBy(c => c.StatusCode))
+        foreach (var codes in metadata.OfType<RefusalCodes>().GroupBy(c => c.StatusCode))
         {
             if (responses.TryGetValue(Key(codes.Key), out var response) && response is OpenApiResponse concrete)
             {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace EventBooking.ServiceDefaults;
 
 /// <summary>The problem codes an endpoint answers with one status (docs/contracts.md), for its OpenAPI document.</summary>
-public sealed record ProblemCodes(int StatusCode, IReadOnlyList<string> Codes);
+public sealed record RefusalCodes(int StatusCode, IReadOnlyList<string> Codes);
 
 /// <summary>An example request body for the OpenAPI document (JSON, serialized with the web defaults).</summary>
 public sealed record RequestExample(string Json);
@@ -28,7 +28,7 @@ public static class ProblemsMetadataExtensions
     public static TBuilder Refuses<TBuilder>(this TBuilder builder, int statusCode, params string[] codes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(
             new ProducesResponseTypeMetadata(statusCode, typeof(ProblemDetails), ["application/problem+json"]),
-            new ProblemCodes(statusCode, codes));
+            new RefusalCodes(statusCode, codes));
 
     /// <summary>Documents a request body the handler reads itself (see <see cref="DocumentedRequestBody"/>).</summary>
     public static TBuilder WithDocumentedRequestBody<TBuilder, TBody>(this TBuilder builder, string contentType) where TBuilder : IEndpointConventionBuilder =>

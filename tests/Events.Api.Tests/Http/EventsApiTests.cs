@@ -72,10 +72,12 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
         var opera = await client.GetFromJsonAsync<JsonElement>("/api/events?q=jazz&category=music&sort=relevance", Ct);
         Assert.Contains(opera.GetProperty("items").EnumerateArray(), e => e.GetProperty("title").GetString()!.Contains("Jazz", StringComparison.Ordinal));
 
-        // The OpenAPI document (Development) describes every surface.
-        var openApi = await client.GetStringAsync("/openapi/v1.json", Ct);
-        Assert.Contains("/internal/events/{eventId}/holds/{holdId}", openApi, StringComparison.Ordinal);
-        Assert.Contains("/api/events/{id}/reviews", openApi, StringComparison.Ordinal);
+        // The OpenAPI documents (Development) describe every surface: the public one for clients, the internal one for services.
+        var publicApi = await client.GetStringAsync("/openapi/public.json", Ct);
+        var internalApi = await client.GetStringAsync("/openapi/internal.json", Ct);
+        Assert.Contains("/internal/events/{eventId}/holds/{holdId}", internalApi, StringComparison.Ordinal);
+        Assert.DoesNotContain("/internal/", publicApi, StringComparison.Ordinal);
+        Assert.Contains("/api/events/{id}/reviews", publicApi, StringComparison.Ordinal);
     }
 
     [Fact]
