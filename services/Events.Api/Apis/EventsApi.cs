@@ -54,7 +54,7 @@ public static class EventsApi
             .RequireAuthorization(Policies.Organizer);
 
         app.MapGet("/api/organizers/me/events", GetMyEvents).WithTags("Events").WithName("GetMyEvents")
-            .WithSummary("The caller's events, drafts included.").RequireAuthorization(Policies.Organizer);
+            .WithSummary("The caller's events, drafts included, latest start first; paged.").RequireAuthorization(Policies.Organizer);
         app.MapGet("/api/categories", GetCategories).WithTags("Events").WithName("GetCategories").WithSummary("The event categories.")
             .WithDescription("The ids `category` accepts in searches and event bodies, with their display names.");
         return app;
@@ -220,12 +220,17 @@ public static class EventsApi
         };
     }
 
-    public static async Task<Ok<IReadOnlyList<EventResponse>>> GetMyEvents(
-        ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Paged<EventResponse>>, ValidationProblem>> GetMyEvents(
+        [AsParameters] PageQuery paging, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
+        if (paging.Validate() is { Count: > 0 } errors)
+        {
+            return Problems.Validation(errors);
+        }
+
         var now = services.Time.GetUtcNow();
-        var mine = await services.Catalog.ListByOrganizerAsync(user.UserId()!.Value, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<EventResponse>>([.. mine.Select(i => EventResponse.From(i, now))]);
+        var mine = await services.Catalog.ListByOrganizerAsync(user.UserId()!.Value, paging, cancellationToken);
+        return TypedResults.Ok(mine.Select(i => EventResponse.From(i, now)));
     }
 
     /// <summary>

@@ -25,7 +25,8 @@ public interface ICatalogStore
     /// <summary>Bookable events in the query's window (default: still on sale), filtered, sorted and paged.</summary>
     Task<Paged<EventWithInventory>> SearchAsync(EventQuery query, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, CancellationToken cancellationToken);
+    /// <summary>One page of an organizer's events, drafts included, latest start first.</summary>
+    Task<Paged<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, PageQuery page, CancellationToken cancellationToken);
 }
 
 /// <summary>An integration event to write to the outbox with a change (the contract record and its routing key).</summary>

@@ -115,7 +115,12 @@ public abstract class CatalogStoreContract(IStoreBackend backend) : StoreContrac
         var draft = await CreateAsync(NewEvent(organizerId: organizer, status: EventStatus.Draft));
         var published = await CreateAsync(NewEvent(organizerId: organizer));
         await CreateAsync(NewEvent());
-        var mine = await Catalog().ListByOrganizerAsync(organizer, Ct);
-        Assert.Equal(new[] { draft.Id, published.Id }.Order(), mine.Select(m => m.Event.Id).Order());
+        var mine = await Catalog().ListByOrganizerAsync(organizer, new PageQuery(1, 10), Ct);
+        Assert.Equal(new[] { draft.Id, published.Id }.Order(), mine.Items.Select(m => m.Event.Id).Order());
+        Assert.Equal(2, mine.TotalCount);
+
+        var second = await Catalog().ListByOrganizerAsync(organizer, new PageQuery(2, 1), Ct);
+        Assert.Equal((2, 1, 2L), (second.Page, second.PageSize, second.TotalCount));
+        Assert.Equal(mine.Items[1].Event.Id, Assert.Single(second.Items).Event.Id);
     }
 }

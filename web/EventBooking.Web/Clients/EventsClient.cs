@@ -58,8 +58,8 @@ public sealed class EventsClient(HttpClient http)
     public Task<ApiResult<ReviewDto>> PostReviewAsync(Guid id, int rating, string text, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<ReviewDto>(http, HttpMethod.Post, $"/api/events/{id}/reviews", new { rating, text }, Service, cancellationToken);
 
-    public Task<ApiResult<List<EventDto>>> GetMyEventsAsync(CancellationToken cancellationToken) =>
-        Api.GetAsync<List<EventDto>>(http, "/api/organizers/me/events", Service, cancellationToken);
+    public Task<ApiResult<Paged<EventDto>>> GetMyEventsAsync(int page, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize=20", Service, cancellationToken);
 
     public Task<ApiResult<EventDto>> CreateAsync(EventBody body, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, "/api/events", body, Service, cancellationToken);

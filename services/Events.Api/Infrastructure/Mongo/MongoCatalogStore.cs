@@ -139,11 +139,13 @@ public sealed class MongoCatalogStore(MongoEventsDatabase database) : ICatalogSt
         return new Paged<EventWithInventory>([.. documents.Select(ToModel)], query.Page, query.PageSize, total);
     }
 
-    public async Task<IReadOnlyList<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, CancellationToken cancellationToken)
+    public async Task<Paged<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, PageQuery page, CancellationToken cancellationToken)
     {
-        var documents = await database.Events.Find(new BsonDocument("organizerId", Id(organizerId))).Project<EventDocument>(WithoutHolds)
-            .Sort(new BsonDocument { ["startsAt"] = -1, ["_id"] = 1 }).ToListAsync(cancellationToken);
-        return [.. documents.Select(ToModel)];
+        var mine = database.Events.Find(new BsonDocument("organizerId", Id(organizerId)));
+        var total = await mine.CountDocumentsAsync(cancellationToken);
+        var documents = await mine.Project<EventDocument>(WithoutHolds).Sort(new BsonDocument { ["startsAt"] = -1, ["_id"] = 1 })
+            .Skip(page.Skip()).Limit(page.Size()).ToListAsync(cancellationToken);
+        return new Paged<EventWithInventory>([.. documents.Select(ToModel)], page.Number, page.Size(), total);
     }
 
     private static EventWithInventory ToModel(EventDocument document) => new(document.ToEvent(), document.ToInventory());

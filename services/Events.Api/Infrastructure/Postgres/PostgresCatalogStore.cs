@@ -160,13 +160,10 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
         return new Paged<EventWithInventory>([.. rows.Select(r => r.ToModel())], query.Page, query.PageSize, total);
     }
 
-    public async Task<IReadOnlyList<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, CancellationToken cancellationToken)
-    {
-        var rows = await WithInventory(db.Events.AsNoTracking().Where(e => e.OrganizerId == organizerId))
+    public Task<Paged<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, PageQuery page, CancellationToken cancellationToken) =>
+        WithInventory(db.Events.AsNoTracking().Where(e => e.OrganizerId == organizerId))
             .OrderByDescending(x => x.Event.StartsAt).ThenBy(x => x.Event.Id)
-            .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => r.ToModel())];
-    }
+            .ToPagedAsync(page, PageQuery.DefaultPageSize, r => r.ToModel(), cancellationToken);
 
     /// <summary>The events with their counters row.</summary>
     private IQueryable<EventRow> WithInventory(IQueryable<CatalogEvent> events) =>

@@ -22,7 +22,7 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/organizers/me/events", pathParameters)
+        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/organizers/me/events{?Page*,PageSize*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,36 +30,37 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/organizers/me/events", rawUrl)
+        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/organizers/me/events{?Page*,PageSize*}", rawUrl)
         {
         }
         /// <summary>
         /// **Access:** an organizer or an admin (bearer token).
         /// </summary>
-        /// <returns>A List&lt;global::EventBooking.Clients.Events.Models.EventResponse&gt;</returns>
+        /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.PagedOfEventResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::EventBooking.Clients.Events.Models.EventResponse>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::EventBooking.Clients.Events.Models.PagedOfEventResponse?> GetAsync(Action<RequestConfiguration<global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::EventBooking.Clients.Events.Models.EventResponse>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::EventBooking.Clients.Events.Models.PagedOfEventResponse> GetAsync(Action<RequestConfiguration<global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::EventBooking.Clients.Events.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.PagedOfEventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.PagedOfEventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// **Access:** an organizer or an admin (bearer token).
@@ -68,11 +69,11 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -88,6 +89,19 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         public global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// **Access:** an organizer or an admin (bearer token).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class EventsRequestBuilderGetQueryParameters 
+        {
+            #pragma warning disable CS1591
+            public int? Page { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            public int? PageSize { get; set; }
+            #pragma warning restore CS1591
         }
     }
 }
