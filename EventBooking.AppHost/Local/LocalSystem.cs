@@ -40,12 +40,7 @@ internal static class LocalSystem
         "exit $status");
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now (kept for the whole run, so restarts find the server again).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.Free();
 
     public static string? Which(string name, params string[] candidates)
     {

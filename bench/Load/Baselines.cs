@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EventBooking.AppHost;
 using EventBooking.AppHost.Local;
 using EventBooking.Testing;
 using HdrHistogram;
@@ -163,7 +164,7 @@ public sealed class JsonEndpoint : IAsyncDisposable
 
     public static async Task<JsonEndpoint> StartAsync()
     {
-        var port = Ports.Free();
+        var port = LoopbackPorts.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Xunit;
 
@@ -54,9 +55,9 @@ public sealed partial class RunTests
                 // The launch profile's settings, on free ports so that the test never meets a developer's running AppHost.
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["DOTNET_ENVIRONMENT"] = "Development",
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}",
-                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{Ports.Free()}",
-                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{Ports.Free()}",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
                 ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
                 ["DcpPublisher__RandomizePorts"] = "true",

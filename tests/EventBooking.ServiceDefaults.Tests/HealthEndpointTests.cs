@@ -1,4 +1,5 @@
 using System.Net;
+using EventBooking.AppHost;
 using EventBooking.Testing;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -32,7 +33,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     [Fact]
     public async Task Unreachable_database_makes_health_unhealthy_but_alive_healthy_without_leaking_details()
     {
-        var closedPort = Ports.Free();
+        var closedPort = LoopbackPorts.Free();
         const string password = "s3cret-password-that-must-not-leak";
         var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
@@ -58,7 +59,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     {
         var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
-            ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{Ports.Free()}",
+            ["ConnectionStrings:messaging"] = $"amqp://guest:guest@127.0.0.1:{LoopbackPorts.Free()}",
         });
         builder.AddRabbitMQClientWithServiceDefaults("messaging");
         await using var app = await ServiceDefaultsApp.StartAsync(builder);
@@ -107,7 +108,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, RabbitMqFixtur
     {
         var builder = ServiceDefaultsApp.CreateBuilder(new()
         {
-            ["ConnectionStrings:eventsdb"] = $"mongodb://127.0.0.1:{Ports.Free()}/eventsdb?serverSelectionTimeoutMS=500&connectTimeoutMS=500",
+            ["ConnectionStrings:eventsdb"] = $"mongodb://127.0.0.1:{LoopbackPorts.Free()}/eventsdb?serverSelectionTimeoutMS=500&connectTimeoutMS=500",
         });
         builder.AddMongoDBClient("eventsdb");
         await using var app = await ServiceDefaultsApp.StartAsync(builder);

@@ -103,9 +103,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
             .. !options.Dashboard ? Array.Empty<string>() :
             [
                 // The launch profile's settings, on free ports so that a test never meets a developer's running AppHost.
-                $"--ASPNETCORE_URLS=http://127.0.0.1:{Ports.Free()}",
-                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{Ports.Free()}",
-                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{Ports.Free()}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{LoopbackPorts.Free()}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{LoopbackPorts.Free()}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{LoopbackPorts.Free()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
                 "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
