@@ -59,7 +59,7 @@ public sealed class EventsClient(HttpClient http)
         Api.SendJsonAsync<ReviewDto>(http, HttpMethod.Post, $"/api/events/{id}/reviews", new { rating, text }, Service, cancellationToken);
 
     public Task<ApiResult<Paged<EventDto>>> GetMyEventsAsync(int page, CancellationToken cancellationToken) =>
-        Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize=20", Service, cancellationToken);
+        Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize={PageQuery.MaxPageSize}", Service, cancellationToken);
 
     public Task<ApiResult<EventDto>> CreateAsync(EventBody body, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, "/api/events", body, Service, cancellationToken);
