@@ -59,11 +59,17 @@ public static class Helpers
         return (user, await platform.LoginAsync(user.Email));
     }
 
-    public static async Task<HttpResponseMessage> PostJsonAsync(this UsersPlatform platform, string path, string json, string? token = null)
+    /// <param name="expectContinue">
+    /// Sends <c>Expect: 100-continue</c> and the body only once the server asks for it, as a client sending a large body should:
+    /// a body over the limit is then answered 413 before it is sent, instead of the server closing the connection while the
+    /// client is still writing (a broken pipe on the client, depending on how much the loopback socket buffers).
+    /// </param>
+    public static async Task<HttpResponseMessage> PostJsonAsync(this UsersPlatform platform, string path, string json, string? token = null, bool expectContinue = false)
     {
         using var client = platform.Client(token);
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        return await client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = expectContinue;
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public static async Task<HttpResponseMessage> PutJsonAsync(this UsersPlatform platform, string path, string json, string? token = null)
