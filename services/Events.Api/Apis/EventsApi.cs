@@ -18,7 +18,8 @@ public static class EventsApi
         api.MapGet("/", SearchEvents).WithName("SearchEvents")
             .WithSummary("Searches published, upcoming events (full text, category, city, venue, dates, price, availability; paged and sorted).")
             .WithDescription("`sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; " +
-                "the seat counts on it are live.");
+                "the seat counts on it are live. `totalCount` counts at most 10 pages past the page asked for: when there are " +
+                "more, `totalCountIsLowerBound` is true and it means \"at least\" (show \"220+\"); a later page counts further.");
         api.MapGet("/{id}", GetEvent).WithName("GetEvent").WithSummary("One event; drafts only for their organizer or an admin.")
             .WithDescription("A draft is `404` to everyone else, like an unknown id.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
@@ -103,10 +104,11 @@ public static class EventsApi
             OnlyAvailable = onlyAvailable ?? false, Sort = parsedSort!.Value, Page = paging.Number, PageSize = paging.Size(),
         };
         // The page may be seconds old; the seats on it are not (see CatalogCache).
-        var json = await services.Cache.SearchJsonAsync(query, services.Inventory, async ct =>
+        var time = services.Time;
+        var json = await services.Cache.SearchJsonAsync(query, async (scope, ct) =>
         {
-            var now = services.Time.GetUtcNow();
-            return (await services.Catalog.SearchAsync(query, now, ct)).Select(i => EventResponse.From(i, now));
+            var now = time.GetUtcNow();
+            return (await scope.GetRequiredService<ICatalogStore>().SearchAsync(query, now, ct)).Select(i => EventResponse.From(i, now));
         }, cancellationToken);
         return new CachedJson<Paged<EventResponse>>(json);
     }
@@ -125,9 +127,9 @@ public static class EventsApi
         }
         else
         {
-            found = await services.Cache.GetEventAsync(id, async ct =>
+            found = await services.Cache.GetEventAsync(id, async (scope, ct) =>
             {
-                var item = await services.Catalog.GetAsync(id, ct);
+                var item = await scope.GetRequiredService<ICatalogStore>().GetAsync(id, ct);
                 return item is null ? null : EventResponse.From(item, now);
             }, cancellationToken);
         }
@@ -138,7 +140,7 @@ public static class EventsApi
         }
 
         // A cached event may be seconds old; its seats are not (see CatalogCache). Read-through copies are live already.
-        return TypedResults.Ok(readThrough ? found : await services.Cache.WithSeatsAsync(found, services.Inventory, cancellationToken));
+        return TypedResults.Ok(readThrough ? found : await services.Cache.WithSeatsAsync(found, cancellationToken));
     }
 
     public static async Task<Results<Ok<AvailabilityResponse>, ProblemHttpResult>> GetAvailability(

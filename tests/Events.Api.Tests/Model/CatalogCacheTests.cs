@@ -19,7 +19,7 @@ public sealed class CatalogCacheTests
         services.AddHybridCache();
         var provider = services.BuildServiceProvider();
         return (new CatalogCache(provider.GetRequiredService<HybridCache>(), Options.Create(new CatalogOptions()),
-            Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions())), provider);
+            Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), provider.GetRequiredService<IServiceScopeFactory>()), provider);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class CatalogCacheTests
         await using var _ = provider;
         var loads = 0;
         var query = new EventQuery { City = "Porto" };
-        ValueTask<Paged<EventResponse>> Load(CancellationToken ct)
+        ValueTask<Paged<EventResponse>> Load(IServiceProvider scope, CancellationToken ct)
         {
             loads++;
             return ValueTask.FromResult(new Paged<EventResponse>([], 1, 20, 0));
