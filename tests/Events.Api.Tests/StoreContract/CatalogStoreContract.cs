@@ -1,3 +1,4 @@
+using EventBooking.ServiceDefaults;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
 using Xunit;
@@ -99,13 +100,41 @@ public abstract class CatalogStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal([mid.Id, cheap.Id], (await store.SearchAsync(new EventQuery { City = city, From = Now + TimeSpan.FromDays(1.5) }, Now, Ct)).Items.Select(i => i.Event.Id));
         Assert.Equal([dear.Id], (await store.SearchAsync(new EventQuery { City = city, To = Now + TimeSpan.FromDays(1.5) }, Now, Ct)).Items.Select(i => i.Event.Id));
 
+        Assert.Equal([cheap.Id, mid.Id, dear.Id], (await store.SearchAsync(new EventQuery { City = city, Sort = EventSort.DateDescending }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Equal([dear.Id, mid.Id, cheap.Id], (await store.SearchAsync(new EventQuery { City = city, Venue = "OLIS" }, Now, Ct)).Items.Select(i => i.Event.Id));
+        Assert.Empty((await store.SearchAsync(new EventQuery { City = city, Venue = "%" }, Now, Ct)).Items);
+
         var page2 = await store.SearchAsync(new EventQuery { City = city, Page = 2, PageSize = 2 }, Now, Ct);
         Assert.Equal(3, page2.TotalCount);
+        Assert.False(page2.TotalCountIsLowerBound);
         Assert.Equal([cheap.Id], page2.Items.Select(i => i.Event.Id));
 
         // Started events drop out of the default listing.
         var later = await store.SearchAsync(new EventQuery { City = city }, Now + TimeSpan.FromDays(2.5), Ct);
         Assert.Equal([cheap.Id], later.Items.Select(i => i.Event.Id));
+    }
+
+    [Fact]
+    public async Task A_search_counts_its_matches_up_to_a_bound_past_the_page_asked_for()
+    {
+        var city = "Count-" + Guid.NewGuid().ToString("N")[..8];
+        var created = (PagingExtensions.PagesAhead * 10) + 30;
+        for (var i = 0; i < created; i++)
+        {
+            await CreateAsync(NewEvent(city: city, startsIn: TimeSpan.FromDays(1) + TimeSpan.FromMinutes(i)));
+        }
+
+        var store = Catalog();
+        var first = await store.SearchAsync(new EventQuery { City = city, PageSize = 10 }, Now, Ct);
+        Assert.Equal((PagingExtensions.PagesAhead * 10L, true), (first.TotalCount, first.TotalCountIsLowerBound));
+        Assert.Equal(10, first.Items.Count);
+
+        // Further on, the count reaches further: from page 4 (30 skipped) it is the exact total.
+        var fourth = await store.SearchAsync(new EventQuery { City = city, Page = 4, PageSize = 10 }, Now, Ct);
+        Assert.Equal((created, false), (fourth.TotalCount, fourth.TotalCountIsLowerBound));
+        var last = await store.SearchAsync(new EventQuery { City = city, Page = created / 10, PageSize = 10 }, Now, Ct);
+        Assert.Equal((created, false), (last.TotalCount, last.TotalCountIsLowerBound));
+        Assert.Equal(10, last.Items.Count);
     }
 
     [Fact]

@@ -133,10 +133,15 @@ public sealed class MongoCatalogStore(MongoEventsDatabase database) : ICatalogSt
             EventSort.Title => new BsonDocument { ["title"] = 1, ["_id"] = 1 },
             _ => new BsonDocument { ["startsAt"] = 1, ["_id"] = 1 },
         };
-        var total = await database.Events.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        // As in PostgreSQL: the count stops PagesAhead pages past the page (Paged.TotalCountIsLowerBound).
+        var limit = PagingExtensions.CountLimit(query.Skip, query.PageSize);
+        var counted = await database.Events.CountDocumentsAsync(filter, new CountOptions { Limit = limit }, cancellationToken);
         var documents = await database.Events.Find(filter).Project<EventDocument>(WithoutHolds).Sort(sort)
             .Skip(query.Skip).Limit(query.PageSize).ToListAsync(cancellationToken);
-        return new Paged<EventWithInventory>([.. documents.Select(ToModel)], query.Page, query.PageSize, total);
+        return new Paged<EventWithInventory>([.. documents.Select(ToModel)], query.Page, query.PageSize, Math.Min(counted, limit - 1))
+        {
+            TotalCountIsLowerBound = counted >= limit,
+        };
     }
 
     public async Task<Paged<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, PageQuery page, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
     }
 
     public async Task<EventWithInventory?> GetAsync(Guid eventId, CancellationToken cancellationToken) =>
-        (await WithInventory(db.Events.AsNoTracking().Where(e => e.Id == eventId)).FirstOrDefaultAsync(cancellationToken))?.ToModel();
+        (await WithInventory(db.Events.AsNoTracking().Where(e => e.Id == eventId)).Select(Shown).FirstOrDefaultAsync(cancellationToken))?.ToModel();
 
     public async Task<SaveResult> SaveAsync(CatalogEvent changed, int expectedVersion, IReadOnlyList<OutgoingEvent> integrationEvents, CancellationToken cancellationToken)
     {
@@ -97,6 +97,9 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
     public async Task<Paged<EventWithInventory>> SearchAsync(EventQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Listed: bookable events, still on sale by default, else starting from 'from' (the model's stored IsBookable and OnSaleUntil).
+        // Every filter and sort has an index that yields matches in page order (see EventsDbContext), and the count stops
+        // PagesAhead pages past the page: a page costs what it shows, not what the catalog holds.
+        var onSale = query.From is null;
         var events = query.From is { } from
             ? db.Events.AsNoTracking().Where(e => e.IsBookable && e.StartsAt >= from)
             : db.Events.AsNoTracking().Where(e => e.OnSaleUntil > now);
@@ -112,12 +115,16 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
 
         if (!string.IsNullOrWhiteSpace(query.City))
         {
-            var city = EscapeLike(query.City.Trim());
-            events = events.Where(e => EF.Functions.ILike(e.City, city, "\\"));
+            // A city matches whole and ignoring case: lower(city) has an index (the store's migrations).
+            var city = query.City.Trim().ToLowerInvariant();
+#pragma warning disable CA1862 // translated to SQL: lower(city) = @city, which the index serves; string.Equals would not use it
+            events = events.Where(e => e.City.ToLower() == city);
+#pragma warning restore CA1862
         }
 
         if (!string.IsNullOrWhiteSpace(query.Venue))
         {
+            // Part of a venue's name, ignoring case: a trigram index serves it.
             var venue = "%" + EscapeLike(query.Venue.Trim()) + "%";
             events = events.Where(e => EF.Functions.ILike(e.Venue, venue, "\\"));
         }
@@ -138,38 +145,79 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
             events = events.Where(e => EF.Property<NpgsqlTsVector>(e, EventsDbContext.SearchVector).Matches(EF.Functions.WebSearchToTsQuery("english", text)));
         }
 
-        var joined = WithInventory(events);
-        if (query.OnlyAvailable)
+        // One walk of the matches in page order gives both the bounded count and the page: the ids of every match up to
+        // PagesAhead pages past the page (an index-only scan where the filter's index holds the order and the id), then the
+        // page's events with their counters by id. Every event has its counters row, so only the availability filter joins
+        // them during the walk.
+        var filtered = query.OnlyAvailable
+            ? WithInventory(events).Where(x => x.Inventory.Capacity - x.Inventory.Held - x.Inventory.Sold > 0)
+            : WithoutInventory(events);
+        var limit = PagingExtensions.CountLimit(query.Skip, query.PageSize);
+        var ids = await Ordered(filtered, query, text, onSale).Select(x => x.Event.Id).Take(limit).ToListAsync(cancellationToken);
+        var pageIds = ids.Skip(query.Skip).Take(query.PageSize).ToList();
+        var found = pageIds.Count == 0
+            ? []
+            : await WithInventory(db.Events.AsNoTracking().Where(e => pageIds.Contains(e.Id))).Select(Shown).ToDictionaryAsync(r => r.Event.Id, cancellationToken);
+        // An event deleted between the two reads drops out of the page.
+        var rows = pageIds.Where(found.ContainsKey).Select(id => found[id]).ToList();
+        var (total, totalIsLowerBound) = ids.Count >= limit ? (limit - 1L, true) : (ids.Count, false);
+        return new Paged<EventWithInventory>([.. rows.Select(r => r.ToModel())], query.Page, query.PageSize, total)
         {
-            joined = joined.Where(x => x.Inventory.Capacity - x.Inventory.Held - x.Inventory.Sold > 0);
-        }
-
-        var total = await joined.LongCountAsync(cancellationToken);
-        var ordered = query.Sort switch
-        {
-            EventSort.DateDescending => joined.OrderByDescending(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
-            EventSort.Price => joined.OrderBy(x => x.Event.Price).ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
-            EventSort.PriceDescending => joined.OrderByDescending(x => x.Event.Price).ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
-            EventSort.Title => joined.OrderBy(x => x.Event.Title).ThenBy(x => x.Event.Id),
-            EventSort.Relevance when text is not null => joined
-                .OrderByDescending(x => EF.Property<NpgsqlTsVector>(x.Event, EventsDbContext.SearchVector).Rank(EF.Functions.WebSearchToTsQuery("english", text)))
-                .ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
-            _ => joined.OrderBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
+            TotalCountIsLowerBound = totalIsLowerBound,
         };
-        var rows = await ordered.Skip(query.Skip).Take(query.PageSize).ToListAsync(cancellationToken);
-        return new Paged<EventWithInventory>([.. rows.Select(r => r.ToModel())], query.Page, query.PageSize, total);
     }
+
+    /// <summary>
+    /// The search's order. While on sale, an event's OnSaleUntil is its start (CatalogEvent.OnSaleUntil): ordering by it is
+    /// ordering by date, and the same index then serves the filter and the order.
+    /// </summary>
+    private static IOrderedQueryable<EventRow> Ordered(IQueryable<EventRow> rows, EventQuery query, string? text, bool onSale) => query.Sort switch
+    {
+        EventSort.Date when onSale => rows.OrderBy(x => x.Event.OnSaleUntil).ThenBy(x => x.Event.Id),
+        EventSort.DateDescending when onSale => rows.OrderByDescending(x => x.Event.OnSaleUntil).ThenByDescending(x => x.Event.Id),
+        EventSort.DateDescending => rows.OrderByDescending(x => x.Event.StartsAt).ThenByDescending(x => x.Event.Id),
+        EventSort.Price => rows.OrderBy(x => x.Event.Price).ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
+        EventSort.PriceDescending => rows.OrderByDescending(x => x.Event.Price).ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
+        EventSort.Title => rows.OrderBy(x => x.Event.Title).ThenBy(x => x.Event.Id),
+        EventSort.Relevance when text is not null => rows
+            .OrderByDescending(x => EF.Property<NpgsqlTsVector>(x.Event, EventsDbContext.SearchVector).Rank(EF.Functions.WebSearchToTsQuery("english", text)))
+            .ThenBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
+        _ => rows.OrderBy(x => x.Event.StartsAt).ThenBy(x => x.Event.Id),
+    };
 
     public Task<Paged<EventWithInventory>> ListByOrganizerAsync(Guid organizerId, PageQuery page, CancellationToken cancellationToken) =>
         WithInventory(db.Events.AsNoTracking().Where(e => e.OrganizerId == organizerId))
             .OrderByDescending(x => x.Event.StartsAt).ThenBy(x => x.Event.Id)
+            .Select(Shown)
             .ToPagedAsync(page, PageQuery.DefaultPageSize, r => r.ToModel(), cancellationToken);
+
+    /// <summary>The events alone, in the shape the search orders (their counters row is joined once the page is cut).</summary>
+    private static IQueryable<EventRow> WithoutInventory(IQueryable<CatalogEvent> events) =>
+        events.Select(e => new EventRow { Event = e, Inventory = null! });
 
     /// <summary>The events with their counters row.</summary>
     private IQueryable<EventRow> WithInventory(IQueryable<CatalogEvent> events) =>
         from e in events
         join i in db.Inventory.AsNoTracking() on e.Id equals i.EventId
         select new EventRow { Event = e, Inventory = i };
+
+    /// <summary>
+    /// The columns an event is shown with: all but the stored search vector, which only the database's search reads (it is
+    /// larger than the rest of the row together).
+    /// </summary>
+    private static readonly System.Linq.Expressions.Expression<Func<EventRow, EventRow>> Shown = x => new EventRow
+    {
+        Event = new CatalogEvent
+        {
+            Id = x.Event.Id, OrganizerId = x.Event.OrganizerId, Title = x.Event.Title, Description = x.Event.Description,
+            Venue = x.Event.Venue, City = x.Event.City, StartsAt = x.Event.StartsAt, EndsAt = x.Event.EndsAt,
+            TimeZone = x.Event.TimeZone, Category = x.Event.Category, Capacity = x.Event.Capacity, Price = x.Event.Price,
+            Currency = x.Event.Currency, Status = x.Event.Status, ImageUrl = x.Event.ImageUrl, CreatedAt = x.Event.CreatedAt,
+            UpdatedAt = x.Event.UpdatedAt, PublishedAt = x.Event.PublishedAt, CancelledAt = x.Event.CancelledAt,
+            CancellationReason = x.Event.CancellationReason, Version = x.Event.Version,
+        },
+        Inventory = x.Inventory,
+    };
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -21,6 +21,7 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("EventBooking.Messaging.InboxMessage", b =>
@@ -395,17 +396,28 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("City");
-
-                    b.HasIndex("OnSaleUntil");
-
                     b.HasIndex("OrganizerId");
 
                     b.HasIndex("SearchVector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
-                    b.HasIndex("IsBookable", "StartsAt");
+                    b.HasIndex("Venue");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Venue"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Venue"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("OnSaleUntil", "Id");
+
+                    b.HasIndex("Title", "Id");
+
+                    b.HasIndex("Category", "OnSaleUntil", "Id");
+
+                    b.HasIndex("IsBookable", "StartsAt", "Id");
+
+                    b.HasIndex("Price", "StartsAt", "Id");
+
+                    b.HasIndex("Category", "Price", "StartsAt", "Id");
 
                     b.ToTable("events", (string)null);
                 });

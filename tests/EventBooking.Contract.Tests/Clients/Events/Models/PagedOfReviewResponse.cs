@@ -28,6 +28,8 @@ namespace EventBooking.Clients.Events.Models
         public int? PageSize { get; set; }
         /// <summary>The totalCount property</summary>
         public long? TotalCount { get; set; }
+        /// <summary>The totalCountIsLowerBound property</summary>
+        public bool? TotalCountIsLowerBound { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Events.Models.PagedOfReviewResponse"/> and sets the default values.
         /// </summary>
@@ -57,6 +59,7 @@ namespace EventBooking.Clients.Events.Models
                 { "page", n => { Page = n.GetIntValue(); } },
                 { "pageSize", n => { PageSize = n.GetIntValue(); } },
                 { "totalCount", n => { TotalCount = n.GetLongValue(); } },
+                { "totalCountIsLowerBound", n => { TotalCountIsLowerBound = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -70,6 +73,7 @@ namespace EventBooking.Clients.Events.Models
             writer.WriteIntValue("page", Page);
             writer.WriteIntValue("pageSize", PageSize);
             writer.WriteLongValue("totalCount", TotalCount);
+            writer.WriteBoolValue("totalCountIsLowerBound", TotalCountIsLowerBound);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -26,6 +26,8 @@ namespace EventBooking.Clients.Users.Models
         public int? PageSize { get; set; }
         /// <summary>The totalCount property</summary>
         public long? TotalCount { get; set; }
+        /// <summary>The totalCountIsLowerBound property</summary>
+        public bool? TotalCountIsLowerBound { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -48,6 +50,7 @@ namespace EventBooking.Clients.Users.Models
                 { "page", n => { Page = n.GetIntValue(); } },
                 { "pageSize", n => { PageSize = n.GetIntValue(); } },
                 { "totalCount", n => { TotalCount = n.GetLongValue(); } },
+                { "totalCountIsLowerBound", n => { TotalCountIsLowerBound = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -61,6 +64,7 @@ namespace EventBooking.Clients.Users.Models
             writer.WriteIntValue("page", Page);
             writer.WriteIntValue("pageSize", PageSize);
             writer.WriteLongValue("totalCount", TotalCount);
+            writer.WriteBoolValue("totalCountIsLowerBound", TotalCountIsLowerBound);
         }
     }
 }

@@ -47,7 +47,7 @@ namespace EventBooking.Clients.Events.Api.Events
         {
         }
         /// <summary>
-        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live.**Access:** anyone; no token needed.
+        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live. `totalCount` counts at most 10 pages past the page asked for: when there are more, `totalCountIsLowerBound` is true and it means &quot;at least&quot; (show &quot;220+&quot;); a later page counts further.**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.PagedOfEventResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -107,7 +107,7 @@ namespace EventBooking.Clients.Events.Api.Events
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live.**Access:** anyone; no token needed.
+        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live. `totalCount` counts at most 10 pages past the page asked for: when there are more, `totalCountIsLowerBound` is true and it means &quot;at least&quot; (show &quot;220+&quot;); a later page counts further.**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -157,7 +157,7 @@ namespace EventBooking.Clients.Events.Api.Events
             return new global::EventBooking.Clients.Events.Api.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live.**Access:** anyone; no token needed.
+        /// `sort` is `date` (default), `-date`, `price`, `-price`, `title` or `relevance`. A page may be seconds old; the seat counts on it are live. `totalCount` counts at most 10 pages past the page asked for: when there are more, `totalCountIsLowerBound` is true and it means &quot;at least&quot; (show &quot;220+&quot;); a later page counts further.**Access:** anyone; no token needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EventsRequestBuilderGetQueryParameters 
