@@ -5,7 +5,7 @@ namespace Load.Bench;
 /// <summary>What to run and for how long. <c>--quick</c> shortens every step for a smoke run.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllParts = ["a", "b", "c", "d", "baselines"];
+    public static readonly string[] AllParts = ["a", "b", "c", "d", "e", "baselines"];
 
     public bool Quick { get; init; }
     public IReadOnlySet<string> Only { get; init; } = AllParts.ToHashSet();
@@ -26,6 +26,8 @@ public sealed record LoadOptions
     public TimeSpan NotificationDuration => TimeSpan.FromSeconds(Quick ? 10 : 30);
     public TimeSpan WrkDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
     public int WrkConnections => 64;
+    /// <summary>(e) the catalog sizes measured in turn: published events on sale, generated up to each.</summary>
+    public IReadOnlyList<int> CatalogSizes => Quick ? [1_000, 20_000] : [1_000, 100_000, 1_000_000];
     public TimeSpan PgBenchDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
     public IReadOnlyList<int> PgBenchClients => [8, 64];
     public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 10 : 20);
@@ -43,7 +45,7 @@ public sealed record LoadOptions
                 "--quick" => options with { Quick = true },
                 "--only" when i + 1 < args.Length => options with { Only = ParseOnly(args[++i]) },
                 "--results" when i + 1 < args.Length => options with { ResultsDirectory = args[++i] },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,baselines, --results DIR."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,e,baselines, --results DIR."),
             };
         }
 

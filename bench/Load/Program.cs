@@ -1,5 +1,5 @@
 // bench/Load: the sale rush end to end against the system the Aspire AppHost declares, beside the machine's own limits.
-//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,baselines] [--results DIR]
+//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,e,baselines] [--results DIR]
 // (scripts/bench.sh installs the prerequisites, builds in Release and runs this.)
 using System.Collections.Concurrent;
 using EventBooking.AppHost;
@@ -156,6 +156,12 @@ if (options.Runs("baselines"))
         results.PgBench.Add(await pgbench.RunAsync($"spread rows, {clients} clients", PgBench.SpreadScript, clients, options.PgBenchDuration));
         results.PgBench.Add(await pgbench.RunAsync($"advisory lock, hot row, {clients} clients", PgBench.HotAdvisoryScript, clients, options.PgBenchDuration));
     }
+}
+
+if (options.Runs("e"))
+{
+    // Last: it leaves up to a million events in the catalog.
+    results.CatalogScale.AddRange(await CatalogAtScale.RunAsync(system, shop.EventsBase, options, root));
 }
 
 Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] checking I1 and I2 in the databases ...");

@@ -13,6 +13,7 @@ public sealed class RunResults
     public List<BaselineResult> PgBench { get; } = [];
     public List<BaselineResult> Catalog { get; } = [];
     public BaselineResult? Json { get; set; }
+    public List<CatalogSize> CatalogScale { get; } = [];
     public NotificationLag? Lag { get; set; }
     public InvariantReport? Invariants { get; set; }
     public List<string> Notes { get; } = [];
@@ -129,6 +130,22 @@ public static class Report
             Baselines(md, r.Json is null ? r.Catalog : [.. r.Catalog, r.Json], "requests/s");
         }
 
+        if (r.CatalogScale.Count > 0)
+        {
+            Line($"## (e) catalog at scale (wrk, 2 threads, {r.Options.WrkConnections} connections, {r.Options.WrkDuration.TotalSeconds:0} s each; varied queries)");
+            Line();
+            Line("Published events on sale, generated into eventsdb up to each size. *list*: pages 1–50 by date, two in three with a city " +
+                "or category; *search*: two title words, pages 1–5, a city on half; *filter*: category, price range, only available, " +
+                "by price, pages 1–5, a city on half.");
+            Line();
+            foreach (var size in r.CatalogScale)
+            {
+                Line(string.Create(C, $"{size.Events:N0} events ({size.InsertSeconds:0} s to generate):"));
+                Line();
+                Baselines(md, size.Reads, "requests/s");
+            }
+        }
+
         if (r.Lag is { } d)
         {
             Line($"## (d) notification lag ({r.Options.NotificationRate} bookings/s for {r.Options.NotificationDuration.TotalSeconds:0} s, load average {d.LoadAverage})");
@@ -219,6 +236,27 @@ public static class Report
         foreach (var read in r.Catalog)
         {
             Ratio($"(c) {read.Name}: requests/s (wrk)", read.PerSecond, "plain minimal-API JSON (wrk)", r.Json?.PerSecond, "≥ 0.5");
+        }
+
+        if (r.CatalogScale.Count > 0)
+        {
+            var smallest = r.CatalogScale[0];
+            foreach (var size in r.CatalogScale)
+            {
+                foreach (var read in size.Reads)
+                {
+                    var kind = read.Name[(read.Name.IndexOf(':', StringComparison.Ordinal) + 2)..];
+                    var met = read.PerSecond >= 2000 && read.P99 < 50;
+                    figures.Add(new ProductFigure(string.Create(C, $"(e) {read.Name}: requests/s, p99"), string.Create(C, $"{read.PerSecond:0}, {read.P99:0.0} ms"),
+                        "target", "2,000, 50 ms", string.Create(C, $"{read.PerSecond / 2000:0.00}"), $"≥ 2,000/s, p99 < 50 ms: {(met ? "met" : "missed")}"));
+                    if (size != smallest && smallest.Reads.FirstOrDefault(b => b.Name.EndsWith(kind, StringComparison.Ordinal)) is { } small)
+                    {
+                        var ratio = read.PerSecond / small.PerSecond;
+                        figures.Add(new ProductFigure(string.Create(C, $"(e) {kind}: throughput at {size.Events:N0} vs {smallest.Events:N0} events"), string.Create(C, $"{read.PerSecond:0}"),
+                            small.Name, string.Create(C, $"{small.PerSecond:0}"), string.Create(C, $"{ratio:0.00}"), $"≥ 0.7: {(ratio >= 0.7 ? "met" : "missed")}"));
+                    }
+                }
+            }
         }
 
         if (r.Lag is { } lag)
