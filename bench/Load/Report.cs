@@ -18,6 +18,9 @@ public sealed class RunResults
     public InvariantReport? Invariants { get; set; }
     public List<string> Notes { get; } = [];
 
+    /// <summary>The environment the services were started with on top of their appsettings (the report lists it).</summary>
+    public IReadOnlyDictionary<string, string?> ServiceEnvironment { get; init; } = new Dictionary<string, string?>();
+
     public ScenarioRun? Scenario(string name) => Scenarios.FirstOrDefault(s => s.Name == name);
     public BaselineResult? Baseline(string name) => PgBench.FirstOrDefault(b => b.Name == name);
 }
@@ -54,6 +57,11 @@ public static class Report
         Line($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, services built in {EventBooking.Bench.ServiceBuild.Own}, one replica each; " +
              $"load average (1/5/15 min) at start {r.StartLoadAverage}. Every figure carries the load average when it was taken: " +
              "on a shared machine compare rows of one run, not runs.");
+        Line();
+        Line("Service settings: their appsettings.json (Production-like: no appsettings.Development.json is read), plus " +
+             string.Join(", ", r.ServiceEnvironment.Select(e => $"`{e.Key}={e.Value}`")) + ". The dashboard does not run, so no " +
+             "service exports traces, metrics or logs (no OTLP endpoint is set); log lines at Warning and above go to the " +
+             "orchestrator's console log.");
         Line();
 
         Line("## Product beside its baseline");
