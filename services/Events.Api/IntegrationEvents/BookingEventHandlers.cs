@@ -6,19 +6,19 @@ using Events.Api.Model;
 namespace Events.Api.IntegrationEvents;
 
 /// <summary>
-/// booking.confirmed: the user becomes an attendee (review eligibility); the hold is confirmed as a safety net
-/// (a no-op when bookings-api already confirmed it over HTTP).
+/// booking.confirmed: the user becomes an attendee (review eligibility). The hold is not touched: bookings-api confirms a
+/// booking (and writes this message) only after events-api answered that it confirmed the hold, so confirming it again here
+/// was always a no-op, and it cost one more statement locking a hold on the hottest event's rows for every booking sold
+/// (measured in a sale rush: the confirm statement ran twice per booking, 1.9 ms each, mostly lock waits).
 /// </summary>
-public sealed class BookingConfirmedHandler(IMessageInbox inbox, IReviewStore reviews, IInventoryStore inventory, TimeProvider time) : IIntegrationEventHandler<BookingConfirmed>
+public sealed class BookingConfirmedHandler(IMessageInbox inbox, IReviewStore reviews) : IIntegrationEventHandler<BookingConfirmed>
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingConfirmed> message, CancellationToken cancellationToken)
     {
         var data = message.Data;
-        await inbox.ProcessOnceAsync(message.Id, "events-api.booking-confirmed", async ct =>
-        {
-            await reviews.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: true, data.ConfirmedAt), ct);
-            await inventory.ConfirmHoldAsync(data.EventId, data.HoldId, time.GetUtcNow(), ct);
-        }, cancellationToken);
+        await inbox.ProcessOnceAsync(message.Id, "events-api.booking-confirmed",
+            async ct => await reviews.RecordAttendanceAsync(new Attendance(data.BookingId, data.EventId, data.UserId, Confirmed: true, data.ConfirmedAt), ct),
+            cancellationToken);
     }
 }
 
