@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +33,9 @@ public static partial class MigrationExtensions
                 {
                     await using var scope = services.CreateAsyncScope();
                     var context = scope.ServiceProvider.GetRequiredService<TContext>();
+                    // The history table first: EF's first query reads it, and on a new database that query failed and was
+                    // logged as an error (a red badge on every service in the dashboard) before EF created the table itself.
+                    await context.Database.ExecuteSqlRawAsync(context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
                     await context.Database.MigrateAsync(cancellationToken);
                     if (seeder is not null)
                     {

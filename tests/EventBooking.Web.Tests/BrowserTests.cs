@@ -109,6 +109,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         var eventId = eventPath.Split('/')[^1];
         await GoToAsync(organizer, $"/organizer/events/{eventId}/attendees");
         await Assertions.Expect(organizer.Locator("[data-testid=attendees] tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(organizer.Locator("[data-testid=attendee-totals]")).ToHaveTextAsync("1 ticket sold in 1 confirmed booking; 1 booking in all.");
         await ScreenshotAsync(organizer, "14-attendees");
         var download = await organizer.RunAndWaitForDownloadAsync(() => organizer.ClickAsync("[data-testid=export-csv]"));
         var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);

@@ -12,6 +12,9 @@ public static class Format
 
     public static string When(DateTimeOffset at) => at.ToUniversalTime().ToString("ddd d MMM yyyy, HH:mm 'UTC'", Culture);
 
+    /// <summary>"1 ticket", "3 tickets": a count with its noun (English plurals by "s").</summary>
+    public static string Count(long count, string noun) => count.ToString("N0", Culture) + " " + (count == 1 ? noun : noun + "s");
+
     public static string Date(DateTimeOffset at) => at.ToUniversalTime().ToString("d MMM yyyy", Culture);
 
     /// <summary>A QR code of a ticket's signed code, as a PNG data URI.</summary>
