@@ -53,12 +53,16 @@ public sealed partial class BrowserTests
         }
 
         // What a developer sees: the dashboard's resources (every one running) and this trace's page.
+        // The name also appears in hidden elements (filter menus), so the wait is for a visible one; the dashboard's first page
+        // renders over its Blazor circuit, which takes more than 30 s on a loaded CI machine (seen once).
         var dashboard = await fixture.NewPageAsync(telemetry.Dashboard);
+        var visible = new Microsoft.Playwright.LocatorFilterOptions { Visible = true };
+        var patient = new Microsoft.Playwright.LocatorWaitForOptions { Timeout = 90_000 };
         await dashboard.GotoAsync("/");
-        await dashboard.GetByText(ResourceNames.NotificationsApi).First.WaitForAsync();
+        await dashboard.GetByText(ResourceNames.NotificationsApi).Filter(visible).First.WaitForAsync(patient);
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "dashboard-resources.png"), FullPage = true });
         await dashboard.GotoAsync($"/traces/detail/{traceId}");
-        await dashboard.GetByText(ResourceNames.NotificationsApi).First.WaitForAsync();
+        await dashboard.GetByText(ResourceNames.NotificationsApi).Filter(visible).First.WaitForAsync(patient);
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "dashboard-payment-trace.png"), FullPage = true });
 
         // The creation's trace: the one of events-api placing this booking's hold (the hold id is the booking id).
