@@ -22,11 +22,16 @@ public static class ApiDefaults
         return builder;
     }
 
-    public static WebApplication UseApiDefaults(this WebApplication app)
+    /// <param name="atTheDoor">
+    /// What a service checks before a request's token is validated or its body read (load shedding): it runs after the
+    /// security headers and the problem handlers, so that what it refuses is a proper problem.
+    /// </param>
+    public static WebApplication UseApiDefaults(this WebApplication app, Action<WebApplication>? atTheDoor = null)
     {
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        atTheDoor?.Invoke(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

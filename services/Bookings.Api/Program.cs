@@ -9,7 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseApiDefaults();
+app.UseApiDefaults(atTheDoor: door => door.UseMiddleware<PurchaseDoor>());
 app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();

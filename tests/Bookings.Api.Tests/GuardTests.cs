@@ -323,6 +323,14 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
             Assert.Equal("temporarily-unavailable", (await ProblemAsync(refused)).GetProperty("code").GetString());
         }
 
+        // The door sheds before authentication: a refusal costs no token validation, so even a forged token gets the 503.
+        using (var anonymous = limited.CreateClient())
+        {
+            anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
+            using var shed = await CreateAsync(anonymous, ev.Id, 1, Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+        }
+
         // Reads are not purchases: they are answered while the purchase is in flight.
         using (var list = await client.GetAsync("/api/bookings", Ct))
         {
@@ -343,7 +351,13 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
 
         Assert.Equal((4, 1, 0), inventory.Counts(ev.Id));
 
-        // Capacity is back: the next purchase goes through.
+        // Capacity is back: the next purchase goes through, and an unauthenticated one gets its 401 again.
+        using (var anonymous = limited.CreateClient())
+        {
+            using var unauthorized = await CreateAsync(anonymous, ev.Id, 1, Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        }
+
         inventory.HoldBarrier = null;
         using var next = await CreateAsync(client, ev.Id, 1, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.Created, next.StatusCode);

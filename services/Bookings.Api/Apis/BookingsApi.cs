@@ -34,7 +34,7 @@ public static class BookingsApi
             .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
-            .WithMetadata(new Extensions.Extensions.PurchaseEndpoint());
+            .WithMetadata(new PurchaseEndpoint());
         api.MapGet("/", ListMyBookings).WithName("ListMyBookings").WithSummary("My bookings, newest first, optionally filtered by status.")
             .WithDescription("`status` is one status name (any case): `PendingPayment`, `Confirmed`, `Cancelled`, `Expired`, `Refunded`.");
         api.MapGet("/{id}", GetBooking).WithName("GetBooking").WithSummary("One of my bookings (or, for its organizer or an admin, any booking).")

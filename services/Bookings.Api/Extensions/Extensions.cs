@@ -46,6 +46,7 @@ internal static class Extensions
         });
         builder.Services.AddScoped<IdempotencyStore>();
         builder.Services.AddScoped<IdempotentRequests>();
+        builder.Services.AddSingleton<PurchaseDoor>();
         builder.AddUseCases();
         if (builder.Configuration.GetValue($"{BookingOptions.SectionName}:{nameof(BookingOptions.RunBackgroundWorkers)}", true))
         {
@@ -68,38 +69,16 @@ internal static class Extensions
                     QueueLimit = 0,
                 });
             });
-            // Load shedding at the door: at most MaxConcurrentPurchases new bookings are worked on at once per replica (a few
-            // more wait in a short queue); beyond that a booking is refused at once with 503 + Retry-After instead of queueing
-            // for a connection, a hot row or the CPU until every request is slow. Payments are never shed: each one completes a
-            // booking that was let in and already holds seats. Reads are never limited here.
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.GetEndpoint()?.Metadata.GetMetadata<PurchaseEndpoint>() is null
-                    ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetConcurrencyLimiter("purchases", _ =>
-                    {
-                        var booking = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value;
-                        return new ConcurrencyLimiterOptions
-                        {
-                            PermitLimit = booking.MaxConcurrentPurchases,
-                            QueueLimit = booking.PurchaseQueueLimit,
-                            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                        };
-                    }));
-            options.OnRejected = async (context, cancellationToken) =>
+            // The user's own limit (fixed window); the replica's purchase capacity is the PurchaseDoor's.
+            options.OnRejected = async (context, _) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
-                    // The user's own limit (fixed window).
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many booking requests; try again in a minute."))
-                        .ExecuteAsync(context.HttpContext);
-                    return;
                 }
 
-                // The replica's purchase capacity: nothing was done, the same request (same Idempotency-Key) may be sent again.
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.For(Error.Unavailable(TransientFailureExceptionHandler.Code,
-                    "Too many bookings are being processed right now; retry in a moment with the same Idempotency-Key.")).ExecuteAsync(context.HttpContext);
+                await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many booking requests; try again in a minute."))
+                    .ExecuteAsync(context.HttpContext);
             };
         });
     }
@@ -118,9 +97,6 @@ internal static class Extensions
         builder.Services.AddScoped<ExpireBookings>();
         builder.Services.AddScoped<ReconcilePayments>();
     }
-
-    /// <summary>Marks the endpoint that starts a purchase (create a booking): it has the replica's purchase concurrency limit.</summary>
-    public sealed class PurchaseEndpoint;
 
     private static bool IsKey(string value)
     {

@@ -18,6 +18,9 @@ public sealed class BookingLocks : IAsyncDisposable
             ApplicationName = "bookings-api-locks",
             MaxPoolSize = 64,
             Timeout = 60,
+            // The only session state these connections get is the advisory lock, which the lease releases itself (or, when it
+            // cannot, the connection is closed instead of pooled): no DISCARD ALL on every return to the pool.
+            NoResetOnClose = true,
         };
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
@@ -78,6 +81,12 @@ public sealed class BookingLocks : IAsyncDisposable
             {
                 await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
                 await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch
+            {
+                // Unsure whether the lock is still held: this connection must not go back to the pool (closing it ends the session).
+                NpgsqlConnection.ClearPool(connection);
+                throw;
             }
             finally
             {
