@@ -71,6 +71,7 @@ public static class Catalogue
             Body = World.Json(new { roles = new[] { "attendee", "organizer" } }),
         }),
         E(Users, "GET", "/internal/users/{id}", Caller.Service, w => Call(("id", w.AttendeeA.Id))),
+        E(Users, "POST", "/internal/users/contacts", Caller.Service, w => Call() with { Body = World.Json(new { ids = new[] { w.AttendeeA.Id } }) }),
 
         // events-api
         E(Events, "GET", "/api/events", Caller.Anonymous, _ => Call() with { Query = "q=contract&sort=date&pageSize=5" }),

@@ -47,16 +47,16 @@ public sealed class ClientContractTests
     }
 
     [Fact]
-    public async Task A_users_api_profile_with_email_switched_off_is_read_as_opted_out()
+    public async Task A_batch_of_recipients_is_one_request_and_a_profile_with_email_switched_off_is_read_as_opted_out()
     {
-        var user = Guid.CreateVersion7();
+        var (user, unknown) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         using var handler = new Answer(HttpStatusCode.OK,
-            $$"""{"id":"{{user}}","email":"u@example.test","displayName":"U","emailNotifications":false,"preferredLanguage":null}""");
+            $$"""[{"id":"{{user}}","email":"u@example.test","displayName":"U","emailNotifications":false,"preferredLanguage":null}]""");
         using var http = new HttpClient(handler) { BaseAddress = new Uri("http://users-api") };
 
-        var contact = await new UsersApiClient(http).FindAsync(user, TestContext.Current.CancellationToken);
+        var contacts = await new UsersApiClient(http).FindAsync([user, unknown, user], TestContext.Current.CancellationToken);
 
-        Assert.Equal($"/internal/users/{user}", handler.Requested!.AbsolutePath);
-        Assert.Equal(new UserContact(user, "u@example.test", "U", EmailNotifications: false), contact);
+        Assert.Equal("/internal/users/contacts", handler.Requested!.AbsolutePath);
+        Assert.Equal(new UserContact(user, "u@example.test", "U", EmailNotifications: false), Assert.Single(contacts).Value);
     }
 }

@@ -165,6 +165,39 @@ public sealed class AuthorizationTests(UsersPlatform platform) : IClassFixture<U
     }
 
     [Fact]
+    public async Task InternalContactsEndpointAnswersABatchAndRefusesEmptyOrOversizedOnes()
+    {
+        var (first, _) = await platform.NewSessionAsync();
+        var (second, tokens) = await platform.NewSessionAsync();
+        using (var own = platform.Client(tokens.AccessToken))
+        using (var refused = await own.PostAsJsonAsync("/internal/users/contacts", new { ids = new[] { second.Id } }, Cancel))
+        {
+            await Helpers.AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        }
+
+        using var service = platform.Client(await platform.ServiceTokenAsync("events-api", UsersApiFactory.EventsClientSecret));
+        using (var answer = await service.PostAsJsonAsync("/internal/users/contacts", new { ids = new[] { first.Id, Guid.CreateVersion7(), second.Id, first.Id } }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var contacts = await answer.Content.ReadFromJsonAsync<List<UserContact>>(Cancel);
+            Assert.Equal(
+                [new UserContact(first.Id, first.Email, first.DisplayName, true, null), new UserContact(second.Id, second.Email, second.DisplayName, true, null)],
+                contacts!.OrderBy(c => c.Id != first.Id));
+        }
+
+        using (var empty = await service.PostAsJsonAsync("/internal/users/contacts", new { ids = Array.Empty<Guid>() }, Cancel))
+        {
+            await Helpers.AssertValidationProblemAsync(empty, "ids");
+        }
+
+        var tooMany = Enumerable.Range(0, InternalUsersApi.MaxContactsPerRequest + 1).Select(_ => Guid.NewGuid()).ToArray();
+        using (var oversized = await service.PostAsJsonAsync("/internal/users/contacts", new { ids = tooMany }, Cancel))
+        {
+            await Helpers.AssertValidationProblemAsync(oversized, "ids");
+        }
+    }
+
+    [Fact]
     public async Task DiscoveryDocumentAndJwksFollowTheContract()
     {
         using var client = platform.Client();

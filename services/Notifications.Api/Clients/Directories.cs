@@ -12,8 +12,11 @@ public sealed record EventAttendee(Guid UserId, Guid BookingId, string? Email, s
 /// <summary>Looks users up in users-api.</summary>
 public interface IUserDirectory
 {
-    /// <summary>The user's address, or null when users-api does not know the user. Throws when users-api cannot be asked.</summary>
-    Task<UserContact?> FindAsync(Guid userId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The addresses of those of <paramref name="userIds"/> users-api knows (one request for a batch of emails, not one per
+    /// recipient). Throws when users-api cannot be asked.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, UserContact>> FindAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
 }
 
 /// <summary>Lists an event's attendees from bookings-api.</summary>
@@ -22,22 +25,28 @@ public interface IAttendeeDirectory
     Task<IReadOnlyList<EventAttendee>> AttendeesOfAsync(Guid eventId, CancellationToken cancellationToken);
 }
 
-/// <summary><c>GET /internal/users/{id}</c> on users-api, with the service token.</summary>
+/// <summary><c>POST /internal/users/contacts</c> on users-api (at most 500 ids a request), with the service token.</summary>
 public sealed class UsersApiClient(HttpClient http) : IUserDirectory
 {
-    public async Task<UserContact?> FindAsync(Guid userId, CancellationToken cancellationToken)
+    private const int MaxIdsPerRequest = 500;
+
+    public async Task<IReadOnlyDictionary<Guid, UserContact>> FindAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri($"/internal/users/{userId}", UriKind.Relative), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var contacts = new Dictionary<Guid, UserContact>();
+        foreach (var chunk in userIds.Distinct().Chunk(MaxIdsPerRequest))
         {
-            return null;
+            using var response = await http.PostAsJsonAsync(new Uri("/internal/users/contacts", UriKind.Relative), new { ids = chunk }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            foreach (var user in await response.Content.ReadFromJsonAsync<List<InternalUser>>(cancellationToken) ?? [])
+            {
+                if (user.Email is { Length: > 0 } email)
+                {
+                    contacts[user.Id] = new UserContact(user.Id, email, user.DisplayName ?? user.Name, user.EmailNotifications ?? true);
+                }
+            }
         }
 
-        response.EnsureSuccessStatusCode();
-        var user = await response.Content.ReadFromJsonAsync<InternalUser>(cancellationToken);
-        return user?.Email is { Length: > 0 } email
-            ? new UserContact(userId, email, user.DisplayName ?? user.Name, user.EmailNotifications ?? true)
-            : null;
+        return contacts;
     }
 
     private sealed record InternalUser(Guid Id, string? Email, string? DisplayName, string? Name, bool? EmailNotifications);

@@ -78,30 +78,33 @@ public sealed partial class EmailDispatcher(
         }
 
         var policy = new EmailRetryPolicy(settings.MaxAttempts, settings.RetryBaseDelay, settings.RetryMaxDelay);
+        // One lookup of the batch's recipients, shared by every email of it (each awaits it, so a failure counts for each).
+        await using var lookup = scopes.CreateAsyncScope();
+        var contacts = lookup.ServiceProvider.GetRequiredService<IUserDirectory>().FindAsync([.. claimed.Select(n => n.UserId)], cancellationToken);
+
         var lanes = Math.Min(_sessions.Length, claimed.Count);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
             // Each lane has its own scope (DbContext) and SMTP session; emails are dealt round-robin.
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<INotificationStore>();
-            var users = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
             var smtp = _sessions[lane];
             for (var i = lane; i < claimed.Count; i += lanes)
             {
-                await SendOneAsync(store, users, smtp, policy, claimed[i], cancellationToken);
+                await SendOneAsync(store, contacts, smtp, policy, claimed[i], cancellationToken);
             }
         }));
         return claimed.Count;
     }
 
-    private async Task SendOneAsync(INotificationStore store, IUserDirectory users, SmtpSession smtp, EmailRetryPolicy policy,
-        Notification notification, CancellationToken cancellationToken)
+    private async Task SendOneAsync(INotificationStore store, Task<IReadOnlyDictionary<Guid, UserContact>> contacts, SmtpSession smtp,
+        EmailRetryPolicy policy, Notification notification, CancellationToken cancellationToken)
     {
         try
         {
             // users-api has the say on the address and on the profile-wide email opt-out; the address an event carried
             // is the fallback when users-api does not know the user. users-api unreachable: retried like an SMTP failure.
-            var contact = await users.FindAsync(notification.UserId, cancellationToken);
+            var contact = (await contacts).GetValueOrDefault(notification.UserId);
             if (contact is { EmailNotifications: false })
             {
                 await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Skipped, null, "The user switched off email in their profile.", cancellationToken);

@@ -42,7 +42,10 @@ public sealed record UserProfile(
         user.EmailNotifications, user.Roles, user.CreatedAt, user.UpdatedAt);
 }
 
-/// <summary>What other services need to reach a person (GET /internal/users/{id}).</summary>
+/// <summary>The users whose contact details a service asks for at once (POST /internal/users/contacts).</summary>
+public sealed record ContactsRequest(IReadOnlyList<Guid>? Ids);
+
+/// <summary>What other services need to reach a person (GET /internal/users/{id}, POST /internal/users/contacts).</summary>
 public sealed record UserContact(Guid Id, string Email, string DisplayName, bool EmailNotifications, string? PreferredLanguage);
 
 // OpenID Connect and OAuth2 documents: member names as the specifications spell them.

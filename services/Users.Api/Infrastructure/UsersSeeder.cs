@@ -12,7 +12,7 @@ public static class UsersSeeder
 
         var environment = services.GetRequiredService<IHostEnvironment>();
         var configuration = services.GetRequiredService<IConfiguration>();
-        if (!environment.IsDevelopment() || !configuration.ShouldSeed())
+        if (!configuration.ShouldSeed(environment))
         {
             return;
         }
