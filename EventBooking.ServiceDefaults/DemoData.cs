@@ -1,8 +1,9 @@
 namespace EventBooking.ServiceDefaults;
 
 /// <summary>
-/// Development-only demo data shared by the services that seed it (when <c>EventBooking:SeedDemoData</c> is true,
-/// which the AppHost sets when it runs): fixed ids so events-api can seed events owned by the demo organizer users-api seeds.
+/// Demo data shared by the services that seed it (when <c>EventBooking:SeedDemoData</c> is true, which the AppHost sets when
+/// it runs, and never in the Production environment: its accounts have a published password): fixed ids so events-api can
+/// seed events owned by the demo organizer users-api seeds.
 /// </summary>
 public static class DemoData
 {
@@ -17,6 +18,8 @@ public static class DemoData
     public const string OrganizerEmail = "organizer@demo.eventbooking.local";
     public const string AttendeeEmail = "attendee@demo.eventbooking.local";
 
-    public static bool ShouldSeed(this Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        bool.TryParse(configuration[SeedSetting], out var seed) && seed;
+    public static bool ShouldSeed(this Microsoft.Extensions.Configuration.IConfiguration configuration,
+        Microsoft.Extensions.Hosting.IHostEnvironment environment) =>
+        !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsProduction(environment)
+        && bool.TryParse(configuration[SeedSetting], out var seed) && seed;
 }

@@ -33,6 +33,27 @@ public sealed class CpuMeter(SystemUnderTest system)
         return result;
     }
 
+    /// <summary>
+    /// CPU seconds of the APIs' background JIT so far, per thread (their ".NET Tiered Com" threads: tier-1 recompilation of hot
+    /// methods and its call counting), already included in each API's figure; it shows how far from its steady state a
+    /// service still is. Such a thread exits when it has been idle for a while and a new one starts when there is work again.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> BackgroundJit() =>
+        ResourceNames.Apis.SelectMany(system.Instances)
+            .SelectMany(instance => instance.ProcessId is { } pid ? ProcessTree.Descendants(pid).Prepend(pid) : [])
+            .SelectMany(TieredCompilationThreads)
+            .ToDictionary(thread => thread.Task, thread => Seconds(Path.Combine(thread.Task, "stat"), includeReaped: false));
+
+    /// <summary>
+    /// Background JIT between two <see cref="BackgroundJit"/> snapshots: the threads alive at the end. A thread that exited in
+    /// between took its last seconds with it, so this is a lower bound.
+    /// </summary>
+    public static double BackgroundJitDelta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
+        after.Sum(thread => Math.Max(0, thread.Value - before.GetValueOrDefault(thread.Key)));
+
+    /// <summary>CPU seconds the APIs spent in all (the sum of their rows of <see cref="Snapshot"/>).</summary>
+    public double ApiSeconds() => ResourceNames.Apis.Sum(SecondsOf);
+
     public static IReadOnlyDictionary<string, double> Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
 
@@ -74,9 +95,25 @@ public sealed class CpuMeter(SystemUnderTest system)
     private static double SecondsWithChildren(int pid) =>
         ProcessTree.Descendants(pid).Prepend(pid).Sum(process => Seconds(process, includeReaped: true));
 
-    private static double Seconds(int pid, bool includeReaped)
+    private static IEnumerable<(string Task, int Pid)> TieredCompilationThreads(int pid)
     {
-        var fields = Stat(pid);
+        try
+        {
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .Where(task => ReadOrNull(Path.Combine(task, "comm"))?.Trim() == ".NET Tiered Com")
+                .Select(task => (task, pid)).ToList();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    private static double Seconds(int pid, bool includeReaped) => Seconds($"/proc/{pid}/stat", includeReaped);
+
+    private static double Seconds(string statPath, bool includeReaped)
+    {
+        var fields = Stat(statPath);
         if (fields is null)
         {
             return 0;
@@ -88,12 +125,13 @@ public sealed class CpuMeter(SystemUnderTest system)
         return ticks / TicksPerSecond;
     }
 
-    private static string[]? Stat(int pid)
+    private static string[]? Stat(string path) => ReadOrNull(path) is { } text ? text[(text.LastIndexOf(')') + 2)..].Split(' ') : null;
+
+    private static string? ReadOrNull(string path)
     {
         try
         {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {

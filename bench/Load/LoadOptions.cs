@@ -31,6 +31,9 @@ public sealed record LoadOptions
     public TimeSpan PgBenchDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
     public IReadOnlyList<int> PgBenchClients => [8, 64];
     public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 10 : 20);
+    /// <summary>The warm-up goes on in rounds of this length while the services still JIT, up to <see cref="WarmUpMax"/>.</summary>
+    public TimeSpan WarmUpRound => TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUpMax => TimeSpan.FromSeconds(Quick ? 40 : 90);
     public TimeSpan InvariantSettle => TimeSpan.FromSeconds(Quick ? 60 : 120);
 
     public bool Runs(string part) => Only.Contains(part);

@@ -58,8 +58,8 @@ public static class Report
              $"load average (1/5/15 min) at start {r.StartLoadAverage}. Every figure carries the load average when it was taken: " +
              "on a shared machine compare rows of one run, not runs.");
         Line();
-        Line("Service settings: their appsettings.json (Production-like: no appsettings.Development.json is read), plus " +
-             string.Join(", ", r.ServiceEnvironment.Select(e => $"`{e.Key}={e.Value}`")) + ". The dashboard does not run, so no " +
+        Line("Service settings: the Staging environment (their appsettings.json; no appsettings.Development.json, no developer exception page, no DI scope validation; the demo data, which Production never seeds), plus " +
+             string.Join(", ", r.ServiceEnvironment.Select(e => e.Key.EndsWith("Key", StringComparison.Ordinal) ? $"`{e.Key}` (random, per run)" : $"`{e.Key}={e.Value}`")) + ". The dashboard does not run, so no " +
              "service exports traces, metrics or logs (no OTLP endpoint is set); log lines at Warning and above go to the " +
              "orchestrator's console log.");
         Line();
@@ -93,7 +93,7 @@ public static class Report
                 var cpu = scenario.CpuSeconds.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ToList();
                 Line("CPU per confirmed booking (ms, user + system, from /proc): " + string.Join(", ",
                     cpu.Select(kv => string.Create(C, $"{kv.Key} {kv.Value * 1000 / confirmedCount:0.0}")))
-                    + string.Create(C, $"; total {cpu.Sum(kv => kv.Value) * 1000 / confirmedCount:0.0} ms."));
+                    + string.Create(C, $"; total {cpu.Sum(kv => kv.Value) * 1000 / confirmedCount:0.0} ms, of which the APIs' background JIT (tiered compilation threads) at least {scenario.BackgroundJitSeconds * 1000 / confirmedCount:0.0} ms."));
                 Line();
             }
 

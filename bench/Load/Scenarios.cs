@@ -15,6 +15,9 @@ public sealed record ScenarioRun(string Name, string Model, TimeSpan Duration, I
     /// <summary>CPU seconds each process of the topology spent during the scenario (see <see cref="CpuMeter"/>).</summary>
     public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Of <see cref="CpuSeconds"/>, the APIs' background JIT, at least (see <see cref="CpuMeter.BackgroundJitDelta"/>).</summary>
+    public double BackgroundJitSeconds { get; init; }
+
     /// <summary>SQL statements PostgreSQL executed during the scenario (see <see cref="StatementMeter"/>).</summary>
     public IReadOnlyList<StatementCalls> Statements { get; init; } = [];
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Events.Api.Infrastructure;
 
 /// <summary>
-/// Development only (<c>EventBooking:SeedDemoData</c>): a handful of published upcoming events owned by the demo
+/// Outside Production, when asked (<c>EventBooking:SeedDemoData</c>): a handful of published upcoming events owned by the demo
 /// organizer, so the web app is not empty. Fixed ids make it idempotent across restarts and replicas.
 /// Registered after the migration, so it runs on an up-to-date schema.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class DemoDataSeeder(IServiceScopeFactory scopes, IConfigu
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!environment.IsDevelopment() || !configuration.ShouldSeed())
+        if (!configuration.ShouldSeed(environment))
         {
             return;
         }
