@@ -102,7 +102,7 @@ public static class InventoryApi
     public static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> ConfirmHold(
         Guid eventId, Guid holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        var outcome = await services.Inventory.ConfirmHoldAsync(eventId, holdId, services.Time.GetUtcNow(), cancellationToken);
+        var outcome = await services.Coalescer.ConfirmAsync(eventId, holdId, cancellationToken);
         if (outcome.Error is { } refusal)
         {
             return Problems.For(refusal);

@@ -17,8 +17,11 @@ public interface IInventoryStore
     /// <summary>Places several holds on one event atomically and in order, each conditional on the event being on sale and the seats left.</summary>
     Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Sells a hold's seats; an expired hold takes its seats back if they remain and the event is still bookable.</summary>
-    Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sells several holds' seats on one event, in order, each as if alone (the same hold twice: the second finds it sold);
+    /// an expired hold takes its seats back if they remain and the event is still bookable.
+    /// </summary>
+    Task<IReadOnlyList<ConfirmHoldOutcome>> ConfirmHoldsAsync(Guid eventId, IReadOnlyList<Guid> holdIds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Returns a held or confirmed hold's seats.</summary>
     Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken);
@@ -34,3 +37,11 @@ public interface IInventoryStore
 
 /// <summary>An event's counters and its active (held or confirmed) holds, read at one instant.</summary>
 public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds);
+
+public static class InventoryStoreExtensions
+{
+    /// <summary>Sells one hold's seats (<see cref="IInventoryStore.ConfirmHoldsAsync"/> with one hold).</summary>
+    public static async Task<ConfirmHoldOutcome> ConfirmHoldAsync(this IInventoryStore store, Guid eventId, Guid holdId, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        (await store.ConfirmHoldsAsync(eventId, [holdId], now, cancellationToken))[0];
+}

@@ -1,4 +1,5 @@
 using Events.Api.Holds;
+using Events.Api.Infrastructure;
 using Events.Api.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,11 +118,8 @@ public abstract class InventoryStoreContract(IStoreBackend backend) : StoreContr
     public async Task Two_hundred_concurrent_holds_through_the_coalescer_hold_exactly_fifty()
     {
         var e = await CreateAsync(NewEvent(capacity: 50));
-        var services = new ServiceCollection();
-        Backend.AddStores(services);
-        await using var provider = services.BuildServiceProvider();
-        var coalescer = new HoldCoalescer(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System,
-            Options.Create(new InventoryOptions()), NullLogger<HoldCoalescer>.Instance);
+        await using var provider = StoreProvider();
+        var coalescer = Coalescer(provider);
         var requests = Enumerable.Range(0, 200).Select(i => Request(1 + (i % 2))).ToList();
         // Every tenth request is retried at once: still one hold.
         var outcomes = await Task.WhenAll(requests.Concat(requests.Where((_, i) => i % 10 == 0))
@@ -133,6 +131,66 @@ public abstract class InventoryStoreContract(IStoreBackend backend) : StoreContr
         Assert.Equal(created.Count, created.Select(o => o.Hold!.HoldId).Distinct().Count());
         await AssertConservedAsync(e.Id, expectedHeld: created.Sum(o => o.Hold!.Quantity));
     }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_confirmations_through_the_coalescer_sell_each_hold_once()
+    {
+        var e = await CreateAsync(NewEvent(capacity: 300));
+        var holds = new List<Hold>();
+        foreach (var request in Enumerable.Range(0, 200).Select(i => Request(1 + (i % 2))))
+        {
+            holds.Add((await PlaceAsync(e.Id, request)).Hold!);
+        }
+
+        await using var provider = StoreProvider();
+        var coalescer = Coalescer(provider);
+        // Every tenth confirmation is retried at once: still sold once.
+        var outcomes = await Task.WhenAll(holds.Concat(holds.Where((_, i) => i % 10 == 0))
+            .Select(h => Task.Run(() => coalescer.ConfirmAsync(e.Id, h.HoldId, Ct))));
+        Assert.All(outcomes, o => Assert.Equal(ConfirmHoldResult.Confirmed, o.Result));
+        Assert.All(outcomes, o => Assert.Equal(HoldStatus.Confirmed, o.Hold!.Status));
+        await AssertConservedAsync(e.Id, expectedHeld: 0, expectedSold: holds.Sum(h => h.Quantity));
+    }
+
+    [Fact]
+    public async Task A_batch_of_confirmations_decides_each_in_order_as_if_it_were_alone()
+    {
+        var e = await CreateAsync(NewEvent(capacity: 8));
+        var store = Inventory();
+        var held = (await PlaceAsync(e.Id, Request(2))).Hold!;
+        var sold = (await PlaceAsync(e.Id, Request(1))).Hold!;
+        var released = (await PlaceAsync(e.Id, Request(1))).Hold!;
+        var expiredWithSeats = (await PlaceAsync(e.Id, Request(2, expiresIn: TimeSpan.FromSeconds(30)))).Hold!;
+        var expiredWithout = (await PlaceAsync(e.Id, Request(2, expiresIn: TimeSpan.FromSeconds(30)))).Hold!;
+        await store.ConfirmHoldAsync(e.Id, sold.HoldId, Now, Ct);
+        await store.ReleaseHoldAsync(e.Id, released.HoldId, Now, Ct);
+        var late = Now + TimeSpan.FromMinutes(1);
+        Assert.True(await store.ExpireHoldsAsync(late, 1_000, Ct) >= 2);
+        // 5 seats free now; a newcomer takes 2, so only one of the two expired holds can take its seats back.
+        Assert.Equal(PlaceHoldResult.Created, (await PlaceAsync(e.Id, Request(2), late)).Result);
+
+        var outcomes = await store.ConfirmHoldsAsync(e.Id,
+            [held.HoldId, sold.HoldId, released.HoldId, expiredWithSeats.HoldId, expiredWithout.HoldId, Guid.CreateVersion7(), held.HoldId], late, Ct);
+
+        Assert.Equal(
+            [ConfirmHoldResult.Confirmed, ConfirmHoldResult.Confirmed, ConfirmHoldResult.Released, ConfirmHoldResult.Confirmed,
+             ConfirmHoldResult.Expired, ConfirmHoldResult.HoldNotFound, ConfirmHoldResult.Confirmed],
+            outcomes.Select(o => o.Result));
+        Assert.Equal(expiredWithSeats.HoldId, outcomes[3].Hold!.HoldId);
+        Assert.Equal(HoldStatus.Confirmed, outcomes[3].Hold!.Status);
+        await AssertConservedAsync(e.Id, expectedHeld: 2, expectedSold: 5);
+        Assert.Empty(await store.ConfirmHoldsAsync(e.Id, [], late, Ct));
+    }
+
+    private ServiceProvider StoreProvider()
+    {
+        var services = new ServiceCollection();
+        Backend.AddStores(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static HoldCoalescer Coalescer(ServiceProvider provider) =>
+        new(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, Options.Create(new InventoryOptions()), NullLogger<HoldCoalescer>.Instance);
 
     [Fact]
     public async Task Inventory_snapshot_lists_the_held_and_confirmed_holds_that_make_up_the_counters()

@@ -87,7 +87,20 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
         return new PlaceHoldOutcome(CatalogEvent.IsOnSaleAt(document.OnSaleUntil, now) ? PlaceHoldResult.SoldOut : PlaceHoldResult.NotOnSale, null);
     }
 
-    public async Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfirmHoldOutcome>> ConfirmHoldsAsync(Guid eventId, IReadOnlyList<Guid> holdIds, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // Each confirmation is one conditional update of the event's document, atomic on its own, in order.
+        var outcomes = new List<ConfirmHoldOutcome>(holdIds.Count);
+        foreach (var holdId in holdIds)
+        {
+            outcomes.Add(await ConfirmHoldAsync(eventId, holdId, now, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    private async Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Read the hold, then one conditional update from the state read; if the state moved meanwhile, read again.
         for (var attempt = 0; attempt < 10; attempt++)

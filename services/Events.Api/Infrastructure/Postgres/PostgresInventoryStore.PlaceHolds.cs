@@ -9,24 +9,9 @@ namespace Events.Api.Infrastructure.Postgres;
 /// <summary>Placing holds: a coalesced batch in one transaction (two round trips), a lone hold in one statement.</summary>
 public sealed partial class PostgresInventoryStore
 {
-    public async Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (requests.Count == 0)
+    public Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InBatchAsync(requests, (request, ct) => PlaceSingleHoldAsync(eventId, request, now, ct), async (connection, npgsqlTransaction, ct) =>
         {
-            return [];
-        }
-
-        if (requests.Count == 1)
-        {
-            return [await PlaceSingleHoldAsync(eventId, requests[0], now, cancellationToken)];
-        }
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
             var ids = requests.Select(r => r.HoldId).Distinct().ToArray();
 
             // Round trip 1: lock the event's counters and read the holds that already exist (idempotency).
@@ -135,8 +120,6 @@ public sealed partial class PostgresInventoryStore
                 }
             }
 
-            await transaction.CommitAsync(ct);
-
             for (var index = 0; index < requests.Count; index++)
             {
                 if (outcomes[index] is null)
@@ -146,9 +129,8 @@ public sealed partial class PostgresInventoryStore
                 }
             }
 
-            return (IReadOnlyList<PlaceHoldOutcome>)outcomes;
+            return outcomes;
         }, cancellationToken);
-    }
 
     /// <summary>
     /// A lone hold as ONE autocommit statement (one round trip, the counters row locked only for it): take the seats if

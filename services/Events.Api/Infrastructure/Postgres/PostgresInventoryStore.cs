@@ -1,5 +1,6 @@
 using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Events.Api.Infrastructure.Postgres;
@@ -8,7 +9,8 @@ namespace Events.Api.Infrastructure.Postgres;
 /// The seat inventory on PostgreSQL: hand-written SQL, where every statement is conditional on the counters and the
 /// <c>ck_inventory_no_oversell</c> check constraint backs I1. Whether an event is on sale or bookable is read from the
 /// columns the catalog writes from the model (<c>on_sale_until</c>, <c>is_bookable</c>), never restated here. Placing
-/// holds (a batch in one transaction, a lone hold in one statement) is in <c>PostgresInventoryStore.PlaceHolds.cs</c>.
+/// holds and confirming them (a batch in one transaction, a lone one in one statement) are in
+/// <c>PostgresInventoryStore.PlaceHolds.cs</c> and <c>PostgresInventoryStore.ConfirmHolds.cs</c>.
 /// </summary>
 public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInventoryStore
 {
@@ -28,50 +30,6 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
         return await db.Inventory.AsNoTracking().Where(i => ids.Contains(i.EventId))
             .Select(i => new { i.EventId, Available = i.Capacity - i.Held - i.Sold })
             .ToDictionaryAsync(i => i.EventId, i => i.Available, cancellationToken);
-    }
-
-    public Task<ConfirmHoldOutcome> ConfirmHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // One autocommit statement: lock the hold, move its seats to sold (a held hold, even past its expiry, still owns
-        // its seats; an expired one re-acquires them only if they remain and the event is still bookable), mark it.
-        const string sql = $"""
-            WITH h AS (
-                SELECT {HoldColumns} FROM holds
-                WHERE hold_id = $1 AND event_id = $2 FOR UPDATE),
-            moved AS (
-                UPDATE event_inventory i
-                SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
-                    sold = i.sold + h.quantity
-                FROM h
-                WHERE i.event_id = h.event_id
-                  AND (h.status = 0
-                       OR (h.status = 3 AND i.capacity - i.held - i.sold >= h.quantity
-                           AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable)))
-                RETURNING i.event_id),
-            marked AS (
-                UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
-            SELECT h.*, (SELECT count(*) FROM marked)
-            FROM h
-            """;
-        return OnConnectionAsync(async (connection, ct) =>
-        {
-            await using var command = HoldChange(sql, connection, holdId, eventId, now);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return new ConfirmHoldOutcome(ConfirmHoldResult.HoldNotFound, null);
-            }
-
-            var hold = ReadHold(reader);
-            var marked = reader.GetInt64(6) > 0;
-            return hold.Status switch
-            {
-                HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold),
-                _ when marked => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold with { Status = HoldStatus.Confirmed }),
-                HoldStatus.Released => new ConfirmHoldOutcome(ConfirmHoldResult.Released, hold),
-                _ => new ConfirmHoldOutcome(ConfirmHoldResult.Expired, hold),
-            };
-        }, cancellationToken);
     }
 
     public Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -154,6 +112,34 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 Parameters = { new() { Value = now.ToUniversalTime() }, new() { Value = batchSize } },
             };
             return (int)(await command.ExecuteScalarAsync(ct) ?? 0);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A batch of changes to one event: none does nothing, one is its single statement, more run in one transaction (retried
+    /// as a whole by the execution strategy) that <paramref name="batch"/> fills and that commits when it returns.
+    /// </summary>
+    private async Task<IReadOnlyList<TOutcome>> InBatchAsync<TRequest, TOutcome>(IReadOnlyList<TRequest> requests,
+        Func<TRequest, CancellationToken, Task<TOutcome>> single,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<TOutcome[]>> batch,
+        CancellationToken cancellationToken)
+    {
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        if (requests.Count == 1)
+        {
+            return [await single(requests[0], cancellationToken)];
+        }
+
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+            var outcomes = await batch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
+            await transaction.CommitAsync(ct);
+            return outcomes;
         }, cancellationToken);
     }
 
