@@ -27,6 +27,9 @@ public sealed class Recorder
 
     public IReadOnlyList<Sample> Samples => [.. _samples];
 
+    /// <summary>Adds a sample derived from others (e.g. the refused bookings as a step of their own).</summary>
+    public void Add(Sample sample) => _samples.Enqueue(sample);
+
     public static StepStats Summarize(string step, IReadOnlyList<Sample> samples, TimeSpan duration)
     {
         var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);

@@ -239,6 +239,12 @@ public static class Report
                 "target", "100 ms", string.Create(C, $"{book / 100:0.00}"), $"p99 < 100 ms: {(book < 100 ? "met" : "missed")}"));
             figures.Add(new ProductFigure(string.Create(C, $"(a) hot event, {r.Options.OpenRate}/s offered: purchase p99 (book + pay)"), string.Create(C, $"{confirmed:0.0} ms"),
                 "target", "100 ms", string.Create(C, $"{confirmed / 100:0.00}"), ""));
+            if (hotOpen.Steps.FirstOrDefault(s => s.Step == Journey.Refused) is { Ok: > 0 } refused)
+            {
+                figures.Add(new ProductFigure(string.Create(C, $"(a) hot event, {r.Options.OpenRate}/s offered: refused (503) p99, {refused.Ok} refusals"),
+                    string.Create(C, $"{refused.P99:0.0} ms"), "target", "50 ms", string.Create(C, $"{refused.P99 / 50:0.00}"),
+                    $"p99 < 50 ms: {(refused.P99 < 50 ? "met" : "missed")}"));
+            }
         }
 
         foreach (var read in r.Catalog)

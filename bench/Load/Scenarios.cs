@@ -29,6 +29,8 @@ public static class Journey
     public const string Detail = "event detail";
     public const string Book = "book";
     public const string Pay = "pay";
+    /// <summary>Open model: the bookings shed with 503 (answered, nothing done), timed like the others from their intended start.</summary>
+    public const string Refused = "book refused (503)";
     public const string Confirmed = "confirmed (whole journey)";
 
     /// <summary>Open model: arrivals beyond this many unfinished purchases are recorded as dropped.</summary>
@@ -123,7 +125,13 @@ public static class Journey
         }
 
         await Task.WhenAll(inFlight);
-        return Finish(name, $"open, {rate}/s offered", Stopwatch.GetElapsedTime(t0), recorder, confirmed, [Book, Pay, Confirmed]);
+        // Shed bookings (503 + Retry-After, nothing done) as a step of their own: how fast the excess hears "not now".
+        foreach (var shed in recorder.Samples.Where(s => s.Step == Book && s.Error?.StartsWith("HTTP 503", StringComparison.Ordinal) == true))
+        {
+            recorder.Add(shed with { Step = Refused, Error = null });
+        }
+
+        return Finish(name, $"open, {rate}/s offered", Stopwatch.GetElapsedTime(t0), recorder, confirmed, [Book, Refused, Pay, Confirmed]);
     }
 
     private static async Task PurchaseAsync(Shop shop, Recorder recorder, ConcurrentBag<Guid> confirmed, Shopper shopper, Guid eventId, long intended)
