@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Bookings.Api.Apis;
 using Bookings.Api.Model;
+using Bookings.Api.UseCases.Steps;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -283,6 +284,37 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         var entries = await Factory.DbAsync(db => db.Tickets.Where(t => t.EventId == ev.Id).Select(t => t.EntryNumber).OrderBy(n => n).ToListAsync(Ct));
         Assert.Equal(Enumerable.Range(1, 100), entries);
         Assert.Equal(100, await Factory.DbAsync(db => db.SimulatedCharges.CountAsync(c => db.Payments.Any(p => p.Id == c.PaymentId && p.EventId == ev.Id), Ct)));
+    }
+
+    [Fact]
+    public async Task Entry_numbers_of_two_replicas_are_unique_and_a_quiet_event_takes_them_one_booking_at_a_time()
+    {
+        var eventId = Guid.CreateVersion7();
+        var (clockA, clockB) = (new ShiftedTime(), new ShiftedTime());
+        var (replicaA, replicaB) = (new EntryNumbers(clockA), new EntryNumbers(clockB));
+        Task<int> Take(EntryNumbers replica, int quantity) => Factory.DbAsync(db => replica.TakeAsync(db, eventId, quantity, Ct));
+
+        // Quiet: a booking every few seconds takes exactly its own numbers from the row, whichever replica confirms it.
+        Assert.Equal(2, await Take(replicaA, 2));
+        clockA.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, await Take(replicaB, 1));
+        clockB.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(5, await Take(replicaA, 2));
+        Assert.Equal(5, await Factory.DbAsync(db => db.Database.SqlQuery<int>($"""SELECT "LastEntryNumber" AS "Value" FROM ticket_sequences WHERE "EventId" = {eventId}""").SingleAsync(Ct)));
+
+        // A rush on both replicas at once: blocks grow, every number is handed out once, each booking's numbers are consecutive.
+        var taken = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
+        {
+            var quantity = 1 + (i % 3);
+            var last = await Take(i % 2 == 0 ? replicaA : replicaB, quantity);
+            return Enumerable.Range(last - quantity + 1, quantity);
+        })));
+        var numbers = taken.SelectMany(n => n).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.True(numbers.Min() > 5, "a rush never reuses the quiet period's numbers");
+        var counter = await Factory.DbAsync(db => db.Database.SqlQuery<int>($"""SELECT "LastEntryNumber" AS "Value" FROM ticket_sequences WHERE "EventId" = {eventId}""").SingleAsync(Ct));
+        Assert.True(numbers.Max() <= counter);
+        Assert.True(counter - 5 - numbers.Count <= 2 * 2 * EntryNumbers.MaxBlock, $"gaps beyond the replicas' last blocks: {counter - 5 - numbers.Count} unused");
     }
 
     private static async Task<HttpResponseMessage> PostRawAsync(HttpClient client, string json, string key)

@@ -38,6 +38,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         builder.Services.AddSingleton<TicketCodeSigner>();
+        builder.Services.AddSingleton<EntryNumbers>();
         builder.Services.AddSingleton<BookingLocks>();
         builder.Services.AddSingleton(services =>
         {

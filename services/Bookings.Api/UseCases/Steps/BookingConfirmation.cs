@@ -13,7 +13,8 @@ namespace Bookings.Api.UseCases.Steps;
 /// The caller holds the booking's lock.
 /// </summary>
 public sealed partial class BookingConfirmation(
-    BookingsDbContext db, IInventoryClient inventory, BookingCancellation cancellation, TicketCodeSigner signer, TimeProvider time, ILogger<BookingConfirmation> logger)
+    BookingsDbContext db, IInventoryClient inventory, BookingCancellation cancellation, TicketCodeSigner signer, EntryNumbers entryNumbers, TimeProvider time,
+    ILogger<BookingConfirmation> logger)
 {
     /// <returns>
     /// Null when the booking is confirmed, or left pending for the reconciler because events-api could not be reached;
@@ -68,17 +69,13 @@ public sealed partial class BookingConfirmation(
     }
 
     /// <summary>
-    /// Entry numbers are taken in their own statement (committed at once) before the confirming transaction: the event's
-    /// counter row is locked for that one statement, not for the whole transaction, so confirmations of one event no longer
-    /// queue behind each other's ticket inserts, outbox write and commit. Numbers stay unique; a confirmation that fails after
-    /// taking its numbers leaves a gap (a retried transaction reuses the numbers it took).
+    /// Entry numbers are taken before the confirming transaction (<see cref="EntryNumbers"/>: in their own statement, committed
+    /// at once, or from this replica's block), so confirmations of one event do not queue behind each other's ticket inserts,
+    /// outbox write and commit. Numbers stay unique; a confirmation that fails after taking its numbers leaves a gap (a retried
+    /// transaction reuses the numbers it took).
     /// </summary>
-    private async Task<int> TakeEntryNumbersAsync(Booking booking, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<int>($"""
-            INSERT INTO ticket_sequences ("EventId", "LastEntryNumber") VALUES ({booking.EventId}, {booking.Quantity})
-            ON CONFLICT ("EventId") DO UPDATE SET "LastEntryNumber" = ticket_sequences."LastEntryNumber" + {booking.Quantity}
-            RETURNING "LastEntryNumber" AS "Value"
-            """).ToListAsync(cancellationToken))[0];
+    private Task<int> TakeEntryNumbersAsync(Booking booking, CancellationToken cancellationToken) =>
+        entryNumbers.TakeAsync(db, booking.EventId, booking.Quantity, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingId} confirmed with {Quantity} tickets")]
     private static partial void LogBookingConfirmed(ILogger logger, Guid bookingId, int quantity);
