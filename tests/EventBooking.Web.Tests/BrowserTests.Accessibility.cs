@@ -1,0 +1,106 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using EventBooking.ServiceDefaults;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace EventBooking.Web.Tests;
+
+/// <summary>
+/// WCAG 2.1 AA, checked by axe-core (Deque.AxeCore.Playwright) on every page as a visitor, an attendee with a paid booking,
+/// an organizer and an admin: no violation of the WCAG 2.0/2.1 A and AA rules, nor of axe's best practices (landmarks,
+/// heading order), at any impact.
+/// </summary>
+public sealed partial class BrowserTests
+{
+    private static readonly AxeRunOptions WcagAa = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    };
+
+    [Fact]
+    public async Task Every_page_passes_axe_for_wcag_2_1_aa_as_a_visitor_an_attendee_an_organizer_and_an_admin()
+    {
+        var findings = new StringBuilder();
+        var checkedPages = 0;
+        async Task CheckAsync(IPage page, string path, string who, bool interactive = true)
+        {
+            if (interactive)
+            {
+                await GoToAsync(page, path);
+            }
+            else
+            {
+                // Server-rendered forms (sign-in, registration) and the not-found page have no interactive circuit.
+                await page.GotoAsync(path);
+            }
+
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var result = await page.RunAxe(WcagAa);
+            checkedPages++;
+            foreach (var violation in result.Violations)
+            {
+                findings.AppendLine($"{who} {path}: {violation.Id} ({violation.Impact}, {violation.Nodes.Length} nodes) {violation.Help}");
+                foreach (var node in violation.Nodes.Take(3))
+                {
+                    findings.AppendLine($"    {node.Target} {node.Html[..Math.Min(160, node.Html.Length)]}");
+                }
+            }
+        }
+
+        var visitor = await fixture.NewPageAsync();
+        await CheckAsync(visitor, "/", "visitor");
+        await GoToAsync(visitor, "/");
+        await visitor.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
+        await visitor.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
+        var eventPath = new Uri(visitor.Url).AbsolutePath;
+        await CheckAsync(visitor, eventPath, "visitor");
+        foreach (var path in new[] { "/account/login", "/account/register", "/not-found" })
+        {
+            await CheckAsync(visitor, path, "visitor", interactive: false);
+        }
+
+        var attendee = await fixture.NewPageAsync();
+        await RegisterAsync(attendee, "axe");
+        var booking = await BookDemoEventAsync(attendee, quantity: 1);
+        await CheckAsync(attendee, $"/bookings/{booking}", "attendee (unpaid)");
+        await attendee.FillAsync("#card-number", "4242 4242 4242 4242");
+        await attendee.ClickAsync("[data-testid=pay]");
+        await attendee.Locator("[data-testid=confirmation]").WaitForAsync();
+        foreach (var path in new[] { $"/bookings/{booking}", "/bookings", "/tickets", "/notifications", "/account/profile" })
+        {
+            await CheckAsync(attendee, path, "attendee");
+        }
+
+        var organizer = await SignInAsync(DemoData.OrganizerEmail);
+        await GoToAsync(organizer, "/organizer/events");
+        var editLink = await organizer.Locator("a[href$='/edit']").First.GetAttributeAsync("href");
+        var eventId = editLink!.Split('/')[^2];
+        foreach (var path in new[] { "/organizer/dashboard", "/organizer/events", "/organizer/events/new", $"/organizer/events/{eventId}/edit",
+            $"/organizer/events/{eventId}/attendees" })
+        {
+            await CheckAsync(organizer, path, "organizer");
+        }
+
+        var admin = await SignInAsync(DemoData.AdminEmail);
+        foreach (var path in new[] { "/admin/users", "/admin/dead-letters" })
+        {
+            await CheckAsync(admin, path, "admin");
+        }
+
+        Assert.Equal(18, checkedPages);
+        Assert.True(findings.Length == 0, $"axe-core found violations:\n{findings}");
+    }
+
+    private async Task<IPage> SignInAsync(string email)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", DemoData.Password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.Locator("[data-testid=user-name]").WaitForAsync();
+        return page;
+    }
+}
