@@ -51,6 +51,7 @@ public static class RouteCatalogue
         new(ResourceNames.UsersApi, "GET", "/api/users/{id}", Access.Owner),
         new(ResourceNames.UsersApi, "PUT", "/api/users/{id}/roles", Access.Admin),
         new(ResourceNames.UsersApi, "GET", "/internal/users/{id}", Access.ServiceIdentity),
+        new(ResourceNames.UsersApi, "POST", "/internal/users/contacts", Access.ServiceIdentity),
 
         // events-api
         new(ResourceNames.EventsApi, "GET", "/api/events", Access.Anonymous),
