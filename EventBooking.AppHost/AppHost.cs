@@ -59,6 +59,7 @@ internal static class Program
             .WithReference(infrastructure.NotificationsDb).WaitFor(infrastructure.NotificationsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
             .WithReference(infrastructure.Smtp).WaitFor(infrastructure.Smtp)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithReference(bookingsApi).WaitFor(bookingsApi)
