@@ -42,6 +42,9 @@ public sealed class ModelTests
         }
 
         Assert.Contains("ConnectionStrings__smtp", local.Environment[ResourceNames.NotificationsApi]);
+        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.NotificationsApi]);
+        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.Web]);
+        Assert.Contains(DataProtectionCertificate.EnvironmentVariable, local.Environment[ResourceNames.Web]);
         Assert.Contains("Identity__Clients__web__Secret", local.Environment[ResourceNames.UsersApi]);
     }
 
