@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using EventBooking.AppHost;
+using System.Xml.Linq;
 using EventBooking.Testing;
+using EventBooking.Web.Extensions;
+using StackExchange.Redis;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -97,6 +100,28 @@ public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClas
             }
 
             await Assertions.Expect(page.Locator("[data-testid=bell]")).ToHaveAttributeAsync("data-unread", titles.Count.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task The_key_ring_in_redis_is_encrypted_at_rest_with_the_certificate()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var page = await fixture.NewPageAsync(WebReplicas().First);
+        await SignInAsync(page, await fixture.Topology.RegisterAsync());
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await System.ConnectionStringAsync(ResourceNames.Cache, cancellationToken));
+        var keys = await redis.GetDatabase().ListRangeAsync(SharedState.KeyRingKey);
+        Assert.NotEmpty(keys);
+        var certificate = SharedState.LoadCertificate(await System.ParameterAsync(DataProtectionCertificate.ParameterName, cancellationToken));
+        foreach (var key in keys.Select(k => XDocument.Parse(k.ToString())))
+        {
+            // A key's secret is XML-encrypted (EncryptedXml) to the certificate; no master key is stored in clear.
+            var elements = key.Descendants().ToList();
+            var encrypted = Assert.Single(elements, e => e.Name.LocalName == "encryptedSecret");
+            Assert.Contains("EncryptedXmlDecryptor", encrypted.Attribute("decryptorType")?.Value, StringComparison.Ordinal);
+            Assert.Equal(Convert.ToBase64String(certificate.RawData), elements.Single(e => e.Name.LocalName == "X509Certificate").Value);
+            Assert.DoesNotContain(elements, e => e.Name.LocalName == "masterKey");
         }
     }
 
