@@ -2,7 +2,7 @@
 // four APIs and the web front end, wired by references so each service receives its connection strings, its peers' URLs
 // (service discovery) and its service identity. Settings: EventBooking:Infrastructure (auto|containers|local),
 // EventBooking:DataDirectory (local servers' data, default .data/), EventBooking:Replicas (of each API, default 1),
-// EventBooking:SeedDemoData (default true when running).
+// EventBooking:WebReplicas (of the web, default 1), EventBooking:SeedDemoData (default true when running).
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,6 +18,7 @@ internal static class Program
 
         var infrastructure = Infrastructure.Add(builder);
         var replicas = builder.Configuration.GetValue("EventBooking:Replicas", 1);
+        var webReplicas = builder.Configuration.GetValue("EventBooking:WebReplicas", 1);
         var seedDemoData = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("EventBooking:SeedDemoData", true);
 
         // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own. The
@@ -59,6 +60,7 @@ internal static class Program
             .WithReference(infrastructure.NotificationsDb).WaitFor(infrastructure.NotificationsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
             .WithReference(infrastructure.Smtp).WaitFor(infrastructure.Smtp)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithReference(bookingsApi).WaitFor(bookingsApi)
@@ -67,14 +69,19 @@ internal static class Program
             .WithReplicas(replicas)
             .WithReplayDeadLettersCommand(usersApi, clients);
 
+        // The web keeps no state of its own (sessions and its Data Protection key ring are in Redis, encrypted at rest with a
+        // certificate parameter), so any replica serves any user; a Blazor circuit still lives in the replica that opened it.
         builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
             .WithHttpHealthCheck("/health")
             .WithExternalHttpEndpoints()
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
+            .WithDataProtectionCertificate(DataProtectionCertificate.Add(builder))
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithReference(bookingsApi).WaitFor(bookingsApi)
             .WithReference(notificationsApi).WaitFor(notificationsApi)
             .WithServiceIdentity(clients)
+            .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
 
         builder.Build().Run();

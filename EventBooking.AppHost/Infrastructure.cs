@@ -5,14 +5,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace EventBooking.AppHost;
 
-/// <summary>Where PostgreSQL, RabbitMQ, MongoDB and the mail catcher come from.</summary>
+/// <summary>Where PostgreSQL, RabbitMQ, MongoDB, the mail catcher and Redis come from.</summary>
 public enum InfrastructureMode
 {
     /// <summary>Containers when a container runtime answers, local executables otherwise.</summary>
     Auto,
-    /// <summary>Containers: Aspire's PostgreSQL and RabbitMQ (management plugin), MongoDB, Mailpit.</summary>
+    /// <summary>Containers: Aspire's PostgreSQL, RabbitMQ (management plugin) and Redis, MongoDB, Mailpit.</summary>
     Containers,
-    /// <summary>The system's own PostgreSQL, RabbitMQ and aiosmtpd as executables; documents in PostgreSQL.</summary>
+    /// <summary>The system's own PostgreSQL, RabbitMQ, aiosmtpd and Redis as executables; documents in PostgreSQL.</summary>
     Local,
 }
 
@@ -28,7 +28,8 @@ public sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString> EventsDb,
     IResourceBuilder<IResourceWithConnectionString> NotificationsDb,
     IResourceBuilder<IResourceWithConnectionString> Messaging,
-    IResourceBuilder<IResourceWithConnectionString> Smtp)
+    IResourceBuilder<IResourceWithConnectionString> Smtp,
+    IResourceBuilder<IResourceWithConnectionString> Cache)
 {
     /// <summary>Configuration key that forces a mode: <c>EventBooking:Infrastructure</c> = <c>auto</c> | <c>containers</c> | <c>local</c>.</summary>
     public const string ModeKey = "EventBooking:Infrastructure";
@@ -46,7 +47,7 @@ public sealed record Infrastructure(
 
         return OperatingSystem.IsLinux()
             ? AddLocal(builder, DataDirectory(builder))
-            : throw new DistributedApplicationException("No container runtime answered, and local infrastructure needs Linux (Debian's postgresql, rabbitmq-server, python3-aiosmtpd). Start Docker or Podman.");
+            : throw new DistributedApplicationException("No container runtime answered, and local infrastructure needs Linux (Debian's postgresql, rabbitmq-server, python3-aiosmtpd, redis-server). Start Docker or Podman.");
     }
 
     /// <summary>The data directory of the local servers (absolute).</summary>
@@ -59,10 +60,11 @@ public sealed record Infrastructure(
         var mongo = builder.AddMongoDBContainer(ResourceNames.Mongo);
         var messaging = builder.AddRabbitMQ(ResourceNames.Messaging).WithManagementPlugin().WithDataVolume();
         var smtp = builder.AddMailpit(ResourceNames.Smtp);
+        var cache = builder.AddRedis(ResourceNames.Cache).WithDataVolume().WithPersistence();
         return new Infrastructure(InfrastructureMode.Containers,
             postgres.AddDatabase(ResourceNames.UsersDb), postgres.AddDatabase(ResourceNames.BookingsDb),
             mongo.AddDatabase(ResourceNames.EventsDb), mongo.AddDatabase(ResourceNames.NotificationsDb),
-            messaging, smtp);
+            messaging, smtp, cache);
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -72,10 +74,11 @@ public sealed record Infrastructure(
         var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, Path.Combine(dataDirectory, "postgres"));
         var messaging = builder.AddLocalRabbitMQ(ResourceNames.Messaging, Path.Combine(dataDirectory, "rabbitmq"));
         var smtp = builder.AddLocalSmtp(ResourceNames.Smtp, Path.Combine(dataDirectory, "smtp"));
+        var cache = builder.AddLocalRedis(ResourceNames.Cache, Path.Combine(dataDirectory, "redis"));
         return new Infrastructure(InfrastructureMode.Local,
             postgres.AddDatabase(ResourceNames.UsersDb), postgres.AddDatabase(ResourceNames.BookingsDb),
             postgres.AddDatabase(ResourceNames.EventsDb), postgres.AddDatabase(ResourceNames.NotificationsDb),
-            messaging, smtp);
+            messaging, smtp, cache);
     }
 
     /// <summary>

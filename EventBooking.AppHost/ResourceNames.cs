@@ -7,6 +7,7 @@ public static class ResourceNames
     public const string Mongo = "mongo";
     public const string Messaging = "messaging";
     public const string Smtp = "smtp";
+    public const string Cache = "cache";
 
     public const string UsersDb = "usersdb";
     public const string BookingsDb = "bookingsdb";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs EventBooking's Debian/Ubuntu prerequisites, idempotently: PostgreSQL, RabbitMQ, the SMTP
-# mail catcher (python3-aiosmtpd) and util-linux's setpriv. Prints exactly what is missing when it cannot install.
+# mail catcher (python3-aiosmtpd), Redis (redis-server) and util-linux's setpriv. Prints exactly what is missing when it cannot install.
 set -euo pipefail
 
 missing=()
@@ -8,6 +8,7 @@ have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || 
 have_postgres || missing+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; } || missing+=(python3-aiosmtpd)
+[ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null || missing+=(redis-server)
 command -v setpriv >/dev/null || missing+=(util-linux)
 if [ "${EVENTBOOKING_BROWSER_TESTS:-1}" = "1" ]; then
   command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -19,7 +20,7 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: prerequisites present (postgresql, rabbitmq-server, python3-aiosmtpd, setpriv)."
+  echo "setup: prerequisites present (postgresql, rabbitmq-server, python3-aiosmtpd, redis-server, setpriv)."
   exit 0
 fi
 
@@ -41,5 +42,6 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if command -v service >/dev/null; then
   $SUDO service rabbitmq-server stop >/dev/null 2>&1 || true
   $SUDO service postgresql stop >/dev/null 2>&1 || true
+  $SUDO service redis-server stop >/dev/null 2>&1 || true
 fi
 echo "setup: installed ${missing[*]}."

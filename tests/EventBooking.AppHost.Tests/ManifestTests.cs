@@ -17,9 +17,9 @@ public sealed class ManifestTests
         [ResourceNames.UsersApi] = ([ResourceNames.UsersDb], []),
         [ResourceNames.EventsApi] = ([ResourceNames.EventsDb, ResourceNames.Messaging], [ResourceNames.UsersApi]),
         [ResourceNames.BookingsApi] = ([ResourceNames.BookingsDb, ResourceNames.Messaging], [ResourceNames.UsersApi, ResourceNames.EventsApi]),
-        [ResourceNames.NotificationsApi] = ([ResourceNames.NotificationsDb, ResourceNames.Messaging, ResourceNames.Smtp],
+        [ResourceNames.NotificationsApi] = ([ResourceNames.NotificationsDb, ResourceNames.Messaging, ResourceNames.Smtp, ResourceNames.Cache],
             [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi]),
-        [ResourceNames.Web] = ([], [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi]),
+        [ResourceNames.Web] = ([ResourceNames.Cache], [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi]),
     };
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class ManifestTests
         string TypeOf(string name) => resources.TryGetValue(name, out var resource) ? resource.GetProperty("type").GetString()! : "(missing)";
 
         Assert.DoesNotContain(resources, r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
-        foreach (var container in new[] { ResourceNames.Postgres, ResourceNames.Mongo, ResourceNames.Messaging, ResourceNames.Smtp })
+        foreach (var container in new[] { ResourceNames.Postgres, ResourceNames.Mongo, ResourceNames.Messaging, ResourceNames.Smtp, ResourceNames.Cache })
         {
             Assert.Equal("container.v0", TypeOf(container));
         }
@@ -73,6 +73,10 @@ public sealed class ManifestTests
         Assert.True(resources[ResourceNames.Web].GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean(), "the web is reachable from outside");
         Assert.Equal("parameter.v0", TypeOf("postgres-password"));
         Assert.True(resources["bookings-api-client-secret"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        // The web's key ring is encrypted at rest with a certificate the deployment supplies as a secret.
+        Assert.Equal($"{{{DataProtectionCertificate.ParameterName}.value}}",
+            resources[ResourceNames.Web].GetProperty("env").GetProperty(DataProtectionCertificate.EnvironmentVariable).GetString());
+        Assert.True(resources[DataProtectionCertificate.ParameterName].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
     }
 
     /// <summary>Runs the built AppHost the way azd does: <c>--publisher manifest --output-path …</c>.</summary>

@@ -21,7 +21,7 @@ public sealed class ModelTests
         var local = await ModelAsync(InfrastructureMode.Local);
         var containers = await ModelAsync(InfrastructureMode.Containers);
 
-        string[] everywhere = [ResourceNames.Postgres, ResourceNames.Messaging, ResourceNames.Smtp,
+        string[] everywhere = [ResourceNames.Postgres, ResourceNames.Messaging, ResourceNames.Smtp, ResourceNames.Cache,
             ResourceNames.UsersDb, ResourceNames.BookingsDb, ResourceNames.EventsDb, ResourceNames.NotificationsDb,
             ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web];
         Assert.All(everywhere, name => Assert.Contains(name, local.Resources.Keys));
@@ -30,6 +30,8 @@ public sealed class ModelTests
         Assert.DoesNotContain(ResourceNames.Mongo, local.Resources.Keys);
         Assert.IsAssignableFrom<ContainerResource>(containers.Resources[ResourceNames.Postgres]);
         Assert.IsAssignableFrom<ExecutableResource>(local.Resources[ResourceNames.Postgres]);
+        Assert.IsType<RedisResource>(containers.Resources[ResourceNames.Cache]);
+        Assert.IsAssignableFrom<ExecutableResource>(local.Resources[ResourceNames.Cache]);
 
         foreach (var project in new[] { ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web })
         {
@@ -40,6 +42,9 @@ public sealed class ModelTests
         }
 
         Assert.Contains("ConnectionStrings__smtp", local.Environment[ResourceNames.NotificationsApi]);
+        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.NotificationsApi]);
+        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.Web]);
+        Assert.Contains(DataProtectionCertificate.EnvironmentVariable, local.Environment[ResourceNames.Web]);
         Assert.Contains("Identity__Clients__web__Secret", local.Environment[ResourceNames.UsersApi]);
     }
 

@@ -15,8 +15,11 @@ public sealed record SystemUnderTestOptions
     /// <summary>The resources to run, with everything they wait for (e.g. <c>["bookings-api"]</c>, or <c>["postgres"]</c>); null runs everything.</summary>
     public IReadOnlyCollection<string>? Resources { get; init; }
 
-    /// <summary>Replicas of each API (<c>EventBooking:Replicas</c>; the web runs once).</summary>
+    /// <summary>Replicas of each API (<c>EventBooking:Replicas</c>).</summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>Replicas of the web (<c>EventBooking:WebReplicas</c>); they share sessions and keys through the <c>cache</c> resource.</summary>
+    public int WebReplicas { get; init; } = 1;
 
     public bool SeedDemoData { get; init; }
 
@@ -99,6 +102,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
             $"--{Infrastructure.ModeKey}={options.Infrastructure}",
             $"--{Infrastructure.DataDirectoryKey}={dataDirectory}",
             $"--EventBooking:Replicas={options.Replicas}",
+            $"--EventBooking:WebReplicas={options.WebReplicas}",
             $"--EventBooking:SeedDemoData={(options.SeedDemoData ? "true" : "false")}",
             .. !options.Dashboard ? Array.Empty<string>() :
             [

@@ -9,9 +9,9 @@ namespace EventBooking.Testing;
 /// <see cref="SystemUnderTest"/>, and signed-in clients of its services (<see cref="Accounts"/>). Derive to choose the services
 /// and configuration: <c>public sealed class MyFixture() : TopologyFixture([ResourceNames.UsersApi])</c>. With
 /// <paramref name="dashboard"/> the Aspire dashboard runs too and receives every service's telemetry
-/// (<see cref="SystemUnderTest.Telemetry"/>).
+/// (<see cref="SystemUnderTest.Telemetry"/>). <paramref name="replicas"/> is per API, <paramref name="webReplicas"/> for the web.
 /// </summary>
-public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false, bool dashboard = false)
+public class TopologyFixture(IReadOnlyCollection<string>? services = null, int replicas = 1, bool seedDemoData = false, bool dashboard = false, int webReplicas = 1)
     : IAsyncLifetime
 {
     private readonly TokenCache _tokens = new();
@@ -36,6 +36,7 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
         {
             Resources = services,
             Replicas = replicas,
+            WebReplicas = webReplicas,
             SeedDemoData = seedDemoData,
             Dashboard = dashboard,
             Environment = environment,

@@ -8,11 +8,19 @@ namespace EventBooking.Web.Tests;
 /// <summary>
 /// The whole system started from the AppHost (demo data seeded) plus one headless Debian chromium, shared by the browser tests.
 /// The Aspire dashboard runs too: every service, the web included, exports its telemetry to it (<see cref="Telemetry"/>).
+/// Derive to start another topology (<see cref="ScaleOutBrowserFixture"/>).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    private readonly TopologyFixture _topology = new(seedDemoData: true, dashboard: true);
+    private readonly TopologyFixture _topology;
     private IPlaywright? _playwright;
+
+    public BrowserFixture()
+        : this(new TopologyFixture(seedDemoData: true, dashboard: true))
+    {
+    }
+
+    protected BrowserFixture(TopologyFixture topology) => _topology = topology;
 
     public IBrowser Browser { get; private set; } = null!;
     public Uri WebUrl => _topology.System.UrlOf(ResourceNames.Web);
@@ -58,5 +66,6 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         _playwright?.Dispose();
         await _topology.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using EventBooking.Web.Auth;
 using EventBooking.Web.Clients;
 using EventBooking.Web.Components.Pages.Organizer;
@@ -66,5 +68,37 @@ public sealed class LogicTests
         Assert.Equal(new DateTimeOffset(2027, 1, 10, 19, 30, 0, TimeSpan.Zero), body.StartsAt);
         Assert.Equal("Gig", body.Title);
         Assert.Equal("EUR", body.Currency);
+    }
+}
+
+/// <summary>The key ring's certificate (<c>DataProtection:Certificate</c>): the web refuses to start without a usable one.</summary>
+public sealed class DataProtectionCertificateTests
+{
+    [Theory]
+    [InlineData(null, "is missing")]
+    [InlineData("", "is missing")]
+    [InlineData("not base64!", "is not a base64 PKCS#12 certificate")]
+    [InlineData("aGVsbG8=", "is not a base64 PKCS#12 certificate")]
+    public void A_missing_or_broken_certificate_is_refused_with_a_message_naming_the_setting(string? value, string message)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => SharedState.LoadCertificate(value));
+        Assert.Contains(SharedState.CertificateKey, refused.Message, StringComparison.Ordinal);
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_certificate_without_its_private_key_is_refused()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=test", key,
+            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(1));
+        var publicOnly = Convert.ToBase64String(X509CertificateLoader.LoadCertificate(certificate.RawData)
+            .Export(X509ContentType.Pkcs12));
+        var withKey = Convert.ToBase64String(certificate.Export(X509ContentType.Pkcs12));
+
+        Assert.Contains("has no private key", Assert.Throws<InvalidOperationException>(() => SharedState.LoadCertificate(publicOnly)).Message, StringComparison.Ordinal);
+        using var loaded = SharedState.LoadCertificate(withKey);
+        Assert.True(loaded.HasPrivateKey);
     }
 }

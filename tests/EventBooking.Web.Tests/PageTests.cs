@@ -120,6 +120,7 @@ public sealed class NotificationBellTests : PageTestContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddHttpClient();
         Services.AddSingleton<AccountClient>();
+        Services.AddDistributedMemoryCache();
         Services.AddUserSessions();
     }
 

@@ -2,6 +2,7 @@ using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using MongoDB.Driver;
 using Notifications.Api.Clients;
 using Notifications.Api.Email;
@@ -12,6 +13,7 @@ using Notifications.Api.Infrastructure.Postgres;
 using Notifications.Api.IntegrationEvents;
 using Notifications.Api.Services;
 using Notifications.Api.Reminders;
+using StackExchange.Redis;
 
 namespace Notifications.Api.Extensions;
 
@@ -27,7 +29,7 @@ internal static class Extensions
         builder.AddEmail();
         builder.AddServiceClients();
 
-        builder.Services.AddSignalR();
+        builder.AddLivePush();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<NotificationPush>();
         // WebSockets and server-sent events cannot send headers from a browser: the hub takes the token from the query.
@@ -59,6 +61,26 @@ internal static class Extensions
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReminderScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());
+    }
+
+    /// <summary>
+    /// The SignalR hub, with Redis as its backplane when <c>ConnectionStrings:cache</c> is configured (always under the AppHost):
+    /// a notification stored by any replica reaches the user's connections on every replica. Without it (one process, the
+    /// in-process tests) a replica reaches only its own connections.
+    /// </summary>
+    private static void AddLivePush(this IHostApplicationBuilder builder)
+    {
+        var signalR = builder.Services.AddSignalR();
+        if (!builder.HasRedis())
+        {
+            return;
+        }
+
+        builder.AddRedisClientWithServiceDefaults();
+        // One multiplexer for the service (Aspire's: health check, tracing); channels are named after the hub's type.
+        signalR.AddStackExchangeRedis();
+        builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((options, services) =>
+            options.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
     }
 
     /// <summary>MongoDB when <c>ConnectionStrings:notificationsdb</c> is a mongodb URI, PostgreSQL otherwise.</summary>

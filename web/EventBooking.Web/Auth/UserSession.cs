@@ -21,7 +21,7 @@ public static class SessionClaims
     public static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
-/// <summary>Server-side token store keyed by the session id in the cookie (IDistributedCache: memory here, Redis or SQL in a farm).</summary>
+/// <summary>Server-side token store keyed by the session id in the cookie (IDistributedCache: Redis under the AppHost, shared by every replica).</summary>
 public sealed class SessionStore(IDistributedCache cache, TimeProvider time)
 {
     private static string Key(string sessionId) => "eventbooking:session:" + sessionId;
@@ -46,9 +46,10 @@ public sealed class SessionStore(IDistributedCache cache, TimeProvider time)
 
 /// <summary>
 /// Hands out a fresh access token for a session, refreshing it through users-api shortly before it expires.
-/// Refresh tokens rotate and a reused one revokes the whole session, so refreshes of one session are serialized.
+/// Refresh tokens rotate and a reused one revokes the whole session, so refreshes of one session are serialized: in this
+/// process by a semaphore, across replicas by <see cref="SessionRefreshLock"/>.
 /// </summary>
-public sealed partial class SessionRefresher(SessionStore store, AccountClient account, TimeProvider time, ILogger<SessionRefresher> logger)
+public sealed partial class SessionRefresher(SessionStore store, AccountClient account, SessionRefreshLock refreshLock, TimeProvider time, ILogger<SessionRefresher> logger)
 {
     private static readonly TimeSpan RefreshAhead = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -65,9 +66,10 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
         await gate.WaitAsync(cancellationToken);
         try
         {
-            // Another caller may have refreshed while this one waited.
+            await using var lease = await refreshLock.AcquireAsync(sessionId, cancellationToken);
+            // Another caller (here or in another replica) may have refreshed while this one waited.
             session = await store.GetAsync(sessionId, cancellationToken);
-            if (session is null || !NeedsRefresh(session))
+            if (session is null || !NeedsRefresh(session) || lease is null)
             {
                 return session?.AccessToken;
             }

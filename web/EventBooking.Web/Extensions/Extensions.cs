@@ -17,6 +17,7 @@ public static class Extensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
+        builder.AddSharedState();
         services.AddUserSessions();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -53,14 +54,15 @@ public static class Extensions
     }
 
     /// <summary>
-    /// The BFF session: an encrypted cookie names a server-side session; the users-api tokens stay on the server and
-    /// <see cref="UserTokenProvider"/> hands them to the API clients (<see cref="AccountClient"/> refreshes them).
+    /// The BFF session: an encrypted cookie names a server-side session; the users-api tokens stay on the server (the
+    /// IDistributedCache of <see cref="SharedState"/>: Redis under the AppHost) and <see cref="UserTokenProvider"/> hands them
+    /// to the API clients (<see cref="AccountClient"/> refreshes them).
     /// </summary>
     public static IServiceCollection AddUserSessions(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddDistributedMemoryCache();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionRefreshLock>();
         services.AddSingleton<SessionRefresher>();
         services.AddScoped<AuthenticationStateProviderAccessor>();
         services.AddScoped<UserTokenProvider>();
