@@ -22,6 +22,8 @@ public sealed class CpuMeter(SystemUnderTest system)
             ["postgres"] = SecondsOf(ResourceNames.Postgres),
             // The node's process tree includes its Erlang port mapper.
             ["rabbitmq"] = SecondsOf(ResourceNames.Messaging),
+            // SignalR's backplane (notifications-api) and the web's shared state.
+            ["redis"] = SecondsOf(ResourceNames.Cache),
             ["load generator"] = Seconds(Environment.ProcessId, includeReaped: false),
             ["orchestrator (dcp)"] = Orchestrator(),
         };

@@ -93,6 +93,41 @@ public sealed partial class BrowserTests
         Assert.True(findings.Length == 0, $"axe-core found violations:\n{findings}");
     }
 
+    [Fact]
+    public async Task An_event_page_describes_itself_to_search_engines_and_link_previews_and_every_page_has_an_icon()
+    {
+        var page = await fixture.NewPageAsync();
+        var missing = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status == 404)
+            {
+                missing.Add(response.Url);
+            }
+        };
+        await GoToAsync(page, "/");
+        Assert.Equal("Find concerts, theatre, comedy and more near you, and book your tickets in a few clicks.",
+            await page.Locator("meta[name=description]").GetAttributeAsync("content"));
+
+        // What a crawler gets: the server-rendered page, before any script runs.
+        await page.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
+        using var http = new HttpClient { BaseAddress = fixture.WebUrl };
+        var html = await http.GetStringAsync(new Uri(page.Url).AbsolutePath, TestContext.Current.CancellationToken);
+        Assert.Contains($"<meta property=\"og:title\" content=\"{DemoEvent}\"", html, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<meta name=\"description\""));
+        var description = await page.Locator("meta[name=description]").GetAttributeAsync("content");
+        Assert.Contains(" at ", description, StringComparison.Ordinal);
+        Assert.True(description!.Length <= 200, description);
+        Assert.Equal(description, await page.Locator("meta[property='og:description']").GetAttributeAsync("content"));
+
+        var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        using var iconResponse = await http.GetAsync(icon, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, iconResponse.StatusCode);
+        Assert.Equal("image/svg+xml", iconResponse.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(missing);
+    }
+
     private async Task<IPage> SignInAsync(string email)
     {
         var page = await fixture.NewPageAsync();
