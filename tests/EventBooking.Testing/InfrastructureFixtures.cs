@@ -5,7 +5,7 @@ using Xunit;
 namespace EventBooking.Testing;
 
 /// <summary>
-/// One infrastructure resource of the AppHost (<c>postgres</c>, <c>messaging</c> or <c>smtp</c>) started on its own through
+/// One infrastructure resource of the AppHost (<c>postgres</c>, <c>messaging</c>, <c>smtp</c> or <c>cache</c>) started on its own through
 /// <see cref="SystemUnderTest"/>, with ephemeral data and a free port, for the tests of one assembly or class.
 /// </summary>
 public abstract class InfrastructureFixture(string resource) : IAsyncLifetime
@@ -55,6 +55,9 @@ public sealed class SmtpFixture() : InfrastructureFixture(ResourceNames.Smtp)
     /// <summary>The raw messages received so far (RFC 5322 text), oldest first.</summary>
     public IReadOnlyList<string> ReadMessages() => Mail.Read(System.Maildir);
 }
+
+/// <summary>A throwaway Redis server (the AppHost's <c>cache</c>) for one test assembly or class.</summary>
+public sealed class RedisFixture() : InfrastructureFixture(ResourceNames.Cache);
 
 /// <summary>An infrastructure resource of a running <see cref="SystemUnderTest"/>: where it answers, and faults to inject.</summary>
 public sealed class InfrastructureServer(SystemUnderTest system, string resource, string connectionString)
