@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace EventBooking.ServiceDefaults;
 
@@ -16,12 +18,21 @@ public static class RedisServiceDefaults
     /// <summary>
     /// Aspire's <c>AddRedisClient</c> (one shared <c>IConnectionMultiplexer</c>, the Redis health check, tracing) set up so that the
     /// service starts while Redis is down: <c>AbortOnConnectFail = false</c>, so the multiplexer is created at once, reconnects by
-    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile).
+    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile). Idempotent: each part
+    /// of a service that needs Redis (cache coherence, revocation, rate limits, the SignalR backplane) asks for it, and they share
+    /// the one connection.
     /// </summary>
-    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName) =>
+    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(IConnectionMultiplexer) && d.ServiceKey is null))
+        {
+            return;
+        }
+
         builder.AddRedisClient(connectionName, configureOptions: options =>
         {
             options.AbortOnConnectFail = false;
             options.ClientName ??= builder.Environment.ApplicationName;
         });
+    }
 }
