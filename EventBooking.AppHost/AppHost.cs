@@ -37,6 +37,7 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.EventsDb).WaitFor(infrastructure.EventsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithServiceIdentity(clients)
             .WithDemoData(seedDemoData)

@@ -79,6 +79,21 @@ public sealed class FaultTests(SystemFixture fixture)
         });
     }
 
+    /// <summary>
+    /// Redis holds no booking state: with it gone for a while the rush still sells every seat once and loses nothing. What
+    /// degrades meanwhile: catalog entries live 1 s (CoherenceTests), the web's sessions and live push wait for it.
+    /// </summary>
+    [Fact]
+    public async Task Redis_killed_and_restarted_during_a_rush()
+    {
+        await RunAsync(async () =>
+        {
+            await fixture.System.KillAsync(ResourceNames.Cache);
+            await Task.Delay(Outage);
+            await fixture.System.StartAsync(ResourceNames.Cache);
+        });
+    }
+
     [Fact]
     public async Task Smtp_down_during_a_rush_then_every_email_is_delivered_once_it_is_back()
     {

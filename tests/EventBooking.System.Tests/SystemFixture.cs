@@ -33,6 +33,9 @@ public abstract class SystemTopology(int replicas) : TopologyFixture(ResourceNam
         environment["Email__RetryMaxDelay"] = "00:00:03";
         environment["Email__LeaseDuration"] = "00:00:10";
         environment["Email__SmtpTimeout"] = "00:00:05";
+        // Catalog entries live long enough that a replica which missed a change would be seen serving it (CoherenceTests).
+        environment["Catalog__EventCacheDuration"] = "00:01:00";
+        environment["Catalog__SearchCacheDuration"] = "00:01:00";
     }
 
     /// <summary>A connection to one of the topology's PostgreSQL databases (for read-only checks).</summary>

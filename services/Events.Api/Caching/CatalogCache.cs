@@ -14,8 +14,9 @@ namespace Events.Api.Caching;
 /// <list type="bullet">
 /// <item>Event details (<c>Catalog:EventCacheDuration</c>, 30 s) and list/search pages keyed by the normalized query (filters,
 /// sort, page, page size; <c>Catalog:SearchCacheDuration</c>, 10 s): the expensive part, the count and ranking SQL. A catalog
-/// change (create, update, delete, publish, cancel) removes the event's entry and every cached page on the replica that made
-/// it; organizers and admins read details through, so an author sees a change at once. Which events a page holds (the
+/// change (create, update, delete, publish, cancel) removes the event's entry and every cached page on every replica within
+/// milliseconds (<see cref="CatalogInvalidations"/>; while a replica cannot hear the others, it keeps these entries for at most
+/// 1 s); organizers and admins read details through, so an author sees a change at once. Which events a page holds (the
 /// <c>onlyAvailable</c> filter included) and their effective status are as old as the page, at most its duration.</item>
 /// <item>Seats available (<c>Catalog:AvailabilityCacheDuration</c>, 1 s), laid over every detail and list item, so the
 /// <c>available</c> a caller sees is never older than that, whatever the age of the page or detail around it. A detail
@@ -37,33 +38,48 @@ namespace Events.Api.Caching;
 public sealed class CatalogCache
 {
     private const string SearchTag = "catalog-search";
+    private const string EventsTag = "catalog-event";
 
-    // One array for every call (a collection expression per call would allocate on the hot path); HybridCache only reads it.
+    /// <summary>Entries older than a change of this many seconds' reach are never served while the replicas cannot hear each other.</summary>
+    private static readonly TimeSpan IncoherentDuration = TimeSpan.FromSeconds(1);
+
+    // One array per tag set for every call (a collection expression per call would allocate on the hot path); HybridCache only reads them.
     private readonly string[] _searchTags = [SearchTag];
+    private readonly string[] _eventTags = [EventsTag];
+    private readonly string[] _everyTag = [EventsTag, SearchTag];
 
     private readonly HybridCache _cache;
     private readonly JsonSerializerOptions _json;
     private readonly HybridCacheEntryOptions _eventEntry;
     private readonly HybridCacheEntryOptions _searchEntry;
+    private readonly HybridCacheEntryOptions _eventEntryIncoherent;
+    private readonly HybridCacheEntryOptions _searchEntryIncoherent;
+    private readonly CatalogInvalidations _invalidations;
     private readonly HybridCacheEntryOptions _seatsEntry;
     private readonly bool _seatsLive;
     private readonly IServiceScopeFactory _scopes;
 
-    public CatalogCache(HybridCache cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json, IServiceScopeFactory scopes)
+    public CatalogCache(HybridCache cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json, IServiceScopeFactory scopes,
+        CatalogInvalidations invalidations)
     {
         _cache = cache;
+        _invalidations = invalidations;
         _scopes = scopes;
         _json = json.Value.SerializerOptions;
         var settings = options.Value;
         _eventEntry = Entry(settings.EventCacheDuration);
         _searchEntry = Entry(settings.SearchCacheDuration);
+        _eventEntryIncoherent = Entry(Min(settings.EventCacheDuration, IncoherentDuration));
+        _searchEntryIncoherent = Entry(Min(settings.SearchCacheDuration, IncoherentDuration));
         _seatsEntry = Entry(settings.AvailabilityCacheDuration);
         _seatsLive = settings.AvailabilityCacheDuration <= TimeSpan.Zero;
+        invalidations.Listen(DropAsync);
     }
 
     /// <summary>An event's details; <paramref name="load"/> gets the services of a scope of its own (see the class).</summary>
     public ValueTask<EventResponse?> GetEventAsync(Guid id, Func<IServiceProvider, CancellationToken, ValueTask<EventResponse?>> load, CancellationToken cancellationToken) =>
-        _cache.GetOrCreateAsync(EventKey(id), (cache: this, load), static (s, ct) => s.cache.InOwnScopeAsync(s.load, ct), _eventEntry, [EventTag(id)], cancellationToken);
+        _cache.GetOrCreateAsync(EventKey(id), (cache: this, load), static (s, ct) => s.cache.InOwnScopeAsync(s.load, ct),
+            _invalidations.Coherent ? _eventEntry : _eventEntryIncoherent, _eventTags, cancellationToken);
 
     /// <summary>
     /// A page of search results (<see cref="Paged{T}"/> is immutable, so HybridCache hands out the instance);
@@ -71,7 +87,8 @@ public sealed class CatalogCache
     /// </summary>
     public ValueTask<Paged<EventResponse>> SearchAsync(EventQuery query, Func<IServiceProvider, CancellationToken, ValueTask<Paged<EventResponse>>> load,
         CancellationToken cancellationToken) =>
-        _cache.GetOrCreateAsync(SearchKey(query), (cache: this, load), static (s, ct) => s.cache.InOwnScopeAsync(s.load, ct), _searchEntry, _searchTags, cancellationToken);
+        _cache.GetOrCreateAsync(SearchKey(query), (cache: this, load), static (s, ct) => s.cache.InOwnScopeAsync(s.load, ct),
+            _invalidations.Coherent ? _searchEntry : _searchEntryIncoherent, _searchTags, cancellationToken);
 
     /// <summary>The event's seats available now, or at most <c>Catalog:AvailabilityCacheDuration</c> ago (0 for an event that is gone).</summary>
     public async ValueTask<int> SeatsAvailableAsync(Guid id, CancellationToken cancellationToken)
@@ -153,10 +170,21 @@ public sealed class CatalogCache
         return await load(scope.ServiceProvider, cancellationToken);
     }
 
-    public async Task InvalidateAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The event changed: its entry and every cached page go, on this replica before it returns and on the others at once.</summary>
+    public Task InvalidateAsync(Guid id, CancellationToken cancellationToken) => _invalidations.ChangedAsync(id, cancellationToken);
+
+    /// <summary>Drops one event's entry and every page (an id), or every entry of the catalog (null).</summary>
+    private async ValueTask DropAsync(Guid? id, CancellationToken cancellationToken)
     {
-        await _cache.RemoveAsync(EventKey(id), cancellationToken);
-        await _cache.RemoveByTagAsync(SearchTag, cancellationToken);
+        if (id is { } changed)
+        {
+            await _cache.RemoveAsync(EventKey(changed), cancellationToken);
+            await _cache.RemoveByTagAsync(SearchTag, cancellationToken);
+        }
+        else
+        {
+            await _cache.RemoveByTagAsync(_everyTag, cancellationToken);
+        }
     }
 
     private static async ValueTask<int> ReadSeatsAsync(IServiceProvider services, Guid id, CancellationToken cancellationToken) =>
@@ -164,9 +192,9 @@ public sealed class CatalogCache
 
     private static HybridCacheEntryOptions Entry(TimeSpan duration) => new() { Expiration = duration, LocalCacheExpiration = duration };
 
-    private static string EventKey(Guid id) => $"event:{id:N}";
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static string EventTag(Guid id) => $"event-tag:{id:N}";
+    private static string EventKey(Guid id) => $"event:{id:N}";
 
     private static string SeatsKey(Guid id) => $"seats:{id:N}";
 

@@ -55,7 +55,15 @@ internal static class Extensions
         builder.Services.AddSingleton<HoldCoalescer>();
         builder.Services.AddHostedService<HoldExpirySweeper>();
 
+        // Every replica's catalog cache hears every replica's changes through Redis (the AppHost's cache resource).
+        if (builder.HasRedis())
+        {
+            builder.AddRedisClientWithServiceDefaults();
+        }
+
         builder.Services.AddHybridCache();
+        builder.Services.AddSingleton<CatalogInvalidations>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CatalogInvalidations>());
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
