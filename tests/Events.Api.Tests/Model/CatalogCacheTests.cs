@@ -3,6 +3,7 @@ using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -19,7 +20,8 @@ public sealed class CatalogCacheTests
         services.AddHybridCache();
         var provider = services.BuildServiceProvider();
         return (new CatalogCache(provider.GetRequiredService<HybridCache>(), Options.Create(new CatalogOptions()),
-            Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), provider.GetRequiredService<IServiceScopeFactory>()), provider);
+            Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), provider.GetRequiredService<IServiceScopeFactory>(),
+            new CatalogInvalidations(TimeProvider.System, NullLogger<CatalogInvalidations>.Instance)), provider);
     }
 
     [Fact]
