@@ -51,6 +51,7 @@ public static class Extensions
         services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
         services.AddScoped(sp => new DeadLettersClient(name => UserHttpClient(sp, name)));
         services.AddScoped<SignInService>();
+        services.AddSingleton<SitemapSource>();
     }
 
     /// <summary>
