@@ -16,10 +16,11 @@ public static class RedisServiceDefaults
     /// <summary>
     /// Aspire's <c>AddRedisClient</c> (one shared <c>IConnectionMultiplexer</c>, the Redis health check, tracing) set up so that the
     /// service starts while Redis is down: <c>AbortOnConnectFail = false</c>, so the multiplexer is created at once, reconnects by
-    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile).
+    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile, unless
+    /// <paramref name="healthCheck"/> is false: for a service that works on without Redis).
     /// </summary>
-    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName) =>
-        builder.AddRedisClient(connectionName, configureOptions: options =>
+    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName, bool healthCheck = true) =>
+        builder.AddRedisClient(connectionName, settings => settings.DisableHealthChecks = !healthCheck, options =>
         {
             options.AbortOnConnectFail = false;
             options.ClientName ??= builder.Environment.ApplicationName;
