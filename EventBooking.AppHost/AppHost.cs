@@ -25,11 +25,16 @@ internal static class Program
         // AppHost itself is the "operator" client of the dashboard's commands (reconciliation check, dead-letter replay).
         var clients = ServiceIdentities.Add(builder,
             [ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web, OperatorCommands.ClientId]);
+        // Only the web may tell the APIs a person's address (X-Forwarded-For), proven by a secret only it and the APIs are given.
+        var forwarding = TrustedForwarder.AddSecret(builder);
 
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
+            // Redis holds users-api's and bookings-api's rate-limit counters; not awaited, since without it each replica counts alone.
+            .WithReference(infrastructure.Cache)
             .WithServiceClients(clients)
+            .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas);
 
@@ -40,6 +45,7 @@ internal static class Program
             .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithServiceIdentity(clients)
+            .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas)
             .WithReplayDeadLettersCommand(usersApi, clients);
@@ -48,9 +54,11 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.BookingsDb).WaitFor(infrastructure.BookingsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithServiceIdentity(clients)
+            .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas)
             .WithReconciliationCommand(usersApi, clients)
@@ -66,6 +74,7 @@ internal static class Program
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithReference(bookingsApi).WaitFor(bookingsApi)
             .WithServiceIdentity(clients)
+            .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas)
             .WithReplayDeadLettersCommand(usersApi, clients);
@@ -82,6 +91,7 @@ internal static class Program
             .WithReference(bookingsApi).WaitFor(bookingsApi)
             .WithReference(notificationsApi).WaitFor(notificationsApi)
             .WithServiceIdentity(clients)
+            .AsTrustedForwarder(forwarding)
             .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
 

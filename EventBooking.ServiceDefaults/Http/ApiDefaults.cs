@@ -6,7 +6,7 @@ namespace EventBooking.ServiceDefaults;
 
 /// <summary>
 /// What every API (not the web app) adds to <see cref="Extensions.AddServiceDefaults{TBuilder}"/>, and its one request
-/// pipeline: security headers, problems for exceptions and bare status codes, authentication, authorization, rate limits,
+/// pipeline: the client address (<see cref="TrustedForwarding"/>), security headers, problems for exceptions and bare status codes, authentication, authorization, rate limits,
 /// and the OpenAPI documents (<see cref="ApiDocuments"/>) with their reference page in Development.
 /// </summary>
 public static class ApiDefaults
@@ -17,6 +17,7 @@ public static class ApiDefaults
         builder.AddServiceDefaults();
         builder.QuietHostWhenGeneratingDocuments();
         builder.Services.AddApiDocuments(describe);
+        builder.AddTrustedForwarding();
         // A service adds its own limiter policies with AddRateLimiter; with none, the middleware lets everything through.
         builder.Services.AddRateLimiter(_ => { });
         return builder;
@@ -28,6 +29,8 @@ public static class ApiDefaults
     /// </param>
     public static WebApplication UseApiDefaults(this WebApplication app, Action<WebApplication>? atTheDoor = null)
     {
+        // First, so that everything after it (limits, logs, audit) reads the person's address when the web forwarded it.
+        app.UseTrustedForwarding();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

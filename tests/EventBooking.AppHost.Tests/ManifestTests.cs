@@ -14,9 +14,9 @@ public sealed class ManifestTests
     /// <summary>What each project is given: connection strings and peers (service discovery), as in the AppHost.</summary>
     private static readonly Dictionary<string, (string[] ConnectionStrings, string[] Services)> References = new()
     {
-        [ResourceNames.UsersApi] = ([ResourceNames.UsersDb], []),
+        [ResourceNames.UsersApi] = ([ResourceNames.UsersDb, ResourceNames.Cache], []),
         [ResourceNames.EventsApi] = ([ResourceNames.EventsDb, ResourceNames.Messaging], [ResourceNames.UsersApi]),
-        [ResourceNames.BookingsApi] = ([ResourceNames.BookingsDb, ResourceNames.Messaging], [ResourceNames.UsersApi, ResourceNames.EventsApi]),
+        [ResourceNames.BookingsApi] = ([ResourceNames.BookingsDb, ResourceNames.Messaging, ResourceNames.Cache], [ResourceNames.UsersApi, ResourceNames.EventsApi]),
         [ResourceNames.NotificationsApi] = ([ResourceNames.NotificationsDb, ResourceNames.Messaging, ResourceNames.Smtp, ResourceNames.Cache],
             [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi]),
         [ResourceNames.Web] = ([ResourceNames.Cache], [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi]),
@@ -77,6 +77,13 @@ public sealed class ManifestTests
         Assert.Equal($"{{{DataProtectionCertificate.ParameterName}.value}}",
             resources[ResourceNames.Web].GetProperty("env").GetProperty(DataProtectionCertificate.EnvironmentVariable).GetString());
         Assert.True(resources[DataProtectionCertificate.ParameterName].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        // The web presents the forwarding secret with the browser's address; the APIs check it (a secret input of the deployment).
+        foreach (var project in References.Keys)
+        {
+            Assert.Equal($"{{{TrustedForwarder.SecretParameterName}.value}}", resources[project].GetProperty("env").GetProperty("Forwarding__Secret").GetString());
+        }
+
+        Assert.True(resources[TrustedForwarder.SecretParameterName].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
     }
 
     /// <summary>Runs the built AppHost the way azd does: <c>--publisher manifest --output-path …</c>.</summary>

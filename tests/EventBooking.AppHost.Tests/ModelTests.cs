@@ -46,6 +46,18 @@ public sealed class ModelTests
         Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.Web]);
         Assert.Contains(DataProtectionCertificate.EnvironmentVariable, local.Environment[ResourceNames.Web]);
         Assert.Contains("Identity__Clients__web__Secret", local.Environment[ResourceNames.UsersApi]);
+        foreach (var limited in new[] { ResourceNames.UsersApi, ResourceNames.BookingsApi })
+        {
+            Assert.Contains("ConnectionStrings__cache", local.Environment[limited]);
+        }
+
+        Assert.Contains("Forwarding__Secret", local.Environment[ResourceNames.Web]);
+        Assert.DoesNotContain("Forwarding__KnownNetworks__0", local.Environment[ResourceNames.Web]);
+        foreach (var api in new[] { ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi })
+        {
+            Assert.Contains("Forwarding__Secret", local.Environment[api]);
+            Assert.Contains("Forwarding__KnownNetworks__0", local.Environment[api]);
+        }
     }
 
     private static bool Comparable(string key) => !DocumentDatabasePrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));

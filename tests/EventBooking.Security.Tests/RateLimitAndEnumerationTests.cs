@@ -46,6 +46,52 @@ public sealed class RateLimitAndEnumerationTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task A_forged_X_Forwarded_For_buys_a_brute_forcer_no_extra_attempts()
+    {
+        var victim = await fixture.NewUserAsync("attendee", "forged-victim");
+        using var attacker = fixture.Client(ResourceNames.UsersApi);
+        var refusedAt = 0;
+        for (var i = 1; i <= 15 && refusedAt == 0; i++)
+        {
+            // Only the web, with the secret the AppHost gave it, is believed; anyone else is counted at their own address.
+            attacker.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            attacker.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{i}");
+            using var response = await attacker.PostJsonAsync("/api/users/login", new { email = victim.Email, password = $"Guess-{i}-password!" });
+            Hostile.Count("brute-force attempts");
+            refusedAt = response.StatusCode == HttpStatusCode.TooManyRequests ? i : 0;
+        }
+
+        Assert.InRange(refusedAt, 2, 11); // the production limit is 10 a minute per address
+    }
+
+    [Fact]
+    public async Task Sign_ins_the_web_forwards_count_per_person_so_one_flood_does_not_lock_out_the_rest()
+    {
+        // What the web's ClientAddressHandler sends: the browser's address and the AppHost's forwarding secret.
+        var secret = await fixture.System.ParameterAsync(TrustedForwarder.SecretParameterName, Requests.Ct);
+        var web = SecurityFixture.NextSource();
+        using var flooder = fixture.Client(ResourceNames.UsersApi, source: web);
+        flooder.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.200");
+        flooder.DefaultRequestHeaders.Add(TrustedForwarding.SecretHeader, secret);
+        var refused = false;
+        for (var i = 0; i < 15 && !refused; i++)
+        {
+            using var response = await flooder.PostJsonAsync("/api/users/login", new { email = $"nobody-{Guid.NewGuid():N}@security.test", password = "Wrong-Password-1!" });
+            Hostile.Count("brute-force attempts");
+            refused = response.StatusCode == HttpStatusCode.TooManyRequests;
+        }
+
+        Assert.True(refused, "one person's sign-in flood through the web is limited");
+
+        // Someone else signing in through the same web (same connection address) is heard.
+        using var bystander = fixture.Client(ResourceNames.UsersApi, source: web);
+        bystander.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.200");
+        bystander.DefaultRequestHeaders.Add(TrustedForwarding.SecretHeader, secret);
+        using var heard = await bystander.PostJsonAsync("/api/users/login", new { email = $"nobody-{Guid.NewGuid():N}@security.test", password = "Wrong-Password-1!" });
+        await ProblemAssert.IsProblemAsync(heard, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Registration_flood_from_one_address_hits_429_and_creates_nothing_past_the_limit()
     {
         using var flooder = fixture.Client(ResourceNames.UsersApi);

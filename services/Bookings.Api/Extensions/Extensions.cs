@@ -57,20 +57,16 @@ internal static class Extensions
         // Numbers are JSON numbers: "2" (a string) is refused like 2.0 or 1e1 for a whole quantity.
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        // The user's own limit, counted in Redis for every replica (after the PurchaseDoor: a shed request costs no round trip).
+        builder.AddSharedRateLimits();
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(BookingRateLimit, context =>
             {
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value.BookingRequestsPerMinute;
-                var key = context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                return SharedRateLimits.PerUserOrAddress(context, BookingRateLimit, new RateLimitWindow(perMinute, TimeSpan.FromMinutes(1)));
             });
-            // The user's own limit (fixed window); the replica's purchase capacity is the PurchaseDoor's.
+            // The user's own limit; the replica's purchase capacity is the PurchaseDoor's.
             options.OnRejected = async (context, _) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))

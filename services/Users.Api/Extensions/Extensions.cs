@@ -54,12 +54,14 @@ internal static class Extensions
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
+        // Counted in Redis for every replica; per person (the address the web forwards, or the caller's own) when signing in.
+        builder.AddSharedRateLimits();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(UsersApi.LoginRateLimit, context => PerClient(context, o => o.LoginRateLimit, UsersApi.LoginRateLimit));
-            options.AddPolicy(UsersApi.RegisterRateLimit, context => PerClient(context, o => o.RegisterRateLimit, UsersApi.RegisterRateLimit));
-            options.AddPolicy(ConnectApi.TokenRateLimit, context => PerClient(context, o => o.TokenRateLimit, ConnectApi.TokenRateLimit));
+            options.AddPolicy(UsersApi.LoginRateLimit, context => Limit(context, o => o.LoginRateLimit, UsersApi.LoginRateLimit));
+            options.AddPolicy(UsersApi.RegisterRateLimit, context => Limit(context, o => o.RegisterRateLimit, UsersApi.RegisterRateLimit));
+            options.AddPolicy(ConnectApi.TokenRateLimit, context => Limit(context, o => o.TokenRateLimit, ConnectApi.TokenRateLimit));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
@@ -71,16 +73,10 @@ internal static class Extensions
         });
     }
 
-    /// <summary>A fixed window per client address and policy; limits come from <see cref="AccountOptions"/>.</summary>
-    private static RateLimitPartition<string> PerClient(HttpContext context, Func<AccountOptions, RateLimitRule> rule, string policy)
+    /// <summary>A shared fixed window per policy and user, service or client address; limits come from <see cref="AccountOptions"/>.</summary>
+    private static RateLimitPartition<string> Limit(HttpContext context, Func<AccountOptions, RateLimitRule> rule, string policy)
     {
         var limit = rule(context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value);
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{client}", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
-        });
+        return SharedRateLimits.PerUserOrAddress(context, policy, new RateLimitWindow(limit.PermitLimit, limit.Window));
     }
 }

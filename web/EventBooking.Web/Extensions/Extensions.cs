@@ -37,11 +37,15 @@ public static class Extensions
             .AddPolicy(Policies.Organizer, policy => policy.RequireRole(IdentityClaims.OrganizerRole, IdentityClaims.AdminRole))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(IdentityClaims.AdminRole));
 
-        // users-api without a user token (sign-in, refresh) and every API with the signed-in user's token.
-        services.AddHttpClient(AccountClient.HttpClientName, client => client.BaseAddress = ServiceUri("users-api"));
+        // users-api without a user token (sign-in, refresh) and every API with the signed-in user's token; both say whose
+        // request it is (the browser's address), so the APIs' per-address limits count people, not the web.
+        services.AddOptions<ForwardingOptions>().BindConfiguration(ForwardingOptions.Section);
+        services.AddTransient<ClientAddressHandler>();
+        services.AddHttpClient(AccountClient.HttpClientName, client => client.BaseAddress = ServiceUri("users-api"))
+            .AddHttpMessageHandler<ClientAddressHandler>();
         foreach (var name in ApiServices)
         {
-            services.AddHttpClient(name);
+            services.AddHttpClient(name).AddHttpMessageHandler<ClientAddressHandler>();
         }
 
         services.AddSingleton<AccountClient>();
