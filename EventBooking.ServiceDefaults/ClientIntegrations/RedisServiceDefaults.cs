@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace EventBooking.ServiceDefaults;
 
@@ -16,12 +17,20 @@ public static class RedisServiceDefaults
     /// <summary>
     /// Aspire's <c>AddRedisClient</c> (one shared <c>IConnectionMultiplexer</c>, the Redis health check, tracing) set up so that the
     /// service starts while Redis is down: <c>AbortOnConnectFail = false</c>, so the multiplexer is created at once, reconnects by
-    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile).
+    /// itself, and each command fails fast until Redis is back (and <c>/health</c> is Unhealthy meanwhile). Called again (token
+    /// revocation and a service's own use both need Redis), it keeps the first registration.
     /// </summary>
-    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName) =>
+    public static void AddRedisClientWithServiceDefaults(this IHostApplicationBuilder builder, string connectionName = CacheConnectionName)
+    {
+        if (builder.Services.Any(service => service.ServiceType == typeof(IConnectionMultiplexer)))
+        {
+            return;
+        }
+
         builder.AddRedisClient(connectionName, configureOptions: options =>
         {
             options.AbortOnConnectFail = false;
             options.ClientName ??= builder.Environment.ApplicationName;
         });
+    }
 }
