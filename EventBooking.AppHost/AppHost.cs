@@ -21,6 +21,8 @@ internal static class Program
         var webReplicas = builder.Configuration.GetValue("EventBooking:WebReplicas", 1);
         var seedDemoData = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("EventBooking:SeedDemoData", true);
 
+        // Every API references the cache: users-api records session revocations there and each API's revocation view follows
+        // them (EventBooking.ServiceDefaults/Authentication/RevokedSessions.cs).
         // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own. The
         // AppHost itself is the "operator" client of the dashboard's commands (reconciliation check, dead-letter replay).
         var clients = ServiceIdentities.Add(builder,
@@ -29,6 +31,7 @@ internal static class Program
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithServiceClients(clients)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas);
@@ -37,6 +40,7 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.EventsDb).WaitFor(infrastructure.EventsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithServiceIdentity(clients)
             .WithDemoData(seedDemoData)
@@ -47,6 +51,7 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.BookingsDb).WaitFor(infrastructure.BookingsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithServiceIdentity(clients)

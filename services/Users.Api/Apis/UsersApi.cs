@@ -45,7 +45,7 @@ public static partial class UsersApi
         api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.")
             .WithDescription("Possession of the refresh token is the proof; an unknown token ends nothing and answers `204` all the same.");
         api.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("Ends every session of the signed-in user.")
-            .WithDescription("Every refresh token of the caller stops working; access tokens run out within minutes.")
+            .WithDescription("Every refresh token and access token of the caller stops working, in every service within a second.")
             .RequireAuthorization(Policies.User);
 
         api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("The signed-in user's profile.")
@@ -67,7 +67,8 @@ public static partial class UsersApi
             .WithDescription("Another person's account is `403` unless the caller is an admin.")
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
         api.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
-            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role.")
+            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. A change ends every session " +
+                "of the account (its tokens carry roles): the person signs in again with the new roles.")
             .WithRequestExample(new SetRolesRequest(["attendee", "organizer"]))
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.Admin);
         return app;
@@ -282,7 +283,7 @@ public static partial class UsersApi
             u.RecordSuccessfulLogin();
             u.SetPasswordHash(services.Passwords.Hash(u, request.NewPassword!), services.Time.GetUtcNow());
         }, cancellationToken);
-        var keep = Guid.TryParse(principal.FindFirstValue("sid"), out var sid) ? sid : (Guid?)null;
+        var keep = Guid.TryParse(principal.FindFirstValue(IdentityClaims.SessionId), out var sid) ? sid : (Guid?)null;
         await services.Sessions.RevokeAllAsync(user.Id, keep, cancellationToken);
         LogPasswordChanged(services.Logger, user.Id);
         return TypedResults.NoContent();
@@ -363,7 +364,15 @@ public static partial class UsersApi
             return Problems.For(UserErrors.UserNotFound);
         }
 
+        var before = user.Roles.ToList();
         await services.Db.UpdateUserAsync(user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
+        if (!before.SequenceEqual(user.Roles))
+        {
+            // Tokens carry roles: ones issued before the change would keep the old powers for minutes. The person signs in
+            // again and gets the new roles (the web's cookie also holds the roles it signed in with).
+            await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, cancellationToken);
+        }
+
         LogRolesChanged(services.Logger, user.Id, string.Join(',', user.Roles), principal.UserId());
         return TypedResults.Ok(UserProfile.From(user));
     }
