@@ -12,7 +12,7 @@ public sealed class RevocationFixture() : TopologyFixture(
     [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi], seedDemoData: true);
 
 /// <summary>
-/// Access-token revocation through the real system: sign-out, sign-out everywhere, a password change and a role change make the
+/// Access-token revocation through the real system: sign-out, sign-out everywhere, a password change and a role taken away make the
 /// ended sessions' access tokens useless in every API at once (here: 100 ms later); a new sign-in works; and while Redis is
 /// out of reach the APIs refuse end-user tokens with a 503 (fail closed) but keep serving service identities and sign-in.
 /// </summary>
@@ -88,7 +88,7 @@ public sealed class RevocationTests(RevocationFixture fixture) : IClassFixture<R
     }
 
     [Fact]
-    public async Task A_role_change_revokes_the_accounts_tokens_and_the_next_sign_in_carries_the_new_roles()
+    public async Task Taking_a_role_away_revokes_the_accounts_tokens_and_the_next_sign_in_carries_what_is_left()
     {
         var account = await fixture.RegisterAsync("organizer");
         using (var admin = await fixture.AsAsync(ResourceNames.UsersApi, "admin"))

@@ -67,8 +67,8 @@ public static partial class UsersApi
             .WithDescription("Another person's account is `403` unless the caller is an admin.")
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
         api.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
-            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. A change ends every session " +
-                "of the account (its tokens carry roles): the person signs in again with the new roles.")
+            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. Taking a role away ends every " +
+                "session of the account (its tokens carry roles): the person signs in again; a role granted shows in the next refresh.")
             .WithRequestExample(new SetRolesRequest(["attendee", "organizer"]))
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.Admin);
         return app;
@@ -366,10 +366,11 @@ public static partial class UsersApi
 
         var before = user.Roles.ToList();
         await services.Db.UpdateUserAsync(user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
-        if (!before.SequenceEqual(user.Roles))
+        if (before.Except(user.Roles).Any())
         {
-            // Tokens carry roles: ones issued before the change would keep the old powers for minutes. The person signs in
-            // again and gets the new roles (the web's cookie also holds the roles it signed in with).
+            // Tokens carry roles: ones issued before a role was taken away would keep its powers for minutes, so the account's
+            // sessions end and the person signs in again with what is left. A role only granted revokes nothing: the old
+            // tokens have less power than the account, and the next refresh carries the new role.
             await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, cancellationToken);
         }
 
