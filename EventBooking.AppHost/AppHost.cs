@@ -21,6 +21,8 @@ internal static class Program
         var webReplicas = builder.Configuration.GetValue("EventBooking:WebReplicas", 1);
         var seedDemoData = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("EventBooking:SeedDemoData", true);
 
+        // Every API references the cache: users-api records session revocations there and each API's revocation view follows
+        // them (EventBooking.ServiceDefaults/Authentication/RevokedSessions.cs).
         // Service identities (OAuth2 client credentials): users-api knows every client's secret, each client its own. The
         // AppHost itself is the "operator" client of the dashboard's commands (reconciliation check, dead-letter replay).
         var clients = ServiceIdentities.Add(builder,
@@ -31,8 +33,7 @@ internal static class Program
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
-            // Redis holds users-api's and bookings-api's rate-limit counters; not awaited, since without it each replica counts alone.
-            .WithReference(infrastructure.Cache)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithServiceClients(clients)
             .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
@@ -54,7 +55,7 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.BookingsDb).WaitFor(infrastructure.BookingsDb)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
-            .WithReference(infrastructure.Cache)
+            .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
             .WithReference(usersApi).WaitFor(usersApi)
             .WithReference(eventsApi).WaitFor(eventsApi)
             .WithServiceIdentity(clients)

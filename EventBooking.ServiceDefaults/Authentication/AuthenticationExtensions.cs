@@ -32,6 +32,8 @@ public static class IdentityClaims
     public const string Email = "email";
     public const string Scope = "scope";
     public const string ClientId = "client_id";
+    /// <summary>The session (refresh-token family) an end-user token belongs to: what revocation is keyed on.</summary>
+    public const string SessionId = "sid";
 
     public const string AttendeeRole = "attendee";
     public const string OrganizerRole = "organizer";
@@ -57,8 +59,11 @@ public static class IdentityClaims
         principal.FindAll(Scope).Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
 }
 
-public static class AuthenticationExtensions
+public static partial class AuthenticationExtensions
 {
+    /// <summary>How far a validator trusts the issuer's clock: a token is accepted until this long after its <c>exp</c>.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Validates users-api's access tokens (ES/RS/PS-signed JWTs, keys from its OpenID discovery document and JWKS,
     /// found through service discovery) and registers the shared <see cref="Policies"/>. One line per service.
@@ -68,6 +73,8 @@ public static class AuthenticationExtensions
     /// issuer or audience. An unknown key id makes the handler fetch the JWKS again (at most every
     /// <c>Identity:MetadataRefreshInterval</c>, default 30 s); the JWKS is also re-read every 10 minutes, so a key
     /// users-api retires stops validating within that time.
+    /// An end-user token whose session was revoked (sign-out, password or role change) is refused too, within
+    /// <see cref="RevokedSessions.StalenessBound"/> of the revocation (<see cref="AddTokenRevocation"/>).
     /// </summary>
     public static IHostApplicationBuilder AddDefaultAuthentication(this IHostApplicationBuilder builder)
     {
@@ -107,7 +114,7 @@ public static class AuthenticationExtensions
                     NameClaimType = IdentityClaims.Name,
                     RoleClaimType = IdentityClaims.Role,
                     ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256],
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = ClockSkew,
                 };
             });
 
@@ -120,6 +127,8 @@ public static class AuthenticationExtensions
                 manager.UseLastKnownGoodConfiguration = false;
             }
         });
+
+        builder.AddTokenRevocation();
 
         // Fail at startup, not at the first request, when no authority is known (users-api supplies its keys itself).
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace EventBooking.ServiceDefaults;
 
@@ -35,12 +36,15 @@ public sealed partial class TransientFailureExceptionHandler(IProblemDetailsServ
         });
     }
 
-    /// <summary>A transient database failure anywhere in the exception chain (EF Core wraps Npgsql's).</summary>
+    /// <summary>
+    /// A transient database failure anywhere in the exception chain (EF Core wraps Npgsql's), or Redis out of reach (users-api
+    /// records revocations there: a sign-out it cannot announce is answered 503, to be retried, never reported done).
+    /// </summary>
     public static bool IsTransient(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is NpgsqlException { IsTransient: true } or TimeoutException)
+            if (current is NpgsqlException { IsTransient: true } or TimeoutException or RedisConnectionException)
             {
                 return true;
             }
@@ -49,6 +53,6 @@ public sealed partial class TransientFailureExceptionHandler(IProblemDetailsServ
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{ExceptionType} on {Method} {Path}: answered 503 (database momentarily unavailable)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ExceptionType} on {Method} {Path}: answered 503 (a database momentarily unavailable)")]
     private static partial void LogTransientFailure(ILogger logger, string exceptionType, string method, string path);
 }

@@ -88,6 +88,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
             [IdentityClaims.Email] = $"{userId:N}@example.com",
             [IdentityClaims.Name] = "Test " + userId.ToString()[..8],
             [IdentityClaims.Role] = roles.Length == 0 ? ["attendee"] : roles,
+            [IdentityClaims.SessionId] = Guid.CreateVersion7().ToString(),
         };
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

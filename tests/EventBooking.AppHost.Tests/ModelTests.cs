@@ -42,8 +42,12 @@ public sealed class ModelTests
         }
 
         Assert.Contains("ConnectionStrings__smtp", local.Environment[ResourceNames.NotificationsApi]);
-        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.NotificationsApi]);
-        Assert.Contains("ConnectionStrings__cache", local.Environment[ResourceNames.Web]);
+        // Every API follows the session revocations in Redis; the web keeps its sessions there.
+        foreach (var project in new[] { ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web })
+        {
+            Assert.Contains("ConnectionStrings__cache", local.Environment[project]);
+        }
+
         Assert.Contains(DataProtectionCertificate.EnvironmentVariable, local.Environment[ResourceNames.Web]);
         Assert.Contains("Identity__Clients__web__Secret", local.Environment[ResourceNames.UsersApi]);
         foreach (var limited in new[] { ResourceNames.UsersApi, ResourceNames.BookingsApi })

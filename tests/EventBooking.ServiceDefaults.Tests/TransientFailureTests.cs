@@ -73,6 +73,9 @@ public sealed class TransientFailureTests(PostgresFixture postgres) : IClassFixt
     public void Only_transient_database_failures_count()
     {
         Assert.True(TransientFailureExceptionHandler.IsTransient(new InvalidOperationException("wrapped", new TimeoutException())));
+        // Redis out of reach (users-api cannot record a revocation): retry, never "done".
+        Assert.True(TransientFailureExceptionHandler.IsTransient(new StackExchange.Redis.RedisConnectionException(
+            StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "No connection is available", null, StackExchange.Redis.CommandStatus.Unknown)));
         Assert.False(TransientFailureExceptionHandler.IsTransient(new InvalidOperationException("a bug")));
         Assert.False(TransientFailureExceptionHandler.IsTransient(new DbUpdateException("constraint")));
     }

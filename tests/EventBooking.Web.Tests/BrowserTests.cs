@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using EventBooking.AppHost;
+using EventBooking.Testing;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -34,6 +36,8 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         // The booking.confirmed notification is pushed over SignalR: the bell counts it without a reload.
         Assert.Equal("0", unreadBefore);
         await Assertions.Expect(page.Locator("[data-testid=bell]")).Not.ToHaveAttributeAsync("data-unread", "0", new() { Timeout = 60_000 });
+        // Pushed by the hub, not polled: its WebSocket was authorized by the Authorization header (the hub ignores URL tokens).
+        await Assertions.Expect(page.Locator("[data-testid=bell]")).ToHaveAttributeAsync("data-live", "true");
         Assert.EndsWith($"/bookings/{booking}", page.Url, StringComparison.Ordinal);
         await ScreenshotAsync(page, "05-bell");
 
@@ -207,6 +211,34 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         var html = await page.ContentAsync();
         Assert.DoesNotContain("Exception", html, StringComparison.Ordinal);
         await ScreenshotAsync(page, "18-not-found");
+    }
+
+    [Fact]
+    public async Task A_session_ended_elsewhere_signs_the_person_out_of_the_web_and_asks_them_to_sign_in_again()
+    {
+        var email = $"elsewhere-{Guid.NewGuid():N}@example.test";
+        var page = await fixture.NewPageAsync();
+        await FillRegistrationAsync(page, "Elsewhere", email, Password);
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await GoToAsync(page, "/bookings");
+        await page.Locator("[data-testid=no-bookings]").WaitForAsync();
+
+        // "Sign out everywhere" from another device: the web's own session ends with the others.
+        using (var users = fixture.Topology.CreateClient(ResourceNames.UsersApi))
+        {
+            var device = await users.LoginAsync(email, Password, cancellationToken: TestContext.Current.CancellationToken);
+            using var everywhere = fixture.Topology.CreateClient(ResourceNames.UsersApi, device.AccessToken);
+            using var response = await everywhere.PostAsync("/api/users/logout-all", null, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        // The next page needing bookings-api gets 401 session-revoked: the sign-in page, signed out, not an error.
+        await page.GotoAsync("/bookings");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        await page.Locator("#email").WaitForAsync();
+        Assert.Equal(0, await page.Locator("[data-testid=user-name]").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=problem]").CountAsync());
+        Assert.Contains("returnUrl=%2Fbookings", page.Url, StringComparison.Ordinal);
     }
 
     private static async Task GoToAsync(IPage page, string path)

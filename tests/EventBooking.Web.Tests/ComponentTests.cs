@@ -101,6 +101,29 @@ public sealed class ProblemAlertTests : BunitContext
         Assert.Contains("Too many.", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("session-revoked")]
+    [InlineData("unauthenticated")]
+    public void A_refused_session_sends_the_person_to_sign_in_instead_of_showing_an_error(string code)
+    {
+        var navigation = Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>();
+        navigation.NavigateTo("/bookings");
+        var problem = new EventBooking.Web.Clients.ApiProblem { Code = code, Status = 401, Title = "Session revoked" };
+
+        var alert = Render<ProblemAlert>(p => p.Add(x => x.Problem, problem));
+
+        Assert.Empty(alert.FindAll("[data-testid=problem]"));
+        Assert.Equal("http://localhost/account/login?returnUrl=%2Fbookings", navigation.Uri);
+    }
+
+    [Fact]
+    public void Wrong_credentials_are_shown_not_redirected()
+    {
+        var problem = new EventBooking.Web.Clients.ApiProblem { Code = "invalid-credentials", Status = 401, Title = "We could not sign you in." };
+        var alert = Render<ProblemAlert>(p => p.Add(x => x.Problem, problem));
+        Assert.Contains("We could not sign you in.", alert.Find("[data-testid=problem]").TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Renders_nothing_without_a_problem()
     {

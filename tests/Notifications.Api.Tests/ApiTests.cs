@@ -239,20 +239,42 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
     }
 
-    private HubConnection Connect(Guid userId) => new HubConnectionBuilder()
+    [Fact]
+    public async Task The_hub_refuses_a_token_in_the_query_string()
+    {
+        // What a browser client would send: the token only in access_token, no Authorization header.
+        await using var connection = Connect(Guid.CreateVersion7(), tokenInQuery: true);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync(_ct));
+        Assert.Contains("401", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A hub connection as the web's bell makes it: one WebSocket, no negotiation, the token in the Authorization header of the
+    /// upgrade request (what the .NET client's WebSocketsTransport sends outside a browser); or, with
+    /// <paramref name="tokenInQuery"/>, the token only in the <c>access_token</c> query string (a browser client's way).
+    /// </summary>
+    private HubConnection Connect(Guid userId, bool tokenInQuery = false) => new HubConnectionBuilder()
         .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/notifications"), options =>
         {
             options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
             options.WebSocketFactory = async (context, cancellationToken) =>
             {
-                // The browser path: a WebSocket cannot carry headers, so the token rides in the access_token query string.
                 var client = app.Server.CreateWebSocketClient();
                 var uri = new UriBuilder(context.Uri);
-                uri.Query = $"{uri.Query.TrimStart('?')}&access_token={Uri.EscapeDataString(app.Tokens.User(userId))}";
+                var token = app.Tokens.User(userId);
+                if (tokenInQuery)
+                {
+                    uri.Query = $"{uri.Query.TrimStart('?')}&access_token={Uri.EscapeDataString(token)}";
+                }
+                else
+                {
+                    client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
+                }
+
                 return await client.ConnectAsync(uri.Uri, cancellationToken);
             };
             options.Transports = HttpTransportType.WebSockets;
-            options.AccessTokenProvider = () => Task.FromResult<string?>(app.Tokens.User(userId));
+            options.SkipNegotiation = true;
         })
         .Build();
 }

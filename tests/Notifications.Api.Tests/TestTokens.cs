@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Notifications.Api.Tests;
 
 /// <summary>
-/// Signs access tokens in users-api's shape (RS256, issuer, audience, sub/role/client_id/scope claims) with a test key
+/// Signs access tokens in users-api's shape (RS256, issuer, audience, sub/role/sid/client_id/scope claims) with a test key
 /// the service under test is told to trust: real JWT validation, without needing users-api running.
 /// </summary>
 public sealed class TestTokens : IDisposable
@@ -23,6 +23,7 @@ public sealed class TestTokens : IDisposable
         new(IdentityClaims.Subject, userId.ToString()),
         new(IdentityClaims.Email, $"{userId:N}@example.test"),
         new(IdentityClaims.Name, "Test User"),
+        new(IdentityClaims.SessionId, Guid.CreateVersion7().ToString()),
         .. (roles.Length == 0 ? [IdentityClaims.AttendeeRole] : roles).Select(role => new Claim(IdentityClaims.Role, role)),
     ]);
 

@@ -29,6 +29,7 @@ public sealed class TokenSecurityTests(TokenSecurityPlatform platform) : IClassF
         ["name"] = "Someone",
         ["role"] = roles.ToList(),
         ["jti"] = Guid.NewGuid().ToString(),
+        ["sid"] = Guid.CreateVersion7().ToString(),
     };
 
     private static string Sign(SecurityKey key, string algorithm, Dictionary<string, object> claims, string issuer = "urn:eventbooking:users-api",

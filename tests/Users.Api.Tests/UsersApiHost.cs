@@ -87,7 +87,8 @@ public sealed class ValidatingService : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ValidatingService> StartAsync(Uri authority)
+    /// <param name="settings">More configuration (e.g. <c>ConnectionStrings:cache</c>, to follow revocations through Redis).</param>
+    public static async Task<ValidatingService> StartAsync(Uri authority, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -97,6 +98,7 @@ public sealed class ValidatingService : IAsyncDisposable
             ["Identity:MetadataRefreshInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddServiceDefaults();
         builder.AddDefaultAuthentication();
         var app = builder.Build();
@@ -152,12 +154,14 @@ public class UsersPlatform(PostgresFixture postgres) : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async ValueTask InitializeAsync()
+    protected virtual IReadOnlyDictionary<string, string?> ValidatorSettings => new Dictionary<string, string?>();
+
+    public virtual async ValueTask InitializeAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("users");
         Api = new UsersApiFactory(connectionString, Settings);
         Api.Start();
-        Validator = await ValidatingService.StartAsync(Api.BaseAddress);
+        Validator = await ValidatingService.StartAsync(Api.BaseAddress, ValidatorSettings);
     }
 
     public HttpClient Client(string? token = null)
@@ -171,7 +175,7 @@ public class UsersPlatform(PostgresFixture postgres) : IAsyncLifetime
         return client;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Validator is not null)
         {

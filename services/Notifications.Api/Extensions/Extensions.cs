@@ -1,6 +1,5 @@
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using MongoDB.Driver;
@@ -32,23 +31,9 @@ internal static class Extensions
         builder.AddLivePush();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<NotificationPush>();
-        // WebSockets and server-sent events cannot send headers from a browser: the hub takes the token from the query.
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            options.Events ??= new JwtBearerEvents();
-            var next = options.Events.OnMessageReceived;
-            options.Events.OnMessageReceived = context =>
-            {
-                if (context.Request.Path.StartsWithSegments(NotificationsHub.Path)
-                    && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
-                {
-                    context.Token = token;
-                }
-
-                return next(context);
-            };
-        });
-
+        // The hub takes its token from the Authorization header only, like every endpoint: its one client, the web's bell, is
+        // the .NET SignalR client in the web's server process, which sends the header on the WebSocket upgrade. A token in the
+        // query string would be written into access logs and traces with the URL.
         builder.Services.AddScoped<NotificationWriter>();
         builder.Services.AddScoped<NotificationIngestor>();
         builder.AddEventBus("messaging", "notifications-api")

@@ -45,7 +45,7 @@ public static partial class UsersApi
         api.MapPost("/logout", Logout).WithName("Logout").WithSummary("Ends the session the refresh token belongs to.")
             .WithDescription("Possession of the refresh token is the proof; an unknown token ends nothing and answers `204` all the same.");
         api.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").WithSummary("Ends every session of the signed-in user.")
-            .WithDescription("Every refresh token of the caller stops working; access tokens run out within minutes.")
+            .WithDescription("Every refresh token and access token of the caller stops working, in every service within a second.")
             .RequireAuthorization(Policies.User);
 
         api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("The signed-in user's profile.")
@@ -67,7 +67,8 @@ public static partial class UsersApi
             .WithDescription("Another person's account is `403` unless the caller is an admin.")
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.User);
         api.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replaces an account's roles (admin).")
-            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role.")
+            .WithDescription("Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. Taking a role away ends every " +
+                "session of the account (its tokens carry roles): the person signs in again; a role granted shows in the next refresh.")
             .WithRequestExample(new SetRolesRequest(["attendee", "organizer"]))
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.Admin);
         return app;
@@ -282,7 +283,7 @@ public static partial class UsersApi
             u.RecordSuccessfulLogin();
             u.SetPasswordHash(services.Passwords.Hash(u, request.NewPassword!), services.Time.GetUtcNow());
         }, cancellationToken);
-        var keep = Guid.TryParse(principal.FindFirstValue("sid"), out var sid) ? sid : (Guid?)null;
+        var keep = Guid.TryParse(principal.FindFirstValue(IdentityClaims.SessionId), out var sid) ? sid : (Guid?)null;
         await services.Sessions.RevokeAllAsync(user.Id, keep, cancellationToken);
         LogPasswordChanged(services.Logger, user.Id);
         return TypedResults.NoContent();
@@ -363,7 +364,16 @@ public static partial class UsersApi
             return Problems.For(UserErrors.UserNotFound);
         }
 
+        var before = user.Roles.ToList();
         await services.Db.UpdateUserAsync(user, u => u.SetRoles(request.Roles!.OfType<string>(), services.Time.GetUtcNow()), cancellationToken);
+        if (before.Except(user.Roles).Any())
+        {
+            // Tokens carry roles: ones issued before a role was taken away would keep its powers for minutes, so the account's
+            // sessions end and the person signs in again with what is left. A role only granted revokes nothing: the old
+            // tokens have less power than the account, and the next refresh carries the new role.
+            await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, cancellationToken);
+        }
+
         LogRolesChanged(services.Logger, user.Id, string.Join(',', user.Roles), principal.UserId());
         return TypedResults.Ok(UserProfile.From(user));
     }

@@ -40,6 +40,7 @@ internal static class Extensions
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<LocalTokenConfiguration>();
+        services.AddSingleton<AccessTokenRevocation>();
         services.AddScoped<SessionService>();
         services.AddHostedService<SigningKeyRotationService>();
 

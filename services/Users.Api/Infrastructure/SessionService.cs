@@ -21,8 +21,12 @@ public enum RefreshOutcome
     Reused,
 }
 
-/// <summary>Sessions: a refresh-token family per sign-in, rotated on every use, revoked whole on reuse.</summary>
-public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens, TimeProvider time, IOptions<TokenIssuingOptions> options, ILogger<SessionService> logger)
+/// <summary>
+/// Sessions: a refresh-token family per sign-in, rotated on every use, revoked whole on reuse. Every method that revokes a
+/// session also revokes its access tokens (<see cref="AccessTokenRevocation"/>), so a caller gets both from one call.
+/// </summary>
+public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens, AccessTokenRevocation revocation, TimeProvider time,
+    IOptions<TokenIssuingOptions> options, ILogger<SessionService> logger)
 {
     public async Task<TokenResponse> StartAsync(User user, CancellationToken cancellationToken)
     {
@@ -79,7 +83,10 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
         return (RefreshOutcome.Refreshed, await RespondAsync(user, next, nextValue, cancellationToken));
     }
 
-    /// <summary>Ends the session a refresh token belongs to; false when the token is unknown.</summary>
+    /// <summary>
+    /// Ends the session a refresh token belongs to (its refresh and access tokens); false when the token is unknown. Ending an
+    /// ended session again records its access-token revocation again, so a sign-out answered 503 can simply be retried.
+    /// </summary>
     public async Task<bool> EndAsync(string value, CancellationToken cancellationToken)
     {
         var hash = RefreshToken.Hash(value);
@@ -93,21 +100,36 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
         return true;
     }
 
-    /// <summary>Revokes every session of a user, except <paramref name="keepFamilyId"/> when given.</summary>
-    public Task<int> RevokeAllAsync(Guid userId, Guid? keepFamilyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes every session of a user (refresh tokens, and the access tokens they issued), except
+    /// <paramref name="keepFamilyId"/> when given; returns how many refresh tokens were revoked.
+    /// </summary>
+    public async Task<int> RevokeAllAsync(Guid userId, Guid? keepFamilyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.RefreshTokens
+        var revoked = await db.RefreshTokens
             .Where(t => t.UserId == userId && t.RevokedAt == null && (keepFamilyId == null || t.FamilyId != keepFamilyId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+
+        // An access token is issued together with a refresh token of its session, so the sessions that may still have a
+        // valid access token are those with a refresh token issued within the retention (revoked before or not).
+        var since = now - revocation.Retention;
+        var sessions = await db.RefreshTokens
+            .Where(t => t.UserId == userId && t.CreatedAt >= since && (keepFamilyId == null || t.FamilyId != keepFamilyId))
+            .Select(t => t.FamilyId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        await revocation.RevokeAsync(sessions, cancellationToken);
+        return revoked;
     }
 
-    private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    private async Task RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.RefreshTokens
+        await db.RefreshTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await revocation.RevokeAsync([familyId], cancellationToken);
     }
 
     private async Task<TokenResponse> RespondAsync(User user, RefreshToken refresh, string value, CancellationToken cancellationToken)

@@ -103,19 +103,39 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
 /// The signed-in user's access token for API calls (scoped: one per circuit or request). Reads the user from the
 /// Blazor authentication state, or from the principal an endpoint hands it.
 /// </summary>
-public sealed class UserTokenProvider(AuthenticationStateProviderAccessor authState, SessionRefresher refresher)
+public sealed partial class UserTokenProvider(AuthenticationStateProviderAccessor authState, SessionRefresher refresher, SessionStore store,
+    ILogger<UserTokenProvider> logger)
 {
     private ClaimsPrincipal? _user;
 
     /// <summary>For minimal-API endpoints of the web app (no Blazor authentication state there).</summary>
     public void UseUser(ClaimsPrincipal user) => _user = user;
 
-    public async Task<string?> GetAccessTokenAsync(CancellationToken cancellationToken)
+    public async Task<string?> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+        await SessionIdAsync() is { } sessionId ? await refresher.GetAccessTokenAsync(sessionId, cancellationToken) : null;
+
+    /// <summary>
+    /// An API refused the session's token (revoked: signed out elsewhere, password or roles changed): the server-side session
+    /// goes, so the next request's cookie check signs the person out (<c>ValidateSessionAsync</c>) and sends them to sign in.
+    /// </summary>
+    public async Task EndSessionAsync(CancellationToken cancellationToken)
+    {
+        if (await SessionIdAsync() is { } sessionId)
+        {
+            await store.RemoveAsync(sessionId, cancellationToken);
+            refresher.Forget(sessionId);
+            LogSessionEnded(logger);
+        }
+    }
+
+    private async Task<string?> SessionIdAsync()
     {
         var user = _user ?? await authState.GetUserAsync();
-        var sessionId = user is null ? null : SessionClaims.SessionIdOf(user);
-        return sessionId is null ? null : await refresher.GetAccessTokenAsync(sessionId, cancellationToken);
+        return user is null ? null : SessionClaims.SessionIdOf(user);
     }
+
+    [LoggerMessage(LogLevel.Information, "An API refused the session's access token (the session was ended); the web session ends too.")]
+    private static partial void LogSessionEnded(ILogger logger);
 }
 
 /// <summary>Reads the current user through Blazor's <see cref="Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider"/>.</summary>
@@ -134,16 +154,23 @@ public sealed class AuthenticationStateProviderAccessor(Microsoft.AspNetCore.Com
     }
 }
 
-/// <summary>Adds the user's bearer token to calls to the APIs.</summary>
+/// <summary>Adds the user's bearer token to calls to the APIs; a 401 for that token ends the web session (see <see cref="UserTokenProvider.EndSessionAsync"/>).</summary>
 public sealed class UserTokenHandler(UserTokenProvider tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Headers.Authorization is null && await tokens.GetAccessTokenAsync(cancellationToken) is { } token)
+        if (request.Headers.Authorization is not null || await tokens.GetAccessTokenAsync(cancellationToken) is not { } token)
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return await base.SendAsync(request, cancellationToken);
         }
 
-        return await base.SendAsync(request, cancellationToken);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            await tokens.EndSessionAsync(cancellationToken);
+        }
+
+        return response;
     }
 }

@@ -24,6 +24,9 @@ public sealed record ApiProblem
     /// <summary>What kind of "no" the status stands for, in the shared vocabulary (e.g. <see cref="ErrorKind.Declined"/> for 402).</summary>
     public ErrorKind Kind => Problems.KindOf(Status);
 
+    /// <summary>An API refused the user's token: the web session is over and the person has to sign in again.</summary>
+    public bool EndsSession => Status == StatusCodes.Status401Unauthorized && (Code == ProblemCodes.SessionRevoked || Code == ProblemCodes.Unauthenticated);
+
     /// <summary>One sentence for people: the detail, else the title.</summary>
     public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail : !string.IsNullOrWhiteSpace(Title) ? Title : "Something went wrong. Please try again.";
 
@@ -66,4 +69,10 @@ public static class ProblemCodes
 
     /// <summary>Made by the web: the answer carried no <c>code</c> (not a problem in the shared vocabulary).</summary>
     public const string Unknown = "unknown";
+
+    /// <summary>Any API: the access token's session was ended (signed out elsewhere, password or roles changed).</summary>
+    public static readonly string SessionRevoked = RevocationErrors.SessionRevoked.Code;
+
+    /// <summary>Any API: no valid token (the framework's code for a bare 401).</summary>
+    public const string Unauthenticated = "unauthenticated";
 }

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Users.Api.Users.LogoutAll
         {
         }
         /// <summary>
-        /// Every refresh token of the caller stops working; access tokens run out within minutes.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
+        /// Every refresh token and access token of the caller stops working, in every service within a second.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -60,7 +60,7 @@ namespace EventBooking.Clients.Users.Api.Users.LogoutAll
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every refresh token of the caller stops working; access tokens run out within minutes.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
+        /// Every refresh token and access token of the caller stops working, in every service within a second.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

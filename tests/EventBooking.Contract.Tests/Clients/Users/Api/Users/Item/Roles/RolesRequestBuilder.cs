@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Users.Api.Users.Item.Roles
         {
         }
         /// <summary>
-        /// Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role.**Access:** an admin (bearer token).
+        /// Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. Taking a role away ends every session of the account (its tokens carry roles): the person signs in again; a role granted shows in the next refresh.**Access:** an admin (bearer token).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Users.Models.UserProfile"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace EventBooking.Clients.Users.Api.Users.Item.Roles
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Users.Models.UserProfile>(requestInfo, global::EventBooking.Clients.Users.Models.UserProfile.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role.**Access:** an admin (bearer token).
+        /// Roles: `attendee`, `organizer`, `admin`. An admin cannot remove their own admin role. Taking a role away ends every session of the account (its tokens carry roles): the person signs in again; a role granted shows in the next refresh.**Access:** an admin (bearer token).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using EventBooking.Testing;
+using StackExchange.Redis;
+using Users.Api.Infrastructure;
+using Xunit;
+
+namespace Users.Api.Tests;
+
+/// <summary>users-api and a validating service that both follow revocations through a real Redis (the AppHost's <c>cache</c>).</summary>
+public sealed class RedisUsersPlatform(PostgresFixture postgres) : UsersPlatform(postgres)
+{
+    public RedisFixture Redis { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["ConnectionStrings:cache"] = Redis.Server.ConnectionString };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    protected override IReadOnlyDictionary<string, string?> ValidatorSettings => Settings;
+}
+
+/// <summary>
+/// What users-api does when it ends a session: the access token is refused by users-api at once and by another service
+/// through Redis within the staleness bound; the revocation is kept in Redis for the token lifetime + skew; refresh-token
+/// reuse revokes too; and with Redis down a sign-out is answered 503 (then recorded on retry) while sign-in keeps working.
+/// </summary>
+public sealed class RevocationTests(RedisUsersPlatform platform) : IClassFixture<RedisUsersPlatform>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Logout_refuses_the_token_in_users_api_at_once_and_in_another_service_through_Redis()
+    {
+        var (_, session) = await platform.NewSessionAsync();
+        Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/user", session.AccessToken));
+
+        using (var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{session.RefreshToken}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using (var me = await platform.Client(session.AccessToken).GetAsync("/api/users/me", Cancel))
+        {
+            using var problem = await Helpers.AssertProblemAsync(me, HttpStatusCode.Unauthorized);
+            Assert.Equal("session-revoked", problem.RootElement.GetProperty("code").GetString());
+            Assert.Contains("invalid_token", me.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", session.AccessToken) == HttpStatusCode.Unauthorized,
+            RevokedSessions.StalenessBound, "the other service refuses the token", Cancel);
+        TestContext.Current.SendDiagnosticMessage($"refused by the other service {clock.Elapsed.TotalMilliseconds:0} ms after the logout answered");
+
+        // Kept as long as a token issued just before could still validate: lifetime (10 min) + 30 s skew.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(platform.Redis.Server.ConnectionString);
+        var sid = ReadSessionId(session.AccessToken);
+        var until = await redis.GetDatabase().SortedSetScoreAsync(RevocationChannel.SetKey, sid.ToString("N"));
+        Assert.NotNull(until);
+        Assert.InRange(DateTimeOffset.FromUnixTimeMilliseconds((long)until.Value) - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10.5));
+    }
+
+    [Fact]
+    public async Task Refresh_token_reuse_revokes_the_sessions_access_tokens()
+    {
+        var (_, session) = await platform.NewSessionAsync();
+        using (var first = await platform.PostJsonAsync("/api/users/refresh", $$"""{"refreshToken":"{{session.RefreshToken}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var refreshed = await first.Content.ReadFromJsonAsync<TokenResponse>(Cancel);
+            Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/user", refreshed!.AccessToken));
+
+            // The spent token again: someone holds a copy. Every token of the session stops working.
+            using var reuse = await platform.PostJsonAsync("/api/users/refresh", $$"""{"refreshToken":"{{session.RefreshToken}}"}""");
+            Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+            await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", refreshed.AccessToken) == HttpStatusCode.Unauthorized,
+                RevokedSessions.StalenessBound, "the refreshed token is refused", Cancel);
+            Assert.Equal(HttpStatusCode.Unauthorized, await platform.Validator.StatusAsync("/user", session.AccessToken));
+        }
+    }
+
+    [Fact]
+    public async Task With_Redis_down_user_tokens_get_503_sign_in_works_and_a_sign_out_is_503_until_it_can_be_recorded()
+    {
+        var (user, session) = await platform.NewSessionAsync();
+        var serviceToken = await platform.ServiceTokenAsync();
+        await platform.Redis.Server.StopAsync(Cancel);
+        try
+        {
+            await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", session.AccessToken) == HttpStatusCode.ServiceUnavailable,
+                TimeSpan.FromSeconds(10), "the other service stops trusting end-user tokens", Cancel);
+            // Each process's view ages from its own last heartbeat: users-api's may be a heartbeat behind the other's.
+            using var client = platform.Client(session.AccessToken);
+            var me = await Poll.ForAsync(async () =>
+            {
+                var response = await client.GetAsync("/api/users/me", Cancel);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                return null;
+            }, TimeSpan.FromSeconds(10), "users-api stops trusting end-user tokens", Cancel);
+            using (me)
+            {
+                using var problem = await Helpers.AssertProblemAsync(me, HttpStatusCode.ServiceUnavailable);
+                Assert.Equal("revocation-unavailable", problem.RootElement.GetProperty("code").GetString());
+                Assert.NotNull(me.Headers.RetryAfter);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, await platform.Validator.StatusAsync("/internal", serviceToken));
+            var again = await platform.LoginAsync(user.Email);
+
+            // users-api cannot tell the other services: not reported done.
+            using var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{again.RefreshToken}}"}""");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, logout.StatusCode);
+            session = again;
+        }
+        finally
+        {
+            await platform.Redis.Server.RestartAsync(Cancel);
+        }
+
+        // The retry records it: the token is refused everywhere, not just until someone restarts.
+        await Poll.UntilAsync(async () =>
+        {
+            using var retry = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{session.RefreshToken}}"}""");
+            return retry.StatusCode == HttpStatusCode.NoContent;
+        }, TimeSpan.FromSeconds(30), "the sign-out can be recorded again", Cancel);
+        await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", session.AccessToken) == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(30), "the signed-out token is refused once Redis is back", Cancel);
+    }
+
+    private static Guid ReadSessionId(string accessToken) =>
+        Guid.Parse(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(accessToken).GetPayloadValue<string>("sid"));
+}
