@@ -32,7 +32,22 @@ public sealed class ClientAddressHandlerTests
         Assert.False(unconfigured.Contains(TrustedForwarding.SecretHeader));
     }
 
-    private static async Task<System.Net.Http.Headers.HttpRequestHeaders> SendAsync(string? secret, IPAddress? browser, params (string Name, string Value)[] headers)
+    [Fact]
+    public async Task A_request_that_names_its_persons_address_forwards_it_even_from_a_circuit_with_no_request_being_served()
+    {
+        // A session's refresh names the address it was signed in from (SessionRefresher); a circuit has no HttpContext.
+        var refresh = await SendAsync(Secret, null, named: "198.51.100.23");
+        Assert.Equal(["198.51.100.23"], refresh.GetValues("X-Forwarded-For"));
+
+        // The named address wins over the request being served, and something that is no address is not forwarded.
+        Assert.Equal(["198.51.100.23"], (await SendAsync(Secret, IPAddress.Parse("203.0.113.7"), named: "198.51.100.23")).GetValues("X-Forwarded-For"));
+        Assert.Equal(["203.0.113.7"], (await SendAsync(Secret, IPAddress.Parse("203.0.113.7"), named: "198.51.100.23, 10.0.0.1")).GetValues("X-Forwarded-For"));
+    }
+
+    private static Task<System.Net.Http.Headers.HttpRequestHeaders> SendAsync(string? secret, IPAddress? browser, params (string Name, string Value)[] headers) =>
+        SendAsync(secret, browser, null, headers);
+
+    private static async Task<System.Net.Http.Headers.HttpRequestHeaders> SendAsync(string? secret, IPAddress? browser, string? named, params (string Name, string Value)[] headers)
     {
         var accessor = new HttpContextAccessor();
         if (browser is not null)
@@ -44,6 +59,11 @@ public sealed class ClientAddressHandlerTests
         using var handler = new ClientAddressHandler(accessor, Options.Create(new ForwardingOptions { Secret = secret })) { InnerHandler = terminal };
         using var client = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://users-api/api/users/me");
+        if (named is not null)
+        {
+            request.Options.Set(ClientAddressHandler.Address, named);
+        }
+
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -24,7 +24,7 @@ public sealed class SignInService(AccountClient account, SessionStore store, Ses
         }
 
         var sessionId = SessionClaims.NewSessionId();
-        await store.SetAsync(sessionId, AccountClient.ToSession(tokens), cancellationToken);
+        await store.SetAsync(sessionId, AccountClient.ToSession(tokens) with { ClientAddress = ClientAddressHandler.AddressOf(context) }, cancellationToken);
         var claims = new List<Claim>
         {
             new(IdentityClaims.Subject, profile.Id.ToString()),

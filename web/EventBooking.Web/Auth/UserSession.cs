@@ -7,8 +7,13 @@ using Microsoft.Extensions.Caching.Distributed;
 
 namespace EventBooking.Web.Auth;
 
-/// <summary>The user's tokens from users-api. They never leave the server: the cookie only names the session.</summary>
-public sealed record UserSession(string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt);
+/// <summary>
+/// The user's tokens from users-api. They never leave the server: the cookie only names the session. <paramref name="ClientAddress"/>
+/// is the browser's address at sign-in, which the session's refreshes forward (rate limits count them per person, not all
+/// against the web's address).
+/// </summary>
+public sealed record UserSession(string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt,
+    string? ClientAddress = null);
 
 /// <summary>Claims the web app puts in its own (encrypted) cookie.</summary>
 public static class SessionClaims
@@ -74,7 +79,7 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
                 return session?.AccessToken;
             }
 
-            var refreshed = await account.RefreshAsync(session.RefreshToken, cancellationToken);
+            var refreshed = await account.RefreshAsync(session.RefreshToken, session.ClientAddress, cancellationToken);
             if (refreshed is null)
             {
                 LogRefreshRefused(logger);
@@ -82,6 +87,7 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
                 return null;
             }
 
+            refreshed = refreshed with { ClientAddress = session.ClientAddress };
             await store.SetAsync(sessionId, refreshed, cancellationToken);
             return refreshed.AccessToken;
         }

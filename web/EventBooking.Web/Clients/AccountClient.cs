@@ -43,9 +43,15 @@ public sealed class AccountClient(IHttpClientFactory factory)
     }
 
     /// <summary>Trades the refresh token for a new pair; null when users-api refuses it (the session is over).</summary>
-    public async Task<UserSession?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public async Task<UserSession?> RefreshAsync(string refreshToken, string? clientAddress, CancellationToken cancellationToken)
     {
-        var result = await Api.SendJsonAsync<TokenResponse>(Http, HttpMethod.Post, "/api/users/refresh", new { refreshToken }, Service, cancellationToken);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/refresh") { Content = JsonContent.Create(new { refreshToken }) };
+        if (clientAddress is not null)
+        {
+            request.Options.Set(ClientAddressHandler.Address, clientAddress);
+        }
+
+        var result = await Api.SendAsync<TokenResponse>(Http, request, Service, cancellationToken);
         return result.Value is { } tokens ? ToSession(tokens) : null;
     }
 
