@@ -29,6 +29,7 @@ internal static class Program
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
             .WithServiceClients(clients)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas);
@@ -71,7 +72,7 @@ internal static class Program
 
         // The web keeps no state of its own (sessions and its Data Protection key ring are in Redis, encrypted at rest with a
         // certificate parameter), so any replica serves any user; a Blazor circuit still lives in the replica that opened it.
-        builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
+        var web = builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
             .WithHttpHealthCheck("/health")
             .WithExternalHttpEndpoints()
             .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
@@ -83,6 +84,9 @@ internal static class Program
             .WithServiceIdentity(clients)
             .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
+
+        // Links in emails (a booking, a verification or password reset link) point at the web's public address.
+        notificationsApi.WithEnvironment("Email__WebBaseUrl", web.GetEndpoint("http"));
 
         builder.Build().Run();
     }
