@@ -88,11 +88,15 @@ public class TopologyFixture(IReadOnlyCollection<string>? services = null, int r
         return await users.LoginAsync(email, password, Retry);
     }
 
-    /// <summary>Registers a fresh account ("attendee" or "organizer") and signs it in.</summary>
-    public async Task<Account> RegisterAsync(string accountType = "attendee")
+    /// <summary>
+    /// Registers a fresh account ("attendee" or "organizer") and signs it in. <paramref name="verified"/>: the demo admin marks
+    /// its address verified, so it may book (needs seedDemoData); otherwise it is as new as a person who has not read the email yet.
+    /// </summary>
+    public async Task<Account> RegisterAsync(string accountType = "attendee", bool verified = true)
     {
+        var admin = verified ? await TokenAsync("admin") : null;
         using var users = CreateClient(ResourceNames.UsersApi);
-        return await users.RegisterAsync(accountType, retry: Retry);
+        return await users.RegisterAsync(accountType, retry: Retry, verifiedBy: admin);
     }
 
     /// <summary>A service-identity token (OAuth2 client credentials) for one of the topology's clients.</summary>
