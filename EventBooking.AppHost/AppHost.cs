@@ -85,8 +85,15 @@ internal static class Program
             .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
 
-        // Links in emails (a booking, a verification or password reset link) point at the web's public address.
-        notificationsApi.WithEnvironment("Email__WebBaseUrl", web.GetEndpoint("http"));
+        // Links in emails (a booking, a verification or password reset link) point at the web's public address. A model without
+        // the web (a test topology of the APIs) leaves notifications-api its configured default.
+        notificationsApi.WithEnvironment(context =>
+        {
+            if (context.ExecutionContext.Services.GetService<DistributedApplicationModel>()?.Resources.Contains(web.Resource) != false)
+            {
+                context.EnvironmentVariables["Email__WebBaseUrl"] = web.GetEndpoint("http");
+            }
+        });
 
         builder.Build().Run();
     }
