@@ -22,7 +22,7 @@ public static partial class AccountLinksApi
                 "Access tokens say `email_verified` from the next sign-in or refresh.")
             .WithRequestExample(new VerifyEmailRequest("q3Lx0mW1k2..."))
             .Refuses(StatusCodes.Status400BadRequest, UserErrors.InvalidVerificationLink.Code)
-            .RequireRateLimiting(UsersApi.LoginRateLimit);
+            .RequireRateLimiting(ConnectApi.TokenRateLimit);
         api.MapPost("/me/verification-email", ResendVerificationEmail).WithName("ResendVerificationEmail")
             .WithSummary("Emails the signed-in user a new verification link.")
             .WithDescription("Earlier links keep working until they expire. An address already verified is `409 email-already-verified`.")
