@@ -51,6 +51,30 @@ public sealed partial class BrowserTests
         await again.Locator("[data-testid=user-name]").WaitForAsync();
     }
 
+    [Fact]
+    public async Task An_unverified_account_is_told_to_verify_when_it_books_and_books_once_the_emailed_link_is_opened()
+    {
+        var account = await fixture.Topology.RegisterAsync(verified: false);
+        var page = await SignInAsync(account.Email, Accounts.DefaultPassword);
+
+        await GoToAsync(page, "/");
+        await page.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
+        await page.Locator("[data-testid=book]").WaitForAsync();
+        await page.FillAsync("#quantity", "1");
+        await page.PressAsync("#quantity", "Tab");
+        await page.ClickAsync("[data-testid=book]");
+        await Assertions.Expect(page.Locator("[data-testid=problem]")).ToContainTextAsync("Verify your email address");
+        await ScreenshotAsync(page, "21-verify-first");
+
+        await page.ClickAsync("[data-testid=verify-email-link]");
+        await page.Locator("[data-testid=verification-pending]").WaitForAsync();
+        await OpenEmailedLinkAsync(page, account.Email, "email-verification", "/account/verify-email");
+        await page.Locator("[data-testid=email-verified]").WaitForAsync();
+
+        await BookDemoEventAsync(page, quantity: 1);
+    }
+
     /// <summary>Sign-in page → "Forgot your password?" → the form; returns the confirmation's words.</summary>
     private static async Task<string> AskForResetLinkAsync(IPage page, string email)
     {
