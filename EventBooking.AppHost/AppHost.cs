@@ -89,7 +89,7 @@ internal static class Program
         // the web (a test topology of the APIs) leaves notifications-api its configured default.
         notificationsApi.WithEnvironment(context =>
         {
-            if (context.ExecutionContext.Services.GetService<DistributedApplicationModel>()?.Resources.Contains(web.Resource) != false)
+            if (builder.Resources.Contains(web.Resource))
             {
                 context.EnvironmentVariables["Email__WebBaseUrl"] = web.GetEndpoint("http");
             }
