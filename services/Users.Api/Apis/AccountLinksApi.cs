@@ -12,6 +12,9 @@ namespace Users.Api.Apis;
 /// </summary>
 public static partial class AccountLinksApi
 {
+    /// <summary>Tries of a link's use when the account or the link changes at the same moment (optimistic concurrency).</summary>
+    private const int MaxAttempts = 3;
+
     public static IEndpointRouteBuilder MapAccountLinksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/users").WithTags("Users");
@@ -55,34 +58,36 @@ public static partial class AccountLinksApi
             return error;
         }
 
-        var (token, user) = await services.Links.FindAsync(request.Token!, AccountTokenPurpose.VerifyEmail, cancellationToken);
-        var now = services.Time.GetUtcNow();
-        if (token is null || user is null)
+        // A concurrent change of the account (a sign-in counts) or of the link makes the save fail: read both again and retry.
+        for (var attempt = 1; ; attempt++)
         {
-            return Problems.For(UserErrors.InvalidVerificationLink);
-        }
+            var (token, user) = await services.Links.FindAsync(request.Token!, AccountTokenPurpose.VerifyEmail, cancellationToken);
+            var now = services.Time.GetUtcNow();
+            if (token is null || user is null)
+            {
+                return Problems.For(UserErrors.InvalidVerificationLink);
+            }
 
-        if (!token.IsUsableFor(user, now))
-        {
-            // A mail scanner or a second click opened the link first: the address is proven all the same.
-            var alreadyDone = token.UsedAt is not null && user.IsEmailVerified && user.NormalizedEmail == token.NormalizedEmail;
-            return alreadyDone ? TypedResults.NoContent() : Problems.For(UserErrors.InvalidVerificationLink);
-        }
+            if (!token.IsUsableFor(user, now))
+            {
+                // A mail scanner or a second click opened the link first: the address is proven all the same.
+                var alreadyDone = token.UsedAt is not null && user.IsEmailVerified && user.NormalizedEmail == token.NormalizedEmail;
+                return alreadyDone ? TypedResults.NoContent() : Problems.For(UserErrors.InvalidVerificationLink);
+            }
 
-        token.Use(now);
-        user.MarkEmailVerified(now);
-        try
-        {
-            await services.Db.SaveChangesAsync(cancellationToken);
+            token.Use(now);
+            user.MarkEmailVerified(now);
+            try
+            {
+                await services.Db.SaveChangesAsync(cancellationToken);
+                LogEmailVerified(services.Logger, user.Id, "link");
+                return TypedResults.NoContent();
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                services.Db.ChangeTracker.Clear();
+            }
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            // The same link was used at the same moment by another request, which verified the address.
-            return TypedResults.NoContent();
-        }
-
-        LogEmailVerified(services.Logger, user.Id, "link");
-        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Accepted<LinkRequestAccepted>, ProblemHttpResult>> ResendVerificationEmail(
@@ -147,40 +152,48 @@ public static partial class AccountLinksApi
             return errors.ToProblem();
         }
 
-        var db = services.Db;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            try
             {
-                db.ChangeTracker.Clear();
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var (token, user) = await services.Links.FindAsync(request.Token!, AccountTokenPurpose.ResetPassword, ct);
-                var now = services.Time.GetUtcNow();
-                if (token is null || user is null || !token.IsUsableFor(user, now))
-                {
-                    return (Results<NoContent, ValidationProblem, ProblemHttpResult>)Problems.For(UserErrors.InvalidResetLink);
-                }
-
-                if (UserRules.Password(request.NewPassword, user.Email) is { } weak)
-                {
-                    return Problems.Validation("newPassword", weak);
-                }
-
-                token.Use(now);
-                user.ResetPassword(services.Passwords.Hash(user, request.NewPassword!), now);
-                await db.SaveChangesAsync(ct);
-                await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, ct);
-                await services.Links.EndAllAsync(user.Id, AccountTokenPurpose.ResetPassword, ct);
-                await transaction.CommitAsync(ct);
-                LogPasswordReset(services.Logger, user.Id);
-                return TypedResults.NoContent();
-            }, cancellationToken);
+                return await ResetInTransactionAsync(request, services, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // The account changed meanwhile (a sign-in counts), or another request used the link: read both again.
+            }
         }
-        catch (DbUpdateConcurrencyException)
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetInTransactionAsync(
+        ResetPasswordRequest request, AccountServices services, CancellationToken cancellationToken)
+    {
+        var db = services.Db;
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            // Another request used the same link (or changed the account) at the same moment: this one changed nothing.
-            return Problems.For(UserErrors.InvalidResetLink);
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var (token, user) = await services.Links.FindAsync(request.Token!, AccountTokenPurpose.ResetPassword, ct);
+            var now = services.Time.GetUtcNow();
+            if (token is null || user is null || !token.IsUsableFor(user, now))
+            {
+                return (Results<NoContent, ValidationProblem, ProblemHttpResult>)Problems.For(UserErrors.InvalidResetLink);
+            }
+
+            if (UserRules.Password(request.NewPassword, user.Email) is { } weak)
+            {
+                return Problems.Validation("newPassword", weak);
+            }
+
+            token.Use(now);
+            user.ResetPassword(services.Passwords.Hash(user, request.NewPassword!), now);
+            await db.SaveChangesAsync(ct);
+            await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, ct);
+            await services.Links.EndAllAsync(user.Id, AccountTokenPurpose.ResetPassword, ct);
+            await transaction.CommitAsync(ct);
+            LogPasswordReset(services.Logger, user.Id);
+            return TypedResults.NoContent();
+        }, cancellationToken);
     }
 
     public static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MarkEmailVerified(
