@@ -34,6 +34,7 @@ internal static class Program
             .WithHttpHealthCheck("/health")
             .WithReference(infrastructure.UsersDb).WaitFor(infrastructure.UsersDb)
             .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
             .WithServiceClients(clients)
             .TrustingForwarder(forwarding)
             .WithDemoData(seedDemoData)
@@ -82,7 +83,7 @@ internal static class Program
 
         // The web keeps no state of its own (sessions and its Data Protection key ring are in Redis, encrypted at rest with a
         // certificate parameter), so any replica serves any user; a Blazor circuit still lives in the replica that opened it.
-        builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
+        var web = builder.AddProject<Projects.EventBooking_Web>(ResourceNames.Web)
             .WithHttpHealthCheck("/health")
             .WithExternalHttpEndpoints()
             .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
@@ -95,6 +96,16 @@ internal static class Program
             .AsTrustedForwarder(forwarding)
             .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
+
+        // Links in emails (a booking, a verification or password reset link) point at the web's public address. A model without
+        // the web (a test topology of the APIs) leaves notifications-api its configured default.
+        notificationsApi.WithEnvironment(context =>
+        {
+            if (builder.Resources.Contains(web.Resource))
+            {
+                context.EnvironmentVariables["Email__WebBaseUrl"] = web.GetEndpoint("http");
+            }
+        });
 
         builder.Build().Run();
     }

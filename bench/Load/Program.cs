@@ -66,7 +66,8 @@ async Task<ScenarioRun> MeasuredAsync(Func<Task<ScenarioRun>> scenario)
 }
 
 var organizer = await shop.LoginAsync(DemoData.OrganizerEmail, DemoData.Password);
-var shoppers = await shop.RegisterShoppersAsync(options.Users, Guid.NewGuid().ToString("N")[..8]);
+var admin = await shop.LoginAsync(DemoData.AdminEmail, DemoData.Password);
+var shoppers = await shop.RegisterShoppersAsync(options.Users, Guid.NewGuid().ToString("N")[..8], admin);
 var signedInAt = DateTime.UtcNow;
 async Task<IReadOnlyList<Shopper>> FreshShoppersAsync()
 {

@@ -68,14 +68,15 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
         return (await users.LoginAsync(email, password)).AccessToken;
     }
 
-    public async Task<IReadOnlyList<Shopper>> RegisterShoppersAsync(int count, string tag)
+    /// <summary>Registers <paramref name="count"/> buyers, their addresses marked verified by the admin (<paramref name="adminToken"/>) so they may book.</summary>
+    public async Task<IReadOnlyList<Shopper>> RegisterShoppersAsync(int count, string tag, string adminToken)
     {
         var shoppers = new Shopper[count];
         using var users = Client(_users);
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
         {
             var account = await users.RegisterAsync("attendee", email: $"load-{tag}-{i}@bench.example", password: Password, displayName: $"Load buyer {i}",
-                cancellationToken: ct);
+                verifiedBy: adminToken, cancellationToken: ct);
             shoppers[i] = new Shopper(account.Email, account.AccessToken);
         });
         return shoppers;

@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseApiDefaults();
 app.MapConnectApi();
 app.MapUsersApi();
+app.MapAccountLinksApi();
 app.MapInternalUsersApi();
 
 app.Run();

@@ -80,7 +80,10 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
         });
     }
 
-    public string Token(Guid userId, params string[] roles)
+    /// <summary>A user token as users-api issues it for an account whose address is verified.</summary>
+    public string Token(Guid userId, params string[] roles) => Token(userId, emailVerified: true, roles);
+
+    public string Token(Guid userId, bool emailVerified, params string[] roles)
     {
         var claims = new Dictionary<string, object>
         {
@@ -89,6 +92,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
             [IdentityClaims.Name] = "Test " + userId.ToString()[..8],
             [IdentityClaims.Role] = roles.Length == 0 ? ["attendee"] : roles,
             [IdentityClaims.SessionId] = Guid.CreateVersion7().ToString(),
+            [EmailVerification.Claim] = emailVerified,
         };
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

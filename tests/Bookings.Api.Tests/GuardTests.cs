@@ -24,6 +24,29 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
     }
 
     [Fact]
+    public async Task A_token_without_a_verified_email_holds_no_seats_and_gets_403_email_not_verified()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 5);
+        var userId = Guid.CreateVersion7();
+        var unverified = Factory.WithToken(Factory.Token(userId, emailVerified: false));
+
+        using (var refused = await CreateAsync(unverified, ev.Id, 2, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var problem = await ProblemAsync(refused);
+            Assert.Equal("email-not-verified", problem.GetProperty("code").GetString());
+            Assert.Equal(403, problem.GetProperty("status").GetInt32());
+        }
+
+        Assert.Equal((5, 0, 0), Factory.Inventory.Counts(ev.Id));
+        Assert.Equal(0, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
+
+        // The same person once users-api says the address is verified.
+        var booking = await CreateOkAsync(Factory.ClientFor(userId), ev.Id, 2);
+        Assert.Equal(userId, (await Factory.DbAsync(db => db.Bookings.SingleAsync(b => b.Id == booking.Id, Ct))).UserId);
+    }
+
+    [Fact]
     public async Task A_user_cannot_see_or_act_on_another_users_booking_ticket_or_payment()
     {
         var (_, _, owner, booking) = await OwnedBookingAsync();

@@ -14,7 +14,7 @@ public sealed class ManifestTests
     /// <summary>What each project is given: connection strings and peers (service discovery), as in the AppHost.</summary>
     private static readonly Dictionary<string, (string[] ConnectionStrings, string[] Services)> References = new()
     {
-        [ResourceNames.UsersApi] = ([ResourceNames.UsersDb, ResourceNames.Cache], []),
+        [ResourceNames.UsersApi] = ([ResourceNames.UsersDb, ResourceNames.Cache, ResourceNames.Messaging], []),
         [ResourceNames.EventsApi] = ([ResourceNames.EventsDb, ResourceNames.Messaging], [ResourceNames.UsersApi]),
         [ResourceNames.BookingsApi] = ([ResourceNames.BookingsDb, ResourceNames.Messaging, ResourceNames.Cache], [ResourceNames.UsersApi, ResourceNames.EventsApi]),
         [ResourceNames.NotificationsApi] = ([ResourceNames.NotificationsDb, ResourceNames.Messaging, ResourceNames.Smtp, ResourceNames.Cache],

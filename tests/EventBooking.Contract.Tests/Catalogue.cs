@@ -70,6 +70,16 @@ public static class Catalogue
         {
             Body = World.Json(new { roles = new[] { "attendee", "organizer" } }),
         }),
+        // A link's token exists only in the email: a well-formed token that was never sent gets the documented 400.
+        E(Users, "POST", "/api/users/verify-email", Caller.Anonymous, _ => Call() with { Body = World.Json(new { token = "never-sent-token" }), Expect = 400 }),
+        E(Users, "POST", "/api/users/me/verification-email", Caller.Attendee, async w => Call() with { Token = (await w.NewAccountAsync(verified: false)).AccessToken }),
+        E(Users, "POST", "/api/users/forgot-password", Caller.Anonymous, w => Call() with { Body = World.Json(new { email = w.AttendeeB.Email }) }),
+        E(Users, "POST", "/api/users/reset-password", Caller.Anonymous, _ => Call() with
+        {
+            Body = World.Json(new { token = "never-sent-token", newPassword = "Another-Horse-43!" }),
+            Expect = 400,
+        }),
+        E(Users, "POST", "/api/users/{id}/verify-email", Caller.Admin, async w => Call(("id", (await w.NewAccountAsync(verified: false)).Id))),
         E(Users, "GET", "/internal/users/{id}", Caller.Service, w => Call(("id", w.AttendeeA.Id))),
         E(Users, "POST", "/internal/users/contacts", Caller.Service, w => Call() with { Body = World.Json(new { ids = new[] { w.AttendeeA.Id } }) }),
 

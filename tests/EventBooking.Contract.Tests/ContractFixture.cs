@@ -109,12 +109,22 @@ public sealed class ContractFixture() : TopologyFixture(Services, seedDemoData: 
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Registers a fresh attendee (or organizer) and signs them in.</summary>
-    public async Task<Account> NewAccountAsync(string accountType = "attendee")
+    /// <summary>
+    /// Registers a fresh attendee (or organizer) and signs them in; <paramref name="verified"/>: the demo admin marks the address
+    /// verified first (the support path), so the account may book.
+    /// </summary>
+    public async Task<Account> NewAccountAsync(string accountType = "attendee", bool verified = true)
     {
         var email = $"contract-{accountType}-{Guid.NewGuid():N}@contract.test";
         await ExpectAsync(202, ResourceNames.UsersApi, null, "POST", "/api/users/register",
             new { email, password = Password, displayName = "Contract " + accountType, accountType });
+        var account = await SignInAsync(email, Password);
+        if (!verified)
+        {
+            return account;
+        }
+
+        await ExpectAsync(200, ResourceNames.UsersApi, await TokenOfAsync("admin"), "POST", $"/api/users/{account.Id}/verify-email");
         return await SignInAsync(email, Password);
     }
 

@@ -50,8 +50,17 @@ public sealed class KiotaFlowTests(ContractFixture fixture)
         var accepted = await anonymousUsers.Api.Users.Register.PostAsync(
             new UserModels.RegisterRequest { Email = email, Password = ContractFixture.Password, DisplayName = "Kiota Attendee" }, cancellationToken: ct);
         Assert.Equal("accepted", accepted!.Status);
-        var attendee = await anonymousUsers.Api.Users.Login.PostAsync(
+        var newcomer = await anonymousUsers.Api.Users.Login.PostAsync(
             new UserModels.LoginRequest { Email = email, Password = ContractFixture.Password }, cancellationToken: ct);
+
+        // Only a verified address may book: support (the admin) verifies it here; the next tokens say so.
+        var admin = await anonymousUsers.Api.Users.Login.PostAsync(
+            new UserModels.LoginRequest { Email = DemoData.AdminEmail, Password = DemoData.Password }, cancellationToken: ct);
+        var support = new UsersClient(Adapter(ResourceNames.UsersApi, admin!.AccessToken));
+        var verified = await support.Api.Users[newcomer!.UserId!.Value].VerifyEmail.PostAsync(cancellationToken: ct);
+        Assert.True(verified!.EmailVerified);
+        var attendee = await anonymousUsers.Api.Users.Refresh.PostAsync(
+            new UserModels.RefreshRequest { RefreshToken = newcomer.RefreshToken }, cancellationToken: ct);
 
         // They find the event...
         var events = new EventsClient(Adapter(ResourceNames.EventsApi, attendee!.AccessToken));

@@ -104,7 +104,7 @@ public sealed class World
     public Task<Account> SignInAgainAsync() => _fixture.SignInAsync(AttendeeA.Email, AttendeeA.Password);
 
     /// <summary>A throwaway attendee, for calls that end sessions or change passwords and roles.</summary>
-    public Task<Account> NewAccountAsync() => _fixture.NewAccountAsync();
+    public Task<Account> NewAccountAsync(bool verified = true) => _fixture.NewAccountAsync(verified: verified);
 
     public Task<string> ClientSecretAsync(string client) => _fixture.System.ClientSecretAsync(client, ContractFixture.Ct);
 

@@ -96,7 +96,7 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
     {
         var source = NextSource();
         using var users = Client(ResourceNames.UsersApi, source: source);
-        return new Actor(name, await users.RegisterAsync(accountType, name), source);
+        return new Actor(name, await users.RegisterAsync(accountType, name, verifiedBy: await TokenAsync("admin")), source);
     }
 
     public async Task<Actor> LoginAsync(string name, string email, string password, IPAddress source)

@@ -19,9 +19,10 @@ public sealed class SeedFlowTests(SystemFixture fixture)
     [Fact]
     public async Task Register_login_list_create_book_pay_cancel_refund_and_notify_end_to_end()
     {
-        var buyer = await RegisteredAttendeeOnlyAdminsListAsync();
+        var registered = await RegisteredAttendeeOnlyAdminsListAsync();
         using var events = fixture.CreateClient(ResourceNames.EventsApi);
         var eventId = await PublishedEventAnyoneFindsAsync(events);
+        var buyer = await BookingOnlyOnceTheEmailedLinkVerifiedTheAddressAsync(registered, events, eventId);
         using var bookings = fixture.CreateClient(ResourceNames.BookingsApi, buyer.AccessToken);
         using var notifications = fixture.CreateClient(ResourceNames.NotificationsApi, buyer.AccessToken);
 
@@ -37,7 +38,7 @@ public sealed class SeedFlowTests(SystemFixture fixture)
     /// <summary>Register and log in (users-api); an admin lists the new user, the attendee may not list users.</summary>
     private async Task<Account> RegisteredAttendeeOnlyAdminsListAsync()
     {
-        var buyer = await fixture.RegisterAsync();
+        var buyer = await fixture.RegisterAsync(verified: false);
         using (var admin = await fixture.AsAsync(ResourceNames.UsersApi, "admin"))
         {
             var page = await admin.GetFromJsonAsync<JsonElement>($"/api/users?search={Uri.EscapeDataString(buyer.Email)}", Json, Ct);
@@ -47,6 +48,33 @@ public sealed class SeedFlowTests(SystemFixture fixture)
         using var attendeeOnUsers = fixture.CreateClient(ResourceNames.UsersApi, buyer.AccessToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await attendeeOnUsers.GetAsync("/api/users", Ct)).StatusCode);
         return buyer;
+    }
+
+    /// <summary>
+    /// A new account may not hold seats (403 email-not-verified, nothing held) until its owner opens the link that registration
+    /// emailed (users-api's outbox, RabbitMQ, notifications-api, SMTP); the tokens issued after that say email_verified.
+    /// </summary>
+    private async Task<Account> BookingOnlyOnceTheEmailedLinkVerifiedTheAddressAsync(Account buyer, HttpClient events, Guid eventId)
+    {
+        using (var unverified = fixture.CreateClient(ResourceNames.BookingsApi, buyer.AccessToken))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity = 1 }) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var refused = await unverified.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("email-not-verified", (await refused.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)).GetProperty("code").GetString());
+            Assert.Equal(new Availability(10, 10, 0, 0), await events.AvailabilityAsync(eventId));
+        }
+
+        var link = await Mail.WaitForLinkAsync(fixture.System.Maildir, buyer.Email, "email-verification", "/account/verify-email", Patience, cancellationToken: Ct);
+        using var users = fixture.CreateClient(ResourceNames.UsersApi);
+        using (var verified = await users.PostAsJsonAsync("/api/users/verify-email", new { token = Mail.TokenOf(link) }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, verified.StatusCode);
+        }
+
+        return await users.RefreshAsync(buyer, fixture.Retry, Ct);
     }
 
     /// <summary>An organizer creates and publishes an event; anyone lists it, reads it and its availability (events-api).</summary>
@@ -82,7 +110,7 @@ public sealed class SeedFlowTests(SystemFixture fixture)
     private async Task ConfirmationNotifiedAndMailedAsync(HttpClient notifications, Account buyer, Guid booking)
     {
         await WaitForNotificationAsync(notifications, "booking-confirmed", booking);
-        await Poll.UntilAsync(() => Mail.Read(fixture.System.Maildir).Any(m => m.Contains(buyer.Email, StringComparison.OrdinalIgnoreCase)),
+        await Poll.UntilAsync(() => Mail.Of(fixture.System.Maildir, buyer.Email, "booking-confirmed").Count > 0,
             Patience, "the confirmation email reaches the SMTP catcher", Ct);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using EventBooking.ServiceDefaults;
+using EventBooking.Testing;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -56,7 +57,8 @@ public sealed partial class BrowserTests
         await visitor.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
         var eventPath = new Uri(visitor.Url).AbsolutePath;
         await CheckAsync(visitor, eventPath, "visitor");
-        foreach (var path in new[] { "/account/login", "/account/register", "/not-found" })
+        foreach (var path in new[] { "/account/login", "/account/register", "/not-found", "/account/forgot-password",
+                     "/account/reset-password?token=from-the-email", "/account/verify-email" })
         {
             await CheckAsync(visitor, path, "visitor", interactive: false);
         }
@@ -72,6 +74,12 @@ public sealed partial class BrowserTests
         {
             await CheckAsync(attendee, path, "attendee");
         }
+
+        await CheckAsync(attendee, "/account/verify-email", "attendee", interactive: false);
+
+        // A new account that has not opened the emailed link yet: the page that says so and offers a new link.
+        var newcomer = await SignInAsync((await fixture.Topology.RegisterAsync(verified: false)).Email, Accounts.DefaultPassword);
+        await CheckAsync(newcomer, "/account/verify-email", "unverified attendee", interactive: false);
 
         var organizer = await SignInAsync(DemoData.OrganizerEmail);
         await GoToAsync(organizer, "/organizer/events");
@@ -89,7 +97,7 @@ public sealed partial class BrowserTests
             await CheckAsync(admin, path, "admin");
         }
 
-        Assert.Equal(18, checkedPages);
+        Assert.Equal(23, checkedPages);
         Assert.True(findings.Length == 0, $"axe-core found violations:\n{findings}");
     }
 
@@ -128,12 +136,12 @@ public sealed partial class BrowserTests
         Assert.Empty(missing);
     }
 
-    private async Task<IPage> SignInAsync(string email)
+    private async Task<IPage> SignInAsync(string email, string password = DemoData.Password)
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.FillAsync("#email", email);
-        await page.FillAsync("#password", DemoData.Password);
+        await page.FillAsync("#password", password);
         await page.ClickAsync("[data-testid=login-submit]");
         await page.Locator("[data-testid=user-name]").WaitForAsync();
         return page;

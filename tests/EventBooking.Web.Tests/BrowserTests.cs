@@ -253,7 +253,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         var email = $"twice-{Guid.NewGuid():N}@example.test";
         var owner = await fixture.NewPageAsync();
         await FillRegistrationAsync(owner, "Owner", email, Password);
-        await owner.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await owner.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/verify-email");
         await owner.Locator("[data-testid=user-name]").WaitForAsync();
 
         // Someone else tries the same address with another password: users-api answers as for a new one, sign-in fails.
@@ -274,17 +274,36 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await page.ClickAsync("[data-testid=register-submit]");
     }
 
-    private static async Task RegisterAsync(IPage page, string prefix, string accountType = "attendee")
+    /// <summary>
+    /// Registers as a person does: the form, then the page asking to open the emailed link, then the link from the email the
+    /// SMTP catcher received (opened in the same browser, signed in), which verifies the address so the account may book.
+    /// Returns the address.
+    /// </summary>
+    private async Task<string> RegisterAsync(IPage page, string prefix, string accountType = "attendee")
     {
+        var email = $"{prefix}-{Guid.NewGuid():N}@example.test";
         await page.GotoAsync("/account/register");
         await page.FillAsync("#displayName", $"{prefix} tester");
-        await page.FillAsync("#email", $"{prefix}-{Guid.NewGuid():N}@example.test");
+        await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
         await page.CheckAsync($"input[type=radio][value={accountType}]");
         await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/verify-email");
+        await page.Locator("[data-testid=verification-pending]").WaitForAsync();
+        await OpenEmailedLinkAsync(page, email, "email-verification", "/account/verify-email");
+        await page.Locator("[data-testid=email-verified]").WaitForAsync();
+        await GoToAsync(page, "/");
         await page.Locator("[data-testid=user-name]").WaitForAsync();
-        await page.Locator("#interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        return email;
+    }
+
+    /// <summary>Opens the link of the newest account email of <paramref name="kind"/> to <paramref name="email"/>; it points at the web.</summary>
+    private async Task OpenEmailedLinkAsync(IPage page, string email, string kind, string path, int skip = 0)
+    {
+        var link = await Mail.WaitForLinkAsync(fixture.Topology.System.Maildir, email, kind, path, TimeSpan.FromMinutes(1), skip,
+            TestContext.Current.CancellationToken);
+        Assert.Equal(fixture.WebUrl.Port, link.Port);
+        await page.GotoAsync(link.PathAndQuery);
     }
 
     /// <summary>Searches the demo event, opens it and books; returns the booking id (the page is on the booking).</summary>

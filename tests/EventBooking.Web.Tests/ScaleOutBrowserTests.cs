@@ -26,7 +26,7 @@ public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClas
     [Fact]
     public async Task A_user_signed_in_through_one_web_replica_is_served_by_the_other()
     {
-        var account = await fixture.Topology.RegisterAsync();
+        var account = await fixture.Topology.RegisterAsync(verified: false);
         var (first, second) = WebReplicas();
         var page = await fixture.NewPageAsync(first);
         await SignInAsync(page, account);
@@ -44,7 +44,7 @@ public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClas
     public async Task Restarting_every_web_replica_signs_no_one_out()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var account = await fixture.Topology.RegisterAsync();
+        var account = await fixture.Topology.RegisterAsync(verified: false);
         var page = await fixture.NewPageAsync(WebReplicas().First);
         await SignInAsync(page, account);
 
@@ -65,7 +65,7 @@ public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClas
     public async Task A_notification_raised_by_either_notifications_api_replica_reaches_the_users_open_pages_on_both_web_replicas()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var account = await fixture.Topology.RegisterAsync();
+        var account = await fixture.Topology.RegisterAsync(verified: false);
         var (first, second) = WebReplicas();
         var onFirst = await fixture.NewPageAsync(first);
         await SignInAsync(onFirst, account);
@@ -108,7 +108,7 @@ public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClas
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var page = await fixture.NewPageAsync(WebReplicas().First);
-        await SignInAsync(page, await fixture.Topology.RegisterAsync());
+        await SignInAsync(page, await fixture.Topology.RegisterAsync(verified: false));
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await System.ConnectionStringAsync(ResourceNames.Cache, cancellationToken));
         var keys = await redis.GetDatabase().ListRangeAsync(SharedState.KeyRingKey);

@@ -6,7 +6,7 @@ using Xunit;
 namespace Users.Api.Tests;
 
 /// <summary>Its own users-api with tiny limits (the other suites raise theirs through configuration).</summary>
-public sealed class RateLimitedPlatform(PostgresFixture postgres) : UsersPlatform(postgres)
+public sealed class RateLimitedPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) : UsersPlatform(postgres, rabbitMq)
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

@@ -9,7 +9,7 @@ using Xunit;
 namespace Users.Api.Tests;
 
 /// <summary>users-api and a validating service that both follow revocations through a real Redis (the AppHost's <c>cache</c>).</summary>
-public sealed class RedisUsersPlatform(PostgresFixture postgres) : UsersPlatform(postgres)
+public sealed class RedisUsersPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) : UsersPlatform(postgres, rabbitMq)
 {
     public RedisFixture Redis { get; } = new();
 

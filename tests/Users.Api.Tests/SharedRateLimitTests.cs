@@ -9,7 +9,7 @@ namespace Users.Api.Tests;
 /// Two users-api replicas over one database and one Redis (the AppHost's <c>cache</c>), trusting the web's forwarded address as
 /// the AppHost sets them up: the forwarding secret, loopback as the web's network. Tiny limits (3 in 10 minutes).
 /// </summary>
-public sealed class ReplicatedUsersPlatform(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ReplicatedUsersPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) : IAsyncLifetime
 {
     public const string ForwardingSecret = "forwarding-secret-0123456789abcdef";
 
@@ -32,9 +32,9 @@ public sealed class ReplicatedUsersPlatform(PostgresFixture postgres) : IAsyncLi
             ["Users:RegisterRateLimit:PermitLimit"] = "3",
             ["Users:RegisterRateLimit:Window"] = "00:10:00",
         };
-        First = new UsersApiFactory(connectionString, settings);
+        First = new UsersApiFactory(connectionString, rabbitMq.Server.ConnectionString, settings);
         First.Start();
-        Second = new UsersApiFactory(connectionString, settings);
+        Second = new UsersApiFactory(connectionString, rabbitMq.Server.ConnectionString, settings);
         Second.Start();
     }
 

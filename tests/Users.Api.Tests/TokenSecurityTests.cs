@@ -13,7 +13,7 @@ using Xunit;
 namespace Users.Api.Tests;
 
 /// <summary>Its own users-api (the clock moves, keys rotate), validated by another service.</summary>
-public sealed class TokenSecurityPlatform(PostgresFixture postgres) : UsersPlatform(postgres);
+public sealed class TokenSecurityPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) : UsersPlatform(postgres, rabbitMq);
 
 public sealed class TokenSecurityTests(TokenSecurityPlatform platform) : IClassFixture<TokenSecurityPlatform>
 {

@@ -25,8 +25,11 @@ public sealed class ShiftedTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
-/// <summary>users-api itself, on real Kestrel (real HTTP) over a fresh PostgreSQL database.</summary>
-public sealed class UsersApiFactory(string connectionString, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>
+/// users-api itself, on real Kestrel (real HTTP) over a fresh PostgreSQL database, publishing to a real RabbitMQ node (nothing
+/// consumes there: the account emails' events stay readable in the outbox, as what would be mailed).
+/// </summary>
+public sealed class UsersApiFactory(string connectionString, string messaging, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     public const string BookingsClientSecret = "bookings-secret-0123456789abcdef";
     public const string EventsClientSecret = "events-secret-0123456789abcdef01";
@@ -49,6 +52,7 @@ public sealed class UsersApiFactory(string connectionString, IReadOnlyDictionary
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:usersdb", connectionString);
+        builder.UseSetting("ConnectionStrings:messaging", messaging);
         builder.UseSetting("Identity:Clients:bookings-api:Secret", BookingsClientSecret);
         builder.UseSetting("Identity:Clients:events-api:Secret", EventsClientSecret);
         builder.UseSetting("EventBooking:SeedDemoData", "true");
@@ -56,6 +60,8 @@ public sealed class UsersApiFactory(string connectionString, IReadOnlyDictionary
         builder.UseSetting("Users:RegisterRateLimit:PermitLimit", "100000");
         builder.UseSetting("Users:TokenRateLimit:PermitLimit", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Nothing consumes the account events here: the relay retrying them is expected.
+        builder.UseSetting("Logging:LogLevel:EventBooking.Messaging", "Error");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -147,7 +153,7 @@ public sealed class ValidatingService : IAsyncDisposable
 public sealed record WhoAmI(string? Subject, Guid? UserId, List<string> Roles, bool IsService);
 
 /// <summary>users-api plus a validating service over a fresh database: one per test class.</summary>
-public class UsersPlatform(PostgresFixture postgres) : IAsyncLifetime
+public class UsersPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) : IAsyncLifetime
 {
     public UsersApiFactory Api { get; private set; } = null!;
     public ValidatingService Validator { get; private set; } = null!;
@@ -159,7 +165,7 @@ public class UsersPlatform(PostgresFixture postgres) : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("users");
-        Api = new UsersApiFactory(connectionString, Settings);
+        Api = new UsersApiFactory(connectionString, rabbitMq.Server.ConnectionString, Settings);
         Api.Start();
         Validator = await ValidatingService.StartAsync(Api.BaseAddress, ValidatorSettings);
     }

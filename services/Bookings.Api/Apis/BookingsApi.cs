@@ -27,8 +27,10 @@ public static class BookingsApi
             .WithSummary("Holds seats of an event and creates a booking pending payment (requires an Idempotency-Key header).")
             .WithDescription("`201` with the amount due and the hold's expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` " +
                 "answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica's purchase " +
-                "capacity the request is refused at once with `503` (nothing done; send it again with the same key).")
+                "capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified " +
+                "address may hold seats: a token without `email_verified: true` is `403 email-not-verified`.")
             .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
+            .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code)
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold")
@@ -72,6 +74,12 @@ public static class BookingsApi
         CreateBookingRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, UseCases.CreateBooking create,
         [AsParameters] PurchaseServices services, CancellationToken cancellationToken)
     {
+        // Seats go only to people we can reach: tickets, changes and cancellations are emailed.
+        if (!services.User.HasVerifiedEmail())
+        {
+            return Problems.For(EmailVerification.NotVerified);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(idempotencyKey))
         {

@@ -42,7 +42,9 @@ internal static class Extensions
             .AddSubscription<BookingExpired, NotificationEventHandler<BookingExpired>>()
             .AddSubscription<PaymentRefunded, NotificationEventHandler<PaymentRefunded>>()
             .AddSubscription<EventUpdated, NotificationEventHandler<EventUpdated>>()
-            .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>();
+            .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>()
+            .AddSubscription<EmailVerificationRequested, AccountEmailHandler>()
+            .AddSubscription<PasswordResetRequested, AccountEmailHandler>();
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReminderScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());
@@ -100,6 +102,7 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<EmailQueueSignal>();
         builder.Services.AddSingleton<EmailTemplates>();
+        builder.Services.AddSingleton<AccountEmails>();
         builder.Services.AddSingleton<EmailDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
     }

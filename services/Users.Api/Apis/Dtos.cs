@@ -14,7 +14,24 @@ public sealed record RegisterRequest(string? Email, string? Password, string? Di
 public sealed record RegistrationAccepted(string Status, string Message)
 {
     public static Accepted<RegistrationAccepted> Response { get; } = TypedResults.Accepted((string?)null, new RegistrationAccepted("accepted",
-        "If this address can be registered, the account is ready: sign in with the email and password you chose."));
+        "If this address can be registered, the account is ready: sign in with the email and password you chose. " +
+        "We email a link to verify the address; open it before booking."));
+}
+
+public sealed record VerifyEmailRequest(string? Token);
+
+public sealed record ForgotPasswordRequest(string? Email);
+
+public sealed record ResetPasswordRequest(string? Token, string? NewPassword);
+
+/// <summary>The answer to a request for an emailed link: the same whether or not a link was sent (no enumeration).</summary>
+public sealed record LinkRequestAccepted(string Status, string Message)
+{
+    public static Accepted<LinkRequestAccepted> PasswordReset { get; } = TypedResults.Accepted((string?)null, new LinkRequestAccepted("accepted",
+        "If an account uses this address, we have emailed it a link to choose a new password. The link works once, for a short time."));
+
+    public static Accepted<LinkRequestAccepted> Verification { get; } = TypedResults.Accepted((string?)null, new LinkRequestAccepted("accepted",
+        "We have emailed you a new verification link. Open it to verify your address."));
 }
 
 public sealed record LoginRequest(string? Email, string? Password);
@@ -30,6 +47,7 @@ public sealed record SetRolesRequest(List<string?>? Roles);
 public sealed record UserProfile(
     Guid Id,
     string Email,
+    bool EmailVerified,
     string DisplayName,
     string? Phone,
     string? PreferredLanguage,
@@ -38,7 +56,7 @@ public sealed record UserProfile(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static UserProfile From(User user) => new(user.Id, user.Email, user.DisplayName, user.Phone, user.PreferredLanguage,
+    public static UserProfile From(User user) => new(user.Id, user.Email, user.IsEmailVerified, user.DisplayName, user.Phone, user.PreferredLanguage,
         user.EmailNotifications, user.Roles, user.CreatedAt, user.UpdatedAt);
 }
 

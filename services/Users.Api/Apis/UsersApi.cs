@@ -14,6 +14,7 @@ public sealed record AccountServices(
     UsersDbContext Db,
     PasswordService Passwords,
     SessionService Sessions,
+    AccountLinks Links,
     TimeProvider Time,
     IOptions<AccountOptions> Options,
     ILogger<AccountServices> Logger);
@@ -30,7 +31,8 @@ public static partial class UsersApi
 
         api.MapPost("/register", Register).WithName("Register").WithSummary("Opens an attendee (or organizer) account.")
             .WithDescription("A new address and one that already has an account get the same `202` after the same work, so registration " +
-                "never tells who has an account: sign in next with the same email and password.")
+                "never tells who has an account: sign in next with the same email and password. A new account is emailed a link to " +
+                "verify its address (`POST /api/users/verify-email`); booking needs a verified address.")
             .WithRequestExample(new RegisterRequest("ada@example.com", "Correct-Horse-42!", "Ada Lovelace", "attendee"))
             .RequireRateLimiting(RegisterRateLimit);
         api.MapPost("/login", Login).WithName("Login").WithSummary("Signs in: an access token and a rotating refresh token.")
@@ -120,6 +122,7 @@ public static partial class UsersApi
         }
 
         services.Db.Users.Add(user);
+        services.Links.AddVerificationLink(user);
         try
         {
             await services.Db.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using EventBooking.Messaging;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -42,6 +43,12 @@ internal static class Extensions
         services.AddSingleton<LocalTokenConfiguration>();
         services.AddSingleton<AccessTokenRevocation>();
         services.AddScoped<SessionService>();
+        services.AddScoped<AccountLinks>();
+
+        // Verification and reset links leave through the outbox, in the transaction that stores their hashes. The rows hold
+        // the raw tokens until relayed, so sent rows are purged after an hour instead of the library's week.
+        builder.AddEventBus("messaging", "users-api")
+            .AddOutbox<UsersDbContext>(outbox => outbox.RetainSentFor = TimeSpan.FromHours(1));
         services.AddHostedService<SigningKeyRotationService>();
 
         // Every service validates tokens the same way; users-api reads its keys locally instead of over HTTP.

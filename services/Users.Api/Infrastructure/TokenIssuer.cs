@@ -21,6 +21,7 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOption
             [IdentityClaims.Email] = user.Email,
             [IdentityClaims.Name] = user.DisplayName,
             [IdentityClaims.Role] = user.Roles.ToList(),
+            [EmailVerification.Claim] = user.IsEmailVerified,
             ["sid"] = sessionId.ToString(),
         }, options.Value.AccessTokenLifetime, cancellationToken);
 

@@ -1,3 +1,4 @@
+using EventBooking.Messaging;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Users.Api.Model;
@@ -9,6 +10,8 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    /// <summary>Hashes of the one-time links mailed for email verification and password reset.</summary>
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     /// <summary>ASP.NET Core Data Protection's key ring (protects the signing keys' private halves).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -57,6 +60,7 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
             user.Property(u => u.Phone).HasMaxLength(UserRules.PhoneMaxLength);
             user.Property(u => u.PreferredLanguage).HasMaxLength(UserRules.LanguageMaxLength);
             user.Property(u => u.Roles).IsRequired();
+            user.Property(u => u.EmailVerifiedAt);
             user.Property(u => u.Version).IsRowVersion();
         });
 
@@ -82,6 +86,22 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
             key.HasIndex(k => k.Status);
         });
 
+        modelBuilder.Entity<AccountToken>(token =>
+        {
+            token.ToTable("account_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.Purpose).HasConversion<string>().HasMaxLength(32);
+            token.Property(t => t.TokenHash).HasMaxLength(32).IsRequired();
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.Property(t => t.NormalizedEmail).HasMaxLength(UserRules.EmailMaxLength).IsRequired();
+            token.HasIndex(t => new { t.UserId, t.Purpose });
+            token.Property(t => t.Version).IsRowVersion();
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        // users-api publishes account events (verification and reset links to mail) through the transactional outbox.
+        modelBuilder.AddOutboxMessageEntity();
     }
 }

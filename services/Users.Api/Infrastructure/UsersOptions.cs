@@ -69,6 +69,13 @@ public sealed class AccountOptions : IValidatableObject
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>Whether people may open an organizer account themselves (<c>accountType: "organizer"</c>).</summary>
     public bool AllowOrganizerRegistration { get; set; } = true;
+    /// <summary>
+    /// How long an email verification link works. A day: people register ahead of a sale and open their mail later; a
+    /// signed-in user can ask for a fresh link at any time.
+    /// </summary>
+    public TimeSpan VerificationLinkLifetime { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>How long a password reset link works (OWASP: short; it opens the account without the password).</summary>
+    public TimeSpan ResetLinkLifetime { get; set; } = TimeSpan.FromMinutes(30);
     public RateLimitRule LoginRateLimit { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
     public RateLimitRule RegisterRateLimit { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
     public RateLimitRule TokenRateLimit { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
@@ -83,6 +90,12 @@ public sealed class AccountOptions : IValidatableObject
         if (MaxFailedLogins < 1 || LockoutDuration <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Users:MaxFailedLogins and Users:LockoutDuration must be positive.", [nameof(MaxFailedLogins)]);
+        }
+
+        if (VerificationLinkLifetime <= TimeSpan.Zero || ResetLinkLifetime <= TimeSpan.Zero || ResetLinkLifetime > TimeSpan.FromHours(2))
+        {
+            yield return new ValidationResult("Users:VerificationLinkLifetime must be positive and Users:ResetLinkLifetime between 0 and 2 hours.",
+                [nameof(ResetLinkLifetime)]);
         }
 
         foreach (var rule in new[] { LoginRateLimit, RegisterRateLimit, TokenRateLimit })

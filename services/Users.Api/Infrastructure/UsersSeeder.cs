@@ -3,7 +3,10 @@ using Users.Api.Model;
 
 namespace Users.Api.Infrastructure;
 
-/// <summary>Runs after the migrations: creates the first signing keys, and in Development the demo accounts.</summary>
+/// <summary>
+/// Runs after the migrations: creates the first signing keys, and in Development the demo accounts, whose addresses count
+/// as verified (they are ours, and the demo books with them).
+/// </summary>
 public static class UsersSeeder
 {
     public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
@@ -31,8 +34,13 @@ public static class UsersSeeder
         {
             var user = User.Create(account.Id, account.Email, account.Name, account.Roles, now);
             user.SetPasswordHash(passwords.Hash(user, DemoData.Password), now);
+            user.MarkEmailVerified(now);
             db.Users.Add(user);
         }
+
+        // Demo accounts seeded before addresses were verified.
+        await db.Users.Where(u => existing.Contains(u.Id) && u.EmailVerifiedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailVerifiedAt, now), cancellationToken);
 
         try
         {

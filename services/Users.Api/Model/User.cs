@@ -16,6 +16,8 @@ public sealed class User
     public string? Phone { get; private set; }
     public string? PreferredLanguage { get; private set; }
     public bool EmailNotifications { get; private set; } = true;
+    /// <summary>When the person proved they read mail at <see cref="Email"/> (a link we sent, or an admin); null until then.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; private set; }
     public List<string> Roles { get; private set; } = [];
     public int FailedLoginCount { get; private set; }
     public DateTimeOffset? LockoutEndsAt { get; private set; }
@@ -41,6 +43,29 @@ public sealed class User
     {
         PasswordHash = hash;
         UpdatedAt = now;
+    }
+
+    public bool IsEmailVerified => EmailVerifiedAt is not null;
+
+    /// <summary>Records the proof of the address (the first one counts; later proofs change nothing).</summary>
+    public void MarkEmailVerified(DateTimeOffset now)
+    {
+        if (EmailVerifiedAt is null)
+        {
+            EmailVerifiedAt = now;
+            UpdatedAt = now;
+        }
+    }
+
+    /// <summary>
+    /// A new password chosen through a reset link: the link proved control of the address, so it also verifies it,
+    /// and it ends any lockout (the lockout guards the old password against guessing).
+    /// </summary>
+    public void ResetPassword(string hash, DateTimeOffset now)
+    {
+        SetPasswordHash(hash, now);
+        RecordSuccessfulLogin();
+        MarkEmailVerified(now);
     }
 
     public bool IsLockedOut(DateTimeOffset now) => LockoutEndsAt is { } end && end > now;

@@ -15,4 +15,13 @@ public static class UserErrors
     public static readonly Error NotYourAccount = Error.Forbidden("You may not read or change this account.");
 
     public static readonly Error UserNotFound = Error.NotFound("user");
+
+    /// <summary>One answer for a link that never existed, expired, was used, or belongs to an address the account no longer has.</summary>
+    public static readonly Error InvalidVerificationLink = new("invalid-verification-link", ErrorKind.Invalid,
+        "This verification link is invalid, expired or already used. Sign in and ask for a new one.");
+
+    public static readonly Error InvalidResetLink = new("invalid-reset-link", ErrorKind.Invalid,
+        "This password reset link is invalid, expired or already used. Ask for a new one.");
+
+    public static readonly Error EmailAlreadyVerified = new("email-already-verified", ErrorKind.Conflict, "Your email address is already verified.");
 }

@@ -13,6 +13,8 @@ public static partial class UserRules
     public const int PhoneMaxLength = 32;
     public const int LanguageMaxLength = 35;
     public const int RefreshTokenMaxLength = 128;
+    /// <summary>Emailed link tokens are 43 characters (32 random bytes, base64url); anything much longer is not one.</summary>
+    public const int LinkTokenMaxLength = 128;
     public const int SearchMaxLength = 100;
 
     public static string? Email(string? email)

@@ -18,10 +18,13 @@ public static class Accounts
 
     /// <summary>
     /// Registers a fresh account and signs it in. <paramref name="name"/> (default: the account type) starts its e-mail address
-    /// (<c>{name}-{guid}@test.example</c>) and ends its display name (<c>Test {name}</c>).
+    /// (<c>{name}-{guid}@test.example</c>) and ends its display name (<c>Test {name}</c>). With <paramref name="verifiedBy"/> (an
+    /// admin's access token) its address is then marked verified the way support does it (<c>POST /api/users/{id}/verify-email</c>)
+    /// and the returned tokens say so, so it may book; without, it is a new account whose owner has not opened the email yet.
     /// </summary>
     public static async Task<Account> RegisterAsync(this HttpClient users, string accountType = "attendee", string? name = null, string? email = null,
-        string password = DefaultPassword, string? displayName = null, RetryPolicy? retry = null, CancellationToken cancellationToken = default)
+        string password = DefaultPassword, string? displayName = null, RetryPolicy? retry = null, string? verifiedBy = null,
+        CancellationToken cancellationToken = default)
     {
         name ??= accountType;
         email ??= $"{name}-{Guid.NewGuid():N}@test.example";
@@ -31,7 +34,29 @@ public static class Accounts
             await registered.ReadJsonAsync(HttpStatusCode.Accepted, cancellationToken);
         }
 
-        return await users.LoginAsync(email, password, retry, cancellationToken);
+        var account = await users.LoginAsync(email, password, retry, cancellationToken);
+        if (verifiedBy is null)
+        {
+            return account;
+        }
+
+        using (var verify = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{account.UserId}/verify-email"))
+        {
+            verify.Headers.Authorization = new AuthenticationHeaderValue("Bearer", verifiedBy);
+            using var verified = await users.SendAsync(verify, cancellationToken);
+            await verified.ReadJsonAsync(HttpStatusCode.OK, cancellationToken);
+        }
+
+        return await users.RefreshAsync(account, retry, cancellationToken);
+    }
+
+    /// <summary>The account with new tokens for its refresh token (<c>POST /api/users/refresh</c>): the claims as they are now.</summary>
+    public static async Task<Account> RefreshAsync(this HttpClient users, Account account, RetryPolicy? retry = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await (retry ?? RetryPolicy.Unavailable).SendAsync(
+            ct => users.PostAsJsonAsync("/api/users/refresh", new { refreshToken = account.RefreshToken }, ct), cancellationToken);
+        var session = await response.ReadJsonAsync(HttpStatusCode.OK, cancellationToken);
+        return account with { AccessToken = session.GetProperty("accessToken").GetString()!, RefreshToken = session.GetProperty("refreshToken").GetString()! };
     }
 
     public static async Task<Account> LoginAsync(this HttpClient users, string email, string password, RetryPolicy? retry = null,

@@ -97,6 +97,18 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
         }
     }
 
+    /// <summary>
+    /// Makes the next call refresh the session's access token: the account changed in a way its claims carry (the address was
+    /// verified), and the current token would say otherwise for up to its lifetime.
+    /// </summary>
+    public async Task ExpireAccessTokenAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(sessionId, cancellationToken) is { } session)
+        {
+            await store.SetAsync(sessionId, session with { AccessTokenExpiresAt = DateTimeOffset.MinValue }, cancellationToken);
+        }
+    }
+
     public void Forget(string sessionId) => _locks.TryRemove(sessionId, out _);
 
     private bool NeedsRefresh(UserSession session) => session.AccessTokenExpiresAt - time.GetUtcNow() < RefreshAhead;

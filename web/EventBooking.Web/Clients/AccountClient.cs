@@ -7,7 +7,7 @@ namespace EventBooking.Web.Clients;
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, string RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt, Guid UserId);
 
-public sealed record UserProfile(Guid Id, string Email, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
+public sealed record UserProfile(Guid Id, string Email, bool EmailVerified, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
     IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType);
@@ -55,6 +55,18 @@ public sealed class AccountClient(IHttpClientFactory factory)
         return result.Value is { } tokens ? ToSession(tokens) : null;
     }
 
+    /// <summary>Uses the token of an emailed verification link.</summary>
+    public Task<ApiResult<NoBody>> VerifyEmailAsync(string token, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/verify-email", new { token }, Service, cancellationToken);
+
+    /// <summary>Asks for a reset link; users-api answers alike whether or not the address has an account.</summary>
+    public Task<ApiResult<NoBody>> ForgotPasswordAsync(string email, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/forgot-password", new { email }, Service, cancellationToken);
+
+    /// <summary>Sets a new password with the token of an emailed reset link (every session of the account ends).</summary>
+    public Task<ApiResult<NoBody>> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/reset-password", new { token, newPassword }, Service, cancellationToken);
+
     public Task<ApiResult<NoBody>> LogoutAsync(string refreshToken, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<NoBody>(Http, HttpMethod.Post, "/api/users/logout", new { refreshToken }, Service, cancellationToken);
 
@@ -73,6 +85,10 @@ public sealed class UsersClient(HttpClient http)
 
     public Task<ApiResult<NoBody>> ChangePasswordAsync(ChangePasswordBody body, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/users/me/password", body, Service, cancellationToken);
+
+    /// <summary>Emails the user a new verification link.</summary>
+    public Task<ApiResult<NoBody>> ResendVerificationEmailAsync(CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Post, "/api/users/me/verification-email", null, Service, cancellationToken);
 
     public Task<ApiResult<Paged<UserProfile>>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken) =>
         Api.GetAsync<Paged<UserProfile>>(http, $"/api/users?page={page}&pageSize={pageSize}{Query.Param("search", search)}", Service, cancellationToken);

@@ -61,6 +61,9 @@ public static class ProblemCodes
 
     public const string Forbidden = "forbidden";
 
+    /// <summary>bookings-api: only a verified address may hold seats (the alert offers the way to verify).</summary>
+    public const string EmailNotVerified = "email-not-verified";
+
     /// <summary>users-api: unknown email, wrong password or locked account, alike.</summary>
     public const string InvalidCredentials = "invalid-credentials";
 

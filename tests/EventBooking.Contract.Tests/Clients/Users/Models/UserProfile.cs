@@ -32,6 +32,8 @@ namespace EventBooking.Clients.Users.Models
 #endif
         /// <summary>The emailNotifications property</summary>
         public bool? EmailNotifications { get; set; }
+        /// <summary>The emailVerified property</summary>
+        public bool? EmailVerified { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The phone property</summary>
@@ -82,6 +84,7 @@ namespace EventBooking.Clients.Users.Models
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
                 { "emailNotifications", n => { EmailNotifications = n.GetBoolValue(); } },
+                { "emailVerified", n => { EmailVerified = n.GetBoolValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
                 { "preferredLanguage", n => { PreferredLanguage = n.GetStringValue(); } },
@@ -100,6 +103,7 @@ namespace EventBooking.Clients.Users.Models
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("email", Email);
             writer.WriteBoolValue("emailNotifications", EmailNotifications);
+            writer.WriteBoolValue("emailVerified", EmailVerified);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("phone", Phone);
             writer.WriteStringValue("preferredLanguage", PreferredLanguage);
