@@ -70,6 +70,10 @@ public static class Catalogue
         {
             Body = World.Json(new { roles = new[] { "attendee", "organizer" } }),
         }),
+        E(Users, "PUT", "/api/users/{id}/disabled", Caller.Admin, async w => Call(("id", (await w.NewAccountAsync()).Id)) with
+        {
+            Body = World.Json(new { disabled = true }),
+        }),
         // A link's token exists only in the email: a well-formed token that was never sent gets the documented 400.
         E(Users, "POST", "/api/users/verify-email", Caller.Anonymous, _ => Call() with { Body = World.Json(new { token = "never-sent-token" }), Expect = 400 }),
         E(Users, "POST", "/api/users/me/verification-email", Caller.Attendee, async w => Call() with { Token = (await w.NewAccountAsync(verified: false)).AccessToken }),

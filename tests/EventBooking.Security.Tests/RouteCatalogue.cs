@@ -50,6 +50,7 @@ public static class RouteCatalogue
         new(ResourceNames.UsersApi, "GET", "/api/users", Access.Admin),
         new(ResourceNames.UsersApi, "GET", "/api/users/{id}", Access.Owner),
         new(ResourceNames.UsersApi, "PUT", "/api/users/{id}/roles", Access.Admin),
+        new(ResourceNames.UsersApi, "PUT", "/api/users/{id}/disabled", Access.Admin),
         new(ResourceNames.UsersApi, "POST", "/api/users/verify-email", Access.Anonymous),
         new(ResourceNames.UsersApi, "POST", "/api/users/me/verification-email", Access.User),
         new(ResourceNames.UsersApi, "POST", "/api/users/forgot-password", Access.Anonymous),

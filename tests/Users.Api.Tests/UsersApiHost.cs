@@ -36,6 +36,9 @@ public sealed class UsersApiFactory(string connectionString, string messaging, I
 
     public ShiftedTimeProvider Clock { get; } = new();
 
+    /// <summary>The service's database (for tests that check what it stored).</summary>
+    public string ConnectionString => connectionString;
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public void Start()

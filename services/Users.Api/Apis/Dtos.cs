@@ -44,6 +44,9 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 
 public sealed record SetRolesRequest(List<string?>? Roles);
 
+/// <summary>Disable (true) or enable (false) an account.</summary>
+public sealed record SetDisabledRequest(bool? Disabled);
+
 public sealed record UserProfile(
     Guid Id,
     string Email,
@@ -53,11 +56,12 @@ public sealed record UserProfile(
     string? PreferredLanguage,
     bool EmailNotifications,
     IReadOnlyList<string> Roles,
+    bool Disabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static UserProfile From(User user) => new(user.Id, user.Email, user.IsEmailVerified, user.DisplayName, user.Phone, user.PreferredLanguage,
-        user.EmailNotifications, user.Roles, user.CreatedAt, user.UpdatedAt);
+        user.EmailNotifications, user.Roles, user.IsDisabled, user.CreatedAt, user.UpdatedAt);
 }
 
 /// <summary>The users whose contact details a service asks for at once (POST /internal/users/contacts).</summary>

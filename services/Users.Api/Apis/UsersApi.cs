@@ -73,6 +73,14 @@ public static partial class UsersApi
                 "session of the account (its tokens carry roles): the person signs in again; a role granted shows in the next refresh.")
             .WithRequestExample(new SetRolesRequest(["attendee", "organizer"]))
             .Refuses(StatusCodes.Status404NotFound, "user-not-found").RequireAuthorization(Policies.Admin);
+        api.MapPut("/{id}/disabled", SetDisabled).WithName("SetUserDisabled").WithSummary("Disables or enables an account (admin).")
+            .WithDescription("Disabling ends every session of the account at once (its access tokens are refused by every API within 1 s) " +
+                "and refuses its sign-ins (`403 account-disabled`, told only after the right password) and refreshes. Its bookings and " +
+                "tickets stay as they are. An admin cannot disable their own account. Enabling lets the person sign in again.")
+            .WithRequestExample(new SetDisabledRequest(true))
+            .Refuses(StatusCodes.Status404NotFound, "user-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "cannot-disable-yourself")
+            .RequireAuthorization(Policies.Admin);
         return app;
     }
 
@@ -166,6 +174,12 @@ public static partial class UsersApi
             await services.Db.UpdateUserAsync(user, u => u.RecordFailedLogin(services.Time.GetUtcNow(), options.MaxFailedLogins, options.LockoutDuration), cancellationToken);
             LogLoginRefused(services.Logger, user.Id, user.IsLockedOut(now) ? "wrong-password-locked" : "wrong-password");
             return Problems.For(UserErrors.InvalidCredentials);
+        }
+
+        if (user.IsDisabled)
+        {
+            LogLoginRefused(services.Logger, user.Id, "disabled");
+            return Problems.For(UserErrors.AccountDisabled);
         }
 
         await services.Db.UpdateUserAsync(user, u =>
@@ -328,6 +342,37 @@ public static partial class UsersApi
         return user is null ? Problems.For(UserErrors.UserNotFound) : TypedResults.Ok(UserProfile.From(user));
     }
 
+    public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> SetDisabled(
+        Guid id, SetDisabledRequest request, ClaimsPrincipal principal, [AsParameters] AccountServices services, CancellationToken cancellationToken)
+    {
+        if (request.Disabled is not { } disabled)
+        {
+            return new FieldErrors().Check("disabled", "disabled is required (true to disable the account, false to enable it).").ToProblem();
+        }
+
+        if (disabled && principal.UserId() == id)
+        {
+            return Problems.For(UserErrors.CannotDisableYourself);
+        }
+
+        var user = await services.Db.FindUserAsync(id, cancellationToken, tracking: true);
+        if (user is null)
+        {
+            return Problems.For(UserErrors.UserNotFound);
+        }
+
+        await services.Db.UpdateUserAsync(user, u => u.SetDisabled(disabled, services.Time.GetUtcNow()), cancellationToken);
+        if (disabled)
+        {
+            // Every session, and with it every access token, ends now (also when it was disabled already: a retry after a
+            // revocation that could not be recorded records it).
+            await services.Sessions.RevokeAllAsync(user.Id, keepFamilyId: null, cancellationToken);
+        }
+
+        LogDisabledChanged(services.Logger, user.Id, disabled, principal.UserId());
+        return TypedResults.Ok(UserProfile.From(user));
+    }
+
     public static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id, SetRolesRequest request, ClaimsPrincipal principal, [AsParameters] AccountServices services, CancellationToken cancellationToken)
     {
@@ -402,4 +447,7 @@ public static partial class UsersApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Roles of account {UserId} set to {Roles} by {AdminId}")]
     private static partial void LogRolesChanged(ILogger logger, Guid userId, string roles, Guid? adminId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} disabled: {Disabled}, by {AdminId}")]
+    private static partial void LogDisabledChanged(ILogger logger, Guid userId, bool disabled, Guid? adminId);
 }

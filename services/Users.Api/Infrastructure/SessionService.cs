@@ -50,7 +50,7 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
         if (token.UsedAt is not null)
         {
             // Already rotated: someone holds a copy. End the session for both holders.
-            await RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await RevokeFamilyAsync(token.UserId, token.FamilyId, cancellationToken);
             LogReuse(logger, token.UserId, token.FamilyId);
             return (RefreshOutcome.Reused, null);
         }
@@ -60,27 +60,50 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
             return (RefreshOutcome.Invalid, null);
         }
 
-        // Claim the token atomically: of two concurrent uses, exactly one wins; the other is a reuse.
-        var claimed = await db.RefreshTokens
-            .Where(t => t.Id == token.Id && t.UsedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (claimed == 0)
+        // The claim and the successor under the account's lock, so a revocation of the account's sessions comes wholly before
+        // (the claim finds the token revoked) or wholly after (it revokes the successor too): never a successor it missed.
+        var (outcome, user, next, nextValue) = await UnderAccountLockAsync(token.UserId, async ct =>
         {
-            await RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            // Claim the token atomically: of two concurrent uses, exactly one wins; the other is a reuse.
+            var claimed = await db.RefreshTokens
+                .Where(t => t.Id == token.Id && t.UsedAt == null && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+            if (claimed == 0)
+            {
+                return (RefreshOutcome.Reused, null, null, null);
+            }
+
+            var owner = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == token.UserId, ct);
+            if (owner is null || owner.IsDisabled)
+            {
+                return (RefreshOutcome.Invalid, null, null, null);
+            }
+
+            var (successor, successorValue) = RefreshToken.Issue(owner.Id, token.FamilyId, now, options.Value.RefreshTokenLifetime);
+            db.RefreshTokens.Add(successor);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            finally
+            {
+                // A retried attempt issues its own successor; this one must not be inserted with it.
+                db.Entry(successor).State = EntityState.Detached;
+            }
+
+            return (RefreshOutcome.Refreshed, (User?)owner, (RefreshToken?)successor, (string?)successorValue);
+        }, cancellationToken);
+
+        if (outcome == RefreshOutcome.Reused)
+        {
+            await RevokeFamilyAsync(token.UserId, token.FamilyId, cancellationToken);
             LogReuse(logger, token.UserId, token.FamilyId);
             return (RefreshOutcome.Reused, null);
         }
 
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == token.UserId, cancellationToken);
-        if (user is null)
-        {
-            return (RefreshOutcome.Invalid, null);
-        }
-
-        var (next, nextValue) = RefreshToken.Issue(user.Id, token.FamilyId, now, options.Value.RefreshTokenLifetime);
-        db.RefreshTokens.Add(next);
-        await db.SaveChangesAsync(cancellationToken);
-        return (RefreshOutcome.Refreshed, await RespondAsync(user, next, nextValue, cancellationToken));
+        return outcome == RefreshOutcome.Refreshed
+            ? (RefreshOutcome.Refreshed, await RespondAsync(user!, next!, nextValue!, cancellationToken))
+            : (outcome, null);
     }
 
     /// <summary>
@@ -90,13 +113,13 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
     public async Task<bool> EndAsync(string value, CancellationToken cancellationToken)
     {
         var hash = RefreshToken.Hash(value);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(cancellationToken);
-        if (familyId is null)
+        var session = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => new { t.UserId, t.FamilyId }).SingleOrDefaultAsync(cancellationToken);
+        if (session is null)
         {
             return false;
         }
 
-        await RevokeFamilyAsync(familyId.Value, cancellationToken);
+        await RevokeFamilyAsync(session.UserId, session.FamilyId, cancellationToken);
         return true;
     }
 
@@ -107,9 +130,9 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
     public async Task<int> RevokeAllAsync(Guid userId, Guid? keepFamilyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var revoked = await db.RefreshTokens
+        var revoked = await UnderAccountLockAsync(userId, ct => db.RefreshTokens
             .Where(t => t.UserId == userId && t.RevokedAt == null && (keepFamilyId == null || t.FamilyId != keepFamilyId))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct), cancellationToken);
 
         // An access token is issued together with a refresh token of its session, so the sessions that may still have a
         // valid access token are those with a refresh token issued within the retention (revoked before or not).
@@ -123,14 +146,40 @@ public sealed partial class SessionService(UsersDbContext db, TokenIssuer tokens
         return revoked;
     }
 
-    private async Task RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    private async Task RevokeFamilyAsync(Guid userId, Guid familyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await db.RefreshTokens
+        await UnderAccountLockAsync(userId, ct => db.RefreshTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct), cancellationToken);
         await revocation.RevokeAsync([familyId], cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the account's row lock (<c>SELECT … FOR UPDATE</c>), in a transaction of its own
+    /// (retried whole by the execution strategy) or in the caller's. A refresh and a
+    /// revocation of the same account take turns; different accounts never wait for each other.
+    /// </summary>
+    private async Task<T> UnderAccountLockAsync<T>(Guid userId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await LockAccountAsync(userId, cancellationToken);
+            return await work(cancellationToken);
+        }
+
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await LockAccountAsync(userId, ct);
+            var result = await work(ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
+    }
+
+    private Task LockAccountAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""SELECT 1 FROM users WHERE "Id" = {userId} FOR UPDATE""", cancellationToken);
 
     private async Task<TokenResponse> RespondAsync(User user, RefreshToken refresh, string value, CancellationToken cancellationToken)
     {

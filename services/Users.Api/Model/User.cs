@@ -21,6 +21,9 @@ public sealed class User
     public List<string> Roles { get; private set; } = [];
     public int FailedLoginCount { get; private set; }
     public DateTimeOffset? LockoutEndsAt { get; private set; }
+
+    /// <summary>When an admin disabled the account (null: enabled). A disabled account cannot sign in or refresh a session.</summary>
+    public DateTimeOffset? DisabledAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     /// <summary>PostgreSQL <c>xmin</c>: optimistic concurrency for profile, role and lockout updates.</summary>
@@ -99,6 +102,20 @@ public sealed class User
     public void SetRoles(IEnumerable<string> roles, DateTimeOffset now)
     {
         Roles = [.. UserRoles.Canonical(roles)];
+        UpdatedAt = now;
+    }
+
+    public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>Disables (an admin's decision, e.g. abuse or fraud) or enables the account; the same state again changes nothing.</summary>
+    public void SetDisabled(bool disabled, DateTimeOffset now)
+    {
+        if (disabled == IsDisabled)
+        {
+            return;
+        }
+
+        DisabledAt = disabled ? now : null;
         UpdatedAt = now;
     }
 }

@@ -23,5 +23,12 @@ public static class UserErrors
     public static readonly Error InvalidResetLink = new("invalid-reset-link", ErrorKind.Invalid,
         "This password reset link is invalid, expired or already used. Ask for a new one.");
 
+    /// <summary>Told only to someone who proved the password: a disabled account is not hidden from its owner.</summary>
+    public static readonly Error AccountDisabled = new("account-disabled", ErrorKind.Forbidden,
+        "This account has been disabled. Contact the organizer or support if you think this is a mistake.");
+
+    public static readonly Error CannotDisableYourself = new("cannot-disable-yourself", ErrorKind.Conflict,
+        "You cannot disable your own account; another admin can.");
+
     public static readonly Error EmailAlreadyVerified = new("email-already-verified", ErrorKind.Conflict, "Your email address is already verified.");
 }

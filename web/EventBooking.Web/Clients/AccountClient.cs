@@ -8,7 +8,7 @@ public sealed record TokenResponse(string AccessToken, string TokenType, int Exp
     DateTimeOffset RefreshTokenExpiresAt, Guid UserId);
 
 public sealed record UserProfile(Guid Id, string Email, bool EmailVerified, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
-    IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType);
 
@@ -95,6 +95,9 @@ public sealed class UsersClient(HttpClient http)
 
     public Task<ApiResult<UserProfile>> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, $"/api/users/{id}/roles", new { roles }, Service, cancellationToken);
+
+    public Task<ApiResult<UserProfile>> SetDisabledAsync(Guid id, bool disabled, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, $"/api/users/{id}/disabled", new { disabled }, Service, cancellationToken);
 }
 
 internal static class Query
