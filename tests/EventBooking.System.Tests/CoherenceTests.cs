@@ -63,6 +63,7 @@ public sealed class CoherenceTests(SystemFixture fixture)
         }
 
         // Once Redis is back, changes travel through it again (entries live their full durations once more).
+        await fixture.EveryApiTrustsTokensAgainAsync(Ct);
         await ChangeSeenEverywhereAsync();
     }
 

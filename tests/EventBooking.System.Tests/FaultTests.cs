@@ -92,6 +92,7 @@ public sealed class FaultTests(SystemFixture fixture)
             await Task.Delay(Outage);
             await fixture.System.StartAsync(ResourceNames.Cache);
         });
+        await fixture.EveryApiTrustsTokensAgainAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

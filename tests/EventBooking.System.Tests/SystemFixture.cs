@@ -38,6 +38,32 @@ public abstract class SystemTopology(int replicas) : TopologyFixture(ResourceNam
         environment["Catalog__SearchCacheDuration"] = "00:01:00";
     }
 
+    /// <summary>
+    /// After a test brought Redis (the <c>cache</c>) back: waits until every replica of every API accepts an end-user token again
+    /// (token revocation answers 503 until each process's view is fresh), so the next test starts on a settled system.
+    /// </summary>
+    public async Task EveryApiTrustsTokensAgainAsync(CancellationToken cancellationToken)
+    {
+        var token = await TokenAsync("organizer");
+        (string Service, string Path)[] probes =
+        [
+            (ResourceNames.UsersApi, "/api/users/me"), (ResourceNames.EventsApi, "/api/organizers/me/events"),
+            (ResourceNames.BookingsApi, "/api/bookings"), (ResourceNames.NotificationsApi, "/api/notifications/unread-count"),
+        ];
+        foreach (var (service, path) in probes)
+        {
+            for (var replica = 0; replica < Replicas; replica++)
+            {
+                using var client = CreateClient(service, token, replica);
+                await Poll.UntilAsync(async () =>
+                {
+                    using var response = await client.GetAsync(path, cancellationToken);
+                    return response.IsSuccessStatusCode;
+                }, TimeSpan.FromMinutes(1), $"{service} replica {replica} accepts end-user tokens again", cancellationToken);
+            }
+        }
+    }
+
     /// <summary>A connection to one of the topology's PostgreSQL databases (for read-only checks).</summary>
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {

@@ -40,14 +40,20 @@ public static class Accounts
             return account;
         }
 
-        using (var verify = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{account.UserId}/verify-email"))
+        // Marking an address verified twice is marking it once, so a 503 (e.g. revocation catching up after Redis came back) is retried.
+        using (var verified = await (retry ?? RetryPolicy.Unavailable).SendAsync(ct => SendVerifyAsync(users, account.UserId, verifiedBy, ct), cancellationToken))
         {
-            verify.Headers.Authorization = new AuthenticationHeaderValue("Bearer", verifiedBy);
-            using var verified = await users.SendAsync(verify, cancellationToken);
             await verified.ReadJsonAsync(HttpStatusCode.OK, cancellationToken);
         }
 
         return await users.RefreshAsync(account, retry, cancellationToken);
+    }
+
+    private static async Task<HttpResponseMessage> SendVerifyAsync(HttpClient users, Guid userId, string adminToken, CancellationToken cancellationToken)
+    {
+        using var verify = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{userId}/verify-email");
+        verify.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        return await users.SendAsync(verify, cancellationToken);
     }
 
     /// <summary>The account with new tokens for its refresh token (<c>POST /api/users/refresh</c>): the claims as they are now.</summary>
