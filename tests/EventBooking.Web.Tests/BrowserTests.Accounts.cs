@@ -81,6 +81,8 @@ public sealed partial class BrowserTests
         await page.GotoAsync("/account/login");
         await page.ClickAsync("[data-testid=forgot-password-link]");
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/forgot-password");
+        // Enhanced navigation changes the URL before it swaps the page: the sign-in form has an #email too, so wait for this form.
+        await page.Locator("[data-testid=forgot-submit]").WaitForAsync();
         await page.FillAsync("#email", email);
         await page.ClickAsync("[data-testid=forgot-submit]");
         return await page.Locator("[data-testid=reset-requested]").InnerTextAsync();

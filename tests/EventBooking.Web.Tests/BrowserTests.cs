@@ -216,10 +216,8 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
     [Fact]
     public async Task A_session_ended_elsewhere_signs_the_person_out_of_the_web_and_asks_them_to_sign_in_again()
     {
-        var email = $"elsewhere-{Guid.NewGuid():N}@example.test";
         var page = await fixture.NewPageAsync();
-        await FillRegistrationAsync(page, "Elsewhere", email, Password);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var email = await RegisterAsync(page, "elsewhere");
         await GoToAsync(page, "/bookings");
         await page.Locator("[data-testid=no-bookings]").WaitForAsync();
 
