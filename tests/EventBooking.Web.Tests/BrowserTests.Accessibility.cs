@@ -124,6 +124,8 @@ public sealed partial class BrowserTests
         var html = await http.GetStringAsync(new Uri(page.Url).AbsolutePath, TestContext.Current.CancellationToken);
         Assert.Contains($"<meta property=\"og:title\" content=\"{DemoEvent}\"", html, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<meta name=\"description\""));
+        // In the browser, enhanced navigation changes the URL before it swaps the head: wait for the event's own tags.
+        await Assertions.Expect(page.Locator("meta[property='og:title']")).ToHaveAttributeAsync("content", DemoEvent);
         var description = await page.Locator("meta[name=description]").GetAttributeAsync("content");
         Assert.Contains(" at ", description, StringComparison.Ordinal);
         Assert.True(description!.Length <= 200, description);
