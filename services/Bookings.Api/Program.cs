@@ -13,6 +13,7 @@ app.UseApiDefaults(atTheDoor: door => door.UseMiddleware<PurchaseDoor>());
 app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();
+app.MapCheckInApi();
 app.MapInternalApi();
 app.MapDeadLetterApi();
 app.MapReconciliationApi();

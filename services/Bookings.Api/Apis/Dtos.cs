@@ -31,10 +31,13 @@ public sealed record PaymentDto(
         p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString());
 }
 
+/// <summary>A ticket; <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).</summary>
 public sealed record TicketDto(
-    Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt)
+    Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
+    DateTimeOffset? CheckedInAt, string? CheckedInDoor)
 {
-    public static TicketDto From(Ticket t) => new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt);
+    public static TicketDto From(Ticket t) =>
+        new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt, t.CheckedInAt, t.CheckedInDoor);
 }
 
 public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);

@@ -150,33 +150,8 @@ public static class SalesApi
         return bucket is "hour" or "day";
     }
 
-    /// <summary>The event's organizer (as events-api knows it) or an admin; others get 403, unknown events 404.</summary>
-    private static async Task<(bool Allowed, EventInfo? Info, ProblemHttpResult? Problem)> AuthorizeEventAsync(
-        Guid eventId, SalesServices services, CancellationToken cancellationToken)
-    {
-        var lookup = await services.Inventory.GetEventAsync(eventId, cancellationToken);
-        Guid? organizerId = lookup.Value?.OrganizerId;
-        if (lookup.IsUnavailable)
-        {
-            // events-api is down: the organizer recorded on the bookings still decides.
-            organizerId = await services.Db.Bookings.AsNoTracking().Where(b => b.EventId == eventId)
-                .Select(b => (Guid?)b.OrganizerId).FirstOrDefaultAsync(cancellationToken);
-        }
-
-        if (services.User.IsAdmin())
-        {
-            return organizerId is null && lookup.Error?.Kind == ErrorKind.NotFound
-                ? (false, null, Problems.NotFound("event"))
-                : (true, lookup.Value, null);
-        }
-
-        if (organizerId is null)
-        {
-            return (false, null, Problems.NotFound("event"));
-        }
-
-        return organizerId == services.User.UserId()
-            ? (true, lookup.Value, null)
-            : (false, null, Problems.Forbidden("Only the event's organizer or an admin sees its bookings and sales."));
-    }
+    private static Task<(bool Allowed, EventInfo? Info, ProblemHttpResult? Problem)> AuthorizeEventAsync(
+        Guid eventId, SalesServices services, CancellationToken cancellationToken) =>
+        EventAccess.AuthorizeAsync(eventId, services.Inventory, services.Db, services.User,
+            "Only the event's organizer or an admin sees its bookings and sales.", cancellationToken);
 }

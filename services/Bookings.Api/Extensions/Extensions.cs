@@ -88,6 +88,7 @@ internal static class Extensions
         builder.Services.AddScoped<BookingConfirmation>();
         builder.Services.AddScoped<CreateBooking>();
         builder.Services.AddScoped<PayBooking>();
+        builder.Services.AddScoped<CheckInTicket>();
         builder.Services.AddScoped<CancelBooking>();
         builder.Services.AddScoped<RefundBooking>();
         builder.Services.AddScoped<CancelEventBookings>();

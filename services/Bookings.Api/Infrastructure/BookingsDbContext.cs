@@ -69,6 +69,7 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             t.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
             t.Property(x => x.TicketNumber).HasMaxLength(40);
             t.Property(x => x.Code).HasMaxLength(200);
+            t.Property(x => x.CheckedInDoor).HasMaxLength(CheckInRules.MaxDoorLength);
             t.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
             t.HasIndex(x => x.TicketNumber).IsUnique();
             t.HasIndex(x => new { x.EventId, x.EntryNumber }).IsUnique();

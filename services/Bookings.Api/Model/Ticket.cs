@@ -24,6 +24,15 @@ public sealed class Ticket
     public DateTimeOffset IssuedAt { get; private set; }
     public DateTimeOffset? VoidedAt { get; private set; }
 
+    /// <summary>When the ticket was let in at the door; a ticket admits once (no check-out or re-entry).</summary>
+    public DateTimeOffset? CheckedInAt { get; private set; }
+
+    /// <summary>The entrance that let it in, as the door staff named it (e.g. "North gate").</summary>
+    public string? CheckedInDoor { get; private set; }
+
+    /// <summary>The organizer (or admin) whose scan let it in.</summary>
+    public Guid? CheckedInBy { get; private set; }
+
     public static Ticket Issue(Guid id, Booking booking, string ticketNumber, int entryNumber, string code, DateTimeOffset now) => new()
     {
         Id = id,

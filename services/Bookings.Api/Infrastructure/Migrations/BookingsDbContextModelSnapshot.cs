@@ -272,6 +272,16 @@ namespace Bookings.Api.Infrastructure.Migrations
                     b.Property<Guid>("BookingId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("CheckedInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CheckedInBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CheckedInDoor")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(200)

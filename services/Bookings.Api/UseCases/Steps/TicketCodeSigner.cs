@@ -32,6 +32,21 @@ public sealed class TicketCodeSigner(IOptions<TicketOptions> options)
         return CryptographicOperations.FixedTimeEquals(expected, actual);
     }
 
+    /// <summary>
+    /// Reads a code shown at the door: true, with the ticket and event it names, only when it is well formed and its signature
+    /// is ours (an altered or forged code is false).
+    /// </summary>
+    public bool TryRead(string code, out Guid ticketId, out Guid eventId)
+    {
+        ticketId = eventId = Guid.Empty;
+        var parts = code.Split('.');
+        return parts.Length == 4
+            && Guid.TryParseExact(parts[0], "N", out ticketId)
+            && Guid.TryParseExact(parts[1], "N", out eventId)
+            && int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            && Verify(code);
+    }
+
     private string Signature(string payload) =>
         Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(payload)))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
