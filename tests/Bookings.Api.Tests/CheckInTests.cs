@@ -49,6 +49,8 @@ public sealed class CheckInTests(BookingsApiFactory factory) : ApiTestBase(facto
         Assert.Equal([new DoorCount("Main entrance", 1), new DoorCount("North gate", 1)], summary.Doors);
         var list = (await door.GetFromJsonAsync<Paged<CheckInDto>>($"/api/events/{ev.Id}/check-ins", Json, Ct))!;
         Assert.Equal([tickets[1].Id, tickets[0].Id], list.Items.Select(c => c.TicketId));
+        Assert.Equal(2, (await door.GetFromJsonAsync<EventSales>($"/api/events/{ev.Id}/sales", Json, Ct))!.CheckedIn);
+        Assert.Equal(2, (await door.GetFromJsonAsync<OrganizerSales>("/api/organizers/me/sales", Json, Ct))!.Events.Single().CheckedIn);
     }
 
     [Fact]

@@ -147,6 +147,12 @@ public static class Catalogue
         E(Bookings, "GET", "/api/events/{id}/bookings", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Bookings, "GET", "/api/events/{id}/sales", Caller.Organizer, w => Call(("id", w.EventId)) with { Query = "interval=hour" }),
         E(Bookings, "GET", "/api/organizers/me/sales", Caller.Organizer, _ => Call()),
+        E(Bookings, "POST", "/api/events/{id}/check-ins", Caller.Organizer, async w => Call(("id", w.EventId)) with
+        {
+            Body = World.Json(new { code = await w.FreshTicketCodeAsync(), door = "North gate" }),
+        }),
+        E(Bookings, "GET", "/api/events/{id}/check-ins", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Bookings, "GET", "/api/events/{id}/check-ins/summary", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Bookings, "GET", "/internal/events/{eventId}/attendees", Caller.Service, w => Call(("eventId", w.EventId))),
         E(Bookings, "GET", "/api/admin/reconciliation", Caller.Admin, w => Call() with { Query = $"eventId={w.EventId}" }),
         .. DeadLetters(Bookings),

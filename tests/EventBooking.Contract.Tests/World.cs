@@ -91,6 +91,14 @@ public sealed class World
         return (bookingId, payment.GetProperty("id").GetGuid());
     }
 
+    /// <summary>The signed code of a fresh ticket of the world's event (attendee B's new paid booking), not yet let in.</summary>
+    public async Task<string> FreshTicketCodeAsync()
+    {
+        var (bookingId, _) = await PaidBookingAsync(AttendeeB);
+        var tickets = await _fixture.ExpectAsync(200, ResourceNames.BookingsApi, AttendeeB.AccessToken, "GET", $"/api/bookings/{bookingId}/tickets");
+        return tickets[0].GetProperty("code").GetString()!;
+    }
+
     /// <summary>A hold of one seat of the world's event, placed as bookings-api would.</summary>
     public async Task<Guid> HoldAsync()
     {

@@ -141,6 +141,36 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         await ownerSales.GetJsonAsync($"/api/events/{eventId}/sales");
     }
 
+    [Fact]
+    public async Task Organizer_B_cannot_check_in_or_count_the_tickets_of_organizer_A_s_event()
+    {
+        var (a, b) = (fixture.OrganizerA, fixture.OrganizerB);
+        var eventId = await Scenario.PublishedEventAsync(fixture, a);
+        using var attendee = fixture.As(fixture.AttendeeB, ResourceNames.BookingsApi);
+        var (bookingId, _) = await attendee.BookAndPayAsync(eventId, quantity: 1, cancellationToken: Requests.Ct);
+        var code = (await attendee.GetJsonAsync($"/api/bookings/{bookingId}/tickets"))[0].GetProperty("code").GetString()!;
+
+        using var door = fixture.As(b, ResourceNames.BookingsApi);
+        using (var scan = await door.SendAsync("POST", $"/api/events/{eventId}/check-ins", JsonSerializer.Serialize(new { code })))
+        {
+            Hostile.Count("object-level calls");
+            await ProblemAssert.IsProblemAsync(scan, Refused);
+        }
+
+        foreach (var path in new[] { $"/api/events/{eventId}/check-ins/summary", $"/api/events/{eventId}/check-ins" })
+        {
+            using var response = await door.GetAsync(path, Requests.Ct);
+            Hostile.Count("object-level calls");
+            await ProblemAssert.IsProblemAsync(response, Refused);
+        }
+
+        // The ticket is still outside: its own organizer lets it in, once.
+        using var owner = fixture.As(a, ResourceNames.BookingsApi);
+        Assert.Equal(0, (await owner.GetJsonAsync($"/api/events/{eventId}/check-ins/summary")).GetProperty("checkedIn").GetInt32());
+        using var admitted = await owner.SendAsync("POST", $"/api/events/{eventId}/check-ins", JsonSerializer.Serialize(new { code }));
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+    }
+
     private static async Task<string> EventStateAsync(HttpClient owner, Guid id)
     {
         var e = await owner.GetJsonAsync($"/api/events/{id}");

@@ -36,22 +36,29 @@ public class BrowserFixture : IAsyncLifetime
         await _topology.InitializeAsync();
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        Browser = await LaunchBrowserAsync();
     }
 
-    /// <summary>A fresh browser context (its own cookies: one person) with a page on the web app (or on <paramref name="site"/>).</summary>
-    public async Task<IPage> NewPageAsync(Uri? site = null)
+    /// <summary>Another headless chromium, with <paramref name="args"/> besides the usual ones (e.g. a fake camera); dispose it.</summary>
+    public Task<IBrowser> LaunchBrowserAsync(params string[] args) => _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", .. args],
+    });
+
+    /// <summary>A fresh browser context (its own cookies: one person) with a page on the web app (or on <paramref name="site"/>).</summary>
+    public Task<IPage> NewPageAsync(Uri? site = null) => NewPageAsync(Browser, site: site);
+
+    /// <summary>A fresh context of <paramref name="browser"/> with a page on the web app, granted <paramref name="grant"/> (e.g. "camera").</summary>
+    public async Task<IPage> NewPageAsync(IBrowser browser, IEnumerable<string>? grant = null, Uri? site = null)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = (site ?? WebUrl).ToString(),
             AcceptDownloads = true,
             ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
+            Permissions = grant?.ToList(),
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

@@ -21,14 +21,15 @@ public sealed record BookingDto(
         b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt);
 }
 
+/// <summary>A payment; <c>bookingStatus</c> and <c>eventTitle</c> are filled where the answer is about the booking or a history.</summary>
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
     string? FailureCode, string? FailureMessage, decimal RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
-    DateTimeOffset? RefundedAt, string? BookingStatus = null)
+    DateTimeOffset? RefundedAt, string? BookingStatus = null, string? EventTitle = null)
 {
-    public static PaymentDto From(Payment p, BookingStatus? bookingStatus = null) => new(
+    public static PaymentDto From(Payment p, BookingStatus? bookingStatus = null, string? eventTitle = null) => new(
         p.Id, p.BookingId, p.EventId, p.Amount, p.Currency, p.Status.ToString(), p.CardLast4, p.FailureCode, p.FailureMessage,
-        p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString());
+        p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString(), eventTitle);
 }
 
 /// <summary>A ticket; <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).</summary>
@@ -44,9 +45,10 @@ public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);
 
 public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 
+/// <summary>An event's sales; <c>checkedIn</c> counts its valid tickets let in at the door so far.</summary>
 public sealed record EventSales(
     Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
-    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn);
 
 public sealed record OrganizerSales(
     Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,

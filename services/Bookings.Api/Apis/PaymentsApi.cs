@@ -16,7 +16,7 @@ public static class PaymentsApi
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization(Policies.User);
-        payments.MapGet("/", ListMyPayments).WithName("ListMyPayments").WithSummary("My payments, newest first.")
+        payments.MapGet("/", ListMyPayments).WithName("ListMyPayments").WithSummary("My payments and refunds, newest first, with their booking's status and event.")
             .WithDescription("Every attempt, declined and refunded ones included.");
         payments.MapGet("/{id}", GetPayment).WithName("GetPayment").WithSummary("One of my payments.")
             .WithDescription("Someone else's payment is `404` (admins see every payment).")
@@ -53,8 +53,11 @@ public static class PaymentsApi
         }
 
         var userId = services.User.UserId()!.Value;
-        return TypedResults.Ok(await services.Db.Payments.AsNoTracking().Where(x => x.UserId == userId).OrderByDescending(x => x.CreatedAt)
-            .ToPagedAsync(page, PageQuery.DefaultPageSize, x => PaymentDto.From(x), cancellationToken));
+        // With each payment's booking: its status and event title make the history readable on its own.
+        return TypedResults.Ok(await services.Db.Payments.AsNoTracking().Where(x => x.UserId == userId)
+            .Join(services.Db.Bookings, p => p.BookingId, b => b.Id, (p, b) => new { Payment = p, b.Status, b.EventTitle })
+            .OrderByDescending(x => x.Payment.CreatedAt)
+            .ToPagedAsync(page, PageQuery.DefaultPageSize, x => PaymentDto.From(x.Payment, x.Status, x.EventTitle), cancellationToken));
     }
 
     public static async Task<Results<Ok<PaymentDto>, ProblemHttpResult>> GetPayment(Guid id, [AsParameters] ReadServices services, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace EventBooking.Web.Clients;
 /// A problem (RFC 9457) as every service answers it (EventBooking.ServiceDefaults/Http/Problems.cs, docs/contracts.md):
 /// <see cref="Code"/> is the machine-readable <c>code</c> member to switch on (never the <c>type</c> URI), <see cref="Errors"/>
 /// the field errors of a <c>validation</c> problem, <see cref="Detail"/> and <see cref="Title"/> are for people. Members a
-/// problem carries beyond these (e.g. a payment refusal's <c>paymentId</c>) are not read.
+/// problem carries beyond these (a payment refusal's <c>paymentId</c>, a used ticket's <c>checkedInAt</c>) are in <see cref="Members"/>.
 /// </summary>
 public sealed record ApiProblem
 {
@@ -20,6 +20,14 @@ public sealed record ApiProblem
 
     /// <summary>The messages per field of a <c>validation</c> problem.</summary>
     public Dictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>The problem's other members, as sent.</summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Members { get; init; }
+
+    /// <summary>A string member (e.g. <c>door</c>), or null.</summary>
+    public string? Member(string name) =>
+        Members?.TryGetValue(name, out var value) == true && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>What kind of "no" the status stands for, in the shared vocabulary (e.g. <see cref="ErrorKind.Declined"/> for 402).</summary>
     public ErrorKind Kind => Problems.KindOf(Status);

@@ -10,15 +10,24 @@ public sealed record BookingDto(
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
     string? FailureCode, string? FailureMessage, decimal RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
-    DateTimeOffset? RefundedAt, string? BookingStatus);
+    DateTimeOffset? RefundedAt, string? BookingStatus, string? EventTitle = null);
 
-public sealed record TicketDto(Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt);
+public sealed record TicketDto(
+    Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
+    DateTimeOffset? CheckedInAt = null, string? CheckedInDoor = null);
+
+public sealed record CheckInDto(
+    Guid TicketId, string TicketNumber, int EntryNumber, Guid BookingId, Guid EventId, string? AttendeeName, DateTimeOffset CheckedInAt, string Door);
+
+public sealed record DoorCount(string Door, int CheckedIn);
+
+public sealed record CheckInSummary(Guid EventId, int Tickets, int CheckedIn, int NotYetIn, int Voided, IReadOnlyList<DoorCount> Doors, DateTimeOffset? LastCheckInAt);
 
 public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 
 public sealed record EventSales(
     Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
-    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series);
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn = 0);
 
 public sealed record MoneyTotal(decimal Amount, string Currency);
 
@@ -62,4 +71,16 @@ public sealed class BookingsClient(HttpClient http)
 
     public Task<ApiResult<OrganizerSales>> GetMySalesAsync(CancellationToken cancellationToken) =>
         Api.GetAsync<OrganizerSales>(http, "/api/organizers/me/sales", Service, cancellationToken);
+
+    public Task<ApiResult<Paged<PaymentDto>>> ListMyPaymentsAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<PaymentDto>>(http, $"/api/payments?page={page}&pageSize={pageSize}", Service, cancellationToken);
+
+    public Task<ApiResult<CheckInDto>> CheckInAsync(Guid eventId, string code, string? door, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<CheckInDto>(http, HttpMethod.Post, $"/api/events/{eventId}/check-ins", new { code, door }, Service, cancellationToken);
+
+    public Task<ApiResult<CheckInSummary>> GetCheckInSummaryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        Api.GetAsync<CheckInSummary>(http, $"/api/events/{eventId}/check-ins/summary", Service, cancellationToken);
+
+    public Task<ApiResult<Paged<CheckInDto>>> ListCheckInsAsync(Guid eventId, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<CheckInDto>>(http, $"/api/events/{eventId}/check-ins?pageSize={pageSize}", Service, cancellationToken);
 }

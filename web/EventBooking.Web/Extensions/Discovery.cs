@@ -19,7 +19,7 @@ public static class Discovery
 
     public static readonly TimeSpan SitemapLifetime = TimeSpan.FromMinutes(10);
 
-    private static readonly string[] Private = ["/account/", "/admin/", "/organizer/", "/bookings", "/tickets", "/notifications"];
+    private static readonly string[] Private = ["/account/", "/admin/", "/organizer/", "/bookings", "/tickets", "/payments", "/notifications"];
 
     public static IEndpointRouteBuilder MapDiscoveryEndpoints(this IEndpointRouteBuilder app)
     {

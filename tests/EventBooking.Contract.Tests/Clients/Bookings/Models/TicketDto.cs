@@ -16,6 +16,16 @@ namespace EventBooking.Clients.Bookings.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The bookingId property</summary>
         public Guid? BookingId { get; set; }
+        /// <summary>The checkedInAt property</summary>
+        public DateTimeOffset? CheckedInAt { get; set; }
+        /// <summary>The checkedInDoor property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? CheckedInDoor { get; set; }
+#nullable restore
+#else
+        public string CheckedInDoor { get; set; }
+#endif
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +84,8 @@ namespace EventBooking.Clients.Bookings.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "bookingId", n => { BookingId = n.GetGuidValue(); } },
+                { "checkedInAt", n => { CheckedInAt = n.GetDateTimeOffsetValue(); } },
+                { "checkedInDoor", n => { CheckedInDoor = n.GetStringValue(); } },
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "entryNumber", n => { EntryNumber = n.GetIntValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
@@ -91,6 +103,8 @@ namespace EventBooking.Clients.Bookings.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("bookingId", BookingId);
+            writer.WriteDateTimeOffsetValue("checkedInAt", CheckedInAt);
+            writer.WriteStringValue("checkedInDoor", CheckedInDoor);
             writer.WriteStringValue("code", Code);
             writer.WriteIntValue("entryNumber", EntryNumber);
             writer.WriteGuidValue("eventId", EventId);

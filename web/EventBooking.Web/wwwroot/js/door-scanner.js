@@ -1,0 +1,74 @@
+// The check-in page's camera: reads ticket QR codes from the device camera (jsQR decodes frames drawn on a canvas) and
+// hands each code to the page. Loaded only by /organizer/events/{id}/check-in.
+let reader;
+
+function loadReader() {
+    if (window.jsQR) {
+        return Promise.resolve(window.jsQR);
+    }
+
+    reader ??= new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = new URL('../lib/jsqr/jsQR.js', import.meta.url).href;
+        script.onload = () => resolve(window.jsQR);
+        script.onerror = () => reject(new Error('The QR code reader could not be loaded.'));
+        document.head.appendChild(script);
+    });
+    return reader;
+}
+
+// Starts the camera into `video` and calls `page.invokeMethodAsync('OnScannedAsync', code)` for every code read (the same
+// code again only after `repeatMs`). Returns an object whose `stop()` ends the camera.
+export async function start(video, page, repeatMs) {
+    const jsQR = await loadReader();
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    video.srcObject = stream;
+    await video.play();
+
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    let stopped = false;
+    let last = '';
+    let lastAt = 0;
+    let timer = 0;
+
+    const look = async () => {
+        if (stopped) {
+            return;
+        }
+
+        if (video.readyState >= video.HAVE_ENOUGH_DATA && video.videoWidth > 0) {
+            canvas.width = video.videoWidth;
+            canvas.height = video.videoHeight;
+            context.drawImage(video, 0, 0, canvas.width, canvas.height);
+            const frame = context.getImageData(0, 0, canvas.width, canvas.height);
+            const found = jsQR(frame.data, frame.width, frame.height, { inversionAttempts: 'attemptBoth' });
+            const now = performance.now();
+            if (found && found.data && (found.data !== last || now - lastAt > repeatMs)) {
+                last = found.data;
+                lastAt = now;
+                try {
+                    await page.invokeMethodAsync('OnScannedAsync', found.data);
+                } catch {
+                    // The page went away (navigation, closed circuit): stop below.
+                    stopped = true;
+                }
+            }
+        }
+
+        // About six frames a second: enough for a code held up to the camera, and easy on a phone's battery.
+        if (!stopped) {
+            timer = setTimeout(look, 160);
+        }
+    };
+    look();
+
+    return {
+        stop() {
+            stopped = true;
+            clearTimeout(timer);
+            stream.getTracks().forEach(track => track.stop());
+            video.srcObject = null;
+        },
+    };
+}
