@@ -16,6 +16,8 @@ namespace EventBooking.Clients.Bookings.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The capacity property</summary>
         public int? Capacity { get; set; }
+        /// <summary>The checkedIn property</summary>
+        public int? CheckedIn { get; set; }
         /// <summary>The confirmedBookings property</summary>
         public int? ConfirmedBookings { get; set; }
         /// <summary>The currency property</summary>
@@ -88,6 +90,7 @@ namespace EventBooking.Clients.Bookings.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "capacity", n => { Capacity = n.GetIntValue(); } },
+                { "checkedIn", n => { CheckedIn = n.GetIntValue(); } },
                 { "confirmedBookings", n => { ConfirmedBookings = n.GetIntValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
@@ -109,6 +112,7 @@ namespace EventBooking.Clients.Bookings.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("capacity", Capacity);
+            writer.WriteIntValue("checkedIn", CheckedIn);
             writer.WriteIntValue("confirmedBookings", ConfirmedBookings);
             writer.WriteStringValue("currency", Currency);
             writer.WriteGuidValue("eventId", EventId);

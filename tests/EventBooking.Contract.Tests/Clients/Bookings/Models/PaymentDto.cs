@@ -48,6 +48,14 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
+        /// <summary>The eventTitle property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? EventTitle { get; set; }
+#nullable restore
+#else
+        public string EventTitle { get; set; }
+#endif
         /// <summary>The failureCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -111,6 +119,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
+                { "eventTitle", n => { EventTitle = n.GetStringValue(); } },
                 { "failureCode", n => { FailureCode = n.GetStringValue(); } },
                 { "failureMessage", n => { FailureMessage = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
@@ -134,6 +143,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
             writer.WriteGuidValue("eventId", EventId);
+            writer.WriteStringValue("eventTitle", EventTitle);
             writer.WriteStringValue("failureCode", FailureCode);
             writer.WriteStringValue("failureMessage", FailureMessage);
             writer.WriteGuidValue("id", Id);
