@@ -14,6 +14,7 @@ app.MapBookingsApi();
 app.MapPaymentsApi();
 app.MapSalesApi();
 app.MapCheckInApi();
+app.MapPromoCodesApi();
 app.MapInternalApi();
 app.MapDeadLetterApi();
 app.MapReconciliationApi();

@@ -153,6 +153,12 @@ public static class Catalogue
         }),
         E(Bookings, "GET", "/api/events/{id}/check-ins", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Bookings, "GET", "/api/events/{id}/check-ins/summary", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Bookings, "POST", "/api/events/{id}/promo-codes", Caller.Organizer, w => Call(("id", w.EventId)) with
+        {
+            Body = World.Json(new { code = $"C{Guid.NewGuid():N}"[..12], kind = "percent", value = 10m, maxUses = 5 }),
+        }),
+        E(Bookings, "GET", "/api/events/{id}/promo-codes", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Bookings, "DELETE", "/api/events/{id}/promo-codes/{codeId}", Caller.Organizer, async w => Call(("id", w.EventId), ("codeId", await w.PromoCodeAsync()))),
         E(Bookings, "GET", "/internal/events/{eventId}/attendees", Caller.Service, w => Call(("eventId", w.EventId))),
         E(Bookings, "GET", "/api/admin/reconciliation", Caller.Admin, w => Call() with { Query = $"eventId={w.EventId}" }),
         .. DeadLetters(Bookings),

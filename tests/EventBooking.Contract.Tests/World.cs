@@ -99,6 +99,14 @@ public sealed class World
         return tickets[0].GetProperty("code").GetString()!;
     }
 
+    /// <summary>A new promo code of the world's event.</summary>
+    public async Task<Guid> PromoCodeAsync()
+    {
+        var code = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, Organizer, "POST", $"/api/events/{EventId}/promo-codes",
+            new { code = $"W{Guid.NewGuid():N}"[..12], kind = "fixed", value = 1m });
+        return code.GetProperty("id").GetGuid();
+    }
+
     /// <summary>A hold of one seat of the world's event, placed as bookings-api would.</summary>
     public async Task<Guid> HoldAsync()
     {

@@ -28,12 +28,14 @@ public static class BookingsApi
             .WithDescription("`201` with the amount due and the hold's expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` " +
                 "answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica's purchase " +
                 "capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified " +
-                "address may hold seats: a token without `email_verified: true` is `403 email-not-verified`.")
+                "address may hold seats: a token without `email_verified: true` is `403 email-not-verified`. An optional `promoCode` takes its " +
+                "discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`.")
             .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
             .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code)
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict")
-            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold")
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict", "promo-code-used-up",
+                "promo-code-expired", "promo-code-not-yet-valid")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold", "promo-code-invalid")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
             .WithMetadata(new PurchaseEndpoint());
@@ -105,6 +107,12 @@ public static class BookingsApi
             errors["quantity"] = [$"quantity must be between 1 and {max}."];
         }
 
+        var promoCode = string.IsNullOrWhiteSpace(request.PromoCode) ? null : request.PromoCode.Trim();
+        if (promoCode is { Length: > PromoCode.MaxLength })
+        {
+            errors["promoCode"] = [$"A promo code is at most {PromoCode.MaxLength} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -112,8 +120,10 @@ public static class BookingsApi
 
         var actor = Actor.Of(services.User);
         var (eventId, quantity) = (request.EventId!.Value, request.Quantity!.Value);
-        var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, new { eventId, quantity }, async bookingId =>
-            new Answer<BookingDto>(StatusCodes.Status201Created, await create.RunAsync(actor, bookingId, eventId, quantity, cancellationToken), null),
+        // Without a code the request hashes as it always did, so keys sent before codes existed still match.
+        object hashed = promoCode is null ? new { eventId, quantity } : new { eventId, quantity, promoCode = PromoCode.Normalize(promoCode) };
+        var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async bookingId =>
+            new Answer<BookingDto>(StatusCodes.Status201Created, await create.RunAsync(actor, bookingId, eventId, quantity, promoCode, cancellationToken), null),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)

@@ -13,6 +13,8 @@ public static class BookingsApiDocument
         document.Tags["Payments"] = "My payments, and refunds by admins.";
         document.Tags["Tickets"] = "My tickets and their QR codes.";
         document.Tags["Sales"] = "Organizers' views: an event's bookings and sales figures.";
+        document.Tags["Check-in"] = "The door: tickets let in once, per entrance, with live counts (the event's organizer or an admin).";
+        document.Tags["Promo codes"] = "An event's discount codes: percentage or fixed, with use limits and validity (the event's organizer or an admin).";
         document.Tags["Admin"] = "Operations: the reconciliation report (admins and the operator).";
         document.Tags["Messaging"] = "This service's message consumer: the dead-letter queue and the outbox backlog (admins, operator).";
         document.Tags["Internal"] = "What notifications-api needs: the attendees of an event (service identities only).";

@@ -2,7 +2,8 @@ using Bookings.Api.Model;
 
 namespace Bookings.Api.Apis;
 
-public sealed record CreateBookingRequest(Guid? EventId, int? Quantity);
+/// <summary><c>promoCode</c> is optional: one of the event's codes, in any case.</summary>
+public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null);
 
 public sealed record PayRequest(string? PaymentMethod);
 
@@ -14,22 +15,23 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt)
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode, decimal Discount)
 {
     public static BookingDto From(Booking b) => new(
         b.Id, b.EventId, b.EventTitle, b.EventStartsAt, b.UserId, b.Quantity, b.UnitPrice, b.Amount, b.Currency, b.Status.ToString(),
-        b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt);
+        b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt,
+        b.PromoCode, b.Discount);
 }
 
 /// <summary>A payment; <c>bookingStatus</c> and <c>eventTitle</c> are filled where the answer is about the booking or a history.</summary>
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
     string? FailureCode, string? FailureMessage, decimal RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
-    DateTimeOffset? RefundedAt, string? BookingStatus = null, string? EventTitle = null)
+    DateTimeOffset? RefundedAt, string? BookingStatus = null, string? EventTitle = null, string? PromoCode = null, decimal Discount = 0)
 {
     public static PaymentDto From(Payment p, BookingStatus? bookingStatus = null, string? eventTitle = null) => new(
         p.Id, p.BookingId, p.EventId, p.Amount, p.Currency, p.Status.ToString(), p.CardLast4, p.FailureCode, p.FailureMessage,
-        p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString(), eventTitle);
+        p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString(), eventTitle, p.PromoCode, p.Discount);
 }
 
 /// <summary>A ticket; <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).</summary>

@@ -10,6 +10,7 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<PromoCode> PromoCodes => Set<PromoCode>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     /// <summary>The transactional outbox (EventBooking.Messaging relays it to RabbitMQ).</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -28,6 +29,8 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             b.Property(x => x.Currency).HasMaxLength(3);
             b.Property(x => x.UnitPrice).HasPrecision(18, 2);
             b.Property(x => x.Amount).HasPrecision(18, 2);
+            b.Property(x => x.Discount).HasPrecision(18, 2);
+            b.Property(x => x.PromoCode).HasMaxLength(PromoCode.MaxLength);
             b.Property(x => x.EventTitle).HasMaxLength(300);
             b.Property(x => x.UserEmail).HasMaxLength(320);
             b.Property(x => x.UserName).HasMaxLength(200);
@@ -36,6 +39,8 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             b.Property(x => x.Version).IsRowVersion();
             b.HasIndex(x => new { x.UserId, x.CreatedAt });
             b.HasIndex(x => new { x.EventId, x.Status });
+            // A code's uses are counted under its lock at every redemption.
+            b.HasIndex(x => new { x.PromoCodeId, x.Status }).HasFilter("\"PromoCodeId\" IS NOT NULL");
             b.HasIndex(x => new { x.OrganizerId, x.Status });
             b.HasIndex(x => new { x.Status, x.HoldExpiresAt });
         });
@@ -47,6 +52,8 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             p.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             p.Property(x => x.Currency).HasMaxLength(3);
             p.Property(x => x.Amount).HasPrecision(18, 2);
+            p.Property(x => x.Discount).HasPrecision(18, 2);
+            p.Property(x => x.PromoCode).HasMaxLength(PromoCode.MaxLength);
             p.Property(x => x.RefundedAmount).HasPrecision(18, 2);
             p.Property(x => x.CardLast4).HasMaxLength(4);
             p.Property(x => x.GatewayReference).HasMaxLength(100);
@@ -75,6 +82,17 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             t.HasIndex(x => new { x.EventId, x.EntryNumber }).IsUnique();
             t.HasIndex(x => new { x.UserId, x.IssuedAt });
             t.HasIndex(x => x.BookingId);
+        });
+
+        modelBuilder.Entity<PromoCode>(c =>
+        {
+            c.ToTable("promo_codes");
+            c.HasKey(x => x.Id);
+            c.Property(x => x.Code).HasMaxLength(PromoCode.MaxLength);
+            c.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+            c.Property(x => x.Value).HasPrecision(18, 2);
+            c.Property(x => x.Currency).HasMaxLength(3);
+            c.HasIndex(x => new { x.EventId, x.Code }).IsUnique();
         });
 
         modelBuilder.Entity<IdempotencyRecord>(r =>

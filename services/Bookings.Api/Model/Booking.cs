@@ -30,8 +30,13 @@ public sealed class Booking
     public DateTimeOffset EventStartsAt { get; private set; }
     public int Quantity { get; private set; }
     public decimal UnitPrice { get; private set; }
+    /// <summary>What the buyer pays: <see cref="UnitPrice"/> × <see cref="Quantity"/> − <see cref="Discount"/>.</summary>
     public decimal Amount { get; private set; }
     public string Currency { get; private set; } = "";
+    /// <summary>The promo code redeemed by this booking (it holds one of the code's uses while pending or confirmed).</summary>
+    public Guid? PromoCodeId { get; private set; }
+    public string? PromoCode { get; private set; }
+    public decimal Discount { get; private set; }
     public BookingStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset HoldExpiresAt { get; private set; }
@@ -78,6 +83,19 @@ public sealed class Booking
             HoldExpiresAt = holdExpiresAt,
         };
     }
+
+    /// <summary>Applies a promo code to a new booking: the discount comes off the amount (never below zero).</summary>
+    public void Redeem(Model.PromoCode code)
+    {
+        Require(BookingStatus.PendingPayment, "discount");
+        PromoCodeId = code.Id;
+        PromoCode = code.Code;
+        Discount = code.DiscountOn(UnitPrice * Quantity);
+        Amount = UnitPrice * Quantity - Discount;
+    }
+
+    /// <summary>The statuses in which a booking holds a use of its promo code.</summary>
+    public static readonly BookingStatus[] HoldsPromoUse = [BookingStatus.PendingPayment, BookingStatus.Confirmed];
 
     public bool IsOwnedBy(Guid userId) => UserId == userId;
 

@@ -39,6 +39,9 @@ public sealed class Payment
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? RefundedAt { get; private set; }
+    /// <summary>The booking's promo code and the discount it gave, recorded with the charge.</summary>
+    public string? PromoCode { get; private set; }
+    public decimal Discount { get; private set; }
     public uint Version { get; private set; }
 
     public static Payment Start(Guid id, Booking booking, string cardLast4, DateTimeOffset now) => new()
@@ -49,6 +52,8 @@ public sealed class Payment
         UserId = booking.UserId,
         Amount = booking.Amount,
         Currency = booking.Currency,
+        PromoCode = booking.PromoCode,
+        Discount = booking.Discount,
         CardLast4 = cardLast4,
         Status = PaymentStatus.Pending,
         CreatedAt = now,

@@ -16,7 +16,7 @@ namespace Bookings.Api.UseCases;
 public sealed partial class CreateBooking(
     BookingsDbContext db, IInventoryClient inventory, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
 {
-    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, CancellationToken cancellationToken)
+    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, string? promoCode, CancellationToken cancellationToken)
     {
         var existing = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (existing is not null)
@@ -25,6 +25,7 @@ public sealed partial class CreateBooking(
         }
 
         var now = time.GetUtcNow();
+        var code = promoCode is null ? null : await RedeemableCodeAsync(eventId, promoCode, now, cancellationToken);
         var hold = await inventory.PlaceHoldAsync(eventId, bookingId, quantity, now + options.Value.HoldDuration, cancellationToken);
         if (!hold.Succeeded)
         {
@@ -34,10 +35,22 @@ public sealed partial class CreateBooking(
         var h = hold.Value!;
         var booking = Booking.Create(bookingId, eventId, actor.UserId, actor.Email, actor.Name, h.OrganizerId, h.EventTitle, h.EventStartsAt,
             quantity, h.UnitPrice, h.Currency, h.ExpiresAt, now);
+        if (code is not null)
+        {
+            booking.Redeem(code);
+        }
+
         db.Bookings.Add(booking);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (code is null)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            else
+            {
+                await SaveRedeemingAsync(code, cancellationToken);
+            }
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -45,10 +58,57 @@ public sealed partial class CreateBooking(
             db.ChangeTracker.Clear();
             booking = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, cancellationToken);
         }
+        catch (DomainException)
+        {
+            // The code's last use went to another buyer meanwhile: the seats go back at once (else the hold expires).
+            await inventory.ReleaseHoldAsync(eventId, bookingId, CancellationToken.None);
+            throw;
+        }
 
         LogBookingCreated(logger, booking.Id, eventId, quantity);
         return BookingDto.From(booking);
     }
+
+    /// <summary>The event's code <paramref name="promoCode"/> if it may be redeemed now (uses left, checked again when saving).</summary>
+    private async Task<PromoCode> RedeemableCodeAsync(Guid eventId, string promoCode, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var normalized = PromoCode.Normalize(promoCode);
+        var code = await db.PromoCodes.AsNoTracking().SingleOrDefaultAsync(c => c.EventId == eventId && c.Code == normalized, cancellationToken)
+            ?? throw new DomainException(PromoCodeErrors.Invalid);
+        if (code.Refusal(now) is { } refusal)
+        {
+            throw new DomainException(refusal);
+        }
+
+        // Checked here too, so that a used-up code holds no seats; the count that decides is the one under the lock.
+        if (code.MaxUses is { } max && await UsesAsync(code.Id, cancellationToken) >= max)
+        {
+            throw new DomainException(PromoCodeErrors.UsedUp);
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// Stores the new booking with its code in one transaction that holds the code's row lock while it counts the uses, so
+    /// concurrent redemptions of one code are counted one after the other and never exceed its limit.
+    /// </summary>
+    private Task SaveRedeemingAsync(PromoCode code, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM promo_codes WHERE "Id" = {code.Id} FOR UPDATE""", cancellationToken);
+            if (code.MaxUses is { } max && await UsesAsync(code.Id, cancellationToken) >= max)
+            {
+                throw new DomainException(PromoCodeErrors.UsedUp);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
+
+    private Task<int> UsesAsync(Guid codeId, CancellationToken cancellationToken) =>
+        db.Bookings.CountAsync(b => b.PromoCodeId == codeId && Booking.HoldsPromoUse.Contains(b.Status), cancellationToken);
 
     /// <summary>What the caller is told when events-api refuses the hold.</summary>
     private static Error Refusal(Error inventoryError) => inventoryError.Kind switch

@@ -5,7 +5,11 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt);
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode = null, decimal Discount = 0);
+
+public sealed record PromoCodeDto(
+    Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,
+    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
 
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
@@ -40,8 +44,18 @@ public sealed class BookingsClient(HttpClient http)
 {
     private const string Service = "The booking service";
 
-    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken) =>
-        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings", new { eventId, quantity }, Service, cancellationToken, idempotencyKey);
+    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken, string? promoCode = null) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
+            string.IsNullOrWhiteSpace(promoCode) ? new { eventId, quantity } : new { eventId, quantity, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
+
+    public Task<ApiResult<List<PromoCodeDto>>> ListPromoCodesAsync(Guid eventId, CancellationToken cancellationToken) =>
+        Api.GetAsync<List<PromoCodeDto>>(http, $"/api/events/{eventId}/promo-codes", Service, cancellationToken);
+
+    public Task<ApiResult<PromoCodeDto>> CreatePromoCodeAsync(Guid eventId, object code, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<PromoCodeDto>(http, HttpMethod.Post, $"/api/events/{eventId}/promo-codes", code, Service, cancellationToken);
+
+    public Task<ApiResult<NoBody>> DisablePromoCodeAsync(Guid eventId, Guid codeId, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Delete, $"/api/events/{eventId}/promo-codes/{codeId}", null, Service, cancellationToken);
 
     public Task<ApiResult<BookingDto>> GetAsync(Guid id, CancellationToken cancellationToken) => Api.GetAsync<BookingDto>(http, $"/api/bookings/{id}", Service, cancellationToken);
 

@@ -46,6 +46,8 @@ namespace EventBooking.Clients.Bookings.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The discount property</summary>
+        public double? Discount { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
         /// <summary>The eventStartsAt property</summary>
@@ -64,6 +66,14 @@ namespace EventBooking.Clients.Bookings.Models
         public DateTimeOffset? HoldExpiresAt { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The promoCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PromoCode { get; set; }
+#nullable restore
+#else
+        public string PromoCode { get; set; }
+#endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
         /// <summary>The refundedAt property</summary>
@@ -112,12 +122,14 @@ namespace EventBooking.Clients.Bookings.Models
                 { "confirmedAt", n => { ConfirmedAt = n.GetDateTimeOffsetValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "discount", n => { Discount = n.GetDoubleValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
                 { "eventStartsAt", n => { EventStartsAt = n.GetDateTimeOffsetValue(); } },
                 { "eventTitle", n => { EventTitle = n.GetStringValue(); } },
                 { "expiredAt", n => { ExpiredAt = n.GetDateTimeOffsetValue(); } },
                 { "holdExpiresAt", n => { HoldExpiresAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
                 { "refundedAt", n => { RefundedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
@@ -139,12 +151,14 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDateTimeOffsetValue("confirmedAt", ConfirmedAt);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteDoubleValue("discount", Discount);
             writer.WriteGuidValue("eventId", EventId);
             writer.WriteDateTimeOffsetValue("eventStartsAt", EventStartsAt);
             writer.WriteStringValue("eventTitle", EventTitle);
             writer.WriteDateTimeOffsetValue("expiredAt", ExpiredAt);
             writer.WriteDateTimeOffsetValue("holdExpiresAt", HoldExpiresAt);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
             writer.WriteDateTimeOffsetValue("refundedAt", RefundedAt);
             writer.WriteStringValue("status", Status);

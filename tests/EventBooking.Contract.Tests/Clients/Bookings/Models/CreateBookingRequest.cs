@@ -16,6 +16,14 @@ namespace EventBooking.Clients.Bookings.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
+        /// <summary>The promoCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PromoCode { get; set; }
+#nullable restore
+#else
+        public string PromoCode { get; set; }
+#endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
         /// <summary>
@@ -44,6 +52,7 @@ namespace EventBooking.Clients.Bookings.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
+                { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
             };
         }
@@ -55,6 +64,7 @@ namespace EventBooking.Clients.Bookings.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("eventId", EventId);
+            writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
             writer.WriteAdditionalData(AdditionalData);
         }

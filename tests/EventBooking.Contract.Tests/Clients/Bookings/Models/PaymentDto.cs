@@ -46,6 +46,8 @@ namespace EventBooking.Clients.Bookings.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The discount property</summary>
+        public double? Discount { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
         /// <summary>The eventTitle property</summary>
@@ -74,6 +76,14 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The promoCode property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PromoCode { get; set; }
+#nullable restore
+#else
+        public string PromoCode { get; set; }
+#endif
         /// <summary>The refundedAmount property</summary>
         public double? RefundedAmount { get; set; }
         /// <summary>The refundedAt property</summary>
@@ -92,6 +102,7 @@ namespace EventBooking.Clients.Bookings.Models
         public PaymentDto()
         {
             AdditionalData = new Dictionary<string, object>();
+            Discount = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -118,11 +129,13 @@ namespace EventBooking.Clients.Bookings.Models
                 { "completedAt", n => { CompletedAt = n.GetDateTimeOffsetValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "discount", n => { Discount = n.GetDoubleValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
                 { "eventTitle", n => { EventTitle = n.GetStringValue(); } },
                 { "failureCode", n => { FailureCode = n.GetStringValue(); } },
                 { "failureMessage", n => { FailureMessage = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "refundedAmount", n => { RefundedAmount = n.GetDoubleValue(); } },
                 { "refundedAt", n => { RefundedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
@@ -142,11 +155,13 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDateTimeOffsetValue("completedAt", CompletedAt);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteDoubleValue("discount", Discount);
             writer.WriteGuidValue("eventId", EventId);
             writer.WriteStringValue("eventTitle", EventTitle);
             writer.WriteStringValue("failureCode", FailureCode);
             writer.WriteStringValue("failureMessage", FailureMessage);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteDoubleValue("refundedAmount", RefundedAmount);
             writer.WriteDateTimeOffsetValue("refundedAt", RefundedAt);
             writer.WriteStringValue("status", Status);

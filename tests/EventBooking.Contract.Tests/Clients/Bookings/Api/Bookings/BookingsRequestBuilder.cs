@@ -76,7 +76,7 @@ namespace EventBooking.Clients.Bookings.Api.Bookings
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.PagedOfBookingDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PagedOfBookingDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `201` with the amount due and the hold&apos;s expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica&apos;s purchase capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified address may hold seats: a token without `email_verified: true` is `403 email-not-verified`.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
+        /// `201` with the amount due and the hold&apos;s expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica&apos;s purchase capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified address may hold seats: a token without `email_verified: true` is `403 email-not-verified`. An optional `promoCode` takes its discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.BookingDto"/></returns>
         /// <param name="body">The request body</param>
@@ -138,7 +138,7 @@ namespace EventBooking.Clients.Bookings.Api.Bookings
             return requestInfo;
         }
         /// <summary>
-        /// `201` with the amount due and the hold&apos;s expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica&apos;s purchase capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified address may hold seats: a token without `email_verified: true` is `403 email-not-verified`.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
+        /// `201` with the amount due and the hold&apos;s expiry (`holdExpiresAt`): pay before it. The same `Idempotency-Key` answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica&apos;s purchase capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified address may hold seats: a token without `email_verified: true` is `403 email-not-verified`. An optional `promoCode` takes its discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`.**Access:** a signed-in person (attendee, organizer or admin; not a service identity) (bearer token).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using EventBooking.Clients.Bookings.Api.Events.Item.Bookings;
 using EventBooking.Clients.Bookings.Api.Events.Item.CheckIns;
+using EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes;
 using EventBooking.Clients.Bookings.Api.Events.Item.Sales;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -26,6 +27,11 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item
         public global::EventBooking.Clients.Bookings.Api.Events.Item.CheckIns.CheckInsRequestBuilder CheckIns
         {
             get => new global::EventBooking.Clients.Bookings.Api.Events.Item.CheckIns.CheckInsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The promoCodes property</summary>
+        public global::EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes.PromoCodesRequestBuilder PromoCodes
+        {
+            get => new global::EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes.PromoCodesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The sales property</summary>
         public global::EventBooking.Clients.Bookings.Api.Events.Item.Sales.SalesRequestBuilder Sales

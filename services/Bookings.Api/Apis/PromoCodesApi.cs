@@ -1,0 +1,175 @@
+using Bookings.Api.Infrastructure;
+using Bookings.Api.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Bookings.Api.Apis;
+
+/// <summary>A new promo code: <c>kind</c> is <c>percent</c> (value in (0, 100]) or <c>fixed</c> (an amount off the order, in the event's currency).</summary>
+public sealed record CreatePromoCodeRequest(string? Code, string? Kind, decimal? Value, int? MaxUses, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
+
+/// <summary>A promo code with how many bookings hold it now (<c>used</c>: pending or confirmed ones).</summary>
+public sealed record PromoCodeDto(
+    Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,
+    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
+{
+    public static PromoCodeDto From(PromoCode c, int used) => new(
+        c.Id, c.EventId, c.Code, c.Kind.ToString().ToLowerInvariant(), c.Value, c.Currency, c.MaxUses, used, c.ValidFrom, c.ValidUntil, c.CreatedAt, c.DisabledAt);
+}
+
+/// <summary>An event's promo codes (docs/contracts.md "Promo codes"): its organizer or an admin.</summary>
+public static class PromoCodesApi
+{
+    public const int MaxUsesLimit = 1_000_000;
+    public const decimal MaxFixedValue = 1_000_000m;
+    private const string Forbidden = "Only the event's organizer or an admin manages its promo codes.";
+
+    public static IEndpointRouteBuilder MapPromoCodesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/events/{id}/promo-codes").WithTags("Promo codes").RequireAuthorization(Policies.Organizer);
+        api.MapPost("/", Create).WithName("CreatePromoCode")
+            .WithSummary("Creates a promo code of the event: a percentage or a fixed amount off an order, with an optional use limit and validity.")
+            .WithDescription("Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.")
+            .WithRequestExample(new CreatePromoCodeRequest("EARLY-BIRD", "percent", 20m, 100, null, new DateTimeOffset(2030, 5, 1, 0, 0, 0, TimeSpan.Zero)))
+            .Refuses(StatusCodes.Status403Forbidden, "forbidden")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "promo-code-exists")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "inventory-unavailable");
+        api.MapGet("/", List).WithName("ListPromoCodes").WithSummary("The event's promo codes with their uses, newest first.")
+            .WithDescription("Disabled codes are listed too (`disabledAt`).")
+            .Refuses(StatusCodes.Status403Forbidden, "forbidden")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+        api.MapDelete("/{codeId}", Disable).WithName("DisablePromoCode")
+            .WithSummary("Disables a promo code: no new booking can redeem it; bookings that did keep their discount.")
+            .WithDescription("Idempotent.")
+            .Refuses(StatusCodes.Status403Forbidden, "forbidden")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "promo-code-not-found");
+        return app;
+    }
+
+    public static async Task<Results<Created<PromoCodeDto>, ValidationProblem, ProblemHttpResult>> Create(
+        Guid id, CreatePromoCodeRequest? request, [AsParameters] CheckInServices services, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request, out var kind);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var (allowed, info, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
+        if (!allowed)
+        {
+            return problem!;
+        }
+
+        if (info is null)
+        {
+            // The event's currency is events-api's to say.
+            return Problems.For(Error.Unavailable(Inventory.InventoryResult.UnavailableCode, "The event service is not reachable; try again in a moment."));
+        }
+
+        var code = PromoCode.Create(Guid.CreateVersion7(), id, info.OrganizerId, request!.Code!, kind, request.Value!.Value, info.Currency,
+            request.MaxUses, request.ValidFrom, request.ValidUntil, time.GetUtcNow());
+        services.Db.PromoCodes.Add(code);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.For(new Error("promo-code-exists", ErrorKind.Conflict, $"The event already has a code {code.Code}."));
+        }
+
+        return TypedResults.Created($"/api/events/{id}/promo-codes/{code.Id}", PromoCodeDto.From(code, 0));
+    }
+
+    public static async Task<Results<Ok<List<PromoCodeDto>>, ProblemHttpResult>> List(
+        Guid id, [AsParameters] CheckInServices services, CancellationToken cancellationToken)
+    {
+        var (allowed, _, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
+        if (!allowed)
+        {
+            return problem!;
+        }
+
+        var codes = await services.Db.PromoCodes.AsNoTracking().Where(c => c.EventId == id).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+        var used = await services.Db.Bookings.AsNoTracking()
+            .Where(b => b.EventId == id && b.PromoCodeId != null && Booking.HoldsPromoUse.Contains(b.Status))
+            .GroupBy(b => b.PromoCodeId!.Value)
+            .Select(g => new { CodeId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.CodeId, x => x.Count, cancellationToken);
+        return TypedResults.Ok(codes.Select(c => PromoCodeDto.From(c, used.GetValueOrDefault(c.Id))).ToList());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Disable(
+        Guid id, Guid codeId, [AsParameters] CheckInServices services, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (allowed, _, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
+        if (!allowed)
+        {
+            return problem!;
+        }
+
+        var code = await services.Db.PromoCodes.SingleOrDefaultAsync(c => c.Id == codeId && c.EventId == id, cancellationToken);
+        if (code is null)
+        {
+            return Problems.NotFound("promo-code");
+        }
+
+        code.Disable(time.GetUtcNow());
+        await services.Db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static Dictionary<string, string[]> Validate(CreatePromoCodeRequest? request, out DiscountKind kind)
+    {
+        kind = DiscountKind.Percent;
+        var errors = new Dictionary<string, string[]>();
+        if (request is null)
+        {
+            errors["body"] = ["A JSON body is required."];
+            return errors;
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Code) || !PromoCode.IsWellFormed(PromoCode.Normalize(request.Code)))
+        {
+            errors["code"] = [$"A code is {PromoCode.MinLength}–{PromoCode.MaxLength} letters, digits or dashes, starting with a letter or digit."];
+        }
+
+        var kindKnown = Enum.TryParse(request.Kind, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(request.Kind, out _);
+        if (!kindKnown)
+        {
+            errors["kind"] = ["kind is percent or fixed."];
+        }
+
+        if (request.Value is not { } value)
+        {
+            errors["value"] = ["value is required."];
+        }
+        else if (value <= 0 || decimal.Round(value, 2) != value)
+        {
+            errors["value"] = ["value is more than 0, with at most two decimals."];
+        }
+        else if (kindKnown && kind == DiscountKind.Percent && value > 100)
+        {
+            errors["value"] = ["A percentage is at most 100."];
+        }
+        else if (kindKnown && kind == DiscountKind.Fixed && value > MaxFixedValue)
+        {
+            errors["value"] = [$"A fixed discount is at most {MaxFixedValue:N0}."];
+        }
+
+        if (request.MaxUses is < 1 or > MaxUsesLimit)
+        {
+            errors["maxUses"] = [$"maxUses is between 1 and {MaxUsesLimit:N0}, or left out for no limit."];
+        }
+
+        if (request.ValidFrom is { } from && request.ValidUntil is { } until && until <= from)
+        {
+            errors["validUntil"] = ["validUntil is after validFrom."];
+        }
+
+        return errors;
+    }
+}
