@@ -97,13 +97,20 @@ internal static class Program
             .WithReplicas(webReplicas)
             .OnResourceReady(AnnounceAsync);
 
-        // Links in emails (a booking, a verification or password reset link) point at the web's public address. A model without
-        // the web (a test topology of the APIs) leaves notifications-api its configured default.
+        // Links in emails (a booking, a verification or password reset link) and in calendar entries (the event page) point at the
+        // web's public address. A model without the web (a test topology of the APIs) leaves the services their configured default.
         notificationsApi.WithEnvironment(context =>
         {
             if (builder.Resources.Contains(web.Resource))
             {
                 context.EnvironmentVariables["Email__WebBaseUrl"] = web.GetEndpoint("http");
+            }
+        });
+        eventsApi.WithEnvironment(context =>
+        {
+            if (builder.Resources.Contains(web.Resource))
+            {
+                context.EnvironmentVariables["Calendar__WebBaseUrl"] = web.GetEndpoint("http");
             }
         });
 

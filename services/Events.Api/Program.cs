@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapEventsApi();
+app.MapCalendarApi();
 app.MapReviewsApi();
 app.MapInventoryApi();
 app.MapDeadLetterApi();

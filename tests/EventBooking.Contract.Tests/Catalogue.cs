@@ -91,6 +91,7 @@ public static class Catalogue
         E(Events, "GET", "/api/events", Caller.Anonymous, _ => Call() with { Query = "q=contract&sort=date&pageSize=5" }),
         E(Events, "GET", "/api/events/{id}", Caller.Anonymous, w => Call(("id", w.EventId))),
         E(Events, "GET", "/api/events/{id}/availability", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/events/{id}/calendar.ics", Caller.Anonymous, w => Call(("id", w.EventId))),
         E(Events, "POST", "/api/events", Caller.Organizer, _ => Call() with { Body = World.Json(World.EventBody()) }),
         E(Events, "PUT", "/api/events/{id}", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync())) with { Body = World.Json(World.EventBody("Renamed")) }),
         E(Events, "DELETE", "/api/events/{id}", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync()))),

@@ -64,6 +64,7 @@ public static class RouteCatalogue
         new(ResourceNames.EventsApi, "GET", "/api/events", Access.Anonymous),
         new(ResourceNames.EventsApi, "GET", "/api/events/{id}", Access.Anonymous),
         new(ResourceNames.EventsApi, "GET", "/api/events/{id}/availability", Access.Anonymous),
+        new(ResourceNames.EventsApi, "GET", "/api/events/{id}/calendar.ics", Access.Anonymous),
         new(ResourceNames.EventsApi, "POST", "/api/events", Access.OrganizerOwner),
         new(ResourceNames.EventsApi, "PUT", "/api/events/{id}", Access.OrganizerOwner),
         new(ResourceNames.EventsApi, "DELETE", "/api/events/{id}", Access.OrganizerOwner),

@@ -81,6 +81,33 @@ public sealed class EventDetailsTests : PageTestContext
     }
 
     [Fact]
+    public void A_published_event_offers_its_calendar_file_as_a_plain_download_link()
+    {
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        var link = page.WaitForElement("[data-testid=add-to-calendar]");
+        Assert.Equal("a", link.TagName, ignoreCase: true);
+        Assert.Equal($"/events/{_eventId}/calendar.ics", link.GetAttribute("href"));
+        // A download, which Blazor's enhanced navigation must not intercept: it works without the interactive circuit.
+        Assert.Equal($"event-{_eventId}.ics", link.GetAttribute("download"));
+        Assert.Equal("false", link.GetAttribute("data-enhance-nav"));
+        Assert.Equal("Add to calendar", link.TextContent.Trim());
+    }
+
+    [Fact]
+    public void A_cancelled_event_offers_no_calendar_link()
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddDays(30);
+        Api.Ok($"/api/events/{_eventId}", new EventDto(_eventId, "Stub Gig", "A gig.", "Hall", "Oslo", startsAt, startsAt.AddHours(3), "Europe/Oslo",
+            "music", 10, 12.5m, "EUR", Guid.CreateVersion7(), "Cancelled", null, startsAt, startsAt, startsAt, startsAt, "Storm", 5, 2));
+
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForElement("[data-testid=event-title]");
+        Assert.Empty(page.FindAll("[data-testid=add-to-calendar]"));
+    }
+
+    [Fact]
     public void An_unknown_event_is_told_apart_by_its_code()
     {
         var unknown = Guid.CreateVersion7();

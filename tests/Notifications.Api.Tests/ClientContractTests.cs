@@ -35,6 +35,32 @@ public sealed class ClientContractTests
     }
 
     [Fact]
+    public async Task An_event_s_calendar_entry_is_read_from_events_api_s_internal_event_and_an_unknown_event_has_none()
+    {
+        var (eventId, organizer) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        using var handler = new Answer(HttpStatusCode.OK, $$"""
+            {"id":"{{eventId}}","title":"Jazz night","organizerId":"{{organizer}}","startsAt":"2030-06-01T20:00:00+01:00",
+             "endsAt":"2030-06-01T23:00:00+01:00","status":"Cancelled","price":25.00,"currency":"EUR","capacity":300,
+             "venue":"Harbour Hall","city":"Lisbon","description":"Standards.","calendarSequence":3}
+            """);
+        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://events-api") };
+
+        var entry = await new EventsApiClient(http).CalendarEntryAsync(eventId, TestContext.Current.CancellationToken);
+
+        Assert.Equal($"/internal/events/{eventId}", handler.Requested!.AbsolutePath);
+        Assert.Equal(new EventBooking.Messaging.CalendarEntry(eventId, 3, new DateTimeOffset(2030, 6, 1, 19, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2030, 6, 1, 22, 0, 0, TimeSpan.Zero), "Jazz night", "Harbour Hall", "Lisbon", "Standards.", null, Cancelled: true), entry);
+
+        using var notFound = new Answer(HttpStatusCode.NotFound, "{}");
+        using var notFoundHttp = new HttpClient(notFound) { BaseAddress = new Uri("http://events-api") };
+        Assert.Null(await new EventsApiClient(notFoundHttp).CalendarEntryAsync(eventId, TestContext.Current.CancellationToken));
+
+        using var broken = new Answer(HttpStatusCode.ServiceUnavailable, "{}");
+        using var brokenHttp = new HttpClient(broken) { BaseAddress = new Uri("http://events-api") };
+        await Assert.ThrowsAsync<HttpRequestException>(() => new EventsApiClient(brokenHttp).CalendarEntryAsync(eventId, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_unknown_event_has_no_attendees_and_a_server_error_is_retried_by_the_caller()
     {
         using var notFound = new Answer(HttpStatusCode.NotFound, "{}");

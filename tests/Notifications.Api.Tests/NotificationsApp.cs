@@ -68,6 +68,8 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
                 services.RemoveAll<IAttendeeDirectory>();
                 services.AddSingleton<IUserDirectory>(Directory);
                 services.AddSingleton<IAttendeeDirectory>(Directory);
+                services.RemoveAll<IEventDirectory>();
+                services.AddSingleton<IEventDirectory>(Directory);
                 services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 {
                     // Validate against the test key instead of fetching users-api's discovery document and JWKS.

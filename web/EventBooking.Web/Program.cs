@@ -21,6 +21,7 @@ app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
+app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();
 // No page of ours may be framed, not even by ourselves (Blazor's default is frame-ancestors 'self').
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");

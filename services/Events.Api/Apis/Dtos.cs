@@ -39,9 +39,14 @@ public sealed record HoldResponse(
         new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, e.Price, e.Currency, e.Title, e.StartsAt, e.OrganizerId);
 }
 
+/// <summary>
+/// What services need to know of an event, drafts included: bookings-api its times, status, price and capacity;
+/// notifications-api its place, description and calendar revision (<c>calendarSequence</c>, the iCalendar SEQUENCE) for the
+/// invitation attached to an email.
+/// </summary>
 public sealed record InternalEventResponse(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, EventStatus Status, decimal Price,
-    string Currency, int Capacity);
+    string Currency, int Capacity, string Venue, string City, string Description, int CalendarSequence);
 
 /// <summary>An event's counters and its held and confirmed holds at one instant (<c>readAt</c>); hold ids are booking ids.</summary>
 public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds)

@@ -13,8 +13,9 @@ public static class InventoryApi
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/internal/events").WithTags("Inventory").RequireAuthorization(Policies.Internal);
-        api.MapGet("/{eventId}", GetInternalEvent).WithName("GetInternalEvent").WithSummary("The facts bookings-api needs about an event.")
-            .WithDescription("Organizer, times, status, price and capacity, drafts included.")
+        api.MapGet("/{eventId}", GetInternalEvent).WithName("GetInternalEvent").WithSummary("The facts other services need about an event.")
+            .WithDescription("Organizer, times, status, price and capacity (bookings-api); venue, city, description and calendar revision " +
+                "(notifications-api's calendar invitations). Drafts included.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/{eventId}/inventory", GetInventory).WithName("GetInventory")
             .WithSummary("The seat counters and the active holds of an event, read at one instant (reconciliation).")
@@ -48,7 +49,8 @@ public static class InventoryApi
 
         var e = item.Event;
         return TypedResults.Ok(new InternalEventResponse(e.Id, e.Title, e.OrganizerId, e.StartsAt, e.EndsAt,
-            e.EffectiveStatus(services.Time.GetUtcNow()), e.Price, e.Currency, item.Inventory.Capacity));
+            e.EffectiveStatus(services.Time.GetUtcNow()), e.Price, e.Currency, item.Inventory.Capacity, e.Venue, e.City, e.Description,
+            e.CalendarSequence));
     }
 
     public static async Task<Results<Ok<InventoryResponse>, ProblemHttpResult>> GetInventory(

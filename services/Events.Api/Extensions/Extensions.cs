@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
+using Events.Api.Apis;
 using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Events.Api.Infrastructure.Mongo;
@@ -52,6 +53,7 @@ internal static class Extensions
 
         builder.Services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HoldCoalescer>();
         builder.Services.AddHostedService<HoldExpirySweeper>();
 

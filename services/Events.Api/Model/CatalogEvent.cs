@@ -38,6 +38,11 @@ public sealed class CatalogEvent
     public string? CancellationReason { get; set; }
     /// <summary>Optimistic concurrency: bumped by every catalog change.</summary>
     public int Version { get; set; }
+    /// <summary>
+    /// The event's calendar revision (iCalendar SEQUENCE): up by one whenever attendees are told of a new time or place, and
+    /// when the event is cancelled, so a calendar replaces its older copy. Other edits (title, price, …) leave it.
+    /// </summary>
+    public int CalendarSequence { get; set; }
 
     /// <summary>
     /// Bookable: the event's seats may be sold (a hold confirmed, or an expired hold's seats taken back by a late payment),
@@ -112,6 +117,7 @@ public sealed class CatalogEvent
         // Only a published event can have bookings to refund and attendees to tell.
         var announcement = Status == EventStatus.Published ? new Announcement.Cancelled(reason) : null;
         Status = EventStatus.Cancelled;
+        CalendarSequence++;
         CancelledAt = now;
         CancellationReason = reason;
         UpdatedAt = now;
@@ -143,6 +149,11 @@ public sealed class CatalogEvent
         }
 
         var changed = Apply(input, now);
+        if (changed.Count > 0)
+        {
+            CalendarSequence++;
+        }
+
         return Change.Done(changed.Count == 0 ? null : new Announcement.Updated(changed));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using EventBooking.Messaging;
 
 namespace Notifications.Api.Clients;
 
@@ -23,6 +24,36 @@ public interface IUserDirectory
 public interface IAttendeeDirectory
 {
     Task<IReadOnlyList<EventAttendee>> AttendeesOfAsync(Guid eventId, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads an event's current time, place and calendar revision from events-api.</summary>
+public interface IEventDirectory
+{
+    /// <summary>The event as calendars show it (without a URL), or null when events-api does not know it. Throws when it cannot be asked.</summary>
+    Task<CalendarEntry?> CalendarEntryAsync(Guid eventId, CancellationToken cancellationToken);
+}
+
+/// <summary><c>GET /internal/events/{eventId}</c> on events-api (docs/contracts.md), with the service token.</summary>
+public sealed class EventsApiClient(HttpClient http) : IEventDirectory
+{
+    public async Task<CalendarEntry?> CalendarEntryAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/internal/events/{eventId}", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var e = await response.Content.ReadFromJsonAsync<InternalEvent>(cancellationToken)
+            ?? throw new HttpRequestException($"events-api answered event {eventId} without a body.");
+        return new CalendarEntry(e.Id, e.CalendarSequence ?? 0, e.StartsAt, e.EndsAt, e.Title, e.Venue ?? "", e.City ?? "", e.Description,
+            Url: null, Cancelled: string.Equals(e.Status, "Cancelled", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private sealed record InternalEvent(
+        Guid Id, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Status, string? Venue, string? City, string? Description,
+        int? CalendarSequence);
 }
 
 /// <summary><c>POST /internal/users/contacts</c> on users-api (at most 500 ids a request), with the service token.</summary>

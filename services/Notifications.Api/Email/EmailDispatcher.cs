@@ -1,4 +1,5 @@
 using MailKit;
+using EventBooking.Messaging;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using Notifications.Api.Clients;
@@ -81,6 +82,8 @@ public sealed partial class EmailDispatcher(
         // One lookup of the batch's recipients, shared by every email of it (each awaits it, so a failure counts for each).
         await using var lookup = scopes.CreateAsyncScope();
         var contacts = lookup.ServiceProvider.GetRequiredService<IUserDirectory>().FindAsync([.. claimed.Select(n => n.UserId)], cancellationToken);
+        // Likewise one events-api lookup per event whose calendar entry goes with an email of the batch.
+        var calendars = CalendarEntriesAsync(lookup.ServiceProvider.GetRequiredService<IEventDirectory>(), claimed, cancellationToken);
 
         var lanes = Math.Min(_sessions.Length, claimed.Count);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
@@ -91,14 +94,24 @@ public sealed partial class EmailDispatcher(
             var smtp = _sessions[lane];
             for (var i = lane; i < claimed.Count; i += lanes)
             {
-                await SendOneAsync(store, contacts, smtp, policy, claimed[i], cancellationToken);
+                await SendOneAsync(store, contacts, calendars, smtp, policy, claimed[i], cancellationToken);
             }
         }));
         return claimed.Count;
     }
 
-    private async Task SendOneAsync(INotificationStore store, Task<IReadOnlyDictionary<Guid, UserContact>> contacts, SmtpSession smtp,
-        EmailRetryPolicy policy, Notification notification, CancellationToken cancellationToken)
+    /// <summary>The current calendar entry of each event the batch's emails carry one of (null: events-api no longer knows the event).</summary>
+    private static async Task<IReadOnlyDictionary<Guid, CalendarEntry?>> CalendarEntriesAsync(
+        IEventDirectory events, IReadOnlyList<Notification> claimed, CancellationToken cancellationToken)
+    {
+        var ids = claimed.Where(n => n.Calendar is not null).Select(n => n.EventId).OfType<Guid>().Distinct().ToList();
+        var entries = await Task.WhenAll(ids.Select(id => events.CalendarEntryAsync(id, cancellationToken)));
+        return ids.Zip(entries).ToDictionary(pair => pair.First, pair => pair.Second);
+    }
+
+    private async Task SendOneAsync(INotificationStore store, Task<IReadOnlyDictionary<Guid, UserContact>> contacts,
+        Task<IReadOnlyDictionary<Guid, CalendarEntry?>> calendars, SmtpSession smtp, EmailRetryPolicy policy, Notification notification,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -120,7 +133,9 @@ public sealed partial class EmailDispatcher(
                 return;
             }
 
-            var message = templates.Render(notification, recipient.Email, recipient.DisplayName);
+            // events-api unreachable: retried like users-api. An event it no longer knows: the email goes without a calendar entry.
+            var calendar = notification is { Calendar: not null, EventId: { } eventId } ? (await calendars).GetValueOrDefault(eventId) : null;
+            var message = templates.Render(notification, recipient.Email, recipient.DisplayName, calendar);
             await smtp.SendAsync(message, cancellationToken);
             await store.MarkEmailSentAsync(notification.Id, _owner, recipient.Email, time.GetUtcNow(), cancellationToken);
             LogSent(logger, notification.Id, notification.Kind);

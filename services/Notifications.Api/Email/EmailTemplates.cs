@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using EventBooking.Messaging;
 using MimeKit;
 using MimeKit.Utils;
 using Notifications.Api.Model;
@@ -8,12 +9,16 @@ using QRCoder;
 
 namespace Notifications.Api.Email;
 
-/// <summary>Renders a notification as an email: HTML and plain-text parts, ticket QR codes inline.</summary>
+/// <summary>
+/// Renders a notification as an email: HTML and plain-text parts, ticket QR codes inline, and, when the notification carries
+/// one, the event's calendar object (see <see cref="WithCalendar"/>).
+/// </summary>
 public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOptions> options)
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
-    public MimeMessage Render(Notification notification, string recipientEmail, string? recipientName)
+    /// <param name="calendar">The event's current calendar entry (from events-api) when <see cref="Notification.Calendar"/> asks for one.</param>
+    public MimeMessage Render(Notification notification, string recipientEmail, string? recipientName, CalendarEntry? calendar = null)
     {
         var settings = options.Value;
         var message = new MimeMessage();
@@ -83,7 +88,46 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
         builder.TextBody = text.ToString();
         builder.HtmlBody = html.ToString();
         message.Body = builder.ToMessageBody();
+        if (calendar is not null && notification.Calendar is { } method)
+        {
+            // An event cancelled by the time this email goes out is withdrawn, whatever the notification was about.
+            var effective = calendar.Cancelled ? CalendarMethod.Cancel : method;
+            var entry = calendar with { Url = new Uri(new Uri(settings.WebBaseUrl), $"/events/{calendar.EventId}") };
+            var ics = CalendarWriter.Write(entry, effective, notification.CreatedAt,
+                new CalendarParty(settings.FromAddress, settings.FromName), new CalendarParty(recipientEmail, recipientName));
+            message.Body = WithCalendar(message.Body, ics, effective, CalendarWriter.FileName(calendar.EventId));
+        }
+
         return message;
+    }
+
+    /// <summary>
+    /// Adds an iMIP calendar object (RFC 6047) the way calendar invitations travel between Gmail and Outlook: a
+    /// <c>text/calendar; method=…</c> alternative beside the text and HTML (what mail clients turn into the invitation card and
+    /// apply to the calendar: a later one with the same UID and a higher SEQUENCE moves the entry, a CANCEL removes it), and
+    /// the same object as an <c>.ics</c> attachment (<c>application/ics</c>, so it is offered as a file without being applied twice).
+    /// </summary>
+    private static Multipart WithCalendar(MimeEntity body, string ics, CalendarMethod method, string fileName)
+    {
+        var bytes = Encoding.UTF8.GetBytes(ics);
+        var invitation = new MimePart(CalendarWriter.MediaType)
+        {
+            Content = new MimeContent(new MemoryStream(bytes)),
+            ContentTransferEncoding = ContentEncoding.Base64,
+        };
+        invitation.ContentType.Charset = "utf-8";
+        invitation.ContentType.Parameters.Add("method", CalendarWriter.MethodName(method));
+        var alternative = body as MultipartAlternative ?? new MultipartAlternative { body };
+        alternative.Add(invitation);
+
+        var attachment = new MimePart("application", "ics")
+        {
+            Content = new MimeContent(new MemoryStream(bytes)),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            FileName = fileName,
+        };
+        return new Multipart("mixed") { alternative, attachment };
     }
 
     private static byte[] QrPng(string code)

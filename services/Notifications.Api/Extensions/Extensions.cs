@@ -114,6 +114,8 @@ internal static class Extensions
             .WithServiceIdentity();
         builder.Services.AddHttpClient<IAttendeeDirectory, BookingsApiClient>(http => http.BaseAddress = new Uri("https+http://bookings-api"))
             .WithServiceIdentity();
+        builder.Services.AddHttpClient<IEventDirectory, EventsApiClient>(http => http.BaseAddress = new Uri("https+http://events-api"))
+            .WithServiceIdentity();
     }
 
     private sealed class MongoIndexes(MongoNotificationStore store) : IHostedService

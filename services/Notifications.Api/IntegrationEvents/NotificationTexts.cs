@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Notifications.Api.Model;
 
@@ -16,6 +17,7 @@ public static class NotificationTexts
             $"Amount paid: {Amount(e.Amount)}. Show the QR code of each ticket at the entrance.",
             $"/bookings/{e.BookingId}");
         notification.Tickets = [.. (e.Tickets ?? []).Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code))];
+        notification.Calendar = CalendarMethod.Request;
         return notification;
     }
 
@@ -43,8 +45,10 @@ public static class NotificationTexts
     {
         var startsAt = e.StartsAt.ToUniversalTime();
         var changed = e.ChangedFields is { Count: > 0 } fields ? string.Join(", ", fields) : "details";
-        return About(e.EventId, bookingId, e.Title, startsAt).Saying(NotificationKind.EventUpdated, $"Event updated: {e.Title}",
+        var notification = About(e.EventId, bookingId, e.Title, startsAt).Saying(NotificationKind.EventUpdated, $"Event updated: {e.Title}",
             $"{e.Title} has changed ({changed}). It now takes place on {When(startsAt)} at {e.Venue}, {e.City}.", $"/events/{e.EventId}");
+        notification.Calendar = CalendarMethod.Request;
+        return notification;
     }
 
     /// <summary>For one attendee (<paramref name="bookingId"/>: their booking) of an event that was cancelled.</summary>
@@ -52,7 +56,9 @@ public static class NotificationTexts
     {
         var startsAt = e.StartsAt.ToUniversalTime();
         var body = $"{e.Title}, planned for {When(startsAt)}, has been cancelled ({e.Reason}). Your booking is cancelled and refunded in full.";
-        return About(e.EventId, bookingId, e.Title, startsAt).Saying(NotificationKind.EventCancelled, $"Event cancelled: {e.Title}", body, $"/bookings/{bookingId}");
+        var notification = About(e.EventId, bookingId, e.Title, startsAt).Saying(NotificationKind.EventCancelled, $"Event cancelled: {e.Title}", body, $"/bookings/{bookingId}");
+        notification.Calendar = CalendarMethod.Cancel;
+        return notification;
     }
 
     public static Notification Reminder(Reminder reminder) =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EventBooking.Messaging;
 
 namespace Notifications.Api.Model;
 
@@ -36,6 +37,12 @@ public sealed class Notification
     public string? EventTitle { get; set; }
     public DateTimeOffset? EventStartsAt { get; set; }
     public List<TicketLine> Tickets { get; set; } = [];
+    /// <summary>
+    /// The calendar object the email carries for <see cref="EventId"/>: an invitation (<see cref="CalendarMethod.Request"/>, the
+    /// event's current time and place, read from events-api when the email goes out) or its withdrawal
+    /// (<see cref="CalendarMethod.Cancel"/>); null for none.
+    /// </summary>
+    public CalendarMethod? Calendar { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ReadAt { get; set; }
 

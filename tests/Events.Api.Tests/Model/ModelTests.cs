@@ -114,6 +114,28 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void The_calendar_sequence_rises_when_the_time_or_place_changes_or_the_event_is_cancelled_only()
+    {
+        var (e, input) = NewDraft();
+        e.Edit(input with { StartsAt = input.StartsAt.AddHours(1), EndsAt = input.EndsAt.AddHours(1) }, Seats(e), Now);
+        Assert.Equal(0, e.CalendarSequence); // a draft is in nobody's calendar
+        e.Publish(Now);
+        Assert.Equal(0, e.CalendarSequence);
+        var current = input with { StartsAt = e.StartsAt, EndsAt = e.EndsAt };
+        e.Edit(current with { Title = "Renamed", Price = 99m, Capacity = 120 }, Seats(e), Now);
+        Assert.Equal(0, e.CalendarSequence);
+        e.Edit(current with { Title = "Renamed", Price = 99m, Capacity = 120, Venue = "Other Hall" }, Seats(e), Now);
+        Assert.Equal(1, e.CalendarSequence);
+        current = current with { Title = "Renamed", Price = 99m, Capacity = 120, Venue = "Other Hall" };
+        e.Edit(current with { EndsAt = current.EndsAt.AddMinutes(30) }, Seats(e), Now);
+        Assert.Equal(2, e.CalendarSequence);
+        e.Cancel("Storm", Now);
+        Assert.Equal(3, e.CalendarSequence);
+        e.Cancel("Storm again", Now);
+        Assert.Equal(3, e.CalendarSequence);
+    }
+
+    [Fact]
     public void An_edit_keeps_the_start_in_the_future_and_the_capacity_above_the_seats_taken()
     {
         var (e, input) = NewDraft();
@@ -212,5 +234,11 @@ public sealed class ModelTests
         Assert.Null(back.CancelledAt);
         Assert.Equal(10.50m, back.ToEvent().Price);
         Assert.Equal(2, back.Holds[0].ToHold(e.Id).Quantity);
+
+        e.Cancel("Storm", Now);
+        Assert.Equal(1, BsonSerializer.Deserialize<EventDocument>(EventDocument.From(e).ToBsonDocument()).ToEvent().CalendarSequence);
+        // A document written before the calendar sequence existed reads as revision 0.
+        bson.Remove("calendarSequence");
+        Assert.Equal(0, BsonSerializer.Deserialize<EventDocument>(bson).ToEvent().CalendarSequence);
     }
 }

@@ -48,6 +48,12 @@ internal static class Api
                     return new(default, null, response.StatusCode);
                 }
 
+                if (typeof(T) == typeof(byte[]))
+                {
+                    // A file (an .ics), passed on as it came.
+                    return new((T)(object)await response.Content.ReadAsByteArrayAsync(cancellationToken), null, response.StatusCode);
+                }
+
                 var value = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
                 return new(value, null, response.StatusCode);
             }

@@ -41,6 +41,10 @@ public sealed class EventsClient(HttpClient http)
 
     public Task<ApiResult<EventDto>> GetAsync(Guid id, CancellationToken cancellationToken) => Api.GetAsync<EventDto>(http, $"/api/events/{id}", Service, cancellationToken);
 
+    /// <summary>The event's iCalendar file (events-api's <c>calendar.ics</c>), as bytes.</summary>
+    public Task<ApiResult<byte[]>> GetCalendarAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<byte[]>(http, $"/api/events/{id}/calendar.ics", Service, cancellationToken);
+
     public Task<ApiResult<Availability>> GetAvailabilityAsync(Guid id, CancellationToken cancellationToken) =>
         Api.GetAsync<Availability>(http, $"/api/events/{id}/availability", Service, cancellationToken);
 

@@ -19,6 +19,27 @@ public static class Endpoints
         return app;
     }
 
+    /// <summary>"Add to calendar" on the event page: a plain link (no circuit needed) to events-api's iCalendar file, passed through.</summary>
+    public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/events/{id:guid}/calendar.ics", EventCalendar).AllowAnonymous().WithName("EventCalendar");
+        return app;
+    }
+
+    /// <summary>events-api's <c>calendar.ics</c> of a published event; its refusal (404 <c>event-not-found</c> for drafts and unknown ids) passed on.</summary>
+    public static async Task<IResult> EventCalendar(Guid id, EventsClient events, CancellationToken cancellationToken)
+    {
+        var result = await events.GetCalendarAsync(id, cancellationToken);
+        if (result.Value is not { } ics)
+        {
+            return result.Problem is { } problem
+                ? Problems.For(new Error(problem.Code, problem.Kind, problem.Message))
+                : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway);
+        }
+
+        return TypedResults.File(ics, "text/calendar; method=PUBLISH; charset=utf-8", $"event-{id}.ics");
+    }
+
     public static IEndpointRouteBuilder MapOrganizerEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/organizer/events/{id:guid}/attendees.csv", AttendeesCsv).RequireAuthorization(Policies.Organizer).WithName("AttendeesCsv");

@@ -32,6 +32,8 @@ public sealed class EventDocument
     [BsonElement("cancelledAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? CancelledAt { get; set; }
     [BsonElement("cancellationReason")] public string? CancellationReason { get; set; }
     [BsonElement("version")] public int Version { get; set; }
+    /// <summary>Absent from documents written before it existed: read as 0, like the column's default.</summary>
+    [BsonElement("calendarSequence")] public int CalendarSequence { get; set; }
     /// <summary>Written from <see cref="CatalogEvent.IsBookable"/> on every save; queried, never derived here.</summary>
     [BsonElement("isBookable")] public bool IsBookable { get; set; }
     /// <summary>Written from <see cref="CatalogEvent.OnSaleUntil"/> on every save; queried, never derived here.</summary>
@@ -48,6 +50,7 @@ public sealed class EventDocument
         CityKey = e.City.ToLowerInvariant(), StartsAt = e.StartsAt, EndsAt = e.EndsAt, TimeZone = e.TimeZone, Category = e.Category,
         Price = e.Price, Currency = e.Currency, Status = e.Status, ImageUrl = e.ImageUrl, CreatedAt = e.CreatedAt, UpdatedAt = e.UpdatedAt,
         PublishedAt = e.PublishedAt, CancelledAt = e.CancelledAt, CancellationReason = e.CancellationReason, Version = e.Version,
+        CalendarSequence = e.CalendarSequence,
         IsBookable = e.IsBookable, OnSaleUntil = e.OnSaleUntil, Capacity = e.Capacity,
     };
 
@@ -56,7 +59,7 @@ public sealed class EventDocument
         Id = Id, OrganizerId = OrganizerId, Title = Title, Description = Description, Venue = Venue, City = City, StartsAt = StartsAt,
         EndsAt = EndsAt, TimeZone = TimeZone, Category = Category, Capacity = Capacity, Price = Price, Currency = Currency, Status = Status,
         ImageUrl = ImageUrl, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, PublishedAt = PublishedAt, CancelledAt = CancelledAt,
-        CancellationReason = CancellationReason, Version = Version,
+        CancellationReason = CancellationReason, Version = Version, CalendarSequence = CalendarSequence,
     };
 
     public Inventory ToInventory() => new(Id, Capacity, Held, Sold);

@@ -214,7 +214,7 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
             TimeZone = x.Event.TimeZone, Category = x.Event.Category, Capacity = x.Event.Capacity, Price = x.Event.Price,
             Currency = x.Event.Currency, Status = x.Event.Status, ImageUrl = x.Event.ImageUrl, CreatedAt = x.Event.CreatedAt,
             UpdatedAt = x.Event.UpdatedAt, PublishedAt = x.Event.PublishedAt, CancelledAt = x.Event.CancelledAt,
-            CancellationReason = x.Event.CancellationReason, Version = x.Event.Version,
+            CancellationReason = x.Event.CancellationReason, Version = x.Event.Version, CalendarSequence = x.Event.CalendarSequence,
         },
         Inventory = x.Inventory,
     };

@@ -1,3 +1,4 @@
+using EventBooking.Messaging;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using Notifications.Api.Model;
@@ -20,6 +21,7 @@ internal sealed class NotificationDocument
     public string? EventTitle { get; set; }
     public DateTime? EventStartsAt { get; set; }
     public List<TicketDocument> Tickets { get; set; } = [];
+    [BsonRepresentation(BsonType.String)] public CalendarMethod? Calendar { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ReadAt { get; set; }
     public string? RecipientEmail { get; set; }
@@ -37,7 +39,7 @@ internal sealed class NotificationDocument
         Id = n.Id, UserId = n.UserId, Kind = n.Kind, Title = n.Title, Body = n.Body, Link = n.Link,
         EventId = n.EventId, BookingId = n.BookingId, EventTitle = n.EventTitle, EventStartsAt = n.EventStartsAt?.UtcDateTime,
         Tickets = [.. n.Tickets.Select(t => new TicketDocument { TicketId = t.TicketId, TicketNumber = t.TicketNumber, EntryNumber = t.EntryNumber, Code = t.Code })],
-        CreatedAt = n.CreatedAt.UtcDateTime, ReadAt = n.ReadAt?.UtcDateTime,
+        Calendar = n.Calendar, CreatedAt = n.CreatedAt.UtcDateTime, ReadAt = n.ReadAt?.UtcDateTime,
         RecipientEmail = n.RecipientEmail, RecipientName = n.RecipientName,
         EmailStatus = n.EmailStatus, EmailAttempts = n.EmailAttempts, EmailNextAttemptAt = n.EmailNextAttemptAt?.UtcDateTime,
         EmailLeaseOwner = n.EmailLeaseOwner, EmailLeaseUntil = n.EmailLeaseUntil?.UtcDateTime, EmailSentAt = n.EmailSentAt?.UtcDateTime,
@@ -49,7 +51,7 @@ internal sealed class NotificationDocument
         Id = Id, UserId = UserId, Kind = Kind, Title = Title, Body = Body, Link = Link,
         EventId = EventId, BookingId = BookingId, EventTitle = EventTitle, EventStartsAt = Utc(EventStartsAt),
         Tickets = [.. Tickets.Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code))],
-        CreatedAt = Utc(CreatedAt)!.Value, ReadAt = Utc(ReadAt),
+        Calendar = Calendar, CreatedAt = Utc(CreatedAt)!.Value, ReadAt = Utc(ReadAt),
         RecipientEmail = RecipientEmail, RecipientName = RecipientName,
         EmailStatus = EmailStatus, EmailAttempts = EmailAttempts, EmailNextAttemptAt = Utc(EmailNextAttemptAt),
         EmailLeaseOwner = EmailLeaseOwner, EmailLeaseUntil = Utc(EmailLeaseUntil), EmailSentAt = Utc(EmailSentAt),

@@ -26,6 +26,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             notification.Property(n => n.RecipientEmail).HasMaxLength(320);
             notification.Property(n => n.RecipientName).HasMaxLength(200);
             notification.Property(n => n.EmailStatus).HasConversion<string>().HasMaxLength(16);
+            notification.Property(n => n.Calendar).HasConversion<string>().HasMaxLength(16);
             notification.Property(n => n.EmailLeaseOwner).HasMaxLength(100);
             notification.Property(n => n.EmailLastError).HasMaxLength(1000);
             notification.Property(n => n.Tickets)
