@@ -295,6 +295,11 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
 
         var bookings = await Factory.DbAsync(db => db.Bookings.Where(x => x.EventId == ev.Id).ToListAsync(Ct));
         Assert.All(bookings, x => Assert.Equal(BookingStatus.Cancelled, x.Status));
+        Assert.All(bookings, x => Assert.Equal(Booking.CancelledWithEvent, x.CancelledBy));
+        // notifications-api may ask after this ran: the confirmed ones are still the event's attendees (the pending one never was).
+        var attendees = await Factory.WithToken(Factory.ServiceToken()).GetFromJsonAsync<List<AttendeeDto>>($"/internal/events/{ev.Id}/attendees", Json, Ct);
+        Assert.Equal([a.Id, b.Id], attendees!.Select(x => x.BookingId).Order());
+        Assert.DoesNotContain(pending.Id, attendees!.Select(x => x.BookingId));
         var payments = await Factory.DbAsync(db => db.Payments.Where(x => x.EventId == ev.Id).ToListAsync(Ct));
         Assert.Equal(2, payments.Count);
         Assert.All(payments, p => Assert.Equal(PaymentStatus.Refunded, p.Status));

@@ -94,6 +94,9 @@ public sealed class Booking
         Amount = UnitPrice * Quantity - Discount;
     }
 
+    /// <summary>Who cancelled a booking because its event was cancelled (its attendee still hears about the cancellation).</summary>
+    public const string CancelledWithEvent = "event-cancelled";
+
     /// <summary>The statuses in which a booking holds a use of its promo code.</summary>
     public static readonly BookingStatus[] HoldsPromoUse = [BookingStatus.PendingPayment, BookingStatus.Confirmed];
 

@@ -39,7 +39,7 @@ public sealed class CancelEventBookings(BookingsDbContext db, BookingLocks locks
         var booking = await db.Bookings.FindAsync([bookingId], cancellationToken);
         if (booking is { Status: BookingStatus.PendingPayment or BookingStatus.Confirmed })
         {
-            await cancellation.CancelAsync(booking, "organizer", reason, byStaff: true, cancellationToken);
+            await cancellation.CancelAsync(booking, Booking.CancelledWithEvent, reason, byStaff: true, cancellationToken);
         }
     }
 }
