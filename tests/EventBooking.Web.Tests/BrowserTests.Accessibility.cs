@@ -86,7 +86,7 @@ public sealed partial class BrowserTests
         var editLink = await organizer.Locator("a[href$='/edit']").First.GetAttributeAsync("href");
         var eventId = editLink!.Split('/')[^2];
         foreach (var path in new[] { "/organizer/dashboard", "/organizer/events", "/organizer/events/new", $"/organizer/events/{eventId}/edit",
-            $"/organizer/events/{eventId}/attendees", $"/organizer/events/{eventId}/check-in" })
+            $"/organizer/events/{eventId}/attendees", $"/organizer/events/{eventId}/check-in", $"/organizer/events/{eventId}/promo-codes" })
         {
             await CheckAsync(organizer, path, "organizer");
         }
@@ -97,7 +97,7 @@ public sealed partial class BrowserTests
             await CheckAsync(admin, path, "admin");
         }
 
-        Assert.Equal(25, checkedPages);
+        Assert.Equal(26, checkedPages);
         Assert.True(findings.Length == 0, $"axe-core found violations:\n{findings}");
     }
 
@@ -139,13 +139,19 @@ public sealed partial class BrowserTests
     }
 
     /// <summary>
-    /// axe on the page once every finite animation and transition has ended: a snackbar fading in (a live notification) is
-    /// measured at its final colors, not half transparent. Endless ones (a loading bar) do not hold it up.
+    /// axe on the page once every finite animation and transition has ended and every snackbar is fully shown: a snackbar
+    /// fading in (a live notification, "saved") is measured at its final colors, not half transparent. Endless animations (a
+    /// loading bar) do not hold it up.
     /// </summary>
     private static async Task<AxeResult> SettledAxeAsync(IPage page)
     {
         await page.WaitForFunctionAsync("""
             () => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)
+                && [...document.querySelectorAll('.mud-snackbar')].every(snackbar => {
+                    let opacity = 1;
+                    for (let e = snackbar; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+                    return opacity === 1;
+                })
             """);
         return await page.RunAxe(WcagAa);
     }

@@ -131,7 +131,8 @@ public sealed partial class BrowserTests
     {
         var result = await SettledAxeAsync(page);
         Assert.True(result.Violations.Length == 0,
-            $"axe-core on {what}: " + string.Join("; ", result.Violations.Select(v => $"{v.Id} {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Target))})")));
+            $"axe-core on {what}: " + string.Join("; ", result.Violations.Select(v =>
+                $"{v.Id} {v.Help} ({string.Join(", ", v.Nodes.Select(n => $"{n.Target}: {string.Join(" ", n.Any.Select(c => c.Message))}"))})")));
     }
 
     private async Task SignInAsync(IPage page, string email)
