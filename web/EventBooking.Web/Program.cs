@@ -5,10 +5,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddWebDelivery();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders();
+// The security headers with the strict Content-Security-Policy, HSTS outside Development, the pages' cache policy.
+app.UseWebDelivery();
 
 // Friendly pages only, in every environment: no stack trace reaches a browser.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -22,8 +24,9 @@ app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
 app.MapDiscoveryEndpoints();
-// No page of ours may be framed, not even by ourselves (Blazor's default is frame-ancestors 'self').
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
+// No page of ours may be framed, not even by ourselves: the policy of UseWebDelivery says frame-ancestors 'none', so Blazor
+// adds no header of its own (its default would be a second policy, frame-ancestors 'self').
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();
 
