@@ -16,6 +16,7 @@ app.UseWebDelivery();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
+app.UseVisitorPageCompression();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Net.Http.Headers;
 
 namespace EventBooking.Web.Extensions;
@@ -38,7 +39,27 @@ public static class WebDelivery
             options.MaxAge = TimeSpan.FromDays(365);
             options.IncludeSubDomains = true;
         });
+        builder.Services.AddResponseCompression(options =>
+        {
+            // Pages only: static assets are precompressed at publish (MapStaticAssets), the circuit's frames are not HTML.
+            options.EnableForHttps = true;
+            options.MimeTypes = ["text/html"];
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
         return builder;
+    }
+
+    /// <summary>
+    /// Compresses the pages a visitor (nobody signed in) gets: the catalog and the event pages. A signed-in person's pages stay
+    /// uncompressed (BREACH: their tickets' codes are secrets that stay the same from one response to the next, next to text
+    /// a page may echo); a visitor's page holds no such secret (its antiforgery token is encrypted afresh for every response).
+    /// Call after <c>UseAuthentication</c>.
+    /// </summary>
+    public static WebApplication UseVisitorPageCompression(this WebApplication app)
+    {
+        app.UseWhen(static context => context.User.Identity?.IsAuthenticated != true, static visitor => visitor.UseResponseCompression());
+        return app;
     }
 
     /// <summary>Call first, right after <c>Build()</c>.</summary>
