@@ -79,6 +79,8 @@ public sealed partial class BrowserTests
             }
 
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // Every page heads its content with an h1: wait for it (an interactive page may still be authorizing its user).
+            await page.Locator("h1").First.WaitForAsync();
             await check(page, path, who);
             visits++;
         }

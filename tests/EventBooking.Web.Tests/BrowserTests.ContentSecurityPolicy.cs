@@ -10,7 +10,8 @@ namespace EventBooking.Web.Tests;
 /// The strict Content-Security-Policy (<see cref="WebDelivery.ContentSecurityPolicy"/>: no inline script, connections to the
 /// app's own origin only) leaves every page working: each page, visited as a visitor, an attendee who pays in the browser, an
 /// organizer and an admin, carries the policy, its interactive circuit connects, and the browser reports no violation (neither
-/// a <c>securitypolicyviolation</c> event nor a console error), the event page's JSON-LD block included.
+/// a <c>securitypolicyviolation</c> event nor a console error), the event page's JSON-LD block included; no script error and
+/// no script or stylesheet that failed to load either.
 /// </summary>
 public sealed partial class BrowserTests
 {
@@ -36,8 +37,15 @@ public sealed partial class BrowserTests
                     violations.Enqueue($"{page.Url}: console {message.Type}: {message.Text}");
                 }
             };
+            page.PageError += (_, error) => violations.Enqueue($"{page.Url}: script error: {error}");
             page.Response += (_, response) =>
             {
+                if (response.Request.ResourceType is "script" or "stylesheet" or "fetch" or "manifest" && response.Status >= 400)
+                {
+                    // A script or stylesheet the page could not load breaks it as surely as a refused one.
+                    violations.Enqueue($"{page.Url}: {response.Request.ResourceType} {response.Url} answered {response.Status}");
+                }
+
                 if (response.Request.ResourceType == "document" && response.Status is < 300 or >= 400)
                 {
                     Interlocked.Increment(ref documents);
@@ -71,5 +79,38 @@ public sealed partial class BrowserTests
         await Assertions.Expect(eventPage.Locator("body")).ToBeVisibleAsync();
         await Poll.UntilAsync(() => violations.Any(v => v.Contains("script-src", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the injected script's violation report", TestContext.Current.CancellationToken);
         Assert.False(await eventPage.EvaluateAsync<bool>("() => window.injected === true"));
+    }
+
+    [Fact]
+    public async Task A_visitors_pages_are_compressed_and_kept_only_privately_and_a_signed_in_persons_pages_neither()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.WebUrl };
+        using var visitor = new HttpRequestMessage(HttpMethod.Get, "/");
+        visitor.Headers.Add("Accept-Encoding", "br, gzip");
+        using var visitorPage = await http.SendAsync(visitor, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, visitorPage.StatusCode);
+        Assert.Equal(WebDelivery.VisitorPageCaching, visitorPage.Headers.NonValidated["Cache-Control"].ToString());
+        Assert.Equal("br", Assert.Single(visitorPage.Content.Headers.ContentEncoding));
+
+        // The same page for a signed-in person (the browser's session cookie): never stored, never compressed.
+        var page = await SignInAsync(DemoData.AttendeeEmail);
+        var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
+        foreach (var path in new[] { "/", "/bookings" })
+        {
+            using var signedIn = new HttpRequestMessage(HttpMethod.Get, path);
+            signedIn.Headers.Add("Accept-Encoding", "br, gzip");
+            signedIn.Headers.Add("Cookie", cookies);
+            using var signedInPage = await http.SendAsync(signedIn, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, signedInPage.StatusCode);
+            Assert.Equal(WebDelivery.SignedInPageCaching, signedInPage.Headers.NonValidated["Cache-Control"].ToString());
+            Assert.Empty(signedInPage.Content.Headers.ContentEncoding);
+            Assert.Contains("data-testid=\"user-name\"", await signedInPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        // The stylesheet's address is fingerprinted (a year's caching outside Development: bench/Lighthouse checks it); HSTS is
+        // for the Production configuration only (this is Development).
+        var stylesheet = await page.Locator("link[rel=stylesheet][href*='MudBlazor']").GetAttributeAsync("href");
+        Assert.Matches(@"^lib/mudblazor/MudBlazor\.min\.\w+\.css$", stylesheet);
+        Assert.False(visitorPage.Headers.Contains("Strict-Transport-Security"));
     }
 }
