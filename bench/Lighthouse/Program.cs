@@ -144,6 +144,19 @@ async Task<JsonElement> LighthouseAsync(Uri url, string output, string? cookie)
     }
 
     using var json = JsonDocument.Parse(await File.ReadAllTextAsync(output + ".report.json"));
+    // Kept gzipped (the HTML report embeds the same data, readable as it is); an empty log is not kept.
+    await using (var source = File.OpenRead(output + ".report.json"))
+    await using (var target = new System.IO.Compression.GZipStream(File.Create(output + ".report.json.gz"), System.IO.Compression.CompressionLevel.SmallestSize))
+    {
+        await source.CopyToAsync(target);
+    }
+
+    File.Delete(output + ".report.json");
+    if (new FileInfo(output + ".log").Length == 0)
+    {
+        File.Delete(output + ".log");
+    }
+
     return json.RootElement.Clone();
 }
 
