@@ -171,6 +171,17 @@ public sealed class SystemUnderTest : IAsyncDisposable
             .Select(url => new Uri(url!.Split(';')[0]))
             .ToList();
 
+    /// <summary>
+    /// The environment the orchestrator gave the first running instance of a project (its connection strings, its peers'
+    /// addresses, its secrets): what a copy of that project started outside the AppHost needs (bench/Lighthouse runs the web's
+    /// published build with it).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentOf(string resource) =>
+        _latest.Values.Where(e => e.Resource.Name == resource && e.Snapshot.State?.Text == KnownResourceStates.Running)
+            .OrderBy(e => e.ResourceId, StringComparer.Ordinal)
+            .Select(e => e.Snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))
+            .FirstOrDefault() ?? throw new InvalidOperationException($"{resource} has no running instance.");
+
     /// <summary>The connection string a service gets for <paramref name="resource"/> (a database, <c>messaging</c>, <c>smtp</c>, or a server).</summary>
     public async Task<string> ConnectionStringAsync(string resource, CancellationToken cancellationToken = default) =>
         await App.GetConnectionStringAsync(resource, cancellationToken) ?? throw new InvalidOperationException($"{resource} has no connection string.");

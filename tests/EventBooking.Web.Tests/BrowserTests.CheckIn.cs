@@ -63,7 +63,7 @@ public sealed partial class BrowserTests
             await using var cameraBrowser = await fixture.LaunchBrowserAsync(
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={video}");
             var scanner = await fixture.NewPageAsync(cameraBrowser, grant: ["camera"]);
-            await SignInAsync(scanner, DemoData.OrganizerEmail);
+            await SignInAsync(scanner, DemoData.OrganizerEmail, DemoData.Password);
             await GoToAsync(scanner, $"/organizer/events/{eventId}/check-in");
             await scanner.FillAsync("#door", "South gate");
             await scanner.ClickAsync("[data-testid=camera-toggle]");
@@ -133,15 +133,6 @@ public sealed partial class BrowserTests
         Assert.True(result.Violations.Length == 0,
             $"axe-core on {what}: " + string.Join("; ", result.Violations.Select(v =>
                 $"{v.Id} {v.Help} ({string.Join(", ", v.Nodes.Select(n => $"{n.Target}: {string.Join(" ", n.Any.Select(c => c.Message))}"))})")));
-    }
-
-    private async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", DemoData.Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.Locator("[data-testid=user-name]").WaitForAsync();
     }
 
     /// <summary>

@@ -5,15 +5,18 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddWebDelivery();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders();
+// The security headers with the strict Content-Security-Policy, HSTS outside Development, the pages' cache policy.
+app.UseWebDelivery();
 
 // Friendly pages only, in every environment: no stack trace reaches a browser.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
+app.UseVisitorPageCompression();
 app.UseAuthorization();
 app.UseAntiforgery();
 
@@ -23,8 +26,9 @@ app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
 app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();
-// No page of ours may be framed, not even by ourselves (Blazor's default is frame-ancestors 'self').
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
+// No page of ours may be framed, not even by ourselves: the policy of UseWebDelivery says frame-ancestors 'none', so Blazor
+// adds no header of its own (its default would be a second policy, frame-ancestors 'self').
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();
 
