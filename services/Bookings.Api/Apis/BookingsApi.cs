@@ -122,8 +122,9 @@ public static class BookingsApi
         var (eventId, quantity) = (request.EventId!.Value, request.Quantity!.Value);
         // Without a code the request hashes as it always did, so keys sent before codes existed still match.
         object hashed = promoCode is null ? new { eventId, quantity } : new { eventId, quantity, promoCode = PromoCode.Normalize(promoCode) };
-        var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async bookingId =>
-            new Answer<BookingDto>(StatusCodes.Status201Created, await create.RunAsync(actor, bookingId, eventId, quantity, promoCode, cancellationToken), null),
+        var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async (bookingId, isNew) =>
+            new Answer<BookingDto>(StatusCodes.Status201Created,
+                await create.RunAsync(actor, bookingId, eventId, quantity, promoCode, isNew, cancellationToken), null),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)
@@ -179,7 +180,7 @@ public static class BookingsApi
 
         var actor = Actor.Of(services.User);
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, "pay:" + id.ToString("N"), string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
-            new { bookingId = id, cardNumber = card }, async paymentId =>
+            new { bookingId = id, cardNumber = card }, async (paymentId, _) =>
             {
                 var payment = await pay.RunAsync(actor, id, paymentId, card, cancellationToken);
                 // 202 while the booking still waits: the charge's outcome is unknown, or the confirmation is left to the reconciler.

@@ -13,16 +13,17 @@ public sealed record Answer<T>(int Status, T? Value, ProblemDetails? Problem) wh
 /// <c>Idempotency-Key</c> at the API edge (I3): the first request with a key reserves it and the id of the resource it will
 /// create; the use case runs with that id (and is idempotent per id, so a duplicate that arrives meanwhile converges on the same
 /// resource); its answer, success or refusal, is stored and replayed to every later duplicate. Same key with another body: 422.
-/// A 503 is not stored: the same request continues the same resource when it is sent again.
+/// A 503 is not stored: the same request continues the same resource when it is sent again. The use case is told whether its
+/// id is new (a fresh key, or no key): then no earlier attempt can have left anything under it to look up.
 /// </summary>
 public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingOptions> options)
 {
-    public async Task<Answer<T>> AnswerAsync<T>(Guid userId, string scope, string? key, object request, Func<Guid, Task<Answer<T>>> run,
+    public async Task<Answer<T>> AnswerAsync<T>(Guid userId, string scope, string? key, object request, Func<Guid, bool, Task<Answer<T>>> run,
         CancellationToken cancellationToken) where T : class
     {
         if (key is null)
         {
-            return await RunAsync(run, Guid.CreateVersion7());
+            return await RunAsync(run, Guid.CreateVersion7(), isNew: true);
         }
 
         var claim = await store.ClaimAsync(userId, scope, key, IdempotencyStore.Hash(request), options.Value.IdempotencyKeyLifetime, cancellationToken);
@@ -38,7 +39,7 @@ public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingO
                 : new Answer<T>(status, JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web), null);
         }
 
-        var answer = await RunAsync(run, claim.ResourceId);
+        var answer = await RunAsync(run, claim.ResourceId, claim.IsNew);
         if (answer.Status != StatusCodes.Status503ServiceUnavailable)
         {
             var stored = answer.Problem is null
@@ -51,11 +52,11 @@ public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingO
     }
 
     /// <summary>Runs the use case; its refusal (the model's or its own) becomes the problem answered here, so it can be stored.</summary>
-    private static async Task<Answer<T>> RunAsync<T>(Func<Guid, Task<Answer<T>>> run, Guid resourceId) where T : class
+    private static async Task<Answer<T>> RunAsync<T>(Func<Guid, bool, Task<Answer<T>>> run, Guid resourceId, bool isNew) where T : class
     {
         try
         {
-            return await run(resourceId);
+            return await run(resourceId, isNew);
         }
         catch (DomainException refusal)
         {

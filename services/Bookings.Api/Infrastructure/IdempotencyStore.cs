@@ -5,8 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Infrastructure;
 
-/// <summary>What an <c>Idempotency-Key</c> says about a request: the id its resource gets, and the stored answer once there is one.</summary>
-public sealed record IdempotencyClaim(Guid ResourceId, bool HashMismatch, int? StatusCode, string? ResponseBody);
+/// <summary>
+/// What an <c>Idempotency-Key</c> says about a request: the id its resource gets, and the stored answer once there is one.
+/// <paramref name="IsNew"/>: this request reserved the key (and a fresh resource id) just now, so nothing was done under it yet.
+/// </summary>
+public sealed record IdempotencyClaim(Guid ResourceId, bool HashMismatch, int? StatusCode, string? ResponseBody, bool IsNew = false);
 
 /// <summary>
 /// Stores <c>Idempotency-Key</c>s per user and operation with the hash of the request body (I3). The first request
@@ -37,7 +40,7 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
         var record = claimed.Count == 1
             ? claimed[0]
             : await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
-        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.StatusCode, record.ResponseBody);
+        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.StatusCode, record.ResponseBody, IsNew: claimed.Count == 1);
     }
 
     /// <summary>Remembers the final answer so later duplicates replay it. A stored success is never overwritten by a refusal.</summary>

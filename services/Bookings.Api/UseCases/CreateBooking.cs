@@ -16,10 +16,11 @@ namespace Bookings.Api.UseCases;
 public sealed partial class CreateBooking(
     BookingsDbContext db, IInventoryClient inventory, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
 {
-    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, string? promoCode, CancellationToken cancellationToken)
+    /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
+    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, string? promoCode, bool isNew,
+        CancellationToken cancellationToken)
     {
-        var existing = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (existing is not null)
+        if (!isNew && await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken) is { } existing)
         {
             return BookingDto.From(existing);
         }

@@ -6,8 +6,10 @@ using Notifications.Api.Model;
 namespace Notifications.Api.Infrastructure.Mongo;
 
 // The MongoDB shapes of the model: explicit about Guid representation and UTC dates, so no global serializer
-// registration is needed and the documents read the same from any driver.
+// registration is needed and the documents read the same from any driver. Every document skips fields it does not know:
+// during a rolling deploy an older replica reads what a newer one wrote (e.g. a notification's calendar object).
 
+[BsonIgnoreExtraElements]
 internal sealed class NotificationDocument
 {
     [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
@@ -62,6 +64,7 @@ internal sealed class NotificationDocument
         value is DateTime v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }
 
+[BsonIgnoreExtraElements]
 internal sealed class TicketDocument
 {
     [BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid TicketId { get; set; }
@@ -70,6 +73,7 @@ internal sealed class TicketDocument
     public string Code { get; set; } = "";
 }
 
+[BsonIgnoreExtraElements]
 internal sealed class PreferencesDocument
 {
     [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid UserId { get; set; }
@@ -77,6 +81,7 @@ internal sealed class PreferencesDocument
     public DateTime UpdatedAt { get; set; }
 }
 
+[BsonIgnoreExtraElements]
 internal sealed class ReminderDocument
 {
     [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid BookingId { get; set; }
