@@ -21,6 +21,7 @@ public abstract class CatalogStoreContract(IStoreBackend backend) : StoreContrac
         e.CancellationReason = "A reason that is not empty.";
         e.UpdatedAt = Now - TimeSpan.FromMinutes(5);
         e.Version = 3;
+        e.CalendarSequence = 2;
         await CreateAsync(e);
 
         var found = (await Catalog().GetAsync(e.Id, Ct))!.Event;
