@@ -35,7 +35,7 @@ public sealed record HoldResponse(
     Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
     string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId)
 {
-    public static HoldResponse From(Hold hold, CatalogEvent e) =>
+    public static HoldResponse From(Hold hold, HoldEvent e) =>
         new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, e.Price, e.Currency, e.Title, e.StartsAt, e.OrganizerId);
 }
 

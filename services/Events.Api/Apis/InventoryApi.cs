@@ -89,13 +89,12 @@ public static class InventoryApi
             return Problems.For(refusal);
         }
 
-        var item = await services.Catalog.GetAsync(eventId, cancellationToken);
-        if (item is null)
+        if (await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is not { } e)
         {
             return Problems.For(EventErrors.NotFound);
         }
 
-        var response = HoldResponse.From(outcome.Hold!, item.Event);
+        var response = HoldResponse.From(outcome.Hold!, e);
         return outcome.Result == PlaceHoldResult.Created
             ? TypedResults.Created($"/internal/events/{eventId}/holds/{holdId}", response)
             : TypedResults.Ok(response);
@@ -110,9 +109,14 @@ public static class InventoryApi
             return Problems.For(refusal);
         }
 
-        var item = await services.Catalog.GetAsync(eventId, cancellationToken);
-        return item is null ? Problems.For(HoldErrors.NotFound) : TypedResults.Ok(HoldResponse.From(outcome.Hold!, item.Event));
+        return await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is { } e
+            ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e))
+            : Problems.For(HoldErrors.NotFound);
     }
+
+    /// <summary>The event as the hold's own statement read it, else (a repeated hold, or a store that does not read it) from the catalog.</summary>
+    private static async Task<HoldEvent?> HoldEventAsync(HoldEvent? read, Guid eventId, InventoryServices services, CancellationToken cancellationToken) =>
+        read ?? (await services.Catalog.GetAsync(eventId, cancellationToken) is { } item ? HoldEvent.Of(item.Event) : null);
 
     public static async Task<NoContent> ReleaseHold(
         Guid eventId, Guid holdId, [AsParameters] InventoryServices services, CancellationToken cancellationToken)

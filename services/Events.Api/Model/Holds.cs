@@ -25,7 +25,17 @@ public enum PlaceHoldResult
     HoldIdConflict,
 }
 
-public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold)
+/// <summary>
+/// What a hold's answer tells about its event (title, unit price, currency, start, organizer), read by the statement that
+/// placed or confirmed the hold, so the price is the one the seats were taken at and no second read of the event is needed.
+/// </summary>
+public sealed record HoldEvent(string Title, decimal Price, string Currency, DateTimeOffset StartsAt, Guid OrganizerId)
+{
+    public static HoldEvent Of(CatalogEvent e) => new(e.Title, e.Price, e.Currency, e.StartsAt, e.OrganizerId);
+}
+
+/// <param name="Event">The hold's event as the same statement read it; null when the store did not read it (the caller reads it).</param>
+public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold, HoldEvent? Event = null)
 {
     /// <summary>Why no hold was placed; null when it was (new or existing).</summary>
     public Error? Error => Result switch
@@ -47,7 +57,8 @@ public enum ConfirmHoldResult
     Released,
 }
 
-public sealed record ConfirmHoldOutcome(ConfirmHoldResult Result, Hold? Hold)
+/// <param name="Event">The hold's event as the same statement read it; null when the store did not read it (the caller reads it).</param>
+public sealed record ConfirmHoldOutcome(ConfirmHoldResult Result, Hold? Hold, HoldEvent? Event = null)
 {
     /// <summary>Why the hold is not sold; null when it is.</summary>
     public Error? Error => Result switch

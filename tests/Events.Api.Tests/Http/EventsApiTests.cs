@@ -290,6 +290,34 @@ public sealed class EventsApiTests(EventsTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Holds_placed_and_confirmed_at_once_each_answer_their_event_as_the_statement_read_it()
+    {
+        // Concurrent holds on one event are coalesced into batches; each answer carries the event's price, title, start and
+        // organizer, read by the statement that took the seats (lone and batched paths alike), not by a second read.
+        var e = await CreatePublishedAsync(capacity: 40);
+        var id = e.GetProperty("id").GetString();
+        using var service = await fixture.AsAsync("service");
+        var holdIds = Enumerable.Range(0, 24).Select(_ => Guid.CreateVersion7()).ToArray();
+
+        var placed = await Task.WhenAll(holdIds.Select(h => service.PutAsJsonAsync($"/internal/events/{id}/holds/{h}", Put(1), Ct)));
+        var confirmed = await Task.WhenAll(holdIds.Select(h => service.PostAsync($"/internal/events/{id}/holds/{h}/confirm", null, Ct)));
+
+        foreach (var (response, status) in placed.Select(r => (r, HttpStatusCode.Created)).Concat(confirmed.Select(r => (r, HttpStatusCode.OK))))
+        {
+            Assert.Equal(status, response.StatusCode);
+            var hold = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(30.5m, hold.GetProperty("unitPrice").GetDecimal());
+            Assert.Equal("EUR", hold.GetProperty("currency").GetString());
+            Assert.Equal(e.GetProperty("title").GetString(), hold.GetProperty("eventTitle").GetString());
+            Assert.Equal(e.GetProperty("startsAt").GetDateTimeOffset(), hold.GetProperty("eventStartsAt").GetDateTimeOffset());
+            Assert.Equal(e.GetProperty("organizerId").GetGuid(), hold.GetProperty("organizerId").GetGuid());
+        }
+
+        var availability = await service.GetFromJsonAsync<JsonElement>($"/api/events/{id}/availability", Ct);
+        Assert.Equal(16, availability.GetProperty("available").GetInt32());
+    }
+
+    [Fact]
     public async Task Hold_life_cycle_over_http_follows_the_contract()
     {
         var e = await CreatePublishedAsync(capacity: 3);

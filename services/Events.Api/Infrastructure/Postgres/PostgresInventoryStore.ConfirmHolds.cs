@@ -14,6 +14,7 @@ public sealed partial class PostgresInventoryStore
             // release and the expiry sweep lock them in, so batches and single statements never deadlock.
             var holds = new Dictionary<Guid, Hold>();
             Inventory? inventory = null;
+            HoldEvent? heldEvent = null;
             var bookable = false;
             await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
             {
@@ -21,7 +22,7 @@ public sealed partial class PostgresInventoryStore
                     $"SELECT {HoldColumns} FROM holds WHERE hold_id = ANY($1) AND event_id = $2 ORDER BY hold_id FOR UPDATE")
                 { Parameters = { new() { Value = holdIds.Distinct().ToArray() }, new() { Value = eventId } } });
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                    "SELECT i.capacity, i.held, i.sold, e.is_bookable FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
+                    $"SELECT i.capacity, i.held, i.sold, e.is_bookable, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
                 { Parameters = { new() { Value = eventId } } });
                 await using var reader = await batch.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
@@ -35,6 +36,7 @@ public sealed partial class PostgresInventoryStore
                 {
                     inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                     bookable = reader.GetBoolean(3);
+                    heldEvent = ReadHoldEvent(reader, first: 4);
                 }
             }
 
@@ -70,7 +72,7 @@ public sealed partial class PostgresInventoryStore
 
                 outcomes[index] = hold.Status switch
                 {
-                    HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold),
+                    HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold, heldEvent),
                     HoldStatus.Released => new ConfirmHoldOutcome(ConfirmHoldResult.Released, hold),
                     _ => new ConfirmHoldOutcome(ConfirmHoldResult.Expired, hold),
                 };
@@ -111,8 +113,8 @@ public sealed partial class PostgresInventoryStore
                 RETURNING i.event_id),
             marked AS (
                 UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
-            SELECT h.*, (SELECT count(*) FROM marked)
-            FROM h
+            SELECT h.*, (SELECT count(*) FROM marked), {HoldEventColumns}
+            FROM h LEFT JOIN events e ON e.id = h.event_id
             """;
         return OnConnectionAsync(async (connection, ct) =>
         {
@@ -125,10 +127,11 @@ public sealed partial class PostgresInventoryStore
 
             var hold = ReadHold(reader);
             var marked = reader.GetInt64(6) > 0;
+            var heldEvent = ReadHoldEvent(reader, first: 7);
             return hold.Status switch
             {
-                HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold),
-                _ when marked => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold with { Status = HoldStatus.Confirmed }),
+                HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold, heldEvent),
+                _ when marked => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold with { Status = HoldStatus.Confirmed }, heldEvent),
                 HoldStatus.Released => new ConfirmHoldOutcome(ConfirmHoldResult.Released, hold),
                 _ => new ConfirmHoldOutcome(ConfirmHoldResult.Expired, hold),
             };

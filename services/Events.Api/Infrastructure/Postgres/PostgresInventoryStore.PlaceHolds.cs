@@ -16,12 +16,13 @@ public sealed partial class PostgresInventoryStore
 
             // Round trip 1: lock the event's counters and read the holds that already exist (idempotency).
             Inventory? inventory = null;
+            HoldEvent? heldEvent = null;
             var onSale = false;
             var existing = new Dictionary<Guid, Hold>();
             await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                    "SELECT i.capacity, i.held, i.sold, e.on_sale_until FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
+                    $"SELECT i.capacity, i.held, i.sold, e.on_sale_until, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
                 { Parameters = { new() { Value = eventId } } });
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {HoldColumns} FROM holds WHERE hold_id = ANY($1)")
                 { Parameters = { new() { Value = ids } } });
@@ -30,6 +31,7 @@ public sealed partial class PostgresInventoryStore
                 {
                     inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                     onSale = CatalogEvent.IsOnSaleAt(ReadInstant(reader, 3), now);
+                    heldEvent = ReadHoldEvent(reader, first: 4);
                 }
 
                 await reader.NextResultAsync(ct);
@@ -115,7 +117,7 @@ public sealed partial class PostgresInventoryStore
                 foreach (var (index, hold) in toInsert)
                 {
                     outcomes[index] = inserted.Contains(hold.HoldId)
-                        ? new PlaceHoldOutcome(PlaceHoldResult.Created, hold)
+                        ? new PlaceHoldOutcome(PlaceHoldResult.Created, hold, heldEvent)
                         : await RaceLostOutcomeAsync(connection, npgsqlTransaction, eventId, hold.HoldId, ct);
                 }
             }
@@ -140,7 +142,7 @@ public sealed partial class PostgresInventoryStore
     private Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            WITH ev AS (SELECT on_sale_until FROM events WHERE id = $2),
+            WITH ev AS (SELECT on_sale_until, {HoldEventColumns} FROM events e WHERE id = $2),
             existing AS (SELECT {HoldColumns} FROM holds WHERE hold_id = $1),
             taken AS (
                 UPDATE event_inventory SET held = held + $3
@@ -152,8 +154,9 @@ public sealed partial class PostgresInventoryStore
                 INSERT INTO holds (hold_id, event_id, quantity, status, expires_at, created_at, updated_at)
                 SELECT $1, event_id, $3, 0, $4, $5, $5 FROM taken
                 RETURNING hold_id)
-            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM ev), (SELECT on_sale_until FROM ev), x.*
-            FROM (SELECT 1) AS one LEFT JOIN existing x ON true
+            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM ev), (SELECT on_sale_until FROM ev), x.*,
+                ev.title, ev.price, ev.currency, ev.starts_at, ev.organizer_id
+            FROM (SELECT 1) AS one LEFT JOIN existing x ON true LEFT JOIN ev ON true
             """;
         return OnConnectionAsync(async (connection, ct) =>
         {
@@ -172,7 +175,7 @@ public sealed partial class PostgresInventoryStore
                 if (reader.GetInt64(0) == 1)
                 {
                     return new PlaceHoldOutcome(PlaceHoldResult.Created,
-                        new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now));
+                        new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now), ReadHoldEvent(reader, first: 9));
                 }
 
                 if (!reader.IsDBNull(3))

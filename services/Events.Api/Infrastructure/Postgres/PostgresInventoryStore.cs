@@ -16,6 +16,9 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
 {
     private const string HoldColumns = "hold_id, event_id, quantity, status, expires_at, created_at";
 
+    /// <summary>The columns of <see cref="HoldEvent"/>, of the events table aliased <c>e</c>, read by <see cref="ReadHoldEvent"/>.</summary>
+    private const string HoldEventColumns = "e.title, e.price, e.currency, e.starts_at, e.organizer_id";
+
     public async Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken) =>
         (await db.Inventory.AsNoTracking().FirstOrDefaultAsync(i => i.EventId == eventId, cancellationToken))?.ToInventory();
 
@@ -166,6 +169,12 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
     private static Hold ReadHold(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetGuid(first), reader.GetGuid(first + 1), reader.GetInt32(first + 2), (HoldStatus)reader.GetInt32(first + 3),
         reader.GetFieldValue<DateTimeOffset>(first + 4), reader.GetFieldValue<DateTimeOffset>(first + 5));
+
+    /// <summary>A hold's event from <see cref="HoldEventColumns"/>, starting at column <paramref name="first"/>; null when the row had no event.</summary>
+    private static HoldEvent? ReadHoldEvent(NpgsqlDataReader reader, int first) => reader.IsDBNull(first)
+        ? null
+        : new HoldEvent(reader.GetString(first), reader.GetDecimal(first + 1), reader.GetString(first + 2),
+            reader.GetFieldValue<DateTimeOffset>(first + 3), reader.GetGuid(first + 4));
 
     private static DateTimeOffset? ReadInstant(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : reader.GetFieldValue<DateTimeOffset>(column);

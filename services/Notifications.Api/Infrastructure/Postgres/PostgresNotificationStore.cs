@@ -9,12 +9,9 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
 {
     public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
     {
-        // The usual redelivery is answered by a read; the primary key still decides a race between replicas.
-        if (await db.Notifications.AnyAsync(n => n.Id == notification.Id, cancellationToken))
-        {
-            return false;
-        }
-
+        // One statement: the primary key decides, for a redelivery as for a race between replicas. A redelivery is the
+        // exception (a lost acknowledgement, a consumer restart), so it pays for the refused insert instead of every new
+        // notification paying for a look-up first.
         db.Notifications.Add(notification);
         try
         {
