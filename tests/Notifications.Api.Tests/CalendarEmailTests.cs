@@ -99,6 +99,45 @@ public sealed class CalendarEmailTests(NotificationsApp app) : IClassFixture<Not
     }
 
     [Fact]
+    public async Task Cancelling_ones_last_confirmed_booking_withdraws_the_invitation_and_an_earlier_one_or_an_unpaid_one_does_not()
+    {
+        var (eventId, user) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        app.Directory.Events[eventId] = Entry(eventId, 3, Start, "Harbour Hall");
+        var (first, second) = (IngestionTests.Confirmed(user, Start, eventId), IngestionTests.Confirmed(user, Start, eventId));
+        foreach (var confirmed in new[] { first, second })
+        {
+            var message = Guid.CreateVersion7();
+            await app.PublishAsync(confirmed, message);
+            Assert.Equal("REQUEST", Invitation(await EmailAsync(user, message), eventId).Method);
+        }
+
+        BookingCancelled Cancelled(Guid bookingId) => new(bookingId, eventId, user, first.UserEmail, "Jazz night", 2, Guid.CreateVersion7(),
+            "attendee", "changed my plans", null, DateTimeOffset.UtcNow);
+
+        // An unpaid booking of the same event, cancelled: its holder never got an invitation for it, and still attends.
+        var unpaid = Guid.CreateVersion7();
+        await app.PublishAsync(Cancelled(Guid.CreateVersion7()), unpaid);
+        var unpaidEmail = await app.WaitForEmailAsync(Notification.IdFor(Notification.MessageSource(unpaid), user), Timeout);
+        Assert.DoesNotContain(unpaidEmail.BodyParts, p => p.ContentType.MimeType is "text/calendar" or "application/ics");
+
+        // One of two confirmed bookings cancelled: the user still attends, the calendar keeps the event.
+        var firstCancelled = Guid.CreateVersion7();
+        await app.PublishAsync(Cancelled(first.BookingId), firstCancelled);
+        var stillAttending = await app.WaitForEmailAsync(Notification.IdFor(Notification.MessageSource(firstCancelled), user), Timeout);
+        Assert.Equal("Booking cancelled: Jazz night", stillAttending.Subject);
+        Assert.DoesNotContain(stillAttending.BodyParts, p => p.ContentType.MimeType is "text/calendar" or "application/ics");
+
+        // The last one cancelled (and delivered twice): the invitation is withdrawn, once.
+        var lastCancelled = Guid.CreateVersion7();
+        await app.PublishAsync(Cancelled(second.BookingId), lastCancelled);
+        await app.PublishAsync(Cancelled(second.BookingId), lastCancelled);
+        var (method, withdrawn) = Invitation(await EmailAsync(user, lastCancelled), eventId);
+        Assert.Equal(("CANCEL", $"event-{eventId}@eventbooking", "CANCELLED"), (method, withdrawn.Uid, withdrawn.Status));
+        Assert.Equal(3, withdrawn.Sequence);
+        Assert.Single(app.EmailsOf(Notification.IdFor(Notification.MessageSource(lastCancelled), user)));
+    }
+
+    [Fact]
     public async Task While_events_api_is_unreachable_the_email_waits_and_then_goes_with_its_invitation()
     {
         var (eventId, user) = (Guid.CreateVersion7(), Guid.CreateVersion7());

@@ -58,6 +58,13 @@ public interface INotificationStore
     /// </summary>
     Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// After <see cref="CancelReminderAsync"/>: true when the booking had been confirmed (its reminder was scheduled, so its
+    /// holder got the event's calendar invitation) and the user holds no other confirmed booking of the event — the event
+    /// leaves their calendar. The same answer on every redelivery.
+    /// </summary>
+    Task<bool> LeftEventAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken);
+
     Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken);
 
     /// <summary>Moves every reminder of the event to its new start (and title).</summary>

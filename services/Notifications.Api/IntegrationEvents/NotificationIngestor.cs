@@ -55,11 +55,19 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
         writer.WriteAsync(NotificationTexts.Reminder(reminder).To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName),
             cancellationToken);
 
-    /// <summary>A booking ended before its event (cancelled or expired): its reminder goes, its holder is told.</summary>
+    /// <summary>
+    /// A booking ended before its event (cancelled or expired): its reminder goes, its holder is told — and, when it was their
+    /// last confirmed booking of the event, the email withdraws the calendar invitation the confirmation carried.
+    /// </summary>
     private async Task BookingEndedAsync(Guid bookingId, Guid eventId, Notification notification, CancellationToken cancellationToken)
     {
         Require(bookingId, notification.UserId, eventId);
         await store.CancelReminderAsync(bookingId, eventId, notification.UserId, cancellationToken);
+        if (await store.LeftEventAsync(bookingId, eventId, notification.UserId, cancellationToken))
+        {
+            notification.Calendar = CalendarMethod.Cancel;
+        }
+
         await writer.WriteAsync(notification, cancellationToken);
     }
 

@@ -201,6 +201,10 @@ public sealed class MongoNotificationStore : INotificationStore
             new UpdateOptions { IsUpsert = true },
             cancellationToken);
 
+    public async Task<bool> LeftEventAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
+        await _reminders.Find(d => d.BookingId == bookingId && d.StartsAt > DateTime.UnixEpoch).AnyAsync(cancellationToken)
+        && !await _reminders.Find(d => d.EventId == eventId && d.UserId == userId && !d.Cancelled).AnyAsync(cancellationToken);
+
     public Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         _reminders.DeleteManyAsync(d => d.EventId == eventId, cancellationToken);
 

@@ -9,9 +9,14 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
 {
     public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
     {
-        // One statement: the primary key decides, for a redelivery as for a race between replicas. A redelivery is the
-        // exception (a lost acknowledgement, a consumer restart), so it pays for the refused insert instead of every new
-        // notification paying for a look-up first.
+        // The usual redelivery is answered by a read; the primary key still decides a race between replicas. (A lone insert
+        // refused by the key would save that read, but EF Core logs every refused save as an error: a consumer restart would
+        // fill the log with false alarms.)
+        if (await db.Notifications.AnyAsync(n => n.Id == notification.Id, cancellationToken))
+        {
+            return false;
+        }
+
         db.Notifications.Add(notification);
         try
         {
@@ -125,6 +130,12 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
             VALUES ({bookingId}, {eventId}, {userId}, '', {DateTimeOffset.UnixEpoch}, {DateTimeOffset.UnixEpoch}, TRUE)
             ON CONFLICT ("BookingId") DO UPDATE SET "Cancelled" = TRUE
             """, cancellationToken);
+
+    public async Task<bool> LeftEventAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
+        await db.Database.SqlQuery<bool>($"""
+            SELECT EXISTS (SELECT 1 FROM reminders WHERE "BookingId" = {bookingId} AND "StartsAt" > {DateTimeOffset.UnixEpoch})
+               AND NOT EXISTS (SELECT 1 FROM reminders WHERE "EventId" = {eventId} AND "UserId" = {userId} AND NOT "Cancelled") AS "Value"
+            """).SingleAsync(cancellationToken);
 
     public async Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         await db.Reminders.Where(r => r.EventId == eventId).ExecuteDeleteAsync(cancellationToken);
