@@ -7,7 +7,7 @@ using RabbitMQ.Client;
 
 namespace EventBooking.Messaging;
 
-/// <summary>A message in this service's dead-letter queue, as the admin API shows it.</summary>
+/// <summary>A message in this service's dead-letter queue, as the admin API shows it (secret fields redacted: <see cref="MessageRedaction"/>).</summary>
 public sealed record DeadLetteredMessage(
     Guid MessageId,
     string Type,
@@ -164,7 +164,7 @@ internal sealed partial class DeadLetterQueue(
             EventBusConsumer.ReadString(headers, Topology.DeadLetterErrorHeader),
             attempts,
             deadLetteredAt,
-            raw?.Data.Clone());
+            raw is null ? null : MessageRedaction.Redact(raw.Type, raw.Data));
     }
 
     /// <summary>Reason of a broker-side dead-lettering (<c>x-death</c>: e.g. <c>delivery_limit</c>).</summary>

@@ -68,7 +68,7 @@ public sealed record EventCancelled(
 /// users-api wants a person to prove they read mail at <paramref name="Email"/> (after registering, or on request). The raw
 /// one-time token travels only here, to be emailed; users-api stores its hash. Useless after <paramref name="ExpiresAt"/> or once used.
 /// </summary>
-public sealed record EmailVerificationRequested(Guid UserId, string Email, string? DisplayName, string Token, DateTimeOffset ExpiresAt) : IIntegrationEvent
+public sealed record EmailVerificationRequested(Guid UserId, string Email, string? DisplayName, [property: Secret] string Token, DateTimeOffset ExpiresAt) : IIntegrationEvent
 {
     public static string EventName => "user.email-verification-requested";
 }
@@ -77,7 +77,7 @@ public sealed record EmailVerificationRequested(Guid UserId, string Email, strin
 /// Someone asked to reset the password of the account at <paramref name="Email"/>: the single-use link goes to that address
 /// only. Same token handling as <see cref="EmailVerificationRequested"/>.
 /// </summary>
-public sealed record PasswordResetRequested(Guid UserId, string Email, string? DisplayName, string Token, DateTimeOffset ExpiresAt) : IIntegrationEvent
+public sealed record PasswordResetRequested(Guid UserId, string Email, string? DisplayName, [property: Secret] string Token, DateTimeOffset ExpiresAt) : IIntegrationEvent
 {
     public static string EventName => "user.password-reset-requested";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
@@ -116,6 +117,45 @@ public sealed class BusTests(PostgresFixture postgres, RabbitMqFixture rabbit) :
 
             await Poll.UntilAsync(async () => (await BusHost.EffectCountsAsync(database, nameof(FailingHandler), Ct)).ContainsKey(id), Deadline, "the replayed message took effect", Ct);
             Assert.Equal(4, probe.Attempts[id]);
+            Assert.Equal(0, await deadLetters.CountAsync(Ct));
+        }
+        finally
+        {
+            await BusHost.StopQuietlyAsync(host);
+        }
+    }
+
+    [Fact]
+    public async Task DeadLetterListingHidesSecretFieldsAndReplayStillDeliversThem()
+    {
+        var database = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var probe = new Probe { AlwaysFail = true };
+        var host = await BusHost.StartAsync(rabbit.Server.ConnectionString, database, "secrets", BusHost.NewExchange(), probe,
+            bus => bus.AddSubscription<PasswordResetRequested, TokenHandler>(), o => o.MaxDeliveryAttempts = 2);
+        try
+        {
+            await BusHost.WaitConnectedAsync(host);
+            var deadLetters = host.Services.GetRequiredService<IDeadLetterQueue>();
+            const string token = "reset-token-that-opens-the-account";
+            var reset = new PasswordResetRequested(Guid.CreateVersion7(), "ada@example.test", "Ada", token, DateTimeOffset.UtcNow.AddHours(1));
+            var id = await host.Services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(reset, Ct);
+            await Poll.UntilAsync(async () => await deadLetters.CountAsync(Ct) == 1, Deadline, "the message is dead-lettered", Ct);
+
+            // The admin's listing shows what the message is about, never the token.
+            var listed = Assert.Single(await deadLetters.ListAsync(10, Ct));
+            Assert.Equal((id, PasswordResetRequested.EventName), (listed.MessageId, listed.Type));
+            var data = listed.Data!.Value;
+            Assert.Equal(MessageRedaction.Redacted, data.GetProperty("token").GetString());
+            Assert.Equal("ada@example.test", data.GetProperty("email").GetString());
+            Assert.DoesNotContain(token, data.GetRawText(), StringComparison.Ordinal);
+            var listedByApi = Assert.IsType<Ok<DeadLetterList>>((await DeadLetterApi.ListDeadLetters(deadLetters, Ct, limit: 50)).Result);
+            Assert.DoesNotContain(token, JsonSerializer.Serialize(listedByApi.Value), StringComparison.Ordinal);
+
+            // A replay delivers the message as it was sent.
+            probe.AlwaysFail = false;
+            Assert.True(await deadLetters.ReplayAsync(id, Ct));
+            await Poll.UntilAsync(() => Task.FromResult(probe.Attempts[id] == 3), Deadline, "the replay was delivered", Ct);
+            Assert.Equal([token, token, token], probe.Tokens);
             Assert.Equal(0, await deadLetters.CountAsync(Ct));
         }
         finally

@@ -13,6 +13,9 @@ public sealed class Probe
     public ConcurrentDictionary<Guid, string> Sources { get; } = new();
     public ConcurrentQueue<string?> Baggage { get; } = new();
 
+    /// <summary>The tokens <see cref="TokenHandler"/> was given, in delivery order.</summary>
+    public ConcurrentQueue<string> Tokens { get; } = new();
+
     /// <summary>How many times each message makes <see cref="FlakyHandler"/> throw before it succeeds.</summary>
     public int FailuresBeforeSuccess { get; set; }
 
@@ -72,5 +75,16 @@ public sealed class FailingHandler(OrdersDbContext db, Probe probe) : IIntegrati
             db.Effects.Add(new Effect { Id = Guid.CreateVersion7(), MessageId = message.Id, Consumer = nameof(FailingHandler), Source = message.Source });
             return Task.CompletedTask;
         }, cancellationToken);
+    }
+}
+
+/// <summary>Records the secret token it is given; throws while <see cref="Probe.AlwaysFail"/>.</summary>
+public sealed class TokenHandler(Probe probe) : IIntegrationEventHandler<PasswordResetRequested>
+{
+    public Task HandleAsync(IntegrationEventEnvelope<PasswordResetRequested> message, CancellationToken cancellationToken)
+    {
+        probe.Attempts.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
+        probe.Tokens.Enqueue(message.Data.Token);
+        return probe.AlwaysFail ? throw new InvalidOperationException("Simulated mail outage") : Task.CompletedTask;
     }
 }
