@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 namespace EventBooking.Web.Auth;
 
 /// <summary>Signs people in and out (static SSR forms only: cookies can be set on an HTTP response, not over a circuit).</summary>
-public sealed class SignInService(AccountClient account, SessionStore store, SessionRefresher refresher)
+public sealed class SignInService(AccountClient account, SessionStore store)
 {
     /// <summary>Signs in with users-api and issues the session cookie; the problem when users-api refuses.</summary>
     public async Task<ApiProblem?> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken)
@@ -50,7 +50,6 @@ public sealed class SignInService(AccountClient account, SessionStore store, Ses
             }
 
             await store.RemoveAsync(sessionId, cancellationToken);
-            refresher.Forget(sessionId);
         }
 
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -52,12 +51,14 @@ public sealed class SessionStore(IDistributedCache cache, TimeProvider time)
 /// <summary>
 /// Hands out a fresh access token for a session, refreshing it through users-api shortly before it expires.
 /// Refresh tokens rotate and a reused one revokes the whole session, so refreshes of one session are serialized: in this
-/// process by a semaphore, across replicas by <see cref="SessionRefreshLock"/>.
+/// process by one of a fixed set of semaphores (striped by session id: bounded memory however many sessions come and go;
+/// two sessions that share a stripe only wait for each other's refresh), across replicas by <see cref="SessionRefreshLock"/>.
 /// </summary>
 public sealed partial class SessionRefresher(SessionStore store, AccountClient account, SessionRefreshLock refreshLock, TimeProvider time, ILogger<SessionRefresher> logger)
 {
     private static readonly TimeSpan RefreshAhead = TimeSpan.FromSeconds(60);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private const int Stripes = 64;
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<string?> GetAccessTokenAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
             return session?.AccessToken;
         }
 
-        var gate = _locks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
+        var gate = _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(sessionId) % Stripes)];
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -109,8 +110,6 @@ public sealed partial class SessionRefresher(SessionStore store, AccountClient a
         }
     }
 
-    public void Forget(string sessionId) => _locks.TryRemove(sessionId, out _);
-
     private bool NeedsRefresh(UserSession session) => session.AccessTokenExpiresAt - time.GetUtcNow() < RefreshAhead;
 
     [LoggerMessage(LogLevel.Information, "users-api refused to refresh a session; the user has to sign in again.")]
@@ -141,7 +140,6 @@ public sealed partial class UserTokenProvider(AuthenticationStateProviderAccesso
         if (await SessionIdAsync() is { } sessionId)
         {
             await store.RemoveAsync(sessionId, cancellationToken);
-            refresher.Forget(sessionId);
             LogSessionEnded(logger);
         }
     }
