@@ -8,8 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Apis;
 
-public sealed record CheckInServices(BookingsDbContext Db, IInventoryClient Inventory, ClaimsPrincipal User);
-
 /// <summary>The scanned code and the entrance that scanned it (<c>door</c>, optional: "Main entrance").</summary>
 public sealed record CheckInRequest(string? Code, string? Door);
 
@@ -58,7 +56,7 @@ public static class CheckInApi
     }
 
     public static async Task<Results<Ok<CheckInDto>, ValidationProblem, ProblemHttpResult>> CheckIn(
-        Guid id, CheckInRequest? request, [AsParameters] CheckInServices services, CheckInTicket checkIn, CancellationToken cancellationToken)
+        Guid id, CheckInRequest? request, [AsParameters] EventDeskServices services, CheckInTicket checkIn, CancellationToken cancellationToken)
     {
         if (CheckInRules.Validate(request?.Code, request?.Door) is { Count: > 0 } errors)
         {
@@ -77,7 +75,7 @@ public static class CheckInApi
     }
 
     public static async Task<Results<Ok<CheckInSummary>, ProblemHttpResult>> GetSummary(
-        Guid id, [AsParameters] CheckInServices services, CancellationToken cancellationToken)
+        Guid id, [AsParameters] EventDeskServices services, CancellationToken cancellationToken)
     {
         var (allowed, _, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
         if (!allowed)
@@ -104,7 +102,7 @@ public static class CheckInApi
     }
 
     public static async Task<Results<Ok<Paged<CheckInDto>>, ValidationProblem, ProblemHttpResult>> ListCheckIns(
-        Guid id, [AsParameters] CheckInServices services, [AsParameters] PageQuery page, CancellationToken cancellationToken)
+        Guid id, [AsParameters] EventDeskServices services, [AsParameters] PageQuery page, CancellationToken cancellationToken)
     {
         if (page.Validate() is { Count: > 0 } errors)
         {

@@ -6,6 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bookings.Api.Apis;
 
+/// <summary>What an organizer's per-event endpoints (check-in, promo codes) work with: the bookings, events-api, the caller.</summary>
+public sealed record EventDeskServices(BookingsDbContext Db, IInventoryClient Inventory, ClaimsPrincipal User);
+
 /// <summary>Who may work on an event's bookings, sales and door: its organizer (as events-api knows it) or an admin.</summary>
 public static class EventAccess
 {

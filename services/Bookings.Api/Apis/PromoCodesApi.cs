@@ -49,7 +49,7 @@ public static class PromoCodesApi
     }
 
     public static async Task<Results<Created<PromoCodeDto>, ValidationProblem, ProblemHttpResult>> Create(
-        Guid id, CreatePromoCodeRequest? request, [AsParameters] CheckInServices services, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, CreatePromoCodeRequest? request, [AsParameters] EventDeskServices services, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = Validate(request, out var kind);
         if (errors.Count > 0)
@@ -85,7 +85,7 @@ public static class PromoCodesApi
     }
 
     public static async Task<Results<Ok<List<PromoCodeDto>>, ProblemHttpResult>> List(
-        Guid id, [AsParameters] CheckInServices services, CancellationToken cancellationToken)
+        Guid id, [AsParameters] EventDeskServices services, CancellationToken cancellationToken)
     {
         var (allowed, _, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
         if (!allowed)
@@ -103,7 +103,7 @@ public static class PromoCodesApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Disable(
-        Guid id, Guid codeId, [AsParameters] CheckInServices services, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, Guid codeId, [AsParameters] EventDeskServices services, TimeProvider time, CancellationToken cancellationToken)
     {
         var (allowed, _, problem) = await EventAccess.AuthorizeAsync(id, services.Inventory, services.Db, services.User, Forbidden, cancellationToken);
         if (!allowed)
