@@ -101,4 +101,28 @@ public sealed class DataProtectionCertificateTests
         using var loaded = SharedState.LoadCertificate(withKey);
         Assert.True(loaded.HasPrivateKey);
     }
+
+    [Theory]
+    [InlineData(900, "Less than 15 minutes left to pay.", "15:00")]
+    [InlineData(841, "Less than 15 minutes left to pay.", "14:01")]
+    [InlineData(600, "Less than 10 minutes left to pay.", "10:00")]
+    [InlineData(299, "Less than 5 minutes left to pay.", "4:59")]
+    [InlineData(121, "Less than 3 minutes left to pay.", "2:01")]
+    [InlineData(61, "Less than 2 minutes left to pay.", "1:01")]
+    [InlineData(60, "Less than a minute left to pay.", "1:00")]
+    [InlineData(1, "Less than a minute left to pay.", "0:01")]
+    [InlineData(0, "Your seats are no longer held.", "0:00")]
+    [InlineData(-5, "Your seats are no longer held.", "0:00")]
+    public void The_hold_countdown_shows_every_second_but_speaks_in_steps(int secondsLeft, string announcement, string clock)
+    {
+        Assert.Equal(announcement, HoldCountdown.Announcement(TimeSpan.FromSeconds(secondsLeft)));
+        Assert.Equal(clock, HoldCountdown.Clock(TimeSpan.FromSeconds(secondsLeft)));
+    }
+
+    [Fact]
+    public void The_hold_countdown_speaks_at_most_a_dozen_times_in_a_quarter_of_an_hour()
+    {
+        var said = Enumerable.Range(0, 15 * 60 + 1).Select(s => HoldCountdown.Announcement(TimeSpan.FromSeconds(15 * 60 - s))).Distinct().Count();
+        Assert.InRange(said, 2, 12);
+    }
 }

@@ -1,0 +1,122 @@
+using System.Globalization;
+using EventBooking.Testing;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace EventBooking.Web.Tests;
+
+/// <summary>
+/// <c>prefers-reduced-motion</c> is honoured (no transition or animation runs, MudBlazor's included), and the main pages lose
+/// nothing at 200% zoom: a 640 CSS px wide window (1280 px at 200%) scrolls only up and down, and each page's main action is
+/// inside it.
+/// </summary>
+public sealed partial class BrowserTests
+{
+    /// <summary>The longest transition or animation on any element of the page, in milliseconds.</summary>
+    private const string LongestMotion = """
+        () => Math.max(0, ...[...document.querySelectorAll('*')].flatMap(e => {
+            const style = getComputedStyle(e);
+            return [...style.transitionDuration.split(','), ...style.animationDuration.split(',')]
+                .map(d => d.trim().endsWith('ms') ? parseFloat(d) : parseFloat(d) * 1000);
+        }))
+        """;
+
+    /// <summary>
+    /// What is animating now (a CSS animation or transition) for long enough to be seen (over 1 ms), by element and property;
+    /// empty when nothing is. (Under reduced motion one may still be running for its 0.01 ms when asked.)
+    /// </summary>
+    private const string RunningAnimations = """
+        () => document.getAnimations().filter(a => a.playState === 'running' && a.effect?.getComputedTiming().duration > 1)
+            .map(a => `${a.effect?.target?.className} ${a.animationName ?? a.transitionProperty} ${a.effect?.getComputedTiming().duration}ms`)
+            .join('; ')
+        """;
+
+    [Fact]
+    public async Task Reduced_motion_is_honoured_no_transition_or_animation_runs()
+    {
+        var page = await fixture.NewPageAsync();
+        await GoToAsync(page, "/");
+
+        // As a control: without the preference, MudBlazor's buttons and fields move, and its lists open with a transition.
+        await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.NoPreference });
+        Assert.True(await page.EvaluateAsync<double>(LongestMotion) >= 100, "MudBlazor animates something by default");
+        await page.Locator(".mud-input-control.mud-select", new() { HasText = "Sort by" }).ClickAsync();
+        // Polled every frame: the transition is caught while it runs.
+        await page.WaitForFunctionAsync($"() => ({RunningAnimations})() !== ''");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+
+        await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        Assert.True(await page.EvaluateAsync<double>(LongestMotion) <= 0.01, "something still moves under prefers-reduced-motion");
+
+        // A list opening (a popover) and the drawer closing: over at once, nothing running.
+        await page.Locator(".mud-input-control.mud-select", new() { HasText = "Sort by" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(1);
+        Assert.Equal("", await page.EvaluateAsync<string>(RunningAnimations));
+        await page.Keyboard.PressAsync("Escape");
+        await page.ClickAsync("button[aria-label='Toggle navigation']");
+        Assert.Equal("", await page.EvaluateAsync<string>(RunningAnimations));
+    }
+
+    [Fact]
+    public async Task At_200_percent_zoom_the_main_pages_scroll_only_vertically_and_keep_their_main_actions_in_reach()
+    {
+        var attendee = await fixture.NewPageAsync();
+        await RegisterAsync(attendee, "zoom");
+        var booking = await BookDemoEventAsync(attendee, quantity: 1);
+        await attendee.SetViewportSizeAsync(640, 900);
+
+        var problems = new List<string>();
+        async Task CheckAsync(IPage page, string path, string mainAction)
+        {
+            await GoToAsync(page, path);
+            await page.Locator("h1").First.WaitForAsync();
+            var action = page.Locator(mainAction).First;
+            await action.WaitForAsync();
+            var overflow = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth");
+            if (overflow > 0)
+            {
+                var widest = await page.EvaluateAsync<string>("""
+                    () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                        .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).slice(0, 5).join(', ')
+                    """);
+                problems.Add($"{path}: the page scrolls sideways by {overflow}px ({widest})");
+            }
+
+            await action.ScrollIntoViewIfNeededAsync();
+            var box = await action.BoundingBoxAsync();
+            if (box is null || box.X < 0 || box.X + box.Width > 640 || !await action.IsVisibleAsync())
+            {
+                problems.Add($"{path}: {mainAction} is not inside the 640px window ({box?.X.ToString(CultureInfo.InvariantCulture)}, width {box?.Width.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            await ScreenshotAsync(page, "zoom-200" + path.Replace('/', '-').TrimEnd('-'));
+        }
+
+        await CheckAsync(attendee, "/", "[data-testid=search]");
+        await CheckAsync(attendee, "/", "[data-testid=event-link]");
+        await CheckAsync(attendee, "/", "button[aria-label='Toggle navigation']");
+        await CheckAsync(attendee, $"/bookings/{booking}", "[data-testid=pay]");
+        await CheckAsync(attendee, "/bookings", "[data-testid=bookings]");
+        await CheckAsync(attendee, "/tickets", "h1");
+        await CheckAsync(attendee, "/notifications", "[data-testid=mark-all-read]");
+        await CheckAsync(attendee, "/account/profile", "#profile-name");
+
+        var visitor = await fixture.NewPageAsync();
+        await GoToAsync(visitor, "/");
+        await visitor.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
+        await visitor.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
+        var demoEventPath = new Uri(visitor.Url).AbsolutePath;
+        await visitor.SetViewportSizeAsync(640, 900);
+        await CheckAsync(attendee, demoEventPath, "[data-testid=book]");
+        await CheckAsync(visitor, demoEventPath, "[data-testid=availability]");
+
+        var organizer = await SignInAsync(DemoData.OrganizerEmail);
+        await organizer.SetViewportSizeAsync(640, 900);
+        await CheckAsync(organizer, "/organizer/events", "[data-testid=new-event]");
+        await CheckAsync(organizer, "/organizer/events", "[data-testid=my-events] a[href$='/edit']");
+        await CheckAsync(organizer, "/organizer/events/new", "[data-testid=save-event]");
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
