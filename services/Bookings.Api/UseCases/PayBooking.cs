@@ -17,16 +17,23 @@ public sealed class PayBooking(BookingsDbContext db, BookingLocks locks, Payment
     public async Task<PaymentDto> RunAsync(Actor actor, Guid bookingId, Guid paymentId, string cardNumber, CancellationToken cancellationToken)
     {
         await using var lease = await locks.AcquireAsync(bookingId, cancellationToken);
-        var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (booking is null || !booking.IsOwnedBy(actor.UserId))
+        // One query (both tracked): the booking, and its payments that answer both questions — did this request get this far
+        // before, and is another payment of the booking live?
+        var found = await db.Bookings.Where(b => b.Id == bookingId)
+            .Select(b => new
+            {
+                Booking = b,
+                Payments = db.Payments
+                    .Where(p => p.BookingId == b.Id && (p.Id == paymentId || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded))
+                    .ToList(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || !found.Booking.IsOwnedBy(actor.UserId))
         {
             throw new DomainException(BookingErrors.BookingNotFound);
         }
 
-        // One read for both questions: did this request get this far before, and is another payment of the booking live?
-        var payments = await db.Payments
-            .Where(p => p.BookingId == bookingId && (p.Id == paymentId || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded))
-            .ToListAsync(cancellationToken);
+        var (booking, payments) = (found.Booking, found.Payments);
         var same = payments.SingleOrDefault(p => p.Id == paymentId);
         if (same is not null && !same.CanRetryCharge)
         {
