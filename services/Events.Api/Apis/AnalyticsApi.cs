@@ -14,7 +14,8 @@ public static class AnalyticsApi
     {
         app.MapGet("/api/events/{id}/analytics", GetEventAnalytics).WithTags("Analytics").WithName("GetEventAnalytics")
             .WithSummary("An event's views, unique visitors, search impressions, holds, purchases, cancellations, revenue and funnel, with a time series.")
-            .WithDescription("Its organizer or an admin. `from`/`to` default to the last 30 days; `bucket` is `hour` or `day` (default: hours " +
+            .WithDescription("Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event's creation if later; " +
+                "`bucket` is `hour` or `day` (default: hours " +
                 "for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. " +
                 "`droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at " +
                 "least what they say. Holds are the inventory's own; purchases and cancellations come from bookings-api's events.")
@@ -36,7 +37,8 @@ public static class AnalyticsApi
         Guid id, DateTimeOffset? from, DateTimeOffset? to, string? bucket, ClaimsPrincipal user, [AsParameters] AnalyticsServices services,
         CancellationToken cancellationToken)
     {
-        var (window, errors) = AnalyticsWindow.Parse(from, to, bucket, services.Time.GetUtcNow());
+        var now = services.Time.GetUtcNow();
+        var (window, errors) = AnalyticsWindow.Parse(from, to, bucket, now);
         if (window is null)
         {
             return Problems.Validation(errors);
@@ -53,6 +55,8 @@ public static class AnalyticsApi
             return Problems.For(AnalyticsErrors.NotYours);
         }
 
+        // Without a start, the report starts when the event was created, if that is less than 30 days ago.
+        window = AnalyticsWindow.Parse(from, to, bucket, now, item.Event.CreatedAt).Window ?? window;
         var data = await services.Analytics.GetEventAnalyticsAsync(id, window, cancellationToken);
         return TypedResults.Ok(EventAnalyticsResponse.Of(item.Event, window, data));
     }

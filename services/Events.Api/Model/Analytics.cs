@@ -44,12 +44,16 @@ public sealed record AnalyticsWindow(DateTimeOffset From, DateTimeOffset To, Ana
     /// <summary>At most this many points in a series (31 days of hours, or about three years of days).</summary>
     public const int MaxPoints = 1_100;
 
-    /// <summary>The window asked for, or the field errors (<c>from</c>, <c>to</c>, <c>bucket</c>) that refuse it.</summary>
-    public static (AnalyticsWindow? Window, Dictionary<string, string[]> Errors) Parse(DateTimeOffset? from, DateTimeOffset? to, string? bucket, DateTimeOffset now)
+    /// <summary>
+    /// The window asked for, or the field errors (<c>from</c>, <c>to</c>, <c>bucket</c>) that refuse it. Without <paramref name="from"/>
+    /// it starts <see cref="DefaultLength"/> before its end, or at <paramref name="earliest"/> (the event's creation) when that is later.
+    /// </summary>
+    public static (AnalyticsWindow? Window, Dictionary<string, string[]> Errors) Parse(
+        DateTimeOffset? from, DateTimeOffset? to, string? bucket, DateTimeOffset now, DateTimeOffset? earliest = null)
     {
         var errors = new Dictionary<string, string[]>();
         var end = (to ?? now).ToUniversalTime();
-        var start = (from ?? end - DefaultLength).ToUniversalTime();
+        var start = (from ?? (earliest is { } e && e > end - DefaultLength && e < end ? e : end - DefaultLength)).ToUniversalTime();
         if (end <= start)
         {
             errors["to"] = ["Must be after 'from'."];
