@@ -14,6 +14,7 @@ app.MapEventsApi();
 app.MapCalendarApi();
 app.MapReviewsApi();
 app.MapInventoryApi();
+app.MapAnalyticsApi();
 app.MapDeadLetterApi();
 
 app.Run();

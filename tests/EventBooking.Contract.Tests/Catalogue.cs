@@ -107,6 +107,9 @@ public static class Catalogue
         E(Events, "GET", "/api/events/{id}/reviews", Caller.Anonymous, w => Call(("id", w.EventId))),
         E(Events, "GET", "/api/events/{id}/reviews/summary", Caller.Anonymous, w => Call(("id", w.EventId))),
         E(Events, "GET", "/api/users/{userId}/reviews", Caller.Anonymous, w => Call(("userId", w.AttendeeA.Id))),
+        E(Events, "GET", "/api/events/{id}/analytics", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/me/activity", Caller.Attendee, _ => Call()),
+        E(Events, "GET", "/api/users/{userId}/activity", Caller.Admin, w => Call(("userId", w.AttendeeA.Id))),
         E(Events, "GET", "/internal/events/{eventId}", Caller.Service, w => Call(("eventId", w.EventId))),
         E(Events, "GET", "/internal/events/{eventId}/inventory", Caller.Service, w => Call(("eventId", w.EventId))),
         E(Events, "PUT", "/internal/events/{eventId}/holds/{holdId}", Caller.Service, w => Call(("eventId", w.EventId), ("holdId", Guid.CreateVersion7())) with

@@ -171,6 +171,38 @@ public sealed class ObjectLevelTests(SecurityFixture fixture)
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
     }
 
+    [Fact]
+    public async Task Organizer_B_cannot_read_A_s_event_analytics_and_attendee_B_cannot_read_A_s_activity()
+    {
+        var (a, b) = (fixture.OrganizerA, fixture.OrganizerB);
+        var eventId = await Scenario.PublishedEventAsync(fixture, a);
+        using (var view = fixture.As(fixture.AttendeeA, ResourceNames.EventsApi))
+        {
+            (await view.GetAsync($"/api/events/{eventId}", Requests.Ct)).EnsureSuccessStatusCode();
+        }
+
+        using var other = fixture.As(b, ResourceNames.EventsApi);
+        using (var response = await other.GetAsync($"/api/events/{eventId}/analytics", Requests.Ct))
+        {
+            Hostile.Count("object-level calls");
+            await ProblemAssert.IsProblemAsync(response, Refused);
+        }
+
+        // A person's activity: only through their own /api/me/activity, or an admin's /api/users/{id}/activity.
+        using var attendeeB = fixture.As(fixture.AttendeeB, ResourceNames.EventsApi);
+        using (var response = await attendeeB.GetAsync($"/api/users/{fixture.AttendeeA.Id}/activity", Requests.Ct))
+        {
+            Hostile.Count("object-level calls");
+            await ProblemAssert.IsProblemAsync(response, Refused);
+        }
+
+        Assert.DoesNotContain(eventId.ToString(), (await attendeeB.GetJsonAsync("/api/me/activity?pageSize=100")).ToString(), StringComparison.OrdinalIgnoreCase);
+
+        // The owner does read them (the refusals above are about who asks).
+        using var owner = fixture.As(a, ResourceNames.EventsApi);
+        Assert.Equal(eventId, (await owner.GetJsonAsync($"/api/events/{eventId}/analytics")).GetProperty("eventId").GetGuid());
+    }
+
     private static async Task<string> EventStateAsync(HttpClient owner, Guid id)
     {
         var e = await owner.GetJsonAsync($"/api/events/{id}");

@@ -1,3 +1,4 @@
+using EventBooking.Web.Clients;
 using EventBooking.Web.Components;
 using EventBooking.Web.Extensions;
 
@@ -19,6 +20,8 @@ app.UseAuthentication();
 app.UseVisitorPageCompression();
 app.UseAuthorization();
 app.UseAntiforgery();
+// Analytics' anonymous visitor id (a random id in a cookie; never an address).
+app.UseVisitorCookie();
 
 app.MapStaticAssets();
 app.MapDefaultEndpoints();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Events.Api.Analytics;
 using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Events.Api.IntegrationEvents;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Events.Api.Apis;
 
-public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, CatalogCache Cache, TimeProvider Time);
+public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, CatalogCache Cache, SignalCollector Signals, TimeProvider Time);
 
 public static class EventsApi
 {
@@ -71,7 +72,7 @@ public static class EventsApi
         [AsParameters] CatalogServices services,
         string? q, string? category, string? city, string? venue, DateTimeOffset? from, DateTimeOffset? to,
         decimal? minPrice, decimal? maxPrice, bool? onlyAvailable, string? sort, [AsParameters] PageQuery paging,
-        CancellationToken cancellationToken)
+        ClaimsPrincipal user, [FromHeader(Name = VisitorHeaders.VisitorId)] string? visitor, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (q is { Length: > 200 }) { errors["q"] = ["At most 200 characters."]; }
@@ -105,16 +106,24 @@ public static class EventsApi
         };
         // The page may be seconds old; the seats on it are not (see CatalogCache).
         var time = services.Time;
-        var json = await services.Cache.SearchJsonAsync(query, async (scope, ct) =>
+        Func<IServiceProvider, CancellationToken, ValueTask<Paged<EventResponse>>> load = async (scope, ct) =>
         {
             var now = time.GetUtcNow();
             return (await scope.GetRequiredService<ICatalogStore>().SearchAsync(query, now, ct)).Select(i => EventResponse.From(i, now));
-        }, cancellationToken);
+        };
+        var json = await services.Cache.SearchJsonAsync(query, load, cancellationToken);
+
+        // Analytics (queued, never waited for): the search, and an impression of each event on the page (the page is in the cache now).
+        var page = await services.Cache.SearchAsync(query, load, cancellationToken);
+        var (userId, visitorId, at) = (user.UserId(), VisitorHeaders.VisitorOf(visitor), time.GetUtcNow());
+        services.Signals.Record(new Signal(SignalKind.Search, null, userId, visitorId, at, Query: userId is null ? null : q?.Trim(), Results: page.Items.Count));
+        services.Signals.Record(page.Items.Select(e => new Signal(SignalKind.Impression, e.Id, null, null, at)));
         return new CachedJson<Paged<EventResponse>>(json);
     }
 
     public static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
-        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, [FromHeader(Name = VisitorHeaders.VisitorId)] string? visitor,
+        [FromHeader(Name = VisitorHeaders.Prerender)] string? prerender, CancellationToken cancellationToken)
     {
         var now = services.Time.GetUtcNow();
         EventResponse? found;
@@ -137,6 +146,12 @@ public static class EventsApi
         if (found is null || !IsVisibleTo(user, found.Status, found.OrganizerId))
         {
             return Problems.For(EventErrors.NotFound);
+        }
+
+        // A view, queued for analytics (never waited for): not the organizer's or an admin's own look, nor the web's prerender.
+        if (prerender is null && found.Status != EventStatus.Draft && user.UserId() != found.OrganizerId && !user.IsAdmin())
+        {
+            services.Signals.Record(new Signal(SignalKind.View, id, user.UserId(), VisitorHeaders.VisitorOf(visitor), now));
         }
 
         // A cached event may be seconds old; its seats are not (see CatalogCache). Read-through copies are live already.

@@ -11,6 +11,8 @@ public static class EventsApiDocument
         document.Tags["Events"] = "The catalog: search, read, and the organizer's life cycle of an event (create, edit, publish, cancel, delete).";
         document.Tags["Reviews"] = "Attendees' ratings and words about events they attended.";
         document.Tags["Inventory"] = "Seat holds for bookings-api: place, confirm, release; the counters for reconciliation (service identities only).";
+        document.Tags["Analytics"] = "How buyers behave: an event's views, visitors, search impressions, holds, purchases, cancellations, revenue " +
+            "and conversion funnel (its organizer or an admin), and each person's own activity (that person, or an admin).";
         document.Tags["Messaging"] = "This service's message consumer: the dead-letter queue and the outbox backlog (admins, operator).";
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EventBooking.Messaging;
+using Events.Api.Analytics;
 using EventBooking.Messaging.Contracts;
 using Events.Api.Apis;
 using Events.Api.Caching;
@@ -33,6 +34,7 @@ internal static class Extensions
             builder.Services.AddSingleton<ICatalogStore, MongoCatalogStore>();
             builder.Services.AddSingleton<IInventoryStore, MongoInventoryStore>();
             builder.Services.AddSingleton<IReviewStore, MongoReviewStore>();
+            builder.Services.AddSingleton<IAnalyticsStore, MongoAnalyticsStore>();
             builder.Services.AddHostedService<MongoSchema>();
             bus.AddMongoInbox();
             builder.Services.AddScoped<IMessageInbox, DocumentMessageInbox>();
@@ -45,6 +47,7 @@ internal static class Extensions
             builder.Services.AddScoped<ICatalogStore, PostgresCatalogStore>();
             builder.Services.AddScoped<IInventoryStore, PostgresInventoryStore>();
             builder.Services.AddScoped<IReviewStore, PostgresReviewStore>();
+            builder.Services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
             bus.AddOutbox<EventsDbContext>();
             builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
         }
@@ -54,8 +57,13 @@ internal static class Extensions
         builder.Services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HoldCoalescer>();
         builder.Services.AddHostedService<HoldExpirySweeper>();
+
+        // Analytics: handlers queue views, impressions and searches (bounded, never waited for); one writer per replica stores them in batches.
+        builder.Services.AddSingleton<SignalCollector>();
+        builder.Services.AddHostedService<SignalWriter>();
 
         // Every replica's catalog cache hears every replica's changes through Redis (the AppHost's cache resource).
         if (builder.HasRedis())

@@ -241,4 +241,64 @@ public sealed class ModelTests
         bson.Remove("calendarSequence");
         Assert.Equal(0, BsonSerializer.Deserialize<EventDocument>(bson).ToEvent().CalendarSequence);
     }
+
+    [Fact]
+    public void An_analytics_signal_round_trips_through_its_mongodb_document_with_and_without_its_optional_fields()
+    {
+        var full = new Signal(SignalKind.Purchase, Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Now, 3, 74.50m, "EUR",
+            "jazz", Guid.CreateVersion7(), 7);
+        var bson = SignalDocument.From(full).ToBsonDocument();
+        Assert.Equal(BsonType.Binary, bson["e"].BsonType);
+        Assert.Equal(BsonType.Decimal128, bson["a"].BsonType);
+        Assert.Equal(full, BsonSerializer.Deserialize<SignalDocument>(bson).ToSignal());
+
+        var bare = new Signal(SignalKind.Impression, null, null, null, Now);
+        var bareBson = SignalDocument.From(bare).ToBsonDocument();
+        Assert.Equal(BsonType.Null, bareBson["u"].BsonType); // the partial indexes select binary ids only
+        Assert.Equal(bare, BsonSerializer.Deserialize<SignalDocument>(bareBson).ToSignal());
+    }
+
+    [Theory]
+    [InlineData(null, null, null, "day", 31)]
+    [InlineData("2027-02-28T12:00:00Z", null, null, "hour", 24)]
+    [InlineData("2027-02-28T12:30:00Z", "2027-03-01T00:00:00Z", "day", "day", 1)]
+    [InlineData("2027-01-01T00:00:00Z", null, "day", "day", 60)]
+    public void An_analytics_window_defaults_to_30_days_and_counts_its_buckets(string? from, string? to, string? bucket, string expectedBucket, int points)
+    {
+        var (window, errors) = AnalyticsWindow.Parse(Parse(from), Parse(to), bucket, Now);
+        Assert.Empty(errors);
+        Assert.Equal(expectedBucket, window!.Bucket.ToString().ToLowerInvariant());
+        Assert.Equal(points, window.BucketStarts().Count());
+    }
+
+    [Theory]
+    [InlineData("2027-03-01T00:00:00Z", "2027-02-01T00:00:00Z", null, "to")]
+    [InlineData(null, null, "week", "bucket")]
+    [InlineData("2020-01-01T00:00:00Z", null, "hour", "bucket")]
+    [InlineData("2020-01-01T00:00:00Z", null, null, "from")]
+    public void An_analytics_window_refuses_what_it_cannot_draw(string? from, string? to, string? bucket, string field)
+    {
+        var (window, errors) = AnalyticsWindow.Parse(Parse(from), Parse(to), bucket, Now);
+        Assert.Null(window);
+        Assert.True(errors.ContainsKey(field), string.Join(", ", errors.Keys));
+    }
+
+    [Fact]
+    public void An_analytics_window_without_a_start_begins_at_the_events_creation_when_that_is_later()
+    {
+        var created = Now.AddMinutes(-10);
+        var (window, _) = AnalyticsWindow.Parse(null, null, null, Now, created);
+        Assert.Equal((created, AnalyticsBucket.Hour, 1), (window!.From, window.Bucket, window.BucketStarts().Count()));
+        Assert.Equal(Now.AddDays(-30), AnalyticsWindow.Parse(null, null, null, Now, Now.AddDays(-90)).Window!.From);
+    }
+
+    [Fact]
+    public void The_funnel_rates_are_null_without_a_denominator()
+    {
+        Assert.Equal((null, null, null), (new Funnel(0, 0, 0).ViewToHold, new Funnel(0, 0, 0).HoldToPurchase, new Funnel(0, 0, 0).Conversion));
+        var funnel = new Funnel(8, 4, 1);
+        Assert.Equal((0.5, 0.25, 0.125), (funnel.ViewToHold!.Value, funnel.HoldToPurchase!.Value, funnel.Conversion!.Value));
+    }
+
+    private static DateTimeOffset? Parse(string? instant) => instant is null ? null : DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
 }

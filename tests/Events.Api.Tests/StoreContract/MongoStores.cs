@@ -26,7 +26,7 @@ public sealed class MongoStores(MongoFixture mongo) : IStoreBackend
     public EventStores Open()
     {
         var database = Require();
-        return new EventStores(new MongoCatalogStore(database), new MongoInventoryStore(database), new MongoReviewStore(database));
+        return new EventStores(new MongoCatalogStore(database), new MongoInventoryStore(database), new MongoReviewStore(database), new MongoAnalyticsStore(database));
     }
 
     public void AddStores(IServiceCollection services)
@@ -35,6 +35,7 @@ public sealed class MongoStores(MongoFixture mongo) : IStoreBackend
         services.AddSingleton(stores.Catalog);
         services.AddSingleton(stores.Inventory);
         services.AddSingleton(stores.Reviews);
+        services.AddSingleton(stores.Analytics);
     }
 
     public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
@@ -65,3 +66,6 @@ public sealed class MongoInventoryStoreTests(MongoFixture mongo) : InventoryStor
 
 /// <summary>The reviews and attendance contract on MongoDB.</summary>
 public sealed class MongoReviewStoreTests(MongoFixture mongo) : ReviewStoreContract(new MongoStores(mongo)), IClassFixture<MongoFixture>;
+
+/// <summary>The analytics contract on MongoDB (skipped where no server is reachable).</summary>
+public sealed class MongoAnalyticsStoreTests(MongoFixture mongo) : AnalyticsStoreContract(new MongoStores(mongo)), IClassFixture<MongoFixture>;

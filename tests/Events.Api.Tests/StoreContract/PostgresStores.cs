@@ -28,7 +28,7 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
             _contexts.Add(db);
         }
 
-        return new EventStores(new PostgresCatalogStore(db), new PostgresInventoryStore(db), new PostgresReviewStore(db));
+        return new EventStores(new PostgresCatalogStore(db), new PostgresInventoryStore(db), new PostgresReviewStore(db), new PostgresAnalyticsStore(db));
     }
 
     public void AddStores(IServiceCollection services)
@@ -37,6 +37,7 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
         services.AddScoped<ICatalogStore, PostgresCatalogStore>();
         services.AddScoped<IInventoryStore, PostgresInventoryStore>();
         services.AddScoped<IReviewStore, PostgresReviewStore>();
+        services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
     }
 
     public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
@@ -77,3 +78,6 @@ public sealed class PostgresInventoryStoreTests(PostgresFixture postgres) : Inve
 
 /// <summary>The reviews and attendance contract on PostgreSQL.</summary>
 public sealed class PostgresReviewStoreTests(PostgresFixture postgres) : ReviewStoreContract(new PostgresStores(postgres, "events_review_contract"));
+
+/// <summary>The analytics contract on PostgreSQL.</summary>
+public sealed class PostgresAnalyticsStoreTests(PostgresFixture postgres) : AnalyticsStoreContract(new PostgresStores(postgres, "events_analytics_contract"));

@@ -6,7 +6,7 @@ using Xunit;
 namespace Events.Api.Tests.StoreContract;
 
 /// <summary>The three stores of one backend, over their own connection or context (safe to use from one task at a time).</summary>
-public sealed record EventStores(ICatalogStore Catalog, IInventoryStore Inventory, IReviewStore Reviews);
+public sealed record EventStores(ICatalogStore Catalog, IInventoryStore Inventory, IReviewStore Reviews, IAnalyticsStore Analytics);
 
 /// <summary>Where the contracts run: PostgreSQL (<see cref="PostgresStores"/>) or MongoDB (<see cref="MongoStores"/>).</summary>
 public interface IStoreBackend : IAsyncDisposable
@@ -45,6 +45,8 @@ public abstract class StoreContract(IStoreBackend backend) : IAsyncLifetime
     protected IInventoryStore Inventory() => backend.Open().Inventory;
 
     protected IReviewStore Reviews() => backend.Open().Reviews;
+
+    protected IAnalyticsStore Analytics() => backend.Open().Analytics;
 
     protected static CatalogEvent NewEvent(int capacity = 10, EventStatus status = EventStatus.Published, TimeSpan? startsIn = null,
         string title = "Contract concert", string city = "Lisbon", string category = "music", decimal price = 25m, Guid? organizerId = null,

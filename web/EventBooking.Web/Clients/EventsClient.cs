@@ -24,7 +24,25 @@ public sealed record EventBody(
 public sealed record EventSearch(string? Text = null, string? Category = null, string? City = null, DateTimeOffset? From = null,
     DateTimeOffset? To = null, decimal? MaxPrice = null, bool OnlyAvailable = false, string Sort = "date", int Page = 1, int PageSize = 12);
 
-/// <summary>events-api: catalog, availability, reviews, organizer events.</summary>
+/// <summary>One bucket of an event's analytics series (its start in UTC; money in the event's currency).</summary>
+public sealed record AnalyticsPoint(
+    DateTimeOffset Start, long Views, long Impressions, long Holds, long Purchases, long TicketsSold, long Cancellations, decimal Revenue, decimal Refunds);
+
+/// <summary>Views → holds → purchases, with the rate of each step (0–1; null when undefined).</summary>
+public sealed record Funnel(long Views, long Holds, long Purchases, double? ViewToHold, double? HoldToPurchase, double? Conversion);
+
+/// <summary>events-api's <c>GET /api/events/{id}/analytics</c>.</summary>
+public sealed record EventAnalytics(
+    Guid EventId, string EventTitle, DateTimeOffset From, DateTimeOffset To, string Bucket, string Currency,
+    long Views, long UniqueVisitors, long SearchImpressions, long Holds, long HeldSeats, long Purchases, long TicketsSold,
+    long Cancellations, long TicketsCancelled, decimal Revenue, decimal Refunds, decimal NetRevenue, Funnel Funnel,
+    long DroppedSignals, IReadOnlyList<AnalyticsPoint> Series);
+
+/// <summary>One thing a person did: <c>kind</c> is view, search, purchase or cancellation.</summary>
+public sealed record ActivityDto(
+    string Kind, Guid? EventId, string? EventTitle, DateTimeOffset OccurredAt, int? Quantity, decimal? Amount, string? Currency, string? Query, int? Results);
+
+/// <summary>events-api: catalog, availability, reviews, organizer events, analytics.</summary>
 public sealed class EventsClient(HttpClient http)
 {
     private const string Service = "The event catalog";
@@ -64,6 +82,16 @@ public sealed class EventsClient(HttpClient http)
 
     public Task<ApiResult<Paged<EventDto>>> GetMyEventsAsync(int page, CancellationToken cancellationToken) =>
         Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize={PageQuery.MaxPageSize}", Service, cancellationToken);
+
+    /// <summary>An event's analytics over <paramref name="period"/> before now (events-api's default when null: since the event's creation, at most 30 days).</summary>
+    public Task<ApiResult<EventAnalytics>> GetAnalyticsAsync(Guid id, TimeSpan? period, string? bucket, CancellationToken cancellationToken) =>
+        Api.GetAsync<EventAnalytics>(http, $"/api/events/{id}/analytics?"
+            + (period is { } p ? "from=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.Add(-p).ToString("O")) : "")
+            + Query.Param("bucket", bucket), Service, cancellationToken);
+
+    /// <summary>The signed-in person's own activity, newest first.</summary>
+    public Task<ApiResult<Paged<ActivityDto>>> GetMyActivityAsync(int page, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<ActivityDto>>(http, $"/api/me/activity?page={page}&pageSize=20", Service, cancellationToken);
 
     public Task<ApiResult<EventDto>> CreateAsync(EventBody body, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<EventDto>(http, HttpMethod.Post, "/api/events", body, Service, cancellationToken);

@@ -50,7 +50,9 @@ public static class Extensions
 
         services.AddSingleton<AccountClient>();
         services.AddScoped(sp => new UsersClient(UserHttpClient(sp, "users-api")));
-        services.AddScoped(sp => new EventsClient(UserHttpClient(sp, "events-api")));
+        // events-api also hears who is looking (analytics: the visitor id, and whether a read is a prerender's).
+        services.AddScoped<VisitorContext>();
+        services.AddScoped(sp => new EventsClient(UserHttpClient(sp, "events-api", new VisitorHandler(sp.GetRequiredService<VisitorContext>()))));
         services.AddScoped(sp => new BookingsClient(UserHttpClient(sp, "bookings-api")));
         services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
         services.AddScoped(sp => new DeadLettersClient(name => UserHttpClient(sp, name)));
@@ -80,12 +82,18 @@ public static class Extensions
     /// An HttpClient whose pipeline (service discovery, resilience) comes from the factory, with the user's token added by a
     /// handler created in THIS scope: the circuit's or the request's (handlers built by the factory live in their own scope).
     /// </summary>
-    private static HttpClient UserHttpClient(IServiceProvider services, string name)
+    private static HttpClient UserHttpClient(IServiceProvider services, string name, DelegatingHandler? outer = null)
     {
-        var handler = new UserTokenHandler(services.GetRequiredService<UserTokenProvider>())
+        HttpMessageHandler handler = new UserTokenHandler(services.GetRequiredService<UserTokenProvider>())
         {
             InnerHandler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(name),
         };
+        if (outer is not null)
+        {
+            outer.InnerHandler = handler;
+            handler = outer;
+        }
+
         return new HttpClient(handler) { BaseAddress = ServiceUri(name) };
     }
 

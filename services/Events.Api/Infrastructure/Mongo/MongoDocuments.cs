@@ -109,3 +109,38 @@ public sealed class AttendanceDocument
     [BsonElement("confirmed")] public bool Confirmed { get; set; }
     [BsonElement("changedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset ChangedAt { get; set; }
 }
+
+/// <summary>One analytics signal (collection <c>analytics</c>); a purchase or cancellation is unique per kind and booking.</summary>
+[BsonIgnoreExtraElements]
+public sealed class SignalDocument
+{
+    [BsonId] public ObjectId Id { get; set; }
+    [BsonElement("k")] public int Kind { get; set; }
+    [BsonElement("e"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid? EventId { get; set; }
+    [BsonElement("u"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid? UserId { get; set; }
+    [BsonElement("v"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid? VisitorId { get; set; }
+    [BsonElement("at"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset OccurredAt { get; set; }
+    [BsonElement("q")] public int Quantity { get; set; }
+    [BsonElement("a"), BsonRepresentation(BsonType.Decimal128)] public decimal? Amount { get; set; }
+    [BsonElement("c")] public string? Currency { get; set; }
+    [BsonElement("text")] public string? Query { get; set; }
+    [BsonElement("r")] public int? Results { get; set; }
+    [BsonElement("b"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid? BookingId { get; set; }
+
+    public static SignalDocument From(Signal s) => new()
+    {
+        Id = ObjectId.GenerateNewId(), Kind = (int)s.Kind, EventId = s.EventId, UserId = s.UserId, VisitorId = s.VisitorId,
+        OccurredAt = s.OccurredAt, Quantity = s.Quantity, Amount = s.Amount, Currency = s.Currency, Query = s.Query, Results = s.Results,
+        BookingId = s.BookingId,
+    };
+
+    public Signal ToSignal() => new((SignalKind)Kind, EventId, UserId, VisitorId, OccurredAt, Quantity, Amount, Currency, Query, BookingId, Results);
+}
+
+/// <summary>How many of an event's signals were dropped (collection <c>analytics_dropped</c>, one document per event).</summary>
+[BsonIgnoreExtraElements]
+public sealed class DroppedDocument
+{
+    [BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid EventId { get; set; }
+    [BsonElement("n")] public long Dropped { get; set; }
+}

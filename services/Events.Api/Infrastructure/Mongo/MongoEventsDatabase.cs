@@ -13,6 +13,8 @@ public sealed class MongoEventsDatabase(IMongoDatabase database)
     public IMongoCollection<EventDocument> Events { get; } = database.GetCollection<EventDocument>("events");
     public IMongoCollection<ReviewDocument> Reviews { get; } = database.GetCollection<ReviewDocument>("reviews");
     public IMongoCollection<AttendanceDocument> Attendance { get; } = database.GetCollection<AttendanceDocument>("attendance");
+    public IMongoCollection<SignalDocument> Signals { get; } = database.GetCollection<SignalDocument>("analytics");
+    public IMongoCollection<DroppedDocument> Dropped { get; } = database.GetCollection<DroppedDocument>("analytics_dropped");
 
     /// <summary>An event's catalog fields and counters, without its holds and outbox.</summary>
     public static ProjectionDefinition<EventDocument> WithoutHolds { get; } =
@@ -24,7 +26,7 @@ public sealed class MongoEventsDatabase(IMongoDatabase database)
 }
 
 /// <summary>
-/// At startup: creates the indexes the stores rely on (the unique review index included), and writes the model's
+/// At startup: creates the indexes the stores rely on (the unique review and booking-signal indexes included), and writes the model's
 /// <c>isBookable</c>/<c>onSaleUntil</c> into event documents saved before those fields existed.
 /// </summary>
 public sealed class MongoSchema(MongoEventsDatabase database) : IHostedService
@@ -46,6 +48,14 @@ public sealed class MongoSchema(MongoEventsDatabase database) : IHostedService
         ], cancellationToken);
         await database.Attendance.Indexes.CreateOneAsync(
             new CreateIndexModel<AttendanceDocument>(new BsonDocument { ["eventId"] = 1, ["userId"] = 1 }), cancellationToken: cancellationToken);
+        await database.Signals.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<SignalDocument>(new BsonDocument { ["e"] = 1, ["k"] = 1, ["at"] = 1 }),
+            new CreateIndexModel<SignalDocument>(new BsonDocument { ["u"] = 1, ["at"] = -1 },
+                new CreateIndexOptions<SignalDocument> { PartialFilterExpression = new BsonDocument("u", new BsonDocument("$type", "binData")) }),
+            new CreateIndexModel<SignalDocument>(new BsonDocument { ["k"] = 1, ["b"] = 1 },
+                new CreateIndexOptions<SignalDocument> { Unique = true, PartialFilterExpression = new BsonDocument("b", new BsonDocument("$type", "binData")) }),
+        ], cancellationToken);
 
         var older = await database.Events.Find(new BsonDocument("isBookable", new BsonDocument("$exists", false)))
             .Project<EventDocument>(MongoEventsDatabase.WithoutHolds).ToListAsync(cancellationToken);

@@ -62,6 +62,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     public DbSet<HoldRow> Holds => Set<HoldRow>();
     public DbSet<ReviewRow> Reviews => Set<ReviewRow>();
     public DbSet<AttendanceRow> Attendance => Set<AttendanceRow>();
+    public DbSet<AnalyticsSignalRow> AnalyticsSignals => Set<AnalyticsSignalRow>();
+    public DbSet<AnalyticsDroppedRow> AnalyticsDropped => Set<AnalyticsDroppedRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -138,6 +140,27 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.ToTable("attendance");
             e.HasKey(x => x.BookingId);
             e.HasIndex(x => new { x.EventId, x.UserId });
+        });
+
+        // Analytics: append-only signals (no foreign key: a deleted event's figures may stay, and writes never wait on the catalog).
+        modelBuilder.Entity<AnalyticsSignalRow>(e =>
+        {
+            e.ToTable("analytics_signals", t => t.HasCheckConstraint("ck_analytics_signals_quantity", "quantity >= 0"));
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Amount).HasPrecision(12, 2);
+            e.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(x => x.Query).HasMaxLength(200);
+            e.HasIndex(x => new { x.EventId, x.Kind, x.OccurredAt });
+            e.HasIndex(x => new { x.UserId, x.OccurredAt }).HasFilter("user_id IS NOT NULL");
+            // A purchase or cancellation counts once per booking, whatever the inbox of the other store does.
+            e.HasIndex(x => new { x.Kind, x.BookingId }).IsUnique().HasFilter("booking_id IS NOT NULL");
+        });
+
+        modelBuilder.Entity<AnalyticsDroppedRow>(e =>
+        {
+            e.ToTable("analytics_dropped");
+            e.HasKey(x => x.EventId);
         });
 
         // snake_case columns: the inventory path is hand-written SQL and should read naturally.

@@ -3,6 +3,7 @@
 using EventBooking.Clients.Events.Api.Admin;
 using EventBooking.Clients.Events.Api.Categories;
 using EventBooking.Clients.Events.Api.Events;
+using EventBooking.Clients.Events.Api.Me;
 using EventBooking.Clients.Events.Api.Organizers;
 using EventBooking.Clients.Events.Api.Users;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -33,6 +34,11 @@ namespace EventBooking.Clients.Events.Api
         public global::EventBooking.Clients.Events.Api.Events.EventsRequestBuilder Events
         {
             get => new global::EventBooking.Clients.Events.Api.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The me property</summary>
+        public global::EventBooking.Clients.Events.Api.Me.MeRequestBuilder Me
+        {
+            get => new global::EventBooking.Clients.Events.Api.Me.MeRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The organizers property</summary>
         public global::EventBooking.Clients.Events.Api.Organizers.OrganizersRequestBuilder Organizers

@@ -1,0 +1,120 @@
+using Events.Api.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace Events.Api.Infrastructure.Postgres;
+
+/// <summary>One stored signal (<c>analytics_signals</c>): append-only, summed per bucket in the query.</summary>
+public sealed class AnalyticsSignalRow
+{
+    public long Id { get; set; }
+    public SignalKind Kind { get; set; }
+    public Guid? EventId { get; set; }
+    public Guid? UserId { get; set; }
+    public Guid? VisitorId { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public int Quantity { get; set; }
+    public decimal? Amount { get; set; }
+    public string? Currency { get; set; }
+    public string? Query { get; set; }
+    public int? Results { get; set; }
+    public Guid? BookingId { get; set; }
+
+    public static AnalyticsSignalRow From(Signal s) => new()
+    {
+        Kind = s.Kind, EventId = s.EventId, UserId = s.UserId, VisitorId = s.VisitorId, OccurredAt = s.OccurredAt.ToUniversalTime(),
+        Quantity = s.Quantity, Amount = s.Amount, Currency = s.Currency, Query = s.Query, Results = s.Results, BookingId = s.BookingId,
+    };
+
+    public Signal ToSignal() => new(Kind, EventId, UserId, VisitorId, OccurredAt, Quantity, Amount, Currency, Query, BookingId, Results);
+}
+
+/// <summary>How many of an event's signals were dropped on the way (<c>analytics_dropped</c>; <see cref="Guid.Empty"/>: no event).</summary>
+public sealed class AnalyticsDroppedRow
+{
+    public Guid EventId { get; set; }
+    public long Dropped { get; set; }
+}
+
+/// <summary>Analytics on PostgreSQL: batches inserted with EF Core, booking signals and drop counts upserted in SQL, reports summed per bucket in SQL.</summary>
+public sealed class PostgresAnalyticsStore(EventsDbContext db) : IAnalyticsStore
+{
+    public async Task AppendAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken)
+    {
+        db.AnalyticsSignals.AddRange(signals.Select(AnalyticsSignalRow.From));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task RecordBookingAsync(Signal signal, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO analytics_signals (kind, event_id, user_id, visitor_id, occurred_at, quantity, amount, currency, query, results, booking_id)
+            VALUES ({(int)signal.Kind}, {signal.EventId}, {signal.UserId}, {signal.VisitorId}, {signal.OccurredAt.ToUniversalTime()}, {signal.Quantity},
+                    {signal.Amount}, {signal.Currency}, {signal.Query}, {signal.Results}, {signal.BookingId})
+            ON CONFLICT (kind, booking_id) WHERE booking_id IS NOT NULL DO NOTHING
+            """, cancellationToken);
+
+    public async Task AddDroppedAsync(IReadOnlyDictionary<Guid, long> dropped, CancellationToken cancellationToken)
+    {
+        var ids = dropped.Keys.ToArray();
+        var counts = ids.Select(id => dropped[id]).ToArray();
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO analytics_dropped (event_id, dropped)
+            SELECT * FROM unnest({ids}, {counts})
+            ON CONFLICT (event_id) DO UPDATE SET dropped = analytics_dropped.dropped + EXCLUDED.dropped
+            """, cancellationToken);
+    }
+
+    public async Task<EventAnalyticsData> GetEventAnalyticsAsync(Guid eventId, AnalyticsWindow window, CancellationToken cancellationToken)
+    {
+        var unit = window.Bucket == AnalyticsBucket.Hour ? "hour" : "day";
+        var (from, to) = (window.From.ToUniversalTime(), window.To.ToUniversalTime());
+        var signals = await db.Database.SqlQuery<SignalBucketRow>(
+            $"""
+            SELECT kind AS "Kind", date_trunc({unit}, occurred_at, 'UTC') AS "Start", count(*) AS "Count",
+                   coalesce(sum(quantity), 0)::bigint AS "Quantity", coalesce(sum(amount), 0) AS "Amount"
+            FROM analytics_signals
+            WHERE event_id = {eventId} AND occurred_at >= {from} AND occurred_at < {to}
+            GROUP BY 1, 2
+            """).ToListAsync(cancellationToken);
+        var holds = await db.Database.SqlQuery<HoldBucketRow>(
+            $"""
+            SELECT date_trunc({unit}, created_at, 'UTC') AS "Start", count(*) AS "Holds", coalesce(sum(quantity), 0)::bigint AS "Seats"
+            FROM holds
+            WHERE event_id = {eventId} AND created_at >= {from} AND created_at < {to}
+            GROUP BY 1
+            """).ToListAsync(cancellationToken);
+        var visitors = await db.AnalyticsSignals.AsNoTracking()
+            .Where(s => s.EventId == eventId && s.Kind == SignalKind.View && s.OccurredAt >= from && s.OccurredAt < to
+                && (s.UserId != null || s.VisitorId != null))
+            .Select(s => s.UserId ?? s.VisitorId).Distinct().LongCountAsync(cancellationToken);
+        var dropped = await db.AnalyticsDropped.AsNoTracking().Where(d => d.EventId == eventId).Select(d => d.Dropped)
+            .FirstOrDefaultAsync(cancellationToken);
+        return new EventAnalyticsData(
+            signals.Select(s => new SignalBucket(s.Kind, s.Start, s.Count, s.Quantity, s.Amount)).ToList(),
+            holds.Select(h => new HoldBucket(h.Start, h.Holds, h.Seats)).ToList(),
+            visitors, dropped);
+    }
+
+    public Task<Paged<Signal>> GetUserActivityAsync(Guid userId, PageQuery page, CancellationToken cancellationToken) =>
+        db.AnalyticsSignals.AsNoTracking().Where(s => s.UserId == userId && s.Kind != SignalKind.Impression)
+            .OrderByDescending(s => s.OccurredAt).ThenByDescending(s => s.Id)
+            .ToPagedAsync(page, PageQuery.DefaultPageSize, s => s.ToSignal(), cancellationToken);
+
+    private sealed class SignalBucketRow
+    {
+        public SignalKind Kind { get; set; }
+        public DateTimeOffset Start { get; set; }
+        public long Count { get; set; }
+        public long Quantity { get; set; }
+        public decimal Amount { get; set; }
+    }
+
+    private sealed class HoldBucketRow
+    {
+        public DateTimeOffset Start { get; set; }
+        public long Holds { get; set; }
+        public long Seats { get; set; }
+    }
+}
