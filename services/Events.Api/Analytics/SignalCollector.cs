@@ -59,12 +59,16 @@ public sealed class SignalCollector
     /// <summary>Counts <paramref name="signals"/> as dropped, per event.</summary>
     internal void Drop(IReadOnlyCollection<Signal> signals, string reason)
     {
+        var total = 0L;
         foreach (var signal in signals)
         {
-            _dropped.AddOrUpdate(signal.EventId ?? Guid.Empty, 1, static (_, n) => n + 1);
+            // A folded impression row stands for as many impressions as its quantity (see SignalWriter).
+            long count = signal.Kind == SignalKind.Impression ? signal.Quantity : 1;
+            _dropped.AddOrUpdate(signal.EventId ?? Guid.Empty, count, (_, n) => n + count);
+            total += count;
         }
 
-        _droppedCounter.Add(signals.Count, new KeyValuePair<string, object?>("reason", reason));
+        _droppedCounter.Add(total, new KeyValuePair<string, object?>("reason", reason));
     }
 
     /// <summary>Takes the drop counts not yet stored (empty when there are none).</summary>

@@ -8,6 +8,8 @@ namespace Events.Api.Analytics;
 /// Empties the <see cref="SignalCollector"/>'s queue into the store: up to <c>Analytics:MaxBatch</c> signals per write, then
 /// the drop counts. A batch whose write fails is dropped and counted (the queue must keep moving; signals are not worth a
 /// retry loop that would let it fill). Each replica writes its own signals: the totals live in the database only.
+/// Impressions come twenty to a list page, so a batch's impressions of one event (and hour) become one row whose quantity
+/// is their number: at thousands of pages a second the database gets one row per event shown, not one per time shown.
 /// </summary>
 public sealed partial class SignalWriter(SignalCollector collector, IServiceScopeFactory scopes, IOptions<AnalyticsOptions> options, ILogger<SignalWriter> logger)
     : BackgroundService
@@ -35,20 +37,34 @@ public sealed partial class SignalWriter(SignalCollector collector, IServiceScop
     public async Task WriteAvailableAsync(List<Signal> batch, CancellationToken cancellationToken)
     {
         var reader = collector.Reader;
+        var impressions = new Dictionary<(Guid EventId, long Hour), Signal>();
+        bool full;
         do
         {
             batch.Clear();
-            while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var signal))
+            impressions.Clear();
+            while (!(full = batch.Count + impressions.Count >= options.Value.MaxBatch) && reader.TryRead(out var signal))
             {
-                batch.Add(signal);
+                if (signal is { Kind: SignalKind.Impression, EventId: { } eventId })
+                {
+                    var key = (eventId, signal.OccurredAt.UtcTicks / TimeSpan.TicksPerHour);
+                    impressions[key] = impressions.TryGetValue(key, out var first)
+                        ? first with { Quantity = first.Quantity + signal.Quantity }
+                        : signal;
+                }
+                else
+                {
+                    batch.Add(signal);
+                }
             }
 
+            batch.AddRange(impressions.Values);
             if (batch.Count > 0)
             {
                 await WriteBatchAsync(batch, cancellationToken);
             }
         }
-        while (batch.Count == options.Value.MaxBatch);
+        while (full);
 
         await WriteDroppedAsync(cancellationToken);
     }

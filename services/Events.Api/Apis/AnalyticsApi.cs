@@ -120,7 +120,7 @@ public sealed record EventAnalyticsResponse(
 
         var series = window.BucketStarts().Select(start => new AnalyticsPoint(start,
             At(SignalKind.View, start)?.Count ?? 0,
-            At(SignalKind.Impression, start)?.Count ?? 0,
+            At(SignalKind.Impression, start)?.Quantity ?? 0,
             holds.GetValueOrDefault(start)?.Holds ?? 0,
             At(SignalKind.Purchase, start)?.Count ?? 0,
             At(SignalKind.Purchase, start)?.Quantity ?? 0,
@@ -133,7 +133,7 @@ public sealed record EventAnalyticsResponse(
         var revenue = Money(SignalKind.Purchase);
         var refunds = Money(SignalKind.Cancellation);
         return new(e.Id, e.Title, window.From, window.To, window.Bucket == AnalyticsBucket.Hour ? "hour" : "day", e.Currency,
-            views, data.UniqueVisitors, Sum(SignalKind.Impression, s => s.Count),
+            views, data.UniqueVisitors, Sum(SignalKind.Impression, s => s.Quantity),
             holdCount, data.Holds.Sum(h => h.Seats), purchases, Sum(SignalKind.Purchase, s => s.Quantity),
             Sum(SignalKind.Cancellation, s => s.Count), Sum(SignalKind.Cancellation, s => s.Quantity), revenue, refunds, revenue - refunds,
             FunnelResponse.From(new Funnel(views, holdCount, purchases)), data.DroppedSignals, series);

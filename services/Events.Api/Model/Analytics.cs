@@ -6,7 +6,10 @@ public enum SignalKind
     /// <summary>Someone opened the event's page (its details were read).</summary>
     View = 0,
 
-    /// <summary>The event was on a page of search or list results someone was shown.</summary>
+    /// <summary>
+    /// The event was on a page of search or list results someone was shown; one stored impression carries how many times in
+    /// its <see cref="Signal.Quantity"/> (the writer folds a batch's impressions of one event into one row).
+    /// </summary>
     Impression = 1,
 
     /// <summary>Someone searched the catalog (no event; the text only for a signed-in user, as their own activity).</summary>
