@@ -84,6 +84,9 @@ public sealed class RevokedSessions(TimeProvider time)
         return IsFresh ? SessionVerdict.Valid : SessionVerdict.Unknown;
     }
 
+    /// <summary>Whether <paramref name="sessionId"/> is known revoked (for connections that outlive the request that opened them).</summary>
+    public bool IsRevoked(Guid sessionId) => _revokedUntil.ContainsKey(sessionId);
+
     /// <summary>Records that <paramref name="sessionId"/>'s tokens are refused until <paramref name="until"/> (Unix milliseconds).</summary>
     public void Revoke(Guid sessionId, long until) =>
         _revokedUntil.AddOrUpdate(sessionId, until, (_, existing) => Math.Max(existing, until));

@@ -12,7 +12,9 @@ var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapNotificationsApi();
-app.MapHub<NotificationsHub>(NotificationsHub.Path);
+// A connection lives longer than the token that opened it: it closes when that token expires (the client reconnects with a
+// fresh one) and when its session is revoked (HubSessions).
+app.MapHub<NotificationsHub>(NotificationsHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
 app.MapDeadLetterApi();
 
 app.Run();

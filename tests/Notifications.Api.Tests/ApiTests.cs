@@ -225,6 +225,37 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
     }
 
     [Fact]
+    public async Task A_revoked_session_s_open_connection_is_closed_and_hears_nothing_more_while_its_other_sessions_do()
+    {
+        // Signed in twice (two sessions); one is revoked (signed out everywhere, password changed) while its connection is open.
+        var user = Guid.CreateVersion7();
+        var (revokedToken, keptToken) = (app.Tokens.User(user), app.Tokens.User(user));
+        await using var revokedConnection = Connect(user, token: revokedToken);
+        await using var keptConnection = Connect(user, token: keptToken);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        revokedConnection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        var heardByRevoked = 0;
+        var heardByKept = new TaskCompletionSource<NotificationView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        revokedConnection.On<NotificationView>("Notification", _ => Interlocked.Increment(ref heardByRevoked));
+        keptConnection.On<NotificationView>("Notification", n => heardByKept.TrySetResult(n));
+        await revokedConnection.StartAsync(_ct);
+        await keptConnection.StartAsync(_ct);
+
+        var sessionId = Guid.Parse(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(revokedToken).GetPayloadValue<string>("sid"));
+        app.Services.GetRequiredService<EventBooking.ServiceDefaults.RevokedSessions>()
+            .Revoke(sessionId, DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds());
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5), _ct);
+
+        using var admin = app.Client(app.Tokens.User(Guid.CreateVersion7(), "admin"));
+        (await admin.PostAsJsonAsync("/api/notifications", new { userId = user, title = "After revocation", body = "Only the live session." }, _ct))
+            .EnsureSuccessStatusCode();
+        Assert.Equal("After revocation", (await heardByKept.Task.WaitAsync(Timeout, _ct)).Title);
+        Assert.Equal(0, heardByRevoked);
+        Assert.Equal(HubConnectionState.Disconnected, revokedConnection.State);
+        Assert.Equal(HubConnectionState.Connected, keptConnection.State);
+    }
+
+    [Fact]
     public async Task The_hub_refuses_a_connection_without_a_valid_token()
     {
         await using var connection = new HubConnectionBuilder()
@@ -253,7 +284,7 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
     /// upgrade request (what the .NET client's WebSocketsTransport sends outside a browser); or, with
     /// <paramref name="tokenInQuery"/>, the token only in the <c>access_token</c> query string (a browser client's way).
     /// </summary>
-    private HubConnection Connect(Guid userId, bool tokenInQuery = false) => new HubConnectionBuilder()
+    private HubConnection Connect(Guid userId, bool tokenInQuery = false, string? token = null) => new HubConnectionBuilder()
         .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/notifications"), options =>
         {
             options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
@@ -261,7 +292,7 @@ public sealed class ApiTests(NotificationsApp app) : IClassFixture<Notifications
             {
                 var client = app.Server.CreateWebSocketClient();
                 var uri = new UriBuilder(context.Uri);
-                var token = app.Tokens.User(userId);
+                token ??= app.Tokens.User(userId);
                 if (tokenInQuery)
                 {
                     uri.Query = $"{uri.Query.TrimStart('?')}&access_token={Uri.EscapeDataString(token)}";

@@ -57,6 +57,8 @@ internal static class Extensions
     /// </summary>
     private static void AddLivePush(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<HubSessions>();
+        builder.Services.AddHostedService<HubSessionSweeper>();
         var signalR = builder.Services.AddSignalR();
         if (!builder.HasRedis())
         {

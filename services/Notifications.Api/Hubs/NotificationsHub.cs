@@ -10,9 +10,21 @@ namespace Notifications.Api.Hubs;
 /// the server calls <see cref="INotificationsClient.Notification"/> on the user's connections.
 /// </summary>
 [Authorize(Policy = Policies.User)]
-public sealed class NotificationsHub : Hub<INotificationsClient>
+public sealed class NotificationsHub(HubSessions sessions) : Hub<INotificationsClient>
 {
     public const string Path = "/hubs/notifications";
+
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
 }
 
 public interface INotificationsClient
