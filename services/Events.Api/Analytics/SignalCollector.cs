@@ -45,15 +45,6 @@ public sealed class SignalCollector
         return false;
     }
 
-    /// <summary>Queues the same kind of signal for several events (the events on a page of results).</summary>
-    public void Record(IEnumerable<Signal> signals)
-    {
-        foreach (var signal in signals)
-        {
-            Record(signal);
-        }
-    }
-
     internal ChannelReader<Signal> Reader => _queue.Reader;
 
     /// <summary>Counts <paramref name="signals"/> as dropped, per event.</summary>

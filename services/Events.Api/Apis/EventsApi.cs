@@ -111,14 +111,18 @@ public static class EventsApi
             var now = time.GetUtcNow();
             return (await scope.GetRequiredService<ICatalogStore>().SearchAsync(query, now, ct)).Select(i => EventResponse.From(i, now));
         };
-        var json = await services.Cache.SearchJsonAsync(query, load, cancellationToken);
+        var served = await services.Cache.SearchJsonAsync(query, load, cancellationToken);
 
-        // Analytics (queued, never waited for): the search, and an impression of each event on the page (the page is in the cache now).
-        var page = await services.Cache.SearchAsync(query, load, cancellationToken);
+        // Analytics (queued, never waited for): the search, and an impression of each event on the page.
         var (userId, visitorId, at) = (user.UserId(), VisitorHeaders.VisitorOf(visitor), time.GetUtcNow());
-        services.Signals.Record(new Signal(SignalKind.Search, null, userId, visitorId, at, Query: userId is null ? null : q?.Trim(), Results: page.Items.Count));
-        services.Signals.Record(page.Items.Select(e => new Signal(SignalKind.Impression, e.Id, null, null, at)));
-        return new CachedJson<Paged<EventResponse>>(json);
+        services.Signals.Record(new Signal(SignalKind.Search, null, userId, visitorId, at, Query: userId is null ? null : q?.Trim(),
+            Results: served.EventIds.Length));
+        foreach (var eventId in served.EventIds)
+        {
+            services.Signals.Record(new Signal(SignalKind.Impression, eventId, null, null, at));
+        }
+
+        return new CachedJson<Paged<EventResponse>>(served.Utf8Json);
     }
 
     public static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(

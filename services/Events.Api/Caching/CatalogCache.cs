@@ -116,7 +116,7 @@ public sealed class CatalogCache
     /// the app's JSON options): the page from <see cref="SearchAsync"/>, the seats read in one query, at most
     /// <c>Catalog:AvailabilityCacheDuration</c> ago.
     /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> SearchJsonAsync(EventQuery query,
+    public async ValueTask<ServedPage> SearchJsonAsync(EventQuery query,
         Func<IServiceProvider, CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
     {
         if (_seatsLive)
@@ -124,10 +124,9 @@ public sealed class CatalogCache
             return await ServeAsync(this, query, load, cancellationToken);
         }
 
-        var served = await _cache.GetOrCreateAsync(ServedKey(query), (cache: this, query, load),
-            static async (s, ct) => new ServedPage(await ServeAsync(s.cache, s.query, s.load, ct)),
+        return await _cache.GetOrCreateAsync(ServedKey(query), (cache: this, query, load),
+            static (s, ct) => new ValueTask<ServedPage>(ServeAsync(s.cache, s.query, s.load, ct)),
             _seatsEntry, _searchTags, cancellationToken);
-        return served.Utf8Json;
     }
 
     /// <summary>The page with each item's seats read now in one query (the same instance when none has changed; 0 for an event that is gone).</summary>
@@ -154,13 +153,13 @@ public sealed class CatalogCache
         return changed is null ? page : page with { Items = changed };
     }
 
-    private static async Task<byte[]> ServeAsync(CatalogCache cache, EventQuery query,
+    private static async Task<ServedPage> ServeAsync(CatalogCache cache, EventQuery query,
         Func<IServiceProvider, CancellationToken, ValueTask<Paged<EventResponse>>> load, CancellationToken cancellationToken)
     {
         var cached = await cache.SearchAsync(query, load, cancellationToken);
         var page = await cache.InOwnScopeAsync(
             (services, ct) => WithLiveSeatsAsync(cached, services.GetRequiredService<IInventoryStore>(), ct), cancellationToken);
-        return JsonSerializer.SerializeToUtf8Bytes(page, cache._json);
+        return new ServedPage(JsonSerializer.SerializeToUtf8Bytes(page, cache._json), [.. page.Items.Select(i => i.Id)]);
     }
 
     /// <summary>Runs <paramref name="load"/> with the services of a DI scope of its own, disposed when it ends (see the class).</summary>
@@ -222,7 +221,7 @@ public sealed class CatalogCache
     [ImmutableObject(true)]
     private sealed record SeatsAvailable(int Available);
 
-    /// <summary>A list page's finished JSON (never written to after it is built).</summary>
+    /// <summary>A list page as served, never written to after it is built: its finished JSON, and the ids of the events on it (what analytics counts as shown).</summary>
     [ImmutableObject(true)]
-    private sealed record ServedPage(byte[] Utf8Json);
+    public sealed record ServedPage(byte[] Utf8Json, Guid[] EventIds);
 }
