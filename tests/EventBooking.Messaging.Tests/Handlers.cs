@@ -30,9 +30,10 @@ public sealed class RecordingHandler(OrdersDbContext db, Probe probe) : IIntegra
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingConfirmed> message, CancellationToken cancellationToken)
     {
-        probe.Attempts.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
+        // What was seen is recorded before the attempt is counted: tests wait for the attempt, then read the rest.
         probe.Sources[message.Id] = message.Source;
         probe.Baggage.Enqueue(message.Baggage);
+        probe.Attempts.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
         await db.ProcessOnceAsync(message.Id, nameof(RecordingHandler), ct =>
         {
             db.Effects.Add(new Effect { Id = Guid.CreateVersion7(), MessageId = message.Id, Consumer = nameof(RecordingHandler), Source = message.Source });
