@@ -19,10 +19,10 @@ public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNum
 /// <summary>Money is always an amount plus an ISO 4217 currency code.</summary>
 public sealed record Money(decimal Amount, string Currency);
 
-/// <summary>A paid booking: seats sold, tickets issued.</summary>
+/// <summary>A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's) was added later: absent (null) in older messages.</summary>
 public sealed record BookingConfirmed(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, string EventTitle, DateTimeOffset EventStartsAt,
-    int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt) : IIntegrationEvent
+    int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt, Guid? OrganizerId = null) : IIntegrationEvent
 {
     public static string EventName => "booking.confirmed";
 }
@@ -30,7 +30,7 @@ public sealed record BookingConfirmed(
 /// <summary>A booking cancelled by its attendee, the organizer, an admin or an event cancellation.</summary>
 public sealed record BookingCancelled(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId,
-    string CancelledBy, string Reason, Money? Refund, DateTimeOffset CancelledAt) : IIntegrationEvent
+    string CancelledBy, string Reason, Money? Refund, DateTimeOffset CancelledAt, Guid? OrganizerId = null) : IIntegrationEvent
 {
     public static string EventName => "booking.cancelled";
 }
@@ -44,7 +44,8 @@ public sealed record BookingExpired(
 
 /// <summary>Money returned to an attendee.</summary>
 public sealed record PaymentRefunded(
-    Guid PaymentId, Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, Money Amount, string Reason, DateTimeOffset RefundedAt) : IIntegrationEvent
+    Guid PaymentId, Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, Money Amount, string Reason, DateTimeOffset RefundedAt,
+    Guid? OrganizerId = null) : IIntegrationEvent
 {
     public static string EventName => "payment.refunded";
 }

@@ -136,17 +136,22 @@ public static partial class AuthenticationExtensions
                 "The token authority is missing. Set 'Identity:Authority' or reference users-api ('services:users-api:http:0').")
             .ValidateOnStart();
 
+        // Every policy, the default one included, also lets a request made with an API token through only where the operation
+        // accepts API tokens with the token's scope (ApiTokenAuthentication.cs); for every other caller that requirement is met.
+        builder.Services.AddSingleton<IAuthorizationHandler, ApiTokenScopeHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiTokenAuthorizationResultHandler>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.User, policy => policy.RequireAuthenticatedUser()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance).Build())
+            .AddPolicy(Policies.User, policy => policy.RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance)
                 .RequireAssertion(ctx => ctx.User.UserId() is not null))
-            .AddPolicy(Policies.Organizer, policy => policy.RequireAuthenticatedUser()
+            .AddPolicy(Policies.Organizer, policy => policy.RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance)
                 .RequireAssertion(ctx => ctx.User.UserId() is not null
                     && (ctx.User.HasClaim(IdentityClaims.Role, IdentityClaims.OrganizerRole) || ctx.User.HasClaim(IdentityClaims.Role, IdentityClaims.AdminRole))))
-            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser()
+            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance)
                 .RequireAssertion(ctx => ctx.User.IsAdmin()))
-            .AddPolicy(Policies.Internal, policy => policy.RequireAuthenticatedUser()
+            .AddPolicy(Policies.Internal, policy => policy.RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance)
                 .RequireAssertion(ctx => ctx.User.IsServiceIdentity()))
-            .AddPolicy(Policies.AdminOrInternal, policy => policy.RequireAuthenticatedUser()
+            .AddPolicy(Policies.AdminOrInternal, policy => policy.RequireAuthenticatedUser().AddRequirements(ApiTokenScopeRequirement.Instance)
                 .RequireAssertion(ctx => ctx.User.IsServiceIdentity() || ctx.User.IsAdmin()));
 
         return builder;

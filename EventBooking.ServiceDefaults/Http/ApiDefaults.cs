@@ -37,6 +37,7 @@ public static class ApiDefaults
         atTheDoor?.Invoke(app);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiTokenLimits();
         app.UseRateLimiter();
         if (app.Environment.IsDevelopment())
         {

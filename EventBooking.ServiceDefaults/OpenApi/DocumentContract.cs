@@ -36,7 +36,6 @@ internal sealed class DocumentContract(ApiDocumentation documentation) : IOpenAp
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
         {
-            // Room for more: an API-token scheme joins here and in OperationContract's requirements.
             [OperationContract.BearerScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -44,6 +43,15 @@ internal sealed class DocumentContract(ApiDocumentation documentation) : IOpenAp
                 BearerFormat = "JWT",
                 Description = "An access token from users-api: `POST /api/users/login` for people, `POST /connect/token` " +
                     "(client credentials) for service identities.",
+            },
+            [OperationContract.ApiTokenScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "ebk_ API token",
+                Description = "An organizer's API token for an integration (`POST /api/users/me/api-tokens` in users-api), sent as " +
+                    "`Authorization: Bearer ebk_…`. Accepted only by operations that list it, with the scope they name; refused (401 " +
+                    "`api-token-not-accepted`) by every other operation and by all account management. Revocation takes effect within 1 s.",
             },
         };
 

@@ -18,6 +18,8 @@ namespace EventBooking.ServiceDefaults;
 internal sealed class OperationContract : IOpenApiOperationTransformer
 {
     public const string BearerScheme = "Bearer";
+    /// <summary>An organizer's API token (<c>Authorization: Bearer ebk_…</c>), accepted by the operations that say so.</summary>
+    public const string ApiTokenScheme = "ApiToken";
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -42,10 +44,16 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
         var hasJsonBody = operation.RequestBody?.Content?.Keys.Any(m => m.Contains("json", StringComparison.OrdinalIgnoreCase)) == true;
         var hasInput = hasBody || operation.Parameters is { Count: > 0 };
 
+        var apiToken = metadata.OfType<ApiTokenAccess>().LastOrDefault();
         operation.Security = secured
             ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
             // An empty requirement: callable without credentials.
             : [new OpenApiSecurityRequirement()];
+        if (secured && apiToken is not null)
+        {
+            // Either credential: a person's access token, or an API token with the operation's scope.
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiTokenScheme, context.Document)] = [apiToken.Scope] });
+        }
 
         operation.Responses ??= [];
         var responses = operation.Responses;
@@ -68,14 +76,23 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
 
         if (secured)
         {
-            AddProblem(responses, StatusCodes.Status401Unauthorized, "No bearer token, or one that is invalid or expired: `unauthenticated`.");
-            AddProblem(responses, StatusCodes.Status403Forbidden, $"The token is valid but {Refused(policies)}: `forbidden`.");
+            AddProblem(responses, StatusCodes.Status401Unauthorized, apiToken is null
+                ? "No bearer token, or one that is invalid or expired: `unauthenticated`."
+                : "No bearer token, or one that is invalid or expired: `unauthenticated`; an unknown, revoked or expired API token: `api-token-invalid`.");
+            AddProblem(responses, StatusCodes.Status403Forbidden, apiToken is null
+                ? $"The token is valid but {Refused(policies)}: `forbidden`."
+                : $"The token is valid but {Refused(policies)}: `forbidden`; an API token without the `{apiToken.Scope}` scope: " +
+                    "`insufficient-scope`; one limited to another event: `api-token-other-event`.");
         }
 
-        if (rateLimited)
+        if (rateLimited || apiToken is not null)
         {
-            AddProblem(responses, StatusCodes.Status429TooManyRequests, "The caller's rate limit is used up; retry after `Retry-After` seconds: `too-many-requests`.")
-                .Headers = RetryAfter();
+            AddProblem(responses, StatusCodes.Status429TooManyRequests, (rateLimited, apiToken) switch
+            {
+                (true, null) => "The caller's rate limit is used up; retry after `Retry-After` seconds: `too-many-requests`.",
+                (false, _) => "The API token's rate limit is used up; retry after `Retry-After` seconds: `api-token-rate-limited`.",
+                _ => "The caller's rate limit is used up (`too-many-requests`) or the API token's (`api-token-rate-limited`); retry after `Retry-After` seconds.",
+            }).Headers = RetryAfter();
         }
 
         AddProblem(responses, StatusCodes.Status503ServiceUnavailable,
@@ -119,6 +136,12 @@ internal sealed class OperationContract : IOpenApiOperationTransformer
         }
 
         var access = secured ? $"**Access:** {Who(policies)} (bearer token)." : "**Access:** anyone; no token needed.";
+        if (secured && apiToken is not null)
+        {
+            access += $" **API tokens** with the `{apiToken.Scope}` scope are accepted" +
+                (apiToken.EventRouteValue is null ? "." : $" (a token limited to one event: only for that event's `{apiToken.EventRouteValue}`).");
+        }
+
         operation.Description = string.IsNullOrWhiteSpace(operation.Description) ? access : $"{operation.Description.TrimEnd()}\n\n{access}";
     }
 

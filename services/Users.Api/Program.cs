@@ -13,6 +13,7 @@ app.MapConnectApi();
 app.MapUsersApi();
 app.MapAccountLinksApi();
 app.MapInternalUsersApi();
+app.MapApiTokensApi();
 
 app.Run();
 

@@ -23,7 +23,7 @@ namespace Bookings.Api.Tests;
 /// bookings-api in-process over a fresh database of the shared real PostgreSQL server. Tokens are signed by a test RSA
 /// key in users-api's format; RabbitMQ is a real node; events-api is <see cref="FakeInventory"/> (the topology tests run the real one).
 /// </summary>
-public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbitMq) : WebApplicationFactory<Program>, IAsyncLifetime
+public class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbitMq) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "test" };
     // At least 25 characters: PostgresFixture.CreateDatabaseAsync cuts the name at prefix + 40 characters, which
@@ -38,7 +38,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
 
     public UnreachableGateway Gateway => Services.GetRequiredService<UnreachableGateway>();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _connectionString = await postgres.CreateDatabaseAsync(DatabasePrefix);
         // Kestrel, not the in-memory test server: the request-body limit (Http:MaxRequestBodyBytes) is Kestrel's, as in production.
@@ -46,7 +46,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
         _ = Services; // start the host (migrations run)
     }
 
-    public new async ValueTask DisposeAsync() => await base.DisposeAsync();
+    public new virtual async ValueTask DisposeAsync() => await base.DisposeAsync();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -60,6 +60,7 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
         builder.UseSetting("Identity:ClientSecret", "test-secret");
         builder.UseSetting("Bookings:RunBackgroundWorkers", "false");
         builder.UseSetting("Bookings:ReconcileAfter", "00:00:00");
+        ConfigureMore(builder);
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -78,6 +79,11 @@ public sealed class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture
                 options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
             });
         });
+    }
+
+    /// <summary>Settings a derived factory adds (applied after the ones above).</summary>
+    protected virtual void ConfigureMore(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A user token as users-api issues it for an account whose address is verified.</summary>

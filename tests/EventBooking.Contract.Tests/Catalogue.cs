@@ -84,6 +84,13 @@ public static class Catalogue
             Expect = 400,
         }),
         E(Users, "POST", "/api/users/{id}/verify-email", Caller.Admin, async w => Call(("id", (await w.NewAccountAsync(verified: false)).Id))),
+        E(Users, "POST", "/api/users/me/api-tokens", Caller.Organizer, _ => Call() with
+        {
+            Body = World.Json(new { name = "contract check", scopes = new[] { "events:read" }, expiresAt = DateTimeOffset.UtcNow.AddDays(1) }),
+        }),
+        E(Users, "GET", "/api/users/me/api-tokens", Caller.Organizer, _ => Call()),
+        E(Users, "DELETE", "/api/users/me/api-tokens/{id}", Caller.Organizer, async w => Call(("id", await w.ApiTokenAsync()))),
+        E(Users, "POST", "/internal/api-tokens/introspect", Caller.Service, _ => Call() with { Body = World.Json(new { token = "ebk_not-a-token" }) }),
         E(Users, "GET", "/internal/users/{id}", Caller.Service, w => Call(("id", w.AttendeeA.Id))),
         E(Users, "POST", "/internal/users/contacts", Caller.Service, w => Call() with { Body = World.Json(new { ids = new[] { w.AttendeeA.Id } }) }),
 
@@ -163,6 +170,32 @@ public static class Catalogue
         }),
         E(Bookings, "GET", "/api/events/{id}/promo-codes", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Bookings, "DELETE", "/api/events/{id}/promo-codes/{codeId}", Caller.Organizer, async w => Call(("id", w.EventId), ("codeId", await w.PromoCodeAsync()))),
+        E(Bookings, "POST", "/api/webhooks", Caller.Organizer, _ => Call() with
+        {
+            Body = World.Json(new { url = "http://127.0.0.1:9/contract", description = "contract", eventTypes = new[] { "booking.confirmed" } }),
+        }),
+        E(Bookings, "GET", "/api/webhooks", Caller.Organizer, _ => Call()),
+        E(Bookings, "GET", "/api/webhooks/{id}", Caller.Organizer, async w => Call(("id", await w.WebhookAsync()))),
+        E(Bookings, "PUT", "/api/webhooks/{id}", Caller.Organizer, async w => Call(("id", await w.WebhookAsync())) with
+        {
+            Body = World.Json(new { url = "http://127.0.0.1:9/contract", eventTypes = new[] { "event.cancelled" }, enabled = false }),
+        }),
+        E(Bookings, "DELETE", "/api/webhooks/{id}", Caller.Organizer, async w => Call(("id", await w.WebhookAsync()))),
+        E(Bookings, "POST", "/api/webhooks/{id}/rotate-secret", Caller.Organizer, async w => Call(("id", await w.WebhookAsync()))),
+        E(Bookings, "GET", "/api/webhooks/{id}/deliveries", Caller.Organizer, async w => Call(("id", await w.WebhookAsync())) with { Query = "status=Failed" }),
+        E(Bookings, "GET", "/api/webhooks/{id}/deliveries/{deliveryId}", Caller.Organizer, async w =>
+        {
+            var (endpoint, delivery) = await w.WebhookDeliveryAsync();
+            return Call(("id", endpoint), ("deliveryId", delivery));
+        }),
+        E(Bookings, "POST", "/api/webhooks/{id}/deliveries/{deliveryId}/replay", Caller.Organizer, async w =>
+        {
+            var (endpoint, delivery) = await w.WebhookDeliveryAsync();
+            // Not failed yet (it is being retried): the documented refusal.
+            return Call(("id", endpoint), ("deliveryId", delivery)) with { Expect = 409 };
+        }),
+        E(Bookings, "POST", "/api/webhooks/{id}/replay-failed", Caller.Organizer, async w => Call(("id", await w.WebhookAsync()))),
+        E(Bookings, "POST", "/api/webhooks/{id}/test", Caller.Organizer, async w => Call(("id", await w.WebhookAsync()))),
         E(Bookings, "GET", "/internal/events/{eventId}/attendees", Caller.Service, w => Call(("eventId", w.EventId))),
         E(Bookings, "GET", "/api/admin/reconciliation", Caller.Admin, w => Call() with { Query = $"eventId={w.EventId}" }),
         .. DeadLetters(Bookings),

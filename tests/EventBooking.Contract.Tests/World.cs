@@ -107,6 +107,33 @@ public sealed class World
         return code.GetProperty("id").GetGuid();
     }
 
+    /// <summary>An API token of the demo organizer (for the revocation call), expiring tomorrow.</summary>
+    public async Task<Guid> ApiTokenAsync()
+    {
+        var created = await _fixture.ExpectAsync(201, ResourceNames.UsersApi, Organizer, "POST", "/api/users/me/api-tokens",
+            new { name = "contract revocation", scopes = new[] { "check-in" }, expiresAt = DateTimeOffset.UtcNow.AddDays(1) });
+        return created.GetProperty("token").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>
+    /// A webhook endpoint of the demo organizer. Its address is a loopback port where nothing listens (a literal: no name is
+    /// resolved): its deliveries fail, refused before connecting outside development, by the closed port in development.
+    /// </summary>
+    public async Task<Guid> WebhookAsync()
+    {
+        var created = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, Organizer, "POST", "/api/webhooks",
+            new { url = "http://127.0.0.1:9/contract", eventTypes = new[] { "event.updated" } });
+        return created.GetProperty("endpoint").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A webhook endpoint with one (test) delivery: its ids.</summary>
+    public async Task<(Guid Endpoint, Guid Delivery)> WebhookDeliveryAsync()
+    {
+        var endpoint = await WebhookAsync();
+        var delivery = await _fixture.ExpectAsync(202, ResourceNames.BookingsApi, Organizer, "POST", $"/api/webhooks/{endpoint}/test");
+        return (endpoint, delivery.GetProperty("id").GetGuid());
+    }
+
     /// <summary>A hold of one seat of the world's event, placed as bookings-api would.</summary>
     public async Task<Guid> HoldAsync()
     {

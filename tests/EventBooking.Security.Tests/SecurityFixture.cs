@@ -35,6 +35,9 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
     public Actor Admin { get; private set; } = null!;
     public string ServiceToken { get; private set; } = null!;
 
+    /// <summary>Each API token's limit in this suite (production: 600), so that the limit test reaches it quickly.</summary>
+    public const int ApiTokenRequestsPerMinute = 40;
+
     protected override void Configure(Dictionary<string, string?> environment)
     {
         // users-api's production defaults (appsettings.json), which appsettings.Development.json raises for other suites.
@@ -42,6 +45,7 @@ public sealed class SecurityFixture() : TopologyFixture(seedDemoData: true), IAs
         environment["Users__LoginRateLimit__Window"] = "00:01:00";
         environment["Users__RegisterRateLimit__PermitLimit"] = "10";
         environment["Users__RegisterRateLimit__Window"] = "00:01:00";
+        environment["ApiTokens__RequestsPerMinute"] = ApiTokenRequestsPerMinute.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public new async ValueTask InitializeAsync()

@@ -32,6 +32,8 @@ public abstract class SystemTopology(int replicas) : TopologyFixture(ResourceNam
         environment["Email__RetryBaseDelay"] = "00:00:01";
         environment["Email__RetryMaxDelay"] = "00:00:03";
         environment["Email__LeaseDuration"] = "00:00:10";
+        // A webhook attempt cut short by a crash is made again 5 s after it was taken (production: 60 s).
+        environment["Webhooks__Lease"] = "00:00:05";
         environment["Email__SmtpTimeout"] = "00:00:05";
         // Catalog entries live long enough that a replica which missed a change would be seen serving it (CoherenceTests).
         environment["Catalog__EventCacheDuration"] = "00:01:00";

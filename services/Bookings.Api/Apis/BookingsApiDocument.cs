@@ -15,6 +15,8 @@ public static class BookingsApiDocument
         document.Tags["Sales"] = "Organizers' views: an event's bookings and sales figures.";
         document.Tags["Check-in"] = "The door: tickets let in once, per entrance, with live counts (the event's organizer or an admin).";
         document.Tags["Promo codes"] = "An event's discount codes: percentage or fixed, with use limits and validity (the event's organizer or an admin).";
+        document.Tags["Webhooks"] = "Organizers' endpoints that receive booking, payment and event changes (Standard Webhooks signatures, " +
+            "at least once, retried for about 2.8 days), their delivery logs, replays and test events.";
         document.Tags["Admin"] = "Operations: the reconciliation report (admins and the operator).";
         document.Tags["Messaging"] = "This service's message consumer: the dead-letter queue and the outbox backlog (admins, operator).";
         document.Tags["Internal"] = "What notifications-api needs: the attendees of an event (service identities only).";

@@ -41,17 +41,20 @@ public static class CheckInApi
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-not-found")
             .Refuses(StatusCodes.Status409Conflict, "ticket-already-checked-in", "ticket-void")
-            .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-code-invalid", "ticket-wrong-event");
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-code-invalid", "ticket-wrong-event")
+            .AllowApiToken(ApiTokenScopes.CheckIn, eventRouteValue: "id");
         api.MapGet("/summary", GetSummary).WithName("GetCheckInSummary")
             .WithSummary("How many of the event's tickets are in, in all and per entrance.")
             .WithDescription("`tickets` counts valid (not voided) tickets; `notYetIn` is `tickets - checkedIn`.")
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .AllowApiToken(ApiTokenScopes.CheckIn, eventRouteValue: "id");
         api.MapGet("/", ListCheckIns).WithName("ListCheckIns")
             .WithSummary("The event's check-ins, latest first.")
             .WithDescription("Pages of up to 50 by default.")
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .AllowApiToken(ApiTokenScopes.CheckIn, eventRouteValue: "id");
         return app;
     }
 

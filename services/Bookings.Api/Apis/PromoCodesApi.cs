@@ -35,16 +35,19 @@ public static class PromoCodesApi
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "promo-code-exists")
-            .Refuses(StatusCodes.Status503ServiceUnavailable, "inventory-unavailable");
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "inventory-unavailable")
+            .AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         api.MapGet("/", List).WithName("ListPromoCodes").WithSummary("The event's promo codes with their uses, newest first.")
             .WithDescription("Disabled codes are listed too (`disabledAt`).")
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .AllowApiToken(ApiTokenScopes.EventsRead, eventRouteValue: "id");
         api.MapDelete("/{codeId}", Disable).WithName("DisablePromoCode")
             .WithSummary("Disables a promo code: no new booking can redeem it; bookings that did keep their discount.")
             .WithDescription("Idempotent.")
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "promo-code-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "promo-code-not-found")
+            .AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         return app;
     }
 

@@ -18,15 +18,18 @@ public static class SalesApi
         api.MapGet("/events/{id}/bookings", ListEventBookings).WithName("ListEventBookings")
             .WithSummary("The bookings of an event (its organizer or an admin).")
             .WithDescription("Newest first, pages of up to 50 by default, optionally one `status`. Another organizer's event is `403`.")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .AllowApiToken(ApiTokenScopes.BookingsRead, eventRouteValue: "id");
         api.MapGet("/events/{id}/sales", GetEventSales).WithName("GetEventSales")
             .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.")
             .WithDescription("`interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus " +
                 "what was kept of partial refunds. Another organizer's event is `403`.")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .AllowApiToken(ApiTokenScopes.EventsRead, eventRouteValue: "id");
         api.MapGet("/organizers/me/sales", GetMySales).WithName("GetMySales")
             .WithSummary("Sales figures over every event of the signed-in organizer.")
-            .WithDescription("Totals per currency, one series over all events, and each event's figures.");
+            .WithDescription("Totals per currency, one series over all events, and each event's figures.")
+            .AllowApiToken(ApiTokenScopes.EventsRead);
         return app;
     }
 

@@ -12,6 +12,8 @@ using EventBooking.Messaging.Contracts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
+using Bookings.Api.Webhooks;
+
 namespace Bookings.Api.Extensions;
 
 internal static class Extensions
@@ -27,12 +29,20 @@ internal static class Extensions
         // The queue name is the service name; EventBus:ServiceName overrides it (tests run several instances on one broker).
         builder.AddEventBus("messaging", builder.Configuration["EventBus:ServiceName"] ?? "bookings-api")
             .AddOutbox<BookingsDbContext>()
-            .AddSubscription<EventCancelled, EventCancelledHandler>();
+            .AddSubscription<EventCancelled, EventCancelledHandler>()
+            // Organizers' webhooks: bookings-api consumes its own booking and payment events (and events-api's changes) like any consumer.
+            .AddSubscription<BookingConfirmed, WebhookEventsHandler>()
+            .AddSubscription<BookingCancelled, WebhookEventsHandler>()
+            .AddSubscription<PaymentRefunded, WebhookEventsHandler>()
+            .AddSubscription<EventUpdated, WebhookEventsHandler>();
+        builder.AddWebhooks();
 
         builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => IsKey(o.SigningKey), "Tickets:SigningKey must be base64 of at least 32 bytes.").ValidateOnStart();
         builder.AddServiceIdentity(defaultClientId: "bookings-api");
+        // Organizers' integrations (door scanners, sales exports) with API tokens, on the operations that accept them.
+        builder.AddApiTokenAuthentication();
         builder.Services.AddHttpClient<IInventoryClient, InventoryClient>(http => http.BaseAddress = new("https+http://events-api"))
             .WithServiceIdentity();
 
@@ -78,6 +88,24 @@ internal static class Extensions
                     .ExecuteAsync(context.HttpContext);
             };
         });
+    }
+
+    /// <summary>Organizers' webhook endpoints: the fan-out from integration events, the sender and its address checks.</summary>
+    private static void AddWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.EffectiveRetryDelays.Count <= 30 && o.EffectiveRetryDelays.All(d => d > TimeSpan.Zero), "Webhooks:RetryDelays takes up to 30 positive delays.")
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<WebhookSignal>();
+        builder.Services.AddSingleton<IWebhookHostResolver, SystemWebhookHostResolver>();
+        builder.Services.AddSingleton<WebhookConnector>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddScoped<WebhookFanOut>();
+        if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.RunSender)}", true))
+        {
+            builder.Services.AddHostedService<WebhookDispatcher>();
+        }
     }
 
     /// <summary>The use cases (one class each) and the steps they share.</summary>

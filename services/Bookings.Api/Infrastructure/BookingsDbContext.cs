@@ -1,5 +1,6 @@
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
+using Bookings.Api.Webhooks;
 using EventBooking.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,9 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
     /// <summary>The transactional outbox (EventBooking.Messaging relays it to RabbitMQ).</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SimulatedCharge> SimulatedCharges => Set<SimulatedCharge>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -114,6 +118,44 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             c.Property(x => x.RefundedAmount).HasPrecision(18, 2);
             c.Property(x => x.Currency).HasMaxLength(3);
             c.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(30);
+        });
+
+        modelBuilder.Entity<WebhookEndpoint>(e =>
+        {
+            e.ToTable("webhook_endpoints");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Url).HasMaxLength(WebhookEndpoint.UrlMaxLength);
+            e.Property(x => x.Description).HasMaxLength(WebhookEndpoint.DescriptionMaxLength);
+            e.Property(x => x.Secret).HasMaxLength(100);
+            e.Property(x => x.PreviousSecret).HasMaxLength(100);
+            e.Property(x => x.DisabledReason).HasMaxLength(500);
+            e.Property(x => x.Version).IsRowVersion();
+            e.Ignore(x => x.IsEnabled);
+            e.HasIndex(x => x.OrganizerId);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(d =>
+        {
+            d.ToTable("webhook_deliveries");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.EventType).HasMaxLength(40);
+            d.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            d.Property(x => x.LastError).HasMaxLength(300);
+            d.Ignore(x => x.MessageId);
+            d.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            // One delivery per endpoint and integration event, however often the message is redelivered.
+            d.HasIndex(x => new { x.EndpointId, x.SourceId }).IsUnique();
+            d.HasIndex(x => new { x.EndpointId, x.CreatedAt });
+            d.HasIndex(x => x.NextAttemptAt).HasFilter("\"Status\" = 'Pending'").HasDatabaseName("ix_webhook_deliveries_due");
+        });
+
+        modelBuilder.Entity<WebhookAttempt>(a =>
+        {
+            a.ToTable("webhook_attempts");
+            a.HasKey(x => x.Id);
+            a.Property(x => x.Error).HasMaxLength(300);
+            a.HasOne<WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            a.HasIndex(x => new { x.DeliveryId, x.Number });
         });
 
         modelBuilder.Entity<TicketSequence>(s =>

@@ -1,5 +1,6 @@
 using Bookings.Api.Infrastructure;
 using Bookings.Api.UseCases;
+using Bookings.Api.Webhooks;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 
@@ -10,7 +11,8 @@ namespace Bookings.Api.IntegrationEvents;
 /// so it runs before the inbox record; it is idempotent by itself (finished bookings are skipped, refunds and releases
 /// are idempotent per payment/hold), and the inbox then records the message so redeliveries do nothing.
 /// </summary>
-public sealed partial class EventCancelledHandler(BookingsDbContext db, CancelEventBookings cancelEventBookings, ILogger<EventCancelledHandler> logger)
+public sealed partial class EventCancelledHandler(
+    BookingsDbContext db, CancelEventBookings cancelEventBookings, WebhookFanOut webhooks, ILogger<EventCancelledHandler> logger)
     : IIntegrationEventHandler<EventCancelled>
 {
     private const string Consumer = nameof(EventCancelledHandler);
@@ -25,6 +27,9 @@ public sealed partial class EventCancelledHandler(BookingsDbContext db, CancelEv
         var reason = string.IsNullOrWhiteSpace(message.Data.Reason) ? "The event was cancelled." : "The event was cancelled: " + message.Data.Reason;
         var cancelled = await cancelEventBookings.RunAsync(message.Data.EventId, reason.Length > 500 ? reason[..500] : reason, cancellationToken);
         db.ChangeTracker.Clear();
+        // The organizer's webhooks hear of it too (one delivery per endpoint and message, however often it is redelivered).
+        await webhooks.FanOutAsync(message.Id, message.Data.OrganizerId, WebhookEventTypes.EventCancelled, message.Data.CancelledAt, message.Data,
+            cancellationToken);
         await db.ProcessOnceAsync(message.Id, Consumer, _ => Task.CompletedTask, cancellationToken);
         LogEventCancelled(logger, message.Data.EventId, cancelled);
     }

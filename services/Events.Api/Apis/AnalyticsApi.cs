@@ -21,7 +21,7 @@ public static class AnalyticsApi
                 "least what they say. Holds are the inventory's own; purchases and cancellations come from bookings-api's events.")
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsRead, eventRouteValue: "id");
         app.MapGet("/api/me/activity", GetMyActivity).WithTags("Analytics").WithName("GetMyActivity")
             .WithSummary("The caller's own activity: events viewed, searches, purchases and cancellations, newest first.")
             .WithDescription("Only the caller's: nobody else's activity is reachable here. Pages of 20 by default.")

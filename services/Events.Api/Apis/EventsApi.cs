@@ -30,33 +30,34 @@ public static class EventsApi
         api.MapPost("/", CreateEvent).WithName("CreateEvent").WithSummary("Creates a draft event (organizers).")
             .WithDescription("The event is a draft, visible to its organizer and admins only, until it is published.")
             .WithRequestExample(ExampleEvent)
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite);
         api.MapPut("/{id}", UpdateEvent).WithName("UpdateEvent").WithSummary("Edits an event (its organizer or an admin).")
             .WithDescription("Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); " +
                 "attendees are told about changes of time or place.")
             .WithRequestExample(ExampleEvent)
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         api.MapDelete("/{id}", DeleteEvent).WithName("DeleteEvent").WithSummary("Deletes an event without sold or held seats.")
             .WithDescription("An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "has-sales")
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         api.MapPost("/{id}/publish", PublishEvent).WithName("PublishEvent").WithSummary("Puts a draft on sale.")
             .WithDescription("Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         api.MapPost("/{id}/cancel", CancelEvent).WithName("CancelEvent").WithSummary("Cancels an event; bookings are refunded and attendees told.")
             .WithDescription("The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.")
             .WithRequestExample(new CancelEventRequest("The venue is closed for repairs."))
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
-            .RequireAuthorization(Policies.Organizer);
+            .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
 
         app.MapGet("/api/organizers/me/events", GetMyEvents).WithTags("Events").WithName("GetMyEvents")
-            .WithSummary("The caller's events, drafts included, latest start first; paged.").RequireAuthorization(Policies.Organizer);
+            .WithSummary("The caller's events, drafts included, latest start first; paged.").RequireAuthorization(Policies.Organizer)
+            .AllowApiToken(ApiTokenScopes.EventsRead);
         app.MapGet("/api/categories", GetCategories).WithTags("Events").WithName("GetCategories").WithSummary("The event categories.")
             .WithDescription("The ids `category` accepts in searches and event bodies, with their display names.");
         return app;

@@ -18,6 +18,9 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
+        // Organizers' integrations with API tokens (checked with users-api under events-api's own service identity).
+        builder.AddServiceIdentity(defaultClientId: "events-api", requireSecret: false);
+        builder.AddApiTokenAuthentication();
 
         // Integration events: event.updated / event.cancelled out, booking events in (attendance, inventory safety net).
         var bus = builder.AddEventBus("messaging", serviceName: "events-api")

@@ -11,6 +11,8 @@ public static class UsersApiDocument
         document.Tags["Users"] = "Accounts and sessions: register, sign in, refresh, sign out, the profile, roles (admin).";
         document.Tags["OpenID Connect"] = "Discovery, the published signing keys and the token endpoint for service identities.";
         document.Tags["Signing keys"] = "The token-signing key ring and its rotation (admins).";
-        document.Tags["Internal"] = "What other services need to know about a person (service identities only).";
+        document.Tags["API tokens"] = "Organizers' credentials for integrations (door scanners, exports): created with scopes and an " +
+            "optional event and expiry, the secret shown once, listed with their last use, revoked within a second everywhere.";
+        document.Tags["Internal"] = "What other services need to know about a person or an API token (service identities only).";
     }
 }

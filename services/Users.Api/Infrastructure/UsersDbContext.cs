@@ -12,6 +12,8 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     /// <summary>Hashes of the one-time links mailed for email verification and password reset.</summary>
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    /// <summary>Organizers' API tokens (hashes of their secrets).</summary>
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     /// <summary>ASP.NET Core Data Protection's key ring (protects the signing keys' private halves).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -97,6 +99,20 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
             token.Property(t => t.NormalizedEmail).HasMaxLength(UserRules.EmailMaxLength).IsRequired();
             token.HasIndex(t => new { t.UserId, t.Purpose });
             token.Property(t => t.Version).IsRowVersion();
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ApiToken>(token =>
+        {
+            token.ToTable("api_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.Name).HasMaxLength(ApiToken.NameMaxLength).IsRequired();
+            token.Property(t => t.Scopes).IsRequired();
+            token.Property(t => t.Hint).HasMaxLength(16).IsRequired();
+            token.Property(t => t.SecretHash).HasMaxLength(32).IsRequired();
+            token.HasIndex(t => t.SecretHash).IsUnique();
+            token.HasIndex(t => t.UserId);
             token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 

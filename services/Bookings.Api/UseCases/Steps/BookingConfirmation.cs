@@ -62,7 +62,7 @@ public sealed partial class BookingConfirmation(
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now));
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now, booking.OrganizerId));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);

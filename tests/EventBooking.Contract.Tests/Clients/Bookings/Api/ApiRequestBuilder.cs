@@ -7,6 +7,7 @@ using EventBooking.Clients.Bookings.Api.Organizers;
 using EventBooking.Clients.Bookings.Api.Payments;
 using EventBooking.Clients.Bookings.Api.Refunds;
 using EventBooking.Clients.Bookings.Api.Tickets;
+using EventBooking.Clients.Bookings.Api.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -55,6 +56,11 @@ namespace EventBooking.Clients.Bookings.Api
         public global::EventBooking.Clients.Bookings.Api.Tickets.TicketsRequestBuilder Tickets
         {
             get => new global::EventBooking.Clients.Bookings.Api.Tickets.TicketsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::EventBooking.Clients.Bookings.Api.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::EventBooking.Clients.Bookings.Api.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Api.ApiRequestBuilder"/> and sets the default values.

@@ -72,7 +72,7 @@ namespace EventBooking.Clients.Events.Api.Events
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.PagedOfEventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.PagedOfEventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The event is a draft, visible to its organizer and admins only, until it is published.**Access:** an organizer or an admin (bearer token).
+        /// The event is a draft, visible to its organizer and admins only, until it is published.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -83,6 +83,7 @@ namespace EventBooking.Clients.Events.Api.Events
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -102,6 +103,7 @@ namespace EventBooking.Clients.Events.Api.Events
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -126,7 +128,7 @@ namespace EventBooking.Clients.Events.Api.Events
             return requestInfo;
         }
         /// <summary>
-        /// The event is a draft, visible to its organizer and admins only, until it is published.**Access:** an organizer or an admin (bearer token).
+        /// The event is a draft, visible to its organizer and admins only, until it is published.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -70,7 +70,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         {
         }
         /// <summary>
-        /// An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.**Access:** an organizer or an admin (bearer token).
+        /// An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -79,6 +79,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -97,6 +98,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -129,7 +131,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token).
+        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -142,6 +144,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -163,12 +166,13 @@ namespace EventBooking.Clients.Events.Api.Events.Item
                 { "409", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.**Access:** an organizer or an admin (bearer token).
+        /// An event with sold or held seats is cancelled instead (`409 has-sales`), so its bookings are refunded.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -206,7 +210,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
             return requestInfo;
         }
         /// <summary>
-        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token).
+        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Bookings
         {
         }
         /// <summary>
-        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `bookings:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.PagedOfBookingDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -43,6 +43,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Bookings
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,12 +61,13 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Bookings
                 { "401", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.PagedOfBookingDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PagedOfBookingDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `bookings:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +95,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Bookings
             return new global::EventBooking.Clients.Bookings.Api.Events.Item.Bookings.BookingsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// Newest first, pages of up to 50 by default, optionally one `status`. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `bookings:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class BookingsRequestBuilderGetQueryParameters 

@@ -40,7 +40,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
         {
         }
         /// <summary>
-        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token).
+        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.PagedOfCheckInDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -49,6 +49,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -66,12 +67,13 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
                 { "401", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.PagedOfCheckInDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PagedOfCheckInDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token).
+        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.CheckInDto"/></returns>
         /// <param name="body">The request body</param>
@@ -85,6 +87,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -107,12 +110,13 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
                 { "413", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.CheckInDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.CheckInDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token).
+        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -131,7 +135,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
             return requestInfo;
         }
         /// <summary>
-        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token).
+        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -162,7 +166,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
             return new global::EventBooking.Clients.Bookings.Api.Events.Item.CheckIns.CheckInsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token).
+        /// Pages of up to 50 by default.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CheckInsRequestBuilderGetQueryParameters 

@@ -47,7 +47,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
         {
         }
         /// <summary>
-        /// Disabled codes are listed too (`disabledAt`).**Access:** an organizer or an admin (bearer token).
+        /// Disabled codes are listed too (`disabledAt`).**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A List&lt;global::EventBooking.Clients.Bookings.Models.PromoCodeDto&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -56,6 +56,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -73,13 +74,14 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
                 { "401", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             var collectionResult = await RequestAdapter.SendCollectionAsync<global::EventBooking.Clients.Bookings.Models.PromoCodeDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PromoCodeDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token).
+        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.PromoCodeDto"/></returns>
         /// <param name="body">The request body</param>
@@ -92,6 +94,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -113,12 +116,13 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
                 { "409", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.PromoCodeDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PromoCodeDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Disabled codes are listed too (`disabledAt`).**Access:** an organizer or an admin (bearer token).
+        /// Disabled codes are listed too (`disabledAt`).**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -137,7 +141,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
             return requestInfo;
         }
         /// <summary>
-        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token).
+        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
         {
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.EventSales"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -43,6 +43,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,12 +61,13 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
                 { "401", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.EventSales>(requestInfo, global::EventBooking.Clients.Bookings.Models.EventSales.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +95,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
             return new global::EventBooking.Clients.Bookings.Api.Events.Item.Sales.SalesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SalesRequestBuilderGetQueryParameters 

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Bookings.Api.Organizers.Me.Sales
         {
         }
         /// <summary>
-        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token).
+        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.OrganizerSales"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -42,6 +42,7 @@ namespace EventBooking.Clients.Bookings.Api.Organizers.Me.Sales
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Bookings.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,12 +59,13 @@ namespace EventBooking.Clients.Bookings.Api.Organizers.Me.Sales
                 { "400", global::EventBooking.Clients.Bookings.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Bookings.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.OrganizerSales>(requestInfo, global::EventBooking.Clients.Bookings.Models.OrganizerSales.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token).
+        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +93,7 @@ namespace EventBooking.Clients.Bookings.Api.Organizers.Me.Sales
             return new global::EventBooking.Clients.Bookings.Api.Organizers.Me.Sales.SalesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token).
+        /// Totals per currency, one series over all events, and each event&apos;s figures.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SalesRequestBuilderGetQueryParameters 

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Analytics
         {
         }
         /// <summary>
-        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token).
+        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventAnalyticsResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -43,6 +43,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Analytics
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,12 +61,13 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Analytics
                 { "401", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventAnalyticsResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventAnalyticsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token).
+        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +95,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Analytics
             return new global::EventBooking.Clients.Events.Api.Events.Item.Analytics.AnalyticsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token).
+        /// Its organizer or an admin. `to` defaults to now, `from` to 30 days earlier or the event&apos;s creation if later; `bucket` is `hour` or `day` (default: hours for up to 3 days, else days; at most 1,100 points). Every bucket of the period is in `series`, empty ones included. `droppedSignals` counts views, impressions and searches of the event lost on the way (all time): the figures are at least what they say. Holds are the inventory&apos;s own; purchases and cancellations come from bookings-api&apos;s events.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AnalyticsRequestBuilderGetQueryParameters 

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Cancel
         {
         }
         /// <summary>
-        /// The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.**Access:** an organizer or an admin (bearer token).
+        /// The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -47,6 +47,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Cancel
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -68,12 +69,13 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Cancel
                 { "409", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.**Access:** an organizer or an admin (bearer token).
+        /// The reason is shown to attendees. bookings-api refunds every booking when it hears `event.cancelled`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Publish
         {
         }
         /// <summary>
-        /// Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.**Access:** an organizer or an admin (bearer token).
+        /// Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -44,6 +44,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Publish
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -62,12 +63,13 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Publish
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.**Access:** an organizer or an admin (bearer token).
+        /// Publishing a published event changes nothing; a cancelled or past one is `409 invalid-state`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         {
         }
         /// <summary>
-        /// **Access:** an organizer or an admin (bearer token).
+        /// **Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.PagedOfEventResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -42,6 +42,7 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
         /// <exception cref="global::EventBooking.Clients.Events.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,12 +59,13 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
                 { "400", global::EventBooking.Clients.Events.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.PagedOfEventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.PagedOfEventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Access:** an organizer or an admin (bearer token).
+        /// **Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +93,7 @@ namespace EventBooking.Clients.Events.Api.Organizers.Me.Events
             return new global::EventBooking.Clients.Events.Api.Organizers.Me.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// **Access:** an organizer or an admin (bearer token).
+        /// **Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EventsRequestBuilderGetQueryParameters 
