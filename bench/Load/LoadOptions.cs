@@ -5,7 +5,7 @@ namespace Load.Bench;
 /// <summary>What to run and for how long. <c>--quick</c> shortens every step for a smoke run.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllParts = ["a", "b", "c", "d", "e", "baselines"];
+    public static readonly string[] AllParts = ["a", "b", "c", "d", "w", "e", "baselines"];
 
     public bool Quick { get; init; }
     public IReadOnlySet<string> Only { get; init; } = AllParts.ToHashSet();
@@ -24,6 +24,8 @@ public sealed record LoadOptions
     public TimeSpan OpenDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
     public int NotificationRate => Quick ? 10 : 20;
     public TimeSpan NotificationDuration => TimeSpan.FromSeconds(Quick ? 10 : 30);
+    /// <summary>(w) the closed runs without and with a slow webhook receiver: concurrent users.</summary>
+    public int WebhookUsers => Quick ? 32 : 64;
     public TimeSpan WrkDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
     public int WrkConnections => 64;
     /// <summary>(e) the catalog sizes measured in turn: published events on sale, generated up to each.</summary>
@@ -48,7 +50,7 @@ public sealed record LoadOptions
                 "--quick" => options with { Quick = true },
                 "--only" when i + 1 < args.Length => options with { Only = ParseOnly(args[++i]) },
                 "--results" when i + 1 < args.Length => options with { ResultsDirectory = args[++i] },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,e,baselines, --results DIR."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,w,e,baselines, --results DIR."),
             };
         }
 

@@ -1,5 +1,5 @@
 // bench/Load: the sale rush end to end against the system the Aspire AppHost declares, beside the machine's own limits.
-//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,e,baselines] [--results DIR]
+//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,w,e,baselines] [--results DIR]
 // (scripts/bench.sh installs the prerequisites, builds in Release and runs this.)
 using System.Collections.Concurrent;
 using EventBooking.AppHost;
@@ -32,6 +32,8 @@ var serviceEnvironment = new Dictionary<string, string?>
     ["ASPNETCORE_ENVIRONMENT"] = "Staging",
     ["DOTNET_ENVIRONMENT"] = "Staging",
     ["Tickets__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+    // (w): the webhook receiver is this process, on 127.0.0.1 (production refuses non-public targets).
+    ["Webhooks__AllowPrivateTargets"] = "true",
 };
 var results = new RunResults { Options = options, StartedAt = DateTime.UtcNow, ServiceEnvironment = serviceEnvironment };
 Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] Starting PostgreSQL, RabbitMQ, SMTP and the four APIs ({ServiceBuild.Own}) through the AppHost under {root}; load average {results.StartLoadAverage} ...");
@@ -86,7 +88,7 @@ var hotOpen = options.Runs("a")
     ? await shop.CreatePublishedEventAsync(organizer, "Load hot event (open model)", (int)(options.OpenRate * options.OpenDuration.TotalSeconds * 1.1), 40m, "Lisbon")
     : Guid.Empty;
 var spread = new ConcurrentBag<Guid>();
-if (options.Runs("b") || options.Runs("c") || options.Runs("d"))
+if (options.Runs("b") || options.Runs("c") || options.Runs("d") || options.Runs("w"))
 {
     await Parallel.ForAsync(0, options.SpreadEvents, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         spread.Add(await shop.CreatePublishedEventAsync(organizer, $"Load spread concert {i}", options.SpreadSeats, 25m + i % 50, i % 2 == 0 ? "Porto" : "Braga")));
@@ -97,7 +99,7 @@ Guid PickSpread(Random random) => spreadIds[random.Next(spreadIds.Length)];
 
 // Warm-up (not reported): JIT, connection pools and caches of every service on the purchase path, so a short run does not
 // charge start-up costs to the first scenario.
-if (options.Runs("a") || options.Runs("b") || options.Runs("d"))
+if (options.Runs("a") || options.Runs("b") || options.Runs("d") || options.Runs("w"))
 {
     var warmEvent = await shop.CreatePublishedEventAsync(organizer, "Load warm-up event", 100_000, 10m, "Faro");
     await Journey.ClosedAsync("warm-up", shop, shoppers, 32, _ => warmEvent, options.WarmUp, stopWhenSoldOut: true);
@@ -170,6 +172,13 @@ if (options.Runs("d"))
     results.Scenarios.Add(run);
     Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] waiting for the notifications and emails of {run.ConfirmedBookings.Count} bookings ...");
     results.Lag = await Notifications.MeasureAsync(system, run.ConfirmedBookings, TimeSpan.FromMinutes(options.Quick ? 1 : 3));
+}
+
+if (options.Runs("w"))
+{
+    results.Webhooks = await WebhookBench.RunAsync(shop, organizer, await FreshShoppersAsync(), PickSpread, options, MeasuredAsync);
+    results.Scenarios.Add(results.Webhooks.Without);
+    results.Scenarios.Add(results.Webhooks.SlowReceiver);
 }
 
 if (options.Runs("baselines"))

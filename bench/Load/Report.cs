@@ -15,6 +15,7 @@ public sealed class RunResults
     public BaselineResult? Json { get; set; }
     public List<CatalogSize> CatalogScale { get; } = [];
     public NotificationLag? Lag { get; set; }
+    public WebhookFigures? Webhooks { get; set; }
     public InvariantReport? Invariants { get; set; }
     public List<string> Notes { get; } = [];
 
@@ -170,6 +171,20 @@ public static class Report
             Line();
         }
 
+        if (r.Webhooks is { } w)
+        {
+            Line($"## (w) webhook lag ({r.Options.NotificationRate} bookings/s for {r.Options.NotificationDuration.TotalSeconds:0} s, a healthy receiver on 127.0.0.1, load average {w.LoadAverage})");
+            Line();
+            Line($"{w.Bookings} confirmed bookings; {w.Delivered} `booking.confirmed` webhooks received. From the booking's `confirmedAt` to the receiver:");
+            Line();
+            Line("| p50 ms | p90 ms | p99 ms | max ms |");
+            Line("|---:|---:|---:|---:|");
+            Line(string.Create(C, $"| {Notifications.Percentile(w.LagMs, 0.5):0} | {Notifications.Percentile(w.LagMs, 0.9):0} | {Notifications.Percentile(w.LagMs, 0.99):0} | {(w.LagMs.Length == 0 ? double.NaN : w.LagMs[^1]):0} |"));
+            Line();
+            Line(string.Create(C, $"Closed rush, {r.Options.WebhookUsers} users: {w.Without.ConfirmedPerSecond:0.0} confirmed/s without a webhook endpoint, {w.SlowReceiver.ConfirmedPerSecond:0.0}/s with an endpoint whose receiver answers in 5 s (ratio {w.SlowReceiver.ConfirmedPerSecond / Math.Max(0.001, w.Without.ConfirmedPerSecond):0.00}; load averages {w.Without.LoadAverage} and {w.SlowReceiver.LoadAverage}). Their per-step tables are above."));
+            Line();
+        }
+
         if (r.PgBench.Count > 0)
         {
             Line($"## Baselines: one booking as bare SQL (pgbench, -j 2, {r.Options.PgBenchDuration.TotalSeconds:0} s each)");
@@ -281,6 +296,17 @@ public static class Report
                 figures.Add(new ProductFigure(name, string.Create(C, $"{p99:0} ms"), "target", "1000 ms", string.Create(C, $"{p99 / 1000:0.00}"),
                     $"< 1 s: {(p99 < 1000 ? "met" : "missed")}"));
             }
+        }
+
+        if (r.Webhooks is { } hooks)
+        {
+            var p99 = Notifications.Percentile(hooks.LagMs, 0.99);
+            figures.Add(new ProductFigure("(w) webhook lag, p99 (healthy receiver)", string.Create(C, $"{p99:0} ms"), "target", "1000 ms",
+                string.Create(C, $"{p99 / 1000:0.00}"), $"< 1 s: {(p99 < 1000 && hooks.Delivered == hooks.Bookings ? "met" : "missed")}"));
+            var ratio = hooks.SlowReceiver.ConfirmedPerSecond / Math.Max(0.001, hooks.Without.ConfirmedPerSecond);
+            figures.Add(new ProductFigure("(w) closed: confirmed/s with a 5 s webhook receiver", string.Create(C, $"{hooks.SlowReceiver.ConfirmedPerSecond:0.0}"),
+                "same rush without webhooks", string.Create(C, $"{hooks.Without.ConfirmedPerSecond:0.0}"), string.Create(C, $"{ratio:0.00}"),
+                $"≥ 0.95: {(ratio >= 0.95 ? "met" : "missed")}"));
         }
 
         return figures;

@@ -58,6 +58,9 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
 
     // ------------------------------------------------------------ setup (not measured)
 
+    /// <summary>A bookings-api client for the setup (webhook endpoints), signed in with <paramref name="token"/>.</summary>
+    public HttpClient BookingsClient(string token) => Client(_bookings, token);
+
     /// <summary>A client of one service for the setup, signed in with <paramref name="token"/>.</summary>
     private static HttpClient Client(Uri baseAddress, string? token = null) =>
         new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }.SignedIn(token);
