@@ -63,6 +63,10 @@ public static class Problems
         TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.", type: TypeBase + ValidationCode,
             extensions: new Dictionary<string, object?> { [CodeKey] = ValidationCode });
 
+    /// <summary>One message per field (a model's validation that stops at each field's first error).</summary>
+    public static ValidationProblem Validation(IReadOnlyDictionary<string, string> errors) =>
+        Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
+
     /// <summary>Field errors for one field.</summary>
     public static ValidationProblem Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 

@@ -97,7 +97,7 @@ public static class WebhooksApi
         var errors = WebhookEndpoint.Validate(request.Url, request.Description, request.EventTypes, out var url);
         if (errors.Count > 0)
         {
-            return Problems.Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
+            return Problems.Validation(errors);
         }
 
         var organizerId = services.User.UserId()!.Value;
@@ -136,7 +136,7 @@ public static class WebhooksApi
 
         if (errors.Count > 0)
         {
-            return Problems.Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
+            return Problems.Validation(errors);
         }
 
         if (await FindAsync(id, services, cancellationToken, tracking: true) is not { } endpoint)

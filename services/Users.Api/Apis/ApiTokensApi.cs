@@ -61,7 +61,7 @@ public static class ApiTokensApi
         var invalid = ApiToken.Validate(request.Name, request.Scopes, request.ExpiresAt, now);
         if (invalid.Count > 0)
         {
-            return Problems.Validation(invalid.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
+            return Problems.Validation(invalid);
         }
 
         var userId = principal.UserId()!.Value;
