@@ -72,8 +72,16 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
         }, cancellationToken);
     }
 
-    public async Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
-        (await db.Holds.AsNoTracking().FirstOrDefaultAsync(h => h.HoldId == holdId, cancellationToken))?.ToHold();
+    public Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
+        OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = $1", connection)
+            {
+                Parameters = { new() { Value = holdId } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadHold(reader) : null;
+        }, cancellationToken);
 
     public Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken)
     {
