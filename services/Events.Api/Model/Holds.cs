@@ -151,7 +151,7 @@ public static class HoldRules
         {
             errors["lines"] = ["Each ticket type at most once."];
         }
-        else if (quantity is { } q && q != lines.Sum(l => l.Quantity))
+        else if (lines.Count > 0 && quantity is { } q && q != lines.Sum(l => l.Quantity))
         {
             errors["quantity"] = ["The quantity must be the sum of the lines' quantities (or left out)."];
         }
