@@ -13,6 +13,7 @@ app.UseApiDefaults();
 app.MapEventsApi();
 app.MapCalendarApi();
 app.MapReviewsApi();
+app.MapTicketTypesApi();
 app.MapInventoryApi();
 app.MapAnalyticsApi();
 app.MapDeadLetterApi();

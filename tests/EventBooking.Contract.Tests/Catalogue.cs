@@ -108,6 +108,21 @@ public static class Catalogue
             Body = World.Json(new { reason = "The venue is closed." }),
         }),
         E(Events, "GET", "/api/organizers/me/events", Caller.Organizer, _ => Call()),
+        E(Events, "GET", "/api/events/{id}/ticket-types", Caller.Anonymous, w => Call(("id", w.EventId))),
+        E(Events, "POST", "/api/events/{id}/ticket-types", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync())) with
+        {
+            Body = World.Json(World.TicketTypeBody()),
+        }),
+        E(Events, "PUT", "/api/events/{id}/ticket-types/{typeId}", Caller.Organizer, async w =>
+        {
+            var (eventId, typeId) = await w.TicketTypeAsync();
+            return Call(("id", eventId), ("typeId", typeId)) with { Body = World.Json(World.TicketTypeBody("VIP lounge")) };
+        }),
+        E(Events, "DELETE", "/api/events/{id}/ticket-types/{typeId}", Caller.Organizer, async w =>
+        {
+            var (eventId, typeId) = await w.TicketTypeAsync();
+            return Call(("id", eventId), ("typeId", typeId));
+        }),
         E(Events, "GET", "/api/categories", Caller.Anonymous, _ => Call()),
         // The world's event starts in a month: a valid review is refused as not-eligible (403) until then.
         E(Events, "POST", "/api/events/{id}/reviews", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { rating = 5, text = "Lovely." }), Expect = 403 }),

@@ -69,6 +69,16 @@ public sealed class World
         return created.GetProperty("id").GetGuid();
     }
 
+    public static object TicketTypeBody(string name = "VIP") => new { name, price = 80m, capacity = 50, maxPerOrder = 4 };
+
+    /// <summary>A draft event of the organizer with a second ticket type: (event id, that type's id).</summary>
+    public async Task<(Guid EventId, Guid TypeId)> TicketTypeAsync()
+    {
+        var id = await DraftEventAsync();
+        var type = await _fixture.ExpectAsync(201, ResourceNames.EventsApi, Organizer, "POST", $"/api/events/{id}/ticket-types", TicketTypeBody());
+        return (id, type.GetProperty("id").GetGuid());
+    }
+
     public async Task<Guid> PublishedEventAsync()
     {
         var id = await DraftEventAsync();

@@ -4,10 +4,33 @@ using Events.Api.Model;
 
 namespace Events.Api.Apis;
 
-public sealed record AvailabilityResponse(Guid EventId, int Capacity, int Available, int Held, int Sold)
+/// <summary>Live seat counts of an event and of each ticket type the caller may see (public ones; all for its organizer or an admin).</summary>
+public sealed record AvailabilityResponse(Guid EventId, int Capacity, int Available, int Held, int Sold, IReadOnlyList<TicketTypeAvailability> TicketTypes)
 {
-    public static AvailabilityResponse From(Inventory inventory) =>
-        new(inventory.EventId, inventory.Capacity, inventory.Available, inventory.Held, inventory.Sold);
+    public static AvailabilityResponse From(Inventory inventory, IEnumerable<TicketType> types) =>
+        new(inventory.EventId, inventory.Capacity, inventory.Available, inventory.Held, inventory.Sold,
+            types.Select(t => new TicketTypeAvailability(t.Id, t.Name, t.Capacity, t.AvailableWithin(inventory.Available))).ToList());
+}
+
+/// <summary>Seats of one ticket type: its own capacity (null: it shares the event's) and how many can be held now.</summary>
+public sealed record TicketTypeAvailability(Guid TicketTypeId, string Name, int? Capacity, int Available);
+
+/// <summary>
+/// A ticket type as shown: its price, its live seats available (at most the event's), whether it is on sale now (the event on
+/// sale and the type in its sales window); <c>held</c> and <c>sold</c> only for the event's organizer or an admin.
+/// </summary>
+public sealed record TicketTypeResponse(
+    Guid Id, Guid EventId, string Name, string? Description, decimal Price, string Currency, int? Capacity, int Available, bool OnSale,
+    DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, int MaxPerOrder, TicketTypeVisibility Visibility, int SortOrder, int? Held, int? Sold)
+{
+    public static TicketTypeResponse From(TicketType t, EventWithInventory item, bool manager, DateTimeOffset now) =>
+        new(t.Id, t.EventId, t.Name, t.Description, t.Price, t.Currency, t.Capacity, t.AvailableWithin(item.Inventory.Available),
+            item.Event.IsOnSale(now) && t.IsInSalesWindow(now), t.SalesStart, t.SalesEnd, t.MaxPerOrder, t.Visibility, t.SortOrder,
+            manager ? t.Held : null, manager ? t.Sold : null);
+
+    /// <summary>The types the caller may see: every one for a manager, else the public ones.</summary>
+    public static IReadOnlyList<TicketTypeResponse> List(EventWithInventory item, IEnumerable<TicketType> types, bool manager, DateTimeOffset now) =>
+        types.Where(t => manager || t.Visibility == TicketTypeVisibility.Public).Select(t => From(t, item, manager, now)).ToList();
 }
 
 /// <summary>An event as the catalog shows it. Immutable (so HybridCache shares cached instances instead of deserializing them).</summary>
@@ -29,14 +52,40 @@ public sealed record EventResponse(
 
 public sealed record CancelEventRequest(string? Reason);
 
-public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt);
+/// <param name="Quantity">Seats in all; may be left out when there are lines (it is then their sum).</param>
+/// <param name="Lines">Seats per ticket type (each type once); none: the event's only type (<c>422 ticket-type-required</c> when it has several).</param>
+/// <param name="UnlockedTicketTypeIds">Hidden types this hold may take (what the booking's promo code unlocks).</param>
+public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
+    IReadOnlyList<Guid>? UnlockedTicketTypeIds = null);
 
+public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
+
+/// <param name="UnitPrice">The price of one seat: its type's for a hold of one type; for a hold of several, <c>totalPrice / quantity</c>
+/// rounded to cents (use <c>lines</c> and <c>totalPrice</c>).</param>
+/// <param name="TotalPrice">Σ quantity × unit price of the lines, at the prices the seats were taken at.</param>
 public sealed record HoldResponse(
     Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
-    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId)
+    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice, IReadOnlyList<HoldLineResponse> Lines)
 {
-    public static HoldResponse From(Hold hold, HoldEvent e) =>
-        new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, e.Price, e.Currency, e.Title, e.StartsAt, e.OrganizerId);
+    public static HoldResponse From(Hold hold, HoldEvent e)
+    {
+        var unitPrice = hold.Lines.Count switch
+        {
+            0 => e.Price,
+            1 => hold.Lines[0].UnitPrice,
+            _ => decimal.Round(hold.TotalPrice / hold.Quantity, 2),
+        };
+        var total = hold.Lines.Count == 0 ? e.Price * hold.Quantity : hold.TotalPrice;
+        return new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, unitPrice, e.Currency, e.Title, e.StartsAt, e.OrganizerId,
+            total, HoldLineResponse.Of(hold));
+    }
+}
+
+/// <summary>Seats of one ticket type in a hold, at the unit price they were taken at.</summary>
+public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice)
+{
+    public static IReadOnlyList<HoldLineResponse> Of(Hold hold) =>
+        hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList();
 }
 
 /// <summary>
@@ -48,19 +97,27 @@ public sealed record InternalEventResponse(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, EventStatus Status, decimal Price,
     string Currency, int Capacity, string Venue, string City, string Description, int CalendarSequence);
 
-/// <summary>An event's counters and its held and confirmed holds at one instant (<c>readAt</c>); hold ids are booking ids.</summary>
-public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds)
+/// <summary>
+/// An event's counters, its ticket types' counters and its held and confirmed holds with their lines at one instant
+/// (<c>readAt</c>); hold ids are booking ids.
+/// </summary>
+public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds,
+    IReadOnlyList<InventoryTicketType> TicketTypes)
 {
     public static InventoryResponse From(InventorySnapshot snapshot, DateTimeOffset now)
     {
         var i = snapshot.Inventory;
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
-            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt)).ToList());
+            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h))).ToList(),
+            snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available))).ToList());
     }
 }
 
-/// <summary>One active hold: <c>Held</c> (awaiting payment) or <c>Confirmed</c> (sold seats).</summary>
-public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+/// <summary>One active hold: <c>Held</c> (awaiting payment) or <c>Confirmed</c> (sold seats), with its seats per ticket type.</summary>
+public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, IReadOnlyList<HoldLineResponse> Lines);
+
+/// <summary>One ticket type's counters (<c>capacity</c> null: it shares the event's); <c>held</c>/<c>sold</c> = Σ its lines of the Held/Confirmed holds.</summary>
+public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available);
 
 public sealed record ReviewRequest(int? Rating, string? Text);
 

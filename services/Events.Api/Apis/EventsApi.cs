@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Events.Api.Apis;
 
-public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, CatalogCache Cache, SignalCollector Signals, TimeProvider Time);
+public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, ITicketTypeStore TicketTypes, CatalogCache Cache,
+    SignalCollector Signals, TimeProvider Time);
 
 public static class EventsApi
 {
@@ -25,7 +26,8 @@ public static class EventsApi
             .WithDescription("A draft is `404` to everyone else, like an unknown id.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/{id}/availability", GetAvailability).WithName("GetAvailability").WithSummary("Live seat counts: capacity, available, held, sold.")
-            .WithDescription("Straight from the seat counters, never cached.")
+            .WithDescription("Straight from the seat counters, never cached; `ticketTypes` gives each type's seats available (public types; " +
+                "all of them for the event's organizer or an admin).")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapPost("/", CreateEvent).WithName("CreateEvent").WithSummary("Creates a draft event (organizers).")
             .WithDescription("The event is a draft, visible to its organizer and admins only, until it is published.")
@@ -33,7 +35,8 @@ public static class EventsApi
             .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite);
         api.MapPut("/{id}", UpdateEvent).WithName("UpdateEvent").WithSummary("Edits an event (its organizer or an admin).")
             .WithDescription("Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); " +
-                "attendees are told about changes of time or place.")
+                "attendees are told about changes of time or place. The currency applies to every ticket type; the price sets the " +
+                "event's only ticket type's, and is ignored (the cheapest public type's stays) when the event sells several.")
             .WithRequestExample(ExampleEvent)
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status409Conflict, "invalid-state", "concurrent-update")
@@ -168,9 +171,14 @@ public static class EventsApi
     {
         // Live: straight from the counters, never cached. Drafts stay private to their organizer and admins.
         var item = await services.Catalog.GetAsync(id, cancellationToken);
-        return item is not null && IsVisibleTo(user, item.Event.Status, item.Event.OrganizerId)
-            ? TypedResults.Ok(AvailabilityResponse.From(item.Inventory))
-            : Problems.For(EventErrors.NotFound);
+        if (item is null || !IsVisibleTo(user, item.Event.Status, item.Event.OrganizerId))
+        {
+            return Problems.For(EventErrors.NotFound);
+        }
+
+        var manager = item.Event.CanBeChangedBy(user.UserId(), user.IsAdmin());
+        var types = (await services.TicketTypes.ListAsync(id, cancellationToken)).Where(t => manager || t.Visibility == TicketTypeVisibility.Public);
+        return TypedResults.Ok(AvailabilityResponse.From(item.Inventory, types));
     }
 
     public static async Task<Results<Created<EventResponse>, ValidationProblem>> CreateEvent(

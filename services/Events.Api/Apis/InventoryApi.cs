@@ -19,14 +19,19 @@ public static class InventoryApi
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapGet("/{eventId}/inventory", GetInventory).WithName("GetInventory")
             .WithSummary("The seat counters and the active holds of an event, read at one instant (reconciliation).")
-            .WithDescription("`held` is the sum of the `Held` holds and `sold` of the `Confirmed` ones, exactly; hold ids are booking ids.")
+            .WithDescription("`held` is the sum of the `Held` holds and `sold` of the `Confirmed` ones, exactly; hold ids are booking ids. " +
+                "Per ticket type likewise: a type's `held`/`sold` is the sum of its lines in those holds.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found");
         api.MapPut("/{eventId}/holds/{holdId}", PlaceHold).WithName("PlaceHold")
             .WithSummary("Holds seats for a booking: atomic, conditional on the seats left, idempotent per hold id.")
-            .WithDescription("`201` for a new hold, `200` with the first result when the same hold id comes again (never counted twice).")
+            .WithDescription("`201` for a new hold, `200` with the first result when the same hold id comes again (never counted twice). " +
+                "Without `lines` the hold takes the event's only ticket type (`422 ticket-type-required` when it sells several); " +
+                "with them, seats of each type (a hidden type only when listed in `unlockedTicketTypeIds`), all or nothing. " +
+                "The answer's `lines` carry each type's name and unit price; `unitPrice` is the type's for a one-type hold.")
             .WithRequestExample(new HoldBody(2, new DateTimeOffset(2030, 6, 1, 12, 10, 0, TimeSpan.Zero)))
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict");
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-type-required", "over-order-limit");
         api.MapPost("/{eventId}/holds/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Turns a hold into sold seats (re-acquires an expired hold if seats remain); idempotent.")
             .WithDescription("Confirming a confirmed hold answers it again.")
@@ -63,26 +68,12 @@ public static class InventoryApi
     public static async Task<Results<Created<HoldResponse>, Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> PlaceHold(
         Guid eventId, Guid holdId, HoldBody? body, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (body?.Quantity is not { } quantity)
-        {
-            errors["quantity"] = ["The quantity is required."];
-        }
-        else if (body.ExpiresAt is not { } expiresAt)
-        {
-            errors["expiresAt"] = ["The expiry is required."];
-        }
-        else
-        {
-            errors = HoldRules.Validate(quantity, expiresAt, services.Time.GetUtcNow());
-        }
-
-        if (errors.Count > 0)
+        if (ValidationErrors(body, services.Time.GetUtcNow()) is { Count: > 0 } errors)
         {
             return Problems.Validation(errors);
         }
 
-        var request = new HoldRequest(holdId, body!.Quantity!.Value, body.ExpiresAt!.Value.ToUniversalTime());
+        var request = ToRequest(holdId, body!);
         var outcome = await services.Coalescer.PlaceAsync(eventId, request, cancellationToken);
         if (outcome.Error is { } refusal)
         {
@@ -112,6 +103,48 @@ public static class InventoryApi
         return await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is { } e
             ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e))
             : Problems.For(HoldErrors.NotFound);
+    }
+
+    /// <summary>The hold a valid body asks for.</summary>
+    private static HoldRequest ToRequest(Guid holdId, HoldBody body) =>
+        new(holdId, body.Quantity ?? body.Lines!.Sum(l => l.Quantity!.Value), body.ExpiresAt!.Value.ToUniversalTime())
+        {
+            Lines = body.Lines?.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, l.Quantity!.Value)).ToList() ?? [],
+            UnlockedTicketTypeIds = body.UnlockedTicketTypeIds?.ToHashSet() ?? [],
+        };
+
+    /// <summary>The body's field errors: a quantity (or lines that make it), an expiry, well-formed lines, at most 50 unlocked types.</summary>
+    private static Dictionary<string, string[]> ValidationErrors(HoldBody? body, DateTimeOffset now)
+    {
+        var lines = body?.Lines ?? [];
+        if (lines.Any(l => l.TicketTypeId is null || l.Quantity is null))
+        {
+            return new() { ["lines"] = ["Each line needs a ticketTypeId and a quantity."] };
+        }
+
+        var quantity = body?.Quantity ?? (lines.Count > 0 ? lines.Sum(l => l.Quantity!.Value) : null);
+        if (quantity is null)
+        {
+            return new() { ["quantity"] = ["The quantity is required."] };
+        }
+
+        if (body!.ExpiresAt is not { } expiresAt)
+        {
+            return new() { ["expiresAt"] = ["The expiry is required."] };
+        }
+
+        var errors = HoldRules.Validate(quantity.Value, expiresAt, now);
+        foreach (var (field, messages) in HoldRules.ValidateLines([.. lines.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, l.Quantity!.Value))], body.Quantity))
+        {
+            errors[field] = messages;
+        }
+
+        if (body.UnlockedTicketTypeIds is { Count: > 50 })
+        {
+            errors["unlockedTicketTypeIds"] = ["At most 50."];
+        }
+
+        return errors;
     }
 
     /// <summary>The event as the hold's own statement read it, else (a repeated hold, or a store that does not read it) from the catalog.</summary>

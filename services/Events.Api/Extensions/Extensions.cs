@@ -36,6 +36,7 @@ internal static class Extensions
             builder.Services.AddSingleton<MongoEventsDatabase>();
             builder.Services.AddSingleton<ICatalogStore, MongoCatalogStore>();
             builder.Services.AddSingleton<IInventoryStore, MongoInventoryStore>();
+            builder.Services.AddSingleton<ITicketTypeStore, MongoTicketTypeStore>();
             builder.Services.AddSingleton<IReviewStore, MongoReviewStore>();
             builder.Services.AddSingleton<IAnalyticsStore, MongoAnalyticsStore>();
             builder.Services.AddHostedService<MongoSchema>();
@@ -49,6 +50,7 @@ internal static class Extensions
             builder.Services.AddMigration<EventsDbContext>();
             builder.Services.AddScoped<ICatalogStore, PostgresCatalogStore>();
             builder.Services.AddScoped<IInventoryStore, PostgresInventoryStore>();
+            builder.Services.AddScoped<ITicketTypeStore, PostgresTicketTypeStore>();
             builder.Services.AddScoped<IReviewStore, PostgresReviewStore>();
             builder.Services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
             bus.AddOutbox<EventsDbContext>();

@@ -14,7 +14,11 @@ public interface IInventoryStore
     /// <summary>Seats available now (capacity − held − sold) of each of the events that exist, in one read.</summary>
     Task<IReadOnlyDictionary<Guid, int>> GetSeatsAvailableAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken);
 
-    /// <summary>Places several holds on one event atomically and in order, each conditional on the event being on sale and the seats left.</summary>
+    /// <summary>
+    /// Places several holds on one event atomically and in order, each conditional on the event being on sale, its lines'
+    /// ticket types (the event's only type when it has no lines) being visible to it, in their sales windows and within their
+    /// per-order limits, and the seats left on the event and on each capped type.
+    /// </summary>
     Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
@@ -35,8 +39,11 @@ public interface IInventoryStore
     Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 }
 
-/// <summary>An event's counters and its active (held or confirmed) holds, read at one instant.</summary>
-public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds);
+/// <summary>An event's counters, its ticket types' counters and its active (held or confirmed) holds with their lines, read at one instant.</summary>
+public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds)
+{
+    public IReadOnlyList<TicketType> TicketTypes { get; init; } = [];
+}
 
 public static class InventoryStoreExtensions
 {

@@ -34,6 +34,15 @@ public static class HoldErrors
     public static Error Expired { get; } = new("hold-expired", ErrorKind.Conflict, "The hold expired and its seats are gone: refund the payment.");
 
     public static Error Released { get; } = new("hold-released", ErrorKind.Conflict, "The hold was released: refund the payment.");
+
+    public static Error TicketTypeRequired { get; } = new("ticket-type-required", ErrorKind.Unprocessable,
+        "The event sells several ticket types: the hold must say how many seats of which (lines).");
+
+    public static Error TicketTypeNotOnSale { get; } =
+        new("ticket-type-not-on-sale", ErrorKind.Conflict, "The ticket type is not on sale now (outside its sales window).");
+
+    public static Error OverOrderLimit { get; } =
+        new("over-order-limit", ErrorKind.Unprocessable, "More tickets of this type than it sells in one order.");
 }
 
 public static class ReviewErrors

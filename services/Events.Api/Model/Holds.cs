@@ -9,9 +9,30 @@ public enum HoldStatus
 }
 
 /// <summary>Seats set aside for one booking (the hold id is the booking's id, chosen by bookings-api).</summary>
-public sealed record Hold(Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+public sealed record Hold(Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt)
+{
+    /// <summary>The seats per ticket type (their quantities add up to <see cref="Quantity"/>), at the prices they were taken at.</summary>
+    public IReadOnlyList<HoldLine> Lines { get; init; } = [];
 
-public sealed record HoldRequest(Guid HoldId, int Quantity, DateTimeOffset ExpiresAt);
+    /// <summary>What the hold's seats cost: Σ quantity × unit price of its lines.</summary>
+    public decimal TotalPrice => Lines.Sum(l => l.Quantity * l.UnitPrice);
+}
+
+/// <summary>Seats of one ticket type in a hold, with the type's name and unit price as they were when the seats were taken.</summary>
+public sealed record HoldLine(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice);
+
+/// <summary>Seats of one ticket type asked for.</summary>
+public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity);
+
+/// <param name="Quantity">Seats in all (the sum of the lines when there are lines).</param>
+public sealed record HoldRequest(Guid HoldId, int Quantity, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Seats per ticket type, each type at most once; empty: the event's only type (refused when it has several).</summary>
+    public IReadOnlyList<HoldLineRequest> Lines { get; init; } = [];
+
+    /// <summary>Hidden ticket types this hold may take (bookings-api passes what a promo code unlocks; events-api trusts it).</summary>
+    public IReadOnlyCollection<Guid> UnlockedTicketTypeIds { get; init; } = [];
+}
 
 public enum PlaceHoldResult
 {
@@ -23,6 +44,14 @@ public enum PlaceHoldResult
     EventNotFound,
     /// <summary>The hold id already belongs to another event.</summary>
     HoldIdConflict,
+    /// <summary>No lines, and the event has several ticket types: which one is not said.</summary>
+    TicketTypeRequired,
+    /// <summary>A line's type is not the event's, or is hidden and not unlocked for this hold.</summary>
+    TicketTypeNotFound,
+    /// <summary>A line's type is outside its sales window.</summary>
+    TicketTypeNotOnSale,
+    /// <summary>A line asks for more seats than its type sells in one order.</summary>
+    OverOrderLimit,
 }
 
 /// <summary>
@@ -44,6 +73,10 @@ public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold, HoldEv
         PlaceHoldResult.NotOnSale => HoldErrors.NotOnSale,
         PlaceHoldResult.HoldIdConflict => HoldErrors.HoldIdTaken,
         PlaceHoldResult.EventNotFound => EventErrors.NotFound,
+        PlaceHoldResult.TicketTypeRequired => HoldErrors.TicketTypeRequired,
+        PlaceHoldResult.TicketTypeNotFound => TicketTypeErrors.NotFound,
+        PlaceHoldResult.TicketTypeNotOnSale => HoldErrors.TicketTypeNotOnSale,
+        PlaceHoldResult.OverOrderLimit => HoldErrors.OverOrderLimit,
         _ => null,
     };
 }
@@ -102,4 +135,78 @@ public static class HoldRules
 
         return errors;
     }
+
+    /// <summary>
+    /// The lines' rules (each type once, 1–<see cref="MaxQuantity"/> seats a line, the lines adding up to the quantity when one is
+    /// given) and the quantity they make; field errors otherwise.
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateLines(IReadOnlyList<HoldLineRequest> lines, int? quantity)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (lines.Any(l => l.Quantity is < 1 or > MaxQuantity))
+        {
+            errors["lines"] = [$"Each line's quantity must be between 1 and {MaxQuantity}."];
+        }
+        else if (lines.Select(l => l.TicketTypeId).Distinct().Count() != lines.Count)
+        {
+            errors["lines"] = ["Each ticket type at most once."];
+        }
+        else if (lines.Count > 0 && quantity is { } q && q != lines.Sum(l => l.Quantity))
+        {
+            errors["quantity"] = ["The quantity must be the sum of the lines' quantities (or left out)."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Decides a hold's lines against its event's ticket types, as they are at <paramref name="now"/> (the stores call this with
+    /// the rows they locked): the lines to take, with their names and prices, or why not. Seat counts are not checked here.
+    /// </summary>
+    public static (IReadOnlyList<HoldLine>? Lines, PlaceHoldResult Refusal) ResolveLines(HoldRequest request, IReadOnlyList<TicketType> types, DateTimeOffset now)
+    {
+        if (request.Lines.Count == 0)
+        {
+            if (types.Count != 1)
+            {
+                return (null, types.Count == 0 ? PlaceHoldResult.TicketTypeNotFound : PlaceHoldResult.TicketTypeRequired);
+            }
+
+            // The one type of the event: the hold API as it was before types (its visibility is not asked: it is the event's only one).
+            var only = types[0];
+            return Check(only, request.Quantity, visible: true, now) is { } refusal
+                ? (null, refusal)
+                : ([new HoldLine(only.Id, only.Name, request.Quantity, only.Price)], PlaceHoldResult.Created);
+        }
+
+        var lines = new List<HoldLine>(request.Lines.Count);
+        foreach (var line in request.Lines)
+        {
+            var type = types.FirstOrDefault(t => t.Id == line.TicketTypeId);
+            if (type is null)
+            {
+                return (null, PlaceHoldResult.TicketTypeNotFound);
+            }
+
+            var visible = type.Visibility == TicketTypeVisibility.Public || request.UnlockedTicketTypeIds.Contains(type.Id);
+            if (Check(type, line.Quantity, visible, now) is { } refusal)
+            {
+                return (null, refusal);
+            }
+
+            lines.Add(new HoldLine(type.Id, type.Name, line.Quantity, type.Price));
+        }
+
+        return (lines, PlaceHoldResult.Created);
+    }
+
+    private static PlaceHoldResult? Check(TicketType type, int quantity, bool visible, DateTimeOffset now) =>
+        !visible ? PlaceHoldResult.TicketTypeNotFound
+        : !type.IsInSalesWindow(now) ? PlaceHoldResult.TicketTypeNotOnSale
+        : quantity > type.MaxPerOrder ? PlaceHoldResult.OverOrderLimit
+        : null;
+
+    /// <summary>Whether every line's type has the seats (its own cap; the event's is checked by the caller).</summary>
+    public static bool TypesHaveSeats(IEnumerable<HoldLine> lines, IReadOnlyDictionary<Guid, TicketType> types) =>
+        lines.All(l => types[l.TicketTypeId].Capacity is not { } cap || cap - types[l.TicketTypeId].Committed >= l.Quantity);
 }

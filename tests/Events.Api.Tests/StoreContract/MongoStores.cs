@@ -26,7 +26,8 @@ public sealed class MongoStores(MongoFixture mongo) : IStoreBackend
     public EventStores Open()
     {
         var database = Require();
-        return new EventStores(new MongoCatalogStore(database), new MongoInventoryStore(database), new MongoReviewStore(database), new MongoAnalyticsStore(database));
+        return new EventStores(new MongoCatalogStore(database), new MongoInventoryStore(database), new MongoReviewStore(database), new MongoAnalyticsStore(database),
+            new MongoTicketTypeStore(database));
     }
 
     public void AddStores(IServiceCollection services)
@@ -36,6 +37,7 @@ public sealed class MongoStores(MongoFixture mongo) : IStoreBackend
         services.AddSingleton(stores.Inventory);
         services.AddSingleton(stores.Reviews);
         services.AddSingleton(stores.Analytics);
+        services.AddSingleton(stores.TicketTypes);
     }
 
     public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
@@ -63,6 +65,9 @@ public sealed class MongoCatalogStoreTests(MongoFixture mongo) : CatalogStoreCon
 
 /// <summary>The inventory contract on MongoDB.</summary>
 public sealed class MongoInventoryStoreTests(MongoFixture mongo) : InventoryStoreContract(new MongoStores(mongo)), IClassFixture<MongoFixture>;
+
+/// <summary>The ticket types contract on MongoDB (skipped where no server is reachable).</summary>
+public sealed class MongoTicketTypeStoreTests(MongoFixture mongo) : TicketTypeStoreContract(new MongoStores(mongo)), IClassFixture<MongoFixture>;
 
 /// <summary>The reviews and attendance contract on MongoDB.</summary>
 public sealed class MongoReviewStoreTests(MongoFixture mongo) : ReviewStoreContract(new MongoStores(mongo)), IClassFixture<MongoFixture>;

@@ -28,7 +28,8 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
             _contexts.Add(db);
         }
 
-        return new EventStores(new PostgresCatalogStore(db), new PostgresInventoryStore(db), new PostgresReviewStore(db), new PostgresAnalyticsStore(db));
+        return new EventStores(new PostgresCatalogStore(db), new PostgresInventoryStore(db), new PostgresReviewStore(db), new PostgresAnalyticsStore(db),
+            new PostgresTicketTypeStore(db));
     }
 
     public void AddStores(IServiceCollection services)
@@ -38,6 +39,7 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
         services.AddScoped<IInventoryStore, PostgresInventoryStore>();
         services.AddScoped<IReviewStore, PostgresReviewStore>();
         services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
+        services.AddScoped<ITicketTypeStore, PostgresTicketTypeStore>();
     }
 
     public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
@@ -75,6 +77,9 @@ public sealed class PostgresCatalogStoreTests(PostgresFixture postgres) : Catalo
 
 /// <summary>The inventory contract on PostgreSQL.</summary>
 public sealed class PostgresInventoryStoreTests(PostgresFixture postgres) : InventoryStoreContract(new PostgresStores(postgres, "events_inventory_contract"));
+
+/// <summary>The ticket types contract on PostgreSQL.</summary>
+public sealed class PostgresTicketTypeStoreTests(PostgresFixture postgres) : TicketTypeStoreContract(new PostgresStores(postgres, "events_types_contract"));
 
 /// <summary>The reviews and attendance contract on PostgreSQL.</summary>
 public sealed class PostgresReviewStoreTests(PostgresFixture postgres) : ReviewStoreContract(new PostgresStores(postgres, "events_review_contract"));

@@ -6,7 +6,8 @@ using Xunit;
 namespace Events.Api.Tests.StoreContract;
 
 /// <summary>The three stores of one backend, over their own connection or context (safe to use from one task at a time).</summary>
-public sealed record EventStores(ICatalogStore Catalog, IInventoryStore Inventory, IReviewStore Reviews, IAnalyticsStore Analytics);
+public sealed record EventStores(ICatalogStore Catalog, IInventoryStore Inventory, IReviewStore Reviews, IAnalyticsStore Analytics,
+    ITicketTypeStore TicketTypes);
 
 /// <summary>Where the contracts run: PostgreSQL (<see cref="PostgresStores"/>) or MongoDB (<see cref="MongoStores"/>).</summary>
 public interface IStoreBackend : IAsyncDisposable
@@ -48,6 +49,8 @@ public abstract class StoreContract(IStoreBackend backend) : IAsyncLifetime
 
     protected IAnalyticsStore Analytics() => backend.Open().Analytics;
 
+    protected ITicketTypeStore TicketTypes() => backend.Open().TicketTypes;
+
     protected static CatalogEvent NewEvent(int capacity = 10, EventStatus status = EventStatus.Published, TimeSpan? startsIn = null,
         string title = "Contract concert", string city = "Lisbon", string category = "music", decimal price = 25m, Guid? organizerId = null,
         string description = "An evening of music.", string venue = "Coliseu")
@@ -86,7 +89,38 @@ public abstract class StoreContract(IStoreBackend backend) : IAsyncLifetime
         Assert.Equal(sold, inventory.Sold);
         if (expectedHeld is { } h) { Assert.Equal(h, inventory.Held); }
         if (expectedSold is { } s) { Assert.Equal(s, inventory.Sold); }
+        await AssertTypesConservedAsync(eventId);
     }
+
+    /// <summary>
+    /// I1/I2 per ticket type, read in one snapshot: each capped type's held + sold ≤ its capacity, each type's counters = the
+    /// sums of its lines in the held and confirmed holds, every hold's lines add up to its quantity, and the types' counters add
+    /// up to the event's (every seat is of one type).
+    /// </summary>
+    protected async Task AssertTypesConservedAsync(Guid eventId)
+    {
+        var snapshot = await Inventory().GetInventorySnapshotAsync(eventId, Ct);
+        Assert.NotNull(snapshot);
+        Assert.NotEmpty(snapshot.TicketTypes);
+        foreach (var hold in snapshot.ActiveHolds)
+        {
+            Assert.Equal(hold.Quantity, hold.Lines.Sum(l => l.Quantity));
+        }
+
+        foreach (var type in snapshot.TicketTypes)
+        {
+            Assert.True(type.Held >= 0 && type.Sold >= 0, $"negative type counters {type}");
+            Assert.True(type.Capacity is null || type.Held + type.Sold <= type.Capacity, $"I1 violated for a type: {type}");
+            Assert.Equal(LinesOf(snapshot, type.Id, HoldStatus.Held), type.Held);
+            Assert.Equal(LinesOf(snapshot, type.Id, HoldStatus.Confirmed), type.Sold);
+        }
+
+        Assert.Equal(snapshot.Inventory.Held, snapshot.TicketTypes.Sum(t => t.Held));
+        Assert.Equal(snapshot.Inventory.Sold, snapshot.TicketTypes.Sum(t => t.Sold));
+    }
+
+    private static int LinesOf(InventorySnapshot snapshot, Guid ticketTypeId, HoldStatus status) =>
+        snapshot.ActiveHolds.Where(h => h.Status == status).SelectMany(h => h.Lines).Where(l => l.TicketTypeId == ticketTypeId).Sum(l => l.Quantity);
 
     protected static HoldRequest Request(int quantity = 1, TimeSpan? expiresIn = null, Guid? holdId = null) =>
         new(holdId ?? Guid.CreateVersion7(), quantity, Now + (expiresIn ?? TimeSpan.FromMinutes(10)));

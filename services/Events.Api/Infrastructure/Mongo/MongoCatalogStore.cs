@@ -16,10 +16,10 @@ public sealed class MongoCatalogStore(MongoEventsDatabase database) : ICatalogSt
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>What a save never changes: identity, author, counters, holds and outbox (and the version, set from the expected one).</summary>
-    private static readonly string[] NotSaved = ["_id", "organizerId", "createdAt", "held", "sold", "holds", "outbox", "version"];
+    private static readonly string[] NotSaved = ["_id", "organizerId", "createdAt", "held", "sold", "holds", "outbox", "version", "ticketTypes"];
 
     public Task CreateAsync(CatalogEvent created, CancellationToken cancellationToken) =>
-        database.Events.InsertOneAsync(EventDocument.From(created), cancellationToken: cancellationToken);
+        database.Events.InsertOneAsync(EventDocument.Created(created), cancellationToken: cancellationToken);
 
     public async Task<EventWithInventory?> GetAsync(Guid eventId, CancellationToken cancellationToken)
     {
@@ -57,6 +57,9 @@ public sealed class MongoCatalogStore(MongoEventsDatabase database) : ICatalogSt
         if (result.MatchedCount == 1)
         {
             changed.Version = expectedVersion + 1;
+            // The ticket types follow (a second update of the document, not atomic with the first): the event's currency;
+            // its price for an event with one type; else the event's price is the "from" price of its types.
+            await MongoTicketTypeStore.FollowEventAsync(database, changed, cancellationToken);
             return SaveResult.Saved;
         }
 

@@ -42,6 +42,8 @@ public sealed class EventDocument
     [BsonElement("held")] public int Held { get; set; }
     [BsonElement("sold")] public int Sold { get; set; }
     [BsonElement("holds")] public List<HoldElement> Holds { get; set; } = [];
+    /// <summary>The event's ticket types with their counters (absent from documents written before types: MongoSchema adds the one "Standard").</summary>
+    [BsonElement("ticketTypes")] public List<TicketTypeElement> TicketTypes { get; set; } = [];
     [BsonElement("outbox")] public List<OutboxElement> Outbox { get; set; } = [];
 
     public static EventDocument From(CatalogEvent e) => new()
@@ -53,6 +55,14 @@ public sealed class EventDocument
         CalendarSequence = e.CalendarSequence,
         IsBookable = e.IsBookable, OnSaleUntil = e.OnSaleUntil, Capacity = e.Capacity,
     };
+
+    /// <summary>A new event's document, with its one default ticket type.</summary>
+    public static EventDocument Created(CatalogEvent e)
+    {
+        var document = From(e);
+        document.TicketTypes = [TicketTypeElement.From(TicketType.DefaultOf(e))];
+        return document;
+    }
 
     public CatalogEvent ToEvent() => new()
     {
@@ -72,8 +82,53 @@ public sealed class HoldElement
     [BsonElement("s"), BsonRepresentation(BsonType.Int32)] public HoldStatus Status { get; set; }
     [BsonElement("exp"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset ExpiresAt { get; set; }
     [BsonElement("at"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+    [BsonElement("lines")] public List<HoldLineElement> Lines { get; set; } = [];
 
-    public Hold ToHold(Guid eventId) => new(Id, eventId, Quantity, Status, ExpiresAt, CreatedAt);
+    public Hold ToHold(Guid eventId) => new(Id, eventId, Quantity, Status, ExpiresAt, CreatedAt)
+    {
+        Lines = Lines.Select(l => new HoldLine(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList(),
+    };
+}
+
+public sealed class HoldLineElement
+{
+    [BsonElement("t"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid TicketTypeId { get; set; }
+    [BsonElement("n")] public string Name { get; set; } = "";
+    [BsonElement("q")] public int Quantity { get; set; }
+    [BsonElement("p"), BsonRepresentation(BsonType.Decimal128)] public decimal UnitPrice { get; set; }
+
+    public static HoldLineElement From(HoldLine l) => new() { TicketTypeId = l.TicketTypeId, Name = l.Name, Quantity = l.Quantity, UnitPrice = l.UnitPrice };
+}
+
+/// <summary>A ticket type inside its event's document, with its own counters (kept with the event's by the same single-document updates).</summary>
+[BsonIgnoreExtraElements]
+public sealed class TicketTypeElement
+{
+    [BsonElement("id"), BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid Id { get; set; }
+    [BsonElement("name")] public string Name { get; set; } = "";
+    [BsonElement("description")] public string? Description { get; set; }
+    [BsonElement("price"), BsonRepresentation(BsonType.Decimal128)] public decimal Price { get; set; }
+    [BsonElement("currency")] public string Currency { get; set; } = "";
+    [BsonElement("capacity")] public int? Capacity { get; set; }
+    [BsonElement("held")] public int Held { get; set; }
+    [BsonElement("sold")] public int Sold { get; set; }
+    [BsonElement("salesStart"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? SalesStart { get; set; }
+    [BsonElement("salesEnd"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset? SalesEnd { get; set; }
+    [BsonElement("maxPerOrder")] public int MaxPerOrder { get; set; }
+    [BsonElement("visibility"), BsonRepresentation(BsonType.Int32)] public TicketTypeVisibility Visibility { get; set; }
+    [BsonElement("sortOrder")] public int SortOrder { get; set; }
+    [BsonElement("createdAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset CreatedAt { get; set; }
+    [BsonElement("updatedAt"), BsonRepresentation(BsonType.DateTime)] public DateTimeOffset UpdatedAt { get; set; }
+
+    public TicketType ToTicketType(Guid eventId) => new(Id, eventId, Name, Description, Price, Currency, Capacity, Held, Sold, SalesStart, SalesEnd,
+        MaxPerOrder, Visibility, SortOrder, CreatedAt, UpdatedAt);
+
+    public static TicketTypeElement From(TicketType t) => new()
+    {
+        Id = t.Id, Name = t.Name, Description = t.Description, Price = t.Price, Currency = t.Currency, Capacity = t.Capacity, Held = t.Held,
+        Sold = t.Sold, SalesStart = t.SalesStart, SalesEnd = t.SalesEnd, MaxPerOrder = t.MaxPerOrder, Visibility = t.Visibility,
+        SortOrder = t.SortOrder, CreatedAt = t.CreatedAt, UpdatedAt = t.UpdatedAt,
+    };
 }
 
 /// <summary>An integration event waiting in its event's document for the relay.</summary>

@@ -27,7 +27,9 @@ public sealed class MongoEventsDatabase(IMongoDatabase database)
 
 /// <summary>
 /// At startup: creates the indexes the stores rely on (the unique review and booking-signal indexes included), and writes the model's
-/// <c>isBookable</c>/<c>onSaleUntil</c> into event documents saved before those fields existed.
+/// <c>isBookable</c>/<c>onSaleUntil</c> into event documents saved before those fields existed, and gives every event saved
+/// before ticket types its one public "Standard" type (its price and currency, sharing its capacity, with its counters) and
+/// every hold of it its line (one pipeline update per document, conditional on the types still missing).
 /// </summary>
 public sealed class MongoSchema(MongoEventsDatabase database) : IHostedService
 {
@@ -65,6 +67,34 @@ public sealed class MongoSchema(MongoEventsDatabase database) : IHostedService
             await database.Events.UpdateOneAsync(MongoEventsDatabase.ById(document.Id),
                 Builders<EventDocument>.Update.Set(d => d.IsBookable, current.IsBookable).Set(d => d.OnSaleUntil, current.OnSaleUntil),
                 cancellationToken: cancellationToken);
+        }
+
+        await AddTicketTypesAsync(cancellationToken);
+    }
+
+    private async Task AddTicketTypesAsync(CancellationToken cancellationToken)
+    {
+        var untyped = new BsonDocument("ticketTypes", new BsonDocument("$exists", false));
+        var older = await database.Events.Find(untyped).Project<EventDocument>(MongoEventsDatabase.WithoutHolds).ToListAsync(cancellationToken);
+        foreach (var document in older)
+        {
+            var type = TicketTypeElement.From(Model.TicketType.DefaultOf(document.ToEvent())).ToBsonDocument();
+            type["held"] = "$held";
+            type["sold"] = "$sold";
+            type["price"] = "$price";
+            type["currency"] = "$currency";
+            var line = new BsonDocument { ["t"] = type["id"], ["n"] = Model.TicketType.DefaultName, ["q"] = "$$this.q", ["p"] = "$price" };
+            var stage = new BsonDocument("$set", new BsonDocument
+            {
+                ["ticketTypes"] = new BsonArray { type },
+                ["holds"] = new BsonDocument("$map", new BsonDocument
+                {
+                    ["input"] = new BsonDocument("$ifNull", new BsonArray { "$holds", new BsonArray() }),
+                    ["in"] = new BsonDocument("$mergeObjects", new BsonArray { "$$this", new BsonDocument("lines", new BsonArray { line }) }),
+                }),
+            });
+            await database.Events.UpdateOneAsync(MongoEventsDatabase.ById(document.Id).AddRange(untyped),
+                new PipelineUpdateDefinition<EventDocument>(new[] { stage }), cancellationToken: cancellationToken);
         }
     }
 

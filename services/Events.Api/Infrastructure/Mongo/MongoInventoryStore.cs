@@ -54,18 +54,46 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
                 : new PlaceHoldOutcome(PlaceHoldResult.HoldIdConflict, null);
         }
 
-        var hold = new HoldElement { Id = request.HoldId, Quantity = request.Quantity, Status = HoldStatus.Held, ExpiresAt = request.ExpiresAt, CreatedAt = now };
-        // One atomic update: on sale, this hold id not there yet, and held + sold + quantity ≤ capacity.
+        // The lines, decided from the types as read (their rules: visibility, sales window, per-order limit).
+        var read = await FindWithHoldAsync(eventId, request.HoldId, cancellationToken);
+        if (read is null)
+        {
+            return new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null);
+        }
+
+        if (!CatalogEvent.IsOnSaleAt(read.OnSaleUntil, now))
+        {
+            return new PlaceHoldOutcome(PlaceHoldResult.NotOnSale, null);
+        }
+
+        var (lines, refusal) = HoldRules.ResolveLines(request, [.. read.TicketTypes.Select(t => t.ToTicketType(eventId))], now);
+        if (lines is null)
+        {
+            return new PlaceHoldOutcome(refusal, null);
+        }
+
+        var hold = new HoldElement
+        {
+            Id = request.HoldId, Quantity = request.Quantity, Status = HoldStatus.Held, ExpiresAt = request.ExpiresAt, CreatedAt = now,
+            Lines = [.. lines.Select(HoldLineElement.From)],
+        };
+        // One atomic update: on sale, this hold id not there yet, held + sold + quantity ≤ capacity, and the same per capped type.
         var filter = ById(eventId)
             .Add("onSaleUntil", new BsonDocument("$gt", now.UtcDateTime))
             .Add("holds.id", new BsonDocument("$ne", Id(request.HoldId)))
-            .Add("$expr", SeatsRemain(request.Quantity));
+            .Add("$expr", new BsonDocument("$and", new BsonArray(lines.Select(l => TypeSeatsRemain(l.TicketTypeId, l.Quantity)).Prepend(SeatsRemain(request.Quantity)))));
+        var inc = new BsonDocument("held", request.Quantity);
+        foreach (var (line, index) in lines.Select((l, i) => (l, i)))
+        {
+            inc[$"ticketTypes.$[t{index}].held"] = line.Quantity;
+        }
+
         var update = new BsonDocument
         {
-            ["$inc"] = new BsonDocument("held", request.Quantity),
+            ["$inc"] = inc,
             ["$push"] = new BsonDocument("holds", hold.ToBsonDocument()),
         };
-        var result = await Events.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
+        var result = await Events.UpdateOneAsync(filter, update, new UpdateOptions { ArrayFilters = TypeFilters(lines) }, cancellationToken);
         if (result.MatchedCount == 1)
         {
             return new PlaceHoldOutcome(PlaceHoldResult.Created, hold.ToHold(eventId));
@@ -119,7 +147,7 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
                 case HoldStatus.Released:
                     return new ConfirmHoldOutcome(ConfirmHoldResult.Released, hold.ToHold(eventId));
                 case HoldStatus.Held:
-                    if (await MoveHoldAsync(eventId, holdId, HoldStatus.Held, HoldStatus.Confirmed, heldDelta: -hold.Quantity, soldDelta: hold.Quantity, extra: null, cancellationToken))
+                    if (await MoveHoldAsync(eventId, hold, HoldStatus.Confirmed, heldSign: -1, soldSign: 1, extra: null, cancellationToken))
                     {
                         hold.Status = HoldStatus.Confirmed;
                         return new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold.ToHold(eventId));
@@ -128,8 +156,12 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
                     break;
                 case HoldStatus.Expired:
                     // A late payment takes the seats back only if they remain and the event is still bookable.
-                    var extra = new BsonDocument { ["isBookable"] = true, ["$expr"] = SeatsRemain(hold.Quantity) };
-                    if (await MoveHoldAsync(eventId, holdId, HoldStatus.Expired, HoldStatus.Confirmed, heldDelta: 0, soldDelta: hold.Quantity, extra, cancellationToken))
+                    var extra = new BsonDocument
+                    {
+                        ["isBookable"] = true,
+                        ["$expr"] = new BsonDocument("$and", new BsonArray(hold.Lines.Select(l => TypeSeatsRemain(l.TicketTypeId, l.Quantity)).Prepend(SeatsRemain(hold.Quantity)))),
+                    };
+                    if (await MoveHoldAsync(eventId, hold, HoldStatus.Confirmed, heldSign: 0, soldSign: 1, extra, cancellationToken))
                     {
                         hold.Status = HoldStatus.Confirmed;
                         return new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold.ToHold(eventId));
@@ -160,8 +192,8 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
             }
 
             var moved = hold.Status == HoldStatus.Held
-                ? await MoveHoldAsync(eventId, holdId, HoldStatus.Held, HoldStatus.Released, -hold.Quantity, 0, null, cancellationToken)
-                : await MoveHoldAsync(eventId, holdId, HoldStatus.Confirmed, HoldStatus.Released, 0, -hold.Quantity, null, cancellationToken);
+                ? await MoveHoldAsync(eventId, hold, HoldStatus.Released, -1, 0, null, cancellationToken)
+                : await MoveHoldAsync(eventId, hold, HoldStatus.Released, 0, -1, null, cancellationToken);
             if (moved)
             {
                 return ReleaseHoldResult.Released;
@@ -184,10 +216,14 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
     {
         // Counters and holds live in one document: one read is one consistent snapshot.
         var document = await Events.Find(ById(eventId))
-            .Project<EventDocument>(Builders<EventDocument>.Projection.Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold).Include(d => d.Holds))
+            .Project<EventDocument>(Builders<EventDocument>.Projection.Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold)
+                .Include(d => d.Holds).Include(d => d.TicketTypes))
             .FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : new InventorySnapshot(document.ToInventory(),
-            document.Holds.Where(h => h.Status is HoldStatus.Held or HoldStatus.Confirmed).Select(h => h.ToHold(eventId)).ToList());
+            document.Holds.Where(h => h.Status is HoldStatus.Held or HoldStatus.Confirmed).Select(h => h.ToHold(eventId)).ToList())
+        {
+            TicketTypes = [.. document.TicketTypes.OrderBy(t => t.SortOrder).ThenBy(t => t.Id).Select(t => t.ToTicketType(eventId))],
+        };
     }
 
     public async Task<int> ExpireHoldsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
@@ -205,7 +241,7 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
             foreach (var hold in document.Holds.Where(h => h.Status == HoldStatus.Held && h.ExpiresAt <= now))
             {
                 // Conditional on the hold still being held: replicas sweeping together expire each hold once.
-                if (await MoveHoldAsync(document.Id, hold.Id, HoldStatus.Held, HoldStatus.Expired, -hold.Quantity, 0, null, cancellationToken))
+                if (await MoveHoldAsync(document.Id, hold, HoldStatus.Expired, -1, 0, null, cancellationToken))
                 {
                     expired++;
                 }
@@ -230,29 +266,60 @@ public sealed class MongoInventoryStore(MongoEventsDatabase database) : IInvento
         new BsonDocument("$add", new BsonArray { "$held", "$sold", quantity }), "$capacity",
     });
 
-    /// <summary>One atomic update: the hold must be in <paramref name="from"/>; its status and the counters move together.</summary>
-    private async Task<bool> MoveHoldAsync(Guid eventId, Guid holdId, HoldStatus from, HoldStatus to, int heldDelta, int soldDelta,
+    /// <summary>A type's held + sold + <paramref name="quantity"/> ≤ its capacity, or it has none (an <c>$expr</c>).</summary>
+    private static BsonDocument TypeSeatsRemain(Guid ticketTypeId, int quantity) => new("$let", new BsonDocument
+    {
+        ["vars"] = new BsonDocument("t", new BsonDocument("$first", new BsonDocument("$filter", new BsonDocument
+        {
+            ["input"] = "$ticketTypes",
+            ["cond"] = new BsonDocument("$eq", new BsonArray { "$$this.id", Id(ticketTypeId) }),
+        }))),
+        ["in"] = new BsonDocument("$lte", new BsonArray
+        {
+            new BsonDocument("$add", new BsonArray { "$$t.held", "$$t.sold", quantity }),
+            new BsonDocument("$ifNull", new BsonArray { "$$t.capacity", int.MaxValue }),
+        }),
+    });
+
+    /// <summary>One array filter per line (<c>t0</c>, <c>t1</c>, …) naming its type in <c>ticketTypes</c>.</summary>
+    private static ArrayFilterDefinition[] TypeFilters(IEnumerable<HoldLine> lines) =>
+        [.. lines.Select((l, i) => (ArrayFilterDefinition)new BsonDocumentArrayFilterDefinition<BsonDocument>(new BsonDocument($"t{i}.id", Id(l.TicketTypeId))))];
+
+    /// <summary>
+    /// One atomic update: the hold must still be in the status read; its status, the event's counters (by the hold's quantity
+    /// times <paramref name="heldSign"/> and <paramref name="soldSign"/>) and each line's type's counters (likewise) move together.
+    /// </summary>
+    private async Task<bool> MoveHoldAsync(Guid eventId, HoldElement hold, HoldStatus to, int heldSign, int soldSign,
         BsonDocument? extra, CancellationToken cancellationToken)
     {
-        var filter = ById(eventId).Add("holds", new BsonDocument("$elemMatch", new BsonDocument { ["id"] = Id(holdId), ["s"] = (int)from }));
+        var filter = ById(eventId).Add("holds", new BsonDocument("$elemMatch", new BsonDocument { ["id"] = Id(hold.Id), ["s"] = (int)hold.Status }));
         if (extra is not null)
         {
             filter.AddRange(extra);
         }
 
+        var inc = new BsonDocument { ["held"] = heldSign * hold.Quantity, ["sold"] = soldSign * hold.Quantity };
+        foreach (var (line, index) in hold.Lines.Select((l, i) => (l, i)))
+        {
+            inc[$"ticketTypes.$[t{index}].held"] = heldSign * line.Quantity;
+            inc[$"ticketTypes.$[t{index}].sold"] = soldSign * line.Quantity;
+        }
+
         var update = new BsonDocument
         {
-            ["$inc"] = new BsonDocument { ["held"] = heldDelta, ["sold"] = soldDelta },
-            ["$set"] = new BsonDocument("holds.$.s", (int)to),
+            ["$inc"] = inc,
+            ["$set"] = new BsonDocument("holds.$[h].s", (int)to),
         };
-        var result = await Events.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
+        var filters = TypeFilters(hold.Lines.Select(l => new HoldLine(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)))
+            .Append(new BsonDocumentArrayFilterDefinition<BsonDocument>(new BsonDocument("h.id", Id(hold.Id)))).ToArray();
+        var result = await Events.UpdateOneAsync(filter, update, new UpdateOptions { ArrayFilters = filters }, cancellationToken);
         return result.ModifiedCount == 1;
     }
 
     private Task<EventDocument?> FindWithHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         Events.Find(ById(eventId))
             .Project<EventDocument>(Builders<EventDocument>.Projection
-                .Include(d => d.OnSaleUntil).Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold)
+                .Include(d => d.OnSaleUntil).Include(d => d.Capacity).Include(d => d.Held).Include(d => d.Sold).Include(d => d.TicketTypes)
                 .ElemMatch(d => d.Holds, new BsonDocument("id", Id(holdId))))
             .FirstOrDefaultAsync(cancellationToken)!;
 }

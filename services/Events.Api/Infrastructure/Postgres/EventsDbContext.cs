@@ -30,6 +30,50 @@ public sealed class HoldRow
     public Hold ToHold() => new(HoldId, EventId, Quantity, Status, ExpiresAt, CreatedAt);
 }
 
+/// <summary>A ticket type of an event with its own counters (CHECK <c>ck_ticket_types_no_oversell</c>: I1 per type when capped).</summary>
+public sealed class TicketTypeRow
+{
+    public Guid Id { get; set; }
+    public Guid EventId { get; set; }
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public decimal Price { get; set; }
+    public string Currency { get; set; } = "";
+    public int? Capacity { get; set; }
+    public int Held { get; set; }
+    public int Sold { get; set; }
+    public DateTimeOffset? SalesStart { get; set; }
+    public DateTimeOffset? SalesEnd { get; set; }
+    public int MaxPerOrder { get; set; }
+    public TicketTypeVisibility Visibility { get; set; }
+    public int SortOrder { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public TicketType ToTicketType() => new(Id, EventId, Name, Description, Price, Currency, Capacity, Held, Sold, SalesStart, SalesEnd,
+        MaxPerOrder, Visibility, SortOrder, CreatedAt, UpdatedAt);
+
+    public static TicketTypeRow From(TicketType t) => new()
+    {
+        Id = t.Id, EventId = t.EventId, Name = t.Name, Description = t.Description, Price = t.Price, Currency = t.Currency,
+        Capacity = t.Capacity, Held = t.Held, Sold = t.Sold, SalesStart = t.SalesStart, SalesEnd = t.SalesEnd, MaxPerOrder = t.MaxPerOrder,
+        Visibility = t.Visibility, SortOrder = t.SortOrder, CreatedAt = t.CreatedAt, UpdatedAt = t.UpdatedAt,
+    };
+}
+
+/// <summary>
+/// Seats of one ticket type in a hold, with the type's name and unit price when they were taken (no foreign key to the type:
+/// a type without active seats may be removed while ended holds still name it).
+/// </summary>
+public sealed class HoldLineRow
+{
+    public Guid HoldId { get; set; }
+    public Guid TicketTypeId { get; set; }
+    public string Name { get; set; } = "";
+    public int Quantity { get; set; }
+    public decimal UnitPrice { get; set; }
+}
+
 public sealed class ReviewRow
 {
     public Guid Id { get; set; }
@@ -60,6 +104,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     public DbSet<CatalogEvent> Events => Set<CatalogEvent>();
     public DbSet<InventoryRow> Inventory => Set<InventoryRow>();
     public DbSet<HoldRow> Holds => Set<HoldRow>();
+    public DbSet<TicketTypeRow> TicketTypes => Set<TicketTypeRow>();
+    public DbSet<HoldLineRow> HoldLines => Set<HoldLineRow>();
     public DbSet<ReviewRow> Reviews => Set<ReviewRow>();
     public DbSet<AttendanceRow> Attendance => Set<AttendanceRow>();
     public DbSet<AnalyticsSignalRow> AnalyticsSignals => Set<AnalyticsSignalRow>();
@@ -122,6 +168,34 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.HasIndex(x => x.ExpiresAt).HasFilter("status = 0");
             e.HasIndex(x => x.EventId);
             e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TicketTypeRow>(e =>
+        {
+            e.ToTable("ticket_types", t =>
+            {
+                // I1 per type (when it has its own cap) and non-negative counters, enforced by the database itself.
+                t.HasCheckConstraint("ck_ticket_types_no_oversell", "held >= 0 AND sold >= 0 AND (capacity IS NULL OR held + sold <= capacity)");
+                t.HasCheckConstraint("ck_ticket_types_max_per_order", "max_per_order >= 1");
+            });
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(TicketTypeRules.MaxName);
+            e.Property(x => x.Description).HasMaxLength(TicketTypeRules.MaxDescription);
+            e.Property(x => x.Price).HasPrecision(12, 2);
+            e.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(x => x.Visibility).HasConversion<short>();
+            e.HasIndex(x => new { x.EventId, x.SortOrder, x.Id });
+            e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<HoldLineRow>(e =>
+        {
+            e.ToTable("hold_lines", t => t.HasCheckConstraint("ck_hold_lines_quantity", "quantity > 0"));
+            e.HasKey(x => new { x.HoldId, x.TicketTypeId });
+            e.Property(x => x.Name).HasMaxLength(TicketTypeRules.MaxName);
+            e.Property(x => x.UnitPrice).HasPrecision(12, 2);
+            e.HasIndex(x => x.TicketTypeId);
+            e.HasOne<HoldRow>().WithMany().HasForeignKey(x => x.HoldId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ReviewRow>(e =>

@@ -15,6 +15,7 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
     {
         db.Events.Add(created);
         db.Inventory.Add(new InventoryRow { EventId = created.Id, Capacity = created.Capacity });
+        db.TicketTypes.Add(TicketTypeRow.From(TicketType.DefaultOf(created)));
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
@@ -61,6 +62,16 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
             {
                 db.ChangeTracker.Clear();
             }
+
+            // The ticket types follow: one currency per event; an event with one type sells it at the event's price; with
+            // several, the event's price is the "from" price of its types (what an edit sent for it is overwritten).
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                UPDATE ticket_types SET currency = {changed.Currency}, updated_at = {changed.UpdatedAt} WHERE event_id = {changed.Id} AND currency <> {changed.Currency};
+                UPDATE ticket_types SET price = {changed.Price}, updated_at = {changed.UpdatedAt}
+                WHERE event_id = {changed.Id} AND price <> {changed.Price} AND (SELECT count(*) FROM ticket_types o WHERE o.event_id = {changed.Id}) = 1
+                """, ct);
+            await db.Database.ExecuteSqlRawAsync(PostgresTicketTypeStore.FromPriceSql.Replace("$1", "{0}", StringComparison.Ordinal), [changed.Id], ct);
 
             await transaction.CommitAsync(ct);
             return SaveResult.Saved;

@@ -10,19 +10,22 @@ public sealed partial class PostgresInventoryStore
         CancellationToken cancellationToken) =>
         InBatchAsync(holdIds, (holdId, ct) => ConfirmSingleHoldAsync(eventId, holdId, now, ct), async (connection, npgsqlTransaction, ct) =>
         {
-            // Round trip 1: lock the holds (in id order), then the event's counters — the order a lone confirmation, a
-            // release and the expiry sweep lock them in, so batches and single statements never deadlock.
+            // Round trip 1: lock the holds (in id order), then the event's counters, then its ticket types (in id order) — the
+            // order a lone confirmation, a release and the expiry sweep lock them in, so batches and single statements never deadlock.
             var holds = new Dictionary<Guid, Hold>();
             Inventory? inventory = null;
             HoldEvent? heldEvent = null;
             var bookable = false;
+            var types = new Dictionary<Guid, TicketType>();
             await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                    $"SELECT {HoldColumns} FROM holds WHERE hold_id = ANY($1) AND event_id = $2 ORDER BY hold_id FOR UPDATE")
+                    $"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = ANY($1) AND h.event_id = $2 ORDER BY h.hold_id FOR UPDATE OF h")
                 { Parameters = { new() { Value = holdIds.Distinct().ToArray() }, new() { Value = eventId } } });
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
                     $"SELECT i.capacity, i.held, i.sold, e.is_bookable, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
+                { Parameters = { new() { Value = eventId } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT row_to_json(t)::text FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
                 { Parameters = { new() { Value = eventId } } });
                 await using var reader = await batch.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
@@ -38,12 +41,20 @@ public sealed partial class PostgresInventoryStore
                     bookable = reader.GetBoolean(3);
                     heldEvent = ReadHoldEvent(reader, first: 4);
                 }
+
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var type = ParseTicketType(reader.GetString(0));
+                    types[type.Id] = type;
+                }
             }
 
             // Decide in arrival order against the locked counters, as the lone statement would one after the other.
             var outcomes = new ConfirmHoldOutcome[holdIds.Count];
             var available = inventory?.Available ?? 0;
             var (heldDelta, soldDelta) = (0, 0);
+            var typeDeltas = new Dictionary<Guid, (int Held, int Sold)>();
             var sold = new List<Guid>();
             for (var index = 0; index < holdIds.Count; index++)
             {
@@ -53,10 +64,12 @@ public sealed partial class PostgresInventoryStore
                     continue;
                 }
 
-                var takesSeats = hold.Status == HoldStatus.Held || (hold.Status == HoldStatus.Expired && bookable && available >= hold.Quantity);
+                var takesSeats = hold.Status == HoldStatus.Held
+                    || (hold.Status == HoldStatus.Expired && bookable && available >= hold.Quantity && TypesHaveSeats(hold, types, typeDeltas));
                 if (takesSeats)
                 {
-                    if (hold.Status == HoldStatus.Held)
+                    var wasHeld = hold.Status == HoldStatus.Held;
+                    if (wasHeld)
                     {
                         heldDelta += hold.Quantity;
                     }
@@ -66,6 +79,12 @@ public sealed partial class PostgresInventoryStore
                     }
 
                     soldDelta += hold.Quantity;
+                    foreach (var line in hold.Lines)
+                    {
+                        var (h, s) = typeDeltas.GetValueOrDefault(line.TicketTypeId);
+                        typeDeltas[line.TicketTypeId] = (h + (wasHeld ? line.Quantity : 0), s + line.Quantity);
+                    }
+
                     sold.Add(hold.HoldId);
                     holds[hold.HoldId] = hold = hold with { Status = HoldStatus.Confirmed };
                 }
@@ -80,10 +99,23 @@ public sealed partial class PostgresInventoryStore
 
             if (sold.Count > 0)
             {
-                // Round trip 2: move the seats and mark the holds (ck_inventory_no_oversell still backs I1).
+                // Round trip 2: move the seats on both levels and mark the holds (the check constraints still back I1).
                 await using var batch = new NpgsqlBatch(connection, npgsqlTransaction);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE event_inventory SET held = held - $2, sold = sold + $3 WHERE event_id = $1")
                 { Parameters = { new() { Value = eventId }, new() { Value = heldDelta }, new() { Value = soldDelta } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    """
+                    UPDATE ticket_types t SET held = t.held - d.held, sold = t.sold + d.sold
+                    FROM unnest($1::uuid[], $2::int[], $3::int[]) AS d(id, held, sold) WHERE t.id = d.id
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = typeDeltas.Keys.ToArray() },
+                        new() { Value = typeDeltas.Values.Select(d => d.Held).ToArray() },
+                        new() { Value = typeDeltas.Values.Select(d => d.Sold).ToArray() },
+                    },
+                });
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE holds SET status = 1, updated_at = $2 WHERE hold_id = ANY($1)")
                 { Parameters = { new() { Value = sold.ToArray() }, new() { Value = now.ToUniversalTime() } } });
                 await batch.ExecuteNonQueryAsync(ct);
@@ -92,25 +124,47 @@ public sealed partial class PostgresInventoryStore
             return outcomes;
         }, cancellationToken);
 
-    /// <summary>A lone confirmation as ONE autocommit statement (one round trip, the counters row locked only for it).</summary>
+    /// <summary>Whether each capped type of an expired hold's lines still has its seats, after the batch's earlier decisions.</summary>
+    private static bool TypesHaveSeats(Hold hold, Dictionary<Guid, TicketType> types, Dictionary<Guid, (int Held, int Sold)> decided) =>
+        hold.Lines.All(l => !types.TryGetValue(l.TicketTypeId, out var type) || type.Capacity is not { } cap
+            || cap - type.Committed - (decided.GetValueOrDefault(l.TicketTypeId).Sold - decided.GetValueOrDefault(l.TicketTypeId).Held) >= l.Quantity);
+
+    /// <summary>A lone confirmation as ONE autocommit statement (one round trip, the counters and type rows locked only for it).</summary>
     private Task<ConfirmHoldOutcome> ConfirmSingleHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One autocommit statement: lock the hold, move its seats to sold (a held hold, even past its expiry, still owns
-        // its seats; an expired one re-acquires them only if they remain and the event is still bookable), mark it.
+        // One autocommit statement: lock the hold; a held hold (even past its expiry, it still owns its seats) moves its seats
+        // to sold on the event and on each line's type; an expired one re-acquires them only if the event is still bookable and
+        // both the event and every capped type of its lines have them, read from their locked rows (event first, then types).
         const string sql = $"""
             WITH h AS (
-                SELECT {HoldColumns} FROM holds
-                WHERE hold_id = $1 AND event_id = $2 FOR UPDATE),
+                SELECT {HoldColumns} FROM holds h
+                WHERE h.hold_id = $1 AND h.event_id = $2 FOR UPDATE OF h),
+            inv AS (
+                SELECT i.event_id, i.capacity - i.held - i.sold AS available
+                FROM h JOIN event_inventory i ON i.event_id = h.event_id WHERE h.status = 3
+                FOR UPDATE OF i),
+            tt AS (
+                SELECT t.capacity - t.held - t.sold AS available, t.capacity, l.quantity
+                FROM inv JOIN hold_lines l ON l.hold_id = $1 JOIN ticket_types t ON t.id = l.ticket_type_id
+                ORDER BY t.id FOR UPDATE OF t),
+            ok AS (
+                SELECT h.status, h.quantity FROM h
+                WHERE h.status = 0
+                   OR (h.status = 3
+                       AND EXISTS (SELECT 1 FROM inv WHERE inv.available >= h.quantity)
+                       AND NOT EXISTS (SELECT 1 FROM tt WHERE tt.capacity IS NOT NULL AND tt.available < tt.quantity)
+                       AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable))),
             moved AS (
                 UPDATE event_inventory i
-                SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
-                    sold = i.sold + h.quantity
-                FROM h
-                WHERE i.event_id = h.event_id
-                  AND (h.status = 0
-                       OR (h.status = 3 AND i.capacity - i.held - i.sold >= h.quantity
-                           AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable)))
-                RETURNING i.event_id),
+                SET held = i.held - CASE WHEN ok.status = 0 THEN ok.quantity ELSE 0 END,
+                    sold = i.sold + ok.quantity
+                FROM ok WHERE i.event_id = $2
+                RETURNING ok.status),
+            typed AS (
+                UPDATE ticket_types t
+                SET held = t.held - CASE WHEN m.status = 0 THEN l.quantity ELSE 0 END,
+                    sold = t.sold + l.quantity
+                FROM moved m, hold_lines l WHERE l.hold_id = $1 AND t.id = l.ticket_type_id),
             marked AS (
                 UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
             SELECT h.*, (SELECT count(*) FROM marked), {HoldEventColumns}
@@ -126,8 +180,8 @@ public sealed partial class PostgresInventoryStore
             }
 
             var hold = ReadHold(reader);
-            var marked = reader.GetInt64(6) > 0;
-            var heldEvent = ReadHoldEvent(reader, first: 7);
+            var marked = reader.GetInt64(7) > 0;
+            var heldEvent = ReadHoldEvent(reader, first: 8);
             return hold.Status switch
             {
                 HoldStatus.Confirmed => new ConfirmHoldOutcome(ConfirmHoldResult.Confirmed, hold, heldEvent),

@@ -1,164 +1,252 @@
-using System.Data;
 using Events.Api.Model;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Events.Api.Infrastructure.Postgres;
 
-/// <summary>Placing holds: a coalesced batch in one transaction (two round trips), a lone hold in one statement.</summary>
+/// <summary>
+/// Placing holds: a coalesced batch in one transaction (two round trips and the commit) that locks the event's counters row,
+/// then its ticket types' rows (always in that order, as every other change does), and decides each request in arrival
+/// order, first fit, against both levels; a lone single-line hold first tries ONE autocommit statement that takes the seats
+/// only when every rule holds, and falls back to the batch path (with one request) to say why not.
+/// </summary>
 public sealed partial class PostgresInventoryStore
 {
     public Task<IReadOnlyList<PlaceHoldOutcome>> PlaceHoldsAsync(Guid eventId, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InBatchAsync(requests, (request, ct) => PlaceSingleHoldAsync(eventId, request, now, ct), async (connection, npgsqlTransaction, ct) =>
+        InBatchAsync(requests, (request, ct) => PlaceSingleHoldAsync(eventId, request, now, ct),
+            (connection, transaction, ct) => PlaceInTransactionAsync(connection, transaction, eventId, requests, now, ct), cancellationToken);
+
+    private static async Task<PlaceHoldOutcome[]> PlaceInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eventId,
+        IReadOnlyList<HoldRequest> requests, DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = requests.Select(r => r.HoldId).Distinct().ToArray();
+
+        // Round trip 1: lock the event's counters, then its ticket types (in id order), and read the holds that already exist.
+        Inventory? inventory = null;
+        HoldEvent? heldEvent = null;
+        var onSale = false;
+        var types = new List<TicketType>();
+        var existing = new Dictionary<Guid, Hold>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            var ids = requests.Select(r => r.HoldId).Distinct().ToArray();
-
-            // Round trip 1: lock the event's counters and read the holds that already exist (idempotency).
-            Inventory? inventory = null;
-            HoldEvent? heldEvent = null;
-            var onSale = false;
-            var existing = new Dictionary<Guid, Hold>();
-            await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"SELECT i.capacity, i.held, i.sold, e.on_sale_until, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
+            { Parameters = { new() { Value = eventId } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT row_to_json(t)::text FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
+            { Parameters = { new() { Value = eventId } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = ANY($1)")
+            { Parameters = { new() { Value = ids } } });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                    $"SELECT i.capacity, i.held, i.sold, e.on_sale_until, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
-                { Parameters = { new() { Value = eventId } } });
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {HoldColumns} FROM holds WHERE hold_id = ANY($1)")
-                { Parameters = { new() { Value = ids } } });
-                await using var reader = await batch.ExecuteReaderAsync(ct);
-                if (await reader.ReadAsync(ct))
-                {
-                    inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-                    onSale = CatalogEvent.IsOnSaleAt(ReadInstant(reader, 3), now);
-                    heldEvent = ReadHoldEvent(reader, first: 4);
-                }
+                inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+                onSale = CatalogEvent.IsOnSaleAt(ReadInstant(reader, 3), now);
+                heldEvent = ReadHoldEvent(reader, first: 4);
+            }
 
-                await reader.NextResultAsync(ct);
-                while (await reader.ReadAsync(ct))
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                types.Add(ParseTicketType(reader.GetString(0)));
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var hold = ReadHold(reader);
+                existing[hold.HoldId] = hold;
+            }
+        }
+
+        // Decide in arrival order, first fit, against the locked counters of the event and of each type.
+        types.Sort((a, b) => a.SortOrder != b.SortOrder ? a.SortOrder.CompareTo(b.SortOrder) : a.Id.CompareTo(b.Id));
+        var typeLeft = types.Where(t => t.Capacity is not null).ToDictionary(t => t.Id, t => t.Capacity!.Value - t.Committed);
+        var outcomes = new PlaceHoldOutcome[requests.Count];
+        var toInsert = new List<(int Index, Hold Hold)>();
+        var available = inventory?.Available ?? 0;
+        var decided = new Dictionary<Guid, int>();
+        for (var index = 0; index < requests.Count; index++)
+        {
+            var request = requests[index];
+            if (existing.TryGetValue(request.HoldId, out var known))
+            {
+                outcomes[index] = ExistingOutcome(known, eventId);
+            }
+            else if (decided.ContainsKey(request.HoldId))
+            {
+                // The same hold id twice in one batch: settled below from the first one's outcome.
+            }
+            else if (inventory is null)
+            {
+                outcomes[index] = new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null);
+            }
+            else if (!onSale)
+            {
+                outcomes[index] = new PlaceHoldOutcome(PlaceHoldResult.NotOnSale, null);
+            }
+            else
+            {
+                outcomes[index] = Decide(request, out var hold)!;
+                if (hold is not null)
                 {
-                    var hold = ReadHold(reader);
-                    existing[hold.HoldId] = hold;
+                    toInsert.Add((index, hold));
                 }
             }
 
-            // Decide in arrival order, first fit, against the locked counters.
-            var outcomes = new PlaceHoldOutcome[requests.Count];
-            var toInsert = new List<(int Index, Hold Hold)>();
-            var available = inventory?.Available ?? 0;
-            var decided = new Dictionary<Guid, int>();
-            for (var index = 0; index < requests.Count; index++)
-            {
-                var request = requests[index];
-                if (existing.TryGetValue(request.HoldId, out var known))
-                {
-                    outcomes[index] = ExistingOutcome(known, eventId);
-                }
-                else if (decided.ContainsKey(request.HoldId))
-                {
-                    // The same hold id twice in one batch: settled below from the first one's outcome.
-                }
-                else if (inventory is null)
-                {
-                    outcomes[index] = new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null);
-                }
-                else if (!onSale)
-                {
-                    outcomes[index] = new PlaceHoldOutcome(PlaceHoldResult.NotOnSale, null);
-                }
-                else if (request.Quantity > available)
-                {
-                    outcomes[index] = new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null);
-                }
-                else
-                {
-                    available -= request.Quantity;
-                    toInsert.Add((index, new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now)));
-                }
+            decided.TryAdd(request.HoldId, index);
+        }
 
-                decided.TryAdd(request.HoldId, index);
+        // The request's lines (HoldRules), then the seats on the event and on each capped type: taken (null outcome) or refused.
+        PlaceHoldOutcome? Decide(HoldRequest request, out Hold? hold)
+        {
+            hold = null;
+            var (lines, refusal) = HoldRules.ResolveLines(request, types, now);
+            if (lines is null)
+            {
+                return new PlaceHoldOutcome(refusal, null);
             }
 
-            if (toInsert.Count > 0)
+            if (request.Quantity > available || lines.Any(l => typeLeft.TryGetValue(l.TicketTypeId, out var left) && l.Quantity > left))
             {
-                // Round trip 2: insert the accepted holds and add exactly what was inserted to the held counter.
-                await using var command = new NpgsqlCommand(
-                    """
-                    WITH inserted AS (
-                        INSERT INTO holds (hold_id, event_id, quantity, status, expires_at, created_at, updated_at)
-                        SELECT t.hold_id, $2, t.quantity, 0, t.expires_at, $5, $5
-                        FROM unnest($1::uuid[], $3::int[], $4::timestamptz[]) AS t(hold_id, quantity, expires_at)
-                        ON CONFLICT (hold_id) DO NOTHING
-                        RETURNING hold_id, quantity),
-                    counted AS (
-                        UPDATE event_inventory SET held = held + (SELECT coalesce(sum(quantity), 0) FROM inserted)
-                        WHERE event_id = $2)
-                    SELECT hold_id FROM inserted
-                    """, connection, npgsqlTransaction)
-                {
-                    Parameters =
-                    {
-                        new() { Value = toInsert.Select(x => x.Hold.HoldId).ToArray() },
-                        new() { Value = eventId },
-                        new() { Value = toInsert.Select(x => x.Hold.Quantity).ToArray() },
-                        new() { Value = toInsert.Select(x => x.Hold.ExpiresAt.ToUniversalTime()).ToArray() },
-                        new() { Value = now.ToUniversalTime() },
-                    },
-                };
-                var inserted = new HashSet<Guid>();
-                await using (var reader = await command.ExecuteReaderAsync(ct))
-                {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        inserted.Add(reader.GetGuid(0));
-                    }
-                }
-
-                foreach (var (index, hold) in toInsert)
-                {
-                    outcomes[index] = inserted.Contains(hold.HoldId)
-                        ? new PlaceHoldOutcome(PlaceHoldResult.Created, hold, heldEvent)
-                        : await RaceLostOutcomeAsync(connection, npgsqlTransaction, eventId, hold.HoldId, ct);
-                }
+                return new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null);
             }
 
-            for (var index = 0; index < requests.Count; index++)
+            available -= request.Quantity;
+            foreach (var line in lines.Where(l => typeLeft.ContainsKey(l.TicketTypeId)))
             {
-                if (outcomes[index] is null)
-                {
-                    var first = outcomes[decided[requests[index].HoldId]];
-                    outcomes[index] = first.Result == PlaceHoldResult.Created ? first with { Result = PlaceHoldResult.Existing } : first;
-                }
+                typeLeft[line.TicketTypeId] -= line.Quantity;
             }
 
-            return outcomes;
-        }, cancellationToken);
+            hold = new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now) { Lines = lines };
+            return null;
+        }
+
+        if (toInsert.Count > 0)
+        {
+            var inserted = await InsertHoldsAsync(connection, transaction, eventId, toInsert.Select(x => x.Hold).ToList(), now, ct);
+            foreach (var (index, hold) in toInsert)
+            {
+                outcomes[index] = inserted.Contains(hold.HoldId)
+                    ? new PlaceHoldOutcome(PlaceHoldResult.Created, hold, heldEvent)
+                    : await RaceLostOutcomeAsync(connection, transaction, eventId, hold.HoldId, ct);
+            }
+        }
+
+        for (var index = 0; index < requests.Count; index++)
+        {
+            if (outcomes[index] is null)
+            {
+                var first = outcomes[decided[requests[index].HoldId]];
+                outcomes[index] = first.Result == PlaceHoldResult.Created ? first with { Result = PlaceHoldResult.Existing } : first;
+            }
+        }
+
+        return outcomes;
+    }
 
     /// <summary>
-    /// A lone hold as ONE autocommit statement (one round trip, the counters row locked only for it): take the seats if
-    /// they remain, the event is on sale and the hold id is new, and insert the hold. A concurrent insert of the same
-    /// hold id makes the whole statement fail on the primary key (nothing counted), and the existing hold is returned.
+    /// Round trip 2 of a batch: insert the accepted holds and their lines, and add exactly what was inserted to the event's
+    /// held counter and to each type's (a hold id inserted meanwhile by another replica is skipped, and not counted).
     /// </summary>
-    private Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<HashSet<Guid>> InsertHoldsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eventId,
+        IReadOnlyList<Hold> holds, DateTimeOffset now, CancellationToken ct)
     {
+        var lines = holds.SelectMany(h => h.Lines.Select(l => (h.HoldId, Line: l))).ToList();
+        await using var command = new NpgsqlCommand(
+            """
+            WITH inserted AS (
+                INSERT INTO holds (hold_id, event_id, quantity, status, expires_at, created_at, updated_at)
+                SELECT t.hold_id, $2, t.quantity, 0, t.expires_at, $5, $5
+                FROM unnest($1::uuid[], $3::int[], $4::timestamptz[]) AS t(hold_id, quantity, expires_at)
+                ON CONFLICT (hold_id) DO NOTHING
+                RETURNING hold_id, quantity),
+            lines AS (
+                INSERT INTO hold_lines (hold_id, ticket_type_id, name, quantity, unit_price)
+                SELECT l.hold_id, l.ticket_type_id, l.name, l.quantity, l.unit_price
+                FROM unnest($6::uuid[], $7::uuid[], $8::text[], $9::int[], $10::numeric[]) AS l(hold_id, ticket_type_id, name, quantity, unit_price)
+                JOIN inserted i ON i.hold_id = l.hold_id
+                RETURNING ticket_type_id, quantity),
+            counted AS (
+                UPDATE event_inventory SET held = held + (SELECT coalesce(sum(quantity), 0) FROM inserted)
+                WHERE event_id = $2),
+            per_type AS (
+                SELECT ticket_type_id, sum(quantity)::int AS quantity FROM lines GROUP BY ticket_type_id),
+            typed AS (
+                UPDATE ticket_types t SET held = t.held + p.quantity FROM per_type p WHERE t.id = p.ticket_type_id)
+            SELECT hold_id FROM inserted
+            """, connection, transaction)
+        {
+            Parameters =
+            {
+                new() { Value = holds.Select(h => h.HoldId).ToArray() },
+                new() { Value = eventId },
+                new() { Value = holds.Select(h => h.Quantity).ToArray() },
+                new() { Value = holds.Select(h => h.ExpiresAt.ToUniversalTime()).ToArray() },
+                new() { Value = now.ToUniversalTime() },
+                new() { Value = lines.Select(x => x.HoldId).ToArray() },
+                new() { Value = lines.Select(x => x.Line.TicketTypeId).ToArray() },
+                new() { Value = lines.Select(x => x.Line.Name).ToArray() },
+                new() { Value = lines.Select(x => x.Line.Quantity).ToArray() },
+                new() { Value = lines.Select(x => x.Line.UnitPrice).ToArray() },
+            },
+        };
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            inserted.Add(reader.GetGuid(0));
+        }
+
+        return inserted;
+    }
+
+    /// <summary>
+    /// A lone hold of one line (or of the event's only type) as ONE autocommit statement, the fast path: lock the counters
+    /// row when the event is on sale and has the seats, then the type's row when it is the one asked for (or the event's only
+    /// one), visible to this hold, in its sales window, within its per-order limit and with the seats; take them on both,
+    /// insert the hold and its line. Any other case (a refusal, several lines) goes through the batch path, which says why.
+    /// A concurrent insert of the same hold id makes the whole statement fail on the primary key (nothing counted).
+    /// </summary>
+    private async Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (request.Lines.Count > 1)
+        {
+            return (await InTransactionAsync((c, t, ct) => PlaceInTransactionAsync(c, t, eventId, [request], now, ct), cancellationToken))[0];
+        }
+
         const string sql = $"""
             WITH ev AS (SELECT on_sale_until, {HoldEventColumns} FROM events e WHERE id = $2),
-            existing AS (SELECT {HoldColumns} FROM holds WHERE hold_id = $1),
-            taken AS (
-                UPDATE event_inventory SET held = held + $3
-                WHERE event_id = $2 AND capacity - held - sold >= $3
-                  AND NOT EXISTS (SELECT 1 FROM existing)
+            inv AS (
+                SELECT i.event_id FROM event_inventory i
+                WHERE i.event_id = $2 AND i.capacity - i.held - i.sold >= $3
+                  AND NOT EXISTS (SELECT 1 FROM holds WHERE hold_id = $1)
                   AND EXISTS (SELECT 1 FROM ev WHERE ev.on_sale_until > $5)
-                RETURNING event_id),
+                FOR UPDATE),
+            tt AS (
+                SELECT t.id, t.name, t.price FROM inv JOIN ticket_types t ON t.event_id = inv.event_id
+                WHERE (t.id = $6 OR ($6 IS NULL AND NOT EXISTS (SELECT 1 FROM ticket_types o WHERE o.event_id = $2 AND o.id <> t.id)))
+                  AND ($6 IS NULL OR t.visibility = 0 OR t.id = ANY($7))
+                  AND (t.sales_start IS NULL OR t.sales_start <= $5) AND (t.sales_end IS NULL OR $5 < t.sales_end)
+                  AND $3 <= t.max_per_order
+                  AND (t.capacity IS NULL OR t.capacity - t.held - t.sold >= $3)
+                FOR UPDATE OF t),
+            taken AS (
+                UPDATE event_inventory i SET held = i.held + $3 FROM tt WHERE i.event_id = $2 RETURNING i.event_id),
+            typed AS (
+                UPDATE ticket_types t SET held = t.held + $3 FROM taken, tt WHERE t.id = tt.id RETURNING t.id),
             inserted AS (
                 INSERT INTO holds (hold_id, event_id, quantity, status, expires_at, created_at, updated_at)
                 SELECT $1, event_id, $3, 0, $4, $5, $5 FROM taken
-                RETURNING hold_id)
-            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM ev), (SELECT on_sale_until FROM ev), x.*,
+                RETURNING hold_id),
+            line AS (
+                INSERT INTO hold_lines (hold_id, ticket_type_id, name, quantity, unit_price)
+                SELECT i.hold_id, tt.id, tt.name, $3, tt.price FROM inserted i, tt
+                RETURNING ticket_type_id, name, unit_price)
+            SELECT (SELECT count(*) FROM typed), l.ticket_type_id, l.name, l.unit_price,
                 ev.title, ev.price, ev.currency, ev.starts_at, ev.organizer_id
-            FROM (SELECT 1) AS one LEFT JOIN existing x ON true LEFT JOIN ev ON true
+            FROM (SELECT 1) AS one LEFT JOIN line l ON true LEFT JOIN ev ON true
             """;
-        return OnConnectionAsync(async (connection, ct) =>
+        var outcome = await OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(sql, connection)
             {
@@ -166,42 +254,37 @@ public sealed partial class PostgresInventoryStore
                 {
                     new() { Value = request.HoldId }, new() { Value = eventId }, new() { Value = request.Quantity },
                     new() { Value = request.ExpiresAt.ToUniversalTime() }, new() { Value = now.ToUniversalTime() },
+                    new() { Value = request.Lines.Count == 1 ? request.Lines[0].TicketTypeId : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                    new() { Value = request.UnlockedTicketTypeIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
                 },
             };
             try
             {
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 await reader.ReadAsync(ct);
-                if (reader.GetInt64(0) == 1)
+                if (reader.GetInt64(0) != 1 || reader.IsDBNull(1))
                 {
-                    return new PlaceHoldOutcome(PlaceHoldResult.Created,
-                        new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now), ReadHoldEvent(reader, first: 9));
+                    return null; // not taken: the batch path decides (and says why)
                 }
 
-                if (!reader.IsDBNull(3))
-                {
-                    return ExistingOutcome(ReadHold(reader, first: 3), eventId);
-                }
-
-                if (!reader.GetBoolean(1))
-                {
-                    return new PlaceHoldOutcome(PlaceHoldResult.EventNotFound, null);
-                }
-
-                var onSale = CatalogEvent.IsOnSaleAt(ReadInstant(reader, 2), now);
-                return new PlaceHoldOutcome(onSale ? PlaceHoldResult.SoldOut : PlaceHoldResult.NotOnSale, null);
+                var line = new HoldLine(reader.GetGuid(1), reader.GetString(2), request.Quantity, reader.GetDecimal(3));
+                return new PlaceHoldOutcome(PlaceHoldResult.Created,
+                    new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now) { Lines = [line] },
+                    ReadHoldEvent(reader, first: 4));
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 return await RaceLostOutcomeAsync(connection, null, eventId, request.HoldId, ct);
             }
         }, cancellationToken);
+        return outcome
+            ?? (await InTransactionAsync((c, t, ct) => PlaceInTransactionAsync(c, t, eventId, [request], now, ct), cancellationToken))[0];
     }
 
     /// <summary>Another replica inserted the same hold id concurrently (a retried request): report its hold.</summary>
     private static async Task<PlaceHoldOutcome> RaceLostOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid eventId, Guid holdId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds WHERE hold_id = $1", connection, transaction)
+        await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = $1", connection, transaction)
         {
             Parameters = { new() { Value = holdId } },
         };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Events.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -7,14 +8,20 @@ namespace Events.Api.Infrastructure.Postgres;
 
 /// <summary>
 /// The seat inventory on PostgreSQL: hand-written SQL, where every statement is conditional on the counters and the
-/// <c>ck_inventory_no_oversell</c> check constraint backs I1. Whether an event is on sale or bookable is read from the
+/// <c>ck_inventory_no_oversell</c> check constraint backs I1 (and <c>ck_ticket_types_no_oversell</c> I1 per ticket type). Whether an event is on sale or bookable is read from the
 /// columns the catalog writes from the model (<c>on_sale_until</c>, <c>is_bookable</c>), never restated here. Placing
 /// holds and confirming them (a batch in one transaction, a lone one in one statement) are in
-/// <c>PostgresInventoryStore.PlaceHolds.cs</c> and <c>PostgresInventoryStore.ConfirmHolds.cs</c>.
+/// <c>PostgresInventoryStore.PlaceHolds.cs</c> and <c>PostgresInventoryStore.ConfirmHolds.cs</c>. Every change locks in one
+/// order: the hold rows (in id order), the event's counters row, its ticket types' rows (in id order); a statement that
+/// changes both levels makes its type update depend on its counters update, so the order holds inside one statement too.
 /// </summary>
 public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInventoryStore
 {
-    private const string HoldColumns = "hold_id, event_id, quantity, status, expires_at, created_at";
+    /// <summary>A hold's columns and its lines as JSON, of the holds table aliased <c>h</c>, read by <see cref="ReadHold"/>.</summary>
+    private const string HoldColumns = "h.hold_id, h.event_id, h.quantity, h.status, h.expires_at, h.created_at, " +
+        "(SELECT coalesce(json_agg(l ORDER BY l.ticket_type_id), '[]')::text FROM hold_lines l WHERE l.hold_id = h.hold_id)";
+
+    private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The columns of <see cref="HoldEvent"/>, of the events table aliased <c>e</c>, read by <see cref="ReadHoldEvent"/>.</summary>
     private const string HoldEventColumns = "e.title, e.price, e.currency, e.starts_at, e.organizer_id";
@@ -47,7 +54,12 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
                     sold = i.sold - CASE WHEN h.status = 1 THEN h.quantity ELSE 0 END
                 FROM h WHERE i.event_id = h.event_id
-                RETURNING i.event_id),
+                RETURNING i.event_id, h.status),
+            typed AS (
+                UPDATE ticket_types t
+                SET held = t.held - CASE WHEN r.status = 0 THEN l.quantity ELSE 0 END,
+                    sold = t.sold - CASE WHEN r.status = 1 THEN l.quantity ELSE 0 END
+                FROM returned r, hold_lines l WHERE l.hold_id = $1 AND t.id = l.ticket_type_id),
             marked AS (
                 UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id)
             SELECT count(*) FROM marked
@@ -60,15 +72,25 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
         }, cancellationToken);
     }
 
-    public async Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
-        (await db.Holds.AsNoTracking().FirstOrDefaultAsync(h => h.HoldId == holdId, cancellationToken))?.ToHold();
+    public Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
+        OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = $1", connection)
+            {
+                Parameters = { new() { Value = holdId } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadHold(reader) : null;
+        }, cancellationToken);
 
     public Task<InventorySnapshot?> GetInventorySnapshotAsync(Guid eventId, CancellationToken cancellationToken)
     {
         // One statement sees one snapshot: the counters and the holds cannot be read from two different moments.
-        const string sql = """
-            SELECT i.capacity, i.held, i.sold, h.hold_id, h.event_id, h.quantity, h.status, h.expires_at, h.created_at
-            FROM event_inventory i LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+        const string sql = $"""
+            WITH types AS (
+                SELECT coalesce(json_agg(t ORDER BY t.sort_order, t.id), '[]')::text AS types FROM ticket_types t WHERE t.event_id = $1)
+            SELECT i.capacity, i.held, i.sold, types.types, {HoldColumns}
+            FROM event_inventory i CROSS JOIN types LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
             WHERE i.event_id = $1
             ORDER BY h.created_at
             """;
@@ -77,17 +99,23 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = eventId } } };
             await using var reader = await command.ExecuteReaderAsync(ct);
             Inventory? inventory = null;
+            IReadOnlyList<TicketType> types = [];
             var holds = new List<Hold>();
             while (await reader.ReadAsync(ct))
             {
-                inventory ??= new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-                if (!reader.IsDBNull(3))
+                if (inventory is null)
                 {
-                    holds.Add(ReadHold(reader, first: 3));
+                    inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+                    types = ParseTicketTypes(reader.GetString(3));
+                }
+
+                if (!reader.IsDBNull(4))
+                {
+                    holds.Add(ReadHold(reader, first: 4));
                 }
             }
 
-            return inventory is null ? null : new InventorySnapshot(inventory, holds);
+            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types };
         }, cancellationToken);
     }
 
@@ -100,12 +128,19 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
             expired AS (
                 UPDATE holds h SET status = 3, updated_at = $1 FROM due WHERE h.hold_id = due.hold_id
-                RETURNING h.event_id, h.quantity),
+                RETURNING h.hold_id, h.event_id, h.quantity),
             per_event AS (
                 SELECT event_id, sum(quantity)::int AS quantity FROM expired GROUP BY event_id),
             returned AS (
                 UPDATE event_inventory i SET held = i.held - p.quantity FROM per_event p WHERE i.event_id = p.event_id
-                RETURNING i.event_id)
+                RETURNING i.event_id),
+            per_type AS (
+                -- Grouped after every counters row is updated (and locked): the types' rows are locked after their events'.
+                SELECT l.ticket_type_id, sum(l.quantity)::int AS quantity
+                FROM expired x JOIN hold_lines l ON l.hold_id = x.hold_id JOIN returned r ON r.event_id = x.event_id
+                GROUP BY l.ticket_type_id),
+            typed AS (
+                UPDATE ticket_types t SET held = t.held - p.quantity FROM per_type p WHERE t.id = p.ticket_type_id)
             SELECT count(*)::int FROM expired
             """;
         return OnConnectionAsync(async (connection, ct) =>
@@ -137,14 +172,18 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             return [await single(requests[0], cancellationToken)];
         }
 
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        return await InTransactionAsync(batch, cancellationToken);
+    }
+
+    /// <summary>One read-committed transaction that <paramref name="work"/> fills and that commits when it returns (retried as a whole).</summary>
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-            var outcomes = await batch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
+            var result = await work((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
             await transaction.CommitAsync(ct);
-            return outcomes;
+            return result;
         }, cancellationToken);
-    }
 
     /// <summary>Runs <paramref name="work"/> on the context's open connection, retried by the execution strategy as a whole.</summary>
     private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
@@ -168,7 +207,18 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
     /// <summary>A hold from <see cref="HoldColumns"/>, starting at column <paramref name="first"/>.</summary>
     private static Hold ReadHold(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetGuid(first), reader.GetGuid(first + 1), reader.GetInt32(first + 2), (HoldStatus)reader.GetInt32(first + 3),
-        reader.GetFieldValue<DateTimeOffset>(first + 4), reader.GetFieldValue<DateTimeOffset>(first + 5));
+        reader.GetFieldValue<DateTimeOffset>(first + 4), reader.GetFieldValue<DateTimeOffset>(first + 5))
+    {
+        Lines = (JsonSerializer.Deserialize<HoldLineRow[]>(reader.GetString(first + 6), RowJson) ?? [])
+            .Select(l => new HoldLine(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList(),
+    };
+
+    /// <summary>A ticket type from its row as JSON (<c>row_to_json(t)</c>).</summary>
+    internal static TicketType ParseTicketType(string json) => JsonSerializer.Deserialize<TicketTypeRow>(json, RowJson)!.ToTicketType();
+
+    /// <summary>Ticket types from a JSON array of their rows (<c>json_agg(t)</c>).</summary>
+    internal static IReadOnlyList<TicketType> ParseTicketTypes(string json) =>
+        (JsonSerializer.Deserialize<TicketTypeRow[]>(json, RowJson) ?? []).Select(r => r.ToTicketType()).ToList();
 
     /// <summary>A hold's event from <see cref="HoldEventColumns"/>, starting at column <paramref name="first"/>; null when the row had no event.</summary>
     private static HoldEvent? ReadHoldEvent(NpgsqlDataReader reader, int first) => reader.IsDBNull(first)

@@ -246,6 +246,41 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.ToTable("attendance", (string)null);
                 });
 
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.HoldLineRow", b =>
+                {
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hold_id");
+
+                    b.Property<Guid>("TicketTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_type_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("unit_price");
+
+                    b.HasKey("HoldId", "TicketTypeId");
+
+                    b.HasIndex("TicketTypeId");
+
+                    b.ToTable("hold_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_hold_lines_quantity", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.HoldRow", b =>
                 {
                     b.Property<Guid>("HoldId")
@@ -362,6 +397,92 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.TicketTypeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<int>("Held")
+                        .HasColumnType("integer")
+                        .HasColumnName("held");
+
+                    b.Property<int>("MaxPerOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_per_order");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("price");
+
+                    b.Property<DateTimeOffset?>("SalesEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sales_end");
+
+                    b.Property<DateTimeOffset?>("SalesStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sales_start");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("integer")
+                        .HasColumnName("sold");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<short>("Visibility")
+                        .HasColumnType("smallint")
+                        .HasColumnName("visibility");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId", "SortOrder", "Id");
+
+                    b.ToTable("ticket_types", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ticket_types_max_per_order", "max_per_order >= 1");
+
+                            t.HasCheckConstraint("ck_ticket_types_no_oversell", "held >= 0 AND sold >= 0 AND (capacity IS NULL OR held + sold <= capacity)");
+                        });
                 });
 
             modelBuilder.Entity("Events.Api.Model.CatalogEvent", b =>
@@ -516,6 +637,15 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.HoldLineRow", b =>
+                {
+                    b.HasOne("Events.Api.Infrastructure.Postgres.HoldRow", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.HoldRow", b =>
                 {
                     b.HasOne("Events.Api.Model.CatalogEvent", null)
@@ -535,6 +665,15 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.ReviewRow", b =>
+                {
+                    b.HasOne("Events.Api.Model.CatalogEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.TicketTypeRow", b =>
                 {
                     b.HasOne("Events.Api.Model.CatalogEvent", null)
                         .WithMany()

@@ -24,6 +24,14 @@ namespace EventBooking.Clients.Events.Models
         public int? Held { get; set; }
         /// <summary>The sold property</summary>
         public int? Sold { get; set; }
+        /// <summary>The ticketTypes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Events.Models.TicketTypeAvailability>? TicketTypes { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Events.Models.TicketTypeAvailability> TicketTypes { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Events.Models.AvailabilityResponse"/> and sets the default values.
         /// </summary>
@@ -54,6 +62,7 @@ namespace EventBooking.Clients.Events.Models
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
                 { "held", n => { Held = n.GetIntValue(); } },
                 { "sold", n => { Sold = n.GetIntValue(); } },
+                { "ticketTypes", n => { TicketTypes = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Events.Models.TicketTypeAvailability>(global::EventBooking.Clients.Events.Models.TicketTypeAvailability.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -68,6 +77,7 @@ namespace EventBooking.Clients.Events.Models
             writer.WriteGuidValue("eventId", EventId);
             writer.WriteIntValue("held", Held);
             writer.WriteIntValue("sold", Sold);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Events.Models.TicketTypeAvailability>("ticketTypes", TicketTypes);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -6,6 +6,7 @@ using EventBooking.Clients.Events.Api.Events.Item.CalendarIcs;
 using EventBooking.Clients.Events.Api.Events.Item.Cancel;
 using EventBooking.Clients.Events.Api.Events.Item.Publish;
 using EventBooking.Clients.Events.Api.Events.Item.Reviews;
+using EventBooking.Clients.Events.Api.Events.Item.TicketTypes;
 using EventBooking.Clients.Events.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -52,6 +53,11 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         public global::EventBooking.Clients.Events.Api.Events.Item.Reviews.ReviewsRequestBuilder Reviews
         {
             get => new global::EventBooking.Clients.Events.Api.Events.Item.Reviews.ReviewsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The ticketTypes property</summary>
+        public global::EventBooking.Clients.Events.Api.Events.Item.TicketTypes.TicketTypesRequestBuilder TicketTypes
+        {
+            get => new global::EventBooking.Clients.Events.Api.Events.Item.TicketTypes.TicketTypesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Events.Api.Events.Item.EventsItemRequestBuilder"/> and sets the default values.
@@ -131,7 +137,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.EventResponse>(requestInfo, global::EventBooking.Clients.Events.Models.EventResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place. The currency applies to every ticket type; the price sets the event&apos;s only ticket type&apos;s, and is ignored (the cheapest public type&apos;s stays) when the event sells several.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.EventResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -210,7 +216,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item
             return requestInfo;
         }
         /// <summary>
-        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// Every field is sent. The capacity cannot go below the seats already sold or held (`400` naming `capacity`); attendees are told about changes of time or place. The currency applies to every ticket type; the price sets the event&apos;s only ticket type&apos;s, and is ignored (the cheapest public type&apos;s stays) when the event sells several.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

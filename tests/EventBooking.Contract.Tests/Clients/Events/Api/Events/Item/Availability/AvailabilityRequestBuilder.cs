@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Availability
         {
         }
         /// <summary>
-        /// Straight from the seat counters, never cached.**Access:** anyone; no token needed.
+        /// Straight from the seat counters, never cached; `ticketTypes` gives each type&apos;s seats available (public types; all of them for the event&apos;s organizer or an admin).**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.AvailabilityResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -61,7 +61,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Availability
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.AvailabilityResponse>(requestInfo, global::EventBooking.Clients.Events.Models.AvailabilityResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Straight from the seat counters, never cached.**Access:** anyone; no token needed.
+        /// Straight from the seat counters, never cached; `ticketTypes` gives each type&apos;s seats available (public types; all of them for the event&apos;s organizer or an admin).**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
