@@ -20,7 +20,7 @@ public sealed record ChangePasswordBody(string CurrentPassword, string NewPasswo
 public sealed class AccountClient(IHttpClientFactory factory)
 {
     public const string HttpClientName = "users-api-anonymous";
-    private const string Service = "The account service";
+    private const string Service = "Service_Account";
 
     private HttpClient Http => factory.CreateClient(HttpClientName);
 
@@ -76,7 +76,7 @@ public sealed class AccountClient(IHttpClientFactory factory)
 /// <summary>users-api calls on behalf of the signed-in user.</summary>
 public sealed class UsersClient(HttpClient http)
 {
-    private const string Service = "The account service";
+    private const string Service = "Service_Account";
 
     public Task<ApiResult<UserProfile>> GetMeAsync(CancellationToken cancellationToken) => Api.GetAsync<UserProfile>(http, "/api/users/me", Service, cancellationToken);
 
