@@ -184,7 +184,7 @@ public sealed partial class LocalizationTests
         using (TestTexts.InCulture("de"))
         {
             Assert.Equal("Sa., 5. Dez. 2026, 20:00 Europe/Berlin", L.When(at, "Europe/Berlin"));
-            Assert.Equal("Sa., 5. Dez. 2026, 14:00 America/New_York", L.When(at, "America/New_York"));
+            Assert.Equal("Sa., 5. Dez. 2026, 14:00 America/New York", L.When(at, "America/New_York"));
             Assert.Equal("1.234,50 EUR", L.Money(1234.5m, "EUR"));
             Assert.Equal("Kostenlos", L.Money(0, "EUR"));
             Assert.Equal(("1 Ticket", "3 Tickets"), (L.Count(1, "Count_Ticket"), L.Count(3, "Count_Ticket")));

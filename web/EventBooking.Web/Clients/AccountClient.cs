@@ -42,6 +42,14 @@ public sealed class AccountClient(IHttpClientFactory factory)
         return Api.SendAsync<UserProfile>(Http, request, Service, cancellationToken);
     }
 
+    /// <summary>Changes the profile of the token's owner (used right after registering, before the cookie exists).</summary>
+    public Task<ApiResult<UserProfile>> UpdateMeAsync(string accessToken, UpdateProfileBody body, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/api/users/me") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", accessToken);
+        return Api.SendAsync<UserProfile>(Http, request, Service, cancellationToken);
+    }
+
     /// <summary>Trades the refresh token for a new pair; null when users-api refuses it (the session is over).</summary>
     public async Task<UserSession?> RefreshAsync(string refreshToken, string? clientAddress, CancellationToken cancellationToken)
     {

@@ -75,6 +75,6 @@ public static class Format
 
     private static (DateTime Local, string Zone) InZone(DateTimeOffset at, string? timeZone) =>
         !string.IsNullOrWhiteSpace(timeZone) && timeZone is not ("UTC" or "Etc/UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone)
-            ? (TimeZoneInfo.ConvertTime(at, zone).DateTime, zone.Id)
+            ? (TimeZoneInfo.ConvertTime(at, zone).DateTime, zone.Id.Replace('_', ' ')) // named as people read it: America/New York
             : (at.UtcDateTime, "UTC");
 }
