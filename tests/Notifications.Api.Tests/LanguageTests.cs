@@ -1,3 +1,7 @@
+using System.Collections;
+using System.Globalization;
+using System.Resources;
+using System.Text.RegularExpressions;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
@@ -5,6 +9,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Notifications.Api.Clients;
 using Notifications.Api.Model;
+using Notifications.Api.Resources;
 using Notifications.Api.Services;
 
 namespace Notifications.Api.Tests;
@@ -90,6 +95,22 @@ public sealed class LanguageTests(NotificationsApp app) : IClassFixture<Notifica
         Assert.Contains("Der Link funktioniert einmal, bis 02.01.2030 03:04 UTC.", mailed.TextBody, StringComparison.Ordinal);
         // The HTML part escapes what is not ASCII (&#xE4;): read as a mail client shows it.
         Assert.Contains("Neues Passwort wählen", System.Net.WebUtility.HtmlDecode(mailed.HtmlBody), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_language_has_every_text_with_the_same_placeholders_and_german_is_not_english()
+    {
+        var resources = new ResourceManager(typeof(NotificationResource));
+        static Dictionary<string, string> Texts(ResourceSet set) =>
+            set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        static string[] Placeholders(string text) => [.. Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Order()];
+        var english = Texts(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!);
+        var german = Texts(resources.GetResourceSet(CultureInfo.GetCultureInfo("de"), createIfNotExists: true, tryParents: false)!);
+
+        Assert.True(english.Count > 40, $"only {english.Count} texts");
+        Assert.Equal(english.Keys.Order(), german.Keys.Order());
+        Assert.All(english, e => Assert.Equal(Placeholders(e.Value), Placeholders(german[e.Key])));
+        Assert.DoesNotContain(english, e => e.Value.Split(' ').Length > 3 && german[e.Key] == e.Value);
     }
 
     [Theory]
