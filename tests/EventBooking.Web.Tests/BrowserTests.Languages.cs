@@ -10,7 +10,8 @@ namespace EventBooking.Web.Tests;
 /// <summary>
 /// The web in English and in German: every page (<see cref="VisitEveryPageAsync"/>, as a visitor, an attendee, an organizer and
 /// an admin) renders in each language with <c>&lt;html lang&gt;</c> saying which, no resource key where a text should be (a
-/// missing key shows as its name, <c>Area_What</c>), and in German none of the English sentences of the resources. The switcher
+/// missing key shows as its name, <c>Area_What</c>), and in German none of the English sentences of the resources and no axe
+/// violation. The switcher
 /// changes the language on the page it is on, keeps the user there, and saves the choice to a signed-in user's profile.
 /// </summary>
 public sealed partial class BrowserTests
@@ -64,6 +65,12 @@ public sealed partial class BrowserTests
                     if (!text.Contains("Veranstaltungen", StringComparison.Ordinal))
                     {
                         findings.AppendLine($"{where}: no German navigation");
+                    }
+
+                    // The German pages are as accessible as the English ones (axe runs on those in the accessibility test).
+                    foreach (var violation in (await SettledAxeAsync(page)).Violations)
+                    {
+                        findings.AppendLine($"{where}: axe {violation.Id} ({violation.Impact}) {violation.Help}");
                     }
                 }
             });

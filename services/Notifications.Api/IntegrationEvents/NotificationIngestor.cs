@@ -24,17 +24,21 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
             case BookingConfirmed e:
                 Require(e.BookingId, e.UserId, e.EventId);
                 await store.UpsertReminderAsync(ReminderOf(e), cancellationToken);
-                await writer.WriteAsync((await InLanguageOfAsync(e.UserId, () => texts.Confirmed(e), cancellationToken)).To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
+                var confirmed = await InLanguageOfAsync(e.UserId, () => texts.Confirmed(e), cancellationToken);
+                await writer.WriteAsync(confirmed.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
                 break;
             case BookingCancelled e:
-                await BookingEndedAsync(e.BookingId, e.EventId, (await InLanguageOfAsync(e.UserId, () => texts.Cancelled(e), cancellationToken)).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var cancelled = await InLanguageOfAsync(e.UserId, () => texts.Cancelled(e), cancellationToken);
+                await BookingEndedAsync(e.BookingId, e.EventId, cancelled.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case BookingExpired e:
-                await BookingEndedAsync(e.BookingId, e.EventId, (await InLanguageOfAsync(e.UserId, () => texts.Expired(e), cancellationToken)).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var expired = await InLanguageOfAsync(e.UserId, () => texts.Expired(e), cancellationToken);
+                await BookingEndedAsync(e.BookingId, e.EventId, expired.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case PaymentRefunded e:
                 Require(e.BookingId, e.UserId, e.EventId);
-                await writer.WriteAsync((await InLanguageOfAsync(e.UserId, () => texts.Refunded(e), cancellationToken)).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var refunded = await InLanguageOfAsync(e.UserId, () => texts.Refunded(e), cancellationToken);
+                await writer.WriteAsync(refunded.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case EventUpdated e:
                 Require(e.EventId, e.OrganizerId);
@@ -52,9 +56,11 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     }
 
     /// <summary>The reminder for one booking, 24 h before its event (source key: event, start time; so one per user).</summary>
-    public async Task<bool> RemindAsync(Reminder reminder, CancellationToken cancellationToken) =>
-        await writer.WriteAsync((await InLanguageOfAsync(reminder.UserId, () => texts.Reminder(reminder), cancellationToken))
-            .To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName), cancellationToken);
+    public async Task<bool> RemindAsync(Reminder reminder, CancellationToken cancellationToken)
+    {
+        var notification = await InLanguageOfAsync(reminder.UserId, () => texts.Reminder(reminder), cancellationToken);
+        return await writer.WriteAsync(notification.To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName), cancellationToken);
+    }
 
     /// <summary>Writes a notification in <paramref name="userId"/>'s preferred language (the default when users-api does not know it or cannot be asked).</summary>
     private async Task<Notification> InLanguageOfAsync(Guid userId, Func<Notification> compose, CancellationToken cancellationToken)
@@ -84,7 +90,9 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
         var list = await attendees.AttendeesOfAsync(eventId, cancellationToken);
         // One notification per user, even with several bookings (the id would dedupe them anyway), each in its own language.
         var recipients = list.Where(a => a.UserId != Guid.Empty).DistinctBy(a => a.UserId).ToList();
-        var spoken = recipients.Count == 0 ? new Dictionary<Guid, string?>() : await users.LanguagesAsync([.. recipients.Select(a => a.UserId)], logger, cancellationToken);
+        var spoken = recipients.Count == 0
+            ? new Dictionary<Guid, string?>()
+            : await users.LanguagesAsync([.. recipients.Select(a => a.UserId)], logger, cancellationToken);
         foreach (var attendee in recipients)
         {
             var notification = languages.In(spoken.GetValueOrDefault(attendee.UserId), () => compose(attendee));
