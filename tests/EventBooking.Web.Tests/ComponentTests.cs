@@ -13,6 +13,7 @@ public sealed class PayFormTests : BunitContext
     public PayFormTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Render<MudPopoverProvider>();
     }
@@ -81,6 +82,7 @@ public sealed class ProblemAlertTests : BunitContext
     public ProblemAlertTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

@@ -17,6 +17,7 @@ public abstract class PageTestContext : BunitContext
     protected PageTestContext()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized("page tester");
         Services.AddSingleton(new EventsClient(Api.Client()));

@@ -1,5 +1,6 @@
 using System.Net;
 using EventBooking.Web.Clients;
+using EventBooking.Web.Components.Shared;
 using Xunit;
 
 namespace EventBooking.Web.Tests;
@@ -7,7 +8,7 @@ namespace EventBooking.Web.Tests;
 /// <summary>How the web reads the services' shared HTTP vocabulary: problems by their <c>code</c>, lists in one page envelope.</summary>
 public sealed class WireFormatTests
 {
-    private const string Service = "The test service";
+    private const string Service = "Service_Bookings";
     private readonly StubApi _api = new();
 
     [Fact]
@@ -67,7 +68,16 @@ public sealed class WireFormatTests
 
         Assert.Equal(ProblemCodes.Unreachable, result.Problem!.Code);
         Assert.Equal(ErrorKind.Unavailable, result.Problem.Kind);
-        Assert.Contains(Service, result.Problem.Message, StringComparison.Ordinal);
+        // Named in the user's language (the client only knows the service's resource key).
+        using (TestTexts.InCulture("en"))
+        {
+            Assert.Equal("The booking service is not reachable right now. Please try again in a moment.", TestTexts.Localizer.Problem(result.Problem));
+        }
+
+        using (TestTexts.InCulture("de"))
+        {
+            Assert.Equal("Der Buchungsdienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.", TestTexts.Localizer.Problem(result.Problem));
+        }
     }
 
     [Fact]
@@ -77,7 +87,16 @@ public sealed class WireFormatTests
 
         var problem = (await GetAsync<object>("/gone")).Problem!;
 
-        Assert.Equal((ProblemCodes.Unknown, 404, "Not found."), (problem.Code, problem.Status, problem.Message));
+        Assert.Equal((ProblemCodes.Unknown, 404), (problem.Code, problem.Status));
+        using (TestTexts.InCulture("en"))
+        {
+            Assert.Equal("Not found.", TestTexts.Localizer.Problem(problem));
+        }
+
+        using (TestTexts.InCulture("de"))
+        {
+            Assert.Equal("Nicht gefunden.", TestTexts.Localizer.Problem(problem));
+        }
     }
 
     [Fact]

@@ -12,6 +12,8 @@ var app = builder.Build();
 
 // The security headers with the strict Content-Security-Policy, HSTS outside Development, the pages' cache policy.
 app.UseWebDelivery();
+// The user's language (culture cookie, else Accept-Language): before the error pages, so they speak it too.
+app.UseWebLocalization();
 
 // Friendly pages only, in every environment: no stack trace reaches a browser.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -26,6 +28,7 @@ app.UseVisitorCookie();
 app.MapStaticAssets();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
+app.MapCultureEndpoints();
 app.MapOrganizerEndpoints();
 app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();

@@ -4,8 +4,11 @@ using EventBooking.Messaging;
 
 namespace Notifications.Api.Clients;
 
-/// <summary>Who a user is, for addressing an email; <paramref name="EmailNotifications"/> false = opted out of email (users-api profile).</summary>
-public sealed record UserContact(Guid UserId, string Email, string? DisplayName, bool EmailNotifications = true);
+/// <summary>
+/// Who a user is, for addressing an email; <paramref name="EmailNotifications"/> false = opted out of email, <paramref name="PreferredLanguage"/>
+/// the language to write in (a BCP 47 tag or null) (users-api profile).
+/// </summary>
+public sealed record UserContact(Guid UserId, string Email, string? DisplayName, bool EmailNotifications = true, string? PreferredLanguage = null);
 
 /// <summary>One attendee of an event: the holder of a booking.</summary>
 public sealed record EventAttendee(Guid UserId, Guid BookingId, string? Email, string? Name);
@@ -72,7 +75,7 @@ public sealed class UsersApiClient(HttpClient http) : IUserDirectory
             {
                 if (user.Email is { Length: > 0 } email)
                 {
-                    contacts[user.Id] = new UserContact(user.Id, email, user.DisplayName ?? user.Name, user.EmailNotifications ?? true);
+                    contacts[user.Id] = new UserContact(user.Id, email, user.DisplayName ?? user.Name, user.EmailNotifications ?? true, user.PreferredLanguage);
                 }
             }
         }
@@ -80,7 +83,7 @@ public sealed class UsersApiClient(HttpClient http) : IUserDirectory
         return contacts;
     }
 
-    private sealed record InternalUser(Guid Id, string? Email, string? DisplayName, string? Name, bool? EmailNotifications);
+    private sealed record InternalUser(Guid Id, string? Email, string? DisplayName, string? Name, bool? EmailNotifications, string? PreferredLanguage);
 }
 
 /// <summary><c>GET /internal/events/{eventId}/attendees</c> on bookings-api (docs/contracts.md), with the service token.</summary>
@@ -97,4 +100,30 @@ public sealed class BookingsApiClient(HttpClient http) : IAttendeeDirectory
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<List<EventAttendee>>(cancellationToken) ?? [];
     }
+}
+
+public static partial class UserDirectoryExtensions
+{
+    /// <summary>
+    /// The preferred language of each of <paramref name="userIds"/> users-api knows, to write to them in it. users-api out of reach
+    /// is no reason to hold a notification back: then nobody's language is known (the default is written) and a warning is logged.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string?>> LanguagesAsync(this IUserDirectory users, IReadOnlyCollection<Guid> userIds, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var contacts = await users.FindAsync(userIds, cancellationToken);
+            return contacts.ToDictionary(c => c.Key, c => c.Value.PreferredLanguage);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            or (TaskCanceledException and not { CancellationToken.IsCancellationRequested: true }))
+        {
+            LogLanguagesUnknown(logger, userIds.Count, ex);
+            return new Dictionary<Guid, string?>();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "users-api could not tell the language of {Count} recipient(s); writing to them in the default language")]
+    private static partial void LogLanguagesUnknown(ILogger logger, int count, Exception exception);
 }

@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using EventBooking.Messaging.Contracts;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Notifications.Api.Resources;
+using Notifications.Api.Services;
 
 namespace Notifications.Api.Email;
 
@@ -11,25 +14,20 @@ namespace Notifications.Api.Email;
 /// The security emails of an account (verify your address, reset your password): each carries a one-time link to the web.
 /// They are not notifications: they are not listed in the app (a reset link there would hand the account to whoever holds a
 /// session), ignore the email preferences (an account must be recoverable), and are never stored here, so the raw token
-/// rests in no database of ours (users-api keeps its hash).
+/// rests in no database of ours (users-api keeps its hash). Written in the account's preferred language (<c>language</c>).
 /// </summary>
-public sealed class AccountEmails(IOptions<EmailOptions> options)
+public sealed class AccountEmails(IOptions<EmailOptions> options, IStringLocalizer<NotificationResource> L, RecipientLanguages languages)
 {
     public const string VerifyEmailPath = "/account/verify-email";
     public const string ResetPasswordPath = "/account/reset-password";
 
-    public MimeMessage Render(EmailVerificationRequested e, Guid messageId) => Render(messageId, "email-verification", e.Email, e.DisplayName,
-        "Verify your email address",
-        "Open this link to verify your email address. You need a verified address to book tickets.",
-        Link(VerifyEmailPath, e.Token), "Verify my email address", e.ExpiresAt,
-        "If you did not create an EventBooking account, ignore this email.");
+    public MimeMessage Render(EmailVerificationRequested e, Guid messageId, string? language = null) => languages.In(language, () =>
+        Render(messageId, "email-verification", e.Email, e.DisplayName, L["Account_VerifySubject"], L["Account_VerifyBody"],
+            Link(VerifyEmailPath, e.Token), L["Account_VerifyAction"], e.ExpiresAt, L["Account_VerifyIgnore"]));
 
-    public MimeMessage Render(PasswordResetRequested e, Guid messageId) => Render(messageId, "password-reset", e.Email, e.DisplayName,
-        "Reset your password",
-        "Someone (we hope you) asked to reset the password of your EventBooking account. Open this link to choose a new one. " +
-        "Choosing it signs you out everywhere.",
-        Link(ResetPasswordPath, e.Token), "Choose a new password", e.ExpiresAt,
-        "If you did not ask for this, ignore this email: your password stays as it is.");
+    public MimeMessage Render(PasswordResetRequested e, Guid messageId, string? language = null) => languages.In(language, () =>
+        Render(messageId, "password-reset", e.Email, e.DisplayName, L["Account_ResetSubject"], L["Account_ResetBody"],
+            Link(ResetPasswordPath, e.Token), L["Account_ResetAction"], e.ExpiresAt, L["Account_ResetIgnore"]));
 
     private string Link(string path, string token) =>
         new Uri(new Uri(options.Value.WebBaseUrl), $"{path}?token={Uri.EscapeDataString(token)}").ToString();
@@ -46,8 +44,8 @@ public sealed class AccountEmails(IOptions<EmailOptions> options)
         message.MessageId = $"{MessageKey(messageId)}@notifications.eventbooking.local";
         message.Headers.Add("X-EventBooking-Kind", kind);
 
-        var greeting = string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hello {name},";
-        var expires = $"The link works once, until {expiresAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC.";
+        string greeting = string.IsNullOrWhiteSpace(name) ? L["Email_Hello"] : L["Email_HelloName", name];
+        string expires = L["Account_Expires", expiresAt.ToUniversalTime().ToString(L["Account_ExpiresPattern"], System.Globalization.CultureInfo.CurrentCulture)];
         var html = HtmlEncoder.Default;
         message.Body = new BodyBuilder
         {

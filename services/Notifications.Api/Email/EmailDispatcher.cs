@@ -135,7 +135,7 @@ public sealed partial class EmailDispatcher(
 
             // events-api unreachable: retried like users-api. An event it no longer knows: the email goes without a calendar entry.
             var calendar = notification is { Calendar: not null, EventId: { } eventId } ? (await calendars).GetValueOrDefault(eventId) : null;
-            var message = templates.Render(notification, recipient.Email, recipient.DisplayName, calendar);
+            var message = templates.Render(notification, recipient.Email, recipient.DisplayName, calendar, recipient.PreferredLanguage);
             await smtp.SendAsync(message, cancellationToken);
             await store.MarkEmailSentAsync(notification.Id, _owner, recipient.Email, time.GetUtcNow(), cancellationToken);
             LogSent(logger, notification.Id, notification.Kind);

@@ -2,23 +2,31 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using EventBooking.Messaging;
+using Microsoft.Extensions.Localization;
 using MimeKit;
 using MimeKit.Utils;
 using Notifications.Api.Model;
+using Notifications.Api.Resources;
+using Notifications.Api.Services;
 using QRCoder;
 
 namespace Notifications.Api.Email;
 
 /// <summary>
 /// Renders a notification as an email: HTML and plain-text parts, ticket QR codes inline, and, when the notification carries
-/// one, the event's calendar object (see <see cref="WithCalendar"/>).
+/// one, the event's calendar object (see <see cref="WithCalendar"/>). Its words (around the notification's own, which were
+/// written in the recipient's language when it was stored) are in <paramref name="language"/> of <see cref="Render"/>.
 /// </summary>
-public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOptions> options)
+public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOptions> options, IStringLocalizer<NotificationResource> L, RecipientLanguages languages)
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
     /// <param name="calendar">The event's current calendar entry (from events-api) when <see cref="Notification.Calendar"/> asks for one.</param>
-    public MimeMessage Render(Notification notification, string recipientEmail, string? recipientName, CalendarEntry? calendar = null)
+    /// <param name="language">The recipient's preferred language (users-api; null: the default).</param>
+    public MimeMessage Render(Notification notification, string recipientEmail, string? recipientName, CalendarEntry? calendar = null, string? language = null) =>
+        languages.In(language, () => RenderInCurrentCulture(notification, recipientEmail, recipientName, calendar));
+
+    private MimeMessage RenderInCurrentCulture(Notification notification, string recipientEmail, string? recipientName, CalendarEntry? calendar)
     {
         var settings = options.Value;
         var message = new MimeMessage();
@@ -31,7 +39,7 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
         message.Headers.Add("X-EventBooking-Kind", notification.Kind);
 
         var link = notification.Link is null ? null : new Uri(new Uri(settings.WebBaseUrl), notification.Link).ToString();
-        var greeting = string.IsNullOrWhiteSpace(recipientName) ? "Hello," : $"Hello {recipientName},";
+        string greeting = string.IsNullOrWhiteSpace(recipientName) ? L["Email_Hello"] : L["Email_HelloName", recipientName];
         var builder = new BodyBuilder();
         var text = new StringBuilder();
         var html = new StringBuilder();
@@ -44,13 +52,13 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
 
         if (notification.EventTitle is not null)
         {
-            var when = notification.EventStartsAt?.ToString("dddd d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
-            text.AppendLine().Append("Event: ").AppendLine(notification.EventTitle);
-            html.Append("<p><strong>Event:</strong> ").Append(Html.Encode(notification.EventTitle));
+            var when = notification.EventStartsAt?.ToUniversalTime().ToString(L["Email_WhenPattern"], CultureInfo.CurrentCulture);
+            text.AppendLine().Append(L["Email_Event"]).Append(' ').AppendLine(notification.EventTitle);
+            html.Append("<p><strong>").Append(Html.Encode(L["Email_Event"])).Append("</strong> ").Append(Html.Encode(notification.EventTitle));
             if (when is not null)
             {
-                text.Append("When: ").AppendLine(when);
-                html.Append("<br/><strong>When:</strong> ").Append(Html.Encode(when));
+                text.Append(L["Email_When"]).Append(' ').AppendLine(when);
+                html.Append("<br/><strong>").Append(Html.Encode(L["Email_When"])).Append("</strong> ").Append(Html.Encode(when));
             }
 
             html.Append("</p>");
@@ -58,17 +66,17 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
 
         if (notification.Tickets.Count > 0)
         {
-            text.AppendLine().AppendLine("Your tickets:");
-            html.Append("<h3>Your tickets</h3><table cellpadding=\"8\">");
+            text.AppendLine().Append(L["Email_YourTickets"]).AppendLine(":");
+            html.Append("<h3>").Append(Html.Encode(L["Email_YourTickets"])).Append("</h3><table cellpadding=\"8\">");
             foreach (var ticket in notification.Tickets.OrderBy(t => t.EntryNumber))
             {
                 var image = builder.LinkedResources.Add($"ticket-{ticket.TicketNumber}.png", QrPng(ticket.Code), new ContentType("image", "png"));
                 image.ContentId = MimeUtils.GenerateMessageId();
-                text.Append(CultureInfo.InvariantCulture, $"  Ticket {ticket.TicketNumber} (entry {ticket.EntryNumber}): code {ticket.Code}").AppendLine();
-                html.Append("<tr><td><img alt=\"QR code of ticket ").Append(Html.Encode(ticket.TicketNumber))
+                text.Append("  ").AppendLine(L["Email_TicketLine", ticket.TicketNumber, ticket.EntryNumber, ticket.Code]);
+                html.Append("<tr><td><img alt=\"").Append(Html.Encode(L["Email_QrAlt", ticket.TicketNumber]))
                     .Append("\" width=\"160\" height=\"160\" src=\"cid:").Append(image.ContentId).Append("\"/></td><td>")
-                    .Append("<strong>Ticket ").Append(Html.Encode(ticket.TicketNumber)).Append("</strong><br/>Entry ")
-                    .Append(ticket.EntryNumber.ToString(CultureInfo.InvariantCulture)).Append("<br/><code>")
+                    .Append("<strong>").Append(Html.Encode(L["Email_Ticket", ticket.TicketNumber])).Append("</strong><br/>")
+                    .Append(Html.Encode(L["Email_Entry", ticket.EntryNumber])).Append("<br/><code>")
                     .Append(Html.Encode(ticket.Code)).Append("</code></td></tr>");
             }
 
@@ -77,11 +85,11 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
 
         if (link is not null)
         {
-            text.AppendLine().Append("Details: ").AppendLine(link);
-            html.Append("<p><a href=\"").Append(Html.Encode(link)).Append("\">View details</a></p>");
+            text.AppendLine().Append(L["Email_Details"]).Append(' ').AppendLine(link);
+            html.Append("<p><a href=\"").Append(Html.Encode(link)).Append("\">").Append(Html.Encode(L["Email_ViewDetails"])).Append("</a></p>");
         }
 
-        const string footer = "You receive this email because of your EventBooking account. Choose which emails you get under Notifications > Preferences.";
+        string footer = L["Email_Footer"];
         text.AppendLine().AppendLine("-- ").AppendLine(footer);
         html.Append("<hr/><p style=\"font-size:small;color:#666\">").Append(Html.Encode(footer)).Append("</p></body></html>");
 

@@ -36,6 +36,15 @@ internal static class Extensions
         // query string would be written into access logs and traces with the URL.
         builder.Services.AddScoped<NotificationWriter>();
         builder.Services.AddScoped<NotificationIngestor>();
+        // Notifications and emails in each recipient's language (Resources/NotificationResource(.<culture>).resx).
+        builder.Services.AddLocalization();
+        builder.Services.AddOptions<LanguageOptions>().BindConfiguration(LanguageOptions.Section)
+            .Validate(o => o.SupportedCultures.Count > 0 && o.SupportedCultures.All(RecipientLanguages.IsKnown)
+                && o.SupportedCultures.Contains(o.DefaultCulture, StringComparer.OrdinalIgnoreCase),
+                "Localization:SupportedCultures must list known cultures, the DefaultCulture among them.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RecipientLanguages>();
+        builder.Services.AddSingleton<NotificationTexts>();
         builder.AddEventBus("messaging", "notifications-api")
             .AddSubscription<BookingConfirmed, NotificationEventHandler<BookingConfirmed>>()
             .AddSubscription<BookingCancelled, NotificationEventHandler<BookingCancelled>>()

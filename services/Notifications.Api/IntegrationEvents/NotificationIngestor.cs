@@ -8,11 +8,12 @@ using Notifications.Api.Services;
 namespace Notifications.Api.IntegrationEvents;
 
 /// <summary>
-/// Turns integration events into notifications (one per affected user; their words are in <see cref="NotificationTexts"/>)
-/// and keeps the reminder schedule. Every notification's id derives from (message id, user id), so a redelivered message
-/// changes nothing.
+/// Turns integration events into notifications (one per affected user; their words are in <see cref="NotificationTexts"/>, in
+/// each recipient's preferred language from users-api: one lookup per message) and keeps the reminder schedule. Every
+/// notification's id derives from (message id, user id), so a redelivered message changes nothing.
 /// </summary>
-public sealed class NotificationIngestor(NotificationWriter writer, INotificationStore store, IAttendeeDirectory attendees)
+public sealed class NotificationIngestor(NotificationWriter writer, INotificationStore store, IAttendeeDirectory attendees, IUserDirectory users,
+    NotificationTexts texts, RecipientLanguages languages, ILogger<NotificationIngestor> logger)
 {
     /// <summary>Applies one event: the reminder schedule first, then the notifications.</summary>
     public async Task IngestAsync(IIntegrationEvent message, Guid messageId, CancellationToken cancellationToken)
@@ -23,27 +24,31 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
             case BookingConfirmed e:
                 Require(e.BookingId, e.UserId, e.EventId);
                 await store.UpsertReminderAsync(ReminderOf(e), cancellationToken);
-                await writer.WriteAsync(NotificationTexts.Confirmed(e).To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
+                var confirmed = await InLanguageOfAsync(e.UserId, () => texts.Confirmed(e), cancellationToken);
+                await writer.WriteAsync(confirmed.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
                 break;
             case BookingCancelled e:
-                await BookingEndedAsync(e.BookingId, e.EventId, NotificationTexts.Cancelled(e).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var cancelled = await InLanguageOfAsync(e.UserId, () => texts.Cancelled(e), cancellationToken);
+                await BookingEndedAsync(e.BookingId, e.EventId, cancelled.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case BookingExpired e:
-                await BookingEndedAsync(e.BookingId, e.EventId, NotificationTexts.Expired(e).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var expired = await InLanguageOfAsync(e.UserId, () => texts.Expired(e), cancellationToken);
+                await BookingEndedAsync(e.BookingId, e.EventId, expired.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case PaymentRefunded e:
                 Require(e.BookingId, e.UserId, e.EventId);
-                await writer.WriteAsync(NotificationTexts.Refunded(e).To(source, e.UserId, e.UserEmail), cancellationToken);
+                var refunded = await InLanguageOfAsync(e.UserId, () => texts.Refunded(e), cancellationToken);
+                await writer.WriteAsync(refunded.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case EventUpdated e:
                 Require(e.EventId, e.OrganizerId);
                 await store.RescheduleEventRemindersAsync(e.EventId, e.Title, e.StartsAt.ToUniversalTime(), cancellationToken);
-                await NotifyAttendeesAsync(e.EventId, source, attendee => NotificationTexts.Updated(e, attendee.BookingId), cancellationToken);
+                await NotifyAttendeesAsync(e.EventId, source, attendee => texts.Updated(e, attendee.BookingId), cancellationToken);
                 break;
             case EventCancelled e:
                 Require(e.EventId, e.OrganizerId);
                 await store.RemoveEventRemindersAsync(e.EventId, cancellationToken);
-                await NotifyAttendeesAsync(e.EventId, source, attendee => NotificationTexts.Cancelled(e, attendee.BookingId), cancellationToken);
+                await NotifyAttendeesAsync(e.EventId, source, attendee => texts.Cancelled(e, attendee.BookingId), cancellationToken);
                 break;
             default:
                 throw new PoisonMessageException($"notifications-api does not consume {message.GetType().Name}.");
@@ -51,9 +56,18 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     }
 
     /// <summary>The reminder for one booking, 24 h before its event (source key: event, start time; so one per user).</summary>
-    public Task<bool> RemindAsync(Reminder reminder, CancellationToken cancellationToken) =>
-        writer.WriteAsync(NotificationTexts.Reminder(reminder).To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName),
-            cancellationToken);
+    public async Task<bool> RemindAsync(Reminder reminder, CancellationToken cancellationToken)
+    {
+        var notification = await InLanguageOfAsync(reminder.UserId, () => texts.Reminder(reminder), cancellationToken);
+        return await writer.WriteAsync(notification.To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName), cancellationToken);
+    }
+
+    /// <summary>Writes a notification in <paramref name="userId"/>'s preferred language (the default when users-api does not know it or cannot be asked).</summary>
+    private async Task<Notification> InLanguageOfAsync(Guid userId, Func<Notification> compose, CancellationToken cancellationToken)
+    {
+        var language = (await users.LanguagesAsync([userId], logger, cancellationToken)).GetValueOrDefault(userId);
+        return languages.In(language, compose);
+    }
 
     /// <summary>
     /// A booking ended before its event (cancelled or expired): its reminder goes, its holder is told — and, when it was their
@@ -74,10 +88,15 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     private async Task NotifyAttendeesAsync(Guid eventId, string source, Func<EventAttendee, Notification> compose, CancellationToken cancellationToken)
     {
         var list = await attendees.AttendeesOfAsync(eventId, cancellationToken);
-        // One notification per user, even with several bookings (the id would dedupe them anyway).
-        foreach (var attendee in list.Where(a => a.UserId != Guid.Empty).DistinctBy(a => a.UserId))
+        // One notification per user, even with several bookings (the id would dedupe them anyway), each in its own language.
+        var recipients = list.Where(a => a.UserId != Guid.Empty).DistinctBy(a => a.UserId).ToList();
+        var spoken = recipients.Count == 0
+            ? new Dictionary<Guid, string?>()
+            : await users.LanguagesAsync([.. recipients.Select(a => a.UserId)], logger, cancellationToken);
+        foreach (var attendee in recipients)
         {
-            await writer.WriteAsync(compose(attendee).To(source, attendee.UserId, attendee.Email, attendee.Name), cancellationToken);
+            var notification = languages.In(spoken.GetValueOrDefault(attendee.UserId), () => compose(attendee));
+            await writer.WriteAsync(notification.To(source, attendee.UserId, attendee.Email, attendee.Name), cancellationToken);
         }
     }
 

@@ -2,14 +2,20 @@ using System.Security.Claims;
 using EventBooking.Web.Clients;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
 
 namespace EventBooking.Web.Auth;
 
 /// <summary>Signs people in and out (static SSR forms only: cookies can be set on an HTTP response, not over a circuit).</summary>
-public sealed class SignInService(AccountClient account, SessionStore store)
+public sealed class SignInService(AccountClient account, SessionStore store, IOptions<RequestLocalizationOptions> cultures)
 {
-    /// <summary>Signs in with users-api and issues the session cookie; the problem when users-api refuses.</summary>
-    public async Task<ApiProblem?> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs in with users-api and issues the session cookie; the problem when users-api refuses. <paramref name="adoptLanguage"/>
+    /// (the language a new account registered in) becomes the profile's preferred language when it has none yet.
+    /// </summary>
+    public async Task<ApiProblem?> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken,
+        string? adoptLanguage = null)
     {
         var login = await account.LoginAsync(email, password, cancellationToken);
         if (login.Value is not { } tokens)
@@ -21,6 +27,13 @@ public sealed class SignInService(AccountClient account, SessionStore store)
         if (me.Value is not { } profile)
         {
             return me.Problem;
+        }
+
+        if (profile.PreferredLanguage is null && adoptLanguage is not null
+            && (await account.UpdateMeAsync(tokens.AccessToken, new UpdateProfileBody(profile.DisplayName, profile.Phone, adoptLanguage, profile.EmailNotifications),
+                cancellationToken)).Value is { } updated)
+        {
+            profile = updated;
         }
 
         var sessionId = SessionClaims.NewSessionId();
@@ -36,6 +49,12 @@ public sealed class SignInService(AccountClient account, SessionStore store)
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, IdentityClaims.Name, IdentityClaims.Role);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
             new AuthenticationProperties { IsPersistent = true, ExpiresUtc = tokens.RefreshTokenExpiresAt });
+        // The profile's language beats this browser's earlier choice (Extensions.Localization); none: the browser's stays.
+        if (Extensions.Localization.Match(cultures.Value, profile.PreferredLanguage) is { } culture)
+        {
+            Extensions.Localization.AppendCultureCookie(context, culture);
+        }
+
         return null;
     }
 
@@ -55,9 +74,13 @@ public sealed class SignInService(AccountClient account, SessionStore store)
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
-    /// <summary>Only local paths, so a crafted return URL cannot send people elsewhere.</summary>
+    /// <summary>
+    /// Only local paths, so a crafted return URL cannot send people elsewhere: no scheme or host, no <c>//</c> or <c>/\</c>, and no
+    /// control character (a browser drops tabs and newlines, so <c>/\t/evil.example</c> would become <c>//evil.example</c>).
+    /// </summary>
     public static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }

@@ -20,7 +20,7 @@ public sealed record ChangePasswordBody(string CurrentPassword, string NewPasswo
 public sealed class AccountClient(IHttpClientFactory factory)
 {
     public const string HttpClientName = "users-api-anonymous";
-    private const string Service = "The account service";
+    private const string Service = "Service_Account";
 
     private HttpClient Http => factory.CreateClient(HttpClientName);
 
@@ -38,6 +38,14 @@ public sealed class AccountClient(IHttpClientFactory factory)
     public Task<ApiResult<UserProfile>> GetMeAsync(string accessToken, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/me");
+        request.Headers.Authorization = new("Bearer", accessToken);
+        return Api.SendAsync<UserProfile>(Http, request, Service, cancellationToken);
+    }
+
+    /// <summary>Changes the profile of the token's owner (used right after registering, before the cookie exists).</summary>
+    public Task<ApiResult<UserProfile>> UpdateMeAsync(string accessToken, UpdateProfileBody body, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/api/users/me") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", accessToken);
         return Api.SendAsync<UserProfile>(Http, request, Service, cancellationToken);
     }
@@ -76,7 +84,7 @@ public sealed class AccountClient(IHttpClientFactory factory)
 /// <summary>users-api calls on behalf of the signed-in user.</summary>
 public sealed class UsersClient(HttpClient http)
 {
-    private const string Service = "The account service";
+    private const string Service = "Service_Account";
 
     public Task<ApiResult<UserProfile>> GetMeAsync(CancellationToken cancellationToken) => Api.GetAsync<UserProfile>(http, "/api/users/me", Service, cancellationToken);
 

@@ -35,15 +35,22 @@ public sealed record ApiProblem
     /// <summary>An API refused the user's token: the web session is over and the person has to sign in again.</summary>
     public bool EndsSession => Status == StatusCodes.Status401Unauthorized && (Code == ProblemCodes.SessionRevoked || Code == ProblemCodes.Unauthenticated);
 
-    /// <summary>One sentence for people: the detail, else the title.</summary>
-    public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail : !string.IsNullOrWhiteSpace(Title) ? Title : "Something went wrong. Please try again.";
+    /// <summary>
+    /// The service's own sentence (the detail, else the title, else the code), as passed on to another API's caller. Pages show
+    /// <c>L.Problem(problem)</c> (Components/Shared/Format.cs) instead, which words the web's own problems in the user's language.
+    /// </summary>
+    public string Message => !string.IsNullOrWhiteSpace(Detail) ? Detail : !string.IsNullOrWhiteSpace(Title) ? Title : Code;
 
-    /// <summary>The web could not reach <paramref name="what"/> (no answer, a timeout, an open circuit).</summary>
-    public static ApiProblem Unreachable(string what) => new()
+    /// <summary>For <see cref="ProblemCodes.Unreachable"/>: the resource key naming the service (<c>Service_Catalog</c>…).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Service { get; init; }
+
+    /// <summary>The web could not reach <paramref name="service"/> (a resource key; no answer, a timeout, an open circuit).</summary>
+    public static ApiProblem Unreachable(string service) => new()
     {
         Code = ProblemCodes.Unreachable,
         Status = StatusCodes.Status503ServiceUnavailable,
-        Title = $"{what} is not reachable right now. Please try again in a moment.",
+        Service = service,
     };
 }
 

@@ -100,18 +100,8 @@ internal static class Api
         }
 
         problem ??= new ApiProblem();
-        return problem with
-        {
-            Status = (int)response.StatusCode,
-            Title = problem.Title ?? response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => "Please sign in again.",
-                HttpStatusCode.Forbidden => "You are not allowed to do this.",
-                HttpStatusCode.NotFound => "Not found.",
-                HttpStatusCode.TooManyRequests => "Too many attempts. Please wait a moment and try again.",
-                _ => "Something went wrong. Please try again.",
-            },
-        };
+        // Without a title of its own, the page words it by its status (Format.Problem, in the user's language).
+        return problem with { Status = (int)response.StatusCode };
     }
 }
 

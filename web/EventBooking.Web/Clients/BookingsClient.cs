@@ -42,7 +42,7 @@ public sealed record OrganizerSales(
 /// <summary>bookings-api: bookings, payments, tickets, sales.</summary>
 public sealed class BookingsClient(HttpClient http)
 {
-    private const string Service = "The booking service";
+    private const string Service = "Service_Bookings";
 
     public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken, string? promoCode = null) =>
         Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",

@@ -45,7 +45,7 @@ public sealed record ActivityDto(
 /// <summary>events-api: catalog, availability, reviews, organizer events, analytics.</summary>
 public sealed class EventsClient(HttpClient http)
 {
-    private const string Service = "The event catalog";
+    private const string Service = "Service_Catalog";
 
     public Task<ApiResult<Paged<EventDto>>> SearchAsync(EventSearch search, CancellationToken cancellationToken)
     {

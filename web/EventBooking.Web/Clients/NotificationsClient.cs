@@ -16,7 +16,7 @@ public sealed record UnreadCount(long Unread);
 public sealed class NotificationsClient(HttpClient http)
 {
     public const string HubPath = "/hubs/notifications";
-    private const string Service = "The notification service";
+    private const string Service = "Service_Notifications";
 
     /// <summary>The user's notifications, newest first.</summary>
     public Task<ApiResult<Paged<NotificationView>>> ListAsync(int page, int pageSize, CancellationToken cancellationToken) =>

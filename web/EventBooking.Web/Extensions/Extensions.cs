@@ -16,6 +16,7 @@ public static class Extensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        builder.AddWebLocalization();
         services.AddCascadingAuthenticationState();
         builder.AddSharedState();
         services.AddUserSessions();

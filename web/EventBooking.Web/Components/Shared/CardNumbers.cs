@@ -43,5 +43,5 @@ public static class CardNumbers
     public static ValidationResult? Validate(string? number, ValidationContext context) =>
         string.IsNullOrWhiteSpace(number) || IsValid(number)
             ? ValidationResult.Success
-            : new ValidationResult("This is not a valid card number.", [context.MemberName ?? "CardNumber"]);
+            : new ValidationResult(Resources.SharedResource.Validation_InvalidCard, [context.MemberName ?? "CardNumber"]);
 }

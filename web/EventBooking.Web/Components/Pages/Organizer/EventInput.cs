@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Linq.Expressions;
 using EventBooking.Web.Clients;
+using EventBooking.Web.Resources;
 
 namespace EventBooking.Web.Components.Pages.Organizer;
 
@@ -10,34 +11,34 @@ public sealed class EventInput : IValidatableObject
 {
     private const string LocalFormat = "yyyy-MM-ddTHH:mm";
 
-    [Required(ErrorMessage = "Enter a title."), StringLength(200, ErrorMessage = "At most 200 characters.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterTitle)), StringLength(200, ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_AtMost200))]
     public string? Title { get; set; }
 
-    [StringLength(5000, ErrorMessage = "At most 5000 characters.")]
+    [StringLength(5000, ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_AtMost5000))]
     public string? Description { get; set; }
 
-    [Required(ErrorMessage = "Enter the venue."), StringLength(200, ErrorMessage = "At most 200 characters.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterVenue)), StringLength(200, ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_AtMost200))]
     public string? Venue { get; set; }
 
-    [Required(ErrorMessage = "Enter the city."), StringLength(100, ErrorMessage = "At most 100 characters.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterCity)), StringLength(100, ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_AtMost100))]
     public string? City { get; set; }
 
-    [Required(ErrorMessage = "Enter when the event starts.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterStart))]
     public string? StartsAt { get; set; }
 
-    [Required(ErrorMessage = "Enter when the event ends.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterEnd))]
     public string? EndsAt { get; set; }
 
-    [Required(ErrorMessage = "Choose a category.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_ChooseCategory))]
     public string? Category { get; set; }
 
-    [Required(ErrorMessage = "Enter the number of seats."), Range(1, 1_000_000, ErrorMessage = "Between 1 and 1,000,000 seats.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterSeats)), Range(1, 1_000_000, ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_SeatsRange))]
     public int? Capacity { get; set; }
 
-    [Required(ErrorMessage = "Enter the ticket price (0 for free)."), Range(typeof(decimal), "0", "1000000", ErrorMessage = "Between 0 and 1,000,000.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterPrice)), Range(typeof(decimal), "0", "1000000", ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_PriceRange))]
     public decimal? Price { get; set; }
 
-    [Required(ErrorMessage = "Enter a currency code."), RegularExpression("^[A-Za-z]{3}$", ErrorMessage = "A three-letter ISO 4217 code, e.g. EUR.")]
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterCurrency)), RegularExpression("^[A-Za-z]{3}$", ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_CurrencyShape))]
     public string? Currency { get; set; } = "EUR";
 
     public string TimeZone { get; set; } = "UTC";
@@ -53,22 +54,22 @@ public sealed class EventInput : IValidatableObject
         var ends = ParseUtc(EndsAt);
         if (!string.IsNullOrEmpty(StartsAt) && starts is null)
         {
-            yield return new ValidationResult("Enter a date and time.", [nameof(StartsAt)]);
+            yield return new ValidationResult(SharedResource.Validation_EnterDateTime, [nameof(StartsAt)]);
         }
 
         if (!string.IsNullOrEmpty(EndsAt) && ends is null)
         {
-            yield return new ValidationResult("Enter a date and time.", [nameof(EndsAt)]);
+            yield return new ValidationResult(SharedResource.Validation_EnterDateTime, [nameof(EndsAt)]);
         }
 
         if (starts is not null && ends is not null && ends <= starts)
         {
-            yield return new ValidationResult("The end must be after the start.", [nameof(EndsAt)]);
+            yield return new ValidationResult(SharedResource.Validation_EndAfterStart, [nameof(EndsAt)]);
         }
 
         if (Price is { } price && decimal.Round(price, 2) != price)
         {
-            yield return new ValidationResult("At most two decimals.", [nameof(Price)]);
+            yield return new ValidationResult(SharedResource.Validation_TwoDecimals, [nameof(Price)]);
         }
     }
 

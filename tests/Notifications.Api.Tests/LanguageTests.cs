@@ -1,0 +1,129 @@
+using System.Collections;
+using System.Globalization;
+using System.Resources;
+using System.Text.RegularExpressions;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
+using EventBooking.Testing;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Notifications.Api.Clients;
+using Notifications.Api.Model;
+using Notifications.Api.Resources;
+using Notifications.Api.Services;
+
+namespace Notifications.Api.Tests;
+
+/// <summary>
+/// Notifications and emails in the recipient's language (users-api's preferred language; English when it names none we
+/// speak), over real RabbitMQ and SMTP: the stored notification (what the web lists and the bell announces) and its email.
+/// </summary>
+public sealed class LanguageTests(NotificationsApp app) : IClassFixture<NotificationsApp>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_german_recipient_gets_the_booking_confirmation_and_its_email_in_german()
+    {
+        var user = Guid.CreateVersion7();
+        var confirmed = IngestionTests.Confirmed(user, startsAt: new DateTimeOffset(2027, 3, 6, 19, 30, 0, TimeSpan.Zero));
+        app.Directory.Users[user] = new UserContact(user, confirmed.UserEmail!, "Ada Lovelace", PreferredLanguage: "de-DE");
+        var message = Guid.CreateVersion7();
+
+        await app.PublishAsync(confirmed, message);
+
+        var id = Notification.IdFor(Notification.MessageSource(message), user);
+        var email = await app.WaitForEmailAsync(id);
+        var stored = await Poll.ForAsync(() => app.FindAsync(user, id), Timeout, "the notification is stored", TestContext.Current.CancellationToken);
+        Assert.Equal("Buchung bestätigt: Jazz night", stored.Title);
+        Assert.Equal("Ihre Buchung von 2 Tickets für Jazz night am Sa., 6. März 2027 um 19:30 UTC ist bestätigt. Bezahlter Betrag: 90,00 EUR. " +
+            "Zeigen Sie am Eingang den QR-Code jedes Tickets vor.", stored.Body);
+
+        Assert.Equal("Buchung bestätigt: Jazz night", email.Subject);
+        Assert.StartsWith("Hallo Ada Lovelace,", email.TextBody, StringComparison.Ordinal);
+        foreach (var german in new[] { "Veranstaltung: Jazz night", "Wann: Samstag, 6. März 2027, 19:30 UTC", "Ihre Tickets:",
+                     "Ticket JN-0001 (Einlass 1): Code QR-CODE-0001", "Details: ", "Sie erhalten diese E-Mail wegen Ihres EventBooking-Kontos." })
+        {
+            Assert.Contains(german, email.TextBody, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("QR-Code von Ticket JN-0001", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Details ansehen", email.HtmlBody, StringComparison.Ordinal);
+        foreach (var english in new[] { "Hello", "Your tickets", "When:", "View details", "You receive this email" })
+        {
+            Assert.DoesNotContain(english, email.TextBody + email.HtmlBody, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Each_attendee_of_a_cancelled_event_is_told_in_their_own_language()
+    {
+        var eventId = Guid.CreateVersion7();
+        var (german, english, unknown) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        app.Directory.Users[german] = new UserContact(german, $"{german:N}@example.test", "Grete", PreferredLanguage: "de");
+        app.Directory.Users[english] = new UserContact(english, $"{english:N}@example.test", "Ed", PreferredLanguage: "en-GB");
+        app.Directory.Users[unknown] = new UserContact(unknown, $"{unknown:N}@example.test", "Pia", PreferredLanguage: "pt-BR");
+        app.Directory.Attendees[eventId] = [.. new[] { german, english, unknown }.Select(u => new EventAttendee(u, Guid.CreateVersion7(), null, null))];
+        var message = Guid.CreateVersion7();
+
+        await app.PublishAsync(new EventCancelled(eventId, Guid.CreateVersion7(), "Jazz night", new DateTimeOffset(2027, 3, 6, 19, 30, 0, TimeSpan.Zero),
+            "the band is ill", DateTimeOffset.UtcNow), message);
+
+        async Task<MimeMessage> EmailOf(Guid user) => await app.WaitForEmailAsync(Notification.IdFor(Notification.MessageSource(message), user));
+        Assert.Equal("Veranstaltung abgesagt: Jazz night", (await EmailOf(german)).Subject);
+        Assert.Contains("Hallo Grete,", (await EmailOf(german)).TextBody, StringComparison.Ordinal);
+        Assert.Equal("Event cancelled: Jazz night", (await EmailOf(english)).Subject);
+        // A language we do not speak: the default, English.
+        Assert.Equal("Event cancelled: Jazz night", (await EmailOf(unknown)).Subject);
+        Assert.Contains("Hello Pia,", (await EmailOf(unknown)).TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_german_accounts_password_reset_email_is_german()
+    {
+        var user = Guid.CreateVersion7();
+        var address = $"{user:N}@example.test";
+        app.Directory.Users[user] = new UserContact(user, address, "Grete", PreferredLanguage: "de");
+
+        await app.PublishAsync(new PasswordResetRequested(user, address, "Grete", "reset-token-789", new DateTimeOffset(2030, 1, 2, 3, 4, 0, TimeSpan.Zero)),
+            Guid.CreateVersion7());
+
+        await Mail.WaitForLinkAsync(app.Smtp.System.Maildir, address, "password-reset", "/account/reset-password", Timeout,
+            cancellationToken: TestContext.Current.CancellationToken);
+        var mailed = Assert.Single(Mail.Of(app.Smtp.System.Maildir, address, "password-reset"));
+        Assert.Equal("Setzen Sie Ihr Passwort zurück", mailed.Subject);
+        Assert.Contains("Der Link funktioniert einmal, bis 02.01.2030 03:04 UTC.", mailed.TextBody, StringComparison.Ordinal);
+        // The HTML part escapes what is not ASCII (&#xE4;): read as a mail client shows it.
+        Assert.Contains("Neues Passwort wählen", System.Net.WebUtility.HtmlDecode(mailed.HtmlBody), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_language_has_every_text_with_the_same_placeholders_and_german_is_not_english()
+    {
+        var resources = new ResourceManager(typeof(NotificationResource));
+        static Dictionary<string, string> Texts(ResourceSet set) =>
+            set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        static string[] Placeholders(string text) => [.. Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Order()];
+        var english = Texts(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!);
+        var german = Texts(resources.GetResourceSet(CultureInfo.GetCultureInfo("de"), createIfNotExists: true, tryParents: false)!);
+
+        Assert.True(english.Count > 40, $"only {english.Count} texts");
+        Assert.Equal(english.Keys.Order(), german.Keys.Order());
+        Assert.All(english, e => Assert.Equal(Placeholders(e.Value), Placeholders(german[e.Key])));
+        Assert.DoesNotContain(english, e => e.Value.Split(' ').Length > 3 && german[e.Key] == e.Value);
+    }
+
+    [Theory]
+    [InlineData("de", "de")]
+    [InlineData("de-CH", "de")]
+    [InlineData("en-US", "en")]
+    [InlineData("fr", "en")]
+    [InlineData("no such tag", "en")]
+    [InlineData(null, "en")]
+    public void A_profiles_language_falls_to_a_language_we_write_in_else_english(string? preferred, string expected)
+    {
+        var languages = new RecipientLanguages(Options.Create(new LanguageOptions { SupportedCultures = ["en", "de"], DefaultCulture = "en" }));
+
+        Assert.Equal(expected, languages.CultureOf(preferred).Name);
+    }
+}
