@@ -42,6 +42,12 @@ public sealed class RevokedSessions(TimeProvider time)
     /// </summary>
     public bool LocalOnly { get; init; }
 
+    /// <summary>
+    /// The <see cref="TimeProvider.GetTimestamp"/> value the view is complete as of (every revocation made before it is
+    /// applied), or <see langword="null"/> before the first heartbeat came back.
+    /// </summary>
+    public long? FreshAsOf => Volatile.Read(ref _freshAsOf) is var asOf && asOf != NeverFresh ? asOf : null;
+
     /// <summary>Whether the view reflects every revocation made up to <see cref="StalenessBound"/> ago.</summary>
     public bool IsFresh
     {

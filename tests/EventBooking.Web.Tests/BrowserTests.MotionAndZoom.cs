@@ -47,6 +47,8 @@ public sealed partial class BrowserTests
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
 
         await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        // A transition started before the switch (the field's border as the list closed) runs its course; new ones must not.
+        await page.WaitForFunctionAsync($"() => ({RunningAnimations})() === ''");
         Assert.True(await page.EvaluateAsync<double>(LongestMotion) <= 0.01, "something still moves under prefers-reduced-motion");
 
         // A list opening (a popover) and the drawer closing: over at once, nothing running.
