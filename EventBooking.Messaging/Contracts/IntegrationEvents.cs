@@ -66,6 +66,15 @@ public sealed record EventCancelled(
 }
 
 /// <summary>
+/// bookings-api disabled an organizer's webhook endpoint: one delivery failed every attempt of the retry schedule and the
+/// endpoint received nothing meanwhile. Its organizer is told (notification and email) so they can fix it and replay.
+/// </summary>
+public sealed record WebhookEndpointDisabled(Guid EndpointId, Guid OrganizerId, string Url, string Reason, DateTimeOffset DisabledAt) : IIntegrationEvent
+{
+    public static string EventName => "webhook.endpoint-disabled";
+}
+
+/// <summary>
 /// users-api wants a person to prove they read mail at <paramref name="Email"/> (after registering, or on request). The raw
 /// one-time token travels only here, to be emailed; users-api stores its hash. Useless after <paramref name="ExpiresAt"/> or once used.
 /// </summary>

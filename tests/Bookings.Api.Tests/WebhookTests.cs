@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bookings.Api.Apis;
 using Bookings.Api.Webhooks;
+using EventBooking.Messaging.Contracts;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -135,7 +136,8 @@ public sealed class WebhookTests(WebhookApiFactory factory) : ApiTestBase(factor
     [Fact]
     public async Task An_endpoint_that_keeps_failing_is_disabled_and_its_failed_deliveries_can_be_replayed_once_it_works()
     {
-        var org = Factory.ClientFor(Guid.CreateVersion7(), "organizer");
+        var organizerId = Guid.CreateVersion7();
+        var org = Factory.ClientFor(organizerId, "organizer");
         var path = $"/dead/{Guid.NewGuid():N}";
         var healthy = false;
         Receiver.Answer(path, () => Volatile.Read(ref healthy) ? 200 : 500);
@@ -148,6 +150,14 @@ public sealed class WebhookTests(WebhookApiFactory factory) : ApiTestBase(factor
         Assert.Equal((WebhookDeliveryStatus.Failed, 4, 500), (failed.Status, failed.Attempts, failed.LastStatusCode));
         var disabled = (await org.GetFromJsonAsync<WebhookEndpointDto>($"/api/webhooks/{endpoint.Id}", Json, Ct))!;
         Assert.Contains(test.MessageId, disabled.DisabledReason, StringComparison.Ordinal);
+        // Its organizer is told: the message notifications-api turns into a notification and an email is in the outbox.
+        var told = await Factory.DbAsync(db => db.Outbox.Where(m => m.Type == WebhookEndpointDisabled.EventName).ToListAsync(Ct));
+        var message = Assert.Single(told, m => JsonDocument.Parse(m.Data).RootElement.GetProperty("endpointId").GetGuid() == endpoint.Id).Data;
+        using (var data = JsonDocument.Parse(message))
+        {
+            Assert.Equal(organizerId, data.RootElement.GetProperty("organizerId").GetGuid());
+            Assert.Equal(disabled.DisabledReason, data.RootElement.GetProperty("reason").GetString());
+        }
 
         // A disabled endpoint takes no test event; enabled again, its failed delivery is replayed and arrives.
         using (var refused = await org.PostAsync($"/api/webhooks/{endpoint.Id}/test", null, Ct))

@@ -108,6 +108,32 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
     }
 
     [Fact]
+    public async Task A_disabled_webhook_endpoint_is_told_to_its_organizer_in_their_language_with_a_link_to_the_endpoint()
+    {
+        var (english, german) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        app.Directory.Users[english] = new UserContact(english, $"{english:N}@example.test", "Olga Organizer");
+        app.Directory.Users[german] = new UserContact(german, $"{german:N}@example.test", "Grete", PreferredLanguage: "de");
+        var endpoint = Guid.CreateVersion7();
+        var (englishMessage, germanMessage) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        const string Reason = "Every attempt to deliver 0195 failed (13 over 67 hours) and nothing was received since; the last: 503.";
+        await app.PublishAsync(new WebhookEndpointDisabled(endpoint, english, "https://crm.example.test/hooks", Reason, DateTimeOffset.UtcNow), englishMessage);
+        await app.PublishAsync(new WebhookEndpointDisabled(endpoint, german, "https://crm.example.test/hooks", Reason, DateTimeOffset.UtcNow), germanMessage);
+
+        var (notification, email) = await StoredAndEmailed(english, englishMessage);
+        Assert.Equal((NotificationKind.WebhookDisabled, $"/organizer/webhooks/{endpoint}"), (notification.Kind, notification.Link));
+        Assert.Equal("A webhook endpoint was disabled", email.Subject);
+        Assert.Equal($"{english:N}@example.test", email.To.Mailboxes.Single().Address);
+        Assert.Contains("https://crm.example.test/hooks", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains(Reason, email.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"/organizer/webhooks/{endpoint}", email.TextBody, StringComparison.Ordinal);
+
+        var (_, germanEmail) = await StoredAndEmailed(german, germanMessage);
+        Assert.Equal("Ein Webhook-Endpunkt wurde deaktiviert", germanEmail.Subject);
+        Assert.Contains("https://crm.example.test/hooks", germanEmail.TextBody, StringComparison.Ordinal);
+
+    }
+
+    [Fact]
     public async Task Event_updated_and_cancelled_notify_every_attendee_once_with_addresses_from_bookings_or_users()
     {
         var eventId = Guid.CreateVersion7();

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Bookings.Api.Infrastructure;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -141,6 +143,8 @@ public sealed partial class WebhookDispatcher(
             {
                 endpoint.Disable($"Every attempt to deliver {delivery.MessageId} failed ({delivery.Attempts} over {Describe(_schedule.Total)}) and nothing " +
                     $"was received since; the last: {delivery.LastError}", now);
+                // Its organizer is told, in the same transaction as the change (the outbox), so the email is never lost.
+                db.AddIntegrationEvent(new WebhookEndpointDisabled(endpoint.Id, endpoint.OrganizerId, endpoint.Url, endpoint.DisabledReason!, now));
                 LogEndpointDisabled(logger, endpointId, endpoint.OrganizerId);
             }
 

@@ -52,6 +52,7 @@ internal static class Extensions
             .AddSubscription<PaymentRefunded, NotificationEventHandler<PaymentRefunded>>()
             .AddSubscription<EventUpdated, NotificationEventHandler<EventUpdated>>()
             .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>()
+            .AddSubscription<WebhookEndpointDisabled, NotificationEventHandler<WebhookEndpointDisabled>>()
             .AddSubscription<EmailVerificationRequested, AccountEmailHandler>()
             .AddSubscription<PasswordResetRequested, AccountEmailHandler>();
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -50,6 +50,11 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
                 await store.RemoveEventRemindersAsync(e.EventId, cancellationToken);
                 await NotifyAttendeesAsync(e.EventId, source, attendee => texts.Cancelled(e, attendee.BookingId), cancellationToken);
                 break;
+            case WebhookEndpointDisabled e:
+                Require(e.EndpointId, e.OrganizerId);
+                var disabled = await InLanguageOfAsync(e.OrganizerId, () => texts.WebhookDisabled(e), cancellationToken);
+                await writer.WriteAsync(disabled.To(source, e.OrganizerId), cancellationToken);
+                break;
             default:
                 throw new PoisonMessageException($"notifications-api does not consume {message.GetType().Name}.");
         }

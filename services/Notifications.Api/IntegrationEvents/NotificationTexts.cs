@@ -67,6 +67,10 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
         About(reminder.EventId, reminder.BookingId, reminder.EventTitle, reminder.StartsAt).Saying(NotificationKind.EventReminder,
             L["Reminder_Title", reminder.EventTitle], L["Reminder_Body", reminder.EventTitle, When(reminder.StartsAt)], $"/bookings/{reminder.BookingId}");
 
+    /// <summary>For the organizer whose endpoint was disabled: where, why, and how to get the deliveries back.</summary>
+    public Notification WebhookDisabled(WebhookEndpointDisabled e) => new Notification().Saying(NotificationKind.WebhookDisabled,
+        L["WebhookDisabled_Title"], L["WebhookDisabled_Body", e.Url, When(e.DisabledAt), e.Reason], $"/organizer/webhooks/{e.EndpointId}");
+
     private static Notification About(Guid eventId, Guid bookingId, string? eventTitle, DateTimeOffset? eventStartsAt = null) =>
         new() { EventId = eventId, BookingId = bookingId, EventTitle = eventTitle, EventStartsAt = eventStartsAt };
 
