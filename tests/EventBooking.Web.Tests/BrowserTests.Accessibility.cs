@@ -122,7 +122,7 @@ public sealed partial class BrowserTests
         var eventId = editLink!.Split('/')[^2];
         foreach (var path in new[] { "/organizer/dashboard", "/organizer/events", "/organizer/events/new", $"/organizer/events/{eventId}/edit",
             $"/organizer/events/{eventId}/attendees", $"/organizer/events/{eventId}/check-in", $"/organizer/events/{eventId}/promo-codes",
-            $"/organizer/events/{eventId}/analytics" })
+            $"/organizer/events/{eventId}/analytics", "/organizer/api-tokens", "/organizer/webhooks" })
         {
             await CheckAsync(organizer, path, "organizer");
         }

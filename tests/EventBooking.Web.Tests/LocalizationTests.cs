@@ -57,6 +57,25 @@ public sealed partial class LocalizationTests
     }
 
     [Fact]
+    public void Every_API_token_scope_and_webhook_event_type_has_words_in_every_language()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(WebProject, "Resources"), "SharedResource*.resx"))
+        {
+            var keys = Read(file).Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var scope in EventBooking.ServiceDefaults.ApiTokenScopes.All)
+            {
+                var name = scope.Replace(':', '_').Replace('-', '_');
+                Assert.True(keys.Contains("Scope_" + name) && keys.Contains("ScopeHelp_" + name), $"{Path.GetFileName(file)}: no words for the scope {scope}");
+            }
+
+            foreach (var type in EventBooking.ServiceDefaults.WebhookEventTypes.Subscribable.Append(EventBooking.ServiceDefaults.WebhookEventTypes.Test))
+            {
+                Assert.True(keys.Contains("WebhookType_" + type.Replace('.', '_').Replace('-', '_')), $"{Path.GetFileName(file)}: no words for the event type {type}");
+            }
+        }
+    }
+
+    [Fact]
     public void Every_key_the_code_asks_for_is_in_the_resources()
     {
         var neutral = Read(Path.Combine(WebProject, "Resources", "SharedResource.resx"));

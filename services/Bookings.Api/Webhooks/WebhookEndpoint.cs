@@ -2,20 +2,6 @@ using System.Security.Cryptography;
 
 namespace Bookings.Api.Webhooks;
 
-/// <summary>The event types an endpoint can subscribe to, as they appear in a delivery's <c>type</c>.</summary>
-public static class WebhookEventTypes
-{
-    public const string BookingConfirmed = "booking.confirmed";
-    public const string BookingCancelled = "booking.cancelled";
-    public const string PaymentRefunded = "payment.refunded";
-    public const string EventUpdated = "event.updated";
-    public const string EventCancelled = "event.cancelled";
-    /// <summary>Sent only by "send test event"; every endpoint gets it, whatever it subscribed to.</summary>
-    public const string Test = "webhook.test";
-
-    public static readonly IReadOnlyList<string> Subscribable = [BookingConfirmed, BookingCancelled, PaymentRefunded, EventUpdated, EventCancelled];
-}
-
 /// <summary>
 /// An organizer's webhook endpoint: a URL that gets the events it subscribed to, signed per the Standard Webhooks
 /// specification with the endpoint's secret. Rotating the secret keeps the previous one signing beside it for a day, so the

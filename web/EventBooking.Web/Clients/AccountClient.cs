@@ -81,6 +81,16 @@ public sealed class AccountClient(IHttpClientFactory factory)
     public static UserSession ToSession(TokenResponse tokens) => new(tokens.AccessToken, tokens.ExpiresAt, tokens.RefreshToken, tokens.RefreshTokenExpiresAt);
 }
 
+/// <summary>An API token as its owner sees it: never the secret, only its first characters (<see cref="Hint"/>).</summary>
+public sealed record ApiTokenDto(
+    Guid Id, string Name, IReadOnlyList<string> Scopes, Guid? EventId, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, bool Active);
+
+/// <summary>A new API token with its secret, shown this once.</summary>
+public sealed record CreatedApiToken(ApiTokenDto Token, string Secret);
+
+public sealed record CreateApiTokenBody(string? Name, IReadOnlyList<string> Scopes, Guid? EventId, DateTimeOffset? ExpiresAt);
+
 /// <summary>users-api calls on behalf of the signed-in user.</summary>
 public sealed class UsersClient(HttpClient http)
 {
@@ -106,6 +116,15 @@ public sealed class UsersClient(HttpClient http)
 
     public Task<ApiResult<UserProfile>> SetDisabledAsync(Guid id, bool disabled, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<UserProfile>(http, HttpMethod.Put, $"/api/users/{id}/disabled", new { disabled }, Service, cancellationToken);
+
+    public Task<ApiResult<List<ApiTokenDto>>> ListApiTokensAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<List<ApiTokenDto>>(http, "/api/users/me/api-tokens", Service, cancellationToken);
+
+    public Task<ApiResult<CreatedApiToken>> CreateApiTokenAsync(CreateApiTokenBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<CreatedApiToken>(http, HttpMethod.Post, "/api/users/me/api-tokens", body, Service, cancellationToken);
+
+    public Task<ApiResult<NoBody>> RevokeApiTokenAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Delete, $"/api/users/me/api-tokens/{id}", null, Service, cancellationToken);
 }
 
 internal static class Query

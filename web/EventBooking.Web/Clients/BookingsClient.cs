@@ -40,6 +40,26 @@ public sealed record OrganizerSales(
     string Interval, IReadOnlyList<SalesPoint> Series, IReadOnlyList<EventSales> Events);
 
 /// <summary>bookings-api: bookings, payments, tickets, sales.</summary>
+public sealed record WebhookEndpointDto(
+    Guid Id, string Url, string? Description, IReadOnlyList<string> EventTypes, bool Enabled, DateTimeOffset? DisabledAt, string? DisabledReason,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PreviousSecretExpiresAt);
+
+/// <summary>A new endpoint or a rotated secret: the secret is in this answer only.</summary>
+public sealed record WebhookSecretDto(WebhookEndpointDto Endpoint, string Secret);
+
+public sealed record WebhookDeliveryDto(
+    Guid Id, string MessageId, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? LastAttemptAt, int? LastStatusCode, string? LastError, int? LastLatencyMs, DateTimeOffset? DeliveredAt);
+
+public sealed record WebhookAttemptDto(int Number, DateTimeOffset At, int? StatusCode, string? Error, int LatencyMs);
+
+public sealed record WebhookDeliveryDetailDto(WebhookDeliveryDto Delivery, System.Text.Json.JsonElement Payload, IReadOnlyList<WebhookAttemptDto> Attempts);
+
+public sealed record WebhookReplayDto(int Replayed);
+
+/// <summary>What an endpoint is told to send to (all fields every time; <see cref="Enabled"/> null on creation).</summary>
+public sealed record WebhookEndpointBody(string? Url, string? Description, IReadOnlyList<string> EventTypes, bool? Enabled);
+
 public sealed class BookingsClient(HttpClient http)
 {
     private const string Service = "Service_Bookings";
@@ -97,4 +117,38 @@ public sealed class BookingsClient(HttpClient http)
 
     public Task<ApiResult<Paged<CheckInDto>>> ListCheckInsAsync(Guid eventId, int pageSize, CancellationToken cancellationToken) =>
         Api.GetAsync<Paged<CheckInDto>>(http, $"/api/events/{eventId}/check-ins?pageSize={pageSize}", Service, cancellationToken);
+
+    public Task<ApiResult<List<WebhookEndpointDto>>> ListWebhooksAsync(CancellationToken cancellationToken) =>
+        Api.GetAsync<List<WebhookEndpointDto>>(http, "/api/webhooks", Service, cancellationToken);
+
+    public Task<ApiResult<WebhookEndpointDto>> GetWebhookAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<WebhookEndpointDto>(http, $"/api/webhooks/{id}", Service, cancellationToken);
+
+    public Task<ApiResult<WebhookSecretDto>> CreateWebhookAsync(WebhookEndpointBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookSecretDto>(http, HttpMethod.Post, "/api/webhooks", body, Service, cancellationToken);
+
+    public Task<ApiResult<WebhookEndpointDto>> UpdateWebhookAsync(Guid id, WebhookEndpointBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookEndpointDto>(http, HttpMethod.Put, $"/api/webhooks/{id}", body, Service, cancellationToken);
+
+    public Task<ApiResult<NoBody>> DeleteWebhookAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Delete, $"/api/webhooks/{id}", null, Service, cancellationToken);
+
+    public Task<ApiResult<WebhookSecretDto>> RotateWebhookSecretAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookSecretDto>(http, HttpMethod.Post, $"/api/webhooks/{id}/rotate-secret", null, Service, cancellationToken);
+
+    public Task<ApiResult<Paged<WebhookDeliveryDto>>> ListWebhookDeliveriesAsync(Guid id, string? status, int page, int pageSize, CancellationToken cancellationToken) =>
+        Api.GetAsync<Paged<WebhookDeliveryDto>>(http, $"/api/webhooks/{id}/deliveries?page={page}&pageSize={pageSize}{Query.Param("status", status)}",
+            Service, cancellationToken);
+
+    public Task<ApiResult<WebhookDeliveryDetailDto>> GetWebhookDeliveryAsync(Guid id, Guid deliveryId, CancellationToken cancellationToken) =>
+        Api.GetAsync<WebhookDeliveryDetailDto>(http, $"/api/webhooks/{id}/deliveries/{deliveryId}", Service, cancellationToken);
+
+    public Task<ApiResult<WebhookDeliveryDto>> ReplayWebhookDeliveryAsync(Guid id, Guid deliveryId, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookDeliveryDto>(http, HttpMethod.Post, $"/api/webhooks/{id}/deliveries/{deliveryId}/replay", null, Service, cancellationToken);
+
+    public Task<ApiResult<WebhookReplayDto>> ReplayFailedWebhookDeliveriesAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookReplayDto>(http, HttpMethod.Post, $"/api/webhooks/{id}/replay-failed", null, Service, cancellationToken);
+
+    public Task<ApiResult<WebhookDeliveryDto>> SendWebhookTestAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<WebhookDeliveryDto>(http, HttpMethod.Post, $"/api/webhooks/{id}/test", null, Service, cancellationToken);
 }

@@ -25,4 +25,11 @@ public static class FormErrors
         context.NotifyValidationStateChanged();
         return shown;
     }
+
+    /// <summary>Whether the API reported an error for <paramref name="field"/> (a page's plain form, without an EditContext).</summary>
+    public static bool Has(this IReadOnlyDictionary<string, string[]>? errors, string field) => errors?.ContainsKey(field) == true;
+
+    /// <summary>The API's messages for <paramref name="field"/> as one text, or null.</summary>
+    public static string? Of(this IReadOnlyDictionary<string, string[]>? errors, string field) =>
+        errors?.TryGetValue(field, out var messages) == true ? string.Join(" ", messages) : null;
 }

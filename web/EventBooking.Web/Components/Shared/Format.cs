@@ -43,6 +43,19 @@ public static class Format
     public static string Category(this IStringLocalizer L, string id, string? name = null) =>
         L["Category_" + id] is { ResourceNotFound: false } text ? text.Value : name ?? id;
 
+    /// <summary>An API token scope (<c>events:read</c>…) in words; one without words of ours as it came.</summary>
+    public static string ApiTokenScope(this IStringLocalizer L, string scope) => Words(L, "Scope_", scope) ?? scope;
+
+    /// <summary>What an API token scope lets an integration do.</summary>
+    public static string ApiTokenScopeHelp(this IStringLocalizer L, string scope) => Words(L, "ScopeHelp_", scope) ?? "";
+
+    /// <summary>A webhook event type (<c>booking.confirmed</c>…) in words; one without words of ours as it came.</summary>
+    public static string WebhookEventType(this IStringLocalizer L, string type) => Words(L, "WebhookType_", type) ?? type;
+
+    // Resource names keep to letters, digits and underscores: "events:read" is "Scope_events_read".
+    private static string? Words(IStringLocalizer L, string prefix, string value) =>
+        L[prefix + value.Replace(':', '_').Replace('.', '_').Replace('-', '_')] is { ResourceNotFound: false } text ? text.Value : null;
+
     /// <summary>What went wrong, for people: the web's own words when it could not reach a service, else the service's.</summary>
     public static string Problem(this IStringLocalizer L, Clients.ApiProblem problem) => problem switch
     {
