@@ -16,12 +16,12 @@ public static class Helpers
     public static string NewEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
 
     public static async Task<UserProfile> RegisterAsync(this UsersPlatform platform, string? email = null, string password = Password,
-        string displayName = "Test Person", string? accountType = null)
+        string displayName = "Test Person", string? accountType = null, string? preferredLanguage = null)
     {
         using var client = platform.Client();
         email ??= NewEmail();
         using var response = await client.PostAsJsonAsync("/api/users/register",
-            new { email, password, displayName, accountType }, TestContext.Current.CancellationToken);
+            new { email, password, displayName, accountType, preferredLanguage }, TestContext.Current.CancellationToken);
         await AssertRegistrationAcceptedAsync(response);
         // The answer does not say whether an account was created (no enumeration): read it from the database.
         var normalized = Users.Api.Model.User.Normalize(email);

@@ -167,6 +167,13 @@ public sealed class LifecycleTests(UsersPlatform platform) : IClassFixture<Users
     }
 
     [Fact]
+    public async Task An_account_keeps_the_language_it_registered_in_and_one_registered_without_has_none()
+    {
+        Assert.Equal("de", (await platform.RegisterAsync(preferredLanguage: " de ")).PreferredLanguage);
+        Assert.Null((await platform.RegisterAsync()).PreferredLanguage);
+    }
+
+    [Fact]
     public async Task OrganizerAccountsOpenAtRegistrationButAdminNever()
     {
         var (organizer, tokens) = await platform.NewSessionAsync(accountType: "organizer");

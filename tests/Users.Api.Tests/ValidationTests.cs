@@ -29,6 +29,7 @@ public sealed class ValidationTests(UsersPlatform platform) : IClassFixture<User
         { """{"email":"x@example.com","password":"Correct-Horse-42","displayName":"X","accountType":"superuser"}""", ["accountType"] },
         { """{"email":"x@example.com","password":"Correct-Horse-42","displayName":"X","roles":["admin"]}""", ["roles"] },
         { """{"email":5,"password":"Correct-Horse-42","displayName":"X"}""", ["email"] },
+        { """{"email":"x@example.com","password":"Correct-Horse-42","displayName":"X","preferredLanguage":"not a language"}""", ["preferredLanguage"] },
         { """{"email":"x@example.com","password":["Correct-Horse-42"],"displayName":"X"}""", ["password"] },
         { """{"email":"x@example.com","password":"Correct-Horse-42","displayName":"X",""", ["body"] },
         { "[]", ["body"] },

@@ -6,7 +6,8 @@ namespace Users.Api.Apis;
 
 // Request bodies: every property nullable so a missing field is reported as such; unknown properties are refused
 // (UnmappedMemberHandling.Disallow), so nothing like "roles" can be mass-assigned.
-public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? AccountType);
+/// <summary>A new account; <paramref name="PreferredLanguage"/> (a BCP 47 tag, optional) is the language its emails speak from the first one on.</summary>
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? AccountType, string? PreferredLanguage = null);
 
 /// <summary>
 /// The one answer to a valid registration, whether the address was new or already had an account (no enumeration).

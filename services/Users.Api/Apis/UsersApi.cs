@@ -32,8 +32,9 @@ public static partial class UsersApi
         api.MapPost("/register", Register).WithName("Register").WithSummary("Opens an attendee (or organizer) account.")
             .WithDescription("A new address and one that already has an account get the same `202` after the same work, so registration " +
                 "never tells who has an account: sign in next with the same email and password. A new account is emailed a link to " +
-                "verify its address (`POST /api/users/verify-email`); booking needs a verified address.")
-            .WithRequestExample(new RegisterRequest("ada@example.com", "Correct-Horse-42!", "Ada Lovelace", "attendee"))
+                "verify its address (`POST /api/users/verify-email`); booking needs a verified address. " +
+                "`preferredLanguage` (optional, e.g. `de`) is the language of that email and of every later one.")
+            .WithRequestExample(new RegisterRequest("ada@example.com", "Correct-Horse-42!", "Ada Lovelace", "attendee", "en"))
             .RequireRateLimiting(RegisterRateLimit);
         api.MapPost("/login", Login).WithName("Login").WithSummary("Signs in: an access token and a rotating refresh token.")
             .WithDescription("An unknown email, a wrong password and a locked account get the same `401 invalid-credentials`.")
@@ -95,7 +96,8 @@ public static partial class UsersApi
         var errors = new FieldErrors()
             .Check("email", UserRules.Email(request.Email))
             .Check("password", UserRules.Password(request.Password, request.Email))
-            .Check("displayName", UserRules.DisplayName(request.DisplayName));
+            .Check("displayName", UserRules.DisplayName(request.DisplayName))
+            .Check("preferredLanguage", UserRules.Language(request.PreferredLanguage));
         var roles = new List<string>();
         switch (request.AccountType)
         {
@@ -119,7 +121,7 @@ public static partial class UsersApi
 
         // Hash first, whether or not the address is taken: both answers cost the same.
         var now = services.Time.GetUtcNow();
-        var user = User.Create(Guid.CreateVersion7(), request.Email!, request.DisplayName!, roles, now);
+        var user = User.Create(Guid.CreateVersion7(), request.Email!, request.DisplayName!, roles, now, request.PreferredLanguage);
         user.SetPasswordHash(services.Passwords.Hash(user, request.Password!), now);
 
         var normalized = User.Normalize(request.Email!);

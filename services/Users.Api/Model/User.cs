@@ -31,12 +31,13 @@ public sealed class User
 
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
-    public static User Create(Guid id, string email, string displayName, IEnumerable<string> roles, DateTimeOffset now) => new()
+    public static User Create(Guid id, string email, string displayName, IEnumerable<string> roles, DateTimeOffset now, string? preferredLanguage = null) => new()
     {
         Id = id,
         Email = email.Trim(),
         NormalizedEmail = Normalize(email),
         DisplayName = displayName.Trim(),
+        PreferredLanguage = string.IsNullOrWhiteSpace(preferredLanguage) ? null : preferredLanguage.Trim(),
         Roles = [.. UserRoles.Canonical(roles)],
         CreatedAt = now,
         UpdatedAt = now,

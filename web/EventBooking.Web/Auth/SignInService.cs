@@ -11,11 +11,9 @@ namespace EventBooking.Web.Auth;
 public sealed class SignInService(AccountClient account, SessionStore store, IOptions<RequestLocalizationOptions> cultures)
 {
     /// <summary>
-    /// Signs in with users-api and issues the session cookie; the problem when users-api refuses. <paramref name="adoptLanguage"/>
-    /// (the language a new account registered in) becomes the profile's preferred language when it has none yet.
+    /// Signs in with users-api and issues the session cookie; the problem when users-api refuses.
     /// </summary>
-    public async Task<ApiProblem?> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken,
-        string? adoptLanguage = null)
+    public async Task<ApiProblem?> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken)
     {
         var login = await account.LoginAsync(email, password, cancellationToken);
         if (login.Value is not { } tokens)
@@ -27,13 +25,6 @@ public sealed class SignInService(AccountClient account, SessionStore store, IOp
         if (me.Value is not { } profile)
         {
             return me.Problem;
-        }
-
-        if (profile.PreferredLanguage is null && adoptLanguage is not null
-            && (await account.UpdateMeAsync(tokens.AccessToken, new UpdateProfileBody(profile.DisplayName, profile.Phone, adoptLanguage, profile.EmailNotifications),
-                cancellationToken)).Value is { } updated)
-        {
-            profile = updated;
         }
 
         var sessionId = SessionClaims.NewSessionId();

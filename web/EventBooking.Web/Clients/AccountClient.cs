@@ -10,7 +10,7 @@ public sealed record TokenResponse(string AccessToken, string TokenType, int Exp
 public sealed record UserProfile(Guid Id, string Email, bool EmailVerified, string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications,
     IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType);
+public sealed record RegisterBody(string Email, string Password, string DisplayName, string AccountType, string? PreferredLanguage);
 
 public sealed record UpdateProfileBody(string DisplayName, string? Phone, string? PreferredLanguage, bool EmailNotifications);
 

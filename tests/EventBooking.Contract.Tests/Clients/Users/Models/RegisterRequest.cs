@@ -44,6 +44,14 @@ namespace EventBooking.Clients.Users.Models
 #else
         public string Password { get; set; }
 #endif
+        /// <summary>The preferredLanguage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PreferredLanguage { get; set; }
+#nullable restore
+#else
+        public string PreferredLanguage { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -66,6 +74,7 @@ namespace EventBooking.Clients.Users.Models
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
+                { "preferredLanguage", n => { PreferredLanguage = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -79,6 +88,7 @@ namespace EventBooking.Clients.Users.Models
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("email", Email);
             writer.WriteStringValue("password", Password);
+            writer.WriteStringValue("preferredLanguage", PreferredLanguage);
         }
     }
 }

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Users.Api.Users.Register
         {
         }
         /// <summary>
-        /// A new address and one that already has an account get the same `202` after the same work, so registration never tells who has an account: sign in next with the same email and password. A new account is emailed a link to verify its address (`POST /api/users/verify-email`); booking needs a verified address.**Access:** anyone; no token needed.
+        /// A new address and one that already has an account get the same `202` after the same work, so registration never tells who has an account: sign in next with the same email and password. A new account is emailed a link to verify its address (`POST /api/users/verify-email`); booking needs a verified address. `preferredLanguage` (optional, e.g. `de`) is the language of that email and of every later one.**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Users.Models.RegistrationAccepted"/></returns>
         /// <param name="body">The request body</param>
@@ -67,7 +67,7 @@ namespace EventBooking.Clients.Users.Api.Users.Register
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Users.Models.RegistrationAccepted>(requestInfo, global::EventBooking.Clients.Users.Models.RegistrationAccepted.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A new address and one that already has an account get the same `202` after the same work, so registration never tells who has an account: sign in next with the same email and password. A new account is emailed a link to verify its address (`POST /api/users/verify-email`); booking needs a verified address.**Access:** anyone; no token needed.
+        /// A new address and one that already has an account get the same `202` after the same work, so registration never tells who has an account: sign in next with the same email and password. A new account is emailed a link to verify its address (`POST /api/users/verify-email`); booking needs a verified address. `preferredLanguage` (optional, e.g. `de`) is the language of that email and of every later one.**Access:** anyone; no token needed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
