@@ -13,16 +13,26 @@ public interface IIntegrationEvent
     static virtual int SchemaVersion => 1;
 }
 
-/// <summary>One ticket as the confirmation carries it.</summary>
-public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
+/// <summary>
+/// One ticket as the confirmation carries it. <c>TicketTypeId</c>/<c>TicketTypeName</c> (the seat's ticket type) were added
+/// with ticket types: absent (null) in older messages, and the id is null for tickets issued before types existed.
+/// </summary>
+public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNumber, string Code, Guid? TicketTypeId = null, string? TicketTypeName = null);
+
+/// <summary>Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them.</summary>
+public sealed record BookingLineInfo(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount);
 
 /// <summary>Money is always an amount plus an ISO 4217 currency code.</summary>
 public sealed record Money(decimal Amount, string Currency);
 
-/// <summary>A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's) was added later: absent (null) in older messages.</summary>
+/// <summary>
+/// A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's) and <c>Lines</c> (seats per ticket type) were
+/// added later: absent (null) in older messages.
+/// </summary>
 public sealed record BookingConfirmed(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, string EventTitle, DateTimeOffset EventStartsAt,
-    int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt, Guid? OrganizerId = null) : IIntegrationEvent
+    int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt, Guid? OrganizerId = null,
+    IReadOnlyList<BookingLineInfo>? Lines = null) : IIntegrationEvent
 {
     public static string EventName => "booking.confirmed";
 }

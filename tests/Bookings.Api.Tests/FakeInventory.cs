@@ -19,6 +19,8 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
     public static readonly Error NotOnSale = new("not-on-sale", ErrorKind.Conflict, "The event is cancelled.");
     public static readonly Error HoldExpired = new("hold-expired", ErrorKind.Conflict, "The hold expired and its seats are gone.");
     public static readonly Error HoldReleased = new("hold-released", ErrorKind.Conflict, "The hold was released.");
+    public static readonly Error TicketTypeNotFound = new("ticket-type-not-found", ErrorKind.NotFound, "No such ticket type.");
+    public static readonly Error TicketTypeRequired = new("ticket-type-required", ErrorKind.Invalid, "The event sells several ticket types.");
 
     public bool Down { get; set; }
 
@@ -31,12 +33,19 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         public string Currency { get; init; } = "EUR";
         public DateTimeOffset StartsAt { get; init; }
         public bool Cancelled { get; set; }
+        /// <summary>The event's first ticket type ("Standard" at <see cref="Price"/>), the one a hold without lines takes.</summary>
+        public Guid TicketTypeId { get; } = Guid.CreateVersion7();
+        /// <summary>More ticket types (a hold without lines is then refused with <c>ticket-type-required</c>).</summary>
+        public List<FakeTicketType> MoreTypes { get; } = [];
     }
+
+    public sealed record FakeTicketType(Guid Id, string Name, decimal Price, bool Hidden = false);
 
     private sealed class FakeHold
     {
         public required Guid EventId { get; init; }
         public required int Quantity { get; init; }
+        public required IReadOnlyList<HoldLineInfo> Lines { get; init; }
         public string Status { get; set; } = "Held";
         public DateTimeOffset ExpiresAt { get; set; }
     }
@@ -70,7 +79,7 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
 
     public TaskCompletionSource HoldEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, HoldRequest request, CancellationToken cancellationToken)
     {
         if (HoldBarrier is { } barrier)
         {
@@ -78,11 +87,12 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
             await barrier.Task.WaitAsync(cancellationToken);
         }
 
-        return await PlaceHoldNowAsync(eventId, holdId, quantity, expiresAt);
+        return await PlaceHoldNowAsync(eventId, holdId, request);
     }
 
-    private Task<InventoryResult<HoldInfo>> PlaceHoldNowAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt)
+    private Task<InventoryResult<HoldInfo>> PlaceHoldNowAsync(Guid eventId, Guid holdId, HoldRequest request)
     {
+        var (quantity, expiresAt) = (request.Quantity, request.ExpiresAt);
         lock (_gate)
         {
             if (Down)
@@ -105,12 +115,29 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
                 return Task.FromResult(InventoryResult.Failed<HoldInfo>(NotOnSale));
             }
 
+            var types = new[] { new FakeTicketType(e.TicketTypeId, "Standard", e.Price) }.Concat(e.MoreTypes).ToList();
+            if (request.Lines.Count == 0 && types.Count > 1)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldInfo>(TicketTypeRequired));
+            }
+
+            var lines = new List<HoldLineInfo>();
+            foreach (var line in request.Lines.Count == 0 ? [new HoldLineRequest(e.TicketTypeId, quantity)] : request.Lines)
+            {
+                if (types.FirstOrDefault(t => t.Id == line.TicketTypeId) is not { } type || type.Hidden && !request.UnlockedTicketTypeIds.Contains(type.Id))
+                {
+                    return Task.FromResult(InventoryResult.Failed<HoldInfo>(TicketTypeNotFound));
+                }
+
+                lines.Add(new HoldLineInfo(type.Id, type.Name, line.Quantity, type.Price));
+            }
+
             if (Available(e) < quantity)
             {
                 return Task.FromResult(InventoryResult.Failed<HoldInfo>(SoldOut));
             }
 
-            var hold = new FakeHold { EventId = eventId, Quantity = quantity, ExpiresAt = expiresAt };
+            var hold = new FakeHold { EventId = eventId, Quantity = quantity, ExpiresAt = expiresAt, Lines = lines };
             _holds[holdId] = hold;
             return Task.FromResult(InventoryResult.Ok(Info(e, holdId, hold)));
         }
@@ -198,12 +225,18 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
             }
 
             var holds = _holds.Where(h => h.Value.EventId == eventId && h.Value.Status is "Held" or "Confirmed")
-                .Select(h => new InventoryHold(h.Key, h.Value.Quantity, h.Value.Status, h.Value.ExpiresAt, h.Value.ExpiresAt)).ToList();
+                .Select(h => new InventoryHold(h.Key, h.Value.Quantity, h.Value.Status, h.Value.ExpiresAt, h.Value.ExpiresAt, h.Value.Lines)).ToList();
             var held = holds.Where(h => h.Status == "Held").Sum(h => h.Quantity);
             var sold = holds.Where(h => h.Status == "Confirmed").Sum(h => h.Quantity);
-            return Task.FromResult(InventoryResult.Ok(new InventorySnapshot(eventId, e.Capacity, held, sold, e.Capacity - held - sold, time.GetUtcNow(), holds)));
+            var types = new[] { new FakeTicketType(e.TicketTypeId, "Standard", e.Price) }.Concat(e.MoreTypes)
+                .Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, null, Sum(holds, "Held", t.Id), Sum(holds, "Confirmed", t.Id), e.Capacity - held - sold))
+                .ToList();
+            return Task.FromResult(InventoryResult.Ok(new InventorySnapshot(eventId, e.Capacity, held, sold, e.Capacity - held - sold, time.GetUtcNow(), holds, types)));
         }
     }
+
+    private static int Sum(List<InventoryHold> holds, string status, Guid typeId) =>
+        holds.Where(h => h.Status == status).SelectMany(h => h.Lines ?? []).Where(l => l.TicketTypeId == typeId).Sum(l => l.Quantity);
 
     private int Available(FakeEvent e)
     {
@@ -213,5 +246,6 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
     }
 
     private HoldInfo Info(FakeEvent e, Guid holdId, FakeHold hold) =>
-        new(holdId, e.Id, hold.Quantity, hold.Status, hold.ExpiresAt, e.Price, e.Currency, "Event " + e.Id, e.StartsAt, e.OrganizerId);
+        new(holdId, e.Id, hold.Quantity, hold.Status, hold.ExpiresAt, hold.Lines.Count == 1 ? hold.Lines[0].UnitPrice : e.Price, e.Currency,
+            "Event " + e.Id, e.StartsAt, e.OrganizerId, hold.Lines.Sum(l => l.Quantity * l.UnitPrice), hold.Lines);
 }

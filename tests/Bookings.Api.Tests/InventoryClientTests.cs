@@ -25,7 +25,7 @@ public sealed class InventoryClientTests
     {
         var client = new InventoryClient(new HttpClient(new Answering(status, problem)) { BaseAddress = new Uri("http://events-api") }, NullLogger<InventoryClient>.Instance);
 
-        var hold = await client.PlaceHoldAsync(Guid.CreateVersion7(), Guid.CreateVersion7(), 3, DateTimeOffset.UtcNow.AddMinutes(10), Ct);
+        var hold = await client.PlaceHoldAsync(Guid.CreateVersion7(), Guid.CreateVersion7(), new HoldRequest(3, [], [], DateTimeOffset.UtcNow.AddMinutes(10)), Ct);
 
         Assert.False(hold.Succeeded);
         Assert.Equal((code, kind), (hold.Error!.Code, hold.Error.Kind));

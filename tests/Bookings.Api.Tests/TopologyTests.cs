@@ -23,7 +23,7 @@ public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.U
 }
 
 /// <summary>The booking flow end to end across users-api tokens, events-api holds and bookings-api.</summary>
-public sealed class TopologyTests(BookingsTopologyFixture fixture) : IClassFixture<BookingsTopologyFixture>
+public sealed partial class TopologyTests(BookingsTopologyFixture fixture) : IClassFixture<BookingsTopologyFixture>
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 

@@ -56,6 +56,36 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         Assert.All(images, image => Assert.Contains($"cid:{image.ContentId}", email.HtmlBody, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("en", "Ticket type: VIP", "Ticket type: Standard")]
+    [InlineData("de", "Ticketart: VIP", "Ticketart: Standard")]
+    public async Task Booking_confirmed_with_ticket_types_names_each_tickets_type(string language, string vipLine, string standardLine)
+    {
+        var user = Guid.CreateVersion7();
+        var message = Guid.CreateVersion7();
+        var (vip, standard) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var confirmed = Confirmed(user) with
+        {
+            Tickets =
+            [
+                new TicketInfo(Guid.CreateVersion7(), "JN-0001", 1, "QR-CODE-0001", vip, "VIP"),
+                new TicketInfo(Guid.CreateVersion7(), "JN-0002", 2, "QR-CODE-0002", standard, "Standard"),
+            ],
+            Lines = [new BookingLineInfo(vip, "VIP", 1, 70m, 0m), new BookingLineInfo(standard, "Standard", 1, 20m, 0m)],
+        };
+        app.Directory.Users[user] = new UserContact(user, confirmed.UserEmail!, "Ada Lovelace", PreferredLanguage: language);
+        await app.PublishAsync(confirmed, message);
+
+        var (notification, email) = await StoredAndEmailed(user, message);
+        Assert.Equal(["VIP", "Standard"], notification.Tickets.OrderBy(t => t.EntryNumber).Select(t => t.TicketTypeName));
+        var text = email.TextBody ?? "";
+        Assert.True(text.IndexOf("JN-0001", StringComparison.Ordinal) < text.IndexOf(vipLine, StringComparison.Ordinal), text);
+        Assert.True(text.IndexOf(vipLine, StringComparison.Ordinal) < text.IndexOf("JN-0002", StringComparison.Ordinal), text);
+        Assert.Contains(standardLine, text, StringComparison.Ordinal);
+        Assert.Contains(vipLine, email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(standardLine, email.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_same_message_delivered_twice_gives_one_notification_and_one_email()
     {

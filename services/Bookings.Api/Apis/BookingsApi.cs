@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bookings.Api.Infrastructure;
+using Bookings.Api.Inventory;
 using Bookings.Api.Model;
 using Bookings.Api.Payments;
 using Bookings.Api.UseCases;
@@ -29,13 +30,17 @@ public static class BookingsApi
                 "answers the first result again; with another body it is `422 idempotency-key-reused`. Beyond the replica's purchase " +
                 "capacity the request is refused at once with `503` (nothing done; send it again with the same key). Only a verified " +
                 "address may hold seats: a token without `email_verified: true` is `403 email-not-verified`. An optional `promoCode` takes its " +
-                "discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`.")
+                "discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`, " +
+                "one whose ticket types the booking has none of `422 promo-code-not-applicable`. `lines` buy several ticket types at once " +
+                "(`lines[i].ticketTypeId` from the event's ticket types); a body with only `quantity` takes the event's only type " +
+                "(`422 ticket-type-required` when it sells several). A hidden type is sold only with a code that unlocks it.")
             .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
             .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code)
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict", "promo-code-used-up",
-                "promo-code-expired", "promo-code-not-yet-valid")
-            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold", "promo-code-invalid")
+                "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold", "promo-code-invalid",
+                "promo-code-not-applicable", "ticket-type-required", "over-order-limit")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
             .RequireRateLimiting(Extensions.Extensions.BookingRateLimit)
             .WithMetadata(new PurchaseEndpoint());
@@ -97,15 +102,7 @@ public static class BookingsApi
             errors["eventId"] = ["eventId is required."];
         }
 
-        var max = services.Options.Value.MaxTicketsPerOrder;
-        if (request.Quantity is null)
-        {
-            errors["quantity"] = ["quantity is required."];
-        }
-        else if (request.Quantity < 1 || request.Quantity > max)
-        {
-            errors["quantity"] = [$"quantity must be between 1 and {max}."];
-        }
+        var lines = ValidateLines(request, services.Options.Value.MaxTicketsPerOrder, errors);
 
         var promoCode = string.IsNullOrWhiteSpace(request.PromoCode) ? null : request.PromoCode.Trim();
         if (promoCode is { Length: > PromoCode.MaxLength })
@@ -119,16 +116,83 @@ public static class BookingsApi
         }
 
         var actor = Actor.Of(services.User);
-        var (eventId, quantity) = (request.EventId!.Value, request.Quantity!.Value);
-        // Without a code the request hashes as it always did, so keys sent before codes existed still match.
-        object hashed = promoCode is null ? new { eventId, quantity } : new { eventId, quantity, promoCode = PromoCode.Normalize(promoCode) };
+        var eventId = request.EventId!.Value;
+        var quantity = lines.Count > 0 ? lines.Sum(l => l.Quantity) : request.Quantity!.Value;
+        // Without a code or lines the request hashes as it always did, so keys sent before codes and types existed still match.
+        var normalizedCode = promoCode is null ? null : PromoCode.Normalize(promoCode);
+        object hashed = (normalizedCode, lines.Count) switch
+        {
+            (null, 0) => new { eventId, quantity },
+            (_, 0) => new { eventId, quantity, promoCode = normalizedCode },
+            _ => new { eventId, quantity, promoCode = normalizedCode, lines = lines.OrderBy(l => l.TicketTypeId).ToList() },
+        };
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async (bookingId, isNew) =>
             new Answer<BookingDto>(StatusCodes.Status201Created,
-                await create.RunAsync(actor, bookingId, eventId, quantity, promoCode, isNew, cancellationToken), null),
+                await create.RunAsync(actor, bookingId, eventId, quantity, lines, promoCode, isNew, cancellationToken), null),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)
             : TypedResults.Created($"/api/bookings/{answer.Value!.Id}", answer.Value);
+    }
+
+    /// <summary>
+    /// The request's lines, checked field by field (<c>lines[i].ticketTypeId</c>, <c>lines[i].quantity</c>); none when the body
+    /// asks for <c>quantity</c> seats of the event's only type. The seats in all are 1 to <paramref name="max"/> either way.
+    /// </summary>
+    private static List<HoldLineRequest> ValidateLines(CreateBookingRequest request, int max, Dictionary<string, string[]> errors)
+    {
+        if (request.Lines is not { Count: > 0 } requested)
+        {
+            if (request.Lines is { Count: 0 })
+            {
+                errors["lines"] = ["lines has at least one line, or is left out."];
+            }
+            else if (request.Quantity is null)
+            {
+                errors["quantity"] = ["quantity is required (or lines)."];
+            }
+            else if (request.Quantity < 1 || request.Quantity > max)
+            {
+                errors["quantity"] = [$"quantity must be between 1 and {max}."];
+            }
+
+            return [];
+        }
+
+        var lines = new List<HoldLineRequest>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var line = requested[i];
+            if (line?.TicketTypeId is not { } typeId || typeId == Guid.Empty)
+            {
+                errors[$"lines[{i}].ticketTypeId"] = ["ticketTypeId is required."];
+            }
+            else if (lines.Any(l => l.TicketTypeId == typeId))
+            {
+                errors[$"lines[{i}].ticketTypeId"] = ["Each ticket type at most once."];
+            }
+
+            if (line?.Quantity is not { } seats || seats < 1 || seats > max)
+            {
+                errors[$"lines[{i}].quantity"] = [$"quantity must be between 1 and {max}."];
+            }
+            else if (line.TicketTypeId is { } id && id != Guid.Empty)
+            {
+                lines.Add(new HoldLineRequest(id, seats));
+            }
+        }
+
+        var total = requested.Sum(l => l?.Quantity ?? 0);
+        if (total > max && !errors.Keys.Any(k => k.StartsWith("lines[", StringComparison.Ordinal)))
+        {
+            errors["lines"] = [$"At most {max} seats in all."];
+        }
+        else if (request.Quantity is { } quantity && quantity != total)
+        {
+            errors["quantity"] = ["quantity must be the sum of the lines' quantities (or left out)."];
+        }
+
+        return lines;
     }
 
     public static async Task<Results<Ok<Paged<BookingDto>>, ValidationProblem>> ListMyBookings(

@@ -2,8 +2,21 @@ using Bookings.Api.Model;
 
 namespace Bookings.Api.Apis;
 
-/// <summary><c>promoCode</c> is optional: one of the event's codes, in any case.</summary>
-public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null);
+/// <summary>
+/// <c>lines</c> are the seats per ticket type (each type once); without them <c>quantity</c> seats of the event's only ticket
+/// type. With lines, <c>quantity</c> may be left out (or must be their sum). <c>promoCode</c> is optional: one of the event's
+/// codes, in any case.
+/// </summary>
+public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null, IReadOnlyList<BookingLineRequest>? Lines = null);
+
+/// <summary>Seats of one ticket type (events-api's <c>GET /api/events/{id}/ticket-types</c> lists them).</summary>
+public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity);
+
+/// <summary>Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them.</summary>
+public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount)
+{
+    public static BookingLineDto From(BookingLine l) => new(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount);
+}
 
 public sealed record PayRequest(string? PaymentMethod);
 
@@ -15,12 +28,12 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode, decimal Discount)
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode, decimal Discount, IReadOnlyList<BookingLineDto> Lines)
 {
     public static BookingDto From(Booking b) => new(
         b.Id, b.EventId, b.EventTitle, b.EventStartsAt, b.UserId, b.Quantity, b.UnitPrice, b.Amount, b.Currency, b.Status.ToString(),
         b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt,
-        b.PromoCode, b.Discount);
+        b.PromoCode, b.Discount, [.. b.Lines.Select(BookingLineDto.From)]);
 }
 
 /// <summary>A payment; <c>bookingStatus</c> and <c>eventTitle</c> are filled where the answer is about the booking or a history.</summary>
@@ -34,23 +47,37 @@ public sealed record PaymentDto(
         p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.RefundedAt, bookingStatus?.ToString(), eventTitle, p.PromoCode, p.Discount);
 }
 
-/// <summary>A ticket; <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).</summary>
+/// <summary>
+/// A ticket; <c>ticketTypeId</c>/<c>ticketTypeName</c> name its seat's type (the id is null for tickets issued before types);
+/// <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).
+/// </summary>
 public sealed record TicketDto(
     Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
-    DateTimeOffset? CheckedInAt, string? CheckedInDoor)
+    DateTimeOffset? CheckedInAt, string? CheckedInDoor, Guid? TicketTypeId, string TicketTypeName)
 {
     public static TicketDto From(Ticket t) =>
-        new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt, t.CheckedInAt, t.CheckedInDoor);
+        new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt, t.CheckedInAt, t.CheckedInDoor,
+            t.TicketTypeId, t.TicketTypeName);
 }
 
 public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);
 
 public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal Revenue);
 
-/// <summary>An event's sales; <c>checkedIn</c> counts its valid tickets let in at the door so far.</summary>
+/// <summary>
+/// An event's sales; <c>checkedIn</c> counts its valid tickets let in at the door so far; <c>ticketTypes</c> splits the
+/// confirmed bookings' seats and revenue per ticket type.
+/// </summary>
 public sealed record EventSales(
     Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
-    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn);
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn,
+    IReadOnlyList<TicketTypeSales> TicketTypes);
+
+/// <summary>
+/// One ticket type's share of an event's confirmed bookings: seats, and revenue (the lines' price less the discount that went
+/// to them). <c>ticketTypeId</c> is null for seats sold before ticket types existed.
+/// </summary>
+public sealed record TicketTypeSales(Guid? TicketTypeId, string Name, int TicketsSold, decimal Revenue, decimal Discount);
 
 public sealed record OrganizerSales(
     Guid OrganizerId, int TicketsSold, IReadOnlyList<MoneyTotal> Revenue, IReadOnlyList<MoneyTotal> Refunds, int RefundCount,

@@ -6,16 +6,23 @@ using Npgsql;
 
 namespace Bookings.Api.Apis;
 
-/// <summary>A new promo code: <c>kind</c> is <c>percent</c> (value in (0, 100]) or <c>fixed</c> (an amount off the order, in the event's currency).</summary>
-public sealed record CreatePromoCodeRequest(string? Code, string? Kind, decimal? Value, int? MaxUses, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
+/// <summary>
+/// A new promo code: <c>kind</c> is <c>percent</c> (value in (0, 100]) or <c>fixed</c> (an amount off the order, in the event's
+/// currency). <c>ticketTypeIds</c> limits the discount to seats of those types (none: the whole order);
+/// <c>unlocksTicketTypeIds</c> are hidden types the code lets its bookings buy (such a code may have <c>value</c> 0).
+/// </summary>
+public sealed record CreatePromoCodeRequest(string? Code, string? Kind, decimal? Value, int? MaxUses, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil,
+    IReadOnlyList<Guid>? TicketTypeIds = null, IReadOnlyList<Guid>? UnlocksTicketTypeIds = null);
 
 /// <summary>A promo code with how many bookings hold it now (<c>used</c>: pending or confirmed ones).</summary>
 public sealed record PromoCodeDto(
     Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,
-    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
+    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt,
+    IReadOnlyList<Guid> TicketTypeIds, IReadOnlyList<Guid> UnlocksTicketTypeIds)
 {
     public static PromoCodeDto From(PromoCode c, int used) => new(
-        c.Id, c.EventId, c.Code, c.Kind.ToString().ToLowerInvariant(), c.Value, c.Currency, c.MaxUses, used, c.ValidFrom, c.ValidUntil, c.CreatedAt, c.DisabledAt);
+        c.Id, c.EventId, c.Code, c.Kind.ToString().ToLowerInvariant(), c.Value, c.Currency, c.MaxUses, used, c.ValidFrom, c.ValidUntil, c.CreatedAt, c.DisabledAt,
+        c.TicketTypeIds, c.UnlocksTicketTypeIds);
 }
 
 /// <summary>An event's promo codes (docs/contracts.md "Promo codes"): its organizer or an admin.</summary>
@@ -23,6 +30,7 @@ public static class PromoCodesApi
 {
     public const int MaxUsesLimit = 1_000_000;
     public const decimal MaxFixedValue = 1_000_000m;
+    public const int MaxTicketTypes = 50;
     private const string Forbidden = "Only the event's organizer or an admin manages its promo codes.";
 
     public static IEndpointRouteBuilder MapPromoCodesApi(this IEndpointRouteBuilder app)
@@ -30,7 +38,9 @@ public static class PromoCodesApi
         var api = app.MapGroup("/api/events/{id}/promo-codes").WithTags("Promo codes").RequireAuthorization(Policies.Organizer);
         api.MapPost("/", Create).WithName("CreatePromoCode")
             .WithSummary("Creates a promo code of the event: a percentage or a fixed amount off an order, with an optional use limit and validity.")
-            .WithDescription("Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.")
+            .WithDescription("Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`. " +
+                "`ticketTypeIds` scopes the discount to those ticket types of the event; `unlocksTicketTypeIds` lets the code's bookings buy those " +
+                "hidden types; an id that is not one of the event's types is `400` naming the field.")
             .WithRequestExample(new CreatePromoCodeRequest("EARLY-BIRD", "percent", 20m, 100, null, new DateTimeOffset(2030, 5, 1, 0, 0, 0, TimeSpan.Zero)))
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
@@ -66,14 +76,41 @@ public static class PromoCodesApi
             return problem!;
         }
 
+        var unavailable = Problems.For(Error.Unavailable(Inventory.InventoryResult.UnavailableCode, "The event service is not reachable; try again in a moment."));
         if (info is null)
         {
             // The event's currency is events-api's to say.
-            return Problems.For(Error.Unavailable(Inventory.InventoryResult.UnavailableCode, "The event service is not reachable; try again in a moment."));
+            return unavailable;
         }
 
-        var code = PromoCode.Create(Guid.CreateVersion7(), id, info.OrganizerId, request!.Code!, kind, request.Value!.Value, info.Currency,
-            request.MaxUses, request.ValidFrom, request.ValidUntil, time.GetUtcNow());
+        var (typeIds, unlocks) = (request!.TicketTypeIds ?? [], request.UnlocksTicketTypeIds ?? []);
+        if (typeIds.Count + unlocks.Count > 0)
+        {
+            // The types are events-api's: every id must be one of this event's.
+            var inventory = await services.Inventory.GetInventoryAsync(id, cancellationToken);
+            if (inventory.Value is not { } snapshot)
+            {
+                return inventory.IsUnavailable ? unavailable : Problems.NotFound("event");
+            }
+
+            var known = (snapshot.TicketTypes ?? []).Select(t => t.TicketTypeId).ToHashSet();
+            foreach (var (field, ids) in new[] { ("ticketTypeIds", typeIds), ("unlocksTicketTypeIds", unlocks) })
+            {
+                var unknown = ids.Where(t => !known.Contains(t)).ToList();
+                if (unknown.Count > 0)
+                {
+                    errors[field] = [$"Not ticket types of this event: {string.Join(", ", unknown)}."];
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return Problems.Validation(errors);
+            }
+        }
+
+        var code = PromoCode.Create(Guid.CreateVersion7(), id, info.OrganizerId, request.Code!, kind, request.Value!.Value, info.Currency,
+            request.MaxUses, request.ValidFrom, request.ValidUntil, time.GetUtcNow(), typeIds, unlocks);
         services.Db.PromoCodes.Add(code);
         try
         {
@@ -150,9 +187,9 @@ public static class PromoCodesApi
         {
             errors["value"] = ["value is required."];
         }
-        else if (value <= 0 || decimal.Round(value, 2) != value)
+        else if (value < 0 || value == 0 && request.UnlocksTicketTypeIds is not { Count: > 0 } || decimal.Round(value, 2) != value)
         {
-            errors["value"] = ["value is more than 0, with at most two decimals."];
+            errors["value"] = ["value is more than 0 (or 0 for a code that only unlocks ticket types), with at most two decimals."];
         }
         else if (kindKnown && kind == DiscountKind.Percent && value > 100)
         {
@@ -166,6 +203,16 @@ public static class PromoCodesApi
         if (request.MaxUses is < 1 or > MaxUsesLimit)
         {
             errors["maxUses"] = [$"maxUses is between 1 and {MaxUsesLimit:N0}, or left out for no limit."];
+        }
+
+        if (request.TicketTypeIds is { Count: > MaxTicketTypes })
+        {
+            errors["ticketTypeIds"] = [$"At most {MaxTicketTypes} ticket types."];
+        }
+
+        if (request.UnlocksTicketTypeIds is { Count: > MaxTicketTypes })
+        {
+            errors["unlocksTicketTypeIds"] = [$"At most {MaxTicketTypes} ticket types."];
         }
 
         if (request.ValidFrom is { } from && request.ValidUntil is { } until && until <= from)

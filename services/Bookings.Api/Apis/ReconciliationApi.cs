@@ -20,7 +20,8 @@ public static class ReconciliationApi
         app.MapGet("/api/admin/reconciliation", Reconcile).WithTags("Admin").RequireAuthorization(Policies.AdminOrInternal)
             .WithName("Reconcile")
             .WithSummary("Checks I1/I2 and seat/ticket/payment conservation across events-api and bookings-api for one event or every booked event.")
-            .WithDescription("Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, …, see " +
+            .WithDescription("Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, per ticket type " +
+                "`type-oversold`, `type-counter-mismatch`, `type-sold-seats-not-ticketed`, …, see " +
                 "docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable");
         return app;
@@ -83,11 +84,13 @@ public static class ReconciliationApi
     {
         var bookings = await db.Bookings.AsNoTracking().Where(b => b.EventId == eventId)
             .Select(b => new { b.Id, b.Status, b.Quantity, b.HoldExpiresAt }).ToListAsync(cancellationToken);
-        var tickets = await db.Tickets.AsNoTracking().Where(t => t.EventId == eventId && t.Status == TicketStatus.Valid)
-            .GroupBy(t => t.BookingId).Select(g => new { BookingId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.BookingId, x => x.Count, cancellationToken);
+        var tickets = (await db.Tickets.AsNoTracking().Where(t => t.EventId == eventId && t.Status == TicketStatus.Valid)
+            .GroupBy(t => new { t.BookingId, t.TicketTypeId }).Select(g => new { g.Key.BookingId, g.Key.TicketTypeId, Count = g.Count() })
+            .ToListAsync(cancellationToken))
+            .ToLookup(x => x.BookingId, x => new TypeTickets(x.TicketTypeId, x.Count));
         var paid = (await db.Payments.AsNoTracking().Where(p => p.EventId == eventId && p.Status == PaymentStatus.Succeeded)
             .Select(p => p.BookingId).ToListAsync(cancellationToken)).ToHashSet();
-        return bookings.Select(b => new BookingFacts(b.Id, b.Status, b.Quantity, b.HoldExpiresAt, tickets.GetValueOrDefault(b.Id), paid.Contains(b.Id))).ToList();
+        return bookings.Select(b => new BookingFacts(b.Id, b.Status, b.Quantity, b.HoldExpiresAt, tickets[b.Id].Sum(t => t.Tickets), paid.Contains(b.Id),
+            [.. tickets[b.Id]])).ToList();
     }
 }

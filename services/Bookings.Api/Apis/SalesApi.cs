@@ -23,7 +23,7 @@ public static class SalesApi
         api.MapGet("/events/{id}/sales", GetEventSales).WithName("GetEventSales")
             .WithSummary("Tickets sold, revenue, refunds, occupancy and an hourly or daily series of an event.")
             .WithDescription("`interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus " +
-                "what was kept of partial refunds. Another organizer's event is `403`.")
+                "what was kept of partial refunds. `ticketTypes` splits the confirmed seats and revenue per ticket type. Another organizer's event is `403`.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .AllowApiToken(ApiTokenScopes.EventsRead, eventRouteValue: "id");
         api.MapGet("/organizers/me/sales", GetMySales).WithName("GetMySales")
@@ -140,8 +140,16 @@ public static class SalesApi
             capacity is > 0 ? Math.Round((double)sold / capacity.Value, 4) : null,
             bucket,
             Series(confirmed, bucket),
-            checkedIn);
+            checkedIn,
+            ByTicketType(confirmed));
     }
+
+    private static List<TicketTypeSales> ByTicketType(List<Booking> confirmed) =>
+        confirmed.SelectMany(b => b.Lines)
+            .GroupBy(l => (l.TicketTypeId, l.TicketTypeId is null ? l.TicketTypeName : null))
+            .Select(g => new TicketTypeSales(g.Key.TicketTypeId, g.Last().TicketTypeName, g.Sum(l => l.Quantity), g.Sum(l => l.Gross - l.Discount), g.Sum(l => l.Discount)))
+            .OrderByDescending(t => t.TicketsSold).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
 
     private static List<SalesPoint> Series(List<Booking> confirmed, string bucket) =>
         confirmed.Where(b => b.ConfirmedAt is not null)

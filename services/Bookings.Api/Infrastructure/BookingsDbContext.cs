@@ -47,6 +47,18 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             b.HasIndex(x => new { x.PromoCodeId, x.Status }).HasFilter("\"PromoCodeId\" IS NOT NULL");
             b.HasIndex(x => new { x.OrganizerId, x.Status });
             b.HasIndex(x => new { x.Status, x.HoldExpiresAt });
+            // Owned: loaded with every booking, written with it, never changed after creation.
+            b.OwnsMany(x => x.Lines, l =>
+            {
+                l.ToTable("booking_lines");
+                l.WithOwner().HasForeignKey("BookingId");
+                l.Property<int>("Id");
+                l.HasKey("BookingId", "Id");
+                l.Property(x => x.TicketTypeName).HasMaxLength(BookingLine.MaxNameLength);
+                l.Property(x => x.UnitPrice).HasPrecision(18, 2);
+                l.Property(x => x.Discount).HasPrecision(18, 2);
+                l.Ignore(x => x.Gross);
+            });
         });
 
         modelBuilder.Entity<Payment>(p =>
@@ -79,6 +91,7 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             t.HasKey(x => x.Id);
             t.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
             t.Property(x => x.TicketNumber).HasMaxLength(40);
+            t.Property(x => x.TicketTypeName).HasMaxLength(BookingLine.MaxNameLength);
             t.Property(x => x.Code).HasMaxLength(200);
             t.Property(x => x.CheckedInDoor).HasMaxLength(CheckInRules.MaxDoorLength);
             t.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
@@ -96,6 +109,8 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             c.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
             c.Property(x => x.Value).HasPrecision(18, 2);
             c.Property(x => x.Currency).HasMaxLength(3);
+            c.Property(x => x.TicketTypeIds).HasDefaultValueSql("'{}'::uuid[]");
+            c.Property(x => x.UnlocksTicketTypeIds).HasDefaultValueSql("'{}'::uuid[]");
             c.HasIndex(x => new { x.EventId, x.Code }).IsUnique();
         });
 

@@ -1,19 +1,39 @@
 namespace Bookings.Api.Inventory;
 
-/// <summary>A hold in events-api as its internal API returns it (docs/contracts.md, "Inventory").</summary>
+/// <summary>
+/// A hold in events-api as its internal API returns it (docs/contracts.md, "Inventory"): <see cref="Lines"/> are the seats per
+/// ticket type at the prices they were taken at, <see cref="TotalPrice"/> their sum (the price bookings-api charges from).
+/// </summary>
 public sealed record HoldInfo(
     Guid HoldId, Guid EventId, int Quantity, string Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
-    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId);
+    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice = 0, IReadOnlyList<HoldLineInfo>? Lines = null);
+
+/// <summary>Seats of one ticket type in a hold.</summary>
+public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice);
+
+/// <summary>Seats of one ticket type asked for.</summary>
+public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity);
+
+/// <summary>
+/// What a booking asks events-api to hold: <see cref="Lines"/> per ticket type, or none for <see cref="Quantity"/> seats of the
+/// event's only type; <see cref="UnlockedTicketTypeIds"/> are the hidden types its promo code unlocks.
+/// </summary>
+public sealed record HoldRequest(int Quantity, IReadOnlyList<HoldLineRequest> Lines, IReadOnlyList<Guid> UnlockedTicketTypeIds, DateTimeOffset ExpiresAt);
 
 /// <summary>An event as events-api's internal API describes it.</summary>
 public sealed record EventInfo(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, decimal Price, string Currency, int Capacity);
 
 /// <summary>An event's seat counters and its held and confirmed holds at one instant (events-api <c>GET /internal/events/{id}/inventory</c>).</summary>
-public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds);
+public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds,
+    IReadOnlyList<InventoryTicketType>? TicketTypes = null);
 
 /// <summary>One active hold; <see cref="Status"/> is <c>Held</c> or <c>Confirmed</c>; the hold id is the booking id.</summary>
-public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt,
+    IReadOnlyList<HoldLineInfo>? Lines = null);
+
+/// <summary>One ticket type's counters in the snapshot (<see cref="Capacity"/> null: it shares the event's).</summary>
+public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available);
 
 /// <summary>
 /// events-api's answer: the value, or its refusal as an <see cref="Error"/> whose code is events-api's own (<c>sold-out</c>,
@@ -42,7 +62,7 @@ public static class InventoryResult
 /// <summary>events-api's internal inventory API: every call is idempotent per hold id (= booking id).</summary>
 public interface IInventoryClient
 {
-    Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, HoldRequest request, CancellationToken cancellationToken);
 
     Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken);
 

@@ -8,8 +8,13 @@ namespace Bookings.Api.Inventory;
 /// <summary>HTTP client of events-api's internal inventory API (called with the service's own token).</summary>
 public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryClient> logger) : IInventoryClient
 {
-    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, int quantity, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        await SendAsync<HoldInfo>(() => http.PutAsJsonAsync($"/internal/events/{eventId}/holds/{holdId}", new { quantity, expiresAt }, cancellationToken), cancellationToken);
+    public async Task<InventoryResult<HoldInfo>> PlaceHoldAsync(Guid eventId, Guid holdId, HoldRequest request, CancellationToken cancellationToken) =>
+        await SendAsync<HoldInfo>(() => http.PutAsJsonAsync($"/internal/events/{eventId}/holds/{holdId}", Body(request), cancellationToken), cancellationToken);
+
+    /// <summary>Without lines the body is the one from before ticket types (the event's only type).</summary>
+    private static object Body(HoldRequest r) => r.Lines.Count == 0
+        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds }
+        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds };
 
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);

@@ -10,7 +10,7 @@ public enum BookingStatus
 }
 
 /// <summary>
-/// A booking of <see cref="Quantity"/> seats of one event. Its state machine:
+/// A booking of <see cref="Quantity"/> seats of one event, in one <see cref="BookingLine"/> per ticket type. Its state machine:
 /// <c>PendingPayment → Confirmed → Cancelled | Refunded</c> and <c>PendingPayment → Expired | Cancelled</c>.
 /// The hold in events-api has the booking's id, so every retry is idempotent end to end.
 /// </summary>
@@ -29,8 +29,11 @@ public sealed class Booking
     public string EventTitle { get; private set; } = "";
     public DateTimeOffset EventStartsAt { get; private set; }
     public int Quantity { get; private set; }
+    /// <summary>The price of one seat: its line's with one line; with several, the gross over the seats, rounded to cents.</summary>
     public decimal UnitPrice { get; private set; }
-    /// <summary>What the buyer pays: <see cref="UnitPrice"/> × <see cref="Quantity"/> − <see cref="Discount"/>.</summary>
+    /// <summary>The seats per ticket type, at the prices events-api's hold took them at (Σ quantities = <see cref="Quantity"/>).</summary>
+    public List<BookingLine> Lines { get; private set; } = [];
+    /// <summary>What the buyer pays: Σ the lines' quantity × unit price − <see cref="Discount"/>.</summary>
     public decimal Amount { get; private set; }
     public string Currency { get; private set; } = "";
     /// <summary>The promo code redeemed by this booking (it holds one of the code's uses while pending or confirmed).</summary>
@@ -51,19 +54,16 @@ public sealed class Booking
     public uint Version { get; private set; }
 
     public static Booking Create(Guid id, Guid eventId, Guid userId, string? userEmail, string? userName, Guid organizerId,
-        string eventTitle, DateTimeOffset eventStartsAt, int quantity, decimal unitPrice, string currency,
+        string eventTitle, DateTimeOffset eventStartsAt, IReadOnlyList<BookingLine> lines, string currency,
         DateTimeOffset holdExpiresAt, DateTimeOffset now)
     {
-        if (quantity <= 0)
+        if (lines.Count == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(quantity), "A booking holds at least one seat.");
+            throw new ArgumentOutOfRangeException(nameof(lines), "A booking holds at least one seat.");
         }
 
-        if (unitPrice < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(unitPrice), "A price is never negative.");
-        }
-
+        var quantity = lines.Sum(l => l.Quantity);
+        var gross = lines.Sum(l => l.Gross);
         return new Booking
         {
             Id = id,
@@ -75,8 +75,9 @@ public sealed class Booking
             EventTitle = eventTitle,
             EventStartsAt = eventStartsAt,
             Quantity = quantity,
-            UnitPrice = unitPrice,
-            Amount = unitPrice * quantity,
+            UnitPrice = lines.Count == 1 ? lines[0].UnitPrice : decimal.Round(gross / quantity, 2),
+            Lines = [.. lines],
+            Amount = gross,
             Currency = currency,
             Status = BookingStatus.PendingPayment,
             CreatedAt = now,
@@ -84,14 +85,36 @@ public sealed class Booking
         };
     }
 
-    /// <summary>Applies a promo code to a new booking: the discount comes off the amount (never below zero).</summary>
+    /// <summary>
+    /// Applies a promo code to a new booking: the discount comes off the lines of the types in the code's scope (never below
+    /// zero), shared among them in proportion to their gross (the cent left by rounding goes to the last). A code that covers
+    /// none of the booking's types and unlocks none of them does not apply (<c>promo-code-not-applicable</c>).
+    /// </summary>
     public void Redeem(Model.PromoCode code)
     {
         Require(BookingStatus.PendingPayment, "discount");
+        if (!Lines.Any(l => code.AppliesTo(l.TicketTypeId)))
+        {
+            throw new DomainException(PromoCodeErrors.NotApplicable);
+        }
+
+        var scoped = Lines.Where(l => code.Covers(l.TicketTypeId)).ToList();
+        var scopedGross = scoped.Sum(l => l.Gross);
+        var discount = code.DiscountOn(scopedGross);
+        var left = discount;
+        for (var i = 0; i < scoped.Count; i++)
+        {
+            var share = i == scoped.Count - 1 || scopedGross == 0
+                ? left
+                : Math.Min(left, decimal.Round(discount * scoped[i].Gross / scopedGross, 2, MidpointRounding.AwayFromZero));
+            scoped[i].TakeDiscount(share);
+            left -= share;
+        }
+
         PromoCodeId = code.Id;
         PromoCode = code.Code;
-        Discount = code.DiscountOn(UnitPrice * Quantity);
-        Amount = UnitPrice * Quantity - Discount;
+        Discount = discount;
+        Amount = Lines.Sum(l => l.Gross) - Discount;
     }
 
     /// <summary>Who cancelled a booking because its event was cancelled (its attendee still hears about the cancellation).</summary>

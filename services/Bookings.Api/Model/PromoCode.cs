@@ -37,6 +37,10 @@ public sealed partial class PromoCode
     public DateTimeOffset? ValidUntil { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? DisabledAt { get; private set; }
+    /// <summary>The ticket types the discount applies to; empty: every type of the event.</summary>
+    public List<Guid> TicketTypeIds { get; private set; } = [];
+    /// <summary>Hidden ticket types a booking with this code may buy (passed to events-api's hold as <c>unlockedTicketTypeIds</c>).</summary>
+    public List<Guid> UnlocksTicketTypeIds { get; private set; } = [];
 
     /// <summary>The code as stored and compared: trimmed, upper case.</summary>
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
@@ -44,8 +48,11 @@ public sealed partial class PromoCode
     public static bool IsWellFormed(string code) => CodePattern().IsMatch(code);
 
     public static PromoCode Create(Guid id, Guid eventId, Guid organizerId, string code, DiscountKind kind, decimal value, string currency,
-        int? maxUses, DateTimeOffset? validFrom, DateTimeOffset? validUntil, DateTimeOffset now) => new()
+        int? maxUses, DateTimeOffset? validFrom, DateTimeOffset? validUntil, DateTimeOffset now,
+        IReadOnlyCollection<Guid>? ticketTypeIds = null, IReadOnlyCollection<Guid>? unlocksTicketTypeIds = null) => new()
     {
+        TicketTypeIds = [.. (ticketTypeIds ?? []).Distinct()],
+        UnlocksTicketTypeIds = [.. (unlocksTicketTypeIds ?? []).Distinct()],
         Id = id,
         EventId = eventId,
         OrganizerId = organizerId,
@@ -79,6 +86,12 @@ public sealed partial class PromoCode
             : null;
     }
 
+    /// <summary>Whether the discount applies to seats of <paramref name="ticketTypeId"/> (null: a line from before ticket types).</summary>
+    public bool Covers(Guid? ticketTypeId) => TicketTypeIds.Count == 0 || ticketTypeId is { } id && TicketTypeIds.Contains(id);
+
+    /// <summary>Whether a booking with seats of <paramref name="ticketTypeId"/> may redeem the code: the type is in its scope or unlocked by it.</summary>
+    public bool AppliesTo(Guid? ticketTypeId) => Covers(ticketTypeId) || ticketTypeId is { } id && UnlocksTicketTypeIds.Contains(id);
+
     /// <summary>The discount on an order of <paramref name="gross"/>: never more than the order, rounded to cents.</summary>
     public decimal DiscountOn(decimal gross) => Kind switch
     {
@@ -94,6 +107,9 @@ public static class PromoCodeErrors
 {
     /// <summary>Unknown, disabled, or of another event: one answer, so codes cannot be probed across events.</summary>
     public static Error Invalid { get; } = new("promo-code-invalid", ErrorKind.Unprocessable, "This promo code is not valid for this event.");
+
+    public static Error NotApplicable { get; } = new("promo-code-not-applicable", ErrorKind.Unprocessable,
+        "This promo code does not apply to the ticket types of this booking.");
 
     public static Error UsedUp { get; } = new("promo-code-used-up", ErrorKind.Conflict, "This promo code has been used as many times as it may be.");
 }

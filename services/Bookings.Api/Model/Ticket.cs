@@ -17,6 +17,9 @@ public sealed class Ticket
     public Guid BookingId { get; private set; }
     public Guid EventId { get; private set; }
     public Guid UserId { get; private set; }
+    /// <summary>The seat's ticket type (null for tickets issued before types existed: the event's one type, see <see cref="TicketTypeName"/>).</summary>
+    public Guid? TicketTypeId { get; private set; }
+    public string TicketTypeName { get; private set; } = "";
     public string TicketNumber { get; private set; } = "";
     public int EntryNumber { get; private set; }
     public string Code { get; private set; } = "";
@@ -33,8 +36,10 @@ public sealed class Ticket
     /// <summary>The organizer (or admin) whose scan let it in.</summary>
     public Guid? CheckedInBy { get; private set; }
 
-    public static Ticket Issue(Guid id, Booking booking, string ticketNumber, int entryNumber, string code, DateTimeOffset now) => new()
+    public static Ticket Issue(Guid id, Booking booking, BookingLine line, string ticketNumber, int entryNumber, string code, DateTimeOffset now) => new()
     {
+        TicketTypeId = line.TicketTypeId,
+        TicketTypeName = line.TicketTypeName,
         Id = id,
         BookingId = booking.Id,
         EventId = booking.EventId,

@@ -9,7 +9,8 @@ using Npgsql;
 namespace Bookings.Api.UseCases;
 
 /// <summary>
-/// Holds seats of an event in events-api and stores the booking pending payment. The hold id is the booking id, so running
+/// Holds seats of an event in events-api (per ticket type, with the hidden types the promo code unlocks) and stores the booking
+/// pending payment, with its lines and the price events-api's hold answered (<c>totalPrice</c>) less the code's discount. The hold id is the booking id, so running
 /// again with the same id (a retried request) holds nothing twice and answers with the same booking. events-api's refusals
 /// (<c>sold-out</c>, <c>not-on-sale</c>…) are passed on with their code unchanged.
 /// </summary>
@@ -17,8 +18,9 @@ public sealed partial class CreateBooking(
     BookingsDbContext db, IInventoryClient inventory, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
 {
     /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
-    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, string? promoCode, bool isNew,
-        CancellationToken cancellationToken)
+    /// <param name="lines">Seats per ticket type; none: <paramref name="quantity"/> seats of the event's only type.</param>
+    public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, IReadOnlyList<HoldLineRequest> lines,
+        string? promoCode, bool isNew, CancellationToken cancellationToken)
     {
         if (!isNew && await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken) is { } existing)
         {
@@ -27,18 +29,35 @@ public sealed partial class CreateBooking(
 
         var now = time.GetUtcNow();
         var code = promoCode is null ? null : await RedeemableCodeAsync(eventId, promoCode, now, cancellationToken);
-        var hold = await inventory.PlaceHoldAsync(eventId, bookingId, quantity, now + options.Value.HoldDuration, cancellationToken);
+        if (code is not null && lines.Count > 0 && !lines.Any(l => code.AppliesTo(l.TicketTypeId)))
+        {
+            // Known before holding anything: nothing is held for a code that cannot apply.
+            throw new DomainException(PromoCodeErrors.NotApplicable);
+        }
+
+        var request = new HoldRequest(quantity, lines, code?.UnlocksTicketTypeIds ?? [], now + options.Value.HoldDuration);
+        var hold = await inventory.PlaceHoldAsync(eventId, bookingId, request, cancellationToken);
         if (!hold.Succeeded)
         {
             throw new DomainException(Refusal(hold.Error!));
         }
 
         var h = hold.Value!;
-        var booking = Booking.Create(bookingId, eventId, actor.UserId, actor.Email, actor.Name, h.OrganizerId, h.EventTitle, h.EventStartsAt,
-            quantity, h.UnitPrice, h.Currency, h.ExpiresAt, now);
-        if (code is not null)
+        Booking booking;
+        try
         {
-            booking.Redeem(code);
+            booking = Booking.Create(bookingId, eventId, actor.UserId, actor.Email, actor.Name, h.OrganizerId, h.EventTitle, h.EventStartsAt,
+                LinesOf(h), h.Currency, h.ExpiresAt, now);
+            if (code is not null)
+            {
+                booking.Redeem(code);
+            }
+        }
+        catch (DomainException)
+        {
+            // The hold's types are known only now (a body without lines): the seats go back at once.
+            await inventory.ReleaseHoldAsync(eventId, bookingId, CancellationToken.None);
+            throw;
         }
 
         db.Bookings.Add(booking);
@@ -68,6 +87,18 @@ public sealed partial class CreateBooking(
 
         LogBookingCreated(logger, booking.Id, eventId, quantity);
         return BookingDto.From(booking);
+    }
+
+    /// <summary>The booking's lines as events-api's hold took them; their sum is the hold's <c>totalPrice</c>, the price charged from.</summary>
+    private static List<BookingLine> LinesOf(HoldInfo hold)
+    {
+        var lines = (hold.Lines ?? []).Select(l => BookingLine.Of(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList();
+        if (lines.Count == 0 || lines.Sum(l => l.Quantity) != hold.Quantity || lines.Sum(l => l.Gross) != hold.TotalPrice)
+        {
+            throw new DomainException(new Error("invalid-hold", ErrorKind.Unprocessable, "events-api answered a hold whose lines do not make up its quantity and total price."));
+        }
+
+        return lines;
     }
 
     /// <summary>The event's code <paramref name="promoCode"/> if it may be redeemed now (uses left, checked again when saving).</summary>
@@ -111,13 +142,19 @@ public sealed partial class CreateBooking(
     private Task<int> UsesAsync(Guid codeId, CancellationToken cancellationToken) =>
         db.Bookings.CountAsync(b => b.PromoCodeId == codeId && Booking.HoldsPromoUse.Contains(b.Status), cancellationToken);
 
+    private const string TicketTypeNotFound = "ticket-type-not-found";
+
     /// <summary>What the caller is told when events-api refuses the hold.</summary>
-    private static Error Refusal(Error inventoryError) => inventoryError.Kind switch
+    private static Error Refusal(Error inventoryError) => inventoryError switch
     {
-        ErrorKind.NotFound => Error.NotFound("event"),
+        { Kind: ErrorKind.NotFound, Code: TicketTypeNotFound } => inventoryError,
+        { Kind: ErrorKind.NotFound } => Error.NotFound("event"),
+        // The caller's choice of types (several on sale, more than a type's per-order limit): events-api's code, as a 422.
+        { Kind: ErrorKind.Invalid, Code: "ticket-type-required" or "over-order-limit" } =>
+            new Error(inventoryError.Code, ErrorKind.Unprocessable, inventoryError.Detail),
         // bookings-api asked for something events-api cannot do: not the caller's request, so not a 400.
-        ErrorKind.Invalid => new Error("invalid-hold", ErrorKind.Unprocessable, inventoryError.Detail),
-        ErrorKind.Unavailable => BookingErrors.InventoryUnavailable("The seats could not be held right now; retry with the same Idempotency-Key."),
+        { Kind: ErrorKind.Invalid } => new Error("invalid-hold", ErrorKind.Unprocessable, inventoryError.Detail),
+        { Kind: ErrorKind.Unavailable } => BookingErrors.InventoryUnavailable("The seats could not be held right now; retry with the same Idempotency-Key."),
         // sold-out, not-on-sale…: events-api's code and words, unchanged.
         _ => inventoryError,
     };

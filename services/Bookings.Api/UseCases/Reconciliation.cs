@@ -3,9 +3,19 @@ using Bookings.Api.Model;
 
 namespace Bookings.Api.UseCases;
 
-/// <summary>What the reconciliation report says about one event.</summary>
+/// <summary>What the reconciliation report says about one event; <c>ticketTypes</c> the same per ticket type.</summary>
 public sealed record EventReconciliation(
-    Guid EventId, int Capacity, int Held, int Sold, int ActiveHolds, int ConfirmedBookings, int PendingBookings, int TicketsIssued, bool Ok);
+    Guid EventId, int Capacity, int Held, int Sold, int ActiveHolds, int ConfirmedBookings, int PendingBookings, int TicketsIssued, bool Ok,
+    IReadOnlyList<TicketTypeReconciliation> TicketTypes);
+
+/// <summary>
+/// One ticket type: events-api's counters (<c>capacity</c> null: it shares the event's) beside bookings-api's valid tickets of
+/// that type in confirmed bookings.
+/// </summary>
+public sealed record TicketTypeReconciliation(Guid TicketTypeId, string Name, int? Capacity, int Held, int Sold, int TicketsIssued, bool Ok);
+
+/// <summary>Valid tickets of one ticket type in a booking (type null: issued before ticket types existed).</summary>
+public sealed record TypeTickets(Guid? TicketTypeId, int Tickets);
 
 /// <summary>One broken invariant: <c>kind</c> names it (see <see cref="DiscrepancyKinds"/>).</summary>
 public sealed record Discrepancy(string Kind, Guid EventId, Guid? BookingId, string Detail);
@@ -14,7 +24,8 @@ public sealed record ReconciliationReport(
     DateTimeOffset CheckedAt, int GraceSeconds, IReadOnlyList<EventReconciliation> Events, IReadOnlyList<Discrepancy> Discrepancies, bool Ok);
 
 /// <summary>The facts bookings-api holds about one booking, as the reconciliation needs them.</summary>
-public sealed record BookingFacts(Guid Id, BookingStatus Status, int Quantity, DateTimeOffset HoldExpiresAt, int ValidTickets, bool PaymentCaptured);
+public sealed record BookingFacts(Guid Id, BookingStatus Status, int Quantity, DateTimeOffset HoldExpiresAt, int ValidTickets, bool PaymentCaptured,
+    IReadOnlyList<TypeTickets>? TicketsByType = null);
 
 public static class DiscrepancyKinds
 {
@@ -32,6 +43,9 @@ public static class DiscrepancyKinds
     public const string TicketsNotVoided = "tickets-not-voided";
     public const string HoldPastExpiry = "hold-past-expiry";
     public const string SoldWithoutBooking = "sold-without-booking";
+    public const string TypeOversold = "type-oversold";
+    public const string TypeCounterMismatch = "type-counter-mismatch";
+    public const string TypeSoldNotTicketed = "type-sold-seats-not-ticketed";
 }
 
 /// <summary>
@@ -56,7 +70,7 @@ public static class Reconciliation
         if (inventory is null)
         {
             Report(DiscrepancyKinds.EventMissing, null, $"events-api does not know the event, yet bookings-api has {bookings.Count} booking(s) for it.");
-            return (new EventReconciliation(eventId, 0, 0, 0, 0, confirmed.Count, pending, tickets, false), found);
+            return (new EventReconciliation(eventId, 0, 0, 0, 0, confirmed.Count, pending, tickets, false, []), found);
         }
 
         // I1 and the counters against the holds that make them up (I2).
@@ -153,7 +167,77 @@ public static class Reconciliation
             }
         }
 
+        var types = CheckTypes(inventory, confirmed, holds, Report);
         return (new EventReconciliation(eventId, inventory.Capacity, inventory.Held, inventory.Sold, inventory.Holds.Count, confirmed.Count, pending, tickets,
-            found.Count == 0), found);
+            found.Count == 0, types), found);
+    }
+
+    /// <summary>
+    /// I1/I2 per ticket type: each capped type's held + sold within its capacity, its counters equal to its lines in the holds,
+    /// and its sold seats equal to the valid tickets of that type in confirmed bookings. A ticket from before types (no type
+    /// id) counts for its hold's type when the hold has one line, else for the event's type when it has only one.
+    /// </summary>
+    private static List<TicketTypeReconciliation> CheckTypes(InventorySnapshot inventory, List<BookingFacts> confirmed,
+        Dictionary<Guid, InventoryHold> holds, Action<string, Guid?, string> report)
+    {
+        var snapshotTypes = inventory.TicketTypes ?? [];
+        var issued = new Dictionary<Guid, int>();
+        foreach (var booking in confirmed)
+        {
+            holds.TryGetValue(booking.Id, out var hold);
+            foreach (var (typeId, count) in booking.TicketsByType ?? [])
+            {
+                var resolved = typeId
+                    ?? (hold?.Lines is [var only] ? only.TicketTypeId : (Guid?)null)
+                    ?? (snapshotTypes.Count == 1 ? snapshotTypes[0].TicketTypeId : (Guid?)null);
+                if (resolved is { } id)
+                {
+                    issued[id] = issued.GetValueOrDefault(id) + count;
+                }
+                else
+                {
+                    report(DiscrepancyKinds.TypeSoldNotTicketed, booking.Id, $"{count} valid ticket(s) of no known ticket type.");
+                }
+            }
+        }
+
+        var lines = inventory.Holds.SelectMany(h => (h.Lines ?? []).Select(l => (h.Status, l.TicketTypeId, l.Quantity))).ToList();
+        var result = new List<TicketTypeReconciliation>();
+        foreach (var type in snapshotTypes)
+        {
+            var before = 0;
+            void Report(string kind, string detail)
+            {
+                before++;
+                report(kind, null, $"Ticket type {type.Name} ({type.TicketTypeId}): {detail}");
+            }
+
+            if (type.Capacity is { } capacity && type.Held + type.Sold > capacity)
+            {
+                Report(DiscrepancyKinds.TypeOversold, $"sold {type.Sold} + held {type.Held} > capacity {capacity}.");
+            }
+
+            var heldSum = lines.Where(l => l.Status == HeldStatus && l.TicketTypeId == type.TicketTypeId).Sum(l => l.Quantity);
+            var soldSum = lines.Where(l => l.Status == ConfirmedStatus && l.TicketTypeId == type.TicketTypeId).Sum(l => l.Quantity);
+            if (heldSum != type.Held || soldSum != type.Sold)
+            {
+                Report(DiscrepancyKinds.TypeCounterMismatch, $"counters held {type.Held}, sold {type.Sold} ≠ {heldSum} held, {soldSum} sold in the holds' lines.");
+            }
+
+            var tickets = issued.GetValueOrDefault(type.TicketTypeId);
+            if (tickets != type.Sold)
+            {
+                Report(DiscrepancyKinds.TypeSoldNotTicketed, $"events-api sold {type.Sold} seats; bookings-api issued {tickets} valid tickets of it for confirmed bookings.");
+            }
+
+            result.Add(new TicketTypeReconciliation(type.TicketTypeId, type.Name, type.Capacity, type.Held, type.Sold, tickets, before == 0));
+        }
+
+        foreach (var (typeId, count) in issued.Where(i => snapshotTypes.All(t => t.TicketTypeId != i.Key)))
+        {
+            report(DiscrepancyKinds.TypeSoldNotTicketed, null, $"bookings-api issued {count} valid ticket(s) of ticket type {typeId}, which events-api does not list.");
+        }
+
+        return result;
     }
 }

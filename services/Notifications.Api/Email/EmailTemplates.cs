@@ -73,9 +73,15 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
                 var image = builder.LinkedResources.Add($"ticket-{ticket.TicketNumber}.png", QrPng(ticket.Code), new ContentType("image", "png"));
                 image.ContentId = MimeUtils.GenerateMessageId();
                 text.Append("  ").AppendLine(L["Email_TicketLine", ticket.TicketNumber, ticket.EntryNumber, ticket.Code]);
+                if (ticket.TicketTypeName is { Length: > 0 } typeName)
+                {
+                    text.Append("    ").AppendLine(L["Email_TicketType", typeName]);
+                }
+
                 html.Append("<tr><td><img alt=\"").Append(Html.Encode(L["Email_QrAlt", ticket.TicketNumber]))
                     .Append("\" width=\"160\" height=\"160\" src=\"cid:").Append(image.ContentId).Append("\"/></td><td>")
                     .Append("<strong>").Append(Html.Encode(L["Email_Ticket", ticket.TicketNumber])).Append("</strong><br/>")
+                    .Append(ticket.TicketTypeName is { Length: > 0 } type ? Html.Encode(L["Email_TicketType", type]) + "<br/>" : "")
                     .Append(Html.Encode(L["Email_Entry", ticket.EntryNumber])).Append("<br/><code>")
                     .Append(Html.Encode(ticket.Code)).Append("</code></td></tr>");
             }

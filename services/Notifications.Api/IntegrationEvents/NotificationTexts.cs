@@ -21,7 +21,7 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
             L["Confirmed_Title", e.EventTitle],
             L["Confirmed_Body", Tickets(e.Quantity), e.EventTitle, When(startsAt), Amount(e.Amount)],
             $"/bookings/{e.BookingId}");
-        notification.Tickets = [.. (e.Tickets ?? []).Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code))];
+        notification.Tickets = [.. (e.Tickets ?? []).Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName))];
         notification.Calendar = CalendarMethod.Request;
         return notification;
     }

@@ -17,8 +17,8 @@ public enum EmailStatus
     Skipped,
 }
 
-/// <summary>One ticket as the confirmation email shows it.</summary>
-public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code);
+/// <summary>One ticket as the confirmation email shows it; <c>TicketTypeName</c> is null for tickets confirmed before ticket types.</summary>
+public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code, string? TicketTypeName = null);
 
 /// <summary>
 /// One message for one user, which doubles as the email outbox row: the email's status, attempts and lease

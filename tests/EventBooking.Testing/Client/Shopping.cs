@@ -87,6 +87,10 @@ public static class Shopping
     public static HttpRequestMessage BookingRequest(Guid eventId, int quantity, string? idempotencyKey) =>
         WithKey(new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { eventId, quantity }) }, idempotencyKey);
 
+    /// <summary><c>POST /api/bookings</c> with any body (e.g. <c>{ eventId, lines: [{ ticketTypeId, quantity }], promoCode }</c>).</summary>
+    public static HttpRequestMessage BookingRequest(object body, string? idempotencyKey) =>
+        WithKey(new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(body) }, idempotencyKey);
+
     /// <summary><c>POST /api/bookings/{id}/payments</c> (without an Idempotency-Key when <paramref name="idempotencyKey"/> is null).</summary>
     public static HttpRequestMessage PaymentRequest(Guid bookingId, string? idempotencyKey, string card = GoodCard) =>
         WithKey(new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payments") { Content = JsonContent.Create(new { paymentMethod = card }) }, idempotencyKey);

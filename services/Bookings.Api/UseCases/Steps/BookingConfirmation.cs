@@ -50,19 +50,26 @@ public sealed partial class BookingConfirmation(
             // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
             var now = time.GetUtcNow();
             booking.Confirm(now);
+            // One ticket per seat, line after line: each carries its seat's ticket type.
             var tickets = new List<Ticket>();
-            for (var i = 0; i < booking.Quantity; i++)
+            var entry = last - booking.Quantity;
+            foreach (var line in booking.Lines)
             {
-                var entry = last - booking.Quantity + 1 + i;
-                var id = Guid.CreateVersion7();
-                var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
-                tickets.Add(Ticket.Issue(id, booking, number, entry, signer.Sign(id, booking.EventId, entry), now));
+                for (var i = 0; i < line.Quantity; i++)
+                {
+                    entry++;
+                    var id = Guid.CreateVersion7();
+                    var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
+                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now));
+                }
             }
 
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code)).ToList(), now, booking.OrganizerId));
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName)).ToList(), now,
+                booking.OrganizerId,
+                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList()));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);

@@ -40,7 +40,7 @@ internal sealed class NotificationDocument
     {
         Id = n.Id, UserId = n.UserId, Kind = n.Kind, Title = n.Title, Body = n.Body, Link = n.Link,
         EventId = n.EventId, BookingId = n.BookingId, EventTitle = n.EventTitle, EventStartsAt = n.EventStartsAt?.UtcDateTime,
-        Tickets = [.. n.Tickets.Select(t => new TicketDocument { TicketId = t.TicketId, TicketNumber = t.TicketNumber, EntryNumber = t.EntryNumber, Code = t.Code })],
+        Tickets = [.. n.Tickets.Select(t => new TicketDocument { TicketId = t.TicketId, TicketNumber = t.TicketNumber, EntryNumber = t.EntryNumber, Code = t.Code, TicketTypeName = t.TicketTypeName })],
         Calendar = n.Calendar, CreatedAt = n.CreatedAt.UtcDateTime, ReadAt = n.ReadAt?.UtcDateTime,
         RecipientEmail = n.RecipientEmail, RecipientName = n.RecipientName,
         EmailStatus = n.EmailStatus, EmailAttempts = n.EmailAttempts, EmailNextAttemptAt = n.EmailNextAttemptAt?.UtcDateTime,
@@ -52,7 +52,7 @@ internal sealed class NotificationDocument
     {
         Id = Id, UserId = UserId, Kind = Kind, Title = Title, Body = Body, Link = Link,
         EventId = EventId, BookingId = BookingId, EventTitle = EventTitle, EventStartsAt = Utc(EventStartsAt),
-        Tickets = [.. Tickets.Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code))],
+        Tickets = [.. Tickets.Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName))],
         Calendar = Calendar, CreatedAt = Utc(CreatedAt)!.Value, ReadAt = Utc(ReadAt),
         RecipientEmail = RecipientEmail, RecipientName = RecipientName,
         EmailStatus = EmailStatus, EmailAttempts = EmailAttempts, EmailNextAttemptAt = Utc(EmailNextAttemptAt),
@@ -71,6 +71,7 @@ internal sealed class TicketDocument
     public string TicketNumber { get; set; } = "";
     public int EntryNumber { get; set; }
     public string Code { get; set; } = "";
+    public string? TicketTypeName { get; set; }
 }
 
 [BsonIgnoreExtraElements]

@@ -66,6 +66,14 @@ namespace EventBooking.Clients.Bookings.Models
         public DateTimeOffset? HoldExpiresAt { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The lines property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Bookings.Models.BookingLineDto>? Lines { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Bookings.Models.BookingLineDto> Lines { get; set; }
+#endif
         /// <summary>The promoCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -129,6 +137,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "expiredAt", n => { ExpiredAt = n.GetDateTimeOffsetValue(); } },
                 { "holdExpiresAt", n => { HoldExpiresAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "lines", n => { Lines = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineDto>(global::EventBooking.Clients.Bookings.Models.BookingLineDto.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
                 { "refundedAt", n => { RefundedAt = n.GetDateTimeOffsetValue(); } },
@@ -158,6 +167,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDateTimeOffsetValue("expiredAt", ExpiredAt);
             writer.WriteDateTimeOffsetValue("holdExpiresAt", HoldExpiresAt);
             writer.WriteGuidValue("id", Id);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineDto>("lines", Lines);
             writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
             writer.WriteDateTimeOffsetValue("refundedAt", RefundedAt);

@@ -16,6 +16,14 @@ namespace EventBooking.Clients.Bookings.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
+        /// <summary>The lines property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Bookings.Models.BookingLineRequest>? Lines { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Bookings.Models.BookingLineRequest> Lines { get; set; }
+#endif
         /// <summary>The promoCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -52,6 +60,7 @@ namespace EventBooking.Clients.Bookings.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
+                { "lines", n => { Lines = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineRequest>(global::EventBooking.Clients.Bookings.Models.BookingLineRequest.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
             };
@@ -64,6 +73,7 @@ namespace EventBooking.Clients.Bookings.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("eventId", EventId);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineRequest>("lines", Lines);
             writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
             writer.WriteAdditionalData(AdditionalData);

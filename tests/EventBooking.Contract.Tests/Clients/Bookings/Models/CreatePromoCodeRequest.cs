@@ -32,6 +32,22 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The maxUses property</summary>
         public int? MaxUses { get; set; }
+        /// <summary>The ticketTypeIds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<Guid?>? TicketTypeIds { get; set; }
+#nullable restore
+#else
+        public List<Guid?> TicketTypeIds { get; set; }
+#endif
+        /// <summary>The unlocksTicketTypeIds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<Guid?>? UnlocksTicketTypeIds { get; set; }
+#nullable restore
+#else
+        public List<Guid?> UnlocksTicketTypeIds { get; set; }
+#endif
         /// <summary>The validFrom property</summary>
         public DateTimeOffset? ValidFrom { get; set; }
         /// <summary>The validUntil property</summary>
@@ -66,6 +82,8 @@ namespace EventBooking.Clients.Bookings.Models
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
                 { "maxUses", n => { MaxUses = n.GetIntValue(); } },
+                { "ticketTypeIds", n => { TicketTypeIds = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
+                { "unlocksTicketTypeIds", n => { UnlocksTicketTypeIds = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateTimeOffsetValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateTimeOffsetValue(); } },
                 { "value", n => { Value = n.GetDoubleValue(); } },
@@ -81,6 +99,8 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteStringValue("code", Code);
             writer.WriteStringValue("kind", Kind);
             writer.WriteIntValue("maxUses", MaxUses);
+            writer.WriteCollectionOfPrimitiveValues<Guid?>("ticketTypeIds", TicketTypeIds);
+            writer.WriteCollectionOfPrimitiveValues<Guid?>("unlocksTicketTypeIds", UnlocksTicketTypeIds);
             writer.WriteDateTimeOffsetValue("validFrom", ValidFrom);
             writer.WriteDateTimeOffsetValue("validUntil", ValidUntil);
             writer.WriteDoubleValue("value", Value);

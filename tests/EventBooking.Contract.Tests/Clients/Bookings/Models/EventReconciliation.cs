@@ -32,6 +32,14 @@ namespace EventBooking.Clients.Bookings.Models
         public int? Sold { get; set; }
         /// <summary>The ticketsIssued property</summary>
         public int? TicketsIssued { get; set; }
+        /// <summary>The ticketTypes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Bookings.Models.TicketTypeReconciliation>? TicketTypes { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Bookings.Models.TicketTypeReconciliation> TicketTypes { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Models.EventReconciliation"/> and sets the default values.
         /// </summary>
@@ -65,6 +73,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "ok", n => { Ok = n.GetBoolValue(); } },
                 { "pendingBookings", n => { PendingBookings = n.GetIntValue(); } },
                 { "sold", n => { Sold = n.GetIntValue(); } },
+                { "ticketTypes", n => { TicketTypes = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.TicketTypeReconciliation>(global::EventBooking.Clients.Bookings.Models.TicketTypeReconciliation.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "ticketsIssued", n => { TicketsIssued = n.GetIntValue(); } },
             };
         }
@@ -84,6 +93,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteIntValue("pendingBookings", PendingBookings);
             writer.WriteIntValue("sold", Sold);
             writer.WriteIntValue("ticketsIssued", TicketsIssued);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.TicketTypeReconciliation>("ticketTypes", TicketTypes);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

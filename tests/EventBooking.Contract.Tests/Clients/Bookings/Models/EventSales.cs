@@ -64,6 +64,14 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The ticketsSold property</summary>
         public int? TicketsSold { get; set; }
+        /// <summary>The ticketTypes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Bookings.Models.TicketTypeSales>? TicketTypes { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Bookings.Models.TicketTypeSales> TicketTypes { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Models.EventSales"/> and sets the default values.
         /// </summary>
@@ -101,6 +109,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "refundedAmount", n => { RefundedAmount = n.GetDoubleValue(); } },
                 { "revenue", n => { Revenue = n.GetDoubleValue(); } },
                 { "series", n => { Series = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.SalesPoint>(global::EventBooking.Clients.Bookings.Models.SalesPoint.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "ticketTypes", n => { TicketTypes = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.TicketTypeSales>(global::EventBooking.Clients.Bookings.Models.TicketTypeSales.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "ticketsSold", n => { TicketsSold = n.GetIntValue(); } },
             };
         }
@@ -124,6 +133,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDoubleValue("revenue", Revenue);
             writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.SalesPoint>("series", Series);
             writer.WriteIntValue("ticketsSold", TicketsSold);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.TicketTypeSales>("ticketTypes", TicketTypes);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

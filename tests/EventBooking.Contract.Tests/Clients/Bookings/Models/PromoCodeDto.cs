@@ -48,6 +48,22 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The maxUses property</summary>
         public int? MaxUses { get; set; }
+        /// <summary>The ticketTypeIds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<Guid?>? TicketTypeIds { get; set; }
+#nullable restore
+#else
+        public List<Guid?> TicketTypeIds { get; set; }
+#endif
+        /// <summary>The unlocksTicketTypeIds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<Guid?>? UnlocksTicketTypeIds { get; set; }
+#nullable restore
+#else
+        public List<Guid?> UnlocksTicketTypeIds { get; set; }
+#endif
         /// <summary>The used property</summary>
         public int? Used { get; set; }
         /// <summary>The validFrom property</summary>
@@ -89,6 +105,8 @@ namespace EventBooking.Clients.Bookings.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
                 { "maxUses", n => { MaxUses = n.GetIntValue(); } },
+                { "ticketTypeIds", n => { TicketTypeIds = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
+                { "unlocksTicketTypeIds", n => { UnlocksTicketTypeIds = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
                 { "used", n => { Used = n.GetIntValue(); } },
                 { "validFrom", n => { ValidFrom = n.GetDateTimeOffsetValue(); } },
                 { "validUntil", n => { ValidUntil = n.GetDateTimeOffsetValue(); } },
@@ -110,6 +128,8 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("kind", Kind);
             writer.WriteIntValue("maxUses", MaxUses);
+            writer.WriteCollectionOfPrimitiveValues<Guid?>("ticketTypeIds", TicketTypeIds);
+            writer.WriteCollectionOfPrimitiveValues<Guid?>("unlocksTicketTypeIds", UnlocksTicketTypeIds);
             writer.WriteIntValue("used", Used);
             writer.WriteDateTimeOffsetValue("validFrom", ValidFrom);
             writer.WriteDateTimeOffsetValue("validUntil", ValidUntil);

@@ -58,6 +58,16 @@ namespace EventBooking.Clients.Bookings.Models
 #else
         public string TicketNumber { get; set; }
 #endif
+        /// <summary>The ticketTypeId property</summary>
+        public Guid? TicketTypeId { get; set; }
+        /// <summary>The ticketTypeName property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TicketTypeName { get; set; }
+#nullable restore
+#else
+        public string TicketTypeName { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Models.TicketDto"/> and sets the default values.
         /// </summary>
@@ -93,6 +103,8 @@ namespace EventBooking.Clients.Bookings.Models
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "ticketNumber", n => { TicketNumber = n.GetStringValue(); } },
+                { "ticketTypeId", n => { TicketTypeId = n.GetGuidValue(); } },
+                { "ticketTypeName", n => { TicketTypeName = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -112,6 +124,8 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
             writer.WriteStringValue("status", Status);
             writer.WriteStringValue("ticketNumber", TicketNumber);
+            writer.WriteGuidValue("ticketTypeId", TicketTypeId);
+            writer.WriteStringValue("ticketTypeName", TicketTypeName);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

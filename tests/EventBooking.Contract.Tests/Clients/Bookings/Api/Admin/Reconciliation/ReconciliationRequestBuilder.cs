@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Bookings.Api.Admin.Reconciliation
         {
         }
         /// <summary>
-        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
+        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, per ticket type `type-oversold`, `type-counter-mismatch`, `type-sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.ReconciliationReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace EventBooking.Clients.Bookings.Api.Admin.Reconciliation
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.ReconciliationReport>(requestInfo, global::EventBooking.Clients.Bookings.Models.ReconciliationReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
+        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, per ticket type `type-oversold`, `type-counter-mismatch`, `type-sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +91,7 @@ namespace EventBooking.Clients.Bookings.Api.Admin.Reconciliation
             return new global::EventBooking.Clients.Bookings.Api.Admin.Reconciliation.ReconciliationRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
+        /// Each discrepancy has a `kind` (`oversold`, `held-counter-mismatch`, `sold-seats-not-ticketed`, per ticket type `type-oversold`, `type-counter-mismatch`, `type-sold-seats-not-ticketed`, …, see docs/contracts.md); `graceSeconds` (default 60) spares bookings whose hold just expired. Nothing is changed.**Access:** an admin or a service identity (bearer token).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ReconciliationRequestBuilderGetQueryParameters 

@@ -81,7 +81,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`. `ticketTypeIds` scopes the discount to those ticket types of the event; `unlocksTicketTypeIds` lets the code&apos;s bookings buy those hidden types; an id that is not one of the event&apos;s types is `400` naming the field.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.PromoCodeDto"/></returns>
         /// <param name="body">The request body</param>
@@ -141,7 +141,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.PromoCodes
             return requestInfo;
         }
         /// <summary>
-        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// Codes are 3–32 letters, digits or dashes, compared in any case. A code already used by the event is `409 promo-code-exists`. `ticketTypeIds` scopes the discount to those ticket types of the event; `unlocksTicketTypeIds` lets the code&apos;s bookings buy those hidden types; an id that is not one of the event&apos;s types is `400` naming the field.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:write` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
         {
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. `ticketTypes` splits the confirmed seats and revenue per ticket type. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.EventSales"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.EventSales>(requestInfo, global::EventBooking.Clients.Bookings.Models.EventSales.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. `ticketTypes` splits the confirmed seats and revenue per ticket type. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -95,7 +95,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.Sales
             return new global::EventBooking.Clients.Bookings.Api.Events.Item.Sales.SalesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// `interval` is `day` (default) or `hour`. Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds. `ticketTypes` splits the confirmed seats and revenue per ticket type. Another organizer&apos;s event is `403`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `events:read` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SalesRequestBuilderGetQueryParameters 
