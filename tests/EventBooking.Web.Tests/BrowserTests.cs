@@ -117,8 +117,8 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await ScreenshotAsync(organizer, "14-attendees");
         var download = await organizer.RunAndWaitForDownloadAsync(() => organizer.ClickAsync("[data-testid=export-csv]"));
         var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
-        Assert.StartsWith("BookingId,UserId,Quantity", csv, StringComparison.Ordinal);
-        Assert.Contains(",1,12.5", csv, StringComparison.Ordinal);
+        Assert.StartsWith("BookingId,UserId,Quantity,TicketTypes", csv, StringComparison.Ordinal);
+        Assert.Contains(",1,1 x Standard,12.5", csv, StringComparison.Ordinal);
     }
 
     [Fact]

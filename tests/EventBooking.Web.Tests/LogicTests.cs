@@ -34,16 +34,17 @@ public sealed class LogicTests
     public void Return_urls_stay_on_this_site(string? returnUrl, string expected) => Assert.Equal(expected, SignInService.SafeReturnUrl(returnUrl));
 
     [Fact]
-    public void The_attendee_csv_has_a_header_a_row_per_booking_and_defuses_formulas()
+    public void The_attendee_csv_has_a_header_a_row_per_booking_with_its_ticket_types_and_defuses_formulas()
     {
         var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-        var booking = new BookingDto(Guid.NewGuid(), Guid.NewGuid(), "Show", at, Guid.NewGuid(), 2, 18m, 36m, "EUR", "=Confirmed", at, at, at, null, null, null, null, null);
+        var booking = new BookingDto(Guid.NewGuid(), Guid.NewGuid(), "Show", at, Guid.NewGuid(), 3, 18m, 86m, "EUR", "=Confirmed", at, at, at, null, null, null, null, null,
+            Lines: [new BookingLineDto(Guid.NewGuid(), "Standard", 2, 18m, 0m), new BookingLineDto(Guid.NewGuid(), "=VIP, front", 1, 50m, 0m)]);
 
         var lines = Endpoints.ToCsv([booking]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("BookingId,UserId,Quantity,Amount,Currency,Status,BookedAt,ConfirmedAt", lines[0]);
+        Assert.Equal("BookingId,UserId,Quantity,TicketTypes,Amount,Currency,Status,BookedAt,ConfirmedAt", lines[0]);
         Assert.Equal(2, lines.Length);
-        Assert.Contains($"{booking.Id},{booking.UserId},2,36,EUR,'=Confirmed,", lines[1], StringComparison.Ordinal);
+        Assert.Contains($"{booking.Id},{booking.UserId},3,\"2 x Standard; 1 x =VIP, front\",86,EUR,'=Confirmed,", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

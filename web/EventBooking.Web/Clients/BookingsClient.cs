@@ -5,7 +5,10 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode = null, decimal Discount = 0);
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode = null, decimal Discount = 0, IReadOnlyList<BookingLineDto>? Lines = null);
+
+/// <summary>Seats of one ticket type in a booking, at the price they were held at.</summary>
+public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount);
 
 public sealed record PromoCodeDto(
     Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,

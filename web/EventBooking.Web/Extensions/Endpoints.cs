@@ -74,11 +74,13 @@ public static class Endpoints
 
     public static string ToCsv(IEnumerable<BookingDto> bookings)
     {
-        var csv = new StringBuilder("BookingId,UserId,Quantity,Amount,Currency,Status,BookedAt,ConfirmedAt\r\n");
+        var csv = new StringBuilder("BookingId,UserId,Quantity,TicketTypes,Amount,Currency,Status,BookedAt,ConfirmedAt\r\n");
         foreach (var b in bookings)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{b.Id},{b.UserId},{b.Quantity},{b.Amount.ToString(CultureInfo.InvariantCulture)},{Field(b.Currency)},{Field(b.Status)},")
-                .Append(CultureInfo.InvariantCulture, $"{b.CreatedAt:O},{b.ConfirmedAt?.ToString("O", CultureInfo.InvariantCulture)}\r\n");
+            // The seats per type, as "2 x Standard; 1 x VIP".
+            var types = string.Join("; ", (b.Lines ?? []).Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Quantity} x {l.TicketTypeName}")));
+            csv.Append(CultureInfo.InvariantCulture, $"{b.Id},{b.UserId},{b.Quantity},{Field(types)},{b.Amount.ToString(CultureInfo.InvariantCulture)},")
+                .Append(CultureInfo.InvariantCulture, $"{Field(b.Currency)},{Field(b.Status)},{b.CreatedAt:O},{b.ConfirmedAt?.ToString("O", CultureInfo.InvariantCulture)}\r\n");
         }
 
         return csv.ToString();
