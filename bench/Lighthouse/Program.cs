@@ -1,7 +1,8 @@
 // bench/Lighthouse: Lighthouse, mobile with its default (simulated) throttling, on the home page, an event page and the checkout
 // (an unpaid booking's pay page, signed in), served by the web's published Release build in the Production environment.
 //   bash bench/Lighthouse/run.sh [--runs N]          (installs Lighthouse, publishes the web, builds and runs this)
-//   dotnet bench/Lighthouse/bin/Release/net10.0/Lighthouse.Bench.dll --web PUBLISHED_DLL [--runs N] [--results DIR]
+//   dotnet bench/Lighthouse/bin/Release/net10.0/Lighthouse.Bench.dll --web PUBLISHED_DLL [--runs N] [--results DIR] [--serve]
+//   (--serve: no Lighthouse run; the system and the published web stay up, the pages' addresses printed, until Ctrl+C)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -91,6 +92,22 @@ try
         }
     }
 
+    if (args.Contains("--serve"))
+    {
+        // For profiling by hand: the same system and published web, left running with the pages' addresses until Ctrl+C.
+        foreach (var (name, path, pageCookie) in pages)
+        {
+            Log($"{name}: {new Uri(webUrl, path)}{(pageCookie is null ? "" : $" (cookie {pageCookie})")}");
+        }
+
+        var stop = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        Log("Serving; Ctrl+C (or SIGTERM) stops.");
+        await stop.Task;
+        return 0;
+    }
+
     var rows = new List<Row>();
     foreach (var (name, path, pageCookie) in pages)
     {
@@ -165,7 +182,10 @@ static async Task<string> SignInAsync(Uri web, string email, string password)
     // The static SSR sign-in form, as a browser posts it: its hidden fields (antiforgery token, form name) and the two inputs.
     var cookies = new CookieContainer();
     using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = web };
-    var form = await client.GetStringAsync("/account/login");
+    var page = await client.GetStringAsync("/account/login");
+    // The page has other forms (the language switcher, with its own antiforgery token): only the sign-in form's fields.
+    var form = Regex.Matches(page, "<form[^>]*>.*?</form>", RegexOptions.Singleline).Select(m => m.Value)
+        .Single(f => f.Contains("name=\"Input.Email\"", StringComparison.Ordinal));
     var fields = Regex.Matches(form, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
         .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
     fields["Input.Email"] = email;
