@@ -51,6 +51,10 @@ public static class RevocationChannel
         }
     }
 
+    /// <summary>Until when <paramref name="sessionId"/>'s tokens are refused (Unix milliseconds), or null if it was never revoked.</summary>
+    public static async Task<long?> ReadAsync(IDatabase database, Guid sessionId) =>
+        await database.SortedSetScoreAsync(SetKey, sessionId.ToString("N")) is { } score ? (long)score : null;
+
     /// <summary>A service's heartbeat: it comes back on the same subscription, after every revocation published before it.</summary>
     public static Task<long> PublishHeartbeatAsync(ISubscriber subscriber, string instance, long timestamp) =>
         subscriber.PublishAsync(Channel, string.Create(CultureInfo.InvariantCulture, $"{HeartbeatTag} {instance} {timestamp}"));

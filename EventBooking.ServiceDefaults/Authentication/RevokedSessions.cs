@@ -14,7 +14,10 @@ public enum SessionVerdict
     Revoked,
     /// <summary>The token names no session, so it could never be revoked: refused (401).</summary>
     NoSession,
-    /// <summary>This process cannot tell: its view of the revocations is older than the bound (Redis out of reach): 503.</summary>
+    /// <summary>
+    /// This process cannot tell from its view, which is older than the bound: the session is then read from Redis
+    /// (<see cref="RevocationLookup"/>), and only if Redis does not answer is the token refused with a 503.
+    /// </summary>
     Unknown,
 }
 
@@ -28,7 +31,8 @@ public sealed class RevokedSessions(TimeProvider time)
 {
     /// <summary>
     /// The oldest a view may be and still be trusted: a revocation reaches every service within this time (normally within
-    /// milliseconds, through pub/sub); beyond it, end-user tokens are answered 503 until the view is fresh again.
+    /// milliseconds, through pub/sub); beyond it, end-user tokens are checked in Redis one by one until the view is fresh again
+    /// (answered 503 if Redis does not answer).
     /// </summary>
     public static readonly TimeSpan StalenessBound = TimeSpan.FromSeconds(1);
 
@@ -76,7 +80,7 @@ public sealed class RevokedSessions(TimeProvider time)
             return SessionVerdict.ServiceIdentity;
         }
 
-        if (!token.TryGetPayloadValue<string>(IdentityClaims.SessionId, out var session) || !Guid.TryParse(session, out var sessionId))
+        if (!TryGetSessionId(token, out var sessionId))
         {
             return SessionVerdict.NoSession;
         }
@@ -88,6 +92,13 @@ public sealed class RevokedSessions(TimeProvider time)
         }
 
         return IsFresh ? SessionVerdict.Valid : SessionVerdict.Unknown;
+    }
+
+    /// <summary>The end-user session a token belongs to (its <c>sid</c>), parsed on the stack.</summary>
+    public static bool TryGetSessionId(JsonWebToken token, out Guid sessionId)
+    {
+        sessionId = default;
+        return token.TryGetPayloadValue<string>(IdentityClaims.SessionId, out var session) && Guid.TryParse(session, out sessionId);
     }
 
     /// <summary>Whether <paramref name="sessionId"/> is known revoked (for connections that outlive the request that opened them).</summary>

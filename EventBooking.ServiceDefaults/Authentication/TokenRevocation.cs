@@ -30,8 +30,10 @@ public static partial class AuthenticationExtensions
     /// Refuses end-user tokens whose session was revoked, checked in JwtBearer's <c>OnTokenValidated</c> against this process's
     /// <see cref="RevokedSessions"/> view (no network call per request). With Redis (<c>ConnectionStrings:cache</c>, always
     /// under the AppHost) <see cref="RevocationMonitor"/> keeps the view within <see cref="RevokedSessions.StalenessBound"/> of
-    /// every revocation, and when it cannot, end-user tokens get a 503 <c>revocation-unavailable</c> (fail closed) while service
-    /// identities keep working (they have no session). Without Redis the view holds only this process's own revocations.
+    /// every revocation; when it cannot (Redis out of reach, or this process too busy to see its heartbeat in time), each
+    /// end-user token's session is read from Redis, and only if Redis does not answer does the token get a 503
+    /// <c>revocation-unavailable</c> (fail closed). Service identities keep working (they have no session). Without Redis the
+    /// view holds only this process's own revocations.
     /// </summary>
     private static void AddTokenRevocation(this IHostApplicationBuilder builder)
     {
@@ -40,18 +42,28 @@ public static partial class AuthenticationExtensions
         {
             builder.AddRedisClientWithServiceDefaults();
             builder.Services.AddHostedService<RevocationMonitor>();
+            builder.Services.AddSingleton<RevocationLookup>();
         }
 
         builder.Services.AddSingleton(sp => new RevokedSessions(sp.GetRequiredService<TimeProvider>()) { LocalOnly = localOnly });
         builder.Services.AddHealthChecks().AddCheck<RevocationHealthCheck>("revocations");
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<RevokedSessions>((options, view) =>
+            .Configure<RevokedSessions, IServiceProvider>((options, view, services) =>
             {
                 options.Events ??= new JwtBearerEvents();
                 var validated = options.Events.OnTokenValidated;
+                var lookup = services.GetService<RevocationLookup>();
                 options.Events.OnTokenValidated = context =>
                 {
-                    CheckSession(context, view);
+                    // JwtBearer validates with JsonWebTokenHandler: anything else is not a token this system issued.
+                    var token = context.SecurityToken as JsonWebToken;
+                    var verdict = token is null ? SessionVerdict.NoSession : view.Check(token);
+                    if (verdict == SessionVerdict.Unknown && lookup is not null && RevokedSessions.TryGetSessionId(token!, out var sessionId))
+                    {
+                        return CheckInRedisAsync(context, lookup, sessionId, validated);
+                    }
+
+                    Apply(context, verdict);
                     return context.Result is null ? validated(context) : Task.CompletedTask;
                 };
                 var challenge = options.Events.OnChallenge;
@@ -61,11 +73,23 @@ public static partial class AuthenticationExtensions
             });
     }
 
-    /// <summary>The per-request check (see <see cref="RevokedSessions.Check"/>): no network call, no lock, no allocation unless refused.</summary>
-    private static void CheckSession(TokenValidatedContext context, RevokedSessions view)
+    /// <summary>
+    /// The slow path, taken only while the view is stale: the session's entry read from Redis decides (see
+    /// <see cref="RevocationLookup"/>).
+    /// </summary>
+    private static async Task CheckInRedisAsync(TokenValidatedContext context, RevocationLookup lookup, Guid sessionId,
+        Func<TokenValidatedContext, Task> validated)
     {
-        // JwtBearer validates with JsonWebTokenHandler: anything else is not a token this system issued.
-        var verdict = context.SecurityToken is JsonWebToken token ? view.Check(token) : SessionVerdict.NoSession;
+        Apply(context, await lookup.CheckAsync(sessionId, context.HttpContext.RequestAborted));
+        if (context.Result is null)
+        {
+            await validated(context);
+        }
+    }
+
+    /// <summary>Lets the token through or refuses it for <paramref name="verdict"/> (the per-request check: no allocation unless refused).</summary>
+    private static void Apply(TokenValidatedContext context, SessionVerdict verdict)
+    {
         switch (verdict)
         {
             case SessionVerdict.Valid or SessionVerdict.ServiceIdentity:

@@ -13,7 +13,9 @@ public sealed class RedisUsersPlatform(PostgresFixture postgres, RabbitMqFixture
 {
     public RedisFixture Redis { get; } = new();
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["ConnectionStrings:cache"] = Redis.Server.ConnectionString };
+    public IReadOnlyDictionary<string, string?> RedisSettings => new Dictionary<string, string?> { ["ConnectionStrings:cache"] = Redis.Server.ConnectionString };
+
+    protected override IReadOnlyDictionary<string, string?> Settings => RedisSettings;
 
     public override async ValueTask InitializeAsync()
     {
@@ -140,6 +142,49 @@ public sealed class RevocationTests(RedisUsersPlatform platform) : IClassFixture
         }, TimeSpan.FromSeconds(30), "the sign-out can be recorded again", Cancel);
         await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", session.AccessToken) == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(30), "the signed-out token is refused once Redis is back", Cancel);
+    }
+
+    [Fact]
+    public async Task A_service_whose_view_is_stale_reads_each_session_from_Redis_instead_of_refusing_everyone()
+    {
+        // A service whose heartbeat never comes back in time, as in a process starved of CPU during a sale rush: without its
+        // monitor, its view is never current. Redis is fine, so people must be served, and a sign-out must still count.
+        await using var starved = await ValidatingService.StartAsync(platform.Api.BaseAddress, platform.RedisSettings,
+            services => services.Remove(services.Single(d => d.ImplementationType == typeof(RevocationMonitor))));
+        var (_, session) = await platform.NewSessionAsync();
+        Assert.Equal(HttpStatusCode.OK, await starved.StatusAsync("/user", session.AccessToken));
+
+        using (var logout = await platform.PostJsonAsync("/api/users/logout", $$"""{"refreshToken":"{{session.RefreshToken}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        // No heartbeat, no announcement reached this view: the set in Redis says so, at once.
+        using (var refused = await starved.GetAsync("/user", session.AccessToken))
+        {
+            using var problem = await Helpers.AssertProblemAsync(refused, HttpStatusCode.Unauthorized);
+            Assert.Equal("session-revoked", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        var (_, other) = await platform.NewSessionAsync();
+        Assert.Equal(HttpStatusCode.OK, await starved.StatusAsync("/user", other.AccessToken));
+        await platform.Redis.Server.StopAsync(Cancel);
+        try
+        {
+            // Now it cannot tell: fail closed, promptly (within the lookup's timeout, not the client's).
+            var clock = Stopwatch.StartNew();
+            using var unknown = await starved.GetAsync("/user", other.AccessToken);
+            using var problem = await Helpers.AssertProblemAsync(unknown, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("revocation-unavailable", problem.RootElement.GetProperty("code").GetString());
+            TestContext.Current.SendDiagnosticMessage($"503 {clock.Elapsed.TotalMilliseconds:0} ms after asking with Redis stopped");
+        }
+        finally
+        {
+            await platform.Redis.Server.RestartAsync(Cancel);
+        }
+
+        await Poll.UntilAsync(async () => await starved.StatusAsync("/user", other.AccessToken) == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "served again once Redis answers", Cancel);
     }
 
     private static Guid ReadSessionId(string accessToken) =>

@@ -97,7 +97,9 @@ public sealed class ValidatingService : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <param name="settings">More configuration (e.g. <c>ConnectionStrings:cache</c>, to follow revocations through Redis).</param>
-    public static async Task<ValidatingService> StartAsync(Uri authority, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the service's registrations (e.g. taking its revocation monitor away).</param>
+    public static async Task<ValidatingService> StartAsync(Uri authority, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -110,6 +112,7 @@ public sealed class ValidatingService : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddServiceDefaults();
         builder.AddDefaultAuthentication();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseStatusCodePages();
         foreach (var (path, policy) in new[]
