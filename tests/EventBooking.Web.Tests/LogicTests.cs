@@ -6,6 +6,7 @@ using EventBooking.Web.Clients;
 using EventBooking.Web.Components.Pages.Organizer;
 using EventBooking.Web.Components.Shared;
 using EventBooking.Web.Extensions;
+using EventBooking.Web.Resources;
 using Xunit;
 
 namespace EventBooking.Web.Tests;
@@ -74,6 +75,38 @@ public sealed class LogicTests
         Assert.Equal(new DateTimeOffset(2027, 1, 10, 19, 30, 0, TimeSpan.Zero), body.StartsAt);
         Assert.Equal("Gig", body.Title);
         Assert.Equal("EUR", body.Currency);
+    }
+
+    [Fact]
+    public void The_event_form_takes_times_on_the_event_zones_clocks_and_shows_them_back_the_same_way()
+    {
+        var input = new EventInput { Title = "Gig", Venue = "Hall", City = "New York", StartsAt = "2027-03-01T19:00", EndsAt = "2027-07-01T22:00", TimeZone = "America/New_York", Category = "music", Capacity = 10, Price = 5m };
+
+        var body = input.ToBody();
+
+        // EST (UTC-5) in March, EDT (UTC-4) in July.
+        Assert.Equal(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero), body.StartsAt);
+        Assert.Equal(new DateTimeOffset(2027, 7, 2, 2, 0, 0, TimeSpan.Zero), body.EndsAt);
+        Assert.Equal("America/New_York", body.TimeZone);
+        Assert.Equal("2027-03-01T19:00", EventInput.FormatLocal(body.StartsAt!.Value, "America/New_York"));
+        Assert.Equal("2027-07-01T22:00", EventInput.FormatLocal(body.EndsAt!.Value, "America/New_York"));
+    }
+
+    [Fact]
+    public void The_event_form_refuses_a_time_the_zone_skips_takes_a_repeated_one_first_and_refuses_an_unknown_zone()
+    {
+        // Berlin's clocks jump from 02:00 to 03:00 on 28 March 2027 and fall back from 03:00 to 02:00 on 31 October 2027.
+        var skipped = new EventInput { StartsAt = "2027-03-28T02:30", EndsAt = "2027-03-28T05:00", TimeZone = "Europe/Berlin" };
+        var refused = skipped.Validate(new ValidationContext(skipped)).ToList();
+        Assert.Contains(refused, r => r.MemberNames.Contains(nameof(EventInput.StartsAt)) && r.ErrorMessage == SharedResource.Validation_TimeSkipped);
+        Assert.Null(skipped.ToBody().StartsAt);
+
+        Assert.Equal(new DateTimeOffset(2027, 10, 31, 0, 30, 0, TimeSpan.Zero), EventInput.ParseLocal("2027-10-31T02:30", "Europe/Berlin"));
+
+        var unknown = new EventInput { StartsAt = "2027-03-01T19:00", EndsAt = "2027-03-01T22:00", TimeZone = "Mars/Olympus_Mons" };
+        Assert.Contains(unknown.Validate(new ValidationContext(unknown)), r => r.MemberNames.Contains(nameof(EventInput.TimeZone)));
+        Assert.Contains("Europe/Berlin", EventInput.TimeZones);
+        Assert.DoesNotContain(EventInput.TimeZones, zone => !zone.Contains('/', StringComparison.Ordinal) && zone != "UTC");
     }
 }
 

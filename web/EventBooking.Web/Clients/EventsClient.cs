@@ -80,8 +80,8 @@ public sealed class EventsClient(HttpClient http)
     public Task<ApiResult<ReviewDto>> PostReviewAsync(Guid id, int rating, string text, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<ReviewDto>(http, HttpMethod.Post, $"/api/events/{id}/reviews", new { rating, text }, Service, cancellationToken);
 
-    public Task<ApiResult<Paged<EventDto>>> GetMyEventsAsync(int page, CancellationToken cancellationToken) =>
-        Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize={PageQuery.MaxPageSize}", Service, cancellationToken);
+    public Task<ApiResult<Paged<EventDto>>> GetMyEventsAsync(int page, CancellationToken cancellationToken, int pageSize = PageQuery.MaxPageSize) =>
+        Api.GetAsync<Paged<EventDto>>(http, $"/api/organizers/me/events?page={page}&pageSize={pageSize}", Service, cancellationToken);
 
     /// <summary>An event's analytics over <paramref name="period"/> before now (events-api's default when null: since the event's creation, at most 30 days).</summary>
     public Task<ApiResult<EventAnalytics>> GetAnalyticsAsync(Guid id, TimeSpan? period, string? bucket, CancellationToken cancellationToken) =>

@@ -44,6 +44,8 @@ public sealed class SharedResource
     public static string Validation_InvalidCard => Text();
     public static string Validation_EnterDateTime => Text();
     public static string Validation_EndAfterStart => Text();
+    public static string Validation_ChooseTimeZone => Text();
+    public static string Validation_TimeSkipped => Text();
     public static string Validation_TwoDecimals => Text();
 
     private static string Text([System.Runtime.CompilerServices.CallerMemberName] string key = "") =>

@@ -6,7 +6,11 @@ using EventBooking.Web.Resources;
 
 namespace EventBooking.Web.Components.Pages.Organizer;
 
-/// <summary>The event form: text fields as typed, converted to the API body on save (times are UTC).</summary>
+/// <summary>
+/// The event form: text fields as typed, converted to the API body on save. Start and end are wall-clock times in the event's
+/// <see cref="TimeZone"/> (an IANA id), as the organizer reads them on the venue's clocks; the API gets the instants. A time the
+/// zone skips (clocks going forward) is refused; one it repeats (clocks going back) is taken at its first occurrence.
+/// </summary>
 public sealed class EventInput : IValidatableObject
 {
     private const string LocalFormat = "yyyy-MM-ddTHH:mm";
@@ -41,25 +45,52 @@ public sealed class EventInput : IValidatableObject
     [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_EnterCurrency)), RegularExpression("^[A-Za-z]{3}$", ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_CurrencyShape))]
     public string? Currency { get; set; } = "EUR";
 
-    public string TimeZone { get; set; } = "UTC";
+    [Required(ErrorMessageResourceType = typeof(SharedResource), ErrorMessageResourceName = nameof(SharedResource.Validation_ChooseTimeZone))]
+    public string? TimeZone { get; set; } = "UTC";
 
-    public static DateTimeOffset? ParseUtc(string? value) =>
-        DateTime.TryParseExact(value, [LocalFormat, LocalFormat + ":ss"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? new DateTimeOffset(parsed, TimeSpan.Zero)
-            : null;
+    /// <summary>The zones an event can be in: the IANA ids this machine knows, sorted.</summary>
+    public static IReadOnlyList<string> TimeZones { get; } = [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id)
+        .Where(id => id.Contains('/', StringComparison.Ordinal) || id == "UTC").Order(StringComparer.Ordinal)];
+
+    /// <summary>The instant a wall-clock <paramref name="value"/> names in <paramref name="timeZone"/>; null if either is not one.</summary>
+    public static DateTimeOffset? ParseLocal(string? value, string? timeZone)
+    {
+        if (!DateTime.TryParseExact(value, [LocalFormat, LocalFormat + ":ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            || Zone(timeZone) is not { } zone || zone.IsInvalidTime(local))
+        {
+            return null;
+        }
+
+        // Clocks going back repeat an hour: its first occurrence, under the larger offset.
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>An instant as the wall-clock text the form shows in <paramref name="timeZone"/>.</summary>
+    public static string FormatLocal(DateTimeOffset at, string? timeZone) =>
+        (Zone(timeZone) is { } zone ? TimeZoneInfo.ConvertTime(at, zone).DateTime : at.UtcDateTime).ToString(LocalFormat, CultureInfo.InvariantCulture);
+
+    private static TimeZoneInfo? Zone(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var starts = ParseUtc(StartsAt);
-        var ends = ParseUtc(EndsAt);
-        if (!string.IsNullOrEmpty(StartsAt) && starts is null)
+        var starts = ParseLocal(StartsAt, TimeZone);
+        var ends = ParseLocal(EndsAt, TimeZone);
+        if (!string.IsNullOrEmpty(TimeZone) && Zone(TimeZone) is null)
         {
-            yield return new ValidationResult(SharedResource.Validation_EnterDateTime, [nameof(StartsAt)]);
+            yield return new ValidationResult(SharedResource.Validation_ChooseTimeZone, [nameof(TimeZone)]);
+            yield break;
         }
 
-        if (!string.IsNullOrEmpty(EndsAt) && ends is null)
+        foreach (var (text, field, at) in new[] { (StartsAt, nameof(StartsAt), starts), (EndsAt, nameof(EndsAt), ends) })
         {
-            yield return new ValidationResult(SharedResource.Validation_EnterDateTime, [nameof(EndsAt)]);
+            if (!string.IsNullOrEmpty(text) && at is null)
+            {
+                var skipped = DateTime.TryParseExact(text, [LocalFormat, LocalFormat + ":ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+                    && Zone(TimeZone) is { } zone && zone.IsInvalidTime(local);
+                yield return new ValidationResult(skipped ? SharedResource.Validation_TimeSkipped : SharedResource.Validation_EnterDateTime, [field]);
+            }
         }
 
         if (starts is not null && ends is not null && ends <= starts)
@@ -73,8 +104,8 @@ public sealed class EventInput : IValidatableObject
         }
     }
 
-    public EventBody ToBody() => new(Title?.Trim(), Description?.Trim() ?? "", Venue?.Trim(), City?.Trim(), ParseUtc(StartsAt), ParseUtc(EndsAt),
-        TimeZone, Category, Capacity, Price, Currency?.Trim().ToUpperInvariant(), null);
+    public EventBody ToBody() => new(Title?.Trim(), Description?.Trim() ?? "", Venue?.Trim(), City?.Trim(), ParseLocal(StartsAt, TimeZone),
+        ParseLocal(EndsAt, TimeZone), TimeZone, Category, Capacity, Price, Currency?.Trim().ToUpperInvariant(), null);
 
     public void Load(EventDto e)
     {
@@ -82,13 +113,13 @@ public sealed class EventInput : IValidatableObject
         Description = e.Description;
         Venue = e.Venue;
         City = e.City;
-        StartsAt = e.StartsAt.UtcDateTime.ToString(LocalFormat, CultureInfo.InvariantCulture);
-        EndsAt = e.EndsAt.UtcDateTime.ToString(LocalFormat, CultureInfo.InvariantCulture);
+        TimeZone = e.TimeZone;
+        StartsAt = FormatLocal(e.StartsAt, e.TimeZone);
+        EndsAt = FormatLocal(e.EndsAt, e.TimeZone);
         Category = e.Category;
         Capacity = e.Capacity;
         Price = e.Price;
         Currency = e.Currency;
-        TimeZone = e.TimeZone;
     }
 
     /// <summary>Which input shows an API field error.</summary>
@@ -100,6 +131,7 @@ public sealed class EventInput : IValidatableObject
         "city" => () => input.City,
         "startsAt" => () => input.StartsAt,
         "endsAt" => () => input.EndsAt,
+        "timeZone" => () => input.TimeZone,
         "category" => () => input.Category,
         "capacity" => () => input.Capacity,
         "price" => () => input.Price,
