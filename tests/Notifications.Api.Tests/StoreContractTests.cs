@@ -1,3 +1,4 @@
+using EventBooking.Messaging;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -226,6 +227,41 @@ public sealed class PostgresStoreContractTests(PostgresFixture postgres) : Store
     }
 
     protected override Task<INotificationStore> CreateStoreAsync() => Task.FromResult<INotificationStore>(new PostgresNotificationStore(_db!));
+
+    [Fact]
+    public void The_single_statement_insert_writes_every_column_the_model_maps()
+    {
+        var mapped = _db!.Model.FindEntityType(typeof(Notification))!.GetProperties().Select(p => p.GetColumnName()).Order(StringComparer.Ordinal);
+        Assert.Equal(mapped, PostgresNotificationStore.InsertedColumns.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_field_of_a_notification_reads_back_as_it_was_added()
+    {
+        var store = await CreateStoreAsync();
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var added = new Notification
+        {
+            Id = Guid.CreateVersion7(), UserId = Guid.CreateVersion7(), Kind = NotificationKind.BookingCancelled, Title = "Title", Body = "Body",
+            Link = "/bookings/2", EventId = Guid.CreateVersion7(), BookingId = Guid.CreateVersion7(), EventTitle = "Jazz night", EventStartsAt = at.AddDays(3),
+            Tickets = [new TicketLine(Guid.CreateVersion7(), "T-1", 1, "CODE-1"), new TicketLine(Guid.CreateVersion7(), "T-2", 2, "CODE-2")],
+            Calendar = CalendarMethod.Cancel, CreatedAt = at, ReadAt = at.AddMinutes(1), RecipientEmail = "r@example.test", RecipientName = "R",
+            EmailStatus = EmailStatus.Failed, EmailAttempts = 3, EmailNextAttemptAt = at.AddMinutes(2), EmailLeaseOwner = "owner",
+            EmailLeaseUntil = at.AddMinutes(3), EmailSentAt = at.AddMinutes(4), EmailLastError = "refused",
+        };
+        Assert.True(await store.TryAddAsync(added, TestContext.Current.CancellationToken));
+
+        var read = (await store.FindAsync(added.UserId, added.Id, TestContext.Current.CancellationToken))!;
+        Assert.Equal(
+            (added.Kind, added.Title, added.Body, added.Link, added.EventId, added.BookingId, added.EventTitle, added.EventStartsAt, added.Calendar, added.CreatedAt),
+            (read.Kind, read.Title, read.Body, read.Link, read.EventId, read.BookingId, read.EventTitle, read.EventStartsAt, read.Calendar, read.CreatedAt));
+        Assert.Equal(
+            (added.ReadAt, added.RecipientEmail, added.RecipientName, added.EmailStatus, added.EmailAttempts, added.EmailNextAttemptAt, added.EmailLeaseOwner,
+                added.EmailLeaseUntil, added.EmailSentAt, added.EmailLastError),
+            (read.ReadAt, read.RecipientEmail, read.RecipientName, read.EmailStatus, read.EmailAttempts, read.EmailNextAttemptAt, read.EmailLeaseOwner,
+                read.EmailLeaseUntil, read.EmailSentAt, read.EmailLastError));
+        Assert.Equal(added.Tickets, read.Tickets);
+    }
 
     public async ValueTask DisposeAsync()
     {

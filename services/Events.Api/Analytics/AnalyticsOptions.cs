@@ -15,7 +15,10 @@ public sealed class AnalyticsOptions
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 500;
 
-    /// <summary>How long the writer waits for signals before it writes the drop counts it has.</summary>
+    /// <summary>
+    /// How often the writer writes what is queued (and the drop counts): the longest a signal waits before it is stored, unless
+    /// <see cref="MaxBatch"/> signals (or half the queue) are waiting first. A crash loses at most this long's signals.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

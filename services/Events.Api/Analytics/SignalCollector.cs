@@ -18,9 +18,14 @@ public sealed class SignalCollector
     private readonly ConcurrentDictionary<Guid, long> _dropped = new();
     private readonly Counter<long> _droppedCounter;
     private readonly Counter<long> _acceptedCounter;
+    // How many queued signals wake the writer before its flush interval ends: a batch's worth, or half the queue when that is
+    // smaller (so the queue never fills while the writer waits out its interval).
+    private readonly int _wakeAt;
+    private TaskCompletionSource _batchReady = NewBatchReady();
 
     public SignalCollector(IOptions<AnalyticsOptions> options, IMeterFactory meters)
     {
+        _wakeAt = Math.Max(1, Math.Min(options.Value.MaxBatch, options.Value.QueueCapacity / 2));
         _queue = Channel.CreateBounded<Signal>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite answers false at once instead of waiting
@@ -38,6 +43,11 @@ public sealed class SignalCollector
         if (_queue.Writer.TryWrite(signal))
         {
             _acceptedCounter.Add(1);
+            if (_queue.Reader.Count >= _wakeAt)
+            {
+                Volatile.Read(ref _batchReady).TrySetResult();
+            }
+
             return true;
         }
 
@@ -46,6 +56,28 @@ public sealed class SignalCollector
     }
 
     internal ChannelReader<Signal> Reader => _queue.Reader;
+
+    /// <summary>
+    /// Returns when <paramref name="interval"/> has passed or a batch's worth of signals is queued, whichever comes first
+    /// (the writer's pace: many rows per statement, however fast or slow signals arrive). Throws when cancelled.
+    /// </summary>
+    internal async Task WaitForBatchAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ready = Volatile.Read(ref _batchReady);
+        if (_queue.Reader.Count < _wakeAt)
+        {
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(ready.Task, Task.Delay(interval, time, delay.Token));
+            await delay.CancelAsync(); // the timer goes with it when a full batch woke us first
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // A fresh signal for the next wait; a Record that completed the old one queued its signal before this line, so the
+        // caller's drain, which follows, takes it.
+        Interlocked.Exchange(ref _batchReady, NewBatchReady());
+    }
+
+    private static TaskCompletionSource NewBatchReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Counts <paramref name="signals"/> as dropped, per event.</summary>
     internal void Drop(IReadOnlyCollection<Signal> signals, string reason)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using EventBooking.Messaging;
+using Notifications.Api.Caching;
 
 namespace Notifications.Api.Clients;
 
@@ -122,6 +123,53 @@ public static partial class UserDirectoryExtensions
             LogLanguagesUnknown(logger, userIds.Count, ex);
             return new Dictionary<Guid, string?>();
         }
+    }
+
+    /// <summary>
+    /// <see cref="LanguagesAsync(IUserDirectory, IReadOnlyCollection{Guid}, ILogger, CancellationToken)"/> for notifications: users-api
+    /// is asked only about the recipients <paramref name="cache"/> does not remember (then remembers its answers; a recipient
+    /// users-api does not know is remembered as having no language). users-api out of reach: the remembered languages, the
+    /// default for the others, and nothing remembered.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string?>> LanguagesAsync(this IUserDirectory users, IReadOnlyCollection<Guid> userIds,
+        RecipientLanguageCache cache, ILogger logger, CancellationToken cancellationToken)
+    {
+        var languages = new Dictionary<Guid, string?>();
+        var unknown = new List<Guid>();
+        foreach (var userId in userIds.Distinct())
+        {
+            if (cache.TryGet(userId, out var language))
+            {
+                languages[userId] = language;
+            }
+            else
+            {
+                unknown.Add(userId);
+            }
+        }
+
+        if (unknown.Count == 0)
+        {
+            return languages;
+        }
+
+        try
+        {
+            var contacts = await users.FindAsync(unknown, cancellationToken);
+            foreach (var userId in unknown)
+            {
+                var language = contacts.GetValueOrDefault(userId)?.PreferredLanguage;
+                cache.Set(userId, language);
+                languages[userId] = language;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            or (TaskCanceledException and not { CancellationToken.IsCancellationRequested: true }))
+        {
+            LogLanguagesUnknown(logger, unknown.Count, ex);
+        }
+
+        return languages;
     }
 
     [LoggerMessage(LogLevel.Warning, "users-api could not tell the language of {Count} recipient(s); writing to them in the default language")]

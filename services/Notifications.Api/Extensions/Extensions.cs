@@ -3,6 +3,7 @@ using EventBooking.Messaging.Contracts;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using MongoDB.Driver;
+using Notifications.Api.Caching;
 using Notifications.Api.Clients;
 using Notifications.Api.Email;
 using Notifications.Api.Hubs;
@@ -42,8 +43,11 @@ internal static class Extensions
             .Validate(o => o.SupportedCultures.Count > 0 && o.SupportedCultures.All(RecipientLanguages.IsKnown)
                 && o.SupportedCultures.Contains(o.DefaultCulture, StringComparer.OrdinalIgnoreCase),
                 "Localization:SupportedCultures must list known cultures, the DefaultCulture among them.")
+            .Validate(o => o.RecipientCacheDuration >= TimeSpan.Zero && o.RecipientCacheDuration <= TimeSpan.FromHours(1) && o.RecipientCacheSize is >= 1 and <= 1_000_000,
+                "Localization:RecipientCacheDuration must be 0 to 1 hour and Localization:RecipientCacheSize 1 to 1,000,000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RecipientLanguages>();
+        builder.Services.AddSingleton<RecipientLanguageCache>();
         builder.Services.AddSingleton<NotificationTexts>();
         builder.AddEventBus("messaging", "notifications-api")
             .AddSubscription<BookingConfirmed, NotificationEventHandler<BookingConfirmed>>()

@@ -1,5 +1,6 @@
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
+using Notifications.Api.Caching;
 using Notifications.Api.Clients;
 using Notifications.Api.Infrastructure;
 using Notifications.Api.Model;
@@ -9,11 +10,12 @@ namespace Notifications.Api.IntegrationEvents;
 
 /// <summary>
 /// Turns integration events into notifications (one per affected user; their words are in <see cref="NotificationTexts"/>, in
-/// each recipient's preferred language from users-api: one lookup per message) and keeps the reminder schedule. Every
+/// each recipient's preferred language from users-api, remembered for a minute by <see cref="RecipientLanguageCache"/>: at most
+/// one lookup per message) and keeps the reminder schedule. Every
 /// notification's id derives from (message id, user id), so a redelivered message changes nothing.
 /// </summary>
 public sealed class NotificationIngestor(NotificationWriter writer, INotificationStore store, IAttendeeDirectory attendees, IUserDirectory users,
-    NotificationTexts texts, RecipientLanguages languages, ILogger<NotificationIngestor> logger)
+    NotificationTexts texts, RecipientLanguages languages, RecipientLanguageCache languageCache, ILogger<NotificationIngestor> logger)
 {
     /// <summary>Applies one event: the reminder schedule first, then the notifications.</summary>
     public async Task IngestAsync(IIntegrationEvent message, Guid messageId, CancellationToken cancellationToken)
@@ -70,7 +72,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     /// <summary>Writes a notification in <paramref name="userId"/>'s preferred language (the default when users-api does not know it or cannot be asked).</summary>
     private async Task<Notification> InLanguageOfAsync(Guid userId, Func<Notification> compose, CancellationToken cancellationToken)
     {
-        var language = (await users.LanguagesAsync([userId], logger, cancellationToken)).GetValueOrDefault(userId);
+        var language = (await users.LanguagesAsync([userId], languageCache, logger, cancellationToken)).GetValueOrDefault(userId);
         return languages.In(language, compose);
     }
 
@@ -97,7 +99,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
         var recipients = list.Where(a => a.UserId != Guid.Empty).DistinctBy(a => a.UserId).ToList();
         var spoken = recipients.Count == 0
             ? new Dictionary<Guid, string?>()
-            : await users.LanguagesAsync([.. recipients.Select(a => a.UserId)], logger, cancellationToken);
+            : await users.LanguagesAsync([.. recipients.Select(a => a.UserId)], languageCache, logger, cancellationToken);
         foreach (var attendee in recipients)
         {
             var notification = languages.In(spoken.GetValueOrDefault(attendee.UserId), () => compose(attendee));

@@ -13,6 +13,12 @@ public sealed class LanguageOptions
 
     /// <summary>For a recipient whose profile names no supported language (or who is unknown).</summary>
     public string DefaultCulture { get; set; } = "en";
+
+    /// <summary>How long a recipient's language, as users-api told it, is used without asking again (zero: always ask).</summary>
+    public TimeSpan RecipientCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>At most this many recipients' languages are remembered per replica.</summary>
+    public int RecipientCacheSize { get; set; } = 10_000;
 }
 
 /// <summary>

@@ -19,12 +19,6 @@ public sealed class AnalyticsSignalRow
     public int? Results { get; set; }
     public Guid? BookingId { get; set; }
 
-    public static AnalyticsSignalRow From(Signal s) => new()
-    {
-        Kind = s.Kind, EventId = s.EventId, UserId = s.UserId, VisitorId = s.VisitorId, OccurredAt = s.OccurredAt.ToUniversalTime(),
-        Quantity = s.Quantity, Amount = s.Amount, Currency = s.Currency, Query = s.Query, Results = s.Results, BookingId = s.BookingId,
-    };
-
     public Signal ToSignal() => new(Kind, EventId, UserId, VisitorId, OccurredAt, Quantity, Amount, Currency, Query, BookingId, Results);
 }
 
@@ -35,14 +29,35 @@ public sealed class AnalyticsDroppedRow
     public long Dropped { get; set; }
 }
 
-/// <summary>Analytics on PostgreSQL: batches inserted with EF Core, booking signals and drop counts upserted in SQL, reports summed per bucket in SQL.</summary>
+/// <summary>Analytics on PostgreSQL: a batch inserted in one statement, booking signals and drop counts upserted in SQL, reports summed per bucket in SQL.</summary>
 public sealed class PostgresAnalyticsStore(EventsDbContext db) : IAnalyticsStore
 {
+    /// <summary>
+    /// One <c>INSERT … SELECT FROM unnest(arrays)</c> for the whole batch: one statement (and one plan, whatever the batch's size)
+    /// instead of EF Core's one INSERT per row, which were 3.2 statements per booking sold in a sale rush.
+    /// </summary>
     public async Task AppendAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken)
     {
-        db.AnalyticsSignals.AddRange(signals.Select(AnalyticsSignalRow.From));
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        if (signals.Count == 0)
+        {
+            return;
+        }
+
+        var n = signals.Count;
+        var (kinds, eventIds, userIds, visitorIds, occurredAt) = (new int[n], new Guid?[n], new Guid?[n], new Guid?[n], new DateTimeOffset[n]);
+        var (quantities, amounts, currencies, queries, results, bookingIds) = (new int[n], new decimal?[n], new string?[n], new string?[n], new int?[n], new Guid?[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var s = signals[i];
+            (kinds[i], eventIds[i], userIds[i], visitorIds[i], occurredAt[i]) = ((int)s.Kind, s.EventId, s.UserId, s.VisitorId, s.OccurredAt.ToUniversalTime());
+            (quantities[i], amounts[i], currencies[i], queries[i], results[i], bookingIds[i]) = (s.Quantity, s.Amount, s.Currency, s.Query, s.Results, s.BookingId);
+        }
+
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO analytics_signals (kind, event_id, user_id, visitor_id, occurred_at, quantity, amount, currency, query, results, booking_id)
+            SELECT * FROM unnest({kinds}, {eventIds}, {userIds}, {visitorIds}, {occurredAt}, {quantities}, {amounts}, {currencies}, {queries}, {results}, {bookingIds})
+            """, cancellationToken);
     }
 
     public async Task RecordBookingAsync(Signal signal, CancellationToken cancellationToken) =>
