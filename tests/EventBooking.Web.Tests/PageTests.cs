@@ -20,6 +20,7 @@ public abstract class PageTestContext : BunitContext
         Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized("page tester");
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new EventsClient(Api.Client()));
         Services.AddSingleton(new BookingsClient(Api.Client()));
         Services.AddSingleton(new NotificationsClient(Api.Client()));
@@ -47,6 +48,9 @@ public sealed class EventDetailsTests : PageTestContext
     [Theory]
     [InlineData("sold-out", ErrorKind.Conflict, "Not enough seats are left for that many tickets.")]
     [InlineData("not-on-sale", ErrorKind.Conflict, "This event is not on sale any more.")]
+    [InlineData("over-order-limit", ErrorKind.Unprocessable, "That is more tickets of one type than one order may have. Choose fewer.")]
+    [InlineData("ticket-type-not-on-sale", ErrorKind.Conflict, "One of the ticket types you chose is not on sale right now.")]
+    [InlineData("promo-code-not-applicable", ErrorKind.Unprocessable, "This promo code does not apply to the tickets you chose.")]
     [InlineData("too-many-requests", ErrorKind.TooMany, ServiceWords)]
     public void A_refused_booking_says_why_by_the_problems_code(string code, ErrorKind kind, string shown)
     {
@@ -57,6 +61,65 @@ public sealed class EventDetailsTests : PageTestContext
 
         page.WaitForAssertion(() => Assert.Equal(shown, page.Find("[data-testid=problem]").TextContent.Trim()));
         Assert.Contains("POST /api/bookings", Api.Requests);
+    }
+
+    private TicketTypeDto NewType(string name, decimal price, int available, bool onSale, DateTimeOffset? start = null, DateTimeOffset? end = null,
+        string visibility = TicketTypeVisibility.Public, int maxPerOrder = 4) =>
+        new(Guid.CreateVersion7(), _eventId, name, null, price, "EUR", null, available, onSale, start, end, maxPerOrder, visibility, 0, null, null);
+
+    [Fact]
+    public void Several_types_show_their_state_hidden_ones_are_not_offered_and_the_booking_sends_a_line_per_chosen_type()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var standard = NewType("Standard", 12.5m, 5, onSale: true);
+        var vip = NewType("VIP", 40m, 2, onSale: true, maxPerOrder: 1);
+        TicketTypeDto[] types = [standard, vip, NewType("Early bird", 9m, 5, onSale: false, end: now.AddDays(-1)),
+            NewType("Late", 15m, 5, onSale: false, start: now.AddDays(2)), NewType("Balcony", 20m, 0, onSale: true),
+            NewType("Backstage", 99m, 5, onSale: true, visibility: TicketTypeVisibility.Hidden)];
+        Api.Ok($"/api/events/{_eventId}/ticket-types", types)
+            .Refuse("/api/bookings", new Error("over-order-limit", ErrorKind.Unprocessable, ServiceWords));
+
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("[data-testid=ticket-type]").Count));
+        Assert.DoesNotContain("Backstage", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["on-sale", "on-sale", "ended", "not-yet", "sold-out"], page.FindAll("[data-testid=ticket-type-state]").Select(e => e.GetAttribute("data-state")));
+        Assert.Equal("Sales have ended", page.FindAll("[data-testid=ticket-type-state]")[2].TextContent.Trim());
+        // Only types on sale have a stepper; the book button waits for a seat to be chosen.
+        Assert.Equal(2, page.FindAll("input[id^=quantity-]").Count);
+        Assert.True(page.Find("[data-testid=book]").HasAttribute("disabled"));
+
+        page.Find($"#quantity-{standard.Id:N}").Change("2");
+        page.Find($"#quantity-{vip.Id:N}").Change("1");
+        page.WaitForAssertion(() => Assert.Equal("65.00 EUR", page.Find("[data-testid=total]").TextContent.Trim()));
+        page.Find("[data-testid=book]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("That is more tickets of one type than one order may have. Choose fewer.", page.Find("[data-testid=problem]").TextContent.Trim()));
+        var body = System.Text.Json.JsonDocument.Parse(Api.BodyOf("POST /api/bookings")!).RootElement;
+        var lines = body.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("ticketTypeId").GetGuid(), l.GetProperty("quantity").GetInt32())).ToList();
+        Assert.Equal([(standard.Id, 2), (vip.Id, 1)], lines);
+        Assert.False(body.TryGetProperty("quantity", out _));
+    }
+
+    [Fact]
+    public void One_public_type_looks_as_before_types_and_its_booking_names_that_type()
+    {
+        var standard = NewType("Standard", 12.5m, 5, onSale: true);
+        Api.Ok($"/api/events/{_eventId}/ticket-types", new[] { standard, NewType("VIP", 40m, 5, onSale: true, visibility: TicketTypeVisibility.Hidden) })
+            .Refuse("/api/bookings", new Error("sold-out", ErrorKind.Conflict, ServiceWords));
+
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForElement("#quantity");
+        Assert.Empty(page.FindAll("[data-testid=ticket-types]"));
+        page.Find("#quantity").Change("3");
+        page.WaitForAssertion(() => Assert.Equal("37.50 EUR", page.Find("[data-testid=total]").TextContent.Trim()));
+        page.Find("[data-testid=book]").Click();
+
+        page.WaitForElement("[data-testid=problem]");
+        var line = Assert.Single(System.Text.Json.JsonDocument.Parse(Api.BodyOf("POST /api/bookings")!).RootElement.GetProperty("lines").EnumerateArray());
+        Assert.Equal(standard.Id, line.GetProperty("ticketTypeId").GetGuid());
+        Assert.Equal(3, line.GetProperty("quantity").GetInt32());
     }
 
     [Fact]

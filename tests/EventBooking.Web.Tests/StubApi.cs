@@ -16,6 +16,16 @@ public sealed class StubApi : HttpMessageHandler
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, Func<HttpResponseMessage>> _answers = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
+    private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
+
+    /// <summary>The body of the last request <paramref name="request"/> (<c>POST /api/bookings</c>) sent, or null.</summary>
+    public string? BodyOf(string request)
+    {
+        lock (_requests)
+        {
+            return _bodies.GetValueOrDefault(request);
+        }
+    }
 
     /// <summary>What was asked, in order: method, path and query (<c>GET /api/notifications/unread-count</c>).</summary>
     public IReadOnlyList<string> Requests
@@ -55,17 +65,22 @@ public sealed class StubApi : HttpMessageHandler
         return this;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
+        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         lock (_requests)
         {
             _requests.Add($"{request.Method} {uri.PathAndQuery}");
+            if (body is not null)
+            {
+                _bodies[$"{request.Method} {uri.PathAndQuery}"] = body;
+            }
         }
 
         var answer = _answers.TryGetValue(uri.AbsolutePath, out var found)
             ? found
             : () => new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request };
-        return Task.FromResult(answer());
+        return answer();
     }
 }

@@ -72,6 +72,27 @@ public static class ProblemCodes
 
     public const string EventNotFound = "event-not-found";
 
+    /// <summary>events-api (through bookings-api): a line's type is outside its sales window.</summary>
+    public const string TicketTypeNotOnSale = "ticket-type-not-on-sale";
+
+    /// <summary>events-api (through bookings-api): more seats of a type than its per-order limit.</summary>
+    public const string OverOrderLimit = "over-order-limit";
+
+    /// <summary>events-api: an unknown type, another event's, or a hidden one the booking's promo code does not unlock.</summary>
+    public const string TicketTypeNotFound = "ticket-type-not-found";
+
+    /// <summary>events-api: a booking without lines on an event that sells several types.</summary>
+    public const string TicketTypeRequired = "ticket-type-required";
+
+    /// <summary>bookings-api: the promo code's types (scope or unlocked) include none of the booking's.</summary>
+    public const string PromoCodeNotApplicable = "promo-code-not-applicable";
+
+    /// <summary>events-api: a ticket type with seats held or sold cannot be removed.</summary>
+    public const string HasSales = "has-sales";
+
+    /// <summary>events-api: an event's only ticket type cannot be removed.</summary>
+    public const string LastTicketType = "last-ticket-type";
+
     public const string BookingNotFound = "booking-not-found";
 
     public const string Forbidden = "forbidden";

@@ -12,7 +12,11 @@ public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, i
 
 public sealed record PromoCodeDto(
     Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,
-    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt,
+    IReadOnlyList<Guid>? TicketTypeIds = null, IReadOnlyList<Guid>? UnlocksTicketTypeIds = null);
+
+/// <summary>Seats of one ticket type asked for in a booking.</summary>
+public sealed record BookingLineRequest(Guid TicketTypeId, int Quantity);
 
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
@@ -21,7 +25,7 @@ public sealed record PaymentDto(
 
 public sealed record TicketDto(
     Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
-    DateTimeOffset? CheckedInAt = null, string? CheckedInDoor = null);
+    DateTimeOffset? CheckedInAt = null, string? CheckedInDoor = null, Guid? TicketTypeId = null, string? TicketTypeName = null);
 
 public sealed record CheckInDto(
     Guid TicketId, string TicketNumber, int EntryNumber, Guid BookingId, Guid EventId, string? AttendeeName, DateTimeOffset CheckedInAt, string Door);
@@ -70,6 +74,12 @@ public sealed class BookingsClient(HttpClient http)
     public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken, string? promoCode = null) =>
         Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
             string.IsNullOrWhiteSpace(promoCode) ? new { eventId, quantity } : new { eventId, quantity, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
+
+    /// <summary>Books seats of several ticket types at once (bookings-api prices them; the promo code, if any, goes along).</summary>
+    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, IReadOnlyList<BookingLineRequest> lines, string idempotencyKey, CancellationToken cancellationToken,
+        string? promoCode = null) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
+            string.IsNullOrWhiteSpace(promoCode) ? new { eventId, lines } : new { eventId, lines, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
 
     public Task<ApiResult<List<PromoCodeDto>>> ListPromoCodesAsync(Guid eventId, CancellationToken cancellationToken) =>
         Api.GetAsync<List<PromoCodeDto>>(http, $"/api/events/{eventId}/promo-codes", Service, cancellationToken);

@@ -7,7 +7,34 @@ public sealed record EventDto(
     string? ImageUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? CancelledAt,
     string? CancellationReason, int Available, int Version);
 
-public sealed record Availability(Guid EventId, int Capacity, int Available, int Held, int Sold);
+public sealed record Availability(Guid EventId, int Capacity, int Available, int Held, int Sold, IReadOnlyList<TicketTypeAvailability>? TicketTypes = null);
+
+/// <summary>A ticket type's live seats available (<c>GET /api/events/{id}/availability</c>).</summary>
+public sealed record TicketTypeAvailability(Guid TicketTypeId, string Name, int? Capacity, int Available);
+
+/// <summary>
+/// A ticket type as events-api shows it (<c>GET /api/events/{id}/ticket-types</c>): <see cref="Available"/> is live (the event's seats,
+/// at most the type's own rest), <see cref="OnSale"/> the event on sale and the type in its window; hidden types, <see cref="Held"/>
+/// and <see cref="Sold"/> only for its organizer or an admin. <see cref="Visibility"/> is <c>Public</c> or <c>Hidden</c>.
+/// </summary>
+public sealed record TicketTypeDto(
+    Guid Id, Guid EventId, string Name, string? Description, decimal Price, string Currency, int? Capacity, int Available, bool OnSale,
+    DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, int MaxPerOrder, string Visibility, int SortOrder, int? Held, int? Sold)
+{
+    public bool IsHidden => Visibility == TicketTypeVisibility.Hidden;
+}
+
+/// <summary>The values of <see cref="TicketTypeDto.Visibility"/>.</summary>
+public static class TicketTypeVisibility
+{
+    public const string Public = "Public";
+    public const string Hidden = "Hidden";
+}
+
+/// <summary>The body of a ticket type's creation and replacement (every field; capacity null shares the event's).</summary>
+public sealed record TicketTypeBody(
+    string? Name, string? Description, decimal? Price, int? Capacity, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd,
+    int? MaxPerOrder, string Visibility, int? SortOrder);
 
 public sealed record CategoryDto(string Id, string Name);
 
@@ -65,6 +92,19 @@ public sealed class EventsClient(HttpClient http)
 
     public Task<ApiResult<Availability>> GetAvailabilityAsync(Guid id, CancellationToken cancellationToken) =>
         Api.GetAsync<Availability>(http, $"/api/events/{id}/availability", Service, cancellationToken);
+
+    /// <summary>The event's ticket types, by their order (hidden ones only for its organizer or an admin).</summary>
+    public Task<ApiResult<List<TicketTypeDto>>> GetTicketTypesAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<List<TicketTypeDto>>(http, $"/api/events/{id}/ticket-types", Service, cancellationToken);
+
+    public Task<ApiResult<TicketTypeDto>> AddTicketTypeAsync(Guid id, TicketTypeBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<TicketTypeDto>(http, HttpMethod.Post, $"/api/events/{id}/ticket-types", body, Service, cancellationToken);
+
+    public Task<ApiResult<TicketTypeDto>> UpdateTicketTypeAsync(Guid id, Guid typeId, TicketTypeBody body, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<TicketTypeDto>(http, HttpMethod.Put, $"/api/events/{id}/ticket-types/{typeId}", body, Service, cancellationToken);
+
+    public Task<ApiResult<NoBody>> DeleteTicketTypeAsync(Guid id, Guid typeId, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<NoBody>(http, HttpMethod.Delete, $"/api/events/{id}/ticket-types/{typeId}", null, Service, cancellationToken);
 
     public Task<ApiResult<List<CategoryDto>>> GetCategoriesAsync(CancellationToken cancellationToken) =>
         Api.GetAsync<List<CategoryDto>>(http, "/api/categories", Service, cancellationToken);
