@@ -70,6 +70,19 @@ public sealed class EventInput : IValidatableObject
     public static string FormatLocal(DateTimeOffset at, string? timeZone) =>
         (Zone(timeZone) is { } zone ? TimeZoneInfo.ConvertTime(at, zone).DateTime : at.UtcDateTime).ToString(LocalFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>Why a typed wall-clock <paramref name="value"/> names no instant in <paramref name="timeZone"/>; null when it does or is blank.</summary>
+    public static string? TimeProblem(string? value, string? timeZone)
+    {
+        if (string.IsNullOrWhiteSpace(value) || ParseLocal(value, timeZone) is not null || Zone(timeZone) is not { } zone)
+        {
+            return null;
+        }
+
+        var skipped = DateTime.TryParseExact(value, [LocalFormat, LocalFormat + ":ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            && zone.IsInvalidTime(local);
+        return skipped ? SharedResource.Validation_TimeSkipped : SharedResource.Validation_EnterDateTime;
+    }
+
     private static TimeZoneInfo? Zone(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
@@ -83,13 +96,11 @@ public sealed class EventInput : IValidatableObject
             yield break;
         }
 
-        foreach (var (text, field, at) in new[] { (StartsAt, nameof(StartsAt), starts), (EndsAt, nameof(EndsAt), ends) })
+        foreach (var (text, field) in new[] { (StartsAt, nameof(StartsAt)), (EndsAt, nameof(EndsAt)) })
         {
-            if (!string.IsNullOrEmpty(text) && at is null)
+            if (TimeProblem(text, TimeZone) is { } problem)
             {
-                var skipped = DateTime.TryParseExact(text, [LocalFormat, LocalFormat + ":ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-                    && Zone(TimeZone) is { } zone && zone.IsInvalidTime(local);
-                yield return new ValidationResult(skipped ? SharedResource.Validation_TimeSkipped : SharedResource.Validation_EnterDateTime, [field]);
+                yield return new ValidationResult(problem, [field]);
             }
         }
 
