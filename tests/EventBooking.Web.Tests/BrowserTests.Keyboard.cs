@@ -151,6 +151,8 @@ public sealed partial class BrowserTests
         await page.WaitForURLAsync(new Regex("/organizer/events/new$"));
         await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("New event");
+        // The form appears once its lists (categories, the zone of the latest event) are loaded, as a person would wait for it.
+        await page.Locator("#event-title").WaitForAsync();
 
         // Every field in turn, with Tab.
         foreach (var (field, text) in new[] { ("#event-title", title), ("#event-description", "Made with a keyboard."),
