@@ -23,56 +23,39 @@ fi
 # Extra arguments for every test run, e.g. TEST_ARGS="--filter-class *Rush*" (xUnit v3 on Microsoft.Testing.Platform).
 read -r -a extra <<< "${TEST_ARGS:-}"
 
-status=0
+# A project whose run fails a few tests (at most $again_limit) runs those tests once more, in a fresh start of its fixtures:
+# a test that then passes counts as passed and is named FLAKY in the summary with what its first run said. More failures
+# than that, or failing twice, is a failure.
+again_limit=5
 crashed=0
 for project in $(ls tests/*/*.Tests.csproj | sort); do
   name="$(basename "$project" .csproj)"
   echo "=== $name"
-  if ! timeout 40m dotnet test --project "$project" --no-build \
+  timeout 40m dotnet test --project "$project" --no-build \
       --report-xunit-trx --report-xunit-trx-filename "$name.trx" \
-      --results-directory "$results" --output Detailed "${extra[@]}"; then
-    status=1
-  fi
+      --results-directory "$results" --output Detailed "${extra[@]}"
+  code=$?
   if [ ! -f "$results/$name.trx" ]; then
     echo "$name produced no results (crashed?)"
     crashed=$((crashed + 1))
-    status=1
+    continue
+  fi
+  mapfile -t failures < <(python3 scripts/test-results.py failed "$results/$name.trx")
+  # 8: no test matched TEST_ARGS' filters. Any other error with no failed test in the report is a crash of the run.
+  if [ "$code" -ne 0 ] && [ "$code" -ne 8 ] && [ "${#failures[@]}" -eq 0 ]; then
+    echo "$name exited with $code but reported no failed test"
+    crashed=$((crashed + 1))
+  fi
+  if [ "${#failures[@]}" -gt 0 ] && [ "${#failures[@]}" -le "$again_limit" ]; then
+    echo "=== $name: running again, once, the ${#failures[@]} test(s) that failed: ${failures[*]}"
+    filters=()
+    for method in "${failures[@]}"; do filters+=(--filter-method "$method"); done
+    timeout 20m dotnet test --project "$project" --no-build \
+        --report-xunit-trx --report-xunit-trx-filename "$name.trx" \
+        --results-directory "$results/again" --output Detailed "${extra[@]}" "${filters[@]}"
   fi
 done
 
-passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
-  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
-  passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
-done
-failed=$((failed + crashed))
-
-# Name every failed test, with the start of its message, just above the summary, so the last lines of a CI log
-# say what broke and why.
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$trx" <<'PY'
-import sys, xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
-    if result.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
-        message = " ".join((result.findtext(".//t:ErrorInfo/t:Message", "", ns) or "").split())
-        stack = (result.findtext(".//t:ErrorInfo/t:StackTrace", "", ns) or "").strip().splitlines()[:3]
-        print(f"FAILED: {result.get('testName')}\n  {message[:1500]}")
-        for line in stack:
-            print(f"  {line.strip()}")
-PY
-  else
-    grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
-      | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED: \1/'
-  fi
-done
-if [ "$failed" -gt 0 ]; then status=1; fi
-
-echo "$passed passed, $failed failed, $skipped skipped"
-exit $status
+# Names every failed (and flaky) test with the start of its message, its stack and the end of its output just above the
+# summary, so the last lines of a CI log say what broke and why; the last line is "N passed, N failed, N skipped".
+python3 scripts/test-results.py summary "$results" "$crashed"

@@ -13,6 +13,8 @@ namespace EventBooking.Web.Tests;
 public class BrowserFixture : IAsyncLifetime
 {
     private readonly TopologyFixture _topology;
+    private readonly Lock _lock = new();
+    private readonly List<ContextLog> _contexts = [];
     private IPlaywright? _playwright;
 
     public BrowserFixture()
@@ -61,7 +63,148 @@ public class BrowserFixture : IAsyncLifetime
             Permissions = grant?.ToList(),
         });
         context.SetDefaultTimeout(30_000);
+        var log = new ContextLog(context);
+        lock (_lock)
+        {
+            _contexts.Add(log);
+        }
+
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// Ends the current test's browsing: when it failed, writes to its output what each of its pages showed (address, title,
+    /// problems on the page), what its browser was still waiting for, and its recent errors, and saves a screenshot of each page;
+    /// then closes every context the test opened, so that no earlier test's pages (and their circuits in the web) outlive it.
+    /// </summary>
+    public async Task EndTestAsync()
+    {
+        ContextLog[] contexts;
+        lock (_lock)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        var failed = TestContext.Current.TestState?.Result == TestResult.Failed;
+        var output = TestContext.Current.TestOutputHelper;
+        var test = TestContext.Current.Test?.TestDisplayName ?? "test";
+        for (var i = 0; i < contexts.Length; i++)
+        {
+            if (failed && output is not null)
+            {
+                try
+                {
+                    await contexts[i].DescribeAsync(output, $"{test}-{i}");
+                }
+                catch (PlaywrightException e)
+                {
+                    output.WriteLine($"context {i}: could not be described ({e.Message.Split('\n')[0]})");
+                }
+            }
+
+            try
+            {
+                await contexts[i].Context.CloseAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // Its browser was closed by the test (e.g. the camera's browser).
+            }
+        }
+    }
+
+    /// <summary>What one browser context did that helps explain a failure: requests still open, recent errors.</summary>
+    private sealed class ContextLog
+    {
+        private const int Keep = 20;
+        private readonly Lock _lock = new();
+        private readonly Dictionary<IRequest, DateTime> _open = [];
+        private readonly Queue<string> _recent = new();
+
+        public ContextLog(IBrowserContext context)
+        {
+            Context = context;
+            context.Request += (_, request) => { lock (_lock) { _open[request] = DateTime.UtcNow; } };
+            context.RequestFinished += (_, request) => { lock (_lock) { _open.Remove(request); } };
+            context.RequestFailed += (_, request) =>
+            {
+                lock (_lock)
+                {
+                    _open.Remove(request);
+                }
+
+                Note($"request failed: {request.Method} {request.Url} ({request.Failure})");
+            };
+            context.Response += (_, response) =>
+            {
+                if (response.Status >= 500)
+                {
+                    Note($"{response.Status} from {response.Request.Method} {response.Url}");
+                }
+            };
+            context.Console += (_, message) =>
+            {
+                if (message.Type is "error" or "warning")
+                {
+                    Note($"console {message.Type}: {message.Text}");
+                }
+            };
+            context.WebError += (_, error) => Note($"page error: {error.Error}");
+            context.FrameNavigated += (_, frame) =>
+            {
+                if (frame.ParentFrame is null)
+                {
+                    Note($"navigated to {frame.Url}");
+                }
+            };
+        }
+
+        public IBrowserContext Context { get; }
+
+        private void Note(string what)
+        {
+            lock (_lock)
+            {
+                _recent.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {what}");
+                while (_recent.Count > Keep)
+                {
+                    _recent.Dequeue();
+                }
+            }
+        }
+
+        public async Task DescribeAsync(ITestOutputHelper output, string name)
+        {
+            var now = DateTime.UtcNow;
+            string[] open, recent;
+            lock (_lock)
+            {
+                open = [.. _open.Select(r => $"{r.Key.Method} {r.Key.Url} for {(now - r.Value).TotalSeconds:0.0} s")];
+                recent = [.. _recent];
+            }
+
+            output.WriteLine($"--- browser context {name} at {now:HH:mm:ss.fff}");
+            foreach (var page in Context.Pages)
+            {
+                var problems = await page.Locator("[data-testid=problem], .mud-alert-text-error, .validation-message").AllInnerTextsAsync();
+                output.WriteLine($"page {page.Url} \"{await page.TitleAsync()}\"" +
+                    (problems.Count > 0 ? $" showing: {string.Join(" | ", problems.Select(p => p.ReplaceLineEndings(" ")))}" : ""));
+                var file = Path.Combine(ScreenshotDirectory, "failures", $"{string.Concat(name.Split(Path.GetInvalidFileNameChars()))}.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, Timeout = 5_000 });
+            }
+
+            foreach (var line in open)
+            {
+                output.WriteLine($"still waiting: {line}");
+            }
+
+            foreach (var line in recent)
+            {
+                output.WriteLine(line);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -7,8 +7,11 @@ using Xunit;
 namespace EventBooking.Web.Tests;
 
 /// <summary>The web app in a real browser (Debian chromium) against the whole system started from the AppHost.</summary>
-public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncDisposable
 {
+    /// <summary>Says what the browser showed when the test failed, and closes the test's pages.</summary>
+    public async ValueTask DisposeAsync() => await fixture.EndTestAsync();
+
     private const string DemoEvent = "Stand-up Saturday";
     private const string Password = "Correct-Horse-42";
 

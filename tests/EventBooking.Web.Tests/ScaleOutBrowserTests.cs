@@ -19,8 +19,11 @@ public sealed class ScaleOutBrowserFixture() : BrowserFixture(new TopologyFixtur
 /// Redis as its backplane. Each page is opened on one web replica's own address (a Blazor circuit lives in the replica that
 /// opened it, so a load balancer keeps a page's connection where it started); the browser sends the same cookie to both.
 /// </summary>
-public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClassFixture<ScaleOutBrowserFixture>
+public sealed class ScaleOutBrowserTests(ScaleOutBrowserFixture fixture) : IClassFixture<ScaleOutBrowserFixture>, IAsyncDisposable
 {
+    /// <summary>Says what the browser showed when the test failed, and closes the test's pages.</summary>
+    public async ValueTask DisposeAsync() => await fixture.EndTestAsync();
+
     private SystemUnderTest System => fixture.Topology.System;
 
     [Fact]
