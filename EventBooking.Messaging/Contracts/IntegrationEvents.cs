@@ -26,13 +26,14 @@ public sealed record BookingLineInfo(Guid? TicketTypeId, string TicketTypeName, 
 public sealed record Money(decimal Amount, string Currency);
 
 /// <summary>
-/// A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's) and <c>Lines</c> (seats per ticket type) were
-/// added later: absent (null) in older messages.
+/// A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's), <c>Lines</c> (seats per ticket type) and
+/// <c>EventTimeZone</c> (the IANA id of the event's zone, in which its times are read) were added later: absent (null) in older
+/// messages.
 /// </summary>
 public sealed record BookingConfirmed(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, string EventTitle, DateTimeOffset EventStartsAt,
     int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt, Guid? OrganizerId = null,
-    IReadOnlyList<BookingLineInfo>? Lines = null) : IIntegrationEvent
+    IReadOnlyList<BookingLineInfo>? Lines = null, string? EventTimeZone = null) : IIntegrationEvent
 {
     public static string EventName => "booking.confirmed";
 }
@@ -60,17 +61,21 @@ public sealed record PaymentRefunded(
     public static string EventName => "payment.refunded";
 }
 
-/// <summary>The date, time or venue of a published event changed.</summary>
+/// <summary>The date, time or venue of a published event changed. <c>TimeZone</c> (the event's IANA zone) was added later: null in older messages.</summary>
 public sealed record EventUpdated(
     Guid EventId, Guid OrganizerId, string Title, string Venue, string City, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
-    IReadOnlyList<string> ChangedFields, DateTimeOffset UpdatedAt) : IIntegrationEvent
+    IReadOnlyList<string> ChangedFields, DateTimeOffset UpdatedAt, string? TimeZone = null) : IIntegrationEvent
 {
     public static string EventName => "event.updated";
 }
 
-/// <summary>An organizer or admin cancelled an event: every booking is refunded and every attendee told.</summary>
+/// <summary>
+/// An organizer or admin cancelled an event: every booking is refunded and every attendee told. <c>TimeZone</c> (the event's
+/// IANA zone) was added later: null in older messages.
+/// </summary>
 public sealed record EventCancelled(
-    Guid EventId, Guid OrganizerId, string Title, DateTimeOffset StartsAt, string Reason, DateTimeOffset CancelledAt) : IIntegrationEvent
+    Guid EventId, Guid OrganizerId, string Title, DateTimeOffset StartsAt, string Reason, DateTimeOffset CancelledAt,
+    string? TimeZone = null) : IIntegrationEvent
 {
     public static string EventName => "event.cancelled";
 }

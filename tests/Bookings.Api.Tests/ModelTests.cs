@@ -11,7 +11,7 @@ public sealed class BookingStateMachineTests
 
     internal static Booking NewBooking(DateTimeOffset? startsAt = null, int quantity = 2, decimal price = 25m) =>
         Booking.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "a@example.com", "A", Guid.CreateVersion7(),
-            "Concert", startsAt ?? Now.AddDays(10), [BookingLine.Of(Guid.CreateVersion7(), "Standard", quantity, price)], "EUR", Now.AddMinutes(10), Now);
+            "Concert", startsAt ?? Now.AddDays(10), "Europe/Paris", [BookingLine.Of(Guid.CreateVersion7(), "Standard", quantity, price)], "EUR", Now.AddMinutes(10), Now);
 
     [Fact]
     public void New_booking_is_pending_payment_with_the_amount_due()

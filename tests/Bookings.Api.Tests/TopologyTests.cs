@@ -39,6 +39,7 @@ public sealed partial class TopologyTests(BookingsTopologyFixture fixture) : ICl
         var booking = await CreateAsync(attendee, eventId, 2, key);
         Assert.Equal(61m, booking.Amount);
         Assert.Equal("EUR", booking.Currency);
+        Assert.Equal("Europe/Lisbon", booking.EventTimeZone); // the event's, from its hold: the attendee reads the venue's clock
         Assert.Equal(booking.Id, (await CreateAsync(attendee, eventId, 2, key)).Id);
         Assert.Equal(new Availability(10, 8, 2, 0), await AvailabilityAsync(eventId));
 

@@ -63,5 +63,23 @@ public sealed partial class BrowserTests
         var visitor = await fixture.NewPageAsync();
         await GoToAsync(visitor, eventPath);
         await Assertions.Expect(visitor.Locator(".mud-main-content")).ToContainTextAsync("19:00 America/New York");
+
+        // So does the attendee on their booking, in their bookings, and in the confirmation notifications-api writes.
+        await RegisterAsync(visitor, "zone-attendee");
+        await GoToAsync(visitor, eventPath);
+        await BookOpenEventAsync(visitor, quantity: 1);
+        await Assertions.Expect(visitor.Locator(".mud-main-content")).ToContainTextAsync("19:00 America/New York");
+        await visitor.FillAsync("#card-number", "4242 4242 4242 4242");
+        await visitor.ClickAsync("[data-testid=pay]");
+        await visitor.Locator("[data-testid=confirmation]").WaitForAsync();
+        await GoToAsync(visitor, "/bookings");
+        await Assertions.Expect(visitor.Locator("tr", new() { HasText = title })).ToContainTextAsync("19:00 America/New York");
+        var confirmed = visitor.Locator("[data-testid=notifications] li", new() { HasText = title });
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); await confirmed.CountAsync() == 0 && DateTime.UtcNow < deadline;)
+        {
+            await GoToAsync(visitor, "/notifications"); // the booking.confirmed message is on its way through RabbitMQ
+        }
+
+        await Assertions.Expect(confirmed.First).ToContainTextAsync("19:00 America/New York");
     }
 }

@@ -56,6 +56,42 @@ public sealed class LanguageTests(NotificationsApp app) : IClassFixture<Notifica
     }
 
     [Fact]
+    public async Task Times_are_written_on_the_event_zones_clocks_and_an_older_message_without_a_zone_in_UTC()
+    {
+        // 00:30 UTC on 7 March is 19:30 on the 6th in New York (EST): the attendee reads the venue's clock, named.
+        var user = Guid.CreateVersion7();
+        var confirmed = IngestionTests.Confirmed(user, startsAt: new DateTimeOffset(2027, 3, 7, 0, 30, 0, TimeSpan.Zero)) with
+        {
+            EventTimeZone = "America/New_York",
+        };
+        app.Directory.Users[user] = new UserContact(user, confirmed.UserEmail!, "Ada Lovelace", PreferredLanguage: "en");
+        var message = Guid.CreateVersion7();
+        await app.PublishAsync(confirmed, message);
+
+        var id = Notification.IdFor(Notification.MessageSource(message), user);
+        var email = await app.WaitForEmailAsync(id);
+        var stored = await Poll.ForAsync(() => app.FindAsync(user, id), Timeout, "the notification is stored", TestContext.Current.CancellationToken);
+        Assert.Contains("Jazz night on Sat 6 Mar 2027 at 19:30 America/New York", stored.Body, StringComparison.Ordinal);
+        Assert.Equal("America/New_York", stored.EventTimeZone);
+        Assert.Contains("When: Saturday 6 March 2027, 19:30 America/New York", email.TextBody, StringComparison.Ordinal);
+
+        // The event moves: its attendees hear of the new time on the same clocks.
+        app.Directory.Attendees[confirmed.EventId] = [new EventAttendee(user, confirmed.BookingId, confirmed.UserEmail, "Ada Lovelace")];
+        var moved = new DateTimeOffset(2027, 3, 14, 23, 0, 0, TimeSpan.Zero); // 19:00 EDT: New York's clocks went forward that day
+        var updated = Guid.CreateVersion7();
+        await app.PublishAsync(new EventUpdated(confirmed.EventId, Guid.CreateVersion7(), "Jazz night", "Blue Hall", "New York", moved,
+            moved.AddHours(3), ["startsAt"], DateTimeOffset.UtcNow, "America/New_York"), updated);
+        var told = await app.WaitForEmailAsync(Notification.IdFor(Notification.MessageSource(updated), user));
+        Assert.Contains("Sun 14 Mar 2027 at 19:00 America/New York", told.TextBody, StringComparison.Ordinal);
+
+        // A message from before the zone travelled with it says UTC, as it always did.
+        var older = Guid.CreateVersion7();
+        await app.PublishAsync(IngestionTests.Confirmed(user, startsAt: new DateTimeOffset(2027, 3, 7, 0, 30, 0, TimeSpan.Zero)), older);
+        var olderEmail = await app.WaitForEmailAsync(Notification.IdFor(Notification.MessageSource(older), user));
+        Assert.Contains("When: Sunday 7 March 2027, 00:30 UTC", olderEmail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_attendee_of_a_cancelled_event_is_told_in_their_own_language()
     {
         var eventId = Guid.CreateVersion7();

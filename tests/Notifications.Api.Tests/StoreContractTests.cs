@@ -174,7 +174,7 @@ public abstract class StoreContractTests
         var reminder = new Reminder
         {
             BookingId = Guid.CreateVersion7(), EventId = eventId, UserId = Guid.CreateVersion7(), UserEmail = "r@example.test",
-            EventTitle = "Jazz night", StartsAt = startsAt, DueAt = ReminderSchedule.DueAt(startsAt),
+            EventTitle = "Jazz night", StartsAt = startsAt, TimeZone = "Europe/Lisbon", DueAt = ReminderSchedule.DueAt(startsAt),
         };
         await store.UpsertReminderAsync(reminder, TestContext.Current.CancellationToken);
         await store.UpsertReminderAsync(reminder, TestContext.Current.CancellationToken);
@@ -196,16 +196,16 @@ public abstract class StoreContractTests
 
         Assert.Empty(await Claim(Now));                       // 30 h before: not due
         var due = Assert.Single(await Claim(Now.AddHours(7)));  // 23 h before: due
-        Assert.Equal((reminder.BookingId, startsAt), (due.BookingId, due.StartsAt));
+        Assert.Equal((reminder.BookingId, startsAt, "Europe/Lisbon"), (due.BookingId, due.StartsAt, due.TimeZone));
         Assert.Empty(await Claim(Now.AddHours(7)));             // leased
         await store.CompleteReminderAsync(due.BookingId, "scheduler", due.StartsAt, TestContext.Current.CancellationToken);
         Assert.Empty(await Claim(Now.AddHours(8)));             // sent for this start time
 
         var moved = Now.AddHours(50);
-        await store.RescheduleEventRemindersAsync(eventId, "Jazz night (moved)", moved, TestContext.Current.CancellationToken);
+        await store.RescheduleEventRemindersAsync(eventId, "Jazz night (moved)", moved, "Europe/Madrid", TestContext.Current.CancellationToken);
         Assert.Empty(await Claim(Now.AddHours(8)));
         var again = Assert.Single(await Claim(Now.AddHours(27)));
-        Assert.Equal((moved, "Jazz night (moved)"), (again.StartsAt, again.EventTitle));
+        Assert.Equal((moved, "Jazz night (moved)", "Europe/Madrid"), (again.StartsAt, again.EventTitle, again.TimeZone));
 
         await store.RemoveEventRemindersAsync(eventId, TestContext.Current.CancellationToken);
         Assert.Empty(await Claim(Now.AddHours(49)));

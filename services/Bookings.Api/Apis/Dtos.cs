@@ -28,12 +28,13 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode, decimal Discount, IReadOnlyList<BookingLineDto> Lines)
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode, decimal Discount, IReadOnlyList<BookingLineDto> Lines,
+    string EventTimeZone)
 {
     public static BookingDto From(Booking b) => new(
         b.Id, b.EventId, b.EventTitle, b.EventStartsAt, b.UserId, b.Quantity, b.UnitPrice, b.Amount, b.Currency, b.Status.ToString(),
         b.CreatedAt, b.HoldExpiresAt, b.ConfirmedAt, b.CancelledAt, b.CancelledBy, b.CancellationReason, b.ExpiredAt, b.RefundedAt,
-        b.PromoCode, b.Discount, [.. b.Lines.Select(BookingLineDto.From)]);
+        b.PromoCode, b.Discount, [.. b.Lines.Select(BookingLineDto.From)], b.EventTimeZone);
 }
 
 /// <summary>A payment; <c>bookingStatus</c> and <c>eventTitle</c> are filled where the answer is about the booking or a history.</summary>

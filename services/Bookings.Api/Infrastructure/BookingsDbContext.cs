@@ -36,6 +36,7 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             b.Property(x => x.Discount).HasPrecision(18, 2);
             b.Property(x => x.PromoCode).HasMaxLength(PromoCode.MaxLength);
             b.Property(x => x.EventTitle).HasMaxLength(300);
+            b.Property(x => x.EventTimeZone).HasMaxLength(64).HasDefaultValue("UTC");
             b.Property(x => x.UserEmail).HasMaxLength(320);
             b.Property(x => x.UserName).HasMaxLength(200);
             b.Property(x => x.CancelledBy).HasMaxLength(40);

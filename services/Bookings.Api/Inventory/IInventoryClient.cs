@@ -6,7 +6,8 @@ namespace Bookings.Api.Inventory;
 /// </summary>
 public sealed record HoldInfo(
     Guid HoldId, Guid EventId, int Quantity, string Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
-    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice = 0, IReadOnlyList<HoldLineInfo>? Lines = null);
+    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice = 0, IReadOnlyList<HoldLineInfo>? Lines = null,
+    string? EventTimeZone = null);
 
 /// <summary>Seats of one ticket type in a hold.</summary>
 public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice);

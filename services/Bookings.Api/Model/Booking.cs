@@ -28,6 +28,8 @@ public sealed class Booking
     public Guid OrganizerId { get; private set; }
     public string EventTitle { get; private set; } = "";
     public DateTimeOffset EventStartsAt { get; private set; }
+    /// <summary>The IANA id of the event's time zone, in which its times are shown to the attendee ("UTC" for bookings made before it was kept).</summary>
+    public string EventTimeZone { get; private set; } = "UTC";
     public int Quantity { get; private set; }
     /// <summary>The price of one seat: its line's with one line; with several, the gross over the seats, rounded to cents.</summary>
     public decimal UnitPrice { get; private set; }
@@ -54,7 +56,7 @@ public sealed class Booking
     public uint Version { get; private set; }
 
     public static Booking Create(Guid id, Guid eventId, Guid userId, string? userEmail, string? userName, Guid organizerId,
-        string eventTitle, DateTimeOffset eventStartsAt, IReadOnlyList<BookingLine> lines, string currency,
+        string eventTitle, DateTimeOffset eventStartsAt, string eventTimeZone, IReadOnlyList<BookingLine> lines, string currency,
         DateTimeOffset holdExpiresAt, DateTimeOffset now)
     {
         if (lines.Count == 0)
@@ -74,6 +76,7 @@ public sealed class Booking
             OrganizerId = organizerId,
             EventTitle = eventTitle,
             EventStartsAt = eventStartsAt,
+            EventTimeZone = eventTimeZone,
             Quantity = quantity,
             UnitPrice = lines.Count == 1 ? lines[0].UnitPrice : decimal.Round(gross / quantity, 2),
             Lines = [.. lines],

@@ -47,7 +47,7 @@ public sealed partial class CreateBooking(
         try
         {
             booking = Booking.Create(bookingId, eventId, actor.UserId, actor.Email, actor.Name, h.OrganizerId, h.EventTitle, h.EventStartsAt,
-                LinesOf(h), h.Currency, h.ExpiresAt, now);
+                h.EventTimeZone ?? "UTC", LinesOf(h), h.Currency, h.ExpiresAt, now);
             if (code is not null)
             {
                 booking.Redeem(code);

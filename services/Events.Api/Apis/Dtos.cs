@@ -65,7 +65,8 @@ public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
 /// <param name="TotalPrice">Σ quantity × unit price of the lines, at the prices the seats were taken at.</param>
 public sealed record HoldResponse(
     Guid HoldId, Guid EventId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, decimal UnitPrice, string Currency,
-    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice, IReadOnlyList<HoldLineResponse> Lines)
+    string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice, IReadOnlyList<HoldLineResponse> Lines,
+    string EventTimeZone)
 {
     public static HoldResponse From(Hold hold, HoldEvent e)
     {
@@ -77,7 +78,7 @@ public sealed record HoldResponse(
         };
         var total = hold.Lines.Count == 0 ? e.Price * hold.Quantity : hold.TotalPrice;
         return new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, unitPrice, e.Currency, e.Title, e.StartsAt, e.OrganizerId,
-            total, HoldLineResponse.Of(hold));
+            total, HoldLineResponse.Of(hold), e.TimeZone);
     }
 }
 

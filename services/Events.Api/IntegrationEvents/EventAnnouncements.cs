@@ -13,10 +13,10 @@ public static class EventAnnouncements
         Announcement.Updated updated =>
         [
             OutgoingEvent.Of(new EventUpdated(changed.Id, changed.OrganizerId, changed.Title, changed.Venue, changed.City,
-                changed.StartsAt, changed.EndsAt, updated.ChangedFields, now)),
+                changed.StartsAt, changed.EndsAt, updated.ChangedFields, now, changed.TimeZone)),
         ],
         Announcement.Cancelled cancelled =>
-            [OutgoingEvent.Of(new EventCancelled(changed.Id, changed.OrganizerId, changed.Title, changed.StartsAt, cancelled.Reason, now))],
+            [OutgoingEvent.Of(new EventCancelled(changed.Id, changed.OrganizerId, changed.Title, changed.StartsAt, cancelled.Reason, now, changed.TimeZone))],
         _ => [],
     };
 }

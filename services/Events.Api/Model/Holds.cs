@@ -55,12 +55,12 @@ public enum PlaceHoldResult
 }
 
 /// <summary>
-/// What a hold's answer tells about its event (title, unit price, currency, start, organizer), read by the statement that
+/// What a hold's answer tells about its event (title, unit price, currency, start, organizer, time zone), read by the statement that
 /// placed or confirmed the hold, so the price is the one the seats were taken at and no second read of the event is needed.
 /// </summary>
-public sealed record HoldEvent(string Title, decimal Price, string Currency, DateTimeOffset StartsAt, Guid OrganizerId)
+public sealed record HoldEvent(string Title, decimal Price, string Currency, DateTimeOffset StartsAt, Guid OrganizerId, string TimeZone)
 {
-    public static HoldEvent Of(CatalogEvent e) => new(e.Title, e.Price, e.Currency, e.StartsAt, e.OrganizerId);
+    public static HoldEvent Of(CatalogEvent e) => new(e.Title, e.Price, e.Currency, e.StartsAt, e.OrganizerId, e.TimeZone);
 }
 
 /// <param name="Event">The hold's event as the same statement read it; null when the store did not read it (the caller reads it).</param>

@@ -2,15 +2,19 @@ using Notifications.Api.Model;
 
 namespace Notifications.Api.Apis;
 
-/// <summary>A notification as its owner sees it (never the queue's lease details).</summary>
+/// <summary>
+/// A notification as its owner sees it (never the queue's lease details). <c>eventTimeZone</c>: the IANA id of the event's zone
+/// (null for notifications written before it was kept: read UTC).
+/// </summary>
 public sealed record NotificationView(
     Guid Id, string Kind, string Title, string Body, string? Link, Guid? EventId, Guid? BookingId, string? EventTitle,
     DateTimeOffset? EventStartsAt, IReadOnlyList<TicketLine> Tickets, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, bool IsRead,
-    EmailView Email)
+    EmailView Email, string? EventTimeZone)
 {
     public static NotificationView From(Notification n) => new(
         n.Id, n.Kind, n.Title, n.Body, n.Link, n.EventId, n.BookingId, n.EventTitle, n.EventStartsAt, n.Tickets,
-        n.CreatedAt, n.ReadAt, n.IsRead, new EmailView(n.EmailStatus.ToString().ToLowerInvariant(), n.EmailAttempts, n.EmailSentAt));
+        n.CreatedAt, n.ReadAt, n.IsRead, new EmailView(n.EmailStatus.ToString().ToLowerInvariant(), n.EmailAttempts, n.EmailSentAt),
+        n.EventTimeZone);
 }
 
 /// <summary>The email of a notification: <c>pending</c>, <c>sent</c>, <c>failed</c> or <c>skipped</c> (switched off).</summary>

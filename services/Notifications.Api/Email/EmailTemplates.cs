@@ -5,6 +5,7 @@ using EventBooking.Messaging;
 using Microsoft.Extensions.Localization;
 using MimeKit;
 using MimeKit.Utils;
+using Notifications.Api.IntegrationEvents;
 using Notifications.Api.Model;
 using Notifications.Api.Resources;
 using Notifications.Api.Services;
@@ -52,7 +53,7 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
 
         if (notification.EventTitle is not null)
         {
-            var when = notification.EventStartsAt?.ToUniversalTime().ToString(L["Email_WhenPattern"], CultureInfo.CurrentCulture);
+            var when = notification.EventStartsAt is { } startsAt ? L.When(startsAt, notification.EventTimeZone, "Email_WhenPattern") : null;
             text.AppendLine().Append(L["Email_Event"]).Append(' ').AppendLine(notification.EventTitle);
             html.Append("<p><strong>").Append(Html.Encode(L["Email_Event"])).Append("</strong> ").Append(Html.Encode(notification.EventTitle));
             if (when is not null)

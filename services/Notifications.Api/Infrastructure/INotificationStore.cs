@@ -67,8 +67,8 @@ public interface INotificationStore
 
     Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken);
 
-    /// <summary>Moves every reminder of the event to its new start (and title).</summary>
-    Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken);
+    /// <summary>Moves every reminder of the event to its new start (and title, and time zone unless null: an older message).</summary>
+    Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, string? timeZone, CancellationToken cancellationToken);
 
     /// <summary>Leases reminders that are due, not yet sent for their current start, and whose event has not started.</summary>
     Task<IReadOnlyList<Reminder>> ClaimDueRemindersAsync(Lease lease, int max, CancellationToken cancellationToken);

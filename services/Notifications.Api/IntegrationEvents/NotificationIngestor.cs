@@ -44,7 +44,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
                 break;
             case EventUpdated e:
                 Require(e.EventId, e.OrganizerId);
-                await store.RescheduleEventRemindersAsync(e.EventId, e.Title, e.StartsAt.ToUniversalTime(), cancellationToken);
+                await store.RescheduleEventRemindersAsync(e.EventId, e.Title, e.StartsAt.ToUniversalTime(), e.TimeZone, cancellationToken);
                 await NotifyAttendeesAsync(e.EventId, source, attendee => texts.Updated(e, attendee.BookingId), cancellationToken);
                 break;
             case EventCancelled e:
@@ -119,6 +119,7 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
             UserName = e.UserName,
             EventTitle = e.EventTitle,
             StartsAt = startsAt,
+            TimeZone = e.EventTimeZone ?? "UTC",
             DueAt = ReminderSchedule.DueAt(startsAt),
         };
     }

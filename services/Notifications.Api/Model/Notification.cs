@@ -36,6 +36,8 @@ public sealed class Notification
     public Guid? BookingId { get; set; }
     public string? EventTitle { get; set; }
     public DateTimeOffset? EventStartsAt { get; set; }
+    /// <summary>The IANA id of the event's time zone, in which <see cref="EventStartsAt"/> is written; null reads UTC.</summary>
+    public string? EventTimeZone { get; set; }
     public List<TicketLine> Tickets { get; set; } = [];
     /// <summary>
     /// The calendar object the email carries for <see cref="EventId"/>: an invitation (<see cref="CalendarMethod.Request"/>, the

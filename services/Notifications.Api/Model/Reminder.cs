@@ -14,6 +14,8 @@ public sealed class Reminder
     public string? UserName { get; set; }
     public string EventTitle { get; set; } = "";
     public DateTimeOffset StartsAt { get; set; }
+    /// <summary>The IANA id of the event's time zone, in which the reminder names the start ("UTC" when the messages did not say).</summary>
+    public string TimeZone { get; set; } = "UTC";
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset? SentForStartsAt { get; set; }
     /// <summary>The booking was cancelled or expired: never remind (kept as a tombstone against late redeliveries).</summary>

@@ -5,7 +5,8 @@ public sealed record BookingDto(
     Guid Id, Guid EventId, string EventTitle, DateTimeOffset EventStartsAt, Guid UserId, int Quantity, decimal UnitPrice,
     decimal Amount, string Currency, string Status, DateTimeOffset CreatedAt, DateTimeOffset HoldExpiresAt,
     DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, string? CancelledBy, string? CancellationReason,
-    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode = null, decimal Discount = 0, IReadOnlyList<BookingLineDto>? Lines = null);
+    DateTimeOffset? ExpiredAt, DateTimeOffset? RefundedAt, string? PromoCode = null, decimal Discount = 0, IReadOnlyList<BookingLineDto>? Lines = null,
+    string? EventTimeZone = null);
 
 /// <summary>Seats of one ticket type in a booking, at the price they were held at.</summary>
 public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount);

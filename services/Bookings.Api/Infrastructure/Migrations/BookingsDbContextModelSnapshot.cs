@@ -123,6 +123,13 @@ namespace Bookings.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("EventStartsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EventTimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC");
+
                     b.Property<string>("EventTitle")
                         .IsRequired()
                         .HasMaxLength(300)

@@ -69,7 +69,8 @@ public sealed partial class BookingConfirmation(
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
                 tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName)).ToList(), now,
                 booking.OrganizerId,
-                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList()));
+                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList(),
+                booking.EventTimeZone));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);

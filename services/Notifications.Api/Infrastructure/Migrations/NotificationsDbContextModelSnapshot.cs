@@ -74,6 +74,10 @@ namespace Notifications.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("EventStartsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EventTimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("EventTitle")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -173,6 +177,13 @@ namespace Notifications.Api.Infrastructure.Migrations
 
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC");
 
                     b.Property<string>("UserEmail")
                         .HasMaxLength(320)

@@ -22,6 +22,7 @@ internal sealed class NotificationDocument
     [BsonGuidRepresentation(GuidRepresentation.Standard)] public Guid? BookingId { get; set; }
     public string? EventTitle { get; set; }
     public DateTime? EventStartsAt { get; set; }
+    public string? EventTimeZone { get; set; }
     public List<TicketDocument> Tickets { get; set; } = [];
     [BsonRepresentation(BsonType.String)] public CalendarMethod? Calendar { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -40,6 +41,7 @@ internal sealed class NotificationDocument
     {
         Id = n.Id, UserId = n.UserId, Kind = n.Kind, Title = n.Title, Body = n.Body, Link = n.Link,
         EventId = n.EventId, BookingId = n.BookingId, EventTitle = n.EventTitle, EventStartsAt = n.EventStartsAt?.UtcDateTime,
+        EventTimeZone = n.EventTimeZone,
         Tickets = [.. n.Tickets.Select(t => new TicketDocument { TicketId = t.TicketId, TicketNumber = t.TicketNumber, EntryNumber = t.EntryNumber, Code = t.Code, TicketTypeName = t.TicketTypeName })],
         Calendar = n.Calendar, CreatedAt = n.CreatedAt.UtcDateTime, ReadAt = n.ReadAt?.UtcDateTime,
         RecipientEmail = n.RecipientEmail, RecipientName = n.RecipientName,
@@ -52,6 +54,7 @@ internal sealed class NotificationDocument
     {
         Id = Id, UserId = UserId, Kind = Kind, Title = Title, Body = Body, Link = Link,
         EventId = EventId, BookingId = BookingId, EventTitle = EventTitle, EventStartsAt = Utc(EventStartsAt),
+        EventTimeZone = EventTimeZone,
         Tickets = [.. Tickets.Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName))],
         Calendar = Calendar, CreatedAt = Utc(CreatedAt)!.Value, ReadAt = Utc(ReadAt),
         RecipientEmail = RecipientEmail, RecipientName = RecipientName,
@@ -92,6 +95,7 @@ internal sealed class ReminderDocument
     public string? UserName { get; set; }
     public string EventTitle { get; set; } = "";
     public DateTime StartsAt { get; set; }
+    public string? TimeZone { get; set; }
     public DateTime DueAt { get; set; }
     public DateTime? SentForStartsAt { get; set; }
     public bool Cancelled { get; set; }
@@ -101,7 +105,8 @@ internal sealed class ReminderDocument
     public Reminder ToModel() => new()
     {
         BookingId = BookingId, EventId = EventId, UserId = UserId, UserEmail = UserEmail, UserName = UserName,
-        EventTitle = EventTitle, StartsAt = NotificationDocument.Utc(StartsAt)!.Value, DueAt = NotificationDocument.Utc(DueAt)!.Value,
+        EventTitle = EventTitle, StartsAt = NotificationDocument.Utc(StartsAt)!.Value,
+        TimeZone = TimeZone ?? "UTC", DueAt = NotificationDocument.Utc(DueAt)!.Value,
         SentForStartsAt = NotificationDocument.Utc(SentForStartsAt), Cancelled = Cancelled, LeaseOwner = LeaseOwner, LeaseUntil = NotificationDocument.Utc(LeaseUntil),
     };
 }

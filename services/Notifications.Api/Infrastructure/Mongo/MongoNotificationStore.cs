@@ -180,6 +180,7 @@ public sealed class MongoNotificationStore : INotificationStore
                 .SetOnInsert(d => d.UserId, reminder.UserId)
                 .SetOnInsert(d => d.EventTitle, reminder.EventTitle)
                 .SetOnInsert(d => d.StartsAt, reminder.StartsAt.UtcDateTime)
+                .SetOnInsert(d => d.TimeZone, reminder.TimeZone)
                 .SetOnInsert(d => d.DueAt, reminder.DueAt.UtcDateTime)
                 .SetOnInsert(d => d.SentForStartsAt, null)
                 .SetOnInsert(d => d.Cancelled, false)
@@ -208,14 +209,16 @@ public sealed class MongoNotificationStore : INotificationStore
     public Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         _reminders.DeleteManyAsync(d => d.EventId == eventId, cancellationToken);
 
-    public Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken) =>
-        _reminders.UpdateManyAsync(
-            d => d.EventId == eventId && !d.Cancelled,
-            Builders<ReminderDocument>.Update
-                .Set(d => d.EventTitle, title)
-                .Set(d => d.StartsAt, startsAt.UtcDateTime)
-                .Set(d => d.DueAt, ReminderSchedule.DueAt(startsAt).UtcDateTime),
-            cancellationToken: cancellationToken);
+    public Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, string? timeZone,
+        CancellationToken cancellationToken)
+    {
+        var update = Builders<ReminderDocument>.Update
+            .Set(d => d.EventTitle, title)
+            .Set(d => d.StartsAt, startsAt.UtcDateTime)
+            .Set(d => d.DueAt, ReminderSchedule.DueAt(startsAt).UtcDateTime);
+        return _reminders.UpdateManyAsync(d => d.EventId == eventId && !d.Cancelled,
+            timeZone is null ? update : update.Set(d => d.TimeZone, timeZone), cancellationToken: cancellationToken);
+    }
 
     public async Task<IReadOnlyList<Reminder>> ClaimDueRemindersAsync(Lease lease, int max, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             notification.Property(n => n.Body).HasMaxLength(4000);
             notification.Property(n => n.Link).HasMaxLength(500);
             notification.Property(n => n.EventTitle).HasMaxLength(200);
+            notification.Property(n => n.EventTimeZone).HasMaxLength(64);
             notification.Property(n => n.RecipientEmail).HasMaxLength(320);
             notification.Property(n => n.RecipientName).HasMaxLength(200);
             notification.Property(n => n.EmailStatus).HasConversion<string>().HasMaxLength(16);
@@ -59,6 +60,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             reminder.HasIndex(r => r.EventId);
             reminder.HasIndex(r => r.DueAt);
             reminder.Property(r => r.EventTitle).HasMaxLength(200);
+            reminder.Property(r => r.TimeZone).HasMaxLength(64).HasDefaultValue("UTC");
             reminder.Property(r => r.UserEmail).HasMaxLength(320);
             reminder.Property(r => r.UserName).HasMaxLength(200);
             reminder.Property(r => r.LeaseOwner).HasMaxLength(100);

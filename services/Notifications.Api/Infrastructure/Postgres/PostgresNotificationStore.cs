@@ -13,8 +13,8 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
     /// </summary>
     internal static readonly string[] InsertedColumns =
     [
-        "Id", "UserId", "Kind", "Title", "Body", "Link", "EventId", "BookingId", "EventTitle", "EventStartsAt", "Tickets", "Calendar",
-        "CreatedAt", "ReadAt", "RecipientEmail", "RecipientName", "EmailStatus", "EmailAttempts", "EmailNextAttemptAt",
+        "Id", "UserId", "Kind", "Title", "Body", "Link", "EventId", "BookingId", "EventTitle", "EventStartsAt", "EventTimeZone", "Tickets",
+        "Calendar", "CreatedAt", "ReadAt", "RecipientEmail", "RecipientName", "EmailStatus", "EmailAttempts", "EmailNextAttemptAt",
         "EmailLeaseOwner", "EmailLeaseUntil", "EmailSentAt", "EmailLastError",
     ];
 
@@ -28,10 +28,10 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
         var tickets = JsonSerializer.Serialize(n.Tickets, JsonSerializerOptions.Web);
         var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO notifications ("Id", "UserId", "Kind", "Title", "Body", "Link", "EventId", "BookingId", "EventTitle", "EventStartsAt",
-                "Tickets", "Calendar", "CreatedAt", "ReadAt", "RecipientEmail", "RecipientName", "EmailStatus", "EmailAttempts",
+                "EventTimeZone", "Tickets", "Calendar", "CreatedAt", "ReadAt", "RecipientEmail", "RecipientName", "EmailStatus", "EmailAttempts",
                 "EmailNextAttemptAt", "EmailLeaseOwner", "EmailLeaseUntil", "EmailSentAt", "EmailLastError")
             VALUES ({n.Id}, {n.UserId}, {n.Kind}, {n.Title}, {n.Body}, {n.Link}, {n.EventId}, {n.BookingId}, {n.EventTitle}, {n.EventStartsAt},
-                {tickets}::jsonb, {n.Calendar?.ToString()}, {n.CreatedAt}, {n.ReadAt}, {n.RecipientEmail}, {n.RecipientName}, {n.EmailStatus.ToString()},
+                {n.EventTimeZone}, {tickets}::jsonb, {n.Calendar?.ToString()}, {n.CreatedAt}, {n.ReadAt}, {n.RecipientEmail}, {n.RecipientName}, {n.EmailStatus.ToString()},
                 {n.EmailAttempts}, {n.EmailNextAttemptAt}, {n.EmailLeaseOwner}, {n.EmailLeaseUntil}, {n.EmailSentAt}, {n.EmailLastError})
             ON CONFLICT ("Id") DO NOTHING
             """, cancellationToken);
@@ -121,9 +121,9 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
 
     public async Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "DueAt", "Cancelled")
+            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "TimeZone", "DueAt", "Cancelled")
             VALUES ({reminder.BookingId}, {reminder.EventId}, {reminder.UserId}, {reminder.UserEmail}, {reminder.UserName},
-                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.DueAt}, FALSE)
+                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.TimeZone}, {reminder.DueAt}, FALSE)
             ON CONFLICT ("BookingId") DO UPDATE SET
                 "UserEmail" = COALESCE(excluded."UserEmail", reminders."UserEmail"),
                 "UserName" = COALESCE(excluded."UserName", reminders."UserName")
@@ -145,13 +145,15 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
     public async Task RemoveEventRemindersAsync(Guid eventId, CancellationToken cancellationToken) =>
         await db.Reminders.Where(r => r.EventId == eventId).ExecuteDeleteAsync(cancellationToken);
 
-    public async Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, CancellationToken cancellationToken)
+    public async Task RescheduleEventRemindersAsync(Guid eventId, string title, DateTimeOffset startsAt, string? timeZone,
+        CancellationToken cancellationToken)
     {
         var dueAt = ReminderSchedule.DueAt(startsAt);
         await db.Reminders.Where(r => r.EventId == eventId && !r.Cancelled)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.EventTitle, title)
                 .SetProperty(r => r.StartsAt, startsAt)
+                .SetProperty(r => r.TimeZone, r => timeZone ?? r.TimeZone)
                 .SetProperty(r => r.DueAt, dueAt), cancellationToken);
     }
 

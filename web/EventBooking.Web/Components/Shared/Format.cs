@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventBooking.ServiceDefaults;
 using Microsoft.Extensions.Localization;
 using QRCoder;
 
@@ -20,13 +21,13 @@ public static class Format
     /// <summary>An instant in the time zone <paramref name="timeZone"/> (an IANA id, as events carry it), named: "Sat 5 Dec 2026, 20:00 Europe/Berlin".</summary>
     public static string When(this IStringLocalizer L, DateTimeOffset at, string? timeZone)
     {
-        var (local, zone) = InZone(at, timeZone);
+        var (local, zone) = EventTimes.InZone(at, timeZone);
         return L["Format_InZone", local.ToString(L["Format_DateTimePattern"], CultureInfo.CurrentCulture), zone];
     }
 
     /// <summary>A day (in UTC, or in <paramref name="timeZone"/>): "5 Dec 2026".</summary>
     public static string Date(this IStringLocalizer L, DateTimeOffset at, string? timeZone = null) =>
-        InZone(at, timeZone).Local.ToString(L["Format_DatePattern"], CultureInfo.CurrentCulture);
+        EventTimes.InZone(at, timeZone).Local.ToString(L["Format_DatePattern"], CultureInfo.CurrentCulture);
 
     /// <summary>A count with its noun in the right number: <c>L.Count(3, "Count_Ticket")</c> reads <c>Count_Ticket_One</c> or <c>Count_Ticket_Other</c>.</summary>
     public static string Count(this IStringLocalizer L, long count, string key) =>
@@ -85,9 +86,4 @@ public static class Format
         "Refunded" => MudBlazor.Color.Info,
         _ => MudBlazor.Color.Default,
     };
-
-    private static (DateTime Local, string Zone) InZone(DateTimeOffset at, string? timeZone) =>
-        !string.IsNullOrWhiteSpace(timeZone) && timeZone is not ("UTC" or "Etc/UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone)
-            ? (TimeZoneInfo.ConvertTime(at, zone).DateTime, zone.Id.Replace('_', ' ')) // named as people read it: America/New York
-            : (at.UtcDateTime, "UTC");
 }

@@ -52,6 +52,14 @@ namespace EventBooking.Clients.Bookings.Models
         public Guid? EventId { get; set; }
         /// <summary>The eventStartsAt property</summary>
         public DateTimeOffset? EventStartsAt { get; set; }
+        /// <summary>The eventTimeZone property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? EventTimeZone { get; set; }
+#nullable restore
+#else
+        public string EventTimeZone { get; set; }
+#endif
         /// <summary>The eventTitle property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -133,6 +141,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "discount", n => { Discount = n.GetDoubleValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
                 { "eventStartsAt", n => { EventStartsAt = n.GetDateTimeOffsetValue(); } },
+                { "eventTimeZone", n => { EventTimeZone = n.GetStringValue(); } },
                 { "eventTitle", n => { EventTitle = n.GetStringValue(); } },
                 { "expiredAt", n => { ExpiredAt = n.GetDateTimeOffsetValue(); } },
                 { "holdExpiresAt", n => { HoldExpiresAt = n.GetDateTimeOffsetValue(); } },
@@ -163,6 +172,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteDoubleValue("discount", Discount);
             writer.WriteGuidValue("eventId", EventId);
             writer.WriteDateTimeOffsetValue("eventStartsAt", EventStartsAt);
+            writer.WriteStringValue("eventTimeZone", EventTimeZone);
             writer.WriteStringValue("eventTitle", EventTitle);
             writer.WriteDateTimeOffsetValue("expiredAt", ExpiredAt);
             writer.WriteDateTimeOffsetValue("holdExpiresAt", HoldExpiresAt);
