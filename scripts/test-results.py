@@ -33,8 +33,9 @@ def method(name):
 
 def describe(label, name, message, stack, output):
     print(f"{label}: {name}\n  {message[:1500]}")
-    # The first frames, then the first few of the project's own (a test's helper is often deep in a library's frames).
-    own = [line for line in stack[3:] if " EventBooking." in line][:4]
+    # The first frames, then the first few of the project's own (a test's helper is often deep in a library's frames): those
+    # with a source path of this checkout (a library's own read "/_/src/…" or none).
+    own = [line for line in stack[3:] if " in /" in line and " in /_/" not in line][:4]
     for line in stack[:3] + own:
         print(f"  {line.strip()}")
     for line in output[-25:]:
