@@ -13,8 +13,8 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
 
     /// <summary>Without lines the body is the one from before ticket types (the event's only type).</summary>
     private static object Body(HoldRequest r) => r.Lines.Count == 0
-        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds }
-        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds };
+        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass }
+        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass };
 
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);
@@ -72,6 +72,8 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
                 HttpStatusCode.NotFound => ErrorKind.NotFound,
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => ErrorKind.Invalid,
                 HttpStatusCode.Conflict => ErrorKind.Conflict,
+                // A queued event's hold without a valid pass (queue-pass-required…): the buyer's refusal, told as it was said.
+                HttpStatusCode.Forbidden when await IsQueueRefusalAsync(response, cancellationToken) => ErrorKind.Forbidden,
                 _ => ErrorKind.Unavailable,
             };
             if (kind == ErrorKind.Unavailable)
@@ -83,8 +85,19 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             // events-api's refusal as it said it: its code (sold-out, not-on-sale, hold-expired…), never a match on the type URI.
             var problem = await ReadProblemAsync(response, cancellationToken);
             var code = Problems.CodeOf(problem) ?? (kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid");
-            return InventoryResult.Failed<T>(new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}."));
+            var error = new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}.");
+            // Where to join the line travels with a waiting room's refusal.
+            return InventoryResult.Failed<T>(problem?.Extensions.TryGetValue("queue", out var queue) == true && queue is JsonElement { ValueKind: JsonValueKind.String } url
+                ? error.With("queue", url.GetString())
+                : error);
         }
+    }
+
+    /// <summary>Whether a 403 is a waiting room's refusal (a problem whose code starts <c>queue-pass-</c>), not a refused service identity.</summary>
+    private static async Task<bool> IsQueueRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return Problems.CodeOf(await ReadProblemAsync(response, cancellationToken))?.StartsWith("queue-pass-", StringComparison.Ordinal) == true;
     }
 
     private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
