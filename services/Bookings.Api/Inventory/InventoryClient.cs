@@ -67,13 +67,16 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             }
 
             var status = (int)response.StatusCode;
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            var code = Problems.CodeOf(problem);
             var kind = response.StatusCode switch
             {
                 HttpStatusCode.NotFound => ErrorKind.NotFound,
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => ErrorKind.Invalid,
                 HttpStatusCode.Conflict => ErrorKind.Conflict,
-                // A queued event's hold without a valid pass (queue-pass-required…): the buyer's refusal, told as it was said.
-                HttpStatusCode.Forbidden when await IsQueueRefusalAsync(response, cancellationToken) => ErrorKind.Forbidden,
+                // A queued event's hold without a valid pass (queue-pass-required…): the buyer's refusal, told as it was said. Any
+                // other 403 (bookings-api's own identity refused) is events-api failing us.
+                HttpStatusCode.Forbidden when code?.StartsWith("queue-pass-", StringComparison.Ordinal) == true => ErrorKind.Forbidden,
                 _ => ErrorKind.Unavailable,
             };
             if (kind == ErrorKind.Unavailable)
@@ -83,21 +86,13 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             }
 
             // events-api's refusal as it said it: its code (sold-out, not-on-sale, hold-expired…), never a match on the type URI.
-            var problem = await ReadProblemAsync(response, cancellationToken);
-            var code = Problems.CodeOf(problem) ?? (kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid");
+            code ??= kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid";
             var error = new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}.");
             // Where to join the line travels with a waiting room's refusal.
             return InventoryResult.Failed<T>(problem?.Extensions.TryGetValue("queue", out var queue) == true && queue is JsonElement { ValueKind: JsonValueKind.String } url
                 ? error.With("queue", url.GetString())
                 : error);
         }
-    }
-
-    /// <summary>Whether a 403 is a waiting room's refusal (a problem whose code starts <c>queue-pass-</c>), not a refused service identity.</summary>
-    private static async Task<bool> IsQueueRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await response.Content.LoadIntoBufferAsync(cancellationToken);
-        return Problems.CodeOf(await ReadProblemAsync(response, cancellationToken))?.StartsWith("queue-pass-", StringComparison.Ordinal) == true;
     }
 
     private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ public static class WaitingRoomApi
         api.MapPost("/", JoinLine).WithName("JoinWaitingRoom").WithSummary("Takes a place at the end of the event's line (one per account).")
             .WithDescription("`201` with the new place; `200` with the place already held (joining again never moves anyone forward). " +
                 "Order is arrival at the room: first come, first served. Rate-limited per user (`429`).")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "not-in-line")
             .Refuses(StatusCodes.Status409Conflict, "waiting-room-off")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "waiting-room-unavailable")
             .RequireAuthorization(Policies.User)
@@ -131,7 +131,16 @@ public static class WaitingRoomApi
             return Problems.For(RoomErrors.RoomOff);
         }
 
-        var place = await PlaceAsync(store, id, userId, services, now);
+        // The arrival number is the one this join was given (the buyer may be admitted already by the time the place is read).
+        var place = await PlaceAsync(store, id, userId, services, now) is { } p
+            ? p with { Arrival = joined.Arrival > 0 ? joined.Arrival : p.Arrival }
+            : null;
+        if (place is null)
+        {
+            // Admitted and the pass spent or expired in between: nothing to show but that the buyer is no longer in line.
+            return Problems.For(RoomErrors.NotInLine);
+        }
+
         return joined.Added ? TypedResults.Created($"/api/events/{id}/queue/me", place) : TypedResults.Ok(place);
     }
 
@@ -171,7 +180,7 @@ public static class WaitingRoomApi
         var standing = await store.GetStandingAsync(eventId, userId);
         if (standing.Pass is { } pass && pass.ExpiresAt > now)
         {
-            return new PlaceResponse(PlaceStatus.Admitted, null, null, null, null, pass.Number, services.Passes.Sign(pass), pass.ExpiresAt);
+            return new PlaceResponse(PlaceStatus.Admitted, null, null, standing.Arrival, null, pass.Number, services.Passes.Sign(pass), pass.ExpiresAt);
         }
 
         if (standing.Position is not { } position)

@@ -117,6 +117,7 @@ public sealed class WaitingRoomStore(IConnectionMultiplexer redis)
         if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('HDEL', KEYS[5], ARGV[1]) return 1 end
         if redis.call('HDEL', KEYS[3], ARGV[1]) == 1 then
           redis.call('ZREM', KEYS[2], ARGV[1])
+          redis.call('HDEL', KEYS[5], ARGV[1])
           redis.call('HINCRBY', KEYS[4], 'forfeited', 1)
           return 2
         end
@@ -143,7 +144,7 @@ public sealed class WaitingRoomStore(IConnectionMultiplexer redis)
         }
 
         return (await pass).ToString() is { Length: > 0 } value && value.Split(':') is [var number, var expiry]
-            ? new Standing(null, null, new QueuePass(eventId, userId, long.Parse(number, CultureInfo.InvariantCulture),
+            ? new Standing(null, (long?)await arrival, new QueuePass(eventId, userId, long.Parse(number, CultureInfo.InvariantCulture),
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(expiry, CultureInfo.InvariantCulture))))
             : new Standing(null, null, null);
     }
@@ -193,7 +194,6 @@ public sealed class WaitingRoomStore(IConnectionMultiplexer redis)
             local expiry = now + life
             redis.call('ZADD', KEYS[2], expiry, u)
             redis.call('HSET', KEYS[3], u, number .. ':' .. expiry)
-            redis.call('HDEL', KEYS[5], u)
             taken = taken + 1
           end
           credit = credit - taken
