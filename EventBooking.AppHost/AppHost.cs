@@ -29,6 +29,9 @@ internal static class Program
             [ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi, ResourceNames.Web, OperatorCommands.ClientId]);
         // Only the web may tell the APIs a person's address (X-Forwarded-For), proven by a secret only it and the APIs are given.
         var forwarding = TrustedForwarder.AddSecret(builder);
+        // Waiting-room passes are signed by events-api and checked by events-api (at the hold every booking takes): every replica
+        // signs with the same persisted secret, so a pass outlives the replica that issued it.
+        var queuePassKey = builder.AddParameter("queue-pass-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
         var usersApi = builder.AddProject<Projects.Users_Api>(ResourceNames.UsersApi)
             .WithHttpHealthCheck("/health")
@@ -48,6 +51,7 @@ internal static class Program
             .WithReference(usersApi).WaitFor(usersApi)
             .WithServiceIdentity(clients)
             .TrustingForwarder(forwarding)
+            .WithEnvironment("WaitingRoom__PassKey", queuePassKey)
             .WithDemoData(seedDemoData)
             .WithReplicas(replicas)
             .WithReplayDeadLettersCommand(usersApi, clients);

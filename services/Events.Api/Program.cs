@@ -15,6 +15,7 @@ app.MapCalendarApi();
 app.MapReviewsApi();
 app.MapTicketTypesApi();
 app.MapInventoryApi();
+app.MapWaitingRoomApi();
 app.MapAnalyticsApi();
 app.MapDeadLetterApi();
 

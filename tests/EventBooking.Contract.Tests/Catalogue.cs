@@ -123,6 +123,16 @@ public static class Catalogue
             var (eventId, typeId) = await w.TicketTypeAsync();
             return Call(("id", eventId), ("typeId", typeId));
         }),
+        E(Events, "GET", "/api/events/{id}/queue", Caller.Anonymous, w => Call(("id", w.EventId))),
+        // A draft of its own: switching a room on changes only that event (the world's event stays bookable without a pass).
+        E(Events, "PUT", "/api/events/{id}/queue", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync())) with
+        {
+            Body = World.Json(new { enabled = false, admissionsPerMinute = 600 }),
+        }),
+        // The world's event has no room: joining is 409 waiting-room-off, and there is no place to show or leave.
+        E(Events, "POST", "/api/events/{id}/queue", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 409 }),
+        E(Events, "GET", "/api/events/{id}/queue/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
+        E(Events, "DELETE", "/api/events/{id}/queue/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
         E(Events, "GET", "/api/categories", Caller.Anonymous, _ => Call()),
         // The world's event starts in a month: a valid review is refused as not-eligible (403) until then.
         E(Events, "POST", "/api/events/{id}/reviews", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { rating = 5, text = "Lovely." }), Expect = 403 }),

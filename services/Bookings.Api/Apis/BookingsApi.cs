@@ -33,9 +33,14 @@ public static class BookingsApi
                 "discount off the amount (`discount`); an unknown code is `422 promo-code-invalid`, one without uses left `409 promo-code-used-up`, " +
                 "one whose ticket types the booking has none of `422 promo-code-not-applicable`. `lines` buy several ticket types at once " +
                 "(`lines[i].ticketTypeId` from the event's ticket types); a body with only `quantity` takes the event's only type " +
-                "(`422 ticket-type-required` when it sells several). A hidden type is sold only with a code that unlocks it.")
+                "(`422 ticket-type-required` when it sells several). A hidden type is sold only with a code that unlocks it. While the event's " +
+                "waiting room is on, `queuePass` (the buyer's pass from events-api's `GET /api/events/{id}/queue/me`) is required: without a valid " +
+                "one the answer is `403 queue-pass-required` (or `queue-pass-invalid`, `-expired`, `-used`) with a `queue` member naming where to " +
+                "join the line; the refusal is stored under the Idempotency-Key like any other, so book with the pass under a new key. The pass is " +
+                "not part of the request's identity (the same key with and without it is the same request).")
             .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
-            .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code)
+            .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code, "queue-pass-required", "queue-pass-invalid",
+                "queue-pass-expired", "queue-pass-used")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict", "promo-code-used-up",
                 "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale")
@@ -110,6 +115,11 @@ public static class BookingsApi
             errors["promoCode"] = [$"A promo code is at most {PromoCode.MaxLength} characters."];
         }
 
+        if (request.QueuePass is { Length: > 200 })
+        {
+            errors["queuePass"] = ["A queue pass is at most 200 characters."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -128,7 +138,7 @@ public static class BookingsApi
         };
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async (bookingId, isNew) =>
             new Answer<BookingDto>(StatusCodes.Status201Created,
-                await create.RunAsync(actor, bookingId, eventId, quantity, lines, promoCode, isNew, cancellationToken), null),
+                await create.RunAsync(actor, bookingId, eventId, quantity, lines, promoCode, isNew, cancellationToken, request.QueuePass), null),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)

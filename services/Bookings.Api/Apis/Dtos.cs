@@ -7,7 +7,9 @@ namespace Bookings.Api.Apis;
 /// type. With lines, <c>quantity</c> may be left out (or must be their sum). <c>promoCode</c> is optional: one of the event's
 /// codes, in any case.
 /// </summary>
-public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null, IReadOnlyList<BookingLineRequest>? Lines = null);
+/// <param name="QueuePass">The buyer's waiting-room pass (events-api's <c>GET /api/events/{id}/queue/me</c> once admitted); required while the event's room is on.</param>
+public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null, IReadOnlyList<BookingLineRequest>? Lines = null,
+    string? QueuePass = null);
 
 /// <summary>Seats of one ticket type (events-api's <c>GET /api/events/{id}/ticket-types</c> lists them).</summary>
 public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity);

@@ -19,7 +19,13 @@ public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity);
 /// What a booking asks events-api to hold: <see cref="Lines"/> per ticket type, or none for <see cref="Quantity"/> seats of the
 /// event's only type; <see cref="UnlockedTicketTypeIds"/> are the hidden types its promo code unlocks.
 /// </summary>
-public sealed record HoldRequest(int Quantity, IReadOnlyList<HoldLineRequest> Lines, IReadOnlyList<Guid> UnlockedTicketTypeIds, DateTimeOffset ExpiresAt);
+/// <see cref="UserId"/> is the buyer; <see cref="QueuePass"/> their waiting-room pass, which a queued event's hold requires.
+public sealed record HoldRequest(int Quantity, IReadOnlyList<HoldLineRequest> Lines, IReadOnlyList<Guid> UnlockedTicketTypeIds, DateTimeOffset ExpiresAt)
+{
+    public Guid? UserId { get; init; }
+
+    public string? QueuePass { get; init; }
+}
 
 /// <summary>An event as events-api's internal API describes it.</summary>
 public sealed record EventInfo(

@@ -13,8 +13,8 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
 
     /// <summary>Without lines the body is the one from before ticket types (the event's only type).</summary>
     private static object Body(HoldRequest r) => r.Lines.Count == 0
-        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds }
-        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds };
+        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass }
+        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass };
 
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);
@@ -67,11 +67,16 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             }
 
             var status = (int)response.StatusCode;
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            var code = Problems.CodeOf(problem);
             var kind = response.StatusCode switch
             {
                 HttpStatusCode.NotFound => ErrorKind.NotFound,
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => ErrorKind.Invalid,
                 HttpStatusCode.Conflict => ErrorKind.Conflict,
+                // A queued event's hold without a valid pass (queue-pass-required…): the buyer's refusal, told as it was said. Any
+                // other 403 (bookings-api's own identity refused) is events-api failing us.
+                HttpStatusCode.Forbidden when code?.StartsWith("queue-pass-", StringComparison.Ordinal) == true => ErrorKind.Forbidden,
                 _ => ErrorKind.Unavailable,
             };
             if (kind == ErrorKind.Unavailable)
@@ -81,9 +86,12 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             }
 
             // events-api's refusal as it said it: its code (sold-out, not-on-sale, hold-expired…), never a match on the type URI.
-            var problem = await ReadProblemAsync(response, cancellationToken);
-            var code = Problems.CodeOf(problem) ?? (kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid");
-            return InventoryResult.Failed<T>(new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}."));
+            code ??= kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid";
+            var error = new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}.");
+            // Where to join the line travels with a waiting room's refusal.
+            return InventoryResult.Failed<T>(problem?.Extensions.TryGetValue("queue", out var queue) == true && queue is JsonElement { ValueKind: JsonValueKind.String } url
+                ? error.With("queue", url.GetString())
+                : error);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed partial class CreateBooking(
     /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
     /// <param name="lines">Seats per ticket type; none: <paramref name="quantity"/> seats of the event's only type.</param>
     public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, IReadOnlyList<HoldLineRequest> lines,
-        string? promoCode, bool isNew, CancellationToken cancellationToken)
+        string? promoCode, bool isNew, CancellationToken cancellationToken, string? queuePass = null)
     {
         if (!isNew && await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken) is { } existing)
         {
@@ -35,7 +35,11 @@ public sealed partial class CreateBooking(
             throw new DomainException(PromoCodeErrors.NotApplicable);
         }
 
-        var request = new HoldRequest(quantity, lines, code?.UnlocksTicketTypeIds ?? [], now + options.Value.HoldDuration);
+        var request = new HoldRequest(quantity, lines, code?.UnlocksTicketTypeIds ?? [], now + options.Value.HoldDuration)
+        {
+            UserId = actor.UserId,
+            QueuePass = queuePass,
+        };
         var hold = await inventory.PlaceHoldAsync(eventId, bookingId, request, cancellationToken);
         if (!hold.Succeeded)
         {
@@ -155,7 +159,7 @@ public sealed partial class CreateBooking(
         // bookings-api asked for something events-api cannot do: not the caller's request, so not a 400.
         { Kind: ErrorKind.Invalid } => new Error("invalid-hold", ErrorKind.Unprocessable, inventoryError.Detail),
         { Kind: ErrorKind.Unavailable } => BookingErrors.InventoryUnavailable("The seats could not be held right now; retry with the same Idempotency-Key."),
-        // sold-out, not-on-sale…: events-api's code and words, unchanged.
+        // sold-out, not-on-sale, queue-pass-required (with where to queue)…: events-api's code and words, unchanged.
         _ => inventoryError,
     };
 

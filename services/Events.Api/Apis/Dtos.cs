@@ -55,8 +55,10 @@ public sealed record CancelEventRequest(string? Reason);
 /// <param name="Quantity">Seats in all; may be left out when there are lines (it is then their sum).</param>
 /// <param name="Lines">Seats per ticket type (each type once); none: the event's only type (<c>422 ticket-type-required</c> when it has several).</param>
 /// <param name="UnlockedTicketTypeIds">Hidden types this hold may take (what the booking's promo code unlocks).</param>
+/// <param name="UserId">The buyer the hold is for (bookings-api's booking's user): a queued event's pass must be theirs.</param>
+/// <param name="QueuePass">The buyer's waiting-room pass; required while the event's waiting room is on (spent by this hold).</param>
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
-    IReadOnlyList<Guid>? UnlockedTicketTypeIds = null);
+    IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null);
 
 public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
 

@@ -1,11 +1,12 @@
 using Events.Api.Infrastructure;
 using Events.Api.Holds;
 using Events.Api.Model;
+using Events.Api.WaitingRoom;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Events.Api.Apis;
 
-public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore Inventory, HoldCoalescer Coalescer, TimeProvider Time);
+public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore Inventory, HoldCoalescer Coalescer, HoldAdmission Admission, TimeProvider Time);
 
 /// <summary>The internal seat inventory (docs/contracts.md "Inventory"): service identities only.</summary>
 public static class InventoryApi
@@ -27,8 +28,12 @@ public static class InventoryApi
             .WithDescription("`201` for a new hold, `200` with the first result when the same hold id comes again (never counted twice). " +
                 "Without `lines` the hold takes the event's only ticket type (`422 ticket-type-required` when it sells several); " +
                 "with them, seats of each type (a hidden type only when listed in `unlockedTicketTypeIds`), all or nothing. " +
-                "The answer's `lines` carry each type's name and unit price; `unitPrice` is the type's for a one-type hold.")
+                "The answer's `lines` carry each type's name and unit price; `unitPrice` is the type's for a one-type hold. " +
+                "While the event's waiting room is on, the hold needs the buyer's `userId` and their `queuePass` (`403 queue-pass-required`, " +
+                "`queue-pass-invalid`, `queue-pass-expired`, `queue-pass-used`, each with a `queue` member naming where to join); the pass is " +
+                "spent by this hold (the same hold id again passes) and given back if the hold is refused.")
             .WithRequestExample(new HoldBody(2, new DateTimeOffset(2030, 6, 1, 12, 10, 0, TimeSpan.Zero)))
+            .Refuses(StatusCodes.Status403Forbidden, RoomErrors.PassRequiredCode, "queue-pass-invalid", "queue-pass-expired", "queue-pass-used")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-type-required", "over-order-limit");
@@ -73,10 +78,21 @@ public static class InventoryApi
             return Problems.Validation(errors);
         }
 
-        var request = ToRequest(holdId, body!);
+        var (closed, pass) = await services.Admission.AdmitAsync(eventId, holdId, body!.UserId, body.QueuePass);
+        if (closed is not null)
+        {
+            return Problems.For(closed);
+        }
+
+        var request = ToRequest(holdId, body);
         var outcome = await services.Coalescer.PlaceAsync(eventId, request, cancellationToken);
         if (outcome.Error is { } refusal)
         {
+            if (pass is not null)
+            {
+                await services.Admission.ReturnAsync(pass, holdId);
+            }
+
             return Problems.For(refusal);
         }
 

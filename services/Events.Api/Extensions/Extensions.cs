@@ -9,6 +9,9 @@ using Events.Api.Infrastructure.Mongo;
 using Events.Api.Infrastructure.Postgres;
 using Events.Api.IntegrationEvents;
 using Events.Api.Holds;
+using Events.Api.WaitingRoom;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Events.Api.Extensions;
@@ -76,11 +79,52 @@ internal static class Extensions
             builder.AddRedisClientWithServiceDefaults();
         }
 
+        builder.AddWaitingRoom();
+
         builder.Services.AddHybridCache();
         builder.Services.AddSingleton<CatalogInvalidations>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CatalogInvalidations>());
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    }
+
+    /// <summary>
+    /// Events' waiting rooms: their lines live in Redis (without it, as in a lone test process, no room can be switched on and
+    /// holds need no pass), one admitter per system (a lease), passes signed with the key every replica is given, and a shared
+    /// per-user limit on joining.
+    /// </summary>
+    private static void AddWaitingRoom(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WaitingRoomOptions>().BindConfiguration(WaitingRoomOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.PassKey) || o.PassKey.Length >= 32, "WaitingRoom:PassKey needs at least 32 characters.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<QueuePasses>();
+        builder.Services.AddSingleton<HoldAdmission>();
+        if (builder.HasRedis())
+        {
+            builder.Services.AddSingleton<WaitingRoomStore>();
+            builder.Services.AddHostedService<AdmissionWorker>();
+        }
+
+        builder.AddSharedRateLimits();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(WaitingRoomApi.JoinRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<WaitingRoomOptions>>().Value.JoinRequestsPerMinute;
+                return SharedRateLimits.PerUserOrAddress(context, WaitingRoomApi.JoinRateLimit, new RateLimitWindow(perMinute, TimeSpan.FromMinutes(1)));
+            });
+            options.OnRejected = async (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many requests to join the line; your place is kept, try again in a minute."))
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
     }
 }

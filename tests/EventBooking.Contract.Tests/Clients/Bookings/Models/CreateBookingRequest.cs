@@ -34,6 +34,14 @@ namespace EventBooking.Clients.Bookings.Models
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
+        /// <summary>The queuePass property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? QueuePass { get; set; }
+#nullable restore
+#else
+        public string QueuePass { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Models.CreateBookingRequest"/> and sets the default values.
         /// </summary>
@@ -63,6 +71,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "lines", n => { Lines = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineRequest>(global::EventBooking.Clients.Bookings.Models.BookingLineRequest.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
+                { "queuePass", n => { QueuePass = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -76,6 +85,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.BookingLineRequest>("lines", Lines);
             writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
+            writer.WriteStringValue("queuePass", QueuePass);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

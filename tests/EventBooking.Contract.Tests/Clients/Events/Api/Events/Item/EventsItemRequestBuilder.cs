@@ -5,6 +5,7 @@ using EventBooking.Clients.Events.Api.Events.Item.Availability;
 using EventBooking.Clients.Events.Api.Events.Item.CalendarIcs;
 using EventBooking.Clients.Events.Api.Events.Item.Cancel;
 using EventBooking.Clients.Events.Api.Events.Item.Publish;
+using EventBooking.Clients.Events.Api.Events.Item.Queue;
 using EventBooking.Clients.Events.Api.Events.Item.Reviews;
 using EventBooking.Clients.Events.Api.Events.Item.TicketTypes;
 using EventBooking.Clients.Events.Models;
@@ -48,6 +49,11 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         public global::EventBooking.Clients.Events.Api.Events.Item.Publish.PublishRequestBuilder Publish
         {
             get => new global::EventBooking.Clients.Events.Api.Events.Item.Publish.PublishRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The queue property</summary>
+        public global::EventBooking.Clients.Events.Api.Events.Item.Queue.QueueRequestBuilder Queue
+        {
+            get => new global::EventBooking.Clients.Events.Api.Events.Item.Queue.QueueRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The reviews property</summary>
         public global::EventBooking.Clients.Events.Api.Events.Item.Reviews.ReviewsRequestBuilder Reviews
