@@ -15,6 +15,7 @@ app.MapPaymentsApi();
 app.MapSalesApi();
 app.MapCheckInApi();
 app.MapPromoCodesApi();
+app.MapPromoCodeChecksApi();
 app.MapWebhooksApi();
 app.MapInternalApi();
 app.MapDeadLetterApi();

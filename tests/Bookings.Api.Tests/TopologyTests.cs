@@ -13,12 +13,16 @@ namespace Bookings.Api.Tests;
 /// <summary>users-api, events-api and bookings-api as real processes (started from the AppHost: PostgreSQL, RabbitMQ), demo users seeded.</summary>
 public sealed class BookingsTopologyFixture() : TopologyFixture([ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi], seedDemoData: true)
 {
+    /// <summary>Promo-code checks per user and minute: above what one test checks as the demo attendee, low enough to reach.</summary>
+    public const int PromoCodeChecksPerMinute = 30;
+
     protected override void Configure(Dictionary<string, string?> environment)
     {
         environment["Bookings__SweepInterval"] = "00:00:00.500";
         environment["Bookings__ReconcileAfter"] = "00:00:01";
         // The concurrency test books 500 times as one demo attendee.
         environment["Bookings__BookingRequestsPerMinute"] = "100000";
+        environment["Bookings__PromoCodeChecksPerMinute"] = $"{PromoCodeChecksPerMinute}";
     }
 }
 

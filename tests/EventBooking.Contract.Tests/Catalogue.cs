@@ -195,6 +195,10 @@ public static class Catalogue
         }),
         E(Bookings, "GET", "/api/events/{id}/promo-codes", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Bookings, "DELETE", "/api/events/{id}/promo-codes/{codeId}", Caller.Organizer, async w => Call(("id", w.EventId), ("codeId", await w.PromoCodeAsync()))),
+        E(Bookings, "POST", "/api/events/{id}/promo-codes/check", Caller.Attendee, async w => Call(("id", w.EventId)) with
+        {
+            Body = World.Json(new { code = await w.PromoCodeTextAsync() }),
+        }),
         E(Bookings, "POST", "/api/webhooks", Caller.Organizer, _ => Call() with
         {
             Body = World.Json(new { url = "http://127.0.0.1:9/contract", description = "contract", eventTypes = new[] { "booking.confirmed" } }),

@@ -30,9 +30,12 @@ public sealed class ContractFixture() : TopologyFixture(Services, seedDemoData: 
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected override void Configure(Dictionary<string, string?> environment) =>
-        // The conformance run books and pays far more often than a person: the per-user limit would answer 429 to the test itself.
+    protected override void Configure(Dictionary<string, string?> environment)
+    {
+        // The conformance run books, pays and checks codes far more often than a person: the per-user limits would answer 429 to the test itself.
         environment["Bookings__BookingRequestsPerMinute"] = "100000";
+        environment["Bookings__PromoCodeChecksPerMinute"] = "100000";
+    }
 
     public new async ValueTask InitializeAsync()
     {

@@ -110,12 +110,14 @@ public sealed class World
     }
 
     /// <summary>A new promo code of the world's event.</summary>
-    public async Task<Guid> PromoCodeAsync()
-    {
-        var code = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, Organizer, "POST", $"/api/events/{EventId}/promo-codes",
+    public async Task<Guid> PromoCodeAsync() => (await NewPromoCodeAsync()).GetProperty("id").GetGuid();
+
+    /// <summary>What a buyer types for a new promo code of the world's event.</summary>
+    public async Task<string> PromoCodeTextAsync() => (await NewPromoCodeAsync()).GetProperty("code").GetString()!;
+
+    private Task<JsonElement> NewPromoCodeAsync() =>
+        _fixture.ExpectAsync(201, ResourceNames.BookingsApi, Organizer, "POST", $"/api/events/{EventId}/promo-codes",
             new { code = $"W{Guid.NewGuid():N}"[..12], kind = "fixed", value = 1m });
-        return code.GetProperty("id").GetGuid();
-    }
 
     /// <summary>An API token of the demo organizer (for the revocation call), expiring tomorrow.</summary>
     public async Task<Guid> ApiTokenAsync()

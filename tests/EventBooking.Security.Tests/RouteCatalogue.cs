@@ -125,6 +125,7 @@ public static class RouteCatalogue
         new(ResourceNames.BookingsApi, "POST", "/api/events/{id}/promo-codes", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/api/events/{id}/promo-codes", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "DELETE", "/api/events/{id}/promo-codes/{codeId}", Access.OrganizerOwner),
+        new(ResourceNames.BookingsApi, "POST", "/api/events/{id}/promo-codes/check", Access.User),
         new(ResourceNames.BookingsApi, "POST", "/api/webhooks", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/api/webhooks", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/api/webhooks/{id}", Access.OrganizerOwner),

@@ -6,7 +6,7 @@ namespace EventBooking.Web.Tests;
 
 /// <summary>
 /// Ticket types in the browser: the organizer edits an event's types (a public Standard and a hidden VIP) and a promo code
-/// unlocking VIP; attendees see only the public types, book several types at once and read the server's amount and each
+/// unlocking VIP; attendees see only the public types, apply the code to see and book VIP, book several types at once and read the server's amount and each
 /// ticket's type; events-api's refusals show next to the picker in the web's words.
 /// </summary>
 public sealed partial class BrowserTests
@@ -25,6 +25,9 @@ public sealed partial class BrowserTests
         var list = organizer.Locator("[data-testid=ticket-type-list]");
         var standardRow = list.Locator("tr", new() { HasText = "Standard" });
         await Assertions.Expect(standardRow.Locator("[data-testid=type-price]")).ToHaveTextAsync("12.50 EUR");
+        // With one type the event's price is that type's; with several it is not used, and the editor says so.
+        var priceNote = organizer.Locator("[data-testid=types-price-note]");
+        await Assertions.Expect(priceNote).ToHaveCountAsync(0);
         await standardRow.Locator("[data-testid=type-edit]").ClickAsync();
         await Assertions.Expect(organizer.Locator("#type-name")).ToHaveValueAsync("Standard");
         await organizer.FillAsync("#type-max-per-order", "4");
@@ -51,6 +54,7 @@ public sealed partial class BrowserTests
         var vipRow = list.Locator("tr", new() { HasText = "VIP" });
         await Assertions.Expect(vipRow.Locator("[data-testid=type-visibility]")).ToHaveTextAsync("Hidden (unlocked by a code)");
         await Assertions.Expect(vipRow.Locator("[data-testid=type-price]")).ToHaveTextAsync("40.00 EUR");
+        await Assertions.Expect(priceNote).ToContainTextAsync("The event's price above is not used while it sells several types");
         await AssertNoAxeViolationsAsync(organizer, "the ticket-type editor");
         await ScreenshotAsync(organizer, "ticket-types-editor");
 
@@ -78,12 +82,46 @@ public sealed partial class BrowserTests
         await attendee.PressAsync("#quantity", "Tab");
         await Assertions.Expect(attendee.Locator("[data-testid=total]")).ToHaveTextAsync("25.00 EUR");
 
-        // The web cannot list a hidden type for a code (no API does), so the code goes along with the booking and bookings-api
-        // decides: it unlocks and discounts VIP only, so it does not apply to Standard seats, and the picker says so.
+        // Booked without applying it, the code goes along with the booking and bookings-api decides: it unlocks and discounts
+        // VIP only, so it does not apply to Standard seats, and the picker says so.
         await attendee.FillAsync("#promo-code", code.ToLowerInvariant());
         await attendee.ClickAsync("[data-testid=book]");
         await Assertions.Expect(panel.Locator("[data-testid=problem]")).ToContainTextAsync("This promo code does not apply to the tickets you chose.");
         Assert.EndsWith(eventPath, attendee.Url, StringComparison.Ordinal);
+
+        // A wrong code applied: refused in words, nothing joins the picker.
+        var promoResult = attendee.Locator("[data-testid=promo-result]");
+        await attendee.FillAsync("#promo-code", "NOT-A-CODE");
+        await attendee.ClickAsync("[data-testid=promo-apply]");
+        await Assertions.Expect(promoResult).ToHaveTextAsync("This promo code is not valid for this event.");
+        await Assertions.Expect(attendee.Locator("[data-testid=ticket-types]")).ToHaveCountAsync(0);
+
+        // Applied, the code says what it gives and its hidden VIP joins the picker after Standard (the two seats chosen stay).
+        await attendee.FillAsync("#promo-code", code.ToLowerInvariant());
+        await attendee.ClickAsync("[data-testid=promo-apply]");
+        await Assertions.Expect(promoResult).ToHaveTextAsync($"Code {code}: 10 % off VIP, unlocks VIP.");
+        var offered = attendee.Locator("[data-testid=ticket-type]");
+        await Assertions.Expect(offered.Locator("[data-testid=ticket-type-name]")).ToHaveTextAsync(["Standard", "VIP"]);
+        await Assertions.Expect(offered.Nth(1).Locator("[data-testid=ticket-type-unlocked]")).ToHaveTextAsync("Unlocked by your code");
+        await Assertions.Expect(offered.Nth(1).Locator("[data-testid=ticket-type-state]")).ToHaveTextAsync("10 left");
+        await Assertions.Expect(offered.Nth(0).Locator("input")).ToHaveValueAsync("2");
+        await AssertNoAxeViolationsAsync(attendee, "the ticket type picker with a code applied");
+        await ScreenshotAsync(attendee, "ticket-types-code-applied");
+        await offered.Nth(0).Locator("input").FillAsync("0");
+        await offered.Nth(0).Locator("input").PressAsync("Tab");
+        await offered.Nth(1).Locator("input").FillAsync("1");
+        await offered.Nth(1).Locator("input").PressAsync("Tab");
+        await Assertions.Expect(attendee.Locator("[data-testid=total]")).ToHaveTextAsync("40.00 EUR");
+        await attendee.ClickAsync("[data-testid=book]");
+        await attendee.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
+
+        // The booking is of the hidden type, 10 % off: 36.00.
+        await Assertions.Expect(attendee.Locator("[data-testid=amount]")).ToHaveTextAsync($"1 × 40.00 EUR − 4.00 EUR with code {code} = 36.00 EUR");
+        await Assertions.Expect(attendee.Locator("[data-testid=booking-type]")).ToHaveTextAsync("Ticket type: VIP");
+        await attendee.FillAsync("#card-number", "4242 4242 4242 4242");
+        await attendee.ClickAsync("[data-testid=pay]");
+        await attendee.Locator("[data-testid=confirmation]").WaitForAsync();
+        await Assertions.Expect(attendee.Locator("[data-testid=ticket-type-label]")).ToHaveTextAsync(["VIP"]);
 
         // The organizer puts VIP on public sale: the page now offers both types, each with its state and its own stepper.
         await GoToAsync(organizer, $"/organizer/events/{eventId}/edit");
@@ -98,7 +136,7 @@ public sealed partial class BrowserTests
         var types = attendee.Locator("[data-testid=ticket-type]");
         await Assertions.Expect(types).ToHaveCountAsync(2);
         await Assertions.Expect(types.Locator("[data-testid=ticket-type-name]")).ToHaveTextAsync(["Standard", "VIP"]);
-        await Assertions.Expect(types.Nth(1).Locator("[data-testid=ticket-type-state]")).ToHaveTextAsync("10 left");
+        await Assertions.Expect(types.Nth(1).Locator("[data-testid=ticket-type-state]")).ToHaveTextAsync("9 left");
         var standard = types.Nth(0).Locator("input");
         var vip = types.Nth(1).Locator("input");
         await standard.FillAsync("2");
@@ -143,5 +181,11 @@ public sealed partial class BrowserTests
             .ToContainTextAsync("That is more tickets of one type than one order may have.");
         Assert.EndsWith(eventPath, attendee.Url, StringComparison.Ordinal);
         await ScreenshotAsync(attendee, "ticket-types-over-limit");
+
+        // The organizer's dashboard: each type's seats sold and revenue after its discount (VIP twice at 40.00 less 10 %).
+        await GoToAsync(organizer, "/organizer/dashboard");
+        var byType = organizer.Locator("[data-testid=sales-by-event] tr", new() { HasText = title }).Locator("[data-testid=sales-by-type]");
+        await Assertions.Expect(byType).ToContainTextAsync("Standard: 2 (25.00 EUR)");
+        await Assertions.Expect(byType).ToContainTextAsync("VIP: 2 (72.00 EUR)");
     }
 }

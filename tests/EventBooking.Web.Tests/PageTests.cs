@@ -101,6 +101,60 @@ public sealed class EventDetailsTests : PageTestContext
         Assert.False(body.TryGetProperty("quantity", out _));
     }
 
+    [Theory]
+    [InlineData("promo-code-invalid", ErrorKind.Unprocessable, "This promo code is not valid for this event.")]
+    [InlineData("promo-code-expired", ErrorKind.Conflict, "This promo code has expired.")]
+    [InlineData("promo-code-not-yet-valid", ErrorKind.Conflict, "This promo code is not valid yet.")]
+    [InlineData("promo-code-used-up", ErrorKind.Conflict, "This promo code has been used up.")]
+    public void A_refused_code_says_why_in_the_webs_words_and_unlocks_nothing(string code, ErrorKind kind, string shown)
+    {
+        Api.Ok($"/api/events/{_eventId}/ticket-types", new[] { NewType("Standard", 12.5m, 5, onSale: true), NewType("Crew", 5m, 5, onSale: true, visibility: TicketTypeVisibility.Hidden) })
+            .Refuse($"/api/events/{_eventId}/promo-codes/check", new Error(code, kind, ServiceWords));
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForElement("[data-testid=book]");
+        page.Find("#promo-code").Change("CREW-PASS");
+        page.Find("[data-testid=promo-apply]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(shown, page.Find("[data-testid=promo-result]").TextContent.Trim()));
+        Assert.Equal("true", page.Find("[data-testid=promo-result]").GetAttribute("data-refused"));
+        Assert.Empty(page.FindAll("[data-testid=ticket-type]"));
+        Assert.Equal("""{"code":"CREW-PASS"}""", Api.BodyOf($"POST /api/events/{_eventId}/promo-codes/check"));
+    }
+
+    [Fact]
+    public void An_applied_code_says_what_it_gives_and_its_hidden_type_joins_the_picker_with_the_seats_chosen()
+    {
+        var standard = NewType("Standard", 12.5m, 5, onSale: true);
+        var crewId = Guid.CreateVersion7();
+        Api.Ok($"/api/events/{_eventId}/ticket-types", new[] { standard })
+            .Ok($"/api/events/{_eventId}/promo-codes/check", new PromoCodeCheckDto("CREW-PASS", "percent", 20m, "EUR", [standard.Id], null,
+                [new UnlockedTicketTypeDto(crewId, "Crew", 5m, "EUR", 2, 3, true, null, null)]));
+        var page = Render<EventDetails>(p => p.Add(x => x.Id, _eventId));
+
+        page.WaitForElement("#quantity").Change("2");
+        // Nothing typed: nothing asked.
+        page.Find("[data-testid=promo-apply]").Click();
+        page.WaitForAssertion(() => Assert.Equal("Enter a promo code first.", page.Find("[data-testid=promo-result]").TextContent.Trim()));
+        Assert.Null(Api.BodyOf($"POST /api/events/{_eventId}/promo-codes/check"));
+
+        page.Find("#promo-code").Change("crew-pass");
+        page.Find("[data-testid=promo-apply]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Code CREW-PASS: 20 % off Standard, unlocks Crew.", page.Find("[data-testid=promo-result]").TextContent.Trim()));
+        Assert.Equal("false", page.Find("[data-testid=promo-result]").GetAttribute("data-refused"));
+        Assert.Equal(["Standard", "Crew"], page.FindAll("[data-testid=ticket-type-name]").Select(e => e.TextContent.Trim()));
+        Assert.Single(page.FindAll("[data-testid=ticket-type-unlocked]"));
+        Assert.Equal("2", page.Find($"#quantity-{standard.Id:N}").GetAttribute("value"));
+        page.Find($"#quantity-{crewId:N}").Change("1");
+        page.WaitForAssertion(() => Assert.Equal("30.00 EUR", page.Find("[data-testid=total]").TextContent.Trim()));
+
+        // Another code typed: the one applied no longer stands, nor do the types it unlocked.
+        page.Find("#promo-code").Change("OTHER");
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=ticket-type]")));
+        Assert.Equal("", page.Find("[data-testid=promo-result]").TextContent.Trim());
+    }
+
     [Fact]
     public void One_public_type_looks_as_before_types_and_its_booking_names_that_type()
     {

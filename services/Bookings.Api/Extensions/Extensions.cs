@@ -18,7 +18,7 @@ namespace Bookings.Api.Extensions;
 
 internal static class Extensions
 {
-    /// <summary>The rate-limiting policy of booking and payment requests (per user).</summary>
+    /// <summary>The rate-limiting policy of booking and payment requests (per user); promo-code checks have their own (<see cref="PromoCodeChecksApi.CheckRateLimit"/>).</summary>
     public const string BookingRateLimit = "booking";
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
@@ -76,6 +76,11 @@ internal static class Extensions
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value.BookingRequestsPerMinute;
                 return SharedRateLimits.PerUserOrAddress(context, BookingRateLimit, new RateLimitWindow(perMinute, TimeSpan.FromMinutes(1)));
             });
+            options.AddPolicy(PromoCodeChecksApi.CheckRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<BookingOptions>>().Value.PromoCodeChecksPerMinute;
+                return SharedRateLimits.PerUserOrAddress(context, PromoCodeChecksApi.CheckRateLimit, new RateLimitWindow(perMinute, TimeSpan.FromMinutes(1)));
+            });
             // The user's own limit; the replica's purchase capacity is the PurchaseDoor's.
             options.OnRejected = async (context, _) =>
             {
@@ -84,7 +89,7 @@ internal static class Extensions
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many booking requests; try again in a minute."))
+                await Problems.For(new Error("too-many-requests", ErrorKind.TooMany, "Too many requests; try again in a minute."))
                     .ExecuteAsync(context.HttpContext);
             };
         });
@@ -114,7 +119,9 @@ internal static class Extensions
         builder.Services.AddScoped<PaymentCharges>();
         builder.Services.AddScoped<BookingCancellation>();
         builder.Services.AddScoped<BookingConfirmation>();
+        builder.Services.AddScoped<RedeemableCodes>();
         builder.Services.AddScoped<CreateBooking>();
+        builder.Services.AddScoped<CheckPromoCode>();
         builder.Services.AddScoped<PayBooking>();
         builder.Services.AddScoped<CheckInTicket>();
         builder.Services.AddScoped<CancelBooking>();

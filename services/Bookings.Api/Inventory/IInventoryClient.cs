@@ -39,8 +39,12 @@ public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int
 public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt,
     IReadOnlyList<HoldLineInfo>? Lines = null);
 
-/// <summary>One ticket type's counters in the snapshot (<see cref="Capacity"/> null: it shares the event's).</summary>
-public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available);
+/// <summary>
+/// One ticket type's counters in the snapshot (<see cref="Capacity"/> null: it shares the event's) and its sale rules
+/// (<see cref="Visibility"/> <c>Public</c> or <c>Hidden</c>; absent from an older events-api: null).
+/// </summary>
+public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
+    int? MaxPerOrder = null, DateTimeOffset? SalesStart = null, DateTimeOffset? SalesEnd = null, string? Visibility = null);
 
 /// <summary>
 /// events-api's answer: the value, or its refusal as an <see cref="Error"/> whose code is events-api's own (<c>sold-out</c>,

@@ -35,6 +35,10 @@ public sealed class BookingOptions
     [Range(1, 1_000_000)]
     public int BookingRequestsPerMinute { get; set; } = 30;
 
+    /// <summary>Promo-code checks one user may make per minute before booking (429 beyond): codes are not to be found by trying.</summary>
+    [Range(1, 1_000_000)]
+    public int PromoCodeChecksPerMinute { get; set; } = 20;
+
     /// <summary>New bookings one replica works on at once; more wait in the queue below, the rest get 503 at once (payments are never shed).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentPurchases { get; set; } = 32;

@@ -2,6 +2,7 @@ using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
+using Bookings.Api.UseCases.Steps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace Bookings.Api.UseCases;
 /// (<c>sold-out</c>, <c>not-on-sale</c>…) are passed on with their code unchanged.
 /// </summary>
 public sealed partial class CreateBooking(
-    BookingsDbContext db, IInventoryClient inventory, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
+    BookingsDbContext db, IInventoryClient inventory, RedeemableCodes codes, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
 {
     /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
     /// <param name="lines">Seats per ticket type; none: <paramref name="quantity"/> seats of the event's only type.</param>
@@ -28,7 +29,7 @@ public sealed partial class CreateBooking(
         }
 
         var now = time.GetUtcNow();
-        var code = promoCode is null ? null : await RedeemableCodeAsync(eventId, promoCode, now, cancellationToken);
+        var code = promoCode is null ? null : await codes.FindAsync(eventId, promoCode, now, cancellationToken);
         if (code is not null && lines.Count > 0 && !lines.Any(l => code.AppliesTo(l.TicketTypeId)))
         {
             // Known before holding anything: nothing is held for a code that cannot apply.
@@ -105,26 +106,6 @@ public sealed partial class CreateBooking(
         return lines;
     }
 
-    /// <summary>The event's code <paramref name="promoCode"/> if it may be redeemed now (uses left, checked again when saving).</summary>
-    private async Task<PromoCode> RedeemableCodeAsync(Guid eventId, string promoCode, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var normalized = PromoCode.Normalize(promoCode);
-        var code = await db.PromoCodes.AsNoTracking().SingleOrDefaultAsync(c => c.EventId == eventId && c.Code == normalized, cancellationToken)
-            ?? throw new DomainException(PromoCodeErrors.Invalid);
-        if (code.Refusal(now) is { } refusal)
-        {
-            throw new DomainException(refusal);
-        }
-
-        // Checked here too, so that a used-up code holds no seats; the count that decides is the one under the lock.
-        if (code.MaxUses is { } max && await UsesAsync(code.Id, cancellationToken) >= max)
-        {
-            throw new DomainException(PromoCodeErrors.UsedUp);
-        }
-
-        return code;
-    }
-
     /// <summary>
     /// Stores the new booking with its code in one transaction that holds the code's row lock while it counts the uses, so
     /// concurrent redemptions of one code are counted one after the other and never exceed its limit.
@@ -134,7 +115,7 @@ public sealed partial class CreateBooking(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM promo_codes WHERE "Id" = {code.Id} FOR UPDATE""", cancellationToken);
-            if (code.MaxUses is { } max && await UsesAsync(code.Id, cancellationToken) >= max)
+            if (code.MaxUses is { } max && await codes.UsesAsync(code.Id, cancellationToken) >= max)
             {
                 throw new DomainException(PromoCodeErrors.UsedUp);
             }
@@ -142,9 +123,6 @@ public sealed partial class CreateBooking(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
-
-    private Task<int> UsesAsync(Guid codeId, CancellationToken cancellationToken) =>
-        db.Bookings.CountAsync(b => b.PromoCodeId == codeId && Booking.HoldsPromoUse.Contains(b.Status), cancellationToken);
 
     private const string TicketTypeNotFound = "ticket-type-not-found";
 

@@ -112,15 +112,21 @@ public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int
         var i = snapshot.Inventory;
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
             snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h))).ToList(),
-            snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available))).ToList());
+            snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available),
+                t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility)).ToList());
     }
 }
 
 /// <summary>One active hold: <c>Held</c> (awaiting payment) or <c>Confirmed</c> (sold seats), with its seats per ticket type.</summary>
 public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, IReadOnlyList<HoldLineResponse> Lines);
 
-/// <summary>One ticket type's counters (<c>capacity</c> null: it shares the event's); <c>held</c>/<c>sold</c> = Σ its lines of the Held/Confirmed holds.</summary>
-public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available);
+/// <summary>
+/// One ticket type's counters (<c>capacity</c> null: it shares the event's); <c>held</c>/<c>sold</c> = Σ its lines of the
+/// Held/Confirmed holds; and its sale rules (per-order limit, sales window, visibility), which bookings-api shows a buyer
+/// whose promo code unlocks the type.
+/// </summary>
+public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
+    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility);
 
 public sealed record ReviewRequest(int? Rating, string? Text);
 

@@ -87,6 +87,16 @@ public static class ProblemCodes
     /// <summary>bookings-api: the promo code's types (scope or unlocked) include none of the booking's.</summary>
     public const string PromoCodeNotApplicable = "promo-code-not-applicable";
 
+    /// <summary>bookings-api: an unknown or disabled code, or another event's (one answer).</summary>
+    public const string PromoCodeInvalid = "promo-code-invalid";
+
+    public const string PromoCodeExpired = "promo-code-expired";
+
+    public const string PromoCodeNotYetValid = "promo-code-not-yet-valid";
+
+    /// <summary>bookings-api: the code has no uses left.</summary>
+    public const string PromoCodeUsedUp = "promo-code-used-up";
+
     /// <summary>events-api: a ticket type with seats held or sold cannot be removed.</summary>
     public const string HasSales = "has-sales";
 

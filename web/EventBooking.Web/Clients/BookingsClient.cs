@@ -16,6 +16,22 @@ public sealed record PromoCodeDto(
     DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt,
     IReadOnlyList<Guid>? TicketTypeIds = null, IReadOnlyList<Guid>? UnlocksTicketTypeIds = null);
 
+/// <summary>
+/// What a promo code gives a buyer before booking (bookings-api's check; no use taken): the discount, the types it is taken off
+/// (<see cref="TicketTypeIds"/>; empty: the whole order) and the hidden types it lets the buyer book.
+/// </summary>
+public sealed record PromoCodeCheckDto(string Code, string Kind, decimal Value, string Currency, IReadOnlyList<Guid> TicketTypeIds,
+    DateTimeOffset? ValidUntil, IReadOnlyList<UnlockedTicketTypeDto> UnlockedTicketTypes);
+
+/// <summary>A hidden ticket type a promo code unlocks, with what the picker needs to offer it.</summary>
+public sealed record UnlockedTicketTypeDto(Guid Id, string Name, decimal Price, string Currency, int MaxPerOrder, int Available, bool OnSale,
+    DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd)
+{
+    /// <summary>The type as the picker lists the event's types (after the public ones).</summary>
+    public TicketTypeDto ToTicketType(Guid eventId) =>
+        new(Id, eventId, Name, null, Price, Currency, null, Available, OnSale, SalesStart, SalesEnd, MaxPerOrder, TicketTypeVisibility.Hidden, int.MaxValue, null, null);
+}
+
 /// <summary>Seats of one ticket type asked for in a booking.</summary>
 public sealed record BookingLineRequest(Guid TicketTypeId, int Quantity);
 
@@ -39,7 +55,11 @@ public sealed record SalesPoint(DateTimeOffset Period, int TicketsSold, decimal 
 
 public sealed record EventSales(
     Guid EventId, string EventTitle, string Currency, int TicketsSold, int ConfirmedBookings, decimal Revenue,
-    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn = 0);
+    int RefundCount, decimal RefundedAmount, int? Capacity, double? Occupancy, string Interval, IReadOnlyList<SalesPoint> Series, int CheckedIn = 0,
+    IReadOnlyList<TicketTypeSales>? TicketTypes = null);
+
+/// <summary>One ticket type's confirmed seats and revenue (after its discount) in an event's sales.</summary>
+public sealed record TicketTypeSales(Guid? TicketTypeId, string Name, int TicketsSold, decimal Revenue, decimal Discount);
 
 public sealed record MoneyTotal(decimal Amount, string Currency);
 
@@ -81,6 +101,10 @@ public sealed class BookingsClient(HttpClient http)
         string? promoCode = null) =>
         Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
             string.IsNullOrWhiteSpace(promoCode) ? new { eventId, lines } : new { eventId, lines, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
+
+    /// <summary>Checks a promo code of the event before booking: what it gives and the hidden types it unlocks (rate-limited per person).</summary>
+    public Task<ApiResult<PromoCodeCheckDto>> CheckPromoCodeAsync(Guid eventId, string code, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<PromoCodeCheckDto>(http, HttpMethod.Post, $"/api/events/{eventId}/promo-codes/check", new { code = code.Trim() }, Service, cancellationToken);
 
     public Task<ApiResult<List<PromoCodeDto>>> ListPromoCodesAsync(Guid eventId, CancellationToken cancellationToken) =>
         Api.GetAsync<List<PromoCodeDto>>(http, $"/api/events/{eventId}/promo-codes", Service, cancellationToken);
