@@ -169,6 +169,10 @@ public sealed partial class BrowserTests
         await Assertions.Expect(types).ToHaveCountAsync(2);
         await GoToAsync(organizer, $"/organizer/events/{eventId}/edit");
         await standardRow.Locator("[data-testid=type-edit]").ClickAsync();
+        // The form takes Standard's values in a round trip to the circuit: typing before they arrive would be overwritten
+        // (or, typed after the 4, read 41 and clamped to 20), as it would for a person typing that fast.
+        await Assertions.Expect(organizer.Locator("#type-name")).ToHaveValueAsync("Standard");
+        await Assertions.Expect(organizer.Locator("#type-max-per-order")).ToHaveValueAsync("4");
         await organizer.FillAsync("#type-max-per-order", "1");
         await organizer.PressAsync("#type-max-per-order", "Tab");
         await organizer.ClickAsync("[data-testid=type-save]");
