@@ -11,6 +11,8 @@ public static class EventsApiDocument
         document.Tags["Events"] = "The catalog: search, read, and the organizer's life cycle of an event (create, edit, publish, cancel, delete).";
         document.Tags["Ticket types"] = "What an event sells: each type's price, own seat cap or a share of the event's, sales window, " +
             "per-order limit and visibility (public, or unlocked by a code); read by anyone, changed by its organizer or an admin.";
+        document.Tags["Waiting room"] = "A sale's fair line, switched on per event by its organizer: buyers join and are admitted in order of " +
+            "arrival at a set rate, each with a signed single-use pass that the event's holds require while the room is on.";
         document.Tags["Reviews"] = "Attendees' ratings and words about events they attended.";
         document.Tags["Inventory"] = "Seat holds for bookings-api: place, confirm, release; the counters for reconciliation (service identities only).";
         document.Tags["Analytics"] = "How buyers behave: an event's views, visitors, search impressions, holds, purchases, cancellations, revenue " +
