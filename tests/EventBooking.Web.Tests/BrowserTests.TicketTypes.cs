@@ -100,6 +100,7 @@ public sealed partial class BrowserTests
         await attendee.FillAsync("#promo-code", code.ToLowerInvariant());
         await attendee.ClickAsync("[data-testid=promo-apply]");
         await Assertions.Expect(promoResult).ToHaveTextAsync($"Code {code}: 10 % off VIP, unlocks VIP.");
+        await Assertions.Expect(panel.Locator("[data-testid=problem]")).ToHaveCountAsync(0); // the earlier refusal is answered
         var offered = attendee.Locator("[data-testid=ticket-type]");
         await Assertions.Expect(offered.Locator("[data-testid=ticket-type-name]")).ToHaveTextAsync(["Standard", "VIP"]);
         await Assertions.Expect(offered.Nth(1).Locator("[data-testid=ticket-type-unlocked]")).ToHaveTextAsync("Unlocked by your code");
