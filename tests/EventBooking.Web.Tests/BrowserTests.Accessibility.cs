@@ -42,7 +42,7 @@ public sealed partial class BrowserTests
     }
 
     /// <summary>How many visits <see cref="VisitEveryPageAsync"/> makes.</summary>
-    private const int EveryPageVisits = 30;
+    private const int EveryPageVisits = 32;
 
     /// <summary>
     /// Visits every page of the app as a visitor, an attendee with a paid booking (paying in the browser on the way), an
@@ -105,7 +105,8 @@ public sealed partial class BrowserTests
         await attendee.FillAsync("#card-number", "4242 4242 4242 4242");
         await attendee.ClickAsync("[data-testid=pay]");
         await attendee.Locator("[data-testid=confirmation]").WaitForAsync();
-        foreach (var path in new[] { $"/bookings/{booking}", "/bookings", "/tickets", "/payments", "/notifications", "/account/profile", "/activity" })
+        foreach (var path in new[] { $"/bookings/{booking}", "/bookings", "/tickets", "/payments", "/notifications", "/account/profile", "/activity",
+                     $"{eventPath}/queue" })
         {
             await CheckAsync(attendee, path, "attendee");
         }
@@ -122,7 +123,7 @@ public sealed partial class BrowserTests
         var eventId = editLink!.Split('/')[^2];
         foreach (var path in new[] { "/organizer/dashboard", "/organizer/events", "/organizer/events/new", $"/organizer/events/{eventId}/edit",
             $"/organizer/events/{eventId}/attendees", $"/organizer/events/{eventId}/check-in", $"/organizer/events/{eventId}/promo-codes",
-            $"/organizer/events/{eventId}/analytics", "/organizer/api-tokens", "/organizer/webhooks" })
+            $"/organizer/events/{eventId}/analytics", $"/organizer/events/{eventId}/waiting-room", "/organizer/api-tokens", "/organizer/webhooks" })
         {
             await CheckAsync(organizer, path, "organizer");
         }

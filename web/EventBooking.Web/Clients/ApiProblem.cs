@@ -103,6 +103,22 @@ public static class ProblemCodes
     /// <summary>events-api: an event's only ticket type cannot be removed.</summary>
     public const string LastTicketType = "last-ticket-type";
 
+    /// <summary>events-api (passed on by bookings-api): the event's waiting room is on and the booking carried no pass.</summary>
+    public const string QueuePassRequired = "queue-pass-required";
+
+    /// <summary>events-api: the pass is not valid for this buyer and event, has expired, or was spent on another booking.</summary>
+    public const string QueuePassInvalid = "queue-pass-invalid";
+
+    public const string QueuePassExpired = "queue-pass-expired";
+
+    public const string QueuePassUsed = "queue-pass-used";
+
+    /// <summary>events-api: the buyer has no place in the event's line (never joined, left, or the pass was spent or expired).</summary>
+    public const string NotInLine = "not-in-line";
+
+    /// <summary>events-api: the event's waiting room is off (buy directly).</summary>
+    public const string WaitingRoomOff = "waiting-room-off";
+
     public const string BookingNotFound = "booking-not-found";
 
     public const string Forbidden = "forbidden";

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventBooking.Web.Clients;
 
 // bookings-api DTOs: services/Bookings.Api/Apis/Dtos.cs.
@@ -92,15 +94,27 @@ public sealed class BookingsClient(HttpClient http)
 {
     private const string Service = "Service_Bookings";
 
-    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken, string? promoCode = null) =>
-        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
-            string.IsNullOrWhiteSpace(promoCode) ? new { eventId, quantity } : new { eventId, quantity, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
+    /// <summary>Books a quantity of the event's only ticket type (with a promo code, and the waiting room's pass while its room is on).</summary>
+    public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, int quantity, string idempotencyKey, CancellationToken cancellationToken, string? promoCode = null,
+        string? queuePass = null) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings", new CreateBookingBody(eventId, quantity, null, Trimmed(promoCode), queuePass),
+            Service, cancellationToken, idempotencyKey);
 
-    /// <summary>Books seats of several ticket types at once (bookings-api prices them; the promo code, if any, goes along).</summary>
+    /// <summary>Books seats of several ticket types at once (bookings-api prices them; the promo code and the room's pass, if any, go along).</summary>
     public Task<ApiResult<BookingDto>> CreateAsync(Guid eventId, IReadOnlyList<BookingLineRequest> lines, string idempotencyKey, CancellationToken cancellationToken,
-        string? promoCode = null) =>
-        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings",
-            string.IsNullOrWhiteSpace(promoCode) ? new { eventId, lines } : new { eventId, lines, promoCode = promoCode.Trim() }, Service, cancellationToken, idempotencyKey);
+        string? promoCode = null, string? queuePass = null) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, "/api/bookings", new CreateBookingBody(eventId, null, lines, Trimmed(promoCode), queuePass),
+            Service, cancellationToken, idempotencyKey);
+
+    private static string? Trimmed(string? code) => string.IsNullOrWhiteSpace(code) ? null : code.Trim();
+
+    /// <summary>bookings-api's create body: a quantity or lines; the members left null are not sent.</summary>
+    private sealed record CreateBookingBody(
+        Guid EventId,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Quantity,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<BookingLineRequest>? Lines,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PromoCode,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? QueuePass);
 
     /// <summary>Checks a promo code of the event before booking: what it gives and the hidden types it unlocks (rate-limited per person).</summary>
     public Task<ApiResult<PromoCodeCheckDto>> CheckPromoCodeAsync(Guid eventId, string code, CancellationToken cancellationToken) =>

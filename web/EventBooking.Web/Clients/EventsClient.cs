@@ -70,7 +70,7 @@ public sealed record ActivityDto(
     string Kind, Guid? EventId, string? EventTitle, DateTimeOffset OccurredAt, int? Quantity, decimal? Amount, string? Currency, string? Query, int? Results);
 
 /// <summary>events-api: catalog, availability, reviews, organizer events, analytics.</summary>
-public sealed class EventsClient(HttpClient http)
+public sealed partial class EventsClient(HttpClient http)
 {
     private const string Service = "Service_Catalog";
 
