@@ -194,6 +194,36 @@ public sealed class WaitingRoomTests(SystemFixture fixture)
         organizer.Dispose();
     }
 
+    [Fact]
+    public async Task A_room_left_off_switches_itself_on_when_bookings_pass_its_threshold_and_then_asks_for_passes()
+    {
+        var eventId = await fixture.CreatePublishedEventAsync(new NewEvent { Capacity = 50 });
+        // Off, but on by itself above 5 holds a minute (counted by both events-api replicas together).
+        await ConfigureAsync(eventId, new { enabled = false, autoOnAbovePerMinute = 5 });
+        var buyer = await fixture.RegisterAsync();
+        using var bookings = fixture.CreateClient(ResourceNames.BookingsApi, buyer.AccessToken);
+        for (var i = 0; i < 6; i++)
+        {
+            using var booked = await fixture.Retry.SendAsync(bookings, () => Shopping.BookingRequest(new { eventId, quantity = 1 }, Guid.NewGuid().ToString()), Ct);
+            await booked.ReadJsonAsync(HttpStatusCode.Created, Ct);
+        }
+
+        await Poll.UntilAsync(async () => (await RoomAsync(eventId)).GetProperty("enabled").GetBoolean(), TimeSpan.FromSeconds(30), "the room switches itself on", Ct);
+        var room = await RoomAsync(eventId);
+        Assert.Equal(5, room.GetProperty("autoOnAbovePerMinute").GetInt32());
+        Assert.Equal(JsonValueKind.String, room.GetProperty("switchedOnAutomaticallyAt").ValueKind);
+
+        // From now on a booking needs a pass (every replica reads the switch within a second).
+        await Poll.UntilAsync(async () =>
+        {
+            using var answer = await bookings.SendAsync(Shopping.BookingRequest(new { eventId, quantity = 1 }, Guid.NewGuid().ToString()), Ct);
+            return answer.StatusCode == HttpStatusCode.Forbidden && Answers.CodeOf(await answer.ReadJsonAsync(HttpStatusCode.Forbidden, Ct)) == "queue-pass-required";
+        }, TimeSpan.FromSeconds(10), "a booking without a pass is refused", Ct);
+        await RefusedAsync(buyer, eventId, null, "queue-pass-required");
+        var pass = await AdmittedPassAsync(eventId, await fixture.RegisterAsync());
+        Assert.False(string.IsNullOrEmpty(pass));
+    }
+
     /// <summary>The expiry a pass carries (its 5th part, unix milliseconds), as an ISO date.</summary>
     private static string ReadPart(string pass) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(pass.Split('.')[4], CultureInfo.InvariantCulture)).ToString("O", CultureInfo.InvariantCulture);

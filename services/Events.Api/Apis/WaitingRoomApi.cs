@@ -34,8 +34,10 @@ public static class WaitingRoomApi
             .WithDescription("`admissionsPerMinute` 1–60000 (default: the service's, derived from measured purchase capacity); `passLifetimeSeconds` " +
                 "10–3600 (default 180); `opensAt`: admission starts then (none: at once); `earlyArrivals` `FirstCome` (default) or `Randomized`: " +
                 "buyers who join before `opensAt` are shuffled ahead of later ones. Switching it off lets every buyer book without a pass; the " +
-                "line is kept and admission resumes when it is switched on again.")
-            .WithRequestExample(new RoomRequest(true, 600, 180, null, EarlyArrivals.FirstCome))
+                "line is kept and admission resumes when it is switched on again. `autoOnAbovePerMinute` (1–1000000, none: never): a room " +
+                "left off switches itself on when more holds than that are asked for within a minute (all replicas together, counted within " +
+                "about a second); `switchedOnAutomaticallyAt` then says when, and it stays on until switched off.")
+            .WithRequestExample(new RoomRequest(true, 600, 180, null, EarlyArrivals.FirstCome, 3000))
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "waiting-room-unavailable")
             .RequireAuthorization(Policies.Organizer);
@@ -93,7 +95,7 @@ public static class WaitingRoomApi
             return Problems.Validation("enabled", "enabled is required (true or false).");
         }
 
-        if (RoomSettings.Validate(request.AdmissionsPerMinute, request.PassLifetimeSeconds) is { Count: > 0 } errors)
+        if (RoomSettings.Validate(request.AdmissionsPerMinute, request.PassLifetimeSeconds, request.AutoOnAbovePerMinute) is { Count: > 0 } errors)
         {
             return Problems.Validation(errors);
         }
@@ -106,7 +108,13 @@ public static class WaitingRoomApi
         var options = services.Options.Value;
         var settings = new RoomSettings(enabled, request.AdmissionsPerMinute ?? options.DefaultAdmissionsPerMinute,
             request.PassLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultPassLifetime,
-            request.OpensAt?.ToUniversalTime(), request.EarlyArrivals ?? EarlyArrivals.FirstCome);
+            request.OpensAt?.ToUniversalTime(), request.EarlyArrivals ?? EarlyArrivals.FirstCome, request.AutoOnAbovePerMinute);
+        // A room that switched itself on and stays on keeps saying so; switched off (or on by hand), it is the organizer's again.
+        if (enabled && await store.GetSettingsAsync(id) is { Enabled: true, SwitchedOnAutomaticallyAt: { } automatically })
+        {
+            settings = settings with { SwitchedOnAutomaticallyAt = automatically };
+        }
+
         await store.SaveSettingsAsync(id, settings);
         return TypedResults.Ok(RoomResponse.From(settings, await store.GetFiguresAsync(id), options));
     }
@@ -207,11 +215,11 @@ public static class WaitingRoomApi
 
 /// <summary>What an organizer sets (see <see cref="RoomSettings"/>); <c>enabled</c> is required, the rest default.</summary>
 public sealed record RoomRequest(bool? Enabled, int? AdmissionsPerMinute = null, int? PassLifetimeSeconds = null, DateTimeOffset? OpensAt = null,
-    EarlyArrivals? EarlyArrivals = null);
+    EarlyArrivals? EarlyArrivals = null, int? AutoOnAbovePerMinute = null);
 
 /// <summary>An event's waiting room and its line's figures.</summary>
 public sealed record RoomResponse(bool Enabled, int AdmissionsPerMinute, int PassLifetimeSeconds, DateTimeOffset? OpensAt, EarlyArrivals EarlyArrivals,
-    long Waiting, long ActivePasses, long Admitted, long Used, long Expired)
+    long Waiting, long ActivePasses, long Admitted, long Used, long Expired, int? AutoOnAbovePerMinute = null, DateTimeOffset? SwitchedOnAutomaticallyAt = null)
 {
     public static RoomResponse Off(WaitingRoomOptions options) =>
         new(false, options.DefaultAdmissionsPerMinute, (int)options.DefaultPassLifetime.TotalSeconds, null, EarlyArrivals.FirstCome, 0, 0, 0, 0, 0);
@@ -219,7 +227,8 @@ public sealed record RoomResponse(bool Enabled, int AdmissionsPerMinute, int Pas
     public static RoomResponse From(RoomSettings? settings, LineFigures figures, WaitingRoomOptions options) => settings is null
         ? Off(options) with { Waiting = figures.Waiting }
         : new(settings.Enabled, settings.AdmissionsPerMinute, (int)settings.PassLifetime.TotalSeconds, settings.OpensAt, settings.EarlyArrivals,
-            figures.Waiting, figures.ActivePasses, figures.Admitted, figures.Used, figures.Expired);
+            figures.Waiting, figures.ActivePasses, figures.Admitted, figures.Used, figures.Expired, settings.AutoOnAbovePerMinute,
+            settings.SwitchedOnAutomaticallyAt);
 }
 
 public enum PlaceStatus

@@ -6,10 +6,12 @@ namespace Events.Api.WaitingRoom;
 /// Admits buyers in every replica's stead: each replica runs this loop, but only the holder of the admitter's lease in Redis
 /// (taken with SET NX PX, renewed every tick) admits, so the rooms' rates are kept once, not once per replica. A holder that
 /// dies (kill -9) stops renewing; another replica takes the lease when it lapses. Admission itself is one atomic script per
-/// line, so even two admitters (a holder paused past its lease) would never admit one buyer twice or skip one.
+/// line, so even two admitters (a holder paused past its lease) would never admit one buyer twice or skip one. Every replica
+/// also adds its door's count of holds to Redis each tick, for the rooms that switch themselves on above a demand.
 /// </summary>
 public sealed partial class AdmissionWorker(
-    WaitingRoomStore store, IOptions<WaitingRoomOptions> options, TimeProvider time, ILogger<AdmissionWorker> logger) : BackgroundService
+    WaitingRoomStore store, HoldAdmission admission, IOptions<WaitingRoomOptions> options, TimeProvider time, ILogger<AdmissionWorker> logger)
+    : BackgroundService
 {
     private readonly string holder = $"{Environment.ProcessId}@{Environment.MachineName}/{Guid.CreateVersion7():N}";
 
@@ -22,6 +24,7 @@ public sealed partial class AdmissionWorker(
         {
             try
             {
+                await RecordDemandAsync();
                 var holds = await store.HoldLeaseAsync(holder, options.Value.LeaseDuration);
                 if (holds != leading)
                 {
@@ -42,6 +45,19 @@ public sealed partial class AdmissionWorker(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>Adds this replica's holds since the last tick to each event's demand; a room that passes its threshold is switched on.</summary>
+    private async Task RecordDemandAsync()
+    {
+        foreach (var (eventId, holds) in admission.TakeDemand())
+        {
+            if (await store.RecordDemandAsync(eventId, holds, time.GetUtcNow()))
+            {
+                admission.Forget(eventId);
+                LogSwitchedOn(logger, eventId);
+            }
+        }
+    }
+
     private async Task AdmitAllAsync(TimeSpan tick)
     {
         foreach (var eventId in await store.ActiveRoomsAsync())
@@ -60,6 +76,9 @@ public sealed partial class AdmissionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting rooms: {Action} the admitter's lease ({Holder})")]
     private static partial void LogLease(ILogger logger, string action, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting room of event {EventId} switched on by itself: demand passed its organizer's threshold")]
+    private static partial void LogSwitchedOn(ILogger logger, Guid eventId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Waiting room: admitted {Count} buyers to event {EventId}")]
     private static partial void LogAdmitted(ILogger logger, int count, Guid eventId);

@@ -22,6 +22,10 @@ public sealed partial class HoldAdmission(IServiceProvider services, QueuePasses
 
     private readonly ConcurrentDictionary<Guid, (RoomSettings? Settings, DateTimeOffset ReadAt)> _settings = new();
 
+    // Holds asked for since the last tick, per event whose room is off but may switch itself on (counted here, in memory, and
+    // added to Redis once a tick by the AdmissionWorker: no Redis call per hold).
+    private readonly ConcurrentDictionary<Guid, int> _demand = new();
+
     private WaitingRoomStore? Store => services.GetService<WaitingRoomStore>();
 
     /// <summary>Null when the hold may go ahead (no room, room off, or the pass spent for it), else the refusal; <paramref name="spent"/> is the pass spent.</summary>
@@ -35,6 +39,11 @@ public sealed partial class HoldAdmission(IServiceProvider services, QueuePasses
         var (settings, reachable) = await SettingsAsync(store, eventId);
         if (settings is not { Enabled: true })
         {
+            if (settings is { AutoOnAbovePerMinute: not null })
+            {
+                _demand.AddOrUpdate(eventId, 1, (_, holds) => holds + 1);
+            }
+
             return (null, null);
         }
 
@@ -71,6 +80,24 @@ public sealed partial class HoldAdmission(IServiceProvider services, QueuePasses
             _ => (RoomErrors.PassInvalid(eventId, "it is no longer yours to use (you left the line, or it was replaced)."), null),
         };
     }
+
+    /// <summary>The holds counted per event since the last call (<see cref="AdmissionWorker"/> adds them to the event's demand).</summary>
+    public IReadOnlyList<(Guid EventId, int Holds)> TakeDemand()
+    {
+        var taken = new List<(Guid, int)>();
+        foreach (var eventId in _demand.Keys)
+        {
+            if (_demand.TryRemove(eventId, out var holds) && holds > 0)
+            {
+                taken.Add((eventId, holds));
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Forgets what this replica read of an event's room: the next hold reads it again (a switch made here applies at once).</summary>
+    public void Forget(Guid eventId) => _settings.TryRemove(eventId, out _);
 
     /// <summary>Gives a spent pass back (its hold was refused); while Redis is gone the pass stays spent (the buyer queues again).</summary>
     public async Task ReturnAsync(QueuePass pass, Guid holdId)

@@ -11,11 +11,16 @@ public enum EarlyArrivals
 
 /// <summary>
 /// An event's waiting room as its organizer set it: on or off, buyers admitted per minute, how long a pass lasts, when admission
-/// starts (<see cref="OpensAt"/>; none: at once) and how the buyers who came before that are ordered.
+/// starts (<see cref="OpensAt"/>; none: at once) and how the buyers who came before that are ordered. A room left off may switch
+/// itself on when demand passes <see cref="AutoOnAbovePerMinute"/> (holds asked for in the last minute, all replicas together);
+/// <see cref="SwitchedOnAutomaticallyAt"/> then says when. It stays on until the organizer switches it off.
 /// </summary>
-public sealed record RoomSettings(bool Enabled, int AdmissionsPerMinute, TimeSpan PassLifetime, DateTimeOffset? OpensAt, EarlyArrivals EarlyArrivals)
+public sealed record RoomSettings(bool Enabled, int AdmissionsPerMinute, TimeSpan PassLifetime, DateTimeOffset? OpensAt, EarlyArrivals EarlyArrivals,
+    int? AutoOnAbovePerMinute = null, DateTimeOffset? SwitchedOnAutomaticallyAt = null)
 {
     public const int MaxAdmissionsPerMinute = 60_000;
+
+    public const int MaxAutoOnAbovePerMinute = 1_000_000;
 
     public static readonly TimeSpan MinPassLifetime = TimeSpan.FromSeconds(10);
 
@@ -31,7 +36,7 @@ public sealed record RoomSettings(bool Enabled, int AdmissionsPerMinute, TimeSpa
     public bool IsOpenAt(DateTimeOffset now) => OpensAt is not { } opens || opens <= now;
 
     /// <summary>The field errors of settings an organizer sends.</summary>
-    public static Dictionary<string, string[]> Validate(int? admissionsPerMinute, int? passLifetimeSeconds)
+    public static Dictionary<string, string[]> Validate(int? admissionsPerMinute, int? passLifetimeSeconds, int? autoOnAbovePerMinute = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (admissionsPerMinute is { } rate && (rate < 1 || rate > MaxAdmissionsPerMinute))
@@ -42,6 +47,11 @@ public sealed record RoomSettings(bool Enabled, int AdmissionsPerMinute, TimeSpa
         if (passLifetimeSeconds is { } seconds && (seconds < MinPassLifetime.TotalSeconds || seconds > MaxPassLifetime.TotalSeconds))
         {
             errors["passLifetimeSeconds"] = [$"Between {MinPassLifetime.TotalSeconds} and {MaxPassLifetime.TotalSeconds} seconds."];
+        }
+
+        if (autoOnAbovePerMinute is { } above && (above < 1 || above > MaxAutoOnAbovePerMinute))
+        {
+            errors["autoOnAbovePerMinute"] = [$"Between 1 and {MaxAutoOnAbovePerMinute} holds a minute, or none to switch the room only by hand."];
         }
 
         return errors;

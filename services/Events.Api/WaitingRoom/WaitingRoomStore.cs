@@ -57,7 +57,9 @@ public sealed class WaitingRoomStore(IConnectionMultiplexer redis)
             int.Parse(fields["rate"], CultureInfo.InvariantCulture),
             TimeSpan.FromMilliseconds(long.Parse(fields["lifeMs"], CultureInfo.InvariantCulture)),
             fields.GetValueOrDefault("opensAt") is { Length: > 0 } opens ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(opens, CultureInfo.InvariantCulture)) : null,
-            Enum.Parse<EarlyArrivals>(fields.GetValueOrDefault("early") ?? nameof(EarlyArrivals.FirstCome)));
+            Enum.Parse<EarlyArrivals>(fields.GetValueOrDefault("early") ?? nameof(EarlyArrivals.FirstCome)),
+            fields.GetValueOrDefault("autoAbove") is { Length: > 0 } above ? int.Parse(above, CultureInfo.InvariantCulture) : null,
+            fields.GetValueOrDefault("autoAt") is { Length: > 0 } at ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(at, CultureInfo.InvariantCulture)) : null);
     }
 
     /// <summary>Stores the settings and lists or unlists the room among those the admitter serves (one transaction).</summary>
@@ -71,12 +73,44 @@ public sealed class WaitingRoomStore(IConnectionMultiplexer redis)
             new("lifeMs", (long)settings.PassLifetime.TotalMilliseconds),
             new("opensAt", settings.OpensAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? ""),
             new("early", settings.EarlyArrivals.ToString()),
+            new("autoAbove", settings.AutoOnAbovePerMinute?.ToString(CultureInfo.InvariantCulture) ?? ""),
+            new("autoAt", settings.SwitchedOnAutomaticallyAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? ""),
         ]);
         _ = settings.Enabled
             ? transaction.SetAddAsync(ActiveRoomsKey, eventId.ToString("N"))
             : transaction.SetRemoveAsync(ActiveRoomsKey, eventId.ToString("N"));
         await transaction.ExecuteAsync();
     }
+
+    // Demand for an event whose room is off but may switch itself on: every replica adds the holds it saw (per second, the last
+    // minute kept); when the minute's total passes the organizer's threshold, the room is switched on (with when) and listed
+    // for the admitter, in the same step, so two replicas never both do it and a switch by the organizer meanwhile wins.
+    private const string DemandScript = """
+        local now = tonumber(ARGV[1])
+        local second = math.floor(now / 1000)
+        redis.call('HINCRBY', KEYS[1], second, ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], 120000)
+        local total = 0
+        local seen = redis.call('HGETALL', KEYS[1])
+        for i = 1, #seen, 2 do
+          if tonumber(seen[i]) <= second - 60 then redis.call('HDEL', KEYS[1], seen[i]) else total = total + tonumber(seen[i + 1]) end
+        end
+        local above = tonumber(redis.call('HGET', KEYS[2], 'autoAbove') or '')
+        if above and total > above and redis.call('HGET', KEYS[2], 'enabled') == '0' then
+          redis.call('HSET', KEYS[2], 'enabled', '1', 'autoAt', ARGV[1])
+          redis.call('SADD', KEYS[3], ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+
+    /// <summary>
+    /// Adds <paramref name="holds"/> holds asked for to the event's last minute of demand; true when that switched its room on (its
+    /// settings allow it and the minute's total passed their threshold).
+    /// </summary>
+    public async Task<bool> RecordDemandAsync(Guid eventId, int holds, DateTimeOffset now) =>
+        (int)await Db.ScriptEvaluateAsync(DemandScript, [Key(eventId, "demand"), Settings(eventId), ActiveRoomsKey],
+            [now.ToUnixTimeMilliseconds(), holds, eventId.ToString("N")]) == 1;
 
     public async Task<IReadOnlyList<Guid>> ActiveRoomsAsync() =>
         [.. (await Db.SetMembersAsync(ActiveRoomsKey)).Select(v => Guid.ParseExact(v.ToString(), "N"))];

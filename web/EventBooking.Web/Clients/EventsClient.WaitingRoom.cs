@@ -3,12 +3,14 @@ namespace EventBooking.Web.Clients;
 /// <summary>
 /// An event's waiting room (events-api's <c>GET /api/events/{id}/queue</c>): whether it is on, its rules, and its line's figures
 /// (<see cref="Waiting"/> the line's length, <see cref="ActivePasses"/> admitted buyers yet to book; the rest count passes since it began).
+/// A room left off switches itself on above <see cref="AutoOnAbovePerMinute"/> holds a minute; <see cref="SwitchedOnAutomaticallyAt"/> says when it did.
 /// </summary>
 public sealed record WaitingRoomDto(bool Enabled, int AdmissionsPerMinute, int PassLifetimeSeconds, DateTimeOffset? OpensAt, string EarlyArrivals,
-    long Waiting, long ActivePasses, long Admitted, long Used, long Expired);
+    long Waiting, long ActivePasses, long Admitted, long Used, long Expired, int? AutoOnAbovePerMinute = null, DateTimeOffset? SwitchedOnAutomaticallyAt = null);
 
 /// <summary>What an organizer sets on the room (events-api's <c>PUT /api/events/{id}/queue</c>).</summary>
-public sealed record WaitingRoomBody(bool Enabled, int? AdmissionsPerMinute, int? PassLifetimeSeconds, DateTimeOffset? OpensAt, string EarlyArrivals);
+public sealed record WaitingRoomBody(bool Enabled, int? AdmissionsPerMinute, int? PassLifetimeSeconds, DateTimeOffset? OpensAt, string EarlyArrivals,
+    int? AutoOnAbovePerMinute);
 
 /// <summary>
 /// A buyer's place: <see cref="Status"/> <c>Waiting</c> with <see cref="Position"/> (1 = next) and an estimated wait, or

@@ -16,6 +16,8 @@ namespace EventBooking.Clients.Events.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The admissionsPerMinute property</summary>
         public int? AdmissionsPerMinute { get; set; }
+        /// <summary>The autoOnAbovePerMinute property</summary>
+        public int? AutoOnAbovePerMinute { get; set; }
         /// <summary>The earlyArrivals property</summary>
         public global::EventBooking.Clients.Events.Models.EarlyArrivals? EarlyArrivals { get; set; }
         /// <summary>The enabled property</summary>
@@ -50,6 +52,7 @@ namespace EventBooking.Clients.Events.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "admissionsPerMinute", n => { AdmissionsPerMinute = n.GetIntValue(); } },
+                { "autoOnAbovePerMinute", n => { AutoOnAbovePerMinute = n.GetIntValue(); } },
                 { "earlyArrivals", n => { EarlyArrivals = n.GetEnumValue<global::EventBooking.Clients.Events.Models.EarlyArrivals>(); } },
                 { "enabled", n => { Enabled = n.GetBoolValue(); } },
                 { "opensAt", n => { OpensAt = n.GetDateTimeOffsetValue(); } },
@@ -64,6 +67,7 @@ namespace EventBooking.Clients.Events.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("admissionsPerMinute", AdmissionsPerMinute);
+            writer.WriteIntValue("autoOnAbovePerMinute", AutoOnAbovePerMinute);
             writer.WriteEnumValue<global::EventBooking.Clients.Events.Models.EarlyArrivals>("earlyArrivals", EarlyArrivals);
             writer.WriteBoolValue("enabled", Enabled);
             writer.WriteDateTimeOffsetValue("opensAt", OpensAt);

@@ -20,6 +20,8 @@ namespace EventBooking.Clients.Events.Models
         public int? AdmissionsPerMinute { get; set; }
         /// <summary>The admitted property</summary>
         public long? Admitted { get; set; }
+        /// <summary>The autoOnAbovePerMinute property</summary>
+        public int? AutoOnAbovePerMinute { get; set; }
         /// <summary>The earlyArrivals property</summary>
         public global::EventBooking.Clients.Events.Models.EarlyArrivals? EarlyArrivals { get; set; }
         /// <summary>The enabled property</summary>
@@ -30,6 +32,8 @@ namespace EventBooking.Clients.Events.Models
         public DateTimeOffset? OpensAt { get; set; }
         /// <summary>The passLifetimeSeconds property</summary>
         public int? PassLifetimeSeconds { get; set; }
+        /// <summary>The switchedOnAutomaticallyAt property</summary>
+        public DateTimeOffset? SwitchedOnAutomaticallyAt { get; set; }
         /// <summary>The used property</summary>
         public long? Used { get; set; }
         /// <summary>The waiting property</summary>
@@ -62,11 +66,13 @@ namespace EventBooking.Clients.Events.Models
                 { "activePasses", n => { ActivePasses = n.GetLongValue(); } },
                 { "admissionsPerMinute", n => { AdmissionsPerMinute = n.GetIntValue(); } },
                 { "admitted", n => { Admitted = n.GetLongValue(); } },
+                { "autoOnAbovePerMinute", n => { AutoOnAbovePerMinute = n.GetIntValue(); } },
                 { "earlyArrivals", n => { EarlyArrivals = n.GetEnumValue<global::EventBooking.Clients.Events.Models.EarlyArrivals>(); } },
                 { "enabled", n => { Enabled = n.GetBoolValue(); } },
                 { "expired", n => { Expired = n.GetLongValue(); } },
                 { "opensAt", n => { OpensAt = n.GetDateTimeOffsetValue(); } },
                 { "passLifetimeSeconds", n => { PassLifetimeSeconds = n.GetIntValue(); } },
+                { "switchedOnAutomaticallyAt", n => { SwitchedOnAutomaticallyAt = n.GetDateTimeOffsetValue(); } },
                 { "used", n => { Used = n.GetLongValue(); } },
                 { "waiting", n => { Waiting = n.GetLongValue(); } },
             };
@@ -81,11 +87,13 @@ namespace EventBooking.Clients.Events.Models
             writer.WriteLongValue("activePasses", ActivePasses);
             writer.WriteIntValue("admissionsPerMinute", AdmissionsPerMinute);
             writer.WriteLongValue("admitted", Admitted);
+            writer.WriteIntValue("autoOnAbovePerMinute", AutoOnAbovePerMinute);
             writer.WriteEnumValue<global::EventBooking.Clients.Events.Models.EarlyArrivals>("earlyArrivals", EarlyArrivals);
             writer.WriteBoolValue("enabled", Enabled);
             writer.WriteLongValue("expired", Expired);
             writer.WriteDateTimeOffsetValue("opensAt", OpensAt);
             writer.WriteIntValue("passLifetimeSeconds", PassLifetimeSeconds);
+            writer.WriteDateTimeOffsetValue("switchedOnAutomaticallyAt", SwitchedOnAutomaticallyAt);
             writer.WriteLongValue("used", Used);
             writer.WriteLongValue("waiting", Waiting);
             writer.WriteAdditionalData(AdditionalData);

@@ -102,7 +102,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Queue
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Events.Models.PlaceResponse>(requestInfo, global::EventBooking.Clients.Events.Models.PlaceResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `admissionsPerMinute` 1–60000 (default: the service&apos;s, derived from measured purchase capacity); `passLifetimeSeconds` 10–3600 (default 180); `opensAt`: admission starts then (none: at once); `earlyArrivals` `FirstCome` (default) or `Randomized`: buyers who join before `opensAt` are shuffled ahead of later ones. Switching it off lets every buyer book without a pass; the line is kept and admission resumes when it is switched on again.**Access:** an organizer or an admin (bearer token).
+        /// `admissionsPerMinute` 1–60000 (default: the service&apos;s, derived from measured purchase capacity); `passLifetimeSeconds` 10–3600 (default 180); `opensAt`: admission starts then (none: at once); `earlyArrivals` `FirstCome` (default) or `Randomized`: buyers who join before `opensAt` are shuffled ahead of later ones. Switching it off lets every buyer book without a pass; the line is kept and admission resumes when it is switched on again. `autoOnAbovePerMinute` (1–1000000, none: never): a room left off switches itself on when more holds than that are asked for within a minute (all replicas together, counted within about a second); `switchedOnAutomaticallyAt` then says when, and it stays on until switched off.**Access:** an organizer or an admin (bearer token).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Events.Models.RoomResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -177,7 +177,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.Queue
             return requestInfo;
         }
         /// <summary>
-        /// `admissionsPerMinute` 1–60000 (default: the service&apos;s, derived from measured purchase capacity); `passLifetimeSeconds` 10–3600 (default 180); `opensAt`: admission starts then (none: at once); `earlyArrivals` `FirstCome` (default) or `Randomized`: buyers who join before `opensAt` are shuffled ahead of later ones. Switching it off lets every buyer book without a pass; the line is kept and admission resumes when it is switched on again.**Access:** an organizer or an admin (bearer token).
+        /// `admissionsPerMinute` 1–60000 (default: the service&apos;s, derived from measured purchase capacity); `passLifetimeSeconds` 10–3600 (default 180); `opensAt`: admission starts then (none: at once); `earlyArrivals` `FirstCome` (default) or `Randomized`: buyers who join before `opensAt` are shuffled ahead of later ones. Switching it off lets every buyer book without a pass; the line is kept and admission resumes when it is switched on again. `autoOnAbovePerMinute` (1–1000000, none: never): a room left off switches itself on when more holds than that are asked for within a minute (all replicas together, counted within about a second); `switchedOnAutomaticallyAt` then says when, and it stays on until switched off.**Access:** an organizer or an admin (bearer token).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
