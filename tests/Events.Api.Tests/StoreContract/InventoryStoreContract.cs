@@ -347,6 +347,39 @@ public abstract class InventoryStoreContract(IStoreBackend backend) : StoreContr
     }
 
     [Fact]
+    public async Task Confirmations_racing_the_sweep_of_their_own_holds_confirm_and_never_fail()
+    {
+        // A sold-out event whose holds are all past their expiry: each confirmation races the sweepers expiring that very hold.
+        // One that finds its hold just expired re-acquires the seat the sweep returned (nobody else wants it), so every one
+        // ends Confirmed. The regression: PostgreSQL checked ck_inventory_no_oversell on the row as the confirmation's snapshot
+        // had it (the swept seat still held, the event full) and refused the write, a 500 for a paid booking.
+        for (var round = 0; round < 5; round++)
+        {
+            const int seats = 24;
+            var e = await CreateAsync(NewEvent(capacity: seats));
+            var holds = new List<Hold>();
+            for (var i = 0; i < seats; i++)
+            {
+                holds.Add((await PlaceAsync(e.Id, Request(1, expiresIn: TimeSpan.FromSeconds(1)))).Hold!);
+            }
+
+            var late = Now + TimeSpan.FromSeconds(5);
+            var sweeps = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                var store = Inventory();
+                while (await store.ExpireHoldsAsync(late, 2, Ct) > 0)
+                {
+                }
+            }));
+            var confirms = Task.WhenAll(holds.Select(h => Task.Run(() => Inventory().ConfirmHoldAsync(e.Id, h.HoldId, late, Ct))));
+            await Task.WhenAll(sweeps.Append(confirms));
+
+            Assert.All(await confirms, c => Assert.Equal(ConfirmHoldResult.Confirmed, c.Result));
+            await AssertConservedAsync(e.Id, expectedHeld: 0, expectedSold: seats);
+        }
+    }
+
+    [Fact]
     public async Task Sales_follow_the_event_as_it_is_published_moved_and_cancelled()
     {
         var e = await CreateAsync(NewEvent(capacity: 5, status: EventStatus.Draft));
