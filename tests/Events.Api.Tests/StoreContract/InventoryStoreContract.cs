@@ -347,6 +347,67 @@ public abstract class InventoryStoreContract(IStoreBackend backend) : StoreContr
     }
 
     [Fact]
+    public async Task Confirmations_racing_the_sweep_of_their_own_holds_confirm_and_never_fail()
+    {
+        // A sold-out event whose holds are all past their expiry: each confirmation races the sweepers expiring that very hold.
+        // One that finds its hold just expired re-acquires the seat the sweep returned (nobody else wants it), so every one
+        // ends Confirmed. The regression: PostgreSQL checked ck_inventory_no_oversell on the row as the confirmation's snapshot
+        // had it (the swept seat still held, the event full) and refused the write, a 500 for a paid booking.
+        for (var round = 0; round < 5; round++)
+        {
+            const int seats = 24;
+            var e = await CreateAsync(NewEvent(capacity: seats));
+            var holds = new List<Hold>();
+            for (var i = 0; i < seats; i++)
+            {
+                holds.Add((await PlaceAsync(e.Id, Request(1, expiresIn: TimeSpan.FromSeconds(1)))).Hold!);
+            }
+
+            var late = Now + TimeSpan.FromSeconds(5);
+            var sweeps = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                var store = Inventory();
+                while (await store.ExpireHoldsAsync(late, 2, Ct) > 0)
+                {
+                }
+            }));
+            var confirms = Task.WhenAll(holds.Select(h => Task.Run(() => Inventory().ConfirmHoldAsync(e.Id, h.HoldId, late, Ct))));
+            await Task.WhenAll(sweeps.Append(confirms));
+
+            Assert.All(await confirms, c => Assert.Equal(ConfirmHoldResult.Confirmed, c.Result));
+            await AssertConservedAsync(e.Id, expectedHeld: 0, expectedSold: seats);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancellation_racing_the_confirmation_of_its_hold_releases_its_seats_and_never_fails()
+    {
+        // Each event's one hold is confirmed and released at once: the release comes after the confirmation (it returns the
+        // sold seats) or before it (the confirmation then finds the hold released); either way the seats come back. The
+        // regression: a release whose snapshot predates the confirmation's commit computed "sold - quantity" from a sold that
+        // lacked the hold, and PostgreSQL refused that row (ck_inventory_no_oversell) before recomputing it from the newest.
+        for (var round = 0; round < 3; round++)
+        {
+            var races = new List<(Guid EventId, Task<ConfirmHoldOutcome> Confirm, Task<ReleaseHoldResult> Release)>();
+            for (var i = 0; i < 16; i++)
+            {
+                var e = await CreateAsync(NewEvent(capacity: 2));
+                var hold = (await PlaceAsync(e.Id, Request(2))).Hold!;
+                races.Add((e.Id, Task.Run(() => Inventory().ConfirmHoldAsync(e.Id, hold.HoldId, Now, Ct)),
+                    Task.Run(() => Inventory().ReleaseHoldAsync(e.Id, hold.HoldId, Now, Ct))));
+            }
+
+            await Task.WhenAll(races.SelectMany(r => new Task[] { r.Confirm, r.Release }));
+            foreach (var (eventId, confirm, release) in races)
+            {
+                Assert.Equal(ReleaseHoldResult.Released, await release);
+                Assert.Contains((await confirm).Result, new[] { ConfirmHoldResult.Confirmed, ConfirmHoldResult.Released });
+                await AssertConservedAsync(eventId, expectedHeld: 0, expectedSold: 0);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Sales_follow_the_event_as_it_is_published_moved_and_cancelled()
     {
         var e = await CreateAsync(NewEvent(capacity: 5, status: EventStatus.Draft));

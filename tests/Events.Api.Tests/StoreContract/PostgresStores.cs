@@ -15,7 +15,8 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
 
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _connectionString = await postgres.CreateDatabaseAsync(prefix);
+        // Error detail on: a refused row (a check constraint's) names its values in the failure.
+        _connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(prefix)) { IncludeErrorDetail = true }.ConnectionString;
         await using var db = NewContext();
         await db.Database.MigrateAsync(cancellationToken);
     }

@@ -135,36 +135,41 @@ public sealed partial class PostgresInventoryStore
         // One autocommit statement: lock the hold; a held hold (even past its expiry, it still owns its seats) moves its seats
         // to sold on the event and on each line's type; an expired one re-acquires them only if the event is still bookable and
         // both the event and every capped type of its lines have them, read from their locked rows (event first, then types).
+        // The counters written are computed from those locked rows, never as a sum on the rows the UPDATEs read: under READ
+        // COMMITTED an UPDATE reads a row as of the statement's snapshot and PostgreSQL checks ck_inventory_no_oversell (and
+        // ck_ticket_types_no_oversell) on the row computed from it BEFORE it finds the row changed since and recomputes it from
+        // the newest one. A hold swept after that snapshot still has its seat held there, so "sold + quantity" re-acquiring it
+        // was refused (an error, not a refusal) although the seat was free.
         const string sql = $"""
             WITH h AS (
                 SELECT {HoldColumns} FROM holds h
                 WHERE h.hold_id = $1 AND h.event_id = $2 FOR UPDATE OF h),
             inv AS (
-                SELECT i.event_id, i.capacity - i.held - i.sold AS available
-                FROM h JOIN event_inventory i ON i.event_id = h.event_id WHERE h.status = 3
+                SELECT i.event_id, i.held, i.sold, i.capacity - i.held - i.sold AS available
+                FROM h JOIN event_inventory i ON i.event_id = h.event_id WHERE h.status IN (0, 3)
                 FOR UPDATE OF i),
             tt AS (
-                SELECT t.capacity - t.held - t.sold AS available, t.capacity, l.quantity
+                SELECT t.id, t.held, t.sold, t.capacity - t.held - t.sold AS available, t.capacity, l.quantity
                 FROM inv JOIN hold_lines l ON l.hold_id = $1 JOIN ticket_types t ON t.id = l.ticket_type_id
                 ORDER BY t.id FOR UPDATE OF t),
             ok AS (
-                SELECT h.status, h.quantity FROM h
+                SELECT h.status, h.quantity, inv.held, inv.sold FROM h JOIN inv ON inv.event_id = h.event_id
                 WHERE h.status = 0
                    OR (h.status = 3
-                       AND EXISTS (SELECT 1 FROM inv WHERE inv.available >= h.quantity)
+                       AND inv.available >= h.quantity
                        AND NOT EXISTS (SELECT 1 FROM tt WHERE tt.capacity IS NOT NULL AND tt.available < tt.quantity)
                        AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable))),
             moved AS (
                 UPDATE event_inventory i
-                SET held = i.held - CASE WHEN ok.status = 0 THEN ok.quantity ELSE 0 END,
-                    sold = i.sold + ok.quantity
+                SET held = ok.held - CASE WHEN ok.status = 0 THEN ok.quantity ELSE 0 END,
+                    sold = ok.sold + ok.quantity
                 FROM ok WHERE i.event_id = $2
                 RETURNING ok.status),
             typed AS (
                 UPDATE ticket_types t
-                SET held = t.held - CASE WHEN m.status = 0 THEN l.quantity ELSE 0 END,
-                    sold = t.sold + l.quantity
-                FROM moved m, hold_lines l WHERE l.hold_id = $1 AND t.id = l.ticket_type_id),
+                SET held = tt.held - CASE WHEN m.status = 0 THEN tt.quantity ELSE 0 END,
+                    sold = tt.sold + tt.quantity
+                FROM moved m, tt WHERE t.id = tt.id),
             marked AS (
                 UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
             SELECT h.*, (SELECT count(*) FROM marked), {HoldEventColumns}

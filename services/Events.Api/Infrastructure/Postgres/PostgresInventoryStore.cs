@@ -44,22 +44,32 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
 
     public Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Held seats go back from held, confirmed ones from sold (a cancellation); anything else is already settled.
+        // Held seats go back from held, confirmed ones from sold (a cancellation); anything else is already settled. The counters
+        // written are computed from the rows locked first (the hold, its event's counters, its types in id order), never as a
+        // sum on the rows the UPDATEs read as of the statement's snapshot: PostgreSQL checks the no-oversell constraints on that
+        // computed row before it finds the row changed since, so a confirmation committed after the snapshot ("sold - quantity"
+        // on a sold that lacked it) made the release fail instead of returning the seats.
         const string sql = """
             WITH h AS (
                 SELECT hold_id, event_id, quantity, status FROM holds
                 WHERE hold_id = $1 AND event_id = $2 AND status IN (0, 1) FOR UPDATE),
+            inv AS (
+                SELECT i.event_id, i.held, i.sold FROM h JOIN event_inventory i ON i.event_id = h.event_id FOR UPDATE OF i),
+            tt AS (
+                SELECT t.id, t.held, t.sold, l.quantity
+                FROM inv JOIN hold_lines l ON l.hold_id = $1 JOIN ticket_types t ON t.id = l.ticket_type_id
+                ORDER BY t.id FOR UPDATE OF t),
             returned AS (
                 UPDATE event_inventory i
-                SET held = i.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
-                    sold = i.sold - CASE WHEN h.status = 1 THEN h.quantity ELSE 0 END
-                FROM h WHERE i.event_id = h.event_id
-                RETURNING i.event_id, h.status),
+                SET held = inv.held - CASE WHEN h.status = 0 THEN h.quantity ELSE 0 END,
+                    sold = inv.sold - CASE WHEN h.status = 1 THEN h.quantity ELSE 0 END
+                FROM h, inv WHERE i.event_id = inv.event_id
+                RETURNING h.status),
             typed AS (
                 UPDATE ticket_types t
-                SET held = t.held - CASE WHEN r.status = 0 THEN l.quantity ELSE 0 END,
-                    sold = t.sold - CASE WHEN r.status = 1 THEN l.quantity ELSE 0 END
-                FROM returned r, hold_lines l WHERE l.hold_id = $1 AND t.id = l.ticket_type_id),
+                SET held = tt.held - CASE WHEN r.status = 0 THEN tt.quantity ELSE 0 END,
+                    sold = tt.sold - CASE WHEN r.status = 1 THEN tt.quantity ELSE 0 END
+                FROM returned r, tt WHERE t.id = tt.id),
             marked AS (
                 UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id)
             SELECT count(*) FROM marked
