@@ -130,6 +130,8 @@ public sealed class WaitingListStore(EventsDbContext db)
     /// <summary>The first waiting entry of the event's list, with an offer id (given it here, once, so a retry places the same hold).</summary>
     public async Task<WaitingListEntry?> HeadAsync(Guid eventId, CancellationToken cancellationToken)
     {
+        // Read afresh: the steps that update in SQL (renew, close) leave tracked copies behind.
+        db.ChangeTracker.Clear();
         var row = await db.WaitingList.Where(w => w.EventId == eventId && w.Status == WaitingListStatus.Waiting)
             .OrderBy(w => w.Sequence).FirstOrDefaultAsync(cancellationToken);
         if (row is null)

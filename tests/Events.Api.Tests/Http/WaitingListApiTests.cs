@@ -193,13 +193,8 @@ public sealed class WaitingListApiTests(EventsTopologyFixture fixture)
     private static Task<HttpResponseMessage> Join(HttpClient client, Guid eventId, int quantity) =>
         client.PostAsJsonAsync($"/api/events/{eventId}/waiting-list", new { quantity }, Ct);
 
-    private static async Task<JsonElement> JoinAsync(HttpClient client, Guid eventId, int quantity)
-    {
-        var response = await Join(client, eventId, quantity);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
+    private static async Task<JsonElement> JoinAsync(HttpClient client, Guid eventId, int quantity) =>
+        await (await Join(client, eventId, quantity)).ReadJsonAsync(HttpStatusCode.Created, Ct);
 
     /// <summary>The buyer's open offer (<c>offerId</c>, <c>quantity</c>, <c>expiresAt</c>), or null.</summary>
     private static async Task<JsonElement?> ProbeOfferAsync(HttpClient client, Guid eventId)
@@ -236,13 +231,12 @@ public sealed class WaitingListApiTests(EventsTopologyFixture fixture)
         return JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload))).RootElement.GetProperty("sub").GetGuid();
     }
 
+    /// <summary>A ProblemDetails answer with <paramref name="status"/> and <paramref name="code"/> (the shared reader, plus the media type).</summary>
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == status, $"{response.StatusCode}: {text}");
+        var problem = await response.ReadJsonAsync(status, Ct);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Equal(code, Answers.CodeOf(problem));
         return problem;
     }
 
