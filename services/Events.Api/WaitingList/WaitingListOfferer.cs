@@ -67,6 +67,10 @@ public sealed partial class WaitingListOfferer(IServiceScopeFactory scopes, Hold
             {
                 offered += await OfferAsync(store, scope.ServiceProvider.GetRequiredService<ICatalogStore>(), eventId, cancellationToken);
             }
+
+            // Again at the end: an offer whose hold the sweeper expired during this tick (its seat may just have gone to the next
+            // buyer) reads missed now, not a tick later.
+            await store.SettleOffersAsync(time.GetUtcNow(), cancellationToken);
         }, cancellationToken);
         return offered;
     }
