@@ -81,6 +81,18 @@ public sealed record EventCancelled(
 }
 
 /// <summary>
+/// events-api offered seats that came back to the next buyer on a sold-out event's waiting list: they are held for the buyer
+/// (a hold whose id is <c>OfferId</c>, which is also the id of the booking that accepts it) until <c>ExpiresAt</c>; unanswered,
+/// they go to the next buyer. notifications-api tells the buyer (notification and email with the link to book).
+/// </summary>
+public sealed record WaitingListOffered(
+    Guid OfferId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, int Quantity, Guid? TicketTypeId, string EventTitle,
+    DateTimeOffset EventStartsAt, string EventTimeZone, DateTimeOffset ExpiresAt, DateTimeOffset OfferedAt) : IIntegrationEvent
+{
+    public static string EventName => "waitlist.offered";
+}
+
+/// <summary>
 /// bookings-api disabled an organizer's webhook endpoint: one delivery failed every attempt of the retry schedule and the
 /// endpoint received nothing meanwhile. Its organizer is told (notification and email) so they can fix it and replay.
 /// </summary>

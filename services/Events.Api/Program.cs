@@ -16,6 +16,7 @@ app.MapReviewsApi();
 app.MapTicketTypesApi();
 app.MapInventoryApi();
 app.MapWaitingRoomApi();
+app.MapWaitingListApi();
 app.MapAnalyticsApi();
 app.MapDeadLetterApi();
 

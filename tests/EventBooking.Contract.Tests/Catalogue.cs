@@ -133,6 +133,12 @@ public static class Catalogue
         E(Events, "POST", "/api/events/{id}/queue", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 409 }),
         E(Events, "GET", "/api/events/{id}/queue/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
         E(Events, "DELETE", "/api/events/{id}/queue/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
+        // The world's event has seats: joining its waiting list is 409 not-sold-out, and there is no entry to show or leave.
+        E(Events, "POST", "/api/events/{id}/waiting-list", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { quantity = 1 }), Expect = 409 }),
+        E(Events, "GET", "/api/events/{id}/waiting-list/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
+        E(Events, "DELETE", "/api/events/{id}/waiting-list/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
+        E(Events, "GET", "/api/events/{id}/waiting-list", Caller.Organizer, w => Call(("id", w.EventId))),
+        E(Events, "GET", "/api/events/{id}/waiting-list/export", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Events, "GET", "/api/categories", Caller.Anonymous, _ => Call()),
         // The world's event starts in a month: a valid review is refused as not-eligible (403) until then.
         E(Events, "POST", "/api/events/{id}/reviews", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { rating = 5, text = "Lovely." }), Expect = 403 }),

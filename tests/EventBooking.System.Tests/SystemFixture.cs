@@ -29,6 +29,9 @@ public abstract class SystemTopology(int replicas) : TopologyFixture(ResourceNam
         environment["Bookings__SweepInterval"] = "00:00:00.500";
         environment["Bookings__ReconcileAfter"] = "00:00:01";
         environment["Inventory__SweepInterval"] = "00:00:01";
+        // Waiting-list offers last 30 s (production: 30 min), so an unanswered one moves on within a test.
+        environment["Events__WaitingListOfferMinutes"] = "0.5";
+        environment["Events__WaitingListInterval"] = "00:00:00.500";
         environment["Email__RetryBaseDelay"] = "00:00:01";
         environment["Email__RetryMaxDelay"] = "00:00:03";
         environment["Email__LeaseDuration"] = "00:00:10";

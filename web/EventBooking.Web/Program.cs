@@ -30,6 +30,7 @@ app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapCultureEndpoints();
 app.MapOrganizerEndpoints();
+app.MapWaitingListEndpoints();
 app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();
 // No page of ours may be framed, not even by ourselves: the policy of UseWebDelivery says frame-ancestors 'none', so Blazor

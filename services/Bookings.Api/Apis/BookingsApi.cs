@@ -37,13 +37,16 @@ public static class BookingsApi
                 "waiting room is on, `queuePass` (the buyer's pass from events-api's `GET /api/events/{id}/queue/me`) is required: without a valid " +
                 "one the answer is `403 queue-pass-required` (or `queue-pass-invalid`, `-expired`, `-used`) with a `queue` member naming where to " +
                 "join the line; the refusal is stored under the Idempotency-Key like any other, so book with the pass under a new key. The pass is " +
-                "not part of the request's identity (the same key with and without it is the same request).")
+                "not part of the request's identity (the same key with and without it is the same request). `waitingListOffer` (the offer id from " +
+                "events-api's `GET /api/events/{id}/waiting-list/me`) books the seats a waiting list offered the buyer: the booking's id is the " +
+                "offer id, the quantity (and lines) must be the offer's, no pass is needed; another's or an unknown offer is " +
+                "`404 waiting-list-offer-not-found`, one that ran out `409 waiting-list-offer-expired`.")
             .WithRequestExample(new CreateBookingRequest(Guid.Parse("0195f7a2-6c1e-7d3a-9b1f-2a4c6e8f0a1b"), 2))
             .Refuses(StatusCodes.Status403Forbidden, EmailVerification.NotVerified.Code, "queue-pass-required", "queue-pass-invalid",
                 "queue-pass-expired", "queue-pass-used")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found", "waiting-list-offer-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict", "promo-code-used-up",
-                "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale")
+                "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale", "waiting-list-offer-expired")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold", "promo-code-invalid",
                 "promo-code-not-applicable", "ticket-type-required", "over-order-limit")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
@@ -136,9 +139,17 @@ public static class BookingsApi
             (_, 0) => new { eventId, quantity, promoCode = normalizedCode },
             _ => new { eventId, quantity, promoCode = normalizedCode, lines = lines.OrderBy(l => l.TicketTypeId).ToList() },
         };
+        var offer = request.WaitingListOffer;
+        if (offer is not null)
+        {
+            hashed = new { request = hashed, waitingListOffer = offer };
+        }
+
+        // A waiting-list offer's id is the booking's (its seats are held under it): a retry under another key finds the same booking.
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async (bookingId, isNew) =>
             new Answer<BookingDto>(StatusCodes.Status201Created,
-                await create.RunAsync(actor, bookingId, eventId, quantity, lines, promoCode, isNew, cancellationToken, request.QueuePass), null),
+                await create.RunAsync(actor, offer ?? bookingId, eventId, quantity, lines, promoCode, isNew && offer is null, cancellationToken,
+                    request.QueuePass, offer), null),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)

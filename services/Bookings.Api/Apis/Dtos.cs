@@ -8,8 +8,10 @@ namespace Bookings.Api.Apis;
 /// codes, in any case.
 /// </summary>
 /// <param name="QueuePass">The buyer's waiting-room pass (events-api's <c>GET /api/events/{id}/queue/me</c> once admitted); required while the event's room is on.</param>
+/// <param name="WaitingListOffer">A waiting-list offer of the buyer's (events-api's <c>GET /api/events/{id}/waiting-list/me</c>): the booking takes
+/// the seats held for it (and the offer id as its id); the quantity (and lines) must be the offer's. No queue pass is needed.</param>
 public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null, IReadOnlyList<BookingLineRequest>? Lines = null,
-    string? QueuePass = null);
+    string? QueuePass = null, Guid? WaitingListOffer = null);
 
 /// <summary>Seats of one ticket type (events-api's <c>GET /api/events/{id}/ticket-types</c> lists them).</summary>
 public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity);

@@ -25,6 +25,9 @@ public sealed record HoldRequest(int Quantity, IReadOnlyList<HoldLineRequest> Li
     public Guid? UserId { get; init; }
 
     public string? QueuePass { get; init; }
+
+    /// <summary>The waiting-list offer this hold accepts (the hold id itself): events-api answers the seats held for it, to its buyer only.</summary>
+    public Guid? WaitingListOffer { get; init; }
 }
 
 /// <summary>An event as events-api's internal API describes it.</summary>

@@ -13,8 +13,8 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
 
     /// <summary>Without lines the body is the one from before ticket types (the event's only type).</summary>
     private static object Body(HoldRequest r) => r.Lines.Count == 0
-        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass }
-        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass };
+        ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass, waitingListOffer = r.WaitingListOffer }
+        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass, waitingListOffer = r.WaitingListOffer };
 
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);

@@ -21,11 +21,14 @@ public sealed partial class CreateBooking(
     /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
     /// <param name="lines">Seats per ticket type; none: <paramref name="quantity"/> seats of the event's only type.</param>
     public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, Guid eventId, int quantity, IReadOnlyList<HoldLineRequest> lines,
-        string? promoCode, bool isNew, CancellationToken cancellationToken, string? queuePass = null)
+        string? promoCode, bool isNew, CancellationToken cancellationToken, string? queuePass = null, Guid? waitingListOffer = null)
     {
         if (!isNew && await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken) is { } existing)
         {
-            return BookingDto.From(existing);
+            // A waiting-list offer's booking is its buyer's alone (another account naming the offer learns nothing of it).
+            return waitingListOffer is not null && existing.UserId != actor.UserId
+                ? throw new DomainException(new Error(WaitingListOfferNotFound, ErrorKind.NotFound, "No open waiting-list offer of yours with this id."))
+                : BookingDto.From(existing);
         }
 
         var now = time.GetUtcNow();
@@ -40,6 +43,7 @@ public sealed partial class CreateBooking(
         {
             UserId = actor.UserId,
             QueuePass = queuePass,
+            WaitingListOffer = waitingListOffer,
         };
         var hold = await inventory.PlaceHoldAsync(eventId, bookingId, request, cancellationToken);
         if (!hold.Succeeded)
@@ -125,11 +129,12 @@ public sealed partial class CreateBooking(
         });
 
     private const string TicketTypeNotFound = "ticket-type-not-found";
+    private const string WaitingListOfferNotFound = "waiting-list-offer-not-found";
 
     /// <summary>What the caller is told when events-api refuses the hold.</summary>
     private static Error Refusal(Error inventoryError) => inventoryError switch
     {
-        { Kind: ErrorKind.NotFound, Code: TicketTypeNotFound } => inventoryError,
+        { Kind: ErrorKind.NotFound, Code: TicketTypeNotFound or WaitingListOfferNotFound } => inventoryError,
         { Kind: ErrorKind.NotFound } => Error.NotFound("event"),
         // The caller's choice of types (several on sale, more than a type's per-order limit): events-api's code, as a 422.
         { Kind: ErrorKind.Invalid, Code: "ticket-type-required" or "over-order-limit" } =>

@@ -57,8 +57,10 @@ public sealed record CancelEventRequest(string? Reason);
 /// <param name="UnlockedTicketTypeIds">Hidden types this hold may take (what the booking's promo code unlocks).</param>
 /// <param name="UserId">The buyer the hold is for (bookings-api's booking's user): a queued event's pass must be theirs.</param>
 /// <param name="QueuePass">The buyer's waiting-room pass; required while the event's waiting room is on (spent by this hold).</param>
+/// <param name="WaitingListOffer">The waiting-list offer this hold accepts (equal to the hold id): its seats are held already, for
+/// <c>userId</c> only, and the offer is the admission (no queue pass).</param>
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
-    IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null);
+    IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null, Guid? WaitingListOffer = null);
 
 public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
 

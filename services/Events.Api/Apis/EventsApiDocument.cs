@@ -13,6 +13,8 @@ public static class EventsApiDocument
             "per-order limit and visibility (public, or unlocked by a code); read by anyone, changed by its organizer or an admin.";
         document.Tags["Waiting room"] = "A sale's fair line, switched on per event by its organizer: buyers join and are admitted in order of " +
             "arrival at a set rate, each with a signed single-use pass that the event's holds require while the room is on.";
+        document.Tags["Waiting list"] = "A sold-out event's list of buyers waiting for seats: seats that come back are offered in order, held " +
+            "for the offered buyer for a limited time and announced by notification and email; its organizer sees and exports the list.";
         document.Tags["Reviews"] = "Attendees' ratings and words about events they attended.";
         document.Tags["Inventory"] = "Seat holds for bookings-api: place, confirm, release; the counters for reconciliation (service identities only).";
         document.Tags["Analytics"] = "How buyers behave: an event's views, visitors, search impressions, holds, purchases, cancellations, revenue " +

@@ -1,12 +1,18 @@
 using Events.Api.Infrastructure;
 using Events.Api.Holds;
 using Events.Api.Model;
+using Events.Api.WaitingList;
 using Events.Api.WaitingRoom;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Events.Api.Apis;
 
-public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore Inventory, HoldCoalescer Coalescer, HoldAdmission Admission, TimeProvider Time);
+public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore Inventory, HoldCoalescer Coalescer, HoldAdmission Admission, TimeProvider Time,
+    IServiceProvider Services)
+{
+    /// <summary>The waiting lists (null in the MongoDB configuration, which has none).</summary>
+    public WaitingListStore? WaitingList => Services.GetService<WaitingListStore>();
+}
 
 /// <summary>The internal seat inventory (docs/contracts.md "Inventory"): service identities only.</summary>
 public static class InventoryApi
@@ -31,11 +37,14 @@ public static class InventoryApi
                 "The answer's `lines` carry each type's name and unit price; `unitPrice` is the type's for a one-type hold. " +
                 "While the event's waiting room is on, the hold needs the buyer's `userId` and their `queuePass` (`403 queue-pass-required`, " +
                 "`queue-pass-invalid`, `queue-pass-expired`, `queue-pass-used`, each with a `queue` member naming where to join); the pass is " +
-                "spent by this hold (the same hold id again passes) and given back if the hold is refused.")
+                "spent by this hold (the same hold id again passes) and given back if the hold is refused. " +
+                "`waitingListOffer` (the hold id itself) accepts a waiting-list offer: its seats are held already, so the answer is the offer's " +
+                "hold (`200`), and only for the buyer it was offered to, with the same seats (`404 waiting-list-offer-not-found`), while it is " +
+                "open (`409 waiting-list-offer-expired`); no queue pass is needed.")
             .WithRequestExample(new HoldBody(2, new DateTimeOffset(2030, 6, 1, 12, 10, 0, TimeSpan.Zero)))
             .Refuses(StatusCodes.Status403Forbidden, RoomErrors.PassRequiredCode, "queue-pass-invalid", "queue-pass-expired", "queue-pass-used")
-            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale")
+            .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found", "waiting-list-offer-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale", "waiting-list-offer-expired")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-type-required", "over-order-limit");
         api.MapPost("/{eventId}/holds/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Turns a hold into sold seats (re-acquires an expired hold if seats remain); idempotent.")
@@ -78,14 +87,31 @@ public static class InventoryApi
             return Problems.Validation(errors);
         }
 
-        var (closed, pass) = await services.Admission.AdmitAsync(eventId, holdId, body!.UserId, body.QueuePass);
-        if (closed is not null)
+        QueuePass? pass = null;
+        if (body!.WaitingListOffer is not null)
         {
-            return Problems.For(closed);
+            // The offer is the admission: its seats are held already, for its buyer only.
+            if (await OfferRefusalAsync(eventId, holdId, body, services, cancellationToken) is { } notYours)
+            {
+                return Problems.For(notYours);
+            }
+        }
+        else
+        {
+            (var closed, pass) = await services.Admission.AdmitAsync(eventId, holdId, body.UserId, body.QueuePass);
+            if (closed is not null)
+            {
+                return Problems.For(closed);
+            }
         }
 
         var request = ToRequest(holdId, body);
         var outcome = await services.Coalescer.PlaceAsync(eventId, request, cancellationToken);
+        if (body.WaitingListOffer is not null && outcome.Hold is { Status: HoldStatus.Expired or HoldStatus.Released })
+        {
+            return Problems.For(WaitingListErrors.OfferExpired);
+        }
+
         if (outcome.Error is { } refusal)
         {
             if (pass is not null)
@@ -119,6 +145,30 @@ public static class InventoryApi
         return await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is { } e
             ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e))
             : Problems.For(HoldErrors.NotFound);
+    }
+
+    /// <summary>
+    /// Why a hold may not accept the waiting-list offer it names: the offer must be the hold id, of this event, offered to this
+    /// buyer (<c>userId</c>) for the same seats (quantity, and the lines when given), and still open; null when it may.
+    /// </summary>
+    private static async Task<Error?> OfferRefusalAsync(Guid eventId, Guid holdId, HoldBody body, InventoryServices services, CancellationToken cancellationToken)
+    {
+        if (services.WaitingList is not { } list)
+        {
+            return WaitingListErrors.Unavailable;
+        }
+
+        var entry = body.WaitingListOffer == holdId ? await list.GetByOfferAsync(holdId, cancellationToken) : null;
+        var quantity = body.Quantity ?? body.Lines!.Sum(l => l.Quantity!.Value);
+        var linesMatch = body.Lines is not { Count: > 0 } lines
+            || (lines is [var only] && only.TicketTypeId == entry?.TicketTypeId && only.Quantity == quantity);
+        if (entry is null || entry.EventId != eventId || entry.UserId != body.UserId || entry.Quantity != quantity || !linesMatch
+            || entry.Status == WaitingListStatus.Waiting)
+        {
+            return WaitingListErrors.OfferNotFound;
+        }
+
+        return entry.Status is WaitingListStatus.Offered or WaitingListStatus.Booked ? null : WaitingListErrors.OfferExpired;
     }
 
     /// <summary>The hold a valid body asks for.</summary>

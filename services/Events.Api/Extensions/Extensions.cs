@@ -9,6 +9,7 @@ using Events.Api.Infrastructure.Mongo;
 using Events.Api.Infrastructure.Postgres;
 using Events.Api.IntegrationEvents;
 using Events.Api.Holds;
+using Events.Api.WaitingList;
 using Events.Api.WaitingRoom;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -58,6 +59,10 @@ internal static class Extensions
             builder.Services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
             bus.AddOutbox<EventsDbContext>();
             builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
+
+            // Waiting lists of sold-out events (PostgreSQL only: the MongoDB configuration answers 503 waiting-list-unavailable).
+            builder.Services.AddScoped<WaitingListStore>();
+            builder.Services.AddHostedService<WaitingListOfferer>();
         }
 
         builder.Services.AddHostedService<DemoDataSeeder>();
@@ -65,6 +70,7 @@ internal static class Extensions
         builder.Services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<WaitingListOptions>().BindConfiguration(WaitingListOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HoldCoalescer>();
         builder.Services.AddHostedService<HoldExpirySweeper>();

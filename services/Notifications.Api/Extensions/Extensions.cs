@@ -57,6 +57,7 @@ internal static class Extensions
             .AddSubscription<EventUpdated, NotificationEventHandler<EventUpdated>>()
             .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>()
             .AddSubscription<WebhookEndpointDisabled, NotificationEventHandler<WebhookEndpointDisabled>>()
+            .AddSubscription<WaitingListOffered, NotificationEventHandler<WaitingListOffered>>()
             .AddSubscription<EmailVerificationRequested, AccountEmailHandler>()
             .AddSubscription<PasswordResetRequested, AccountEmailHandler>();
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();

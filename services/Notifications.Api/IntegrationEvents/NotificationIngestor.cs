@@ -57,6 +57,11 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
                 var disabled = await InLanguageOfAsync(e.OrganizerId, () => texts.WebhookDisabled(e), cancellationToken);
                 await writer.WriteAsync(disabled.To(source, e.OrganizerId), cancellationToken);
                 break;
+            case WaitingListOffered e:
+                Require(e.OfferId, e.UserId, e.EventId);
+                var offered = await InLanguageOfAsync(e.UserId, () => texts.Offered(e), cancellationToken);
+                await writer.WriteAsync(offered.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
+                break;
             default:
                 throw new PoisonMessageException($"notifications-api does not consume {message.GetType().Name}.");
         }

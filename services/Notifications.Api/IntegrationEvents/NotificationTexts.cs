@@ -74,6 +74,19 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
     public Notification WebhookDisabled(WebhookEndpointDisabled e) => new Notification().Saying(NotificationKind.WebhookDisabled,
         L["WebhookDisabled_Title"], L["WebhookDisabled_Body", e.Url, When(e.DisabledAt), e.Reason], $"/organizer/webhooks/{e.EndpointId}");
 
+    /// <summary>
+    /// For the buyer offered seats from a waiting list: how many, for which event, until when (on the event's clocks), and the
+    /// link to the event's page with the offer, where they book it.
+    /// </summary>
+    public Notification Offered(WaitingListOffered e)
+    {
+        var startsAt = e.EventStartsAt.ToUniversalTime();
+        return About(e.EventId, e.OfferId, e.EventTitle, startsAt, e.EventTimeZone).Saying(NotificationKind.WaitlistOffered,
+            L["WaitlistOffered_Title", e.EventTitle],
+            L["WaitlistOffered_Body", Tickets(e.Quantity), e.EventTitle, When(startsAt, e.EventTimeZone), When(e.ExpiresAt.ToUniversalTime(), e.EventTimeZone)],
+            $"/events/{e.EventId}?waitingListOffer={e.OfferId}");
+    }
+
     private static Notification About(Guid eventId, Guid bookingId, string? eventTitle, DateTimeOffset? eventStartsAt = null, string? timeZone = null) =>
         new() { EventId = eventId, BookingId = bookingId, EventTitle = eventTitle, EventStartsAt = eventStartsAt, EventTimeZone = timeZone };
 

@@ -12,11 +12,13 @@ public static class NotificationKind
     public const string EventReminder = "event-reminder";
     /// <summary>For an organizer: one of their webhook endpoints kept failing and was disabled.</summary>
     public const string WebhookDisabled = "webhook-disabled";
+    /// <summary>For a buyer on a sold-out event's waiting list: seats are held for them until the offer expires.</summary>
+    public const string WaitlistOffered = "waitlist-offered";
     /// <summary>A message an admin or another service sent through <c>POST /api/notifications</c>.</summary>
     public const string Announcement = "announcement";
 
     public static readonly IReadOnlyList<string> All =
-        [BookingConfirmed, BookingCancelled, BookingExpired, PaymentRefunded, EventUpdated, EventCancelled, EventReminder, WebhookDisabled, Announcement];
+        [BookingConfirmed, BookingCancelled, BookingExpired, PaymentRefunded, EventUpdated, EventCancelled, EventReminder, WebhookDisabled, WaitlistOffered, Announcement];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 }

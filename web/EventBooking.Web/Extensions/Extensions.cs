@@ -55,6 +55,7 @@ public static class Extensions
         services.AddScoped<VisitorContext>();
         services.AddScoped(sp => new EventsClient(UserHttpClient(sp, "events-api", new VisitorHandler(sp.GetRequiredService<VisitorContext>()))));
         services.AddScoped(sp => new BookingsClient(UserHttpClient(sp, "bookings-api")));
+        services.AddScoped(sp => new WaitingListClient(UserHttpClient(sp, "events-api"), UserHttpClient(sp, "bookings-api")));
         services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
         services.AddScoped(sp => new DeadLettersClient(name => UserHttpClient(sp, name)));
         services.AddScoped<SignInService>();

@@ -1,6 +1,7 @@
 using System.Text;
 using EventBooking.Messaging;
 using Events.Api.Model;
+using Events.Api.WaitingList;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 
@@ -110,6 +111,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     public DbSet<AttendanceRow> Attendance => Set<AttendanceRow>();
     public DbSet<AnalyticsSignalRow> AnalyticsSignals => Set<AnalyticsSignalRow>();
     public DbSet<AnalyticsDroppedRow> AnalyticsDropped => Set<AnalyticsDroppedRow>();
+    public DbSet<WaitingListRow> WaitingList => Set<WaitingListRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -235,6 +237,22 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
         {
             e.ToTable("analytics_dropped");
             e.HasKey(x => x.EventId);
+        });
+
+        // Waiting lists of sold-out events, in order of joining (sequence).
+        modelBuilder.Entity<WaitingListRow>(e =>
+        {
+            e.ToTable("waiting_list", t => t.HasCheckConstraint("ck_waiting_list_quantity", "quantity > 0"));
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Sequence).UseIdentityAlwaysColumn();
+            e.Property(x => x.UserEmail).HasMaxLength(320);
+            e.Property(x => x.UserName).HasMaxLength(200);
+            // One active place (waiting or offered) per account per event; a buyer who left or missed may join again, at the end.
+            e.HasIndex(x => new { x.EventId, x.UserId }).IsUnique().HasFilter("status IN (0, 1)");
+            e.HasIndex(x => new { x.EventId, x.Sequence });
+            e.HasIndex(x => x.OfferId).IsUnique().HasFilter("offer_id IS NOT NULL");
+            e.HasIndex(x => x.Status).HasFilter("status IN (0, 1)");
+            e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // snake_case columns: the inventory path is hand-written SQL and should read naturally.

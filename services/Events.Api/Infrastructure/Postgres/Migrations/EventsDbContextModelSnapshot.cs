@@ -637,6 +637,87 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("Events.Api.WaitingList.WaitingListRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<DateTimeOffset?>("OfferExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("offer_expires_at");
+
+                    b.Property<Guid?>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TicketTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_type_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("user_email");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OfferId")
+                        .IsUnique()
+                        .HasFilter("offer_id IS NOT NULL");
+
+                    b.HasIndex("Status")
+                        .HasFilter("status IN (0, 1)");
+
+                    b.HasIndex("EventId", "Sequence");
+
+                    b.HasIndex("EventId", "UserId")
+                        .IsUnique()
+                        .HasFilter("status IN (0, 1)");
+
+                    b.ToTable("waiting_list", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_waiting_list_quantity", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.HoldLineRow", b =>
                 {
                     b.HasOne("Events.Api.Infrastructure.Postgres.HoldRow", null)
@@ -674,6 +755,15 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.TicketTypeRow", b =>
+                {
+                    b.HasOne("Events.Api.Model.CatalogEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Events.Api.WaitingList.WaitingListRow", b =>
                 {
                     b.HasOne("Events.Api.Model.CatalogEvent", null)
                         .WithMany()

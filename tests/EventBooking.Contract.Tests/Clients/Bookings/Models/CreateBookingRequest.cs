@@ -42,6 +42,8 @@ namespace EventBooking.Clients.Bookings.Models
 #else
         public string QueuePass { get; set; }
 #endif
+        /// <summary>The waitingListOffer property</summary>
+        public Guid? WaitingListOffer { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Bookings.Models.CreateBookingRequest"/> and sets the default values.
         /// </summary>
@@ -72,6 +74,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
                 { "queuePass", n => { QueuePass = n.GetStringValue(); } },
+                { "waitingListOffer", n => { WaitingListOffer = n.GetGuidValue(); } },
             };
         }
         /// <summary>
@@ -86,6 +89,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteIntValue("quantity", Quantity);
             writer.WriteStringValue("queuePass", QueuePass);
+            writer.WriteGuidValue("waitingListOffer", WaitingListOffer);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -8,6 +8,7 @@ using EventBooking.Clients.Events.Api.Events.Item.Publish;
 using EventBooking.Clients.Events.Api.Events.Item.Queue;
 using EventBooking.Clients.Events.Api.Events.Item.Reviews;
 using EventBooking.Clients.Events.Api.Events.Item.TicketTypes;
+using EventBooking.Clients.Events.Api.Events.Item.WaitingList;
 using EventBooking.Clients.Events.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -64,6 +65,11 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         public global::EventBooking.Clients.Events.Api.Events.Item.TicketTypes.TicketTypesRequestBuilder TicketTypes
         {
             get => new global::EventBooking.Clients.Events.Api.Events.Item.TicketTypes.TicketTypesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The waitingList property</summary>
+        public global::EventBooking.Clients.Events.Api.Events.Item.WaitingList.WaitingListRequestBuilder WaitingList
+        {
+            get => new global::EventBooking.Clients.Events.Api.Events.Item.WaitingList.WaitingListRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Events.Api.Events.Item.EventsItemRequestBuilder"/> and sets the default values.
