@@ -42,7 +42,7 @@ public sealed partial class BrowserTests
     }
 
     /// <summary>How many visits <see cref="VisitEveryPageAsync"/> makes.</summary>
-    private const int EveryPageVisits = 32;
+    private const int EveryPageVisits = 33;
 
     /// <summary>
     /// Visits every page of the app as a visitor, an attendee with a paid booking (paying in the browser on the way), an
@@ -123,7 +123,7 @@ public sealed partial class BrowserTests
         var eventId = editLink!.Split('/')[^2];
         foreach (var path in new[] { "/organizer/dashboard", "/organizer/events", "/organizer/events/new", $"/organizer/events/{eventId}/edit",
             $"/organizer/events/{eventId}/attendees", $"/organizer/events/{eventId}/check-in", $"/organizer/events/{eventId}/promo-codes",
-            $"/organizer/events/{eventId}/analytics", $"/organizer/events/{eventId}/waiting-room", "/organizer/api-tokens", "/organizer/webhooks" })
+            $"/organizer/events/{eventId}/analytics", $"/organizer/events/{eventId}/waiting-room", $"/organizer/events/{eventId}/waiting-list", "/organizer/api-tokens", "/organizer/webhooks" })
         {
             await CheckAsync(organizer, path, "organizer");
         }

@@ -105,4 +105,56 @@ public sealed partial class BrowserTests
         using var off = await owner.PutAsJsonAsync(new Uri($"/api/events/{eventId}/queue", UriKind.Relative), new { enabled = false }, TestContext.Current.CancellationToken);
         off.EnsureSuccessStatusCode();
     }
+
+    [Fact]
+    public async Task A_buyer_joins_a_sold_out_events_waiting_list_is_offered_a_cancelled_seat_and_books_it_and_the_organizer_sees_the_list()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var title = $"Sold-out night {Guid.NewGuid():N}"[..26];
+        var eventId = await fixture.Topology.CreatePublishedEventAsync(new NewEvent { Title = title, Capacity = 1 });
+        var holder = await fixture.Topology.RegisterAsync();
+        using var holderBookings = fixture.Topology.CreateClient(ResourceNames.BookingsApi, holder.AccessToken);
+        var held = (await holderBookings.BookAsync(eventId, cancellationToken: ct)).GetProperty("id").GetGuid();
+
+        // Sold out: the event page offers the waiting list instead of the booking form.
+        var buyer = await fixture.NewPageAsync();
+        await RegisterAsync(buyer, "waitlist");
+        await GoToAsync(buyer, $"/events/{eventId}");
+        await Assertions.Expect(buyer.Locator("[data-testid=availability]")).ToContainTextAsync("Sold out");
+        await buyer.Locator("[data-testid=waiting-list-join-button]").ClickAsync();
+        await Assertions.Expect(buyer.Locator("[data-testid=waiting-list-place]")).ToContainTextAsync("You are number 1 on the waiting list");
+        await AssertNoAxeViolationsAsync(buyer, "the event page with a place on its waiting list");
+
+        // The seat comes back (the holder cancels): it is held for the first in line, and the page says so without a reload.
+        using (var cancelled = await holderBookings.PostAsJsonAsync(new Uri($"/api/bookings/{held}/cancel", UriKind.Relative), new { reason = "Cannot come." }, ct))
+        {
+            cancelled.EnsureSuccessStatusCode();
+        }
+
+        var offer = buyer.Locator("[data-testid=waiting-list-offer]");
+        await Assertions.Expect(offer).ToContainTextAsync("Held for you until", new() { Timeout = 60_000 });
+        await ScreenshotAsync(buyer, "waiting-list-offer");
+        await AssertNoAxeViolationsAsync(buyer, "the event page with seats offered from its waiting list");
+        await buyer.Locator("[data-testid=waiting-list-book]").ClickAsync();
+        await buyer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/bookings/[0-9a-f-]{36}$"));
+        await buyer.FillAsync("#card-number", "4242 4242 4242 4242");
+        await buyer.ClickAsync("[data-testid=pay]");
+        await buyer.Locator("[data-testid=confirmation]").WaitForAsync();
+
+        // The organizer's list shows the buyer's entry, booked, and offers it as CSV.
+        var organizer = await SignInAsync(DemoData.OrganizerEmail);
+        await GoToAsync(organizer, "/organizer/events");
+        await organizer.Locator("[data-testid=my-events] tr", new() { HasText = title }).Locator("[data-testid=waiting-list]").ClickAsync();
+        await organizer.WaitForURLAsync($"**/organizer/events/{eventId}/waiting-list");
+        var row = organizer.Locator("[data-testid=waiting-list] tbody tr").First;
+        await Assertions.Expect(row).ToContainTextAsync("waitlist tester");
+        await Poll.UntilAsync(async () =>
+        {
+            await GoToAsync(organizer, $"/organizer/events/{eventId}/waiting-list");
+            return (await organizer.Locator("[data-testid=waiting-list] tbody tr").First.InnerTextAsync()).Contains("Booked", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "the entry is marked booked once the offer is paid", ct);
+        await Assertions.Expect(organizer.Locator("[data-testid=waiting-list-csv]")).ToHaveAttributeAsync("href", $"/organizer/events/{eventId}/waiting-list.csv");
+        await ScreenshotAsync(organizer, "waiting-list-organizer");
+        await AssertNoAxeViolationsAsync(organizer, "the organizer's waiting list");
+    }
 }
