@@ -65,7 +65,8 @@ public sealed partial class WaitingListOfferer(IServiceScopeFactory scopes, Hold
             await store.SettleOffersAsync(time.GetUtcNow(), cancellationToken);
             foreach (var eventId in await store.EventsWithWaitingAsync(cancellationToken))
             {
-                offered += await OfferAsync(store, scope.ServiceProvider.GetRequiredService<ICatalogStore>(), eventId, cancellationToken);
+                offered += await OfferAsync(store, scope.ServiceProvider.GetRequiredService<ICatalogStore>(),
+                    scope.ServiceProvider.GetRequiredService<IInventoryStore>(), eventId, cancellationToken);
             }
 
             // Again at the end: an offer whose hold the sweeper expired during this tick (its seat may just have gone to the next
@@ -76,7 +77,7 @@ public sealed partial class WaitingListOfferer(IServiceScopeFactory scopes, Hold
     }
 
     /// <summary>Offers the event's waiting buyers, in order, the seats left; stops at the first who cannot be served yet.</summary>
-    private async Task<int> OfferAsync(WaitingListStore store, ICatalogStore catalog, Guid eventId, CancellationToken cancellationToken)
+    private async Task<int> OfferAsync(WaitingListStore store, ICatalogStore catalog, IInventoryStore inventory, Guid eventId, CancellationToken cancellationToken)
     {
         var offered = 0;
         while (await store.HeadAsync(eventId, cancellationToken) is { } head)
@@ -105,6 +106,12 @@ public sealed partial class WaitingListOfferer(IServiceScopeFactory scopes, Hold
                     {
                         offered++;
                         LogOffered(logger, hold.Quantity, eventId, head.Id, hold.ExpiresAt);
+                    }
+                    else
+                    {
+                        // The buyer left (or the entry closed) while its seats were being held: they go back at once, not at the
+                        // offer's expiry.
+                        await inventory.ReleaseHoldAsync(eventId, hold.HoldId, now, cancellationToken);
                     }
 
                     break;

@@ -157,18 +157,26 @@ public sealed class WaitingListStore(EventsDbContext db)
     public async Task<bool> MarkOfferedAsync(Guid entryId, DateTimeOffset expiresAt, OutgoingEvent announcement, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var row = await db.WaitingList.FirstOrDefaultAsync(w => w.Id == entryId && w.Status == WaitingListStatus.Waiting, cancellationToken);
-        if (row is null)
+        // One conditional UPDATE (it waits for a concurrent leave's row lock and then re-checks the status), and the outbox row in
+        // the same transaction: an entry left meanwhile is never marked offered, and no announcement goes out for it.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
         {
-            return false;
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var marked = await db.WaitingList.Where(w => w.Id == entryId && w.Status == WaitingListStatus.Waiting)
+                .ExecuteUpdateAsync(u => u.SetProperty(w => w.Status, WaitingListStatus.Offered)
+                    .SetProperty(w => w.OfferExpiresAt, expiresAt).SetProperty(w => w.UpdatedAt, now), ct);
+            if (marked == 0)
+            {
+                return false;
+            }
 
-        row.Status = WaitingListStatus.Offered;
-        row.OfferExpiresAt = expiresAt;
-        row.UpdatedAt = now;
-        announcement.AddToOutbox(db);
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+            announcement.AddToOutbox(db);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>Ends a waiting entry that can no longer be offered.</summary>
