@@ -3,7 +3,7 @@
 # and runs bench/Load, which starts the system from the Aspire AppHost (Aspire.Hosting.Testing: local PostgreSQL, RabbitMQ,
 # SMTP catcher and the four APIs), drives it with virtual users, runs pgbench/wrk baselines beside it and writes
 # bench/results/<timestamp>.md (+ latest.md) and PNG plots.
-#   bash scripts/bench.sh [--quick] [--only a,b,c,d,w,e,baselines]
+#   bash scripts/bench.sh [--quick] [--only a,b,c,d,w,q,e,baselines]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -5,7 +5,7 @@ namespace Load.Bench;
 /// <summary>What to run and for how long. <c>--quick</c> shortens every step for a smoke run.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllParts = ["a", "b", "c", "d", "w", "e", "baselines"];
+    public static readonly string[] AllParts = ["a", "b", "c", "d", "w", "q", "e", "baselines"];
 
     public bool Quick { get; init; }
     public IReadOnlySet<string> Only { get; init; } = AllParts.ToHashSet();
@@ -50,7 +50,7 @@ public sealed record LoadOptions
                 "--quick" => options with { Quick = true },
                 "--only" when i + 1 < args.Length => options with { Only = ParseOnly(args[++i]) },
                 "--results" when i + 1 < args.Length => options with { ResultsDirectory = args[++i] },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,w,e,baselines, --results DIR."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,w,q,e,baselines, --results DIR."),
             };
         }
 

@@ -1,5 +1,5 @@
 // bench/Load: the sale rush end to end against the system the Aspire AppHost declares, beside the machine's own limits.
-//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,w,e,baselines] [--results DIR]
+//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,w,q,e,baselines] [--results DIR]
 // (scripts/bench.sh installs the prerequisites, builds in Release and runs this.)
 using System.Collections.Concurrent;
 using EventBooking.AppHost;
@@ -22,7 +22,10 @@ var serviceEnvironment = new Dictionary<string, string?>
     // A load test signs in and books far more often than a person: lift the per-client and per-user limits.
     ["Users__LoginRateLimit__PermitLimit"] = "1000000",
     ["Users__RegisterRateLimit__PermitLimit"] = "1000000",
+    ["Users__TokenRateLimit__PermitLimit"] = "1000000",
     ["Bookings__BookingRequestsPerMinute"] = "1000000",
+    // (q): 5,000 buyers register before they poll: their access tokens live the longest a deployment allows.
+    ["Identity__AccessTokenLifetime"] = "00:15:00",
     ["Logging__LogLevel__Default"] = "Warning",
     // Workstation GC, as every earlier run of this benchmark had it: four services on two cores.
     ["DOTNET_gcServer"] = "0",
@@ -179,6 +182,12 @@ if (options.Runs("w"))
     results.Webhooks = await WebhookBench.RunAsync(shop, organizer, await FreshShoppersAsync(), PickSpread, options, MeasuredAsync);
     results.Scenarios.Add(results.Webhooks.Without);
     results.Scenarios.Add(results.Webhooks.SlowReceiver);
+}
+
+if (options.Runs("q"))
+{
+    Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] q: the waiting room, registering its buyers ...");
+    results.WaitingRoom = await WaitingRoomBench.RunAsync(shop, options);
 }
 
 if (options.Runs("baselines"))

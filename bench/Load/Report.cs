@@ -16,6 +16,7 @@ public sealed class RunResults
     public List<CatalogSize> CatalogScale { get; } = [];
     public NotificationLag? Lag { get; set; }
     public WebhookFigures? Webhooks { get; set; }
+    public WaitingRoomFigures? WaitingRoom { get; set; }
     public InvariantReport? Invariants { get; set; }
     public List<string> Notes { get; } = [];
 
@@ -169,6 +170,11 @@ public static class Report
             }
 
             Line();
+        }
+
+        if (r.WaitingRoom is { } q)
+        {
+            WaitingRoomBench.Write(text => Line(text), q);
         }
 
         if (r.Webhooks is { } w)

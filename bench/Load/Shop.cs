@@ -75,14 +75,17 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
     public async Task<IReadOnlyList<Shopper>> RegisterShoppersAsync(int count, string tag, string adminToken)
     {
         var shoppers = new Shopper[count];
-        using var users = Client(_users);
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-        {
-            var account = await users.RegisterAsync("attendee", email: $"load-{tag}-{i}@bench.example", password: Password, displayName: $"Load buyer {i}",
-                verifiedBy: adminToken, cancellationToken: ct);
-            shoppers[i] = new Shopper(account.Email, account.AccessToken);
-        });
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            shoppers[i] = await RegisterShopperAsync($"load-{tag}-{i}@bench.example", adminToken));
         return shoppers;
+    }
+
+    /// <summary>Registers one buyer at <paramref name="email"/>, verified by the admin, signed in.</summary>
+    public async Task<Shopper> RegisterShopperAsync(string email, string adminToken)
+    {
+        using var users = Client(_users);
+        var account = await users.RegisterAsync("attendee", email: email, password: Password, displayName: email.Split('@')[0], verifiedBy: adminToken);
+        return new Shopper(account.Email, account.AccessToken);
     }
 
     /// <summary>Signs every shopper in again (access tokens live 10 minutes; a full run is longer).</summary>
@@ -108,7 +111,31 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
         });
     }
 
+    /// <summary>Sets an event's waiting room as its organizer (see docs/contracts.md "Waiting room").</summary>
+    public async Task ConfigureWaitingRoomAsync(string organizerToken, Guid eventId, object settings)
+    {
+        using var events = Client(_events, organizerToken);
+        using var answer = await events.PutAsJsonAsync($"/api/events/{eventId}/queue", settings);
+        answer.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>An event's line: its length and how many were admitted so far.</summary>
+    public async Task<(long Waiting, long Admitted)> WaitingRoomAsync(Guid eventId)
+    {
+        using var events = Client(_events);
+        var room = await events.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/queue");
+        return (room.GetProperty("waiting").GetInt64(), room.GetProperty("admitted").GetInt64());
+    }
+
     // ------------------------------------------------------------ the journey (measured)
+
+    /// <summary>Takes the buyer's place in the event's line.</summary>
+    public Task<Outcome> JoinLineAsync(Shopper shopper, Guid eventId) =>
+        SendAsync(HttpMethod.Post, new Uri(_events, $"/api/events/{eventId}/queue"), null, shopper.Token);
+
+    /// <summary>The buyer's place in the line (what the line page asks every few seconds).</summary>
+    public Task<Outcome> MyPlaceAsync(Shopper shopper, Guid eventId) =>
+        SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events/{eventId}/queue/me"), null, shopper.Token);
 
     public Task<Outcome> BrowseAsync(int page) =>
         SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events?page={page.ToString(CultureInfo.InvariantCulture)}&pageSize=20"), null, null);
