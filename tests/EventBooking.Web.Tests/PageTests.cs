@@ -24,6 +24,7 @@ public abstract class PageTestContext : BunitContext
         Services.AddSingleton(new EventsClient(Api.Client()));
         Services.AddSingleton(new BookingsClient(Api.Client()));
         Services.AddSingleton(new NotificationsClient(Api.Client()));
+        Services.AddSingleton(new WaitingListClient(Api.Client(), Api.Client()));
     }
 
     protected StubApi Api { get; } = new();
