@@ -79,8 +79,12 @@ public sealed class WebhookTests(WebhookApiFactory factory) : ApiTestBase(factor
         Assert.Throws<StandardWebhooks.Diagnostics.WebhookVerificationException>(() => new StandardWebhook(secret).Verify(received.Body.Replace("\"quantity\":2", "\"quantity\":3"), received.Headers));
 
         // The log shows one successful attempt; an event type it did not subscribe to sends nothing.
-        var deliveries = (await org.GetFromJsonAsync<Paged<WebhookDeliveryDto>>($"/api/webhooks/{endpoint.Id}/deliveries", Json, Ct))!;
-        var delivery = Assert.Single(deliveries.Items);
+        // The receiver has the body before the deliverer records the attempt's answer: read the log once it has.
+        var delivery = await Poll.ForAsync(async () =>
+        {
+            var deliveries = (await org.GetFromJsonAsync<Paged<WebhookDeliveryDto>>($"/api/webhooks/{endpoint.Id}/deliveries", Json, Ct))!;
+            return deliveries.Items is [{ Status: not "Pending" } only] ? only : null;
+        }, Patience, "the delivery's attempt to be recorded", Ct);
         Assert.Equal(("Succeeded", 1, 200), (delivery.Status, delivery.Attempts, delivery.LastStatusCode));
         var detail = (await org.GetFromJsonAsync<WebhookDeliveryDetailDto>($"/api/webhooks/{endpoint.Id}/deliveries/{delivery.Id}", Json, Ct))!;
         Assert.Equal(200, Assert.Single(detail.Attempts).StatusCode);
