@@ -108,7 +108,7 @@ public readonly record struct SeatRun(string AreaId, string Row, int FirstPositi
 /// <para>
 /// <b>Cost.</b> One pass over the seats per block searched, with a sliding window over each run: O(n) for a together answer,
 /// at most O(N·n) for a split (N ≤ 10), O(n) for <see cref="CountOrphans"/> and <see cref="AvailableRuns"/>. No LINQ and no
-/// allocation in the scan; a call rents one scratch array of n bools and allocates only its answer (and, the first time a
+/// allocation in the scan; a call rents one scratch array of n bools and allocates only its answer and a copy of the category filter (and, the first time a
 /// snapshot meets exclusions, its id index).
 /// </para>
 /// </summary>
@@ -120,10 +120,10 @@ public static partial class BestAvailable
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(request);
-        var errors = request.Validate();
-        if (errors.Count > 0)
+        if (request.PartySize is < 1 or > BestAvailableRequest.MaxPartySize || request.WheelchairSpaces < 0
+            || request.WheelchairSpaces > request.PartySize || request.OrphanPenalty < 0)
         {
-            throw new ArgumentException(string.Join(" ", errors.Values.SelectMany(v => v)), nameof(request));
+            throw new ArgumentException(string.Join(" ", request.Validate().Values.SelectMany(v => v)), nameof(request));
         }
         var taken = System.Buffers.ArrayPool<bool>.Shared.Rent(snapshot.Count);
         try
