@@ -156,6 +156,12 @@ public sealed class BestAvailableTests
         Assert.Equal(BestAvailableOutcome.Together, last.Outcome);
         Assert.Equal(["S-A1", "S-A2"], Ids(last));
         Assert.True(last.UsesAccessibleSeats);
+
+        // Not even a block with them: split over them.
+        var lastSplit = Find(Hall(Row("S", "A", "oxw")), 2);
+        Assert.Equal(BestAvailableOutcome.Split, lastSplit.Outcome);
+        Assert.Equal(["S-A1", "S-A3"], Ids(lastSplit));
+        Assert.True(lastSplit.UsesAccessibleSeats);
     }
 
     [Fact]
