@@ -46,7 +46,7 @@ public static class VenuePlansApi
                 "numbered from `firstNumber` `LeftToRight` or `RightToLeft`, laid out `Straight`, `Curved` (arcs spanning `arcDegrees` in front) or " +
                 "`Staggered` (every second row shifted half a seat), ranked from `rankStart` (default: after the plan's worst) with the centre " +
                 "of the row a third of the way back best. `GeneralAdmission`: a `capacity`. Seat ids are `{area}-{row}-{number}`.")
-            .WithRequestExample(new GenerateAreaRequest("stalls", "Stalls", "Reserved", 10, 20, "A", 1, SeatNumbering.LeftToRight, RowLayout.Curved,
+            .WithRequestExample(new GenerateAreaRequest("stalls", "Stalls", "Reserved", 10, 20, "A", 1, nameof(SeatNumbering.LeftToRight), nameof(RowLayout.Curved),
                 "stalls-a", null, 0, 0, 10, 12, 60, null))
             .Refuses(StatusCodes.Status404NotFound, "venue-plan-not-found")
             .Refuses(StatusCodes.Status409Conflict, "concurrent-update")

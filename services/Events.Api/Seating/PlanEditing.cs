@@ -22,8 +22,8 @@ public enum RowLayout
 /// general-admission area (<c>capacity</c>, no rows).
 /// </summary>
 public sealed record GenerateAreaRequest(
-    string? Id, string? Name, string? Kind, int? Rows, int? SeatsPerRow, string? FirstRow, int? FirstNumber, SeatNumbering? Numbering,
-    RowLayout? Layout, string? Category, int? Capacity, double? OriginX, double? OriginY, double? SeatSpacing, double? RowSpacing,
+    string? Id, string? Name, string? Kind, int? Rows, int? SeatsPerRow, string? FirstRow, int? FirstNumber, string? Numbering,
+    string? Layout, string? Category, int? Capacity, double? OriginX, double? OriginY, double? SeatSpacing, double? RowSpacing,
     double? ArcDegrees, int? RankStart);
 
 /// <summary>One edit of <c>PATCH /api/venue-plans/{planId}/seats</c>: the members given change, the others stay.</summary>
@@ -114,12 +114,14 @@ public static class PlanEditing
             errors.Add("firstNumber", "Between 0 and 9000.");
         }
 
-        if (request.Numbering is { } numbering && !Enum.IsDefined(numbering))
+        var numbering = SeatNumbering.LeftToRight;
+        if (request.Numbering is { } numberingName && !TryParse(numberingName, out numbering))
         {
             errors.Add("numbering", "LeftToRight or RightToLeft.");
         }
 
-        if (request.Layout is { } layout && !Enum.IsDefined(layout))
+        var layout = RowLayout.Straight;
+        if (request.Layout is { } layoutName && !TryParse(layoutName, out layout))
         {
             errors.Add("layout", "Straight, Curved or Staggered.");
         }
@@ -166,7 +168,7 @@ public static class PlanEditing
         }
 
         var seats = Generate(new GridSpec(request.Id!, request.Rows!.Value, request.SeatsPerRow!.Value, firstRow, firstNumber,
-            request.Numbering ?? SeatNumbering.LeftToRight, request.Layout ?? RowLayout.Straight, request.Category!, originX, originY,
+            numbering, layout, request.Category!, originX, originY,
             seatSpacing, rowSpacing, arc, rankStart));
         return Checked(content with { Areas = [.. content.Areas, new PlanArea(request.Id!, name!, AreaKind.Reserved, null, seats)] });
     }
@@ -333,6 +335,10 @@ public static class PlanEditing
 
         return Checked(content with { Areas = [.. content.Areas.Select(a => a with { Seats = changed[a.Id] })] });
     }
+
+    /// <summary>An enum member by its exact name (not a number).</summary>
+    private static bool TryParse<T>(string name, out T value) where T : struct, Enum =>
+        Enum.TryParse(name, ignoreCase: false, out value) && Enum.IsDefined(value) && !char.IsAsciiDigit(name[0]) && name[0] != '-';
 
     private static SeatFlags Set(SeatFlags flags, SeatFlags flag, bool? on) => on switch
     {

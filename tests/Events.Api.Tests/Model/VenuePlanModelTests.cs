@@ -21,8 +21,8 @@ public sealed class VenuePlanModelTests
     private static PlanContent Generated(string layout, int rows = 5, int perRow = 9, SeatNumbering numbering = SeatNumbering.LeftToRight,
         string firstRow = "A")
     {
-        var (content, errors) = PlanEditing.AddArea(Empty, new GenerateAreaRequest("stalls", "Stalls", null, rows, perRow, firstRow, 1, numbering,
-            Enum.Parse<RowLayout>(layout), "stalls-a", null, 0, 0, 10, 12, 60, null));
+        var (content, errors) = PlanEditing.AddArea(Empty, new GenerateAreaRequest("stalls", "Stalls", null, rows, perRow, firstRow, 1, numbering.ToString(),
+            layout, "stalls-a", null, 0, 0, 10, 12, 60, null));
         Assert.True(content is not null, string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(",", e.Value)}")));
         return content;
     }
@@ -159,10 +159,10 @@ public sealed class VenuePlanModelTests
     public void A_generated_area_needs_a_free_id_a_known_category_and_sane_sizes()
     {
         var plan = Generated("Straight", rows: 2, perRow: 2);
-        var (content, errors) = PlanEditing.AddArea(plan, new GenerateAreaRequest("stalls", "", null, 0, 500, "a", null, null, null, "nope", null,
+        var (content, errors) = PlanEditing.AddArea(plan, new GenerateAreaRequest("stalls", "", null, 0, 500, "a", null, "Upwards", "2", "nope", null,
             null, null, -1, null, 5, null));
         Assert.Null(content);
-        Assert.Equal(["arcDegrees", "category", "firstRow", "id", "name", "rows", "seatSpacing", "seatsPerRow"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["arcDegrees", "category", "firstRow", "id", "layout", "name", "numbering", "rows", "seatSpacing", "seatsPerRow"], errors.Keys.Order(StringComparer.Ordinal));
         (content, errors) = PlanEditing.AddArea(plan, new GenerateAreaRequest("big", "Big", null, 100, 200, null, null, null, null, "stalls-a", null,
             null, null, null, null, null, null));
         Assert.Null(content);
