@@ -85,6 +85,13 @@ public static class SeatingErrors
 
     public static Error EventCancelled { get; } = new("invalid-state", ErrorKind.Conflict, "A cancelled event cannot be put on a plan.");
 
+    public static Error EventSeated { get; } = new("event-seated", ErrorKind.Conflict,
+        "The event is on a venue plan: its ticket types are its plan's categories and standing areas; put it on the plan again to change them.");
+
+    /// <summary>The field error of a seated event's capacity changed by hand (its capacity is its seats' and standing places').</summary>
+    public const string SeatedCapacity =
+        "The event is on a venue plan: its capacity is its seats and standing places (block or release seats, or put it on the plan again).";
+
     public static Error NotSeated { get; } = new("event-not-seated", ErrorKind.NotFound, "The event is not on a venue plan.");
 
     public static Error SeatNotFound { get; } = Error.NotFound("seat");

@@ -216,7 +216,8 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
     {
         using var organizer = await fixture.AsAsync("organizer");
         var planId = await SmallPlanAsync(organizer);
-        var eventId = await fixture.CreatePublishedEventAsync(new NewEvent { Capacity = 7 });
+        var created = new NewEvent { Capacity = 7 };
+        var eventId = await fixture.CreatePublishedEventAsync(created);
 
         var map = await SeatAsync(organizer, eventId, planId);
         Assert.Equal(planId, map.GetProperty("planId").GetGuid());
@@ -264,6 +265,18 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
         }, Ct)).ReadJsonAsync(HttpStatusCode.OK, Ct);
         Assert.Equal(stallsType, again.GetProperty("categories")[0].GetProperty("ticketTypeId").GetGuid());
         Assert.Equal(9, Seats(again, "stalls").GetProperty("ids").GetArrayLength());
+        Assert.Equal((29, 29, 0, 0), await AvailabilityAsync(eventId));
+
+        // A seated event's capacity and ticket types are its plan's: not changed by hand (its other fields are).
+        await AssertProblemAsync(await organizer.PutAsJsonAsync($"/api/events/{eventId}", (created with { Capacity = 50 }).ToJsonObject(), Ct),
+            HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/events/{eventId}",
+            (created with { Capacity = 29, Title = "Seated night" }).ToJsonObject(), Ct)).StatusCode);
+        await AssertProblemAsync(await organizer.PostAsJsonAsync($"/api/events/{eventId}/ticket-types", new { name = "VIP", price = 90m }, Ct),
+            HttpStatusCode.Conflict, "event-seated");
+        await AssertProblemAsync(await organizer.DeleteAsync($"/api/events/{eventId}/ticket-types/{stallsType}", Ct), HttpStatusCode.Conflict, "event-seated");
+        await AssertProblemAsync(await organizer.PutAsJsonAsync($"/api/events/{eventId}/ticket-types/{stallsType}",
+            new { name = "Stalls A", price = 60m, capacity = 3 }, Ct), HttpStatusCode.BadRequest, "validation");
         Assert.Equal((29, 29, 0, 0), await AvailabilityAsync(eventId));
     }
 
