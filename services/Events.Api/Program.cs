@@ -17,6 +17,8 @@ app.MapTicketTypesApi();
 app.MapInventoryApi();
 app.MapWaitingRoomApi();
 app.MapWaitingListApi();
+app.MapVenuePlansApi();
+app.MapEventSeatingApi();
 app.MapAnalyticsApi();
 app.MapDeadLetterApi();
 

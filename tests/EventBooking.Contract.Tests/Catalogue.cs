@@ -139,6 +139,39 @@ public static class Catalogue
         E(Events, "DELETE", "/api/events/{id}/waiting-list/me", Caller.Attendee, w => Call(("id", w.EventId)) with { Expect = 404 }),
         E(Events, "GET", "/api/events/{id}/waiting-list", Caller.Organizer, w => Call(("id", w.EventId))),
         E(Events, "GET", "/api/events/{id}/waiting-list/export", Caller.Organizer, w => Call(("id", w.EventId))),
+        // Reserved seating: plans of the demo organizer, events on them.
+        E(Events, "POST", "/api/venue-plans", Caller.Organizer, _ => Call() with { Body = World.Json(World.VenuePlanBody()) }),
+        E(Events, "GET", "/api/venue-plans", Caller.Organizer, _ => Call()),
+        E(Events, "GET", "/api/venue-plans/{planId}", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync()))),
+        E(Events, "PUT", "/api/venue-plans/{planId}", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync())) with
+        {
+            Body = World.Json(World.VenuePlanBody("Renamed hall")),
+        }),
+        E(Events, "DELETE", "/api/venue-plans/{planId}", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync()))),
+        E(Events, "GET", "/api/venue-plans/{planId}/export", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync()))),
+        E(Events, "POST", "/api/venue-plans/{planId}/areas", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync())) with
+        {
+            Body = World.Json(new { id = "balcony", name = "Balcony", rows = 2, seatsPerRow = 3, layout = "Curved", category = "stalls", originY = 50 }),
+        }),
+        E(Events, "PATCH", "/api/venue-plans/{planId}/seats", Caller.Organizer, async w => Call(("planId", await w.VenuePlanAsync())) with
+        {
+            Body = World.Json(new { edits = new object[] { new { seatId = "stalls-A-1", wheelchair = true } } }),
+        }),
+        E(Events, "PUT", "/api/events/{id}/seating", Caller.Organizer, async w => Call(("id", await w.DraftEventAsync())) with
+        {
+            Body = World.Json(World.SeatingBody(await w.VenuePlanAsync())),
+        }),
+        E(Events, "GET", "/api/events/{id}/seating", Caller.Anonymous, async w => Call(("id", await w.SeatedEventAsync()))),
+        E(Events, "GET", "/api/events/{id}/seating/availability", Caller.Anonymous, async w => Call(("id", await w.SeatedEventAsync()))),
+        E(Events, "GET", "/api/events/{id}/seating/blocked", Caller.Organizer, async w => Call(("id", await w.SeatedEventAsync(publish: false)))),
+        E(Events, "POST", "/api/events/{id}/seating/block", Caller.Organizer, async w => Call(("id", await w.SeatedEventAsync(publish: false))) with
+        {
+            Body = World.Json(new { seatIds = new[] { "stalls-A-1" }, reason = "Press" }),
+        }),
+        E(Events, "POST", "/api/events/{id}/seating/release", Caller.Organizer, async w => Call(("id", await w.SeatedEventAsync(publish: false))) with
+        {
+            Body = World.Json(new { seatIds = new[] { "stalls-A-1" } }),
+        }),
         E(Events, "GET", "/api/categories", Caller.Anonymous, _ => Call()),
         // The world's event starts in a month: a valid review is refused as not-eligible (403) until then.
         E(Events, "POST", "/api/events/{id}/reviews", Caller.Attendee, w => Call(("id", w.EventId)) with { Body = World.Json(new { rating = 5, text = "Lovely." }), Expect = 403 }),

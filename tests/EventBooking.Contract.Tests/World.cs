@@ -155,6 +155,51 @@ public sealed class World
         return holdId;
     }
 
+    /// <summary>A venue plan's document: one category, stalls of 1 × 2 seats and a standing area of 10.</summary>
+    public static object VenuePlanBody(string name = "Contract hall") => new
+    {
+        schemaVersion = 1,
+        name,
+        categories = new[] { new { key = "stalls", name = "Stalls" } },
+        areas = new object[]
+        {
+            new
+            {
+                id = "stalls", name = "Stalls", kind = "Reserved",
+                seats = new[]
+                {
+                    new { id = "stalls-A-1", row = "A", number = "1", x = 0, y = 0, category = "stalls", rank = 2 },
+                    new { id = "stalls-A-2", row = "A", number = "2", x = 10, y = 0, category = "stalls", rank = 1 },
+                },
+            },
+            new { id = "standing", name = "Standing", kind = "GeneralAdmission", capacity = 10 },
+        },
+    };
+
+    /// <summary>A new venue plan of the demo organizer (<see cref="VenuePlanBody"/>).</summary>
+    public async Task<Guid> VenuePlanAsync() =>
+        (await _fixture.ExpectAsync(201, ResourceNames.EventsApi, Organizer, "POST", "/api/venue-plans", VenuePlanBody())).GetProperty("id").GetGuid();
+
+    /// <summary>What puts an event on <see cref="VenuePlanBody"/>'s plan: a price for its category and its standing area.</summary>
+    public static object SeatingBody(Guid planId) => new
+    {
+        planId,
+        prices = new object[] { new { category = "stalls", price = 40m }, new { area = "standing", price = 20m } },
+    };
+
+    /// <summary>A new event of the demo organizer on a new plan, published or a draft.</summary>
+    public async Task<Guid> SeatedEventAsync(bool publish = true)
+    {
+        var id = await DraftEventAsync();
+        await _fixture.ExpectAsync(200, ResourceNames.EventsApi, Organizer, "PUT", $"/api/events/{id}/seating", SeatingBody(await VenuePlanAsync()));
+        if (publish)
+        {
+            await _fixture.ExpectAsync(200, ResourceNames.EventsApi, Organizer, "POST", $"/api/events/{id}/publish");
+        }
+
+        return id;
+    }
+
     /// <summary>Attendee A signed in once more: a fresh session (its refresh token may be spent or ended).</summary>
     public Task<Account> SignInAgainAsync() => _fixture.SignInAsync(AttendeeA.Email, AttendeeA.Password);
 

@@ -4,13 +4,19 @@ using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Events.Api.IntegrationEvents;
 using Events.Api.Model;
+using Events.Api.Seating;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Events.Api.Apis;
 
 public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, ITicketTypeStore TicketTypes, CatalogCache Cache,
-    SignalCollector Signals, TimeProvider Time);
+    SignalCollector Signals, TimeProvider Time, IServiceProvider Services)
+{
+    /// <summary>Whether the event is on a venue plan (never in the MongoDB configuration, which has no seating).</summary>
+    public async Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
+        Services.GetService<SeatingStore>() is { } seating && await seating.IsSeatedAsync(eventId, cancellationToken);
+}
 
 public static class EventsApi
 {
@@ -202,9 +208,16 @@ public static class EventsApi
         Guid id, EventRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         var (input, errors) = EventValidation.Validate(request, services.Time.GetUtcNow(), isNew: false);
-        return input is null
-            ? Problems.Validation(errors)
-            : await ChangeAsync(id, user, services, (item, now) => item.Event.Edit(input, item.Inventory, now), cancellationToken);
+        if (input is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        // A seated event's capacity is its seats' and standing places' (docs/seating.md): the other fields change as ever.
+        var seated = await services.IsSeatedAsync(id, cancellationToken);
+        return await ChangeAsync(id, user, services, (item, now) => seated && input.Capacity != item.Event.Capacity
+            ? Change.Invalid("capacity", SeatingErrors.SeatedCapacity)
+            : item.Event.Edit(input, item.Inventory, now), cancellationToken);
     }
 
     public static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> PublishEvent(

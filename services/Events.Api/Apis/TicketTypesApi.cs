@@ -2,11 +2,18 @@ using System.Security.Claims;
 using Events.Api.Caching;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
+using Events.Api.Seating;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Events.Api.Apis;
 
-public sealed record TicketTypeServices(ICatalogStore Catalog, ITicketTypeStore TicketTypes, CatalogCache Cache, TimeProvider Time);
+public sealed record TicketTypeServices(ICatalogStore Catalog, ITicketTypeStore TicketTypes, CatalogCache Cache, TimeProvider Time,
+    IServiceProvider Services)
+{
+    /// <summary>Whether the event is on a venue plan (never in the MongoDB configuration, which has no seating).</summary>
+    public async Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
+        Services.GetService<SeatingStore>() is { } seating && await seating.IsSeatedAsync(eventId, cancellationToken);
+}
 
 /// <summary>An event's ticket types: anyone reads the public ones; its organizer or an admin reads them all and changes them.</summary>
 public static class TicketTypesApi
@@ -25,6 +32,7 @@ public static class TicketTypesApi
                 "left out to share the event's; `maxPerOrder` 1–20 (default 20); `visibility` `Public` (default) or `Hidden`.")
             .WithRequestExample(Example)
             .Refuses(StatusCodes.Status404NotFound, "event-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "event-seated")
             .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         api.MapPut("/{typeId}", UpdateTicketType).WithName("UpdateTicketType").WithSummary("Replaces a ticket type's fields (its organizer or an admin).")
             .WithDescription("Every field is sent. The capacity cannot go below the type's seats already sold or held (`400` naming `capacity`).")
@@ -34,7 +42,7 @@ public static class TicketTypesApi
         api.MapDelete("/{typeId}", DeleteTicketType).WithName("DeleteTicketType").WithSummary("Removes a ticket type without sold or held seats.")
             .WithDescription("`409 has-sales` while seats of it are sold or held; `409 last-ticket-type` for the event's only type.")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "has-sales", "last-ticket-type")
+            .Refuses(StatusCodes.Status409Conflict, "has-sales", "last-ticket-type", "event-seated")
             .RequireAuthorization(Policies.Organizer).AllowApiToken(ApiTokenScopes.EventsWrite, eventRouteValue: "id");
         return app;
     }
@@ -71,6 +79,11 @@ public static class TicketTypesApi
             return Problems.Validation(errors);
         }
 
+        if (await services.IsSeatedAsync(id, cancellationToken))
+        {
+            return Problems.For(SeatingErrors.EventSeated);
+        }
+
         var now = services.Time.GetUtcNow();
         var created = TicketTypeRules.Create(item.Event, input, now);
         var change = await services.TicketTypes.AddAsync(created, cancellationToken);
@@ -99,6 +112,11 @@ public static class TicketTypesApi
         if (input is null)
         {
             return Problems.Validation(errors);
+        }
+
+        if (input.Capacity != current.Capacity && await services.IsSeatedAsync(id, cancellationToken))
+        {
+            return Problems.Validation("capacity", SeatingErrors.SeatedCapacity);
         }
 
         var now = services.Time.GetUtcNow();
@@ -130,6 +148,11 @@ public static class TicketTypesApi
         if (item is null)
         {
             return refusal!;
+        }
+
+        if (await services.IsSeatedAsync(id, cancellationToken))
+        {
+            return Problems.For(SeatingErrors.EventSeated);
         }
 
         var change = await services.TicketTypes.DeleteAsync(id, typeId, cancellationToken);

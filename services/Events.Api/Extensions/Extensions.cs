@@ -9,6 +9,7 @@ using Events.Api.Infrastructure.Mongo;
 using Events.Api.Infrastructure.Postgres;
 using Events.Api.IntegrationEvents;
 using Events.Api.Holds;
+using Events.Api.Seating;
 using Events.Api.WaitingList;
 using Events.Api.WaitingRoom;
 using System.Threading.RateLimiting;
@@ -63,6 +64,9 @@ internal static class Extensions
             // Waiting lists of sold-out events (PostgreSQL only: the MongoDB configuration answers 503 waiting-list-unavailable).
             builder.Services.AddScoped<WaitingListStore>();
             builder.Services.AddHostedService<WaitingListOfferer>();
+
+            // Venue plans and seated events (PostgreSQL only: the MongoDB configuration answers 503 seating-unavailable).
+            builder.Services.AddScoped<SeatingStore>();
         }
 
         builder.Services.AddHostedService<DemoDataSeeder>();
@@ -91,6 +95,7 @@ internal static class Extensions
         builder.Services.AddSingleton<CatalogInvalidations>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CatalogInvalidations>());
         builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddSingleton<SeatMapCache>();
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using EventBooking.Messaging;
 using Events.Api.Model;
+using Events.Api.Seating;
 using Events.Api.WaitingList;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
@@ -50,6 +51,12 @@ public sealed class TicketTypeRow
     public int SortOrder { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>On a seated event: the seat category this type sells (its capacity is the count of those seats not blocked).</summary>
+    public string? SeatCategory { get; set; }
+
+    /// <summary>On a seated event: the general-admission area this type sells (its capacity is the area's).</summary>
+    public string? SeatingArea { get; set; }
 
     public TicketType ToTicketType() => new(Id, EventId, Name, Description, Price, Currency, Capacity, Held, Sold, SalesStart, SalesEnd,
         MaxPerOrder, Visibility, SortOrder, CreatedAt, UpdatedAt);
@@ -112,6 +119,9 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     public DbSet<AnalyticsSignalRow> AnalyticsSignals => Set<AnalyticsSignalRow>();
     public DbSet<AnalyticsDroppedRow> AnalyticsDropped => Set<AnalyticsDroppedRow>();
     public DbSet<WaitingListRow> WaitingList => Set<WaitingListRow>();
+    public DbSet<VenuePlanRow> VenuePlans => Set<VenuePlanRow>();
+    public DbSet<EventSeatingRow> EventSeating => Set<EventSeatingRow>();
+    public DbSet<EventSeatRow> EventSeats => Set<EventSeatRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -188,6 +198,11 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.Property(x => x.Visibility).HasConversion<short>();
             e.HasIndex(x => new { x.EventId, x.SortOrder, x.Id });
             e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+            // A seated event sells each seat category and each general-admission area through one type.
+            e.Property(x => x.SeatCategory).HasMaxLength(40);
+            e.Property(x => x.SeatingArea).HasMaxLength(40);
+            e.HasIndex(x => new { x.EventId, x.SeatCategory }).IsUnique().HasFilter("seat_category IS NOT NULL");
+            e.HasIndex(x => new { x.EventId, x.SeatingArea }).IsUnique().HasFilter("seating_area IS NOT NULL");
         });
 
         modelBuilder.Entity<HoldLineRow>(e =>
@@ -253,6 +268,53 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.HasIndex(x => x.OfferId).IsUnique().HasFilter("offer_id IS NOT NULL");
             e.HasIndex(x => x.Status).HasFilter("status IN (0, 1)");
             e.HasOne<CatalogEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Reserved seating: venue plans (their content one JSON document), and each seated event's own copy of its plan's seats.
+        modelBuilder.Entity<VenuePlanRow>(e =>
+        {
+            e.ToTable("venue_plans", t => t.HasCheckConstraint("ck_venue_plans_seat_count", $"seat_count BETWEEN 0 AND {PlanRules.MaxSeats}"));
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(PlanRules.MaxName);
+            e.Property(x => x.Document).HasColumnType("jsonb");
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.OrganizerId, x.UpdatedAt });
+        });
+
+        modelBuilder.Entity<EventSeatingRow>(e =>
+        {
+            e.ToTable("event_seating");
+            e.HasKey(x => x.EventId);
+            e.Property(x => x.PlanName).HasMaxLength(PlanRules.MaxName);
+            e.Property(x => x.Layout).HasColumnType("jsonb");
+            e.HasIndex(x => x.PlanId);
+            e.HasOne<CatalogEvent>().WithOne().HasForeignKey<EventSeatingRow>(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+            // A plan an event is on cannot be removed (the API says 409 plan-in-use first).
+            e.HasOne<VenuePlanRow>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<EventSeatRow>(e =>
+        {
+            e.ToTable("event_seats", t =>
+            {
+                t.HasCheckConstraint("ck_event_seats_status", "status BETWEEN 0 AND 3");
+                // A blocked seat says why, and only a blocked one; a held or sold seat names its hold.
+                t.HasCheckConstraint("ck_event_seats_block_reason", "(status = 3) = (block_reason IS NOT NULL)");
+                t.HasCheckConstraint("ck_event_seats_hold", "status NOT IN (1, 2) OR hold_id IS NOT NULL");
+            });
+            e.HasKey(x => new { x.EventId, x.SeatId });
+            e.Property(x => x.SeatId).HasMaxLength(40);
+            e.Property(x => x.AreaId).HasMaxLength(40);
+            e.Property(x => x.RowLabel).HasMaxLength(PlanRules.MaxLabel);
+            e.Property(x => x.NumberLabel).HasMaxLength(PlanRules.MaxLabel);
+            e.Property(x => x.Category).HasMaxLength(40);
+            e.Property(x => x.BlockReason).HasMaxLength(200);
+            e.Property(x => x.Flags).HasConversion<short>();
+            e.Property(x => x.Status).HasConversion<short>();
+            e.HasIndex(x => new { x.EventId, x.Ordinal }).IsUnique();
+            // The availability poll reads only the seats not for sale.
+            e.HasIndex(x => x.EventId).HasFilter("status <> 0").HasDatabaseName("ix_event_seats_unavailable");
+            e.HasOne<EventSeatingRow>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // snake_case columns: the inventory path is hand-written SQL and should read naturally.

@@ -457,6 +457,16 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sales_start");
 
+                    b.Property<string>("SeatCategory")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("seat_category");
+
+                    b.Property<string>("SeatingArea")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("seating_area");
+
                     b.Property<int>("Sold")
                         .HasColumnType("integer")
                         .HasColumnName("sold");
@@ -474,6 +484,14 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                         .HasColumnName("visibility");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EventId", "SeatCategory")
+                        .IsUnique()
+                        .HasFilter("seat_category IS NOT NULL");
+
+                    b.HasIndex("EventId", "SeatingArea")
+                        .IsUnique()
+                        .HasFilter("seating_area IS NOT NULL");
 
                     b.HasIndex("EventId", "SortOrder", "Id");
 
@@ -637,6 +655,186 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("Events.Api.Seating.EventSeatRow", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("SeatId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("seat_id");
+
+                    b.Property<string>("AreaId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("area_id");
+
+                    b.Property<string>("BlockReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("block_reason");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category");
+
+                    b.Property<short>("Flags")
+                        .HasColumnType("smallint")
+                        .HasColumnName("flags");
+
+                    b.Property<Guid?>("HoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hold_id");
+
+                    b.Property<string>("NumberLabel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("number_label");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("RowLabel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("row_label");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<double>("X")
+                        .HasColumnType("double precision")
+                        .HasColumnName("x");
+
+                    b.Property<double>("Y")
+                        .HasColumnType("double precision")
+                        .HasColumnName("y");
+
+                    b.HasKey("EventId", "SeatId");
+
+                    b.HasIndex("EventId")
+                        .HasDatabaseName("ix_event_seats_unavailable")
+                        .HasFilter("status <> 0");
+
+                    b.HasIndex("EventId", "Ordinal")
+                        .IsUnique();
+
+                    b.ToTable("event_seats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_event_seats_block_reason", "(status = 3) = (block_reason IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_event_seats_hold", "status NOT IN (1, 2) OR hold_id IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_event_seats_status", "status BETWEEN 0 AND 3");
+                        });
+                });
+
+            modelBuilder.Entity("Events.Api.Seating.EventSeatingRow", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Layout")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("layout");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("PlanName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("plan_name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("event_seating", (string)null);
+                });
+
+            modelBuilder.Entity("Events.Api.Seating.VenuePlanRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganizerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organizer_id");
+
+                    b.Property<int>("SeatCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("seat_count");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizerId", "UpdatedAt");
+
+                    b.ToTable("venue_plans", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_venue_plans_seat_count", "seat_count BETWEEN 0 AND 20000");
+                        });
+                });
+
             modelBuilder.Entity("Events.Api.WaitingList.WaitingListRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -760,6 +958,30 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("EventId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Events.Api.Seating.EventSeatRow", b =>
+                {
+                    b.HasOne("Events.Api.Seating.EventSeatingRow", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Events.Api.Seating.EventSeatingRow", b =>
+                {
+                    b.HasOne("Events.Api.Model.CatalogEvent", null)
+                        .WithOne()
+                        .HasForeignKey("Events.Api.Seating.EventSeatingRow", "EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Events.Api.Seating.VenuePlanRow", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

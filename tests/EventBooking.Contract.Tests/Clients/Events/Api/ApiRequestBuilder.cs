@@ -6,6 +6,7 @@ using EventBooking.Clients.Events.Api.Events;
 using EventBooking.Clients.Events.Api.Me;
 using EventBooking.Clients.Events.Api.Organizers;
 using EventBooking.Clients.Events.Api.Users;
+using EventBooking.Clients.Events.Api.VenuePlans;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -49,6 +50,11 @@ namespace EventBooking.Clients.Events.Api
         public global::EventBooking.Clients.Events.Api.Users.UsersRequestBuilder Users
         {
             get => new global::EventBooking.Clients.Events.Api.Users.UsersRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The venuePlans property</summary>
+        public global::EventBooking.Clients.Events.Api.VenuePlans.VenuePlansRequestBuilder VenuePlans
+        {
+            get => new global::EventBooking.Clients.Events.Api.VenuePlans.VenuePlansRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::EventBooking.Clients.Events.Api.ApiRequestBuilder"/> and sets the default values.

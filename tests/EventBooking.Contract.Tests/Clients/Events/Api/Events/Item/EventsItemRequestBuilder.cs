@@ -7,6 +7,7 @@ using EventBooking.Clients.Events.Api.Events.Item.Cancel;
 using EventBooking.Clients.Events.Api.Events.Item.Publish;
 using EventBooking.Clients.Events.Api.Events.Item.Queue;
 using EventBooking.Clients.Events.Api.Events.Item.Reviews;
+using EventBooking.Clients.Events.Api.Events.Item.Seating;
 using EventBooking.Clients.Events.Api.Events.Item.TicketTypes;
 using EventBooking.Clients.Events.Api.Events.Item.WaitingList;
 using EventBooking.Clients.Events.Models;
@@ -60,6 +61,11 @@ namespace EventBooking.Clients.Events.Api.Events.Item
         public global::EventBooking.Clients.Events.Api.Events.Item.Reviews.ReviewsRequestBuilder Reviews
         {
             get => new global::EventBooking.Clients.Events.Api.Events.Item.Reviews.ReviewsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The seating property</summary>
+        public global::EventBooking.Clients.Events.Api.Events.Item.Seating.SeatingRequestBuilder Seating
+        {
+            get => new global::EventBooking.Clients.Events.Api.Events.Item.Seating.SeatingRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The ticketTypes property</summary>
         public global::EventBooking.Clients.Events.Api.Events.Item.TicketTypes.TicketTypesRequestBuilder TicketTypes

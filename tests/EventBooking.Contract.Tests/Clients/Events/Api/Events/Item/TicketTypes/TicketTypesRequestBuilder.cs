@@ -85,6 +85,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.TicketTypes
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::EventBooking.Clients.Events.Models.Problem">When receiving a 429 status code</exception>
@@ -106,6 +107,7 @@ namespace EventBooking.Clients.Events.Api.Events.Item.TicketTypes
                 { "401", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::EventBooking.Clients.Events.Models.Problem.CreateFromDiscriminatorValue },
