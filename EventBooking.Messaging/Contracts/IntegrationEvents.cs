@@ -28,12 +28,13 @@ public sealed record Money(decimal Amount, string Currency);
 /// <summary>
 /// A paid booking: seats sold, tickets issued. <c>OrganizerId</c> (the event's), <c>Lines</c> (seats per ticket type) and
 /// <c>EventTimeZone</c> (the IANA id of the event's zone, in which its times are read) were added later: absent (null) in older
-/// messages.
+/// messages. So was <c>Language</c>, the buyer's preferred language (BCP 47, e.g. <c>de</c>) from their token when they booked;
+/// null when unknown (then notifications-api asks users-api). The other booking events carry it the same way.
 /// </summary>
 public sealed record BookingConfirmed(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string? UserName, string EventTitle, DateTimeOffset EventStartsAt,
     int Quantity, Money Amount, Guid HoldId, IReadOnlyList<TicketInfo> Tickets, DateTimeOffset ConfirmedAt, Guid? OrganizerId = null,
-    IReadOnlyList<BookingLineInfo>? Lines = null, string? EventTimeZone = null) : IIntegrationEvent
+    IReadOnlyList<BookingLineInfo>? Lines = null, string? EventTimeZone = null, string? Language = null) : IIntegrationEvent
 {
     public static string EventName => "booking.confirmed";
 }
@@ -41,14 +42,15 @@ public sealed record BookingConfirmed(
 /// <summary>A booking cancelled by its attendee, the organizer, an admin or an event cancellation.</summary>
 public sealed record BookingCancelled(
     Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId,
-    string CancelledBy, string Reason, Money? Refund, DateTimeOffset CancelledAt, Guid? OrganizerId = null) : IIntegrationEvent
+    string CancelledBy, string Reason, Money? Refund, DateTimeOffset CancelledAt, Guid? OrganizerId = null, string? Language = null) : IIntegrationEvent
 {
     public static string EventName => "booking.cancelled";
 }
 
 /// <summary>An unpaid booking whose hold ran out.</summary>
 public sealed record BookingExpired(
-    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId, DateTimeOffset ExpiredAt) : IIntegrationEvent
+    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, int Quantity, Guid HoldId, DateTimeOffset ExpiredAt,
+    string? Language = null) : IIntegrationEvent
 {
     public static string EventName => "booking.expired";
 }
@@ -56,7 +58,7 @@ public sealed record BookingExpired(
 /// <summary>Money returned to an attendee.</summary>
 public sealed record PaymentRefunded(
     Guid PaymentId, Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, Money Amount, string Reason, DateTimeOffset RefundedAt,
-    Guid? OrganizerId = null) : IIntegrationEvent
+    Guid? OrganizerId = null, string? Language = null) : IIntegrationEvent
 {
     public static string EventName => "payment.refunded";
 }

@@ -30,6 +30,12 @@ public static class IdentityClaims
     public const string Role = "role";
     public const string Name = "name";
     public const string Email = "email";
+    /// <summary>
+    /// The user's preferred language (OpenID Connect's standard <c>locale</c> claim, a BCP 47 tag such as <c>de</c>), absent when
+    /// the profile names none. It is read when the token is issued: a changed preference reaches the next token, so within one
+    /// access-token lifetime (≤ 15 minutes).
+    /// </summary>
+    public const string Locale = "locale";
     public const string Scope = "scope";
     public const string ClientId = "client_id";
     /// <summary>The session (refresh-token family) an end-user token belongs to: what revocation is keyed on.</summary>

@@ -124,6 +124,33 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
             .ToList());
 
     [Fact]
+    public async Task The_buyers_language_from_the_token_travels_in_every_event_of_the_booking_even_the_sweepers()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 10, price: 25m);
+        var german = Factory.ClientSpeaking(Guid.CreateVersion7(), "de");
+        var confirmed = await ConfirmedAsync(german, ev.Id, 1);
+        using var cancel = await german.PostAsJsonAsync($"/api/bookings/{confirmed.Id}/cancel", new { reason = "verhindert" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var unpaid = await CreateOkAsync(german, ev.Id, 1);
+        var unspoken = await ConfirmedAsync(Factory.ClientFor(Guid.CreateVersion7()), ev.Id, 1);
+
+        Factory.Time.Advance(TimeSpan.FromMinutes(10));
+        await Factory.InScopeAsync(sp => sp.GetRequiredService<ExpireBookings>().RunAsync(Ct));
+
+        Assert.Equal(new Dictionary<string, string?> { ["booking.confirmed"] = "de", ["booking.cancelled"] = "de", ["payment.refunded"] = "de" },
+            await LanguagesInOutboxAsync(confirmed.Id));
+        Assert.Equal(new Dictionary<string, string?> { ["booking.expired"] = "de" }, await LanguagesInOutboxAsync(unpaid.Id));
+        Assert.Equal(new Dictionary<string, string?> { ["booking.confirmed"] = null }, await LanguagesInOutboxAsync(unspoken.Id));
+    }
+
+    /// <summary>Each integration event written for one booking, with the <c>language</c> it carries (null: none).</summary>
+    private Task<Dictionary<string, string?>> LanguagesInOutboxAsync(Guid bookingId) => Factory.DbAsync(async db =>
+        (await db.Outbox.ToListAsync(Ct))
+            .Select(e => (e.Type, Data: JsonDocument.Parse(e.Data).RootElement))
+            .Where(e => e.Data.GetProperty("bookingId").GetGuid() == bookingId)
+            .ToDictionary(e => e.Type, e => e.Data.TryGetProperty("language", out var language) ? language.GetString() : null));
+
+    [Fact]
     public async Task Concurrent_duplicates_with_one_key_create_one_booking()
     {
         var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 50);

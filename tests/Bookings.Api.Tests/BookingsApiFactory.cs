@@ -89,7 +89,12 @@ public class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbit
     /// <summary>A user token as users-api issues it for an account whose address is verified.</summary>
     public string Token(Guid userId, params string[] roles) => Token(userId, emailVerified: true, roles);
 
-    public string Token(Guid userId, bool emailVerified, params string[] roles)
+    public string Token(Guid userId, bool emailVerified, params string[] roles) => Token(userId, emailVerified, locale: null, roles);
+
+    /// <summary>An attendee whose profile names <paramref name="locale"/> as their language (users-api's <c>locale</c> claim).</summary>
+    public HttpClient ClientSpeaking(Guid userId, string locale) => WithToken(Token(userId, emailVerified: true, locale, ["attendee"]));
+
+    private string Token(Guid userId, bool emailVerified, string? locale, string[] roles)
     {
         var claims = new Dictionary<string, object>
         {
@@ -100,6 +105,11 @@ public class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbit
             [IdentityClaims.SessionId] = Guid.CreateVersion7().ToString(),
             [EmailVerification.Claim] = emailVerified,
         };
+        if (locale is not null)
+        {
+            claims[IdentityClaims.Locale] = locale;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = IdentityClaims.DefaultIssuer,

@@ -17,10 +17,19 @@ public sealed class FakeDirectory : IUserDirectory, IAttendeeDirectory, IEventDi
     /// <summary>How many lookups were asked for (a batch of emails asks once).</summary>
     public int Lookups => _lookups;
     private int _lookups;
+    private readonly ConcurrentDictionary<Guid, int> _lookupsOf = new();
+
+    /// <summary>How many lookups asked about <paramref name="userId"/> (tests running side by side do not disturb it).</summary>
+    public int LookupsOf(Guid userId) => _lookupsOf.GetValueOrDefault(userId);
 
     public Task<IReadOnlyDictionary<Guid, UserContact>> FindAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lookups);
+        foreach (var userId in userIds.Distinct())
+        {
+            _lookupsOf.AddOrUpdate(userId, 1, (_, count) => count + 1);
+        }
+
         return Task.FromResult<IReadOnlyDictionary<Guid, UserContact>>(
             userIds.Where(Users.ContainsKey).Distinct().ToDictionary(id => id, id => Users[id]));
     }

@@ -53,6 +53,36 @@ public sealed class LanguageTests(NotificationsApp app) : IClassFixture<Notifica
         {
             Assert.DoesNotContain(english, email.TextBody + email.HtmlBody, StringComparison.Ordinal);
         }
+
+        // The message (as written before bookings carried the buyer's language) names none: users-api was asked for it, and once
+        // more by the email's batch (for the address and the opt-out).
+        Assert.Null(confirmed.Language);
+        Assert.Equal(2, app.Directory.LookupsOf(user));
+    }
+
+    [Fact]
+    public async Task A_booking_event_that_carries_the_buyers_language_is_written_in_it_without_asking_users_api()
+    {
+        // What users-api would answer differs from what the messages carry: the messages win, and users-api is asked only by
+        // each email's batch (for the address and the opt-out), never for the language.
+        var (buyer, late) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var confirmed = IngestionTests.Confirmed(buyer, startsAt: new DateTimeOffset(2027, 3, 6, 19, 30, 0, TimeSpan.Zero)) with { Language = "de" };
+        app.Directory.Users[buyer] = new UserContact(buyer, confirmed.UserEmail!, "Ada Lovelace", PreferredLanguage: "en");
+        app.Directory.Users[late] = new UserContact(late, $"{late:N}@example.test", "Grete", PreferredLanguage: "en");
+        var (confirmation, expiry) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+
+        await app.PublishAsync(confirmed, confirmation);
+        await app.PublishAsync(new BookingExpired(Guid.CreateVersion7(), confirmed.EventId, late, $"{late:N}@example.test", "Jazz night", 1,
+            Guid.CreateVersion7(), DateTimeOffset.UtcNow, Language: "de-AT"), expiry);
+
+        foreach (var (user, message, title) in new[] { (buyer, confirmation, "Buchung bestätigt: Jazz night"), (late, expiry, "Buchung abgelaufen: Jazz night") })
+        {
+            var id = Notification.IdFor(Notification.MessageSource(message), user);
+            var stored = await Poll.ForAsync(() => app.FindAsync(user, id), Timeout, "the notification is stored", TestContext.Current.CancellationToken);
+            Assert.Equal(title, stored.Title);
+            await app.WaitForEmailAsync(id);
+            Assert.Equal(1, app.Directory.LookupsOf(user));
+        }
     }
 
     [Fact]

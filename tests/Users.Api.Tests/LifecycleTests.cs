@@ -174,6 +174,26 @@ public sealed class LifecycleTests(UsersPlatform platform) : IClassFixture<Users
     }
 
     [Fact]
+    public async Task The_access_token_names_the_profiles_language_and_the_next_token_follows_a_change()
+    {
+        static string? LocaleOf(TokenResponse tokens) =>
+            new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.AccessToken).TryGetPayloadValue<string>("locale", out var locale) ? locale : null;
+        var user = await platform.RegisterAsync(preferredLanguage: "de");
+        var session = await platform.LoginAsync(user.Email);
+        Assert.Equal("de", LocaleOf(session));
+
+        using var client = platform.Client(session.AccessToken);
+        using (var put = await client.PutAsJsonAsync("/api/users/me",
+                   new { displayName = user.DisplayName, phone = (string?)null, preferredLanguage = "en-GB", emailNotifications = true }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal("en-GB", LocaleOf(await RefreshAsync(session.RefreshToken)));
+        Assert.Null(LocaleOf(await platform.LoginAsync((await platform.RegisterAsync()).Email)));
+    }
+
+    [Fact]
     public async Task OrganizerAccountsOpenAtRegistrationButAdminNever()
     {
         var (organizer, tokens) = await platform.NewSessionAsync(accountType: "organizer");

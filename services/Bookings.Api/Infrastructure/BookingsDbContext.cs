@@ -39,6 +39,7 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             b.Property(x => x.EventTimeZone).HasMaxLength(64).HasDefaultValue("UTC");
             b.Property(x => x.UserEmail).HasMaxLength(320);
             b.Property(x => x.UserName).HasMaxLength(200);
+            b.Property(x => x.UserLanguage).HasMaxLength(UseCases.Actor.LanguageMaxLength);
             b.Property(x => x.CancelledBy).HasMaxLength(40);
             b.Property(x => x.CancellationReason).HasMaxLength(500);
             b.Property(x => x.Version).IsRowVersion();

@@ -25,6 +25,11 @@ public sealed class Booking
     public Guid UserId { get; private set; }
     public string? UserEmail { get; private set; }
     public string? UserName { get; private set; }
+    /// <summary>
+    /// The buyer's preferred language (a BCP 47 tag) as their token said when they booked (<c>locale</c>), null when it named none
+    /// or for bookings made before it was kept. It travels in the booking's events, so notifications-api need not ask users-api.
+    /// </summary>
+    public string? UserLanguage { get; private set; }
     public Guid OrganizerId { get; private set; }
     public string EventTitle { get; private set; } = "";
     public DateTimeOffset EventStartsAt { get; private set; }
@@ -57,7 +62,7 @@ public sealed class Booking
 
     public static Booking Create(Guid id, Guid eventId, Guid userId, string? userEmail, string? userName, Guid organizerId,
         string eventTitle, DateTimeOffset eventStartsAt, string eventTimeZone, IReadOnlyList<BookingLine> lines, string currency,
-        DateTimeOffset holdExpiresAt, DateTimeOffset now)
+        DateTimeOffset holdExpiresAt, DateTimeOffset now, string? userLanguage = null)
     {
         if (lines.Count == 0)
         {
@@ -73,6 +78,7 @@ public sealed class Booking
             UserId = userId,
             UserEmail = userEmail,
             UserName = userName,
+            UserLanguage = userLanguage,
             OrganizerId = organizerId,
             EventTitle = eventTitle,
             EventStartsAt = eventStartsAt,

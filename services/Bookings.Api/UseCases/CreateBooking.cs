@@ -56,7 +56,7 @@ public sealed partial class CreateBooking(
         try
         {
             booking = Booking.Create(bookingId, eventId, actor.UserId, actor.Email, actor.Name, h.OrganizerId, h.EventTitle, h.EventStartsAt,
-                h.EventTimeZone ?? "UTC", LinesOf(h), h.Currency, h.ExpiresAt, now);
+                h.EventTimeZone ?? "UTC", LinesOf(h), h.Currency, h.ExpiresAt, now, actor.Language);
             if (code is not null)
             {
                 booking.Redeem(code);

@@ -60,7 +60,7 @@ public sealed partial class ExpireBookings(BookingsDbContext db, BookingLocks lo
 
         booking.Expire(now);
         db.AddIntegrationEvent(new BookingExpired(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-            booking.Quantity, booking.Id, now));
+            booking.Quantity, booking.Id, now, booking.UserLanguage));
         await db.SaveChangesAsync(cancellationToken);
         LogBookingExpired(logger, booking.Id);
         return true;

@@ -10,8 +10,8 @@ namespace Notifications.Api.IntegrationEvents;
 
 /// <summary>
 /// Turns integration events into notifications (one per affected user; their words are in <see cref="NotificationTexts"/>, in
-/// each recipient's preferred language from users-api, remembered for a minute by <see cref="RecipientLanguageCache"/>: at most
-/// one lookup per message) and keeps the reminder schedule. Every
+/// each recipient's preferred language: the one a booking event carries (<c>Language</c>, from the buyer's token), else users-api's,
+/// remembered for a minute by <see cref="RecipientLanguageCache"/>: at most one lookup per message) and keeps the reminder schedule. Every
 /// notification's id derives from (message id, user id), so a redelivered message changes nothing.
 /// </summary>
 public sealed class NotificationIngestor(NotificationWriter writer, INotificationStore store, IAttendeeDirectory attendees, IUserDirectory users,
@@ -26,20 +26,20 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
             case BookingConfirmed e:
                 Require(e.BookingId, e.UserId, e.EventId);
                 await store.UpsertReminderAsync(ReminderOf(e), cancellationToken);
-                var confirmed = await InLanguageOfAsync(e.UserId, () => texts.Confirmed(e), cancellationToken);
+                var confirmed = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Confirmed(e), cancellationToken);
                 await writer.WriteAsync(confirmed.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
                 break;
             case BookingCancelled e:
-                var cancelled = await InLanguageOfAsync(e.UserId, () => texts.Cancelled(e), cancellationToken);
+                var cancelled = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Cancelled(e), cancellationToken);
                 await BookingEndedAsync(e.BookingId, e.EventId, cancelled.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case BookingExpired e:
-                var expired = await InLanguageOfAsync(e.UserId, () => texts.Expired(e), cancellationToken);
+                var expired = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Expired(e), cancellationToken);
                 await BookingEndedAsync(e.BookingId, e.EventId, expired.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case PaymentRefunded e:
                 Require(e.BookingId, e.UserId, e.EventId);
-                var refunded = await InLanguageOfAsync(e.UserId, () => texts.Refunded(e), cancellationToken);
+                var refunded = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Refunded(e), cancellationToken);
                 await writer.WriteAsync(refunded.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
             case EventUpdated e:
@@ -54,12 +54,12 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
                 break;
             case WebhookEndpointDisabled e:
                 Require(e.EndpointId, e.OrganizerId);
-                var disabled = await InLanguageOfAsync(e.OrganizerId, () => texts.WebhookDisabled(e), cancellationToken);
+                var disabled = await InLanguageOfAsync(e.OrganizerId, null, () => texts.WebhookDisabled(e), cancellationToken);
                 await writer.WriteAsync(disabled.To(source, e.OrganizerId), cancellationToken);
                 break;
             case WaitingListOffered e:
                 Require(e.OfferId, e.UserId, e.EventId);
-                var offered = await InLanguageOfAsync(e.UserId, () => texts.Offered(e), cancellationToken);
+                var offered = await InLanguageOfAsync(e.UserId, null, () => texts.Offered(e), cancellationToken);
                 await writer.WriteAsync(offered.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
                 break;
             default:
@@ -70,14 +70,20 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
     /// <summary>The reminder for one booking, 24 h before its event (source key: event, start time; so one per user).</summary>
     public async Task<bool> RemindAsync(Reminder reminder, CancellationToken cancellationToken)
     {
-        var notification = await InLanguageOfAsync(reminder.UserId, () => texts.Reminder(reminder), cancellationToken);
+        var notification = await InLanguageOfAsync(reminder.UserId, null, () => texts.Reminder(reminder), cancellationToken);
         return await writer.WriteAsync(notification.To(reminder.NotificationSource, reminder.UserId, reminder.UserEmail, reminder.UserName), cancellationToken);
     }
 
-    /// <summary>Writes a notification in <paramref name="userId"/>'s preferred language (the default when users-api does not know it or cannot be asked).</summary>
-    private async Task<Notification> InLanguageOfAsync(Guid userId, Func<Notification> compose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a notification in <paramref name="userId"/>'s preferred language: <paramref name="carried"/> when the message carries
+    /// it (no users-api call), else users-api's (messages written before they carried it, events raised without the buyer's token;
+    /// the default when users-api does not know it or cannot be asked).
+    /// </summary>
+    private async Task<Notification> InLanguageOfAsync(Guid userId, string? carried, Func<Notification> compose, CancellationToken cancellationToken)
     {
-        var language = (await users.LanguagesAsync([userId], languageCache, logger, cancellationToken)).GetValueOrDefault(userId);
+        var language = !string.IsNullOrWhiteSpace(carried)
+            ? carried
+            : (await users.LanguagesAsync([userId], languageCache, logger, cancellationToken)).GetValueOrDefault(userId);
         return languages.In(language, compose);
     }
 

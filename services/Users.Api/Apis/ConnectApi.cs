@@ -54,7 +54,7 @@ public static partial class ConnectApi
             ["token"],
             ["public"],
             [SecurityAlgorithms.EcdsaSha256],
-            [IdentityClaims.Subject, IdentityClaims.Email, IdentityClaims.Name, IdentityClaims.Role, IdentityClaims.ClientId, IdentityClaims.Scope, "jti", "sid"]));
+            [IdentityClaims.Subject, IdentityClaims.Email, IdentityClaims.Name, IdentityClaims.Locale, IdentityClaims.Role, IdentityClaims.ClientId, IdentityClaims.Scope, "jti", "sid"]));
     }
 
     public static async Task<Ok<JsonWebKeySetDocument>> GetJwks(HttpResponse response, SigningKeyStore keys, CancellationToken cancellationToken)

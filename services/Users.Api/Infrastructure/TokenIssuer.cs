@@ -14,8 +14,14 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOption
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public Task<IssuedToken> CreateUserTokenAsync(User user, Guid sessionId, CancellationToken cancellationToken) =>
-        CreateAsync(new Dictionary<string, object>
+    /// <summary>
+    /// An end-user token. Its <c>locale</c> is the profile's preferred language when the token is signed (none: no claim), so
+    /// other services can write to the user in it without asking users-api; a preference changed in the profile reaches the
+    /// next token (refresh or sign-in), at most one access-token lifetime (≤ 15 minutes) later.
+    /// </summary>
+    public Task<IssuedToken> CreateUserTokenAsync(User user, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var claims = new Dictionary<string, object>
         {
             [IdentityClaims.Subject] = user.Id.ToString(),
             [IdentityClaims.Email] = user.Email,
@@ -23,7 +29,14 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOption
             [IdentityClaims.Role] = user.Roles.ToList(),
             [EmailVerification.Claim] = user.IsEmailVerified,
             ["sid"] = sessionId.ToString(),
-        }, options.Value.AccessTokenLifetime, cancellationToken);
+        };
+        if (user.PreferredLanguage is { } language)
+        {
+            claims[IdentityClaims.Locale] = language;
+        }
+
+        return CreateAsync(claims, options.Value.AccessTokenLifetime, cancellationToken);
+    }
 
     public Task<IssuedToken> CreateServiceTokenAsync(string clientId, CancellationToken cancellationToken) =>
         CreateAsync(new Dictionary<string, object>

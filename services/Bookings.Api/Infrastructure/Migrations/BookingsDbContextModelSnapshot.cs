@@ -176,6 +176,10 @@ namespace Bookings.Api.Infrastructure.Migrations
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("UserLanguage")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
                     b.Property<string>("UserName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

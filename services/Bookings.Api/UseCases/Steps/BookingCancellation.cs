@@ -94,11 +94,11 @@ public sealed partial class BookingCancellation(
                 payment.MarkRefunded(refund, reason, now);
                 refunded = new Money(refund, payment.Currency);
                 db.AddIntegrationEvent(new PaymentRefunded(payment.Id, booking.Id, booking.EventId, booking.UserId, booking.UserEmail, refunded, reason, now,
-                    booking.OrganizerId));
+                    booking.OrganizerId, booking.UserLanguage));
             }
 
             db.AddIntegrationEvent(new BookingCancelled(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.EventTitle,
-                booking.Quantity, booking.Id, by, reason, refunded, now, booking.OrganizerId));
+                booking.Quantity, booking.Id, by, reason, refunded, now, booking.OrganizerId, booking.UserLanguage));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }, cancellationToken);

@@ -70,7 +70,7 @@ public sealed partial class BookingConfirmation(
                 tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName)).ToList(), now,
                 booking.OrganizerId,
                 booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList(),
-                booking.EventTimeZone));
+                booking.EventTimeZone, booking.UserLanguage));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
