@@ -25,6 +25,9 @@ public abstract class PageTestContext : BunitContext
         Services.AddSingleton(new BookingsClient(Api.Client()));
         Services.AddSingleton(new NotificationsClient(Api.Client()));
         Services.AddSingleton(new WaitingListClient(Api.Client(), Api.Client()));
+        // Last: it reads the services.
+        // The pages as a signed-in user's circuit renders them (live; a visitor's server-only render is the browser tests').
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected StubApi Api { get; } = new();

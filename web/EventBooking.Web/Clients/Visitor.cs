@@ -44,15 +44,16 @@ public static class VisitorCookie
 
 /// <summary>
 /// The visitor of this scope (the circuit's or the request's), set by <c>Routes</c>: the visitor id, and whether this render is
-/// interactive (a prerender's read of an event is repeated by the interactive render, so only the latter is a view).
+/// a prerender (a prerender's read of an event is repeated by the interactive render, so only the latter is a view; a page
+/// rendered on the server only has no later render, so its read is the view).
 /// </summary>
 public sealed class VisitorContext
 {
     public string? VisitorId { get; private set; }
 
-    public bool Interactive { get; private set; }
+    public bool IsPrerender { get; private set; }
 
-    public void Set(string? visitorId, bool interactive) => (VisitorId, Interactive) = (visitorId, interactive);
+    public void Set(string? visitorId, bool isPrerender) => (VisitorId, IsPrerender) = (visitorId, isPrerender);
 }
 
 /// <summary>Adds the visitor id to events-api calls, and marks a prerender's read of an event as not a view of its own.</summary>
@@ -70,7 +71,7 @@ public sealed class VisitorHandler(VisitorContext visitor) : DelegatingHandler
             request.Headers.TryAddWithoutValidation(VisitorHeader, id);
         }
 
-        if (!visitor.Interactive && request.Method == HttpMethod.Get && IsEventRead(request.RequestUri))
+        if (visitor.IsPrerender && request.Method == HttpMethod.Get && IsEventRead(request.RequestUri))
         {
             request.Headers.TryAddWithoutValidation(PrerenderHeader, "true");
         }

@@ -3,15 +3,33 @@
 // compressed script neither share the first paint's bandwidth with the CSS (on a slow link they delayed it by about a third
 // of a second) nor sit on its path. The prerendered page reads and its links work meanwhile; the circuit starts when
 // Blazor's script has run. An external file, as the Content-Security-Policy allows no inline script.
+// A page rendered on the server only with nothing live on it (a visitor's catalog, sign-in) needs neither: its forms and links
+// are plain HTML, so no script is loaded at all. Blazor marks each component it must bring to life with a comment
+// ("<!--Blazor:{…}-->"): the whole live page, or an island such as the seats left on a visitor's event page.
 (function () {
     const scripts = (document.currentScript.dataset.scripts || '').split(' ').filter(Boolean);
     let loaded = false;
+    function hasLiveComponents() {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_COMMENT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.data.startsWith('Blazor:')) {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     function load() {
         if (loaded) {
             return;
         }
 
         loaded = true;
+        if (!hasLiveComponents()) {
+            return;
+        }
+
         for (const src of scripts) {
             const script = document.createElement('script');
             script.src = src;
