@@ -25,9 +25,6 @@ public abstract class PageTestContext : BunitContext
         Services.AddSingleton(new BookingsClient(Api.Client()));
         Services.AddSingleton(new NotificationsClient(Api.Client()));
         Services.AddSingleton(new WaitingListClient(Api.Client(), Api.Client()));
-        // Last: it reads the services.
-        // The pages as a signed-in user's circuit renders them (live; a visitor's server-only render is the browser tests').
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected StubApi Api { get; } = new();
@@ -45,6 +42,9 @@ public sealed class EventDetailsTests : PageTestContext
             .Ok($"/api/events/{_eventId}/availability", new { eventId = _eventId, capacity = 10, available = 5, held = 0, sold = 5 })
             .Ok($"/api/events/{_eventId}/reviews/summary", new { averageRating = (double?)null, count = 0 })
             .Ok($"/api/events/{_eventId}/reviews", new Paged<ReviewDto>([], 1, 20, 0));
+        // The page as a signed-in user's circuit renders it (live; a visitor's server-only render is the browser tests'). Set
+        // once every service is registered: it reads them.
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     private const string ServiceWords = "The service's own words.";
