@@ -129,4 +129,52 @@ public sealed partial class BrowserTests
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+    [Fact]
+    public async Task On_a_phone_the_app_bar_keeps_every_control_in_sight_for_a_visitor_and_a_signed_in_user()
+    {
+        // 360 CSS px: the narrowest common phone. Every link and button of the app bar is inside the window and the page does
+        // not scroll sideways; the language and sign-out keep their names for screen readers.
+        var problems = new List<string>();
+        async Task CheckAsync(IPage page, string who, string path)
+        {
+            await page.SetViewportSizeAsync(360, 740);
+            await GoToAsync(page, path);
+            await page.Locator("h1").First.WaitForAsync();
+            var outside = await page.EvaluateAsync<string>("""
+                () => [...document.querySelectorAll('.mud-appbar a, .mud-appbar button')]
+                    .filter(e => e.offsetParent !== null)
+                    .filter(e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > document.documentElement.clientWidth || r.top < 0; })
+                    .map(e => (e.dataset.testid ?? e.textContent.trim()) + ' at ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right))
+                    .join(', ')
+                """);
+            if (outside.Length > 0)
+            {
+                problems.Add($"{who} {path}: outside the 360px window: {outside}");
+            }
+
+            var overflow = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth");
+            if (overflow > 0)
+            {
+                problems.Add($"{who} {path}: the page scrolls sideways by {overflow}px");
+            }
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Deutsch" })).ToBeVisibleAsync();
+            await ScreenshotAsync(page, $"phone-{who}{path.Replace('/', '-').TrimEnd('-')}");
+        }
+
+        var visitor = await fixture.NewPageAsync();
+        await CheckAsync(visitor, "visitor", "/");
+        await CheckAsync(visitor, "visitor", "/account/login");
+        // Registration is a link on the sign-in page rather than a button in the bar.
+        await Assertions.Expect(visitor.Locator("main a[href='/account/register']")).ToBeVisibleAsync();
+
+        var attendee = await fixture.NewPageAsync();
+        await RegisterAsync(attendee, "phone");
+        var booking = await BookDemoEventAsync(attendee, quantity: 1);
+        await CheckAsync(attendee, "attendee", "/");
+        await CheckAsync(attendee, "attendee", $"/bookings/{booking}");
+        await Assertions.Expect(attendee.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
 }
