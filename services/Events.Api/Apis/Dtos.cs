@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
+using Events.Api.Seating;
 
 namespace Events.Api.Apis;
 
@@ -62,7 +63,19 @@ public sealed record CancelEventRequest(string? Reason);
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
     IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null, Guid? WaitingListOffer = null);
 
-public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
+/// <param name="TicketTypeId">The ticket type of these seats.</param>
+/// <param name="Quantity">How many seats; may be left out when <c>seatIds</c> are given (it is then their count, and must equal it when given).</param>
+/// <param name="SeatIds">On a seated event, a seat category's type only: the seats wanted (distinct ids of this type's category), held all
+/// or none (<c>409 seat-not-available</c> names the seats gone; a seat of another category or area is a <c>400</c> field error).</param>
+/// <param name="BestAvailable">On a seated event, a seat category's type only: events-api picks the <c>quantity</c> best seats. A line of
+/// a seat category's type with neither gets best available allowing a split; a standing area's type is held by count.</param>
+public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableBody? BestAvailable = null);
+
+/// <param name="AllowSplit">Whether the party may sit in several groups (the fewest, close together) when no block of them is left side
+/// by side in one row; false (the default): <c>409 seats-not-together</c> instead (at most 10 seats then).</param>
+/// <param name="WheelchairSpaces">How many of the party are wheelchair users: one block with that many wheelchair spaces (never split).</param>
+/// <param name="AllowRestrictedView">Whether restricted-view seats may be offered.</param>
+public sealed record BestAvailableBody(bool AllowSplit = false, int WheelchairSpaces = 0, bool AllowRestrictedView = false);
 
 /// <param name="UnitPrice">The price of one seat: its type's for a hold of one type; for a hold of several, <c>totalPrice / quantity</c>
 /// rounded to cents (use <c>lines</c> and <c>totalPrice</c>).</param>
@@ -72,7 +85,8 @@ public sealed record HoldResponse(
     string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice, IReadOnlyList<HoldLineResponse> Lines,
     string EventTimeZone)
 {
-    public static HoldResponse From(Hold hold, HoldEvent e)
+    /// <param name="seats">The hold's reserved seats (none for a hold by count).</param>
+    public static HoldResponse From(Hold hold, HoldEvent e, IReadOnlyList<HeldSeat> seats)
     {
         var unitPrice = hold.Lines.Count switch
         {
@@ -82,16 +96,27 @@ public sealed record HoldResponse(
         };
         var total = hold.Lines.Count == 0 ? e.Price * hold.Quantity : hold.TotalPrice;
         return new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, unitPrice, e.Currency, e.Title, e.StartsAt, e.OrganizerId,
-            total, HoldLineResponse.Of(hold), e.TimeZone);
+            total, HoldLineResponse.Of(hold, seats), e.TimeZone);
     }
 }
 
 /// <summary>Seats of one ticket type in a hold, at the unit price they were taken at.</summary>
-public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice)
+/// <param name="Seats">The reserved seats of this line (a seat category's type on a seated event, while the hold is held or confirmed),
+/// in plan order; null for seats held by count (general admission, a standing area).</param>
+public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice, IReadOnlyList<HoldSeatResponse>? Seats = null)
 {
-    public static IReadOnlyList<HoldLineResponse> Of(Hold hold) =>
-        hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList();
+    public static IReadOnlyList<HoldLineResponse> Of(Hold hold, IReadOnlyList<HeldSeat> seats) =>
+        hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
+            seats.Where(s => s.TicketTypeId == l.TicketTypeId).Select(s => new HoldSeatResponse(s.SeatId, s.AreaId, s.Row, s.Number)).ToList() is
+                { Count: > 0 } mine ? mine : null)).ToList();
 }
+
+/// <summary>A reserved seat of a hold.</summary>
+/// <param name="SeatId">The seat's id in the event's seat map.</param>
+/// <param name="Area">The id of its area (of the venue plan).</param>
+/// <param name="Row">Its row label.</param>
+/// <param name="Number">Its number label in the row.</param>
+public sealed record HoldSeatResponse(string SeatId, string Area, string Row, string Number);
 
 /// <summary>
 /// What services need to know of an event, drafts included: bookings-api its times, status, price and capacity;
@@ -113,7 +138,7 @@ public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int
     {
         var i = snapshot.Inventory;
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
-            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h))).ToList(),
+            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h, []))).ToList(),
             snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available),
                 t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility)).ToList());
     }

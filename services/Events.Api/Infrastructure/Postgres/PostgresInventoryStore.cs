@@ -44,7 +44,8 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
 
     public Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Held seats go back from held, confirmed ones from sold (a cancellation); anything else is already settled. The counters
+        // Held seats go back from held, confirmed ones from sold (a cancellation), and a seated hold's seats back to sale;
+        // anything else is already settled. The counters
         // written are computed from the rows locked first (the hold, its event's counters, its types in id order), never as a
         // sum on the rows the UPDATEs read as of the statement's snapshot: PostgreSQL checks the no-oversell constraints on that
         // computed row before it finds the row changed since, so a confirmation committed after the snapshot ("sold - quantity"
@@ -71,7 +72,12 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                     sold = tt.sold - CASE WHEN r.status = 1 THEN tt.quantity ELSE 0 END
                 FROM returned r, tt WHERE t.id = tt.id),
             marked AS (
-                UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id)
+                UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id),
+            freed AS (
+                UPDATE event_seats s SET status = 0, hold_id = NULL, booking_id = NULL, updated_at = $3 FROM marked m
+                WHERE s.event_id = $2 AND s.hold_id = m.hold_id AND s.status IN (1, 2) RETURNING 1),
+            freed_version AS (
+                UPDATE event_seating SET version = version + 1, updated_at = $3 WHERE event_id = $2 AND EXISTS (SELECT 1 FROM freed))
             SELECT count(*) FROM marked
             """;
         return OnConnectionAsync(async (connection, ct) =>
@@ -150,7 +156,16 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 FROM expired x JOIN hold_lines l ON l.hold_id = x.hold_id JOIN returned r ON r.event_id = x.event_id
                 GROUP BY l.ticket_type_id),
             typed AS (
-                UPDATE ticket_types t SET held = t.held - p.quantity FROM per_type p WHERE t.id = p.ticket_type_id)
+                UPDATE ticket_types t SET held = t.held - p.quantity FROM per_type p WHERE t.id = p.ticket_type_id),
+            freed AS (
+                -- The seats go back to sale after their event's counters row is locked (joined to returned), as every seat change does.
+                UPDATE event_seats s SET status = 0, hold_id = NULL, updated_at = $1
+                FROM expired x JOIN returned r ON r.event_id = x.event_id
+                WHERE s.event_id = x.event_id AND s.hold_id = x.hold_id AND s.status = 1
+                RETURNING s.event_id),
+            freed_version AS (
+                UPDATE event_seating v SET version = v.version + 1, updated_at = $1 FROM (SELECT DISTINCT event_id FROM freed) f
+                WHERE v.event_id = f.event_id)
             SELECT count(*)::int FROM expired
             """;
         return OnConnectionAsync(async (connection, ct) =>
