@@ -15,8 +15,8 @@ public sealed record SeatPick(PlaceHoldResult? Refusal, IReadOnlyDictionary<Guid
 /// Decides which seats the holds of one batch take, in arrival order, from the event's seats read once under its counters lock
 /// (every change of a seat's status holds that lock, so the read is exact until the batch commits: no retry, no lost race). A
 /// line of a seated type takes its named seats (each one this type's and available, all or none) or best available ones
-/// (<see cref="BestAvailable"/>, the seats taken earlier in the batch excluded); a hold is decided whole before its seats count
-/// as taken, so a refused hold takes none. Lines of other types are left to the counters.
+/// (<see cref="BestAvailable"/>, the seats taken earlier in the batch excluded); a hold's seats count as taken only once the whole
+/// hold is granted (<see cref="Take"/>), so a refused hold takes none. Lines of other types are left to the counters.
 /// </summary>
 public sealed class HoldSeatPicker
 {
@@ -33,7 +33,7 @@ public sealed class HoldSeatPicker
         _byId = seats.ToDictionary(s => s.Id, StringComparer.Ordinal);
     }
 
-    /// <summary>The seats of <paramref name="lines"/> (as resolved) for <paramref name="request"/>; taken for the rest of the batch when granted.</summary>
+    /// <summary>The seats of <paramref name="lines"/> (as resolved) for <paramref name="request"/>; the caller <see cref="Take"/>s them once the hold is granted.</summary>
     public SeatPick Pick(HoldRequest request, IReadOnlyList<HoldLine> lines)
     {
         var picked = new Dictionary<Guid, IReadOnlyList<string>>();
@@ -63,8 +63,16 @@ public sealed class HoldSeatPicker
             inThisHold.UnionWith(seats);
         }
 
-        _taken.UnionWith(inThisHold);
         return new SeatPick(null, picked, []);
+    }
+
+    /// <summary>The seats of a granted pick are taken for the rest of the batch.</summary>
+    public void Take(SeatPick pick)
+    {
+        foreach (var seats in pick.LineSeats.Values)
+        {
+            _taken.UnionWith(seats);
+        }
     }
 
     /// <summary>Named seats: every one this type's (else <see cref="PlaceHoldResult.SeatNotOfType"/>) and available (else not available), all named.</summary>

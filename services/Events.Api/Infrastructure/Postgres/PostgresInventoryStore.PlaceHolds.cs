@@ -112,7 +112,7 @@ public sealed partial class PostgresInventoryStore
             decided.TryAdd(request.HoldId, index);
         }
 
-        // The request's lines (HoldRules), then the seats on the event and on each capped type: taken (null outcome) or refused.
+        // The request's lines (HoldRules), its seats, then the seats on the event and on each capped type: taken (null outcome) or refused.
         PlaceHoldOutcome? Decide(HoldRequest request, out Hold? hold)
         {
             hold = null;
@@ -122,18 +122,20 @@ public sealed partial class PostgresInventoryStore
                 return new PlaceHoldOutcome(refusal, null);
             }
 
-            if (request.Quantity > available || lines.Any(l => typeLeft.TryGetValue(l.TicketTypeId, out var left) && l.Quantity > left))
-            {
-                return new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null);
-            }
-
-            // Then the seats of each seated type's line (all or none), from the seats read under the counters lock.
+            // The seats of each seated type's line (all or none), from the seats read under the counters lock: a named seat gone is
+            // said as such even when its type has no seats left at all.
             var pick = picker.Pick(request, lines);
             if (pick.Refusal is { } noSeats)
             {
                 return new PlaceHoldOutcome(noSeats, null) { SeatIds = pick.RefusedSeatIds, TicketTypeId = pick.RefusedLine };
             }
 
+            if (request.Quantity > available || lines.Any(l => typeLeft.TryGetValue(l.TicketTypeId, out var left) && l.Quantity > left))
+            {
+                return new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null);
+            }
+
+            picker.Take(pick);
             available -= request.Quantity;
             foreach (var line in lines.Where(l => typeLeft.ContainsKey(l.TicketTypeId)))
             {
