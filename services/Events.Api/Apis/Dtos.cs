@@ -140,7 +140,8 @@ public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
             snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h, []))).ToList(),
             snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available),
-                t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility)).ToList());
+                t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility,
+                snapshot.SeatCounts.TryGetValue(t.Id, out var seats) ? new InventorySeats(seats.Held, seats.Sold) : null)).ToList());
     }
 }
 
@@ -152,8 +153,15 @@ public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status,
 /// Held/Confirmed holds; and its sale rules (per-order limit, sales window, visibility), which bookings-api shows a buyer
 /// whose promo code unlocks the type.
 /// </summary>
+/// <param name="Seats">For a seat category's type on a seated event: its seats held and sold, read at the same instant (S3: they equal
+/// <c>held</c> and <c>sold</c>); null for a type without reserved seats.</param>
 public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
-    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility);
+    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility, InventorySeats? Seats = null);
+
+/// <summary>A seat category's seats by status (reconciliation of S3: seats held and sold against the type's counters).</summary>
+/// <param name="Held">Seats held (by holds that are held).</param>
+/// <param name="Sold">Seats sold (by confirmed holds).</param>
+public sealed record InventorySeats(int Held, int Sold);
 
 public sealed record ReviewRequest(int? Rating, string? Text);
 

@@ -104,9 +104,15 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
         // One statement sees one snapshot: the counters and the holds cannot be read from two different moments.
         const string sql = $"""
             WITH types AS (
-                SELECT coalesce(json_agg(t ORDER BY t.sort_order, t.id), '[]')::text AS types FROM ticket_types t WHERE t.event_id = $1)
-            SELECT i.capacity, i.held, i.sold, types.types, {HoldColumns}
-            FROM event_inventory i CROSS JOIN types LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+                SELECT coalesce(json_agg(t ORDER BY t.sort_order, t.id), '[]')::text AS types FROM ticket_types t WHERE t.event_id = $1),
+            seats AS (
+                SELECT array_agg(t.id) AS ids, array_agg(c.held) AS held, array_agg(c.sold) AS sold
+                FROM ticket_types t CROSS JOIN LATERAL (
+                    SELECT count(*) FILTER (WHERE s.status = 1)::int AS held, count(*) FILTER (WHERE s.status = 2)::int AS sold
+                    FROM event_seats s WHERE s.event_id = t.event_id AND s.category = t.seat_category) c
+                WHERE t.event_id = $1 AND t.seat_category IS NOT NULL)
+            SELECT i.capacity, i.held, i.sold, types.types, seats.ids, seats.held, seats.sold, {HoldColumns}
+            FROM event_inventory i CROSS JOIN types CROSS JOIN seats LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
             WHERE i.event_id = $1
             ORDER BY h.created_at
             """;
@@ -116,6 +122,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             await using var reader = await command.ExecuteReaderAsync(ct);
             Inventory? inventory = null;
             IReadOnlyList<TicketType> types = [];
+            var seats = new Dictionary<Guid, (int Held, int Sold)>();
             var holds = new List<Hold>();
             while (await reader.ReadAsync(ct))
             {
@@ -123,15 +130,23 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 {
                     inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                     types = ParseTicketTypes(reader.GetString(3));
+                    if (!reader.IsDBNull(4))
+                    {
+                        var (ids, held, sold) = (reader.GetFieldValue<Guid[]>(4), reader.GetFieldValue<int[]>(5), reader.GetFieldValue<int[]>(6));
+                        for (var k = 0; k < ids.Length; k++)
+                        {
+                            seats[ids[k]] = (held[k], sold[k]);
+                        }
+                    }
                 }
 
-                if (!reader.IsDBNull(4))
+                if (!reader.IsDBNull(7))
                 {
-                    holds.Add(ReadHold(reader, first: 4));
+                    holds.Add(ReadHold(reader, first: 7));
                 }
             }
 
-            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types };
+            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types, SeatCounts = seats };
         }, cancellationToken);
     }
 
