@@ -92,10 +92,6 @@ public sealed class SeatingStore(EventsDbContext db)
 
     // ---- Events on a plan ----
 
-    /// <summary>Whether the event is on a plan (its ticket types and capacity are then its seats').</summary>
-    public Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
-        db.EventSeating.AnyAsync(s => s.EventId == eventId, cancellationToken);
-
     /// <summary>
     /// Puts the event on the plan in one transaction, while it has no seat held or sold: its ticket types become exactly the
     /// plan's (kept ones updated, the others removed, new ones added), its capacity their sum, and its seats a fresh copy.
