@@ -63,19 +63,26 @@ public sealed record CancelEventRequest(string? Reason);
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
     IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null, Guid? WaitingListOffer = null);
 
-/// <param name="TicketTypeId">The ticket type of these seats.</param>
-/// <param name="Quantity">How many seats; may be left out when <c>seatIds</c> are given (it is then their count, and must equal it when given).</param>
-/// <param name="SeatIds">On a seated event, a seat category's type only: the seats wanted (distinct ids of this type's category), held all
-/// or none (<c>409 seat-not-available</c> names the seats gone; a seat of another category or area is a <c>400</c> field error).</param>
-/// <param name="BestAvailable">On a seated event, a seat category's type only: events-api picks the <c>quantity</c> best seats. A line of
-/// a seat category's type with neither gets best available allowing a split; a standing area's type is held by count.</param>
-public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableBody? BestAvailable = null);
+/// <summary>Seats of one ticket type in a hold request.</summary>
+public sealed record HoldLineBody(
+    [property: Description("The ticket type of these seats.")] Guid? TicketTypeId,
+    [property: Description("How many seats; may be left out when `seatIds` are given (it is then their count, and must equal it when given).")]
+    int? Quantity,
+    [property: Description("On a seated event, for a seat category's type only: the seats wanted (distinct ids of this type's category), held " +
+        "all or none (`409 seat-not-available` names the seats gone; a seat of another category or area is a `400` field error).")]
+    IReadOnlyList<string>? SeatIds = null,
+    [property: Description("On a seated event, for a seat category's type only: events-api picks the `quantity` best seats. A line of a seat " +
+        "category's type with neither this nor `seatIds` gets best available allowing a split; a standing area's type is held by count.")]
+    BestAvailableBody? BestAvailable = null);
 
-/// <param name="AllowSplit">Whether the party may sit in several groups (the fewest, close together) when no block of them is left side
-/// by side in one row; false (the default): <c>409 seats-not-together</c> instead (at most 10 seats then).</param>
-/// <param name="WheelchairSpaces">How many of the party are wheelchair users: one block with that many wheelchair spaces (never split).</param>
-/// <param name="AllowRestrictedView">Whether restricted-view seats may be offered.</param>
-public sealed record BestAvailableBody(bool AllowSplit = false, int WheelchairSpaces = 0, bool AllowRestrictedView = false);
+/// <summary>How best available seats a party.</summary>
+public sealed record BestAvailableBody(
+    [property: Description("Whether the party may sit in several groups (the fewest, close together) when no block of them is left side by " +
+        "side in one row; false (the default): `409 seats-not-together` instead (at most 10 seats then).")]
+    bool AllowSplit = false,
+    [property: Description("How many of the party are wheelchair users: one block with that many wheelchair spaces (never split).")]
+    int WheelchairSpaces = 0,
+    [property: Description("Whether restricted-view seats may be offered.")] bool AllowRestrictedView = false);
 
 /// <param name="UnitPrice">The price of one seat: its type's for a hold of one type; for a hold of several, <c>totalPrice / quantity</c>
 /// rounded to cents (use <c>lines</c> and <c>totalPrice</c>).</param>
@@ -101,9 +108,10 @@ public sealed record HoldResponse(
 }
 
 /// <summary>Seats of one ticket type in a hold, at the unit price they were taken at.</summary>
-/// <param name="Seats">The reserved seats of this line (a seat category's type on a seated event, while the hold is held or confirmed),
-/// in plan order; null for seats held by count (general admission, a standing area).</param>
-public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice, IReadOnlyList<HoldSeatResponse>? Seats = null)
+public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice,
+    [property: Description("The reserved seats of this line (a seat category's type on a seated event, while the hold is held or " +
+        "confirmed), in plan order; null for seats held by count (general admission, a standing area).")]
+    IReadOnlyList<HoldSeatResponse>? Seats = null)
 {
     public static IReadOnlyList<HoldLineResponse> Of(Hold hold, IReadOnlyList<HeldSeat> seats) =>
         hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
@@ -112,11 +120,11 @@ public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quanti
 }
 
 /// <summary>A reserved seat of a hold.</summary>
-/// <param name="SeatId">The seat's id in the event's seat map.</param>
-/// <param name="Area">The id of its area (of the venue plan).</param>
-/// <param name="Row">Its row label.</param>
-/// <param name="Number">Its number label in the row.</param>
-public sealed record HoldSeatResponse(string SeatId, string Area, string Row, string Number);
+public sealed record HoldSeatResponse(
+    [property: Description("The seat's id in the event's seat map.")] string SeatId,
+    [property: Description("The id of its area (of the venue plan).")] string Area,
+    [property: Description("Its row label.")] string Row,
+    [property: Description("Its number label in the row.")] string Number);
 
 /// <summary>
 /// What services need to know of an event, drafts included: bookings-api its times, status, price and capacity;
@@ -153,15 +161,16 @@ public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status,
 /// Held/Confirmed holds; and its sale rules (per-order limit, sales window, visibility), which bookings-api shows a buyer
 /// whose promo code unlocks the type.
 /// </summary>
-/// <param name="Seats">For a seat category's type on a seated event: its seats held and sold, read at the same instant (S3: they equal
-/// <c>held</c> and <c>sold</c>); null for a type without reserved seats.</param>
 public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
-    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility, InventorySeats? Seats = null);
+    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility,
+    [property: Description("For a seat category's type on a seated event: its seats held and sold, read at the same instant as the " +
+        "counters (S3: they equal `held` and `sold`); null for a type without reserved seats.")]
+    InventorySeats? Seats = null);
 
 /// <summary>A seat category's seats by status (reconciliation of S3: seats held and sold against the type's counters).</summary>
-/// <param name="Held">Seats held (by holds that are held).</param>
-/// <param name="Sold">Seats sold (by confirmed holds).</param>
-public sealed record InventorySeats(int Held, int Sold);
+public sealed record InventorySeats(
+    [property: Description("Seats held (by holds that are held).")] int Held,
+    [property: Description("Seats sold (by confirmed holds).")] int Sold);
 
 public sealed record ReviewRequest(int? Rating, string? Text);
 
