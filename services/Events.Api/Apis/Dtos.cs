@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Events.Api.Infrastructure;
 using Events.Api.Model;
+using Events.Api.Seating;
 
 namespace Events.Api.Apis;
 
@@ -62,7 +63,26 @@ public sealed record CancelEventRequest(string? Reason);
 public sealed record HoldBody(int? Quantity, DateTimeOffset? ExpiresAt, IReadOnlyList<HoldLineBody>? Lines = null,
     IReadOnlyList<Guid>? UnlockedTicketTypeIds = null, Guid? UserId = null, string? QueuePass = null, Guid? WaitingListOffer = null);
 
-public sealed record HoldLineBody(Guid? TicketTypeId, int? Quantity);
+/// <summary>Seats of one ticket type in a hold request.</summary>
+public sealed record HoldLineBody(
+    [property: Description("The ticket type of these seats.")] Guid? TicketTypeId,
+    [property: Description("How many seats; may be left out when `seatIds` are given (it is then their count, and must equal it when given).")]
+    int? Quantity,
+    [property: Description("On a seated event, for a seat category's type only: the seats wanted (distinct ids of this type's category), held " +
+        "all or none (`409 seat-not-available` names the seats gone; a seat of another category or area is a `400` field error).")]
+    IReadOnlyList<string>? SeatIds = null,
+    [property: Description("On a seated event, for a seat category's type only: events-api picks the `quantity` best seats. A line of a seat " +
+        "category's type with neither this nor `seatIds` gets best available allowing a split; a standing area's type is held by count.")]
+    BestAvailableBody? BestAvailable = null);
+
+/// <summary>How best available seats a party.</summary>
+public sealed record BestAvailableBody(
+    [property: Description("Whether the party may sit in several groups (the fewest, close together) when no block of them is left side by " +
+        "side in one row; false (the default): `409 seats-not-together` instead (at most 10 seats then).")]
+    bool AllowSplit = false,
+    [property: Description("How many of the party are wheelchair users: one block with that many wheelchair spaces (never split).")]
+    int WheelchairSpaces = 0,
+    [property: Description("Whether restricted-view seats may be offered.")] bool AllowRestrictedView = false);
 
 /// <param name="UnitPrice">The price of one seat: its type's for a hold of one type; for a hold of several, <c>totalPrice / quantity</c>
 /// rounded to cents (use <c>lines</c> and <c>totalPrice</c>).</param>
@@ -72,7 +92,8 @@ public sealed record HoldResponse(
     string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice, IReadOnlyList<HoldLineResponse> Lines,
     string EventTimeZone)
 {
-    public static HoldResponse From(Hold hold, HoldEvent e)
+    /// <param name="seats">The hold's reserved seats (none for a hold by count).</param>
+    public static HoldResponse From(Hold hold, HoldEvent e, IReadOnlyList<HeldSeat> seats)
     {
         var unitPrice = hold.Lines.Count switch
         {
@@ -82,16 +103,28 @@ public sealed record HoldResponse(
         };
         var total = hold.Lines.Count == 0 ? e.Price * hold.Quantity : hold.TotalPrice;
         return new(hold.HoldId, hold.EventId, hold.Quantity, hold.Status, hold.ExpiresAt, unitPrice, e.Currency, e.Title, e.StartsAt, e.OrganizerId,
-            total, HoldLineResponse.Of(hold), e.TimeZone);
+            total, HoldLineResponse.Of(hold, seats), e.TimeZone);
     }
 }
 
 /// <summary>Seats of one ticket type in a hold, at the unit price they were taken at.</summary>
-public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice)
+public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice,
+    [property: Description("The reserved seats of this line (a seat category's type on a seated event, while the hold is held or " +
+        "confirmed), in plan order; null for seats held by count (general admission, a standing area).")]
+    IReadOnlyList<HoldSeatResponse>? Seats = null)
 {
-    public static IReadOnlyList<HoldLineResponse> Of(Hold hold) =>
-        hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList();
+    public static IReadOnlyList<HoldLineResponse> Of(Hold hold, IReadOnlyList<HeldSeat> seats) =>
+        hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
+            seats.Where(s => s.TicketTypeId == l.TicketTypeId).Select(s => new HoldSeatResponse(s.SeatId, s.AreaId, s.Row, s.Number)).ToList() is
+                { Count: > 0 } mine ? mine : null)).ToList();
 }
+
+/// <summary>A reserved seat of a hold.</summary>
+public sealed record HoldSeatResponse(
+    [property: Description("The seat's id in the event's seat map.")] string SeatId,
+    [property: Description("The id of its area (of the venue plan).")] string Area,
+    [property: Description("Its row label.")] string Row,
+    [property: Description("Its number label in the row.")] string Number);
 
 /// <summary>
 /// What services need to know of an event, drafts included: bookings-api its times, status, price and capacity;
@@ -113,9 +146,10 @@ public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int
     {
         var i = snapshot.Inventory;
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
-            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h))).ToList(),
+            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h, []))).ToList(),
             snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available),
-                t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility)).ToList());
+                t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility,
+                snapshot.SeatCounts.TryGetValue(t.Id, out var seats) ? new InventorySeats(seats.Held, seats.Sold) : null)).ToList());
     }
 }
 
@@ -128,7 +162,15 @@ public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status,
 /// whose promo code unlocks the type.
 /// </summary>
 public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
-    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility);
+    int MaxPerOrder, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd, TicketTypeVisibility Visibility,
+    [property: Description("For a seat category's type on a seated event: its seats held and sold, read at the same instant as the " +
+        "counters (S3: they equal `held` and `sold`); null for a type without reserved seats.")]
+    InventorySeats? Seats = null);
+
+/// <summary>A seat category's seats by status (reconciliation of S3: seats held and sold against the type's counters).</summary>
+public sealed record InventorySeats(
+    [property: Description("Seats held (by holds that are held).")] int Held,
+    [property: Description("Seats sold (by confirmed holds).")] int Sold);
 
 public sealed record ReviewRequest(int? Rating, string? Text);
 

@@ -11,12 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Events.Api.Apis;
 
 public sealed record CatalogServices(ICatalogStore Catalog, IInventoryStore Inventory, ITicketTypeStore TicketTypes, CatalogCache Cache,
-    SignalCollector Signals, TimeProvider Time, IServiceProvider Services)
-{
-    /// <summary>Whether the event is on a venue plan (never in the MongoDB configuration, which has no seating).</summary>
-    public async Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
-        Services.GetService<SeatingStore>() is { } seating && await seating.IsSeatedAsync(eventId, cancellationToken);
-}
+    SignalCollector Signals, TimeProvider Time);
 
 public static class EventsApi
 {
@@ -213,11 +208,9 @@ public static class EventsApi
             return Problems.Validation(errors);
         }
 
-        // A seated event's capacity is its seats' and standing places' (docs/seating.md): the other fields change as ever.
-        var seated = await services.IsSeatedAsync(id, cancellationToken);
-        return await ChangeAsync(id, user, services, (item, now) => seated && input.Capacity != item.Event.Capacity
-            ? Change.Invalid("capacity", SeatingErrors.SeatedCapacity)
-            : item.Event.Edit(input, item.Inventory, now), cancellationToken);
+        // A seated event's capacity is its seats' and standing places' (docs/seating.md): the store refuses to change it (asked in
+        // the save's transaction, after the counters row is locked); the other fields change as ever.
+        return await ChangeAsync(id, user, services, (item, now) => item.Event.Edit(input, item.Inventory, now), cancellationToken);
     }
 
     public static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> PublishEvent(
@@ -314,6 +307,7 @@ public static class EventsApi
                 SaveResult.Saved => null,
                 SaveResult.CapacityBelowCommitted => Refusal(CatalogEvent.CapacityBelowCommitted(await services.Inventory.GetInventoryAsync(id, cancellationToken))),
                 SaveResult.Concurrency => Problems.For(EventErrors.ChangedMeanwhile),
+                SaveResult.SeatedCapacity => Problems.Validation("capacity", SeatingErrors.SeatedCapacity),
                 _ => Problems.For(EventErrors.NotFound),
             };
             if (saved is not null)

@@ -1,6 +1,7 @@
 using Events.Api.Infrastructure;
 using Events.Api.Holds;
 using Events.Api.Model;
+using Events.Api.Seating;
 using Events.Api.WaitingList;
 using Events.Api.WaitingRoom;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,6 +13,9 @@ public sealed record InventoryServices(ICatalogStore Catalog, IInventoryStore In
 {
     /// <summary>The waiting lists (null in the MongoDB configuration, which has none).</summary>
     public WaitingListStore? WaitingList => Services.GetService<WaitingListStore>();
+
+    /// <summary>Reserved seating (null in the MongoDB configuration, which has none).</summary>
+    public SeatingStore? Seating => Services.GetService<SeatingStore>();
 }
 
 /// <summary>The internal seat inventory (docs/contracts.md "Inventory"): service identities only.</summary>
@@ -40,20 +44,29 @@ public static class InventoryApi
                 "spent by this hold (the same hold id again passes) and given back if the hold is refused. " +
                 "`waitingListOffer` (the hold id itself) accepts a waiting-list offer: its seats are held already, so the answer is the offer's " +
                 "hold (`200`), and only for the buyer it was offered to, with the same seats (`404 waiting-list-offer-not-found`), while it is " +
-                "open (`409 waiting-list-offer-expired`); no queue pass is needed.")
+                "open (`409 waiting-list-offer-expired`); no queue pass is needed. " +
+                "On a seated event a line of a seat category's type takes particular seats: its `seatIds` (all or none: `409 seat-not-available` " +
+                "names those gone, a seat of another category is a `400` field error) or `bestAvailable` ones (`409 seats-not-together` when " +
+                "only a split is left and it is not allowed, `409 sold-out` when too few are left); a line naming neither gets the best " +
+                "available, split if need be. The answer's lines carry their `seats` (id, area, row, number). Seats need the PostgreSQL " +
+                "store (`503 seating-unavailable`).")
             .WithRequestExample(new HoldBody(2, new DateTimeOffset(2030, 6, 1, 12, 10, 0, TimeSpan.Zero)))
             .Refuses(StatusCodes.Status403Forbidden, RoomErrors.PassRequiredCode, "queue-pass-invalid", "queue-pass-expired", "queue-pass-used")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found", "waiting-list-offer-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale", "waiting-list-offer-expired")
-            .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-type-required", "over-order-limit");
+            .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "hold-conflict", "ticket-type-not-on-sale", "waiting-list-offer-expired",
+                "seat-not-available", "seats-not-together")
+            .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-type-required", "over-order-limit")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "seating-unavailable");
         api.MapPost("/{eventId}/holds/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Turns a hold into sold seats (re-acquires an expired hold if seats remain); idempotent.")
-            .WithDescription("Confirming a confirmed hold answers it again.")
+            .WithDescription("Confirming a confirmed hold answers it again. A seated hold's seats become sold (they keep the hold id: the " +
+                "booking's); an expired seated hold is not re-acquired (its seats went back to sale).")
             .Refuses(StatusCodes.Status404NotFound, "hold-not-found")
             .Refuses(StatusCodes.Status409Conflict, "hold-expired", "hold-released");
         api.MapDelete("/{eventId}/holds/{holdId}", ReleaseHold).WithName("ReleaseHold")
             .WithSummary("Returns a hold's seats (held or sold); idempotent.")
-            .WithDescription("An unknown or already released hold is `204` too; releasing a confirmed hold returns its sold seats (a cancellation).");
+            .WithDescription("An unknown or already released hold is `204` too; releasing a confirmed hold returns its sold seats (a cancellation). " +
+                "Reserved seats go back to sale.");
         return app;
     }
 
@@ -87,6 +100,11 @@ public static class InventoryApi
             return Problems.Validation(errors);
         }
 
+        if (services.Seating is null && body!.Lines?.Any(l => l.SeatIds is not null || l.BestAvailable is not null) == true)
+        {
+            return Problems.For(SeatingErrors.Unavailable);
+        }
+
         QueuePass? pass = null;
         if (body!.WaitingListOffer is not null)
         {
@@ -112,14 +130,14 @@ public static class InventoryApi
             return Problems.For(WaitingListErrors.OfferExpired);
         }
 
-        if (outcome.Error is { } refusal)
+        if (outcome.Error is not null || outcome.Result == PlaceHoldResult.SeatNotOfType)
         {
             if (pass is not null)
             {
                 await services.Admission.ReturnAsync(pass, holdId);
             }
 
-            return Problems.For(refusal);
+            return outcome.Error is { } refusal ? Problems.For(refusal) : SeatsNotOfType(body, outcome);
         }
 
         if (await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is not { } e)
@@ -127,7 +145,8 @@ public static class InventoryApi
             return Problems.For(EventErrors.NotFound);
         }
 
-        var response = HoldResponse.From(outcome.Hold!, e);
+        var fresh = outcome.Result == PlaceHoldResult.Created && outcome.Hold!.Lines.All(l => l.SeatIds.Count == 0);
+        var response = HoldResponse.From(outcome.Hold!, e, fresh ? [] : await HoldSeatsAsync(eventId, holdId, services, cancellationToken));
         return outcome.Result == PlaceHoldResult.Created
             ? TypedResults.Created($"/internal/events/{eventId}/holds/{holdId}", response)
             : TypedResults.Ok(response);
@@ -143,8 +162,22 @@ public static class InventoryApi
         }
 
         return await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is { } e
-            ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e))
+            ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e, await HoldSeatsAsync(eventId, holdId, services, cancellationToken)))
             : Problems.For(HoldErrors.NotFound);
+    }
+
+    /// <summary>A hold's reserved seats (none without reserved seating).</summary>
+    private static async Task<IReadOnlyList<HeldSeat>> HoldSeatsAsync(Guid eventId, Guid holdId, InventoryServices services, CancellationToken cancellationToken) =>
+        services.Seating is { } seating ? await seating.GetHoldSeatsAsync(eventId, holdId, cancellationToken) : [];
+
+    /// <summary>The field error of a line whose seats are not its ticket type's (or that asks for seats of a type without any).</summary>
+    private static ValidationProblem SeatsNotOfType(HoldBody body, PlaceHoldOutcome outcome)
+    {
+        var index = body.Lines?.ToList().FindIndex(l => l.TicketTypeId == outcome.TicketTypeId) ?? -1;
+        var line = index >= 0 ? body.Lines![index] : null;
+        return line?.SeatIds is { Count: > 0 }
+            ? Problems.Validation($"lines[{index}].seatIds", $"Not seats of this ticket type's category: {string.Join(", ", outcome.SeatIds)}.")
+            : Problems.Validation($"lines[{Math.Max(index, 0)}].bestAvailable", "This ticket type has no reserved seats (it is held by count).");
     }
 
     /// <summary>
@@ -159,7 +192,7 @@ public static class InventoryApi
         }
 
         var entry = body.WaitingListOffer == holdId ? await list.GetByOfferAsync(holdId, cancellationToken) : null;
-        var quantity = body.Quantity ?? body.Lines!.Sum(l => l.Quantity!.Value);
+        var quantity = body.Quantity ?? body.Lines!.Sum(l => LineQuantity(l)!.Value);
         var linesMatch = body.Lines is not { Count: > 0 } lines
             || (lines is [var only] && only.TicketTypeId == entry?.TicketTypeId && only.Quantity == quantity);
         if (entry is null || entry.EventId != eventId || entry.UserId != body.UserId || entry.Quantity != quantity || !linesMatch
@@ -173,9 +206,13 @@ public static class InventoryApi
 
     /// <summary>The hold a valid body asks for.</summary>
     private static HoldRequest ToRequest(Guid holdId, HoldBody body) =>
-        new(holdId, body.Quantity ?? body.Lines!.Sum(l => l.Quantity!.Value), body.ExpiresAt!.Value.ToUniversalTime())
+        new(holdId, body.Quantity ?? body.Lines!.Sum(l => LineQuantity(l)!.Value), body.ExpiresAt!.Value.ToUniversalTime())
         {
-            Lines = body.Lines?.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, l.Quantity!.Value)).ToList() ?? [],
+            Lines = body.Lines?.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, LineQuantity(l)!.Value)
+            {
+                SeatIds = l.SeatIds,
+                BestAvailable = l.BestAvailable is { } b ? new SeatPreferences(b.AllowSplit, b.WheelchairSpaces, b.AllowRestrictedView) : null,
+            }).ToList() ?? [],
             UnlockedTicketTypeIds = body.UnlockedTicketTypeIds?.ToHashSet() ?? [],
         };
 
@@ -183,12 +220,12 @@ public static class InventoryApi
     private static Dictionary<string, string[]> ValidationErrors(HoldBody? body, DateTimeOffset now)
     {
         var lines = body?.Lines ?? [];
-        if (lines.Any(l => l.TicketTypeId is null || l.Quantity is null))
+        if (lines.Any(l => l.TicketTypeId is null || LineQuantity(l) is null))
         {
-            return new() { ["lines"] = ["Each line needs a ticketTypeId and a quantity."] };
+            return new() { ["lines"] = ["Each line needs a ticketTypeId and a quantity (or seatIds)."] };
         }
 
-        var quantity = body?.Quantity ?? (lines.Count > 0 ? lines.Sum(l => l.Quantity!.Value) : null);
+        var quantity = body?.Quantity ?? (lines.Count > 0 ? lines.Sum(l => LineQuantity(l)!.Value) : null);
         if (quantity is null)
         {
             return new() { ["quantity"] = ["The quantity is required."] };
@@ -200,9 +237,17 @@ public static class InventoryApi
         }
 
         var errors = HoldRules.Validate(quantity.Value, expiresAt, now);
-        foreach (var (field, messages) in HoldRules.ValidateLines([.. lines.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, l.Quantity!.Value))], body.Quantity))
+        foreach (var (field, messages) in HoldRules.ValidateLines([.. lines.Select(l => new HoldLineRequest(l.TicketTypeId!.Value, LineQuantity(l)!.Value))], body.Quantity))
         {
             errors[field] = messages;
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            foreach (var (field, message) in SeatErrors(lines[i]))
+            {
+                errors[$"lines[{i}].{field}"] = [message];
+            }
         }
 
         if (body.UnlockedTicketTypeIds is { Count: > 50 })
@@ -211,6 +256,48 @@ public static class InventoryApi
         }
 
         return errors;
+    }
+
+    /// <summary>A line's quantity: as given, else the count of its seats (null when neither says).</summary>
+    private static int? LineQuantity(HoldLineBody line) => line.Quantity ?? line.SeatIds?.Count;
+
+    /// <summary>A line's seat wishes that cannot be asked: seats named and best available at once, empty, repeated or blank ids, a count that
+    /// is not the quantity, a party too large to seat together, more wheelchair spaces than seats.</summary>
+    private static IEnumerable<(string Field, string Message)> SeatErrors(HoldLineBody line)
+    {
+        if (line.SeatIds is { } ids)
+        {
+            if (line.BestAvailable is not null)
+            {
+                yield return ("bestAvailable", "Name the seats or ask for the best available, not both.");
+            }
+
+            if (ids.Count == 0 || ids.Any(string.IsNullOrWhiteSpace) || ids.Any(id => id.Length > 100))
+            {
+                yield return ("seatIds", "Seat ids of the event's seat map (1 to 100 characters each), at least one.");
+            }
+            else if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count)
+            {
+                yield return ("seatIds", "Each seat at most once.");
+            }
+            else if (line.Quantity is { } quantity && quantity != ids.Count)
+            {
+                yield return ("seatIds", $"{ids.Count} seats named for a quantity of {quantity}: name as many seats as the quantity (or leave it out).");
+            }
+        }
+
+        if (line.BestAvailable is { } best)
+        {
+            if (!best.AllowSplit && line.Quantity > BestAvailableRequest.MaxPartySize)
+            {
+                yield return ("bestAvailable.allowSplit", $"At most {BestAvailableRequest.MaxPartySize} seats side by side: allow a split for more.");
+            }
+
+            if (best.WheelchairSpaces < 0 || best.WheelchairSpaces > Math.Min(line.Quantity ?? 0, BestAvailableRequest.MaxPartySize))
+            {
+                yield return ("bestAvailable.wheelchairSpaces", $"0 to the quantity (at most {BestAvailableRequest.MaxPartySize}).");
+            }
+        }
     }
 
     /// <summary>The event as the hold's own statement read it, else (a repeated hold, or a store that does not read it) from the catalog.</summary>

@@ -7,13 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Events.Api.Apis;
 
-public sealed record TicketTypeServices(ICatalogStore Catalog, ITicketTypeStore TicketTypes, CatalogCache Cache, TimeProvider Time,
-    IServiceProvider Services)
-{
-    /// <summary>Whether the event is on a venue plan (never in the MongoDB configuration, which has no seating).</summary>
-    public async Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
-        Services.GetService<SeatingStore>() is { } seating && await seating.IsSeatedAsync(eventId, cancellationToken);
-}
+public sealed record TicketTypeServices(ICatalogStore Catalog, ITicketTypeStore TicketTypes, CatalogCache Cache, TimeProvider Time);
 
 /// <summary>An event's ticket types: anyone reads the public ones; its organizer or an admin reads them all and changes them.</summary>
 public static class TicketTypesApi
@@ -79,18 +73,16 @@ public static class TicketTypesApi
             return Problems.Validation(errors);
         }
 
-        if (await services.IsSeatedAsync(id, cancellationToken))
-        {
-            return Problems.For(SeatingErrors.EventSeated);
-        }
-
         var now = services.Time.GetUtcNow();
         var created = TicketTypeRules.Create(item.Event, input, now);
         var change = await services.TicketTypes.AddAsync(created, cancellationToken);
         await services.Cache.InvalidateAsync(id, cancellationToken);
-        return change.Result == TicketTypeChangeResult.Done
-            ? TypedResults.Created($"/api/events/{id}/ticket-types/{created.Id}", TicketTypeResponse.From(created, item, manager: true, now))
-            : Problems.For(EventErrors.NotFound);
+        return change.Result switch
+        {
+            TicketTypeChangeResult.Done => TypedResults.Created($"/api/events/{id}/ticket-types/{created.Id}", TicketTypeResponse.From(created, item, manager: true, now)),
+            TicketTypeChangeResult.Seated => Problems.For(SeatingErrors.EventSeated),
+            _ => Problems.For(EventErrors.NotFound),
+        };
     }
 
     public static async Task<Results<Ok<TicketTypeResponse>, ValidationProblem, ProblemHttpResult>> UpdateTicketType(
@@ -114,11 +106,6 @@ public static class TicketTypesApi
             return Problems.Validation(errors);
         }
 
-        if (input.Capacity != current.Capacity && await services.IsSeatedAsync(id, cancellationToken))
-        {
-            return Problems.Validation("capacity", SeatingErrors.SeatedCapacity);
-        }
-
         var now = services.Time.GetUtcNow();
         var change = await services.TicketTypes.UpdateAsync(TicketTypeRules.Apply(current, input, now), cancellationToken);
         await services.Cache.InvalidateAsync(id, cancellationToken);
@@ -130,6 +117,8 @@ public static class TicketTypesApi
                 return Problems.Validation(TicketTypeRules.CapacityBelowCommitted(change.Committed));
             case TicketTypeChangeResult.EventNotFound:
                 return Problems.For(EventErrors.NotFound);
+            case TicketTypeChangeResult.SeatedCapacity:
+                return Problems.Validation("capacity", SeatingErrors.SeatedCapacity);
             default:
                 return Problems.For(TicketTypeErrors.NotFound);
         }
@@ -150,11 +139,6 @@ public static class TicketTypesApi
             return refusal!;
         }
 
-        if (await services.IsSeatedAsync(id, cancellationToken))
-        {
-            return Problems.For(SeatingErrors.EventSeated);
-        }
-
         var change = await services.TicketTypes.DeleteAsync(id, typeId, cancellationToken);
         await services.Cache.InvalidateAsync(id, cancellationToken);
         return change.Result switch
@@ -162,6 +146,7 @@ public static class TicketTypesApi
             TicketTypeChangeResult.Done => TypedResults.NoContent(),
             TicketTypeChangeResult.HasSales => Problems.For(TicketTypeErrors.HasSales),
             TicketTypeChangeResult.LastType => Problems.For(TicketTypeErrors.LastType),
+            TicketTypeChangeResult.Seated => Problems.For(SeatingErrors.EventSeated),
             TicketTypeChangeResult.EventNotFound => Problems.For(EventErrors.NotFound),
             _ => Problems.For(TicketTypeErrors.NotFound),
         };

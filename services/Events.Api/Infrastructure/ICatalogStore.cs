@@ -76,6 +76,8 @@ public enum SaveResult
     Concurrency,
     /// <summary>The new capacity is below the seats held and sold.</summary>
     CapacityBelowCommitted,
+    /// <summary>The event is on a venue plan: its capacity is its seats' and standing places' (not changed by hand).</summary>
+    SeatedCapacity,
 }
 
 public enum DeleteResult

@@ -43,6 +43,9 @@ public interface IInventoryStore
 public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> ActiveHolds)
 {
     public IReadOnlyList<TicketType> TicketTypes { get; init; } = [];
+
+    /// <summary>Per seat category's ticket type (a seated event): its seats held and sold, read at the same instant (S3).</summary>
+    public IReadOnlyDictionary<Guid, (int Held, int Sold)> SeatCounts { get; init; } = new Dictionary<Guid, (int Held, int Sold)>();
 }
 
 public static class InventoryStoreExtensions

@@ -30,6 +30,10 @@ public enum TicketTypeChangeResult
     CapacityBelowCommitted,
     HasSales,
     LastType,
+    /// <summary>The event is on a venue plan: its types are its plan's (none added or removed by hand).</summary>
+    Seated,
+    /// <summary>The event is on a venue plan: a type's capacity is its seats' (not changed by hand).</summary>
+    SeatedCapacity,
 }
 
 public sealed record TicketTypeChange(TicketTypeChangeResult Result, int Committed = 0)

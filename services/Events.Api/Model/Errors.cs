@@ -43,6 +43,12 @@ public static class HoldErrors
 
     public static Error OverOrderLimit { get; } =
         new("over-order-limit", ErrorKind.Unprocessable, "More tickets of this type than it sells in one order.");
+
+    public static Error SeatNotAvailable { get; } = new("seat-not-available", ErrorKind.Conflict,
+        "A seat asked for is held, sold or blocked (seatIds names them): nothing was held.");
+
+    public static Error SeatsNotTogether { get; } = new("seats-not-together", ErrorKind.Conflict,
+        "No block of that many seats side by side is left in this category: allow a split, or pick the seats on the map.");
 }
 
 public static class ReviewErrors

@@ -19,10 +19,35 @@ public sealed record Hold(Guid HoldId, Guid EventId, int Quantity, HoldStatus St
 }
 
 /// <summary>Seats of one ticket type in a hold, with the type's name and unit price as they were when the seats were taken.</summary>
-public sealed record HoldLine(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice);
+public sealed record HoldLine(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice)
+{
+    /// <summary>The reserved seats of this line (a seat category's type on a seated event), in plan order; empty otherwise.</summary>
+    public IReadOnlyList<string> SeatIds { get; init; } = [];
+}
 
-/// <summary>Seats of one ticket type asked for.</summary>
-public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity);
+/// <summary>
+/// Seats of one ticket type asked for. On a seated event, a type of a seat category takes particular seats: the
+/// <see cref="SeatIds"/> named (all or none), else the best available ones (<see cref="BestAvailable"/>, or, for a line that says
+/// neither, best available allowing a split, so a count-only caller keeps working). A standing area's type is taken by count.
+/// </summary>
+public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity)
+{
+    /// <summary>The seats wanted, by id (distinct); their count is the line's quantity.</summary>
+    public IReadOnlyList<string>? SeatIds { get; init; }
+
+    /// <summary>Let events-api pick the seats (<see cref="Quantity"/> of them).</summary>
+    public SeatPreferences? BestAvailable { get; init; }
+}
+
+/// <summary>
+/// How best available seats a party: side by side in one row unless <see cref="AllowSplit"/> (then the fewest groups, close
+/// together), <see cref="WheelchairSpaces"/> of them wheelchair spaces (never split), restricted-view seats only when allowed.
+/// </summary>
+public sealed record SeatPreferences(bool AllowSplit = false, int WheelchairSpaces = 0, bool AllowRestrictedView = false)
+{
+    /// <summary>What a line of a seat category that names no seats gets: any good seats, split if need be.</summary>
+    public static SeatPreferences CountOnly { get; } = new(AllowSplit: true);
+}
 
 /// <param name="Quantity">Seats in all (the sum of the lines when there are lines).</param>
 public sealed record HoldRequest(Guid HoldId, int Quantity, DateTimeOffset ExpiresAt)
@@ -52,6 +77,12 @@ public enum PlaceHoldResult
     TicketTypeNotOnSale,
     /// <summary>A line asks for more seats than its type sells in one order.</summary>
     OverOrderLimit,
+    /// <summary>A named seat is held, sold or blocked (or named twice in one batch): <see cref="PlaceHoldOutcome.SeatIds"/> names them.</summary>
+    SeatNotAvailable,
+    /// <summary>A named seat is not one of the line's type's seats (another category, a standing area, unknown): <see cref="PlaceHoldOutcome.SeatIds"/>.</summary>
+    SeatNotOfType,
+    /// <summary>Best available found seats only apart, and the line did not allow a split.</summary>
+    SeatsNotTogether,
 }
 
 /// <summary>
@@ -66,6 +97,12 @@ public sealed record HoldEvent(string Title, decimal Price, string Currency, Dat
 /// <param name="Event">The hold's event as the same statement read it; null when the store did not read it (the caller reads it).</param>
 public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold, HoldEvent? Event = null)
 {
+    /// <summary>The seats a <see cref="PlaceHoldResult.SeatNotAvailable"/> or <see cref="PlaceHoldResult.SeatNotOfType"/> refusal is about.</summary>
+    public IReadOnlyList<string> SeatIds { get; init; } = [];
+
+    /// <summary>The line (by ticket type) a seat refusal is about.</summary>
+    public Guid? TicketTypeId { get; init; }
+
     /// <summary>Why no hold was placed; null when it was (new or existing).</summary>
     public Error? Error => Result switch
     {
@@ -77,6 +114,8 @@ public sealed record PlaceHoldOutcome(PlaceHoldResult Result, Hold? Hold, HoldEv
         PlaceHoldResult.TicketTypeNotFound => TicketTypeErrors.NotFound,
         PlaceHoldResult.TicketTypeNotOnSale => HoldErrors.TicketTypeNotOnSale,
         PlaceHoldResult.OverOrderLimit => HoldErrors.OverOrderLimit,
+        PlaceHoldResult.SeatNotAvailable => HoldErrors.SeatNotAvailable.With("seatIds", SeatIds),
+        PlaceHoldResult.SeatsNotTogether => HoldErrors.SeatsNotTogether,
         _ => null,
     };
 }

@@ -92,10 +92,6 @@ public sealed class SeatingStore(EventsDbContext db)
 
     // ---- Events on a plan ----
 
-    /// <summary>Whether the event is on a plan (its ticket types and capacity are then its seats').</summary>
-    public Task<bool> IsSeatedAsync(Guid eventId, CancellationToken cancellationToken) =>
-        db.EventSeating.AnyAsync(s => s.EventId == eventId, cancellationToken);
-
     /// <summary>
     /// Puts the event on the plan in one transaction, while it has no seat held or sold: its ticket types become exactly the
     /// plan's (kept ones updated, the others removed, new ones added), its capacity their sum, and its seats a fresh copy.
@@ -294,6 +290,17 @@ public sealed class SeatingStore(EventsDbContext db)
         }
     }
 
+    /// <summary>
+    /// A hold's seats with their places, in plan order, each with its ticket type (its category's); empty for a hold without seats
+    /// or one that ended (a released or expired hold's seats went back to sale). A sold seat keeps its hold: the booking's seats.
+    /// </summary>
+    public Task<List<HeldSeat>> GetHoldSeatsAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
+        (from s in db.EventSeats.AsNoTracking()
+         join t in db.TicketTypes.AsNoTracking() on new { s.EventId, Category = (string?)s.Category } equals new { t.EventId, Category = t.SeatCategory }
+         where s.EventId == eventId && s.HoldId == holdId
+         orderby s.Ordinal
+         select new HeldSeat(t.Id, s.SeatId, s.AreaId, s.RowLabel, s.NumberLabel)).ToListAsync(cancellationToken);
+
     // ---- Plumbing ----
 
     private static object Text(string? value) => (object?)value ?? DBNull.Value;
@@ -365,6 +372,9 @@ public sealed class SeatingStore(EventsDbContext db)
             return result;
         }, cancellationToken);
 }
+
+/// <summary>A seat of a hold: its ticket type, id and place (area, row and number labels).</summary>
+public sealed record HeldSeat(Guid TicketTypeId, string SeatId, string AreaId, string Row, string Number);
 
 /// <summary>A plan in a list: no seats, just its size.</summary>
 public sealed record VenuePlanSummary(Guid Id, Guid OrganizerId, string Name, int SeatCount, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

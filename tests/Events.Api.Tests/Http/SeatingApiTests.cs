@@ -11,7 +11,7 @@ namespace Events.Api.Tests.Http;
 /// Reserved seating over real HTTP (users-api, events-api, PostgreSQL): venue plans built by generating areas and editing seats,
 /// imported and exported as JSON, refused by field when broken (changing nothing), kept to their organizer; an event put on a plan
 /// (its seats copied, its ticket types one per category and standing area), its seat map and availability, blocked seats, and the
-/// refusals (another's plan or event, a plan in use, an event with sales, seats a count-only hold has).
+/// refusals (another's plan or event, a plan in use, an event with sales, seats a hold has).
 /// </summary>
 public sealed class SeatingApiTests(EventsTopologyFixture fixture)
 {
@@ -42,7 +42,7 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
         await (await organizer.PostAsJsonAsync($"/api/venue-plans/{planId}/areas", area, Ct)).ReadJsonAsync(HttpStatusCode.OK, Ct);
 
     /// <summary>A plan of the organizer: stalls 2 × 5 (stalls-a; row B seats 4 and 5 stalls-b) and a standing pit of 20; its id.</summary>
-    private static async Task<Guid> SmallPlanAsync(HttpClient organizer)
+    internal static async Task<Guid> SmallPlanAsync(HttpClient organizer)
     {
         var planId = (await CreatePlanAsync(organizer)).GetProperty("id").GetGuid();
         await AddAreaAsync(organizer, planId, Area("stalls", 2, 5));
@@ -57,7 +57,7 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
 
     private static object Prices(params object[] prices) => prices;
 
-    private static async Task<JsonElement> SeatAsync(HttpClient organizer, Guid eventId, Guid planId) =>
+    internal static async Task<JsonElement> SeatAsync(HttpClient organizer, Guid eventId, Guid planId) =>
         await (await organizer.PutAsJsonAsync($"/api/events/{eventId}/seating", new
         {
             planId,
@@ -65,7 +65,7 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
                 new { area = "pit", price = 20m }),
         }, Ct)).ReadJsonAsync(HttpStatusCode.OK, Ct);
 
-    private static JsonElement Seats(JsonElement planOrMap, string area) =>
+    internal static JsonElement Seats(JsonElement planOrMap, string area) =>
         planOrMap.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("id").GetString() == area).GetProperty("seats");
 
     [Fact]
@@ -374,7 +374,7 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
     }
 
     [Fact]
-    public async Task Seats_a_hold_already_counts_on_cannot_be_blocked()
+    public async Task Seats_a_hold_by_count_took_cannot_be_blocked()
     {
         using var organizer = await fixture.AsAsync("organizer");
         var planId = await SmallPlanAsync(organizer);
@@ -382,10 +382,10 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
         var map = await SeatAsync(organizer, eventId, planId);
         var side = map.GetProperty("categories")[1].GetProperty("ticketTypeId").GetGuid();
 
-        // Both "Side view" seats are held (by count, as holds are until seats are picked): neither can be blocked.
+        // Both "Side view" seats are held by a hold by count (it got the best available: the only two): neither can be blocked.
         await HoldAsync(eventId, 2, side);
         var problem = await AssertProblemAsync(await organizer.PostAsJsonAsync($"/api/events/{eventId}/seating/block",
-            new { seatIds = new[] { "stalls-A-1", "stalls-B-4" }, reason = "Technical" }, Ct), HttpStatusCode.Conflict, "seats-committed");
+            new { seatIds = new[] { "stalls-A-1", "stalls-B-4" }, reason = "Technical" }, Ct), HttpStatusCode.Conflict, "seat-not-available");
         Assert.Equal(["stalls-B-4"], problem.GetProperty("seatIds").EnumerateArray().Select(i => i.GetString()!));
         Assert.Equal((30, 28, 2, 0), await AvailabilityAsync(eventId));
         Assert.Equal(0, (await organizer.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/seating/blocked", Ct)).GetArrayLength());
@@ -417,7 +417,7 @@ public sealed class SeatingApiTests(EventsTopologyFixture fixture)
         return (a.Capacity, a.Available, a.Held, a.Sold);
     }
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var problem = await response.ReadJsonAsync(status, Ct);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -30,7 +30,17 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // The capacity moves only while it still covers every held and sold seat (locks the counters row).
+            // Lock the counters row, then ask whether the event is on a venue plan (putting it on one locks that row first, so
+            // none slips in meanwhile): a seated event's capacity is its seats' and standing places', not changed by hand.
+            var locked = await db.Database
+                .SqlQuery<int>($"SELECT capacity AS \"Value\" FROM event_inventory WHERE event_id = {changed.Id} FOR UPDATE").ToListAsync(ct);
+            if (locked is [var capacity] && capacity != changed.Capacity
+                && await db.EventSeating.AnyAsync(s => s.EventId == changed.Id, ct))
+            {
+                return SaveResult.SeatedCapacity;
+            }
+
+            // The capacity moves only while it still covers every held and sold seat.
             var capacityRows = await db.Database.ExecuteSqlInterpolatedAsync(
                 $"UPDATE event_inventory SET capacity = {changed.Capacity} WHERE event_id = {changed.Id} AND held + sold <= {changed.Capacity}", ct);
             if (capacityRows == 0)

@@ -17,6 +17,7 @@ public sealed partial class PostgresInventoryStore
             HoldEvent? heldEvent = null;
             var bookable = false;
             var types = new Dictionary<Guid, TicketType>();
+            var seatedTypes = new HashSet<Guid>();
             await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
@@ -25,7 +26,8 @@ public sealed partial class PostgresInventoryStore
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
                     $"SELECT i.capacity, i.held, i.sold, e.is_bookable, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
                 { Parameters = { new() { Value = eventId } } });
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT row_to_json(t)::text FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    "SELECT row_to_json(t)::text, t.seat_category IS NOT NULL FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
                 { Parameters = { new() { Value = eventId } } });
                 await using var reader = await batch.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
@@ -47,6 +49,10 @@ public sealed partial class PostgresInventoryStore
                 {
                     var type = ParseTicketType(reader.GetString(0));
                     types[type.Id] = type;
+                    if (reader.GetBoolean(1))
+                    {
+                        seatedTypes.Add(type.Id);
+                    }
                 }
             }
 
@@ -65,7 +71,8 @@ public sealed partial class PostgresInventoryStore
                 }
 
                 var takesSeats = hold.Status == HoldStatus.Held
-                    || (hold.Status == HoldStatus.Expired && bookable && available >= hold.Quantity && TypesHaveSeats(hold, types, typeDeltas));
+                    || (hold.Status == HoldStatus.Expired && bookable && available >= hold.Quantity && TypesHaveSeats(hold, types, typeDeltas)
+                        && !hold.Lines.Any(l => seatedTypes.Contains(l.TicketTypeId)));
                 if (takesSeats)
                 {
                     var wasHeld = hold.Status == HoldStatus.Held;
@@ -118,6 +125,13 @@ public sealed partial class PostgresInventoryStore
                 });
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE holds SET status = 1, updated_at = $2 WHERE hold_id = ANY($1)")
                 { Parameters = { new() { Value = sold.ToArray() }, new() { Value = now.ToUniversalTime() } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    """
+                    WITH seats AS (
+                        UPDATE event_seats SET status = 2, updated_at = $3 WHERE event_id = $1 AND hold_id = ANY($2) AND status = 1 RETURNING 1)
+                    UPDATE event_seating SET version = version + 1, updated_at = $3 WHERE event_id = $1 AND EXISTS (SELECT 1 FROM seats)
+                    """)
+                { Parameters = { new() { Value = eventId }, new() { Value = sold.ToArray() }, new() { Value = now.ToUniversalTime() } } });
                 await batch.ExecuteNonQueryAsync(ct);
             }
 
@@ -134,7 +148,8 @@ public sealed partial class PostgresInventoryStore
     {
         // One autocommit statement: lock the hold; a held hold (even past its expiry, it still owns its seats) moves its seats
         // to sold on the event and on each line's type; an expired one re-acquires them only if the event is still bookable and
-        // both the event and every capped type of its lines have them, read from their locked rows (event first, then types).
+        // both the event and every capped type of its lines have them, read from their locked rows (event first, then types), and
+        // it has no reserved seats (those went back to sale at expiry, and may be someone else's now). A held hold's seats are sold.
         // The counters written are computed from those locked rows, never as a sum on the rows the UPDATEs read: under READ
         // COMMITTED an UPDATE reads a row as of the statement's snapshot and PostgreSQL checks ck_inventory_no_oversell (and
         // ck_ticket_types_no_oversell) on the row computed from it BEFORE it finds the row changed since and recomputes it from
@@ -149,7 +164,7 @@ public sealed partial class PostgresInventoryStore
                 FROM h JOIN event_inventory i ON i.event_id = h.event_id WHERE h.status IN (0, 3)
                 FOR UPDATE OF i),
             tt AS (
-                SELECT t.id, t.held, t.sold, t.capacity - t.held - t.sold AS available, t.capacity, l.quantity
+                SELECT t.id, t.held, t.sold, t.capacity - t.held - t.sold AS available, t.capacity, l.quantity, t.seat_category IS NOT NULL AS seated
                 FROM inv JOIN hold_lines l ON l.hold_id = $1 JOIN ticket_types t ON t.id = l.ticket_type_id
                 ORDER BY t.id FOR UPDATE OF t),
             ok AS (
@@ -157,7 +172,7 @@ public sealed partial class PostgresInventoryStore
                 WHERE h.status = 0
                    OR (h.status = 3
                        AND inv.available >= h.quantity
-                       AND NOT EXISTS (SELECT 1 FROM tt WHERE tt.capacity IS NOT NULL AND tt.available < tt.quantity)
+                       AND NOT EXISTS (SELECT 1 FROM tt WHERE (tt.capacity IS NOT NULL AND tt.available < tt.quantity) OR tt.seated)
                        AND EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id AND e.is_bookable))),
             moved AS (
                 UPDATE event_inventory i
@@ -171,7 +186,12 @@ public sealed partial class PostgresInventoryStore
                     sold = tt.sold + tt.quantity
                 FROM moved m, tt WHERE t.id = tt.id),
             marked AS (
-                UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id)
+                UPDATE holds SET status = 1, updated_at = $3 FROM moved WHERE holds.hold_id = $1 RETURNING holds.hold_id),
+            seats AS (
+                UPDATE event_seats s SET status = 2, updated_at = $3 FROM marked m
+                WHERE s.event_id = $2 AND s.hold_id = m.hold_id AND s.status = 1 RETURNING 1),
+            seats_version AS (
+                UPDATE event_seating SET version = version + 1, updated_at = $3 WHERE event_id = $2 AND EXISTS (SELECT 1 FROM seats))
             SELECT h.*, (SELECT count(*) FROM marked), {HoldEventColumns}
             FROM h LEFT JOIN events e ON e.id = h.event_id
             """;

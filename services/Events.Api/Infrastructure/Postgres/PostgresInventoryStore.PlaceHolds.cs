@@ -1,4 +1,5 @@
 using Events.Api.Model;
+using Events.Api.Seating;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,7 +9,9 @@ namespace Events.Api.Infrastructure.Postgres;
 /// Placing holds: a coalesced batch in one transaction (two round trips and the commit) that locks the event's counters row,
 /// then its ticket types' rows (always in that order, as every other change does), and decides each request in arrival
 /// order, first fit, against both levels; a lone single-line hold first tries ONE autocommit statement that takes the seats
-/// only when every rule holds, and falls back to the batch path (with one request) to say why not.
+/// only when every rule holds, and falls back to the batch path (with one request) to say why not. A seat category's type
+/// (a seated event) always goes the batch path: its seats are read once the counters row is locked, picked
+/// (<see cref="HoldSeatPicker"/>) and moved available → held in the statement that moves the counters.
 /// </summary>
 public sealed partial class PostgresInventoryStore
 {
@@ -27,15 +30,19 @@ public sealed partial class PostgresInventoryStore
         var onSale = false;
         var types = new List<TicketType>();
         var existing = new Dictionary<Guid, Hold>();
+        var seatedTypes = new HashSet<Guid>();
+        IReadOnlyList<SeatForSale> seats;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"SELECT i.capacity, i.held, i.sold, e.on_sale_until, {HoldEventColumns} FROM event_inventory i JOIN events e ON e.id = i.event_id WHERE i.event_id = $1 FOR UPDATE OF i")
             { Parameters = { new() { Value = eventId } } });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT row_to_json(t)::text FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT row_to_json(t)::text, t.seat_category IS NOT NULL FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.id FOR UPDATE")
             { Parameters = { new() { Value = eventId } } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = ANY($1)")
             { Parameters = { new() { Value = ids } } });
+            batch.BatchCommands.Add(SeatsForSaleCommand(eventId, requests));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
@@ -48,6 +55,10 @@ public sealed partial class PostgresInventoryStore
             while (await reader.ReadAsync(ct))
             {
                 types.Add(ParseTicketType(reader.GetString(0)));
+                if (reader.GetBoolean(1))
+                {
+                    seatedTypes.Add(types[^1].Id);
+                }
             }
 
             await reader.NextResultAsync(ct);
@@ -56,7 +67,12 @@ public sealed partial class PostgresInventoryStore
                 var hold = ReadHold(reader);
                 existing[hold.HoldId] = hold;
             }
+
+            await reader.NextResultAsync(ct);
+            seats = await ReadSeatsForSaleAsync(reader, ct);
         }
+
+        var picker = new HoldSeatPicker(seatedTypes, seats);
 
         // Decide in arrival order, first fit, against the locked counters of the event and of each type.
         types.Sort((a, b) => a.SortOrder != b.SortOrder ? a.SortOrder.CompareTo(b.SortOrder) : a.Id.CompareTo(b.Id));
@@ -96,7 +112,7 @@ public sealed partial class PostgresInventoryStore
             decided.TryAdd(request.HoldId, index);
         }
 
-        // The request's lines (HoldRules), then the seats on the event and on each capped type: taken (null outcome) or refused.
+        // The request's lines (HoldRules), its seats, then the seats on the event and on each capped type: taken (null outcome) or refused.
         PlaceHoldOutcome? Decide(HoldRequest request, out Hold? hold)
         {
             hold = null;
@@ -106,17 +122,27 @@ public sealed partial class PostgresInventoryStore
                 return new PlaceHoldOutcome(refusal, null);
             }
 
+            // The seats of each seated type's line (all or none), from the seats read under the counters lock: a named seat gone is
+            // said as such even when its type has no seats left at all.
+            var pick = picker.Pick(request, lines);
+            if (pick.Refusal is { } noSeats)
+            {
+                return new PlaceHoldOutcome(noSeats, null) { SeatIds = pick.RefusedSeatIds, TicketTypeId = pick.RefusedLine };
+            }
+
             if (request.Quantity > available || lines.Any(l => typeLeft.TryGetValue(l.TicketTypeId, out var left) && l.Quantity > left))
             {
                 return new PlaceHoldOutcome(PlaceHoldResult.SoldOut, null);
             }
 
+            picker.Take(pick);
             available -= request.Quantity;
             foreach (var line in lines.Where(l => typeLeft.ContainsKey(l.TicketTypeId)))
             {
                 typeLeft[line.TicketTypeId] -= line.Quantity;
             }
 
+            lines = lines.Select(l => pick.LineSeats.TryGetValue(l.TicketTypeId, out var taken) ? l with { SeatIds = taken } : l).ToList();
             hold = new Hold(request.HoldId, eventId, request.Quantity, HoldStatus.Held, request.ExpiresAt, now) { Lines = lines };
             return null;
         }
@@ -152,6 +178,7 @@ public sealed partial class PostgresInventoryStore
         IReadOnlyList<Hold> holds, DateTimeOffset now, CancellationToken ct)
     {
         var lines = holds.SelectMany(h => h.Lines.Select(l => (h.HoldId, Line: l))).ToList();
+        var seats = lines.SelectMany(x => x.Line.SeatIds.Select(seatId => (x.HoldId, SeatId: seatId))).ToList();
         await using var command = new NpgsqlCommand(
             """
             WITH inserted AS (
@@ -172,8 +199,15 @@ public sealed partial class PostgresInventoryStore
             per_type AS (
                 SELECT ticket_type_id, sum(quantity)::int AS quantity FROM lines GROUP BY ticket_type_id),
             typed AS (
-                UPDATE ticket_types t SET held = t.held + p.quantity FROM per_type p WHERE t.id = p.ticket_type_id)
-            SELECT hold_id FROM inserted
+                UPDATE ticket_types t SET held = t.held + p.quantity FROM per_type p WHERE t.id = p.ticket_type_id),
+            seated AS (
+                UPDATE event_seats s SET status = 1, hold_id = x.hold_id, updated_at = $5
+                FROM unnest($11::uuid[], $12::text[]) AS x(hold_id, seat_id) JOIN inserted i ON i.hold_id = x.hold_id
+                WHERE s.event_id = $2 AND s.seat_id = x.seat_id AND s.status = 0
+                RETURNING s.hold_id),
+            versioned AS (
+                UPDATE event_seating SET version = version + 1, updated_at = $5 WHERE event_id = $2 AND EXISTS (SELECT 1 FROM seated))
+            SELECT i.hold_id, (SELECT count(*) FROM seated s WHERE s.hold_id = i.hold_id) FROM inserted i
             """, connection, transaction)
         {
             Parameters =
@@ -188,13 +222,23 @@ public sealed partial class PostgresInventoryStore
                 new() { Value = lines.Select(x => x.Line.Name).ToArray() },
                 new() { Value = lines.Select(x => x.Line.Quantity).ToArray() },
                 new() { Value = lines.Select(x => x.Line.UnitPrice).ToArray() },
+                new() { Value = seats.Select(x => x.HoldId).ToArray() },
+                new() { Value = seats.Select(x => x.SeatId).ToArray() },
             },
         };
         var inserted = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            inserted.Add(reader.GetGuid(0));
+            // The seats were read available under the counters lock, which every change of a seat's status holds: one that moved
+            // anyway is a broken invariant (S1), and throwing rolls the whole batch back rather than count seats a hold lacks.
+            var hold = holds.First(h => h.HoldId == reader.GetGuid(0));
+            if (reader.GetInt64(1) != hold.Lines.Sum(l => l.SeatIds.Count))
+            {
+                throw new InvalidOperationException($"Hold {hold.HoldId} found fewer of its seats available than it read under the event's lock.");
+            }
+
+            inserted.Add(hold.HoldId);
         }
 
         return inserted;
@@ -204,12 +248,13 @@ public sealed partial class PostgresInventoryStore
     /// A lone hold of one line (or of the event's only type) as ONE autocommit statement, the fast path: lock the counters
     /// row when the event is on sale and has the seats, then the type's row when it is the one asked for (or the event's only
     /// one), visible to this hold, in its sales window, within its per-order limit and with the seats; take them on both,
-    /// insert the hold and its line. Any other case (a refusal, several lines) goes through the batch path, which says why.
+    /// insert the hold and its line. Any other case (a refusal, several lines, a seat category's type: its condition is re-checked
+    /// on the locked type row, so a plan put on the event meanwhile is seen) goes through the batch path, which says why.
     /// A concurrent insert of the same hold id makes the whole statement fail on the primary key (nothing counted).
     /// </summary>
     private async Task<PlaceHoldOutcome> PlaceSingleHoldAsync(Guid eventId, HoldRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (request.Lines.Count > 1)
+        if (request.Lines.Count > 1 || request.Lines.Any(l => l.SeatIds is not null || l.BestAvailable is not null))
         {
             return (await InTransactionAsync((c, t, ct) => PlaceInTransactionAsync(c, t, eventId, [request], now, ct), cancellationToken))[0];
         }
@@ -229,6 +274,7 @@ public sealed partial class PostgresInventoryStore
                   AND (t.sales_start IS NULL OR t.sales_start <= $5) AND (t.sales_end IS NULL OR $5 < t.sales_end)
                   AND $3 <= t.max_per_order
                   AND (t.capacity IS NULL OR t.capacity - t.held - t.sold >= $3)
+                  AND t.seat_category IS NULL
                 FOR UPDATE OF t),
             taken AS (
                 UPDATE event_inventory i SET held = i.held + $3 FROM tt WHERE i.event_id = $2 RETURNING i.event_id),

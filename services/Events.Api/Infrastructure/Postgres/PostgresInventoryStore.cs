@@ -44,7 +44,8 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
 
     public Task<ReleaseHoldResult> ReleaseHoldAsync(Guid eventId, Guid holdId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Held seats go back from held, confirmed ones from sold (a cancellation); anything else is already settled. The counters
+        // Held seats go back from held, confirmed ones from sold (a cancellation), and a seated hold's seats back to sale;
+        // anything else is already settled. The counters
         // written are computed from the rows locked first (the hold, its event's counters, its types in id order), never as a
         // sum on the rows the UPDATEs read as of the statement's snapshot: PostgreSQL checks the no-oversell constraints on that
         // computed row before it finds the row changed since, so a confirmation committed after the snapshot ("sold - quantity"
@@ -71,7 +72,12 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                     sold = tt.sold - CASE WHEN r.status = 1 THEN tt.quantity ELSE 0 END
                 FROM returned r, tt WHERE t.id = tt.id),
             marked AS (
-                UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id)
+                UPDATE holds SET status = 2, updated_at = $3 FROM returned WHERE holds.hold_id = $1 RETURNING holds.hold_id),
+            freed AS (
+                UPDATE event_seats s SET status = 0, hold_id = NULL, booking_id = NULL, updated_at = $3 FROM marked m
+                WHERE s.event_id = $2 AND s.hold_id = m.hold_id AND s.status IN (1, 2) RETURNING 1),
+            freed_version AS (
+                UPDATE event_seating SET version = version + 1, updated_at = $3 WHERE event_id = $2 AND EXISTS (SELECT 1 FROM freed))
             SELECT count(*) FROM marked
             """;
         return OnConnectionAsync(async (connection, ct) =>
@@ -98,9 +104,15 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
         // One statement sees one snapshot: the counters and the holds cannot be read from two different moments.
         const string sql = $"""
             WITH types AS (
-                SELECT coalesce(json_agg(t ORDER BY t.sort_order, t.id), '[]')::text AS types FROM ticket_types t WHERE t.event_id = $1)
-            SELECT i.capacity, i.held, i.sold, types.types, {HoldColumns}
-            FROM event_inventory i CROSS JOIN types LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+                SELECT coalesce(json_agg(t ORDER BY t.sort_order, t.id), '[]')::text AS types FROM ticket_types t WHERE t.event_id = $1),
+            seats AS (
+                SELECT array_agg(t.id) AS ids, array_agg(c.held) AS held, array_agg(c.sold) AS sold
+                FROM ticket_types t CROSS JOIN LATERAL (
+                    SELECT count(*) FILTER (WHERE s.status = 1)::int AS held, count(*) FILTER (WHERE s.status = 2)::int AS sold
+                    FROM event_seats s WHERE s.event_id = t.event_id AND s.category = t.seat_category) c
+                WHERE t.event_id = $1 AND t.seat_category IS NOT NULL)
+            SELECT i.capacity, i.held, i.sold, types.types, seats.ids, seats.held, seats.sold, {HoldColumns}
+            FROM event_inventory i CROSS JOIN types CROSS JOIN seats LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
             WHERE i.event_id = $1
             ORDER BY h.created_at
             """;
@@ -110,6 +122,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             await using var reader = await command.ExecuteReaderAsync(ct);
             Inventory? inventory = null;
             IReadOnlyList<TicketType> types = [];
+            var seats = new Dictionary<Guid, (int Held, int Sold)>();
             var holds = new List<Hold>();
             while (await reader.ReadAsync(ct))
             {
@@ -117,15 +130,23 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 {
                     inventory = new Inventory(eventId, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                     types = ParseTicketTypes(reader.GetString(3));
+                    if (!reader.IsDBNull(4))
+                    {
+                        var (ids, held, sold) = (reader.GetFieldValue<Guid[]>(4), reader.GetFieldValue<int[]>(5), reader.GetFieldValue<int[]>(6));
+                        for (var k = 0; k < ids.Length; k++)
+                        {
+                            seats[ids[k]] = (held[k], sold[k]);
+                        }
+                    }
                 }
 
-                if (!reader.IsDBNull(4))
+                if (!reader.IsDBNull(7))
                 {
-                    holds.Add(ReadHold(reader, first: 4));
+                    holds.Add(ReadHold(reader, first: 7));
                 }
             }
 
-            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types };
+            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types, SeatCounts = seats };
         }, cancellationToken);
     }
 
@@ -150,7 +171,16 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 FROM expired x JOIN hold_lines l ON l.hold_id = x.hold_id JOIN returned r ON r.event_id = x.event_id
                 GROUP BY l.ticket_type_id),
             typed AS (
-                UPDATE ticket_types t SET held = t.held - p.quantity FROM per_type p WHERE t.id = p.ticket_type_id)
+                UPDATE ticket_types t SET held = t.held - p.quantity FROM per_type p WHERE t.id = p.ticket_type_id),
+            freed AS (
+                -- The seats go back to sale after their event's counters row is locked (joined to returned), as every seat change does.
+                UPDATE event_seats s SET status = 0, hold_id = NULL, updated_at = $1
+                FROM expired x JOIN returned r ON r.event_id = x.event_id
+                WHERE s.event_id = x.event_id AND s.hold_id = x.hold_id AND s.status = 1
+                RETURNING s.event_id),
+            freed_version AS (
+                UPDATE event_seating v SET version = v.version + 1, updated_at = $1 FROM (SELECT DISTINCT event_id FROM freed) f
+                WHERE v.event_id = f.event_id)
             SELECT count(*)::int FROM expired
             """;
         return OnConnectionAsync(async (connection, ct) =>

@@ -22,8 +22,13 @@ public sealed class PostgresTicketTypeStore(EventsDbContext db) : ITicketTypeSto
         .Select(t => t.ToTicketType()).ToList();
 
     public Task<TicketTypeChange> AddAsync(TicketType created, CancellationToken cancellationToken) =>
-        ChangeAsync(created.EventId, async (connection, transaction, ct) =>
+        ChangeAsync(created.EventId, async (connection, transaction, seated, ct) =>
         {
+            if (seated)
+            {
+                return new TicketTypeChange(TicketTypeChangeResult.Seated);
+            }
+
             db.TicketTypes.Add(TicketTypeRow.From(created));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
@@ -31,8 +36,21 @@ public sealed class PostgresTicketTypeStore(EventsDbContext db) : ITicketTypeSto
         }, cancellationToken);
 
     public Task<TicketTypeChange> UpdateAsync(TicketType changed, CancellationToken cancellationToken) =>
-        ChangeAsync(changed.EventId, async (connection, transaction, ct) =>
+        ChangeAsync(changed.EventId, async (connection, transaction, seated, ct) =>
         {
+            if (seated)
+            {
+                // A seated event's type has the capacity of its seats: the other fields change as ever.
+                await using var read = new NpgsqlCommand("SELECT capacity FROM ticket_types WHERE id = $1 AND event_id = $2 FOR UPDATE", connection, transaction)
+                {
+                    Parameters = { new() { Value = changed.Id }, new() { Value = changed.EventId } },
+                };
+                if (await read.ExecuteScalarAsync(ct) is int capacity && capacity != changed.Capacity)
+                {
+                    return new TicketTypeChange(TicketTypeChangeResult.SeatedCapacity);
+                }
+            }
+
             await using var command = new NpgsqlCommand(
                 """
                 UPDATE ticket_types SET name = $3, description = $4, price = $5, currency = $6, capacity = $7, sales_start = $8,
@@ -62,8 +80,13 @@ public sealed class PostgresTicketTypeStore(EventsDbContext db) : ITicketTypeSto
         }, cancellationToken);
 
     public Task<TicketTypeChange> DeleteAsync(Guid eventId, Guid ticketTypeId, CancellationToken cancellationToken) =>
-        ChangeAsync(eventId, async (connection, transaction, ct) =>
+        ChangeAsync(eventId, async (connection, transaction, seated, ct) =>
         {
+            if (seated)
+            {
+                return new TicketTypeChange(TicketTypeChangeResult.Seated);
+            }
+
             var committed = await CommittedAsync(connection, transaction, eventId, ticketTypeId, ct);
             if (committed is null)
             {
@@ -93,9 +116,10 @@ public sealed class PostgresTicketTypeStore(EventsDbContext db) : ITicketTypeSto
 
     /// <summary>
     /// One transaction: lock the event's counters row (<see cref="TicketTypeChangeResult.EventNotFound"/> when there is none),
+    /// read whether it is on a venue plan (after the lock, which putting it on a plan takes too: so no plan slips in meanwhile),
     /// make the change, set the event's "from" price, commit (only when the change is done).
     /// </summary>
-    private Task<TicketTypeChange> ChangeAsync(Guid eventId, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<TicketTypeChange>> change,
+    private Task<TicketTypeChange> ChangeAsync(Guid eventId, Func<NpgsqlConnection, NpgsqlTransaction, bool, CancellationToken, Task<TicketTypeChange>> change,
         CancellationToken cancellationToken) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
@@ -114,7 +138,16 @@ public sealed class PostgresTicketTypeStore(EventsDbContext db) : ITicketTypeSto
                 }
             }
 
-            var result = await change(connection, npgsqlTransaction, ct);
+            bool seated;
+            await using (var isSeated = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM event_seating WHERE event_id = $1)", connection, npgsqlTransaction)
+            {
+                Parameters = { new() { Value = eventId } },
+            })
+            {
+                seated = await isSeated.ExecuteScalarAsync(ct) is true;
+            }
+
+            var result = await change(connection, npgsqlTransaction, seated, ct);
             if (result.Result != TicketTypeChangeResult.Done)
             {
                 return result;
