@@ -38,6 +38,8 @@ public sealed partial class BrowserTests
         await GoToAsync(buyer, "/");
         await buyer.FillAsync("#search-text", "Stand-up");
         await buyer.ClickAsync("[data-testid=search]");
+        // The search lands first (live, it changes the address): a click on the list before that would be taken back to it.
+        await Assertions.Expect(buyer.Locator("[data-testid=event-card]")).ToHaveCountAsync(1);
         await buyer.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
         await buyer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
         await buyer.Locator("[data-testid=book]").WaitForAsync();
