@@ -31,6 +31,7 @@ app.MapAccountEndpoints();
 app.MapCultureEndpoints();
 app.MapOrganizerEndpoints();
 app.MapWaitingListEndpoints();
+app.MapVenuePlanEndpoints();
 app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();
 // No page of ours may be framed, not even by ourselves: the policy of UseWebDelivery says frame-ancestors 'none', so Blazor
