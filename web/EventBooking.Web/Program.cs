@@ -31,7 +31,6 @@ app.MapAccountEndpoints();
 app.MapCultureEndpoints();
 app.MapOrganizerEndpoints();
 app.MapWaitingListEndpoints();
-app.MapVenuePlanEndpoints();
 app.MapEventEndpoints();
 app.MapDiscoveryEndpoints();
 // No page of ours may be framed, not even by ourselves: the policy of UseWebDelivery says frame-ancestors 'none', so Blazor
