@@ -100,6 +100,15 @@ public static class ProblemCodes
     /// <summary>events-api: a ticket type with seats held or sold cannot be removed.</summary>
     public const string HasSales = "has-sales";
 
+    /// <summary>events-api: someone saved the thing (a venue plan) since it was read; read it again.</summary>
+    public const string ConcurrentUpdate = "concurrent-update";
+
+    /// <summary>events-api: the event is on no venue plan.</summary>
+    public const string EventNotSeated = "event-not-seated";
+
+    /// <summary>events-api: seats to block are held or sold (<c>seatIds</c> names them).</summary>
+    public const string SeatNotAvailable = "seat-not-available";
+
     /// <summary>events-api: an event's only ticket type cannot be removed.</summary>
     public const string LastTicketType = "last-ticket-type";
 

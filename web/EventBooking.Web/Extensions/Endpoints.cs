@@ -43,7 +43,15 @@ public static class Endpoints
     public static IEndpointRouteBuilder MapOrganizerEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/organizer/events/{id:guid}/attendees.csv", AttendeesCsv).RequireAuthorization(Policies.Organizer).WithName("AttendeesCsv");
+        app.MapGet("/organizer/venue-plans/{id:guid}/export.json", VenuePlanJson).RequireAuthorization(Policies.Organizer).WithName("VenuePlanJson");
         return app;
+    }
+
+    /// <summary>A venue plan's JSON document to download (events-api writes it and decides who may have it).</summary>
+    public static async Task<IResult> VenuePlanJson(Guid id, HttpContext context, UserTokenProvider tokens, EventsClient events, CancellationToken cancellationToken)
+    {
+        tokens.UseUser(context.User);
+        return Downloads.File(await events.ExportVenuePlanAsync(id, cancellationToken), "application/json", $"venue-plan-{id}.json");
     }
 
     /// <summary>The confirmed bookings of an event as CSV (bookings-api decides whether the caller may see them).</summary>

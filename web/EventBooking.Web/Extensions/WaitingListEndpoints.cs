@@ -16,15 +16,6 @@ public static class WaitingListEndpoints
         CancellationToken cancellationToken)
     {
         tokens.UseUser(context.User);
-        var result = await waitingList.ExportAsync(id, cancellationToken);
-        if (result.Value is { } csv)
-        {
-            return TypedResults.File(csv, "text/csv", $"waiting-list-{id}.csv");
-        }
-
-        // events-api's refusal passed on with its code unchanged (an answer without a body is a 502).
-        return result.Problem is { } problem
-            ? Problems.For(new Error(problem.Code, problem.Kind, problem.Message))
-            : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway);
+        return Downloads.File(await waitingList.ExportAsync(id, cancellationToken), "text/csv", $"waiting-list-{id}.csv");
     }
 }
