@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EventBooking.Testing;
 using Microsoft.Playwright;
 using Xunit;
 
