@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using System.Text;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using EventBooking.AppHost;
 using EventBooking.ServiceDefaults;
 using EventBooking.Testing;
 using Microsoft.Playwright;
@@ -42,7 +44,7 @@ public sealed partial class BrowserTests
     }
 
     /// <summary>How many visits <see cref="VisitEveryPageAsync"/> makes.</summary>
-    private const int EveryPageVisits = 33;
+    private const int EveryPageVisits = 36;
 
     /// <summary>
     /// Visits every page of the app as a visitor, an attendee with a paid booking (paying in the browser on the way), an
@@ -89,7 +91,8 @@ public sealed partial class BrowserTests
         await CheckAsync(visitor, "/", "visitor");
         await GoToAsync(visitor, "/");
         await visitor.ClickAsync($"[data-testid=event-link]:has-text('{DemoEvent}')");
-        await visitor.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"));
+        // Only its address is wanted here (CheckAsync loads it afresh): not its load event, which a busy machine can delay.
+        await visitor.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/events/"), new() { WaitUntil = WaitUntilState.Commit });
         var eventPath = new Uri(visitor.Url).AbsolutePath;
         await CheckAsync(visitor, eventPath, "visitor");
         foreach (var path in new[] { "/account/login", "/account/register", "/not-found", "/account/forgot-password",
@@ -126,6 +129,22 @@ public sealed partial class BrowserTests
             $"/organizer/events/{eventId}/analytics", $"/organizer/events/{eventId}/waiting-room", $"/organizer/events/{eventId}/waiting-list", "/organizer/api-tokens", "/organizer/webhooks" })
         {
             await CheckAsync(organizer, path, "organizer");
+        }
+
+        // Reserved seating: the plans, a plan's builder (seats on the map and in the table) and an event's seating page.
+        using (var plans = await fixture.Topology.AsAsync(ResourceNames.EventsApi, "organizer"))
+        {
+            var planId = (await (await plans.PostAsJsonAsync(new Uri("/api/venue-plans", UriKind.Relative), new
+            {
+                name = $"Every-page hall {Guid.NewGuid():N}"[..24],
+                categories = new[] { new { key = "stalls", name = "Stalls", color = "#b22222" } },
+            })).ReadJsonAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            (await plans.PostAsJsonAsync(new Uri($"/api/venue-plans/{planId}/areas", UriKind.Relative),
+                new { id = "stalls", name = "Stalls", rows = 2, seatsPerRow = 4, layout = "Curved", category = "stalls" })).EnsureSuccessStatusCode();
+            foreach (var path in new[] { "/organizer/venue-plans", $"/organizer/venue-plans/{planId}", $"/organizer/events/{eventId}/seating" })
+            {
+                await CheckAsync(organizer, path, "organizer");
+            }
         }
 
         var admin = await SignedInAsync(DemoData.AdminEmail);
