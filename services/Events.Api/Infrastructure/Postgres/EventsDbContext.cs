@@ -314,6 +314,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             e.HasIndex(x => new { x.EventId, x.Ordinal }).IsUnique();
             // The availability poll reads only the seats not for sale.
             e.HasIndex(x => x.EventId).HasFilter("status <> 0").HasDatabaseName("ix_event_seats_unavailable");
+            // Confirming, releasing and expiring a hold find its seats by hold, not by scanning the event's seats.
+            e.HasIndex(x => new { x.EventId, x.HoldId }).HasFilter("hold_id IS NOT NULL").HasDatabaseName("ix_event_seats_hold");
             e.HasOne<EventSeatingRow>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -737,6 +737,10 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                         .HasDatabaseName("ix_event_seats_unavailable")
                         .HasFilter("status <> 0");
 
+                    b.HasIndex("EventId", "HoldId")
+                        .HasDatabaseName("ix_event_seats_hold")
+                        .HasFilter("hold_id IS NOT NULL");
+
                     b.HasIndex("EventId", "Ordinal")
                         .IsUnique();
 
