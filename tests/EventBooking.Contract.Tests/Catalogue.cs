@@ -189,6 +189,12 @@ public static class Catalogue
         }),
         E(Events, "POST", "/internal/events/{eventId}/holds/{holdId}/confirm", Caller.Service, async w => Call(("eventId", w.EventId), ("holdId", await w.HoldAsync()))),
         E(Events, "DELETE", "/internal/events/{eventId}/holds/{holdId}", Caller.Service, async w => Call(("eventId", w.EventId), ("holdId", await w.HoldAsync()))),
+        // An unknown hold of a seated event: the refusal's shape (the move itself is covered by events-api's SeatHoldTests).
+        E(Events, "POST", "/internal/events/{eventId}/holds/{holdId}/seats/move", Caller.Service, async w => Call(("eventId", await w.SeatedEventAsync()), ("holdId", Guid.CreateVersion7())) with
+        {
+            Body = World.Json(new { moves = new[] { new { from = "stalls-A-1", to = "stalls-A-2" } } }),
+            Expect = 404,
+        }),
         .. DeadLetters(Events),
 
         // bookings-api

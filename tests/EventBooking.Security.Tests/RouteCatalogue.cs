@@ -115,6 +115,7 @@ public static class RouteCatalogue
         new(ResourceNames.EventsApi, "PUT", "/internal/events/{eventId}/holds/{holdId}", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "POST", "/internal/events/{eventId}/holds/{holdId}/confirm", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "DELETE", "/internal/events/{eventId}/holds/{holdId}", Access.ServiceIdentity),
+        new(ResourceNames.EventsApi, "POST", "/internal/events/{eventId}/holds/{holdId}/seats/move", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "GET", "/internal/events/{eventId}/inventory", Access.ServiceIdentity),
         new(ResourceNames.EventsApi, "GET", "/api/admin/dead-letters", Access.AdminOrServiceIdentity),
         new(ResourceNames.EventsApi, "POST", "/api/admin/dead-letters/{messageId}/replay", Access.AdminOrServiceIdentity),

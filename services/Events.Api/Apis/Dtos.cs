@@ -126,6 +126,15 @@ public sealed record HoldSeatResponse(
     [property: Description("Its row label.")] string Row,
     [property: Description("Its number label in the row.")] string Number);
 
+/// <summary>A hold's reserved seats after a move, in plan order, each with its ticket type.</summary>
+public sealed record HoldSeatsResponse(Guid HoldId, IReadOnlyList<HoldTypedSeatResponse> Seats);
+
+/// <summary>A reserved seat of a hold with its ticket type (its category's).</summary>
+public sealed record HoldTypedSeatResponse(Guid TicketTypeId, string SeatId, string Area, string Row, string Number)
+{
+    public static HoldTypedSeatResponse From(HeldSeat seat) => new(seat.TicketTypeId, seat.SeatId, seat.AreaId, seat.Row, seat.Number);
+}
+
 /// <summary>
 /// What services need to know of an event, drafts included: bookings-api its times, status, price and capacity;
 /// notifications-api its place, description and calendar revision (<c>calendarSequence</c>, the iCalendar SEQUENCE) for the

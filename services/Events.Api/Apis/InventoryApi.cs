@@ -67,7 +67,62 @@ public static class InventoryApi
             .WithSummary("Returns a hold's seats (held or sold); idempotent.")
             .WithDescription("An unknown or already released hold is `204` too; releasing a confirmed hold returns its sold seats (a cancellation). " +
                 "Reserved seats go back to sale.");
+        api.MapPost("/{eventId}/holds/{holdId}/seats/move", MoveHoldSeats).WithName("MoveHoldSeats")
+            .WithSummary("Moves seats of a hold (a booking's, held or sold) to other seats of the same category, all or none.")
+            .WithDescription("Each `from` must be the hold's seat, each `to` available, or another of the hold's seats moved away in the " +
+                "same request (a swap); a move keeps the category, so the price and the counters stay as they are. The seats left go " +
+                "back to sale at once. The answer is the hold's seats after the move. `400` field errors for a seat not the hold's " +
+                "(`moves[i].from`) or of another category (`moves[i].to`); `409 seat-not-available` names the seats taken; " +
+                "`404 hold-not-found` for a released, expired or unknown hold, `seat-not-found`, `event-not-seated`.")
+            .WithRequestExample(new MoveSeatsRequest([new SeatMoveBody("stalls-F-12", "stalls-F-14")]))
+            .Refuses(StatusCodes.Status404NotFound, "hold-not-found", "seat-not-found", "event-not-seated")
+            .Refuses(StatusCodes.Status409Conflict, "seat-not-available")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "seating-unavailable");
         return app;
+    }
+
+    private static readonly string[] NotTheHolds = ["Not a seat of this booking."];
+    private static readonly string[] AnotherCategory = ["A seat of another category (another price): a move keeps the category."];
+
+    public static async Task<Results<Ok<HoldSeatsResponse>, ValidationProblem, ProblemHttpResult>> MoveHoldSeats(
+        Guid eventId, Guid holdId, MoveSeatsRequest? body, [AsParameters] InventoryServices services, CancellationToken cancellationToken)
+    {
+        if (services.Seating is not { } seating)
+        {
+            return Problems.For(SeatingErrors.Unavailable);
+        }
+
+        if (EventSeatingRules.ValidateMove(body) is { Count: > 0 } errors)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var moves = body!.Moves!;
+        var result = await seating.MoveHoldSeatsAsync(eventId, holdId, [.. moves.Select(m => new SeatMove(m.From!, m.To!))], services.Time.GetUtcNow(),
+            cancellationToken);
+        string FieldOf(string side, string seatId) =>
+            $"moves[{moves.ToList().FindIndex(m => (side == "from" ? m.From : m.To) == seatId)}].{side}";
+        switch (result.Change)
+        {
+            case SeatingChange.Done:
+                await services.Services.GetRequiredService<SeatMapCache>().InvalidateAsync(eventId, cancellationToken);
+                var seats = await seating.GetHoldSeatsAsync(eventId, holdId, cancellationToken);
+                return TypedResults.Ok(new HoldSeatsResponse(holdId, [.. seats.Select(HoldTypedSeatResponse.From)]));
+            case SeatingChange.SeatNotInHold:
+                return Problems.Validation(result.SeatIds.ToDictionary(id => FieldOf("from", id), _ => NotTheHolds));
+            case SeatingChange.CategoryChanged:
+                return Problems.Validation(result.SeatIds.ToDictionary(id => FieldOf("to", id), _ => AnotherCategory));
+            case SeatingChange.SeatNotAvailable:
+                return Problems.For(HoldErrors.SeatNotAvailable.With("seatIds", result.SeatIds));
+            case SeatingChange.SeatNotFound:
+                return Problems.For(SeatingErrors.SeatNotFound.With("seatIds", result.SeatIds));
+            case SeatingChange.NotSeated:
+                return Problems.For(SeatingErrors.NotSeated);
+            case SeatingChange.HoldNotFound:
+                return Problems.For(HoldErrors.NotFound);
+            default:
+                return Problems.For(EventErrors.NotFound);
+        }
     }
 
     public static async Task<Results<Ok<InternalEventResponse>, ProblemHttpResult>> GetInternalEvent(

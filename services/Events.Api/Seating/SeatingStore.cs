@@ -17,6 +17,9 @@ public enum SeatingChange
     SeatNotAvailable,
     SeatsCommitted,
     NotSeated,
+    HoldNotFound,
+    SeatNotInHold,
+    CategoryChanged,
 }
 
 /// <summary>The outcome of a seat change, with the seats it is about when refused (unknown, or held or sold).</summary>
@@ -242,6 +245,81 @@ public sealed class SeatingStore(EventsDbContext db)
         return refusal ?? SeatingResult.Of(change);
     }
 
+    /// <summary>
+    /// Moves seats of a live hold (held, or confirmed: a booking) to other seats of the same category, all or none: each
+    /// <see cref="SeatMove.From"/> must be the hold's, each <see cref="SeatMove.To"/> available or another of the hold's seats moved
+    /// away in the same change (a swap). The counters do not move (same types, same quantities), so I1/I2 and S3 stay exact; the
+    /// seats left go back to sale and <c>event_seating.version</c> grows by one (S5).
+    /// </summary>
+    public async Task<SeatingResult> MoveHoldSeatsAsync(Guid eventId, Guid holdId, IReadOnlyList<SeatMove> moves, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        SeatingResult? refusal = null;
+        var change = await InTransactionAsync(eventId, async (connection, transaction, _, ct) =>
+        {
+            int? holdStatus;
+            await using (var hold = new NpgsqlCommand("SELECT status FROM holds WHERE hold_id = $1 AND event_id = $2 FOR UPDATE", connection, transaction)
+            {
+                Parameters = { new() { Value = holdId }, new() { Value = eventId } },
+            })
+            {
+                holdStatus = await hold.ExecuteScalarAsync(ct) as int?;
+            }
+
+            if (holdStatus is not ((int)HoldStatus.Held or (int)HoldStatus.Confirmed))
+            {
+                return SeatingChange.HoldNotFound;
+            }
+
+            var named = moves.SelectMany(m => new[] { m.From, m.To }).Distinct(StringComparer.Ordinal).ToArray();
+            var seats = new Dictionary<string, (SeatStatus Status, string Category, Guid? HoldId)>(StringComparer.Ordinal);
+            await using (var read = new NpgsqlCommand(
+                "SELECT seat_id, status, category, hold_id FROM event_seats WHERE event_id = $1 AND seat_id = ANY($2) ORDER BY seat_id FOR UPDATE",
+                connection, transaction) { Parameters = { new() { Value = eventId }, new() { Value = named } } })
+            await using (var reader = await read.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    seats[reader.GetString(0)] = ((SeatStatus)reader.GetInt16(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetGuid(3));
+                }
+            }
+
+            if (seats.Count < named.Length)
+            {
+                if (!await ExistsAsync(connection, transaction, "SELECT 1 FROM event_seating WHERE event_id = $1", eventId, ct))
+                {
+                    return SeatingChange.NotSeated;
+                }
+
+                refusal = new SeatingResult(SeatingChange.SeatNotFound, [.. named.Where(id => !seats.ContainsKey(id))]);
+                return refusal.Change;
+            }
+
+            var leaving = moves.Select(m => m.From).ToHashSet(StringComparer.Ordinal);
+            SeatingResult? Refuse(SeatingChange why, IEnumerable<string> ids) => ids.ToArray() is { Length: > 0 } list ? new SeatingResult(why, list) : null;
+            refusal = Refuse(SeatingChange.SeatNotInHold, moves.Select(m => m.From).Where(id => seats[id].HoldId != holdId))
+                ?? Refuse(SeatingChange.SeatNotAvailable, moves.Select(m => m.To)
+                    .Where(id => seats[id].Status != SeatStatus.Available && !(seats[id].HoldId == holdId && leaving.Contains(id))))
+                ?? Refuse(SeatingChange.CategoryChanged, moves.Where(m => seats[m.From].Category != seats[m.To].Category).Select(m => m.To));
+            if (refusal is not null)
+            {
+                return refusal.Change;
+            }
+
+            var arriving = moves.Select(m => m.To).ToHashSet(StringComparer.Ordinal);
+            var utc = now.ToUniversalTime();
+            await ExecuteAsync(connection, transaction,
+                "UPDATE event_seats SET status = 0, hold_id = NULL, booking_id = NULL, updated_at = $3 WHERE event_id = $1 AND seat_id = ANY($2)", ct,
+                eventId, leaving.Except(arriving, StringComparer.Ordinal).ToArray(), utc);
+            await ExecuteAsync(connection, transaction,
+                "UPDATE event_seats SET status = $3, hold_id = $4, updated_at = $5 WHERE event_id = $1 AND seat_id = ANY($2)", ct,
+                eventId, arriving.ToArray(), (short)(holdStatus == (int)HoldStatus.Confirmed ? SeatStatus.Sold : SeatStatus.Held), holdId, utc);
+            await ExecuteAsync(connection, transaction, "UPDATE event_seating SET version = version + 1, updated_at = $2 WHERE event_id = $1", ct, eventId, utc);
+            return SeatingChange.Done;
+        }, cancellationToken);
+        return refusal ?? SeatingResult.Of(change);
+    }
+
     /// <summary>The event's seat map, or null when it is not on a plan.</summary>
     public async Task<StoredSeatMap?> GetSeatMapAsync(Guid eventId, CancellationToken cancellationToken)
     {
@@ -372,6 +450,9 @@ public sealed class SeatingStore(EventsDbContext db)
             return result;
         }, cancellationToken);
 }
+
+/// <summary>One seat of a hold moved to another (of the same category).</summary>
+public sealed record SeatMove(string From, string To);
 
 /// <summary>A seat of a hold: its ticket type, id and place (area, row and number labels).</summary>
 public sealed record HeldSeat(Guid TicketTypeId, string SeatId, string AreaId, string Row, string Number);

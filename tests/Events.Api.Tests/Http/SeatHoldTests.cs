@@ -307,4 +307,52 @@ public sealed class SeatHoldTests(EventsTopologyFixture fixture)
         Assert.Equal((0, 0), (await CountersAsync(eventId)).Event);
         Assert.Equal(version, await VersionAsync(eventId));
     }
+
+    [Fact]
+    public async Task A_bookings_seats_move_to_others_of_their_category_all_or_none_and_the_seats_left_go_back_to_sale()
+    {
+        var (eventId, stallsA, _, _) = await SeatedEventAsync();
+        var holdId = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Created, (await HoldAsync(eventId, holdId, lines: Line(stallsA, seatIds: ["stalls-A-1", "stalls-A-2"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await HoldAsync(eventId, other, lines: Line(stallsA, seatIds: ["stalls-A-5"]))).StatusCode);
+        using var service = await fixture.AsAsync("service");
+        (await service.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, Ct)).EnsureSuccessStatusCode();
+        var counters = await CountersAsync(eventId);
+        var version = await VersionAsync(eventId);
+
+        Task<HttpResponseMessage> MoveAsync(Guid hold, params (string From, string To)[] moves) =>
+            service.PostAsJsonAsync($"/internal/events/{eventId}/holds/{hold}/seats/move", new { moves = moves.Select(m => new { from = m.From, to = m.To }) }, Ct);
+
+        // Refused, and nothing moves: a seat another buyer holds, a seat not the booking's, another category, an unknown seat, bad bodies.
+        var taken = await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-1", "stalls-A-3"), ("stalls-A-2", "stalls-A-5")), HttpStatusCode.Conflict, "seat-not-available");
+        Assert.Equal(["stalls-A-5"], taken.GetProperty("seatIds").EnumerateArray().Select(e => e.GetString()));
+        var notMine = await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-5", "stalls-A-3")), HttpStatusCode.BadRequest, "validation");
+        Assert.True(notMine.GetProperty("errors").TryGetProperty("moves[0].from", out _));
+        var category = await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-1", "stalls-A-3"), ("stalls-A-2", "stalls-B-4")), HttpStatusCode.BadRequest, "validation");
+        Assert.True(category.GetProperty("errors").TryGetProperty("moves[1].to", out _));
+        await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-1", "stalls-Z-9")), HttpStatusCode.NotFound, "seat-not-found");
+        await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-1", "stalls-A-1")), HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(await MoveAsync(holdId, ("stalls-A-1", "stalls-A-3"), ("stalls-A-1", "stalls-A-4")), HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(await MoveAsync(holdId), HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(await MoveAsync(Guid.NewGuid(), ("stalls-A-1", "stalls-A-3")), HttpStatusCode.NotFound, "hold-not-found");
+        Assert.Equal(version, await VersionAsync(eventId));
+        await UnavailableAsync(eventId, ["stalls-A-1", "stalls-A-2", "stalls-A-5"]);
+
+        // Moved: A-1 → ↔ A-1's place swapped in one change; the booking keeps two sold seats, A-2 goes back to sale.
+        using var moved = await MoveAsync(holdId, ("stalls-A-1", "stalls-A-3"), ("stalls-A-2", "stalls-A-1"));
+        var seats = await moved.ReadJsonAsync(HttpStatusCode.OK, Ct);
+        Assert.Equal(["stalls-A-1", "stalls-A-3"], seats.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("seatId").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(seats.GetProperty("seats").EnumerateArray(), s => Assert.Equal(stallsA, s.GetProperty("ticketTypeId").GetGuid()));
+        var (_, after) = await UnavailableAsync(eventId, ["stalls-A-1", "stalls-A-3", "stalls-A-5"]);
+        Assert.True(after > version, "the seat map's version grew (S5)");
+        Assert.Equal(counters.Event, (await CountersAsync(eventId)).Event);
+        Assert.Equal((1, 2), await SeatsCountedAsync(eventId, stallsA));
+
+        // The confirmed booking's seats are what a replay of its confirmation answers; releasing it frees the moved seats.
+        var confirmed = await (await service.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, Ct)).ReadJsonAsync(HttpStatusCode.OK, Ct);
+        Assert.Equal(["stalls-A-1", "stalls-A-3"], SeatIdsOf(confirmed).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.NoContent, (await service.DeleteAsync($"/internal/events/{eventId}/holds/{holdId}", Ct)).StatusCode);
+        await UnavailableAsync(eventId, ["stalls-A-5"]);
+    }
 }
