@@ -115,7 +115,7 @@ public sealed record HoldLineResponse(Guid TicketTypeId, string Name, int Quanti
 {
     public static IReadOnlyList<HoldLineResponse> Of(Hold hold, IReadOnlyList<HeldSeat> seats) =>
         hold.Lines.Select(l => new HoldLineResponse(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
-            seats.Where(s => s.TicketTypeId == l.TicketTypeId).Select(s => new HoldSeatResponse(s.SeatId, s.AreaId, s.Row, s.Number)).ToList() is
+            seats.Where(s => s.TicketTypeId == l.TicketTypeId).Select(s => new HoldSeatResponse(s.SeatId, s.AreaId, s.Row, s.Number, s.AreaName)).ToList() is
                 { Count: > 0 } mine ? mine : null)).ToList();
 }
 
@@ -124,15 +124,16 @@ public sealed record HoldSeatResponse(
     [property: Description("The seat's id in the event's seat map.")] string SeatId,
     [property: Description("The id of its area (of the venue plan).")] string Area,
     [property: Description("Its row label.")] string Row,
-    [property: Description("Its number label in the row.")] string Number);
+    [property: Description("Its number label in the row.")] string Number,
+    [property: Description("Its area's name, as a ticket shows it (\"Stalls\").")] string? AreaName = null);
 
 /// <summary>A hold's reserved seats after a move, in plan order, each with its ticket type.</summary>
 public sealed record HoldSeatsResponse(Guid HoldId, IReadOnlyList<HoldTypedSeatResponse> Seats);
 
 /// <summary>A reserved seat of a hold with its ticket type (its category's).</summary>
-public sealed record HoldTypedSeatResponse(Guid TicketTypeId, string SeatId, string Area, string Row, string Number)
+public sealed record HoldTypedSeatResponse(Guid TicketTypeId, string SeatId, string Area, string Row, string Number, string AreaName)
 {
-    public static HoldTypedSeatResponse From(HeldSeat seat) => new(seat.TicketTypeId, seat.SeatId, seat.AreaId, seat.Row, seat.Number);
+    public static HoldTypedSeatResponse From(HeldSeat seat) => new(seat.TicketTypeId, seat.SeatId, seat.AreaId, seat.Row, seat.Number, seat.AreaName);
 }
 
 /// <summary>

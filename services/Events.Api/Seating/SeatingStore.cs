@@ -372,12 +372,23 @@ public sealed class SeatingStore(EventsDbContext db)
     /// A hold's seats with their places, in plan order, each with its ticket type (its category's); empty for a hold without seats
     /// or one that ended (a released or expired hold's seats went back to sale). A sold seat keeps its hold: the booking's seats.
     /// </summary>
-    public Task<List<HeldSeat>> GetHoldSeatsAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
-        (from s in db.EventSeats.AsNoTracking()
-         join t in db.TicketTypes.AsNoTracking() on new { s.EventId, Category = (string?)s.Category } equals new { t.EventId, Category = t.SeatCategory }
-         where s.EventId == eventId && s.HoldId == holdId
-         orderby s.Ordinal
-         select new HeldSeat(t.Id, s.SeatId, s.AreaId, s.RowLabel, s.NumberLabel)).ToListAsync(cancellationToken);
+    public async Task<List<HeldSeat>> GetHoldSeatsAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken)
+    {
+        var seats = await (from s in db.EventSeats.AsNoTracking()
+                           join t in db.TicketTypes.AsNoTracking() on new { s.EventId, Category = (string?)s.Category } equals new { t.EventId, Category = t.SeatCategory }
+                           where s.EventId == eventId && s.HoldId == holdId
+                           orderby s.Ordinal
+                           select new HeldSeat(t.Id, s.SeatId, s.AreaId, s.AreaId, s.RowLabel, s.NumberLabel)).ToListAsync(cancellationToken);
+        if (seats.Count == 0)
+        {
+            return seats;
+        }
+
+        // The areas' names, for a ticket and an email to say "Stalls, row F, seat 12" (the layout is the event's copy of the plan's).
+        var layout = await db.EventSeating.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Layout).FirstAsync(cancellationToken);
+        var names = JsonSerializer.Deserialize<EventSeatingLayout>(layout, Json)!.Areas.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
+        return [.. seats.Select(s => names.TryGetValue(s.AreaId, out var name) ? s with { AreaName = name } : s)];
+    }
 
     // ---- Plumbing ----
 
@@ -454,8 +465,8 @@ public sealed class SeatingStore(EventsDbContext db)
 /// <summary>One seat of a hold moved to another (of the same category).</summary>
 public sealed record SeatMove(string From, string To);
 
-/// <summary>A seat of a hold: its ticket type, id and place (area, row and number labels).</summary>
-public sealed record HeldSeat(Guid TicketTypeId, string SeatId, string AreaId, string Row, string Number);
+/// <summary>A seat of a hold: its ticket type, id and place (area id and name, row and number labels).</summary>
+public sealed record HeldSeat(Guid TicketTypeId, string SeatId, string AreaId, string AreaName, string Row, string Number);
 
 /// <summary>A plan in a list: no seats, just its size.</summary>
 public sealed record VenuePlanSummary(Guid Id, Guid OrganizerId, string Name, int SeatCount, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

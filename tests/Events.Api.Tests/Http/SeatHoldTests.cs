@@ -343,7 +343,8 @@ public sealed class SeatHoldTests(EventsTopologyFixture fixture)
         using var moved = await MoveAsync(holdId, ("stalls-A-1", "stalls-A-3"), ("stalls-A-2", "stalls-A-1"));
         var seats = await moved.ReadJsonAsync(HttpStatusCode.OK, Ct);
         Assert.Equal(["stalls-A-1", "stalls-A-3"], seats.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("seatId").GetString()).Order(StringComparer.Ordinal));
-        Assert.All(seats.GetProperty("seats").EnumerateArray(), s => Assert.Equal(stallsA, s.GetProperty("ticketTypeId").GetGuid()));
+        Assert.All(seats.GetProperty("seats").EnumerateArray(), s => Assert.Equal((stallsA, "stalls", "STALLS"),
+            (s.GetProperty("ticketTypeId").GetGuid(), s.GetProperty("area").GetString(), s.GetProperty("areaName").GetString())));
         var (_, after) = await UnavailableAsync(eventId, ["stalls-A-1", "stalls-A-3", "stalls-A-5"]);
         Assert.True(after > version, "the seat map's version grew (S5)");
         Assert.Equal(counters.Event, (await CountersAsync(eventId)).Event);
