@@ -50,7 +50,7 @@ public sealed partial class BookingConfirmation(
             // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
             var now = time.GetUtcNow();
             booking.Confirm(now);
-            // One ticket per seat, line after line: each carries its seat's ticket type.
+            // One ticket per seat, line after line: each carries its seat's ticket type, and a reserved line's seats go to its tickets in order.
             var tickets = new List<Ticket>();
             var entry = last - booking.Quantity;
             foreach (var line in booking.Lines)
@@ -60,7 +60,7 @@ public sealed partial class BookingConfirmation(
                     entry++;
                     var id = Guid.CreateVersion7();
                     var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
-                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now));
+                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now, line.Seats?[i]));
                 }
             }
 
