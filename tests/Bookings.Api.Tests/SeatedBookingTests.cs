@@ -61,6 +61,12 @@ public sealed class SeatedBookingTests(BookingsApiFactory factory) : ApiTestBase
         var mine = (await client.GetFromJsonAsync<Paged<TicketDto>>("/api/tickets", Json, Ct))!;
         Assert.Equal(["stalls-F-12", "stalls-F-13"], mine.Items.Select(t => t.Seat!.SeatId).Order());
 
+        // booking.confirmed carries each ticket's seat and each line's seats (the confirmation email lists them).
+        var outbox = await Factory.DbAsync(db => db.Outbox.Where(e => e.Type == "booking.confirmed").ToListAsync(Ct));
+        var message = outbox.Select(e => JsonDocument.Parse(e.Data).RootElement).Single(d => d.GetProperty("bookingId").GetGuid() == booking.Id);
+        Assert.Equal(["stalls-F-13", "stalls-F-12"], message.GetProperty("tickets").EnumerateArray().Select(t => t.GetProperty("seat").GetProperty("seatId").GetString()));
+        Assert.Equal(2, message.GetProperty("lines")[0].GetProperty("seats").GetArrayLength());
+
         var door = Factory.ClientFor(organizer, "organizer");
         using var admitted = await door.PostAsJsonAsync($"/api/events/{ev.Id}/check-ins", new { code = tickets[0].Code }, Ct);
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);

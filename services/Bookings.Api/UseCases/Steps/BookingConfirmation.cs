@@ -67,14 +67,17 @@ public sealed partial class BookingConfirmation(
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName)).ToList(), now,
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName, SeatInfoOf(t.Seat))).ToList(), now,
                 booking.OrganizerId,
-                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList(),
+                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount,
+                    l.Seats?.Select(s => SeatInfoOf(s)!).ToList())).ToList(),
                 booking.EventTimeZone, booking.UserLanguage));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
     }
+
+    private static SeatInfo? SeatInfoOf(Seat? s) => s is null ? null : new SeatInfo(s.SeatId, s.Area, s.Row, s.Number);
 
     /// <summary>
     /// Entry numbers are taken before the confirming transaction (<see cref="EntryNumbers"/>: in their own statement, committed
