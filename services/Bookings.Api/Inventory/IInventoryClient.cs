@@ -22,7 +22,7 @@ public sealed record HoldSeatInfo(string SeatId, string Area, string Row, string
 public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableRequest? BestAvailable = null);
 
 /// <summary>How events-api seats a party it picks the best seats for (null: events-api's default).</summary>
-public sealed record BestAvailableRequest(bool? AllowSplit, int? WheelchairSpaces, bool? AllowRestrictedView);
+public sealed record BestAvailableRequest(bool? AllowSplit = null, int? WheelchairSpaces = null, bool? AllowRestrictedView = null);
 
 /// <summary>
 /// What a booking asks events-api to hold: <see cref="Lines"/> per ticket type, or none for <see cref="Quantity"/> seats of the
