@@ -44,9 +44,39 @@ public sealed class InventoryClientTests
         Assert.Equal("Only 2 seats remain.", hold.Error!.Detail);
     }
 
+    [Fact]
+    public async Task Seat_lines_go_to_events_api_as_its_hold_lines_and_the_seats_gone_come_back_with_the_refusal()
+    {
+        var answering = new Answering(HttpStatusCode.Conflict, """{"code":"seat-not-available","detail":"Taken.","seatIds":["stalls-F-12"]}""");
+        var client = new InventoryClient(new HttpClient(answering) { BaseAddress = new Uri("http://events-api") }, NullLogger<InventoryClient>.Instance);
+        var (named, best, counted) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        HoldLineRequest[] lines =
+        [
+            new(named, 2, ["stalls-F-12", "stalls-F-13"]),
+            new(best, 3, BestAvailable: new BestAvailableRequest(WheelchairSpaces: 1)),
+            new(counted, 4),
+        ];
+
+        var hold = await client.PlaceHoldAsync(Guid.CreateVersion7(), Guid.CreateVersion7(), new HoldRequest(9, lines, [], DateTimeOffset.UtcNow.AddMinutes(10)), Ct);
+
+        Assert.Equal("seat-not-available", hold.Error!.Code);
+        Assert.Equal(["stalls-F-12"], Assert.IsAssignableFrom<IEnumerable<string>>(hold.Error.Members["seatIds"]));
+        var sent = System.Text.Json.JsonDocument.Parse(answering.Body!).RootElement.GetProperty("lines");
+        Assert.Equal("""{"ticketTypeId":"%s","quantity":2,"seatIds":["stalls-F-12","stalls-F-13"]}""".Replace("%s", named.ToString()), sent[0].GetRawText());
+        Assert.Equal("""{"ticketTypeId":"%s","quantity":3,"bestAvailable":{"allowSplit":false,"wheelchairSpaces":1,"allowRestrictedView":false}}""".Replace("%s", best.ToString()),
+            sent[1].GetRawText());
+        Assert.Equal("""{"ticketTypeId":"%s","quantity":4}""".Replace("%s", counted.ToString()), sent[2].GetRawText());
+    }
+
     private sealed class Answering(HttpStatusCode status, string problem) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(problem, Encoding.UTF8, "application/problem+json") });
+        /// <summary>The last request's body.</summary>
+        public string? Body { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+            return new HttpResponseMessage(status) { Content = new StringContent(problem, Encoding.UTF8, "application/problem+json") };
+        }
     }
 }
