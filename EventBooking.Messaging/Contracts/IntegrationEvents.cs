@@ -17,10 +17,19 @@ public interface IIntegrationEvent
 /// One ticket as the confirmation carries it. <c>TicketTypeId</c>/<c>TicketTypeName</c> (the seat's ticket type) were added
 /// with ticket types: absent (null) in older messages, and the id is null for tickets issued before types existed.
 /// </summary>
-public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNumber, string Code, Guid? TicketTypeId = null, string? TicketTypeName = null);
+/// <remarks><c>Seat</c>: the reserved seat the ticket admits to; null for general admission and absent from messages sent before reserved seating.</remarks>
+public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNumber, string Code, Guid? TicketTypeId = null, string? TicketTypeName = null,
+    SeatInfo? Seat = null);
 
-/// <summary>Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them.</summary>
-public sealed record BookingLineInfo(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount);
+/// <summary>
+/// Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them; <c>Seats</c>
+/// its reserved seats (null for general admission and in messages sent before reserved seating).
+/// </summary>
+public sealed record BookingLineInfo(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount,
+    IReadOnlyList<SeatInfo>? Seats = null);
+
+/// <summary>A reserved seat: its id in the event's seat map, its area's id, its row and number labels (events-api's plan).</summary>
+public sealed record SeatInfo(string SeatId, string Area, string Row, string Number);
 
 /// <summary>Money is always an amount plus an ISO 4217 currency code.</summary>
 public sealed record Money(decimal Amount, string Currency);

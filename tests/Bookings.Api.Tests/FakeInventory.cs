@@ -20,6 +20,7 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
     public static readonly Error HoldExpired = new("hold-expired", ErrorKind.Conflict, "The hold expired and its seats are gone.");
     public static readonly Error HoldReleased = new("hold-released", ErrorKind.Conflict, "The hold was released.");
     public static readonly Error TicketTypeNotFound = new("ticket-type-not-found", ErrorKind.NotFound, "No such ticket type.");
+    public static readonly Error SeatNotAvailable = new("seat-not-available", ErrorKind.Conflict, "Some of the seats are no longer available.");
     public static readonly Error TicketTypeRequired = new("ticket-type-required", ErrorKind.Invalid, "The event sells several ticket types.");
 
     public bool Down { get; set; }
@@ -37,6 +38,11 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         public Guid TicketTypeId { get; } = Guid.CreateVersion7();
         /// <summary>More ticket types (a hold without lines is then refused with <c>ticket-type-required</c>).</summary>
         public List<FakeTicketType> MoreTypes { get; } = [];
+        /// <summary>
+        /// Reserved seats of the first type, in plan order (none: general admission): a line of that type is held by seat, named
+        /// (<c>seat-not-available</c> naming the seats gone) or the first ones free, and answered with its seats.
+        /// </summary>
+        public List<HoldSeatInfo> Seats { get; } = [];
     }
 
     public sealed record FakeTicketType(Guid Id, string Name, decimal Price, bool Hidden = false);
@@ -47,6 +53,7 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         public required int Quantity { get; init; }
         public required IReadOnlyList<HoldLineInfo> Lines { get; init; }
         public string Status { get; set; } = "Held";
+        public IEnumerable<string> SeatIds => Lines.SelectMany(l => l.Seats ?? []).Select(s => s.SeatId);
         public DateTimeOffset ExpiresAt { get; set; }
     }
 
@@ -74,6 +81,9 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         }
     }
 
+    /// <summary>The last hold request events-api was sent (what bookings-api passed on).</summary>
+    public HoldRequest? LastHoldRequest { get; private set; }
+
     /// <summary>When set, every hold waits for it (after signalling <see cref="HoldEntered"/>): a purchase kept in flight.</summary>
     public TaskCompletionSource? HoldBarrier { get; set; }
 
@@ -95,6 +105,7 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         var (quantity, expiresAt) = (request.Quantity, request.ExpiresAt);
         lock (_gate)
         {
+            LastHoldRequest = request;
             if (Down)
             {
                 return Task.FromResult(InventoryResult.Unavailable<HoldInfo>("down"));
@@ -129,7 +140,32 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
                     return Task.FromResult(InventoryResult.Failed<HoldInfo>(TicketTypeNotFound));
                 }
 
-                lines.Add(new HoldLineInfo(type.Id, type.Name, line.Quantity, type.Price));
+                IReadOnlyList<HoldSeatInfo>? seats = null;
+                if (type.Id == e.TicketTypeId && e.Seats.Count > 0)
+                {
+                    var now = time.GetUtcNow();
+                    var taken = _holds.Values.Where(h => h.EventId == e.Id && (h.Status == "Confirmed" || (h.Status == "Held" && h.ExpiresAt > now)))
+                        .SelectMany(h => h.SeatIds).ToHashSet();
+                    if (line.SeatIds is { } named)
+                    {
+                        if (named.Where(taken.Contains).ToList() is { Count: > 0 } gone)
+                        {
+                            return Task.FromResult(InventoryResult.Failed<HoldInfo>(SeatNotAvailable.With("seatIds", gone)));
+                        }
+
+                        seats = [.. named.Select(id => e.Seats.Single(s => s.SeatId == id))];
+                    }
+                    else
+                    {
+                        seats = [.. e.Seats.Where(s => !taken.Contains(s.SeatId)).Take(line.Quantity)];
+                        if (seats.Count < line.Quantity)
+                        {
+                            return Task.FromResult(InventoryResult.Failed<HoldInfo>(SoldOut));
+                        }
+                    }
+                }
+
+                lines.Add(new HoldLineInfo(type.Id, type.Name, line.Quantity, type.Price, seats));
             }
 
             if (Available(e) < quantity)

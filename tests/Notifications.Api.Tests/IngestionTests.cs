@@ -86,6 +86,36 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         Assert.Contains(standardLine, email.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("en", "Stalls, row F, seat 12", "Stalls, row F, seat 13")]
+    [InlineData("de", "Stalls, Reihe F, Platz 12", "Stalls, Reihe F, Platz 13")]
+    public async Task Booking_confirmed_with_reserved_seats_names_each_tickets_seat(string language, string firstSeat, string secondSeat)
+    {
+        var user = Guid.CreateVersion7();
+        var message = Guid.CreateVersion7();
+        var (f12, f13) = (new SeatInfo("stalls-F-12", "Stalls", "F", "12"), new SeatInfo("stalls-F-13", "Stalls", "F", "13"));
+        var confirmed = Confirmed(user) with
+        {
+            Tickets =
+            [
+                new TicketInfo(Guid.CreateVersion7(), "JN-0001", 1, "QR-CODE-0001", Seat: f12),
+                new TicketInfo(Guid.CreateVersion7(), "JN-0002", 2, "QR-CODE-0002", Seat: f13),
+            ],
+        };
+        app.Directory.Users[user] = new UserContact(user, confirmed.UserEmail!, "Ada Lovelace", PreferredLanguage: language);
+        await app.PublishAsync(confirmed, message);
+
+        var (notification, email) = await StoredAndEmailed(user, message);
+        Assert.Equal([new TicketSeat("Stalls", "F", "12"), new TicketSeat("Stalls", "F", "13")],
+            notification.Tickets.OrderBy(t => t.EntryNumber).Select(t => t.Seat));
+        var text = email.TextBody ?? "";
+        Assert.True(text.IndexOf("JN-0001", StringComparison.Ordinal) < text.IndexOf(firstSeat, StringComparison.Ordinal), text);
+        Assert.True(text.IndexOf(firstSeat, StringComparison.Ordinal) < text.IndexOf("JN-0002", StringComparison.Ordinal), text);
+        Assert.True(text.IndexOf("JN-0002", StringComparison.Ordinal) < text.IndexOf(secondSeat, StringComparison.Ordinal), text);
+        Assert.Contains(firstSeat, email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(secondSeat, email.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_same_message_delivered_twice_gives_one_notification_and_one_email()
     {

@@ -46,7 +46,8 @@ public static class BookingsApi
                 "queue-pass-expired", "queue-pass-used")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-type-not-found", "waiting-list-offer-not-found")
             .Refuses(StatusCodes.Status409Conflict, "sold-out", "not-on-sale", "event-started", "hold-conflict", "promo-code-used-up",
-                "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale", "waiting-list-offer-expired")
+                "promo-code-expired", "promo-code-not-yet-valid", "ticket-type-not-on-sale", "waiting-list-offer-expired", "seat-not-available",
+                "seats-not-together")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "invalid-hold", "promo-code-invalid",
                 "promo-code-not-applicable", "ticket-type-required", "over-order-limit")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable")
@@ -137,7 +138,8 @@ public static class BookingsApi
         {
             (null, 0) => new { eventId, quantity },
             (_, 0) => new { eventId, quantity, promoCode = normalizedCode },
-            _ => new { eventId, quantity, promoCode = normalizedCode, lines = lines.OrderBy(l => l.TicketTypeId).ToList() },
+            // A line by count hashes as before seats existed.
+            _ => new { eventId, quantity, promoCode = normalizedCode, lines = lines.OrderBy(l => l.TicketTypeId).Select(HashedLine).ToList() },
         };
         var offer = request.WaitingListOffer;
         if (offer is not null)
@@ -155,6 +157,10 @@ public static class BookingsApi
             ? TypedResults.Problem(problem)
             : TypedResults.Created($"/api/bookings/{answer.Value!.Id}", answer.Value);
     }
+
+    private static object HashedLine(HoldLineRequest l) => l.SeatIds is null && l.BestAvailable is null
+        ? new { l.TicketTypeId, l.Quantity }
+        : l;
 
     /// <summary>
     /// The request's lines, checked field by field (<c>lines[i].ticketTypeId</c>, <c>lines[i].quantity</c>); none when the body
@@ -193,17 +199,32 @@ public static class BookingsApi
                 errors[$"lines[{i}].ticketTypeId"] = ["Each ticket type at most once."];
             }
 
-            if (line?.Quantity is not { } seats || seats < 1 || seats > max)
+            var seatIds = ValidateSeats(line, i, errors);
+            if (line?.Quantity is null && errors.ContainsKey($"lines[{i}].seatIds"))
+            {
+                continue;
+            }
+
+            var quantity = line?.Quantity ?? seatIds?.Count;
+            if (quantity is not { } seats || seats < 1 || seats > max)
             {
                 errors[$"lines[{i}].quantity"] = [$"quantity must be between 1 and {max}."];
             }
+            else if (seatIds is not null && seatIds.Count != seats)
+            {
+                errors[$"lines[{i}].quantity"] = ["quantity must be the number of seatIds (or left out)."];
+            }
+            else if (line!.BestAvailable?.WheelchairSpaces is { } spaces && (spaces < 0 || spaces > seats))
+            {
+                errors[$"lines[{i}].bestAvailable.wheelchairSpaces"] = [$"wheelchairSpaces must be between 0 and the line's quantity ({seats})."];
+            }
             else if (line.TicketTypeId is { } id && id != Guid.Empty)
             {
-                lines.Add(new HoldLineRequest(id, seats));
+                lines.Add(new HoldLineRequest(id, seats, seatIds, line.BestAvailable));
             }
         }
 
-        var total = requested.Sum(l => l?.Quantity ?? 0);
+        var total = requested.Sum(l => l?.Quantity ?? l?.SeatIds?.Count ?? 0);
         if (total > max && !errors.Keys.Any(k => k.StartsWith("lines[", StringComparison.Ordinal)))
         {
             errors["lines"] = [$"At most {max} seats in all."];
@@ -214,6 +235,48 @@ public static class BookingsApi
         }
 
         return lines;
+    }
+
+    /// <summary>The most seats one line may name (<c>lines[i].seatIds</c>) and the longest seat id.</summary>
+    public const int MaxSeatIdsPerLine = 20;
+
+    private const int MaxSeatIdLength = Seat.MaxLength;
+
+    /// <summary>
+    /// A line's <c>seatIds</c>, checked (1 to <see cref="MaxSeatIdsPerLine"/> distinct, non-empty ids, not with <c>bestAvailable</c>);
+    /// null when the line names none (or they are wrong: the field error says why).
+    /// </summary>
+    private static List<string>? ValidateSeats(BookingLineRequest? line, int i, Dictionary<string, string[]> errors)
+    {
+        if (line?.SeatIds is not { } seatIds)
+        {
+            return null;
+        }
+
+        if (line.BestAvailable is not null)
+        {
+            errors[$"lines[{i}].bestAvailable"] = ["Name the seats (seatIds) or ask for the best available (bestAvailable), not both."];
+        }
+
+        if (seatIds.Count is < 1 or > MaxSeatIdsPerLine)
+        {
+            errors[$"lines[{i}].seatIds"] = [$"seatIds names 1 to {MaxSeatIdsPerLine} seats."];
+            return null;
+        }
+
+        if (seatIds.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > MaxSeatIdLength))
+        {
+            errors[$"lines[{i}].seatIds"] = [$"Every seat id is non-empty and at most {MaxSeatIdLength} characters."];
+            return null;
+        }
+
+        if (seatIds.Distinct(StringComparer.Ordinal).Count() != seatIds.Count)
+        {
+            errors[$"lines[{i}].seatIds"] = ["Each seat at most once."];
+            return null;
+        }
+
+        return [.. seatIds];
     }
 
     public static async Task<Results<Ok<Paged<BookingDto>>, ValidationProblem>> ListMyBookings(

@@ -11,12 +11,14 @@ namespace Bookings.Api.Apis;
 /// <summary>The scanned code and the entrance that scanned it (<c>door</c>, optional: "Main entrance").</summary>
 public sealed record CheckInRequest(string? Code, string? Door);
 
-/// <summary>A ticket let in: which one, whose booking, when and where.</summary>
+/// <summary>A ticket let in: which one, whose booking, when and where, and the reserved seat it admits to (null for general admission).</summary>
 public sealed record CheckInDto(
-    Guid TicketId, string TicketNumber, int EntryNumber, Guid BookingId, Guid EventId, string? AttendeeName, DateTimeOffset CheckedInAt, string Door)
+    Guid TicketId, string TicketNumber, int EntryNumber, Guid BookingId, Guid EventId, string? AttendeeName, DateTimeOffset CheckedInAt, string Door,
+    SeatDto? Seat = null)
 {
     public static CheckInDto From(Ticket t, string? attendeeName) =>
-        new(t.Id, t.TicketNumber, t.EntryNumber, t.BookingId, t.EventId, attendeeName, t.CheckedInAt!.Value, t.CheckedInDoor ?? CheckInRules.DefaultDoor);
+        new(t.Id, t.TicketNumber, t.EntryNumber, t.BookingId, t.EventId, attendeeName, t.CheckedInAt!.Value, t.CheckedInDoor ?? CheckInRules.DefaultDoor,
+            SeatDto.From(t.Seat));
 }
 
 public sealed record DoorCount(string Door, int CheckedIn);

@@ -1,4 +1,5 @@
 using Bookings.Api.Model;
+using Bookings.Api.Inventory;
 
 namespace Bookings.Api.Apis;
 
@@ -13,13 +14,29 @@ namespace Bookings.Api.Apis;
 public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? PromoCode = null, IReadOnlyList<BookingLineRequest>? Lines = null,
     string? QueuePass = null, Guid? WaitingListOffer = null);
 
-/// <summary>Seats of one ticket type (events-api's <c>GET /api/events/{id}/ticket-types</c> lists them).</summary>
-public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity);
+/// <summary>
+/// Seats of one ticket type (events-api's <c>GET /api/events/{id}/ticket-types</c> lists them). On a seated event a seat
+/// category's type takes particular <c>seatIds</c> (1 to 20 distinct ids from the event's seating; <c>quantity</c> may then be left
+/// out, or must be their count) or the best available seats with <c>bestAvailable</c>'s preferences, never both; a line naming
+/// neither gets the best available seats, split allowed.
+/// </summary>
+public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableRequest? BestAvailable = null);
 
-/// <summary>Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them.</summary>
-public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount)
+/// <summary>A reserved seat: its id in the event's seat map, its area's id, its row and number labels.</summary>
+public sealed record SeatDto(string SeatId, string Area, string Row, string Number)
 {
-    public static BookingLineDto From(BookingLine l) => new(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount);
+    public static SeatDto? From(Seat? s) => s is null ? null : new(s.SeatId, s.Area, s.Row, s.Number);
+}
+
+/// <summary>
+/// Seats of one ticket type in a booking, at the unit price they were sold at, and the discount that went to them; <c>seats</c>
+/// are its reserved seats in the order its tickets get them (null for general admission).
+/// </summary>
+public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount,
+    IReadOnlyList<SeatDto>? Seats = null)
+{
+    public static BookingLineDto From(BookingLine l) => new(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount,
+        l.Seats?.Select(s => SeatDto.From(s)!).ToList());
 }
 
 public sealed record PayRequest(string? PaymentMethod);
@@ -54,15 +71,16 @@ public sealed record PaymentDto(
 
 /// <summary>
 /// A ticket; <c>ticketTypeId</c>/<c>ticketTypeName</c> name its seat's type (the id is null for tickets issued before types);
-/// <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then).
+/// <c>checkedInAt</c> and <c>checkedInDoor</c> say when and where it was let in (null until then); <c>seat</c> is the reserved
+/// seat it admits to (null for general admission).
 /// </summary>
 public sealed record TicketDto(
     Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
-    DateTimeOffset? CheckedInAt, string? CheckedInDoor, Guid? TicketTypeId, string TicketTypeName)
+    DateTimeOffset? CheckedInAt, string? CheckedInDoor, Guid? TicketTypeId, string TicketTypeName, SeatDto? Seat = null)
 {
     public static TicketDto From(Ticket t) =>
         new(t.Id, t.BookingId, t.EventId, t.TicketNumber, t.EntryNumber, t.Code, t.Status.ToString(), t.IssuedAt, t.CheckedInAt, t.CheckedInDoor,
-            t.TicketTypeId, t.TicketTypeName);
+            t.TicketTypeId, t.TicketTypeName, SeatDto.From(t.Seat));
 }
 
 public sealed record AttendeeDto(Guid UserId, string? Email, Guid BookingId);

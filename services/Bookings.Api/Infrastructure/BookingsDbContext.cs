@@ -60,6 +60,8 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
                 l.Property(x => x.UnitPrice).HasPrecision(18, 2);
                 l.Property(x => x.Discount).HasPrecision(18, 2);
                 l.Ignore(x => x.Gross);
+                // A line's reserved seats, kept whole as events-api's hold answered them (null: seats by count).
+                l.Property(x => x.Seats).HasColumnType("jsonb").HasConversion(SeatsJson.Converter, SeatsJson.Comparer);
             });
         });
 
@@ -96,6 +98,13 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             t.Property(x => x.TicketTypeName).HasMaxLength(BookingLine.MaxNameLength);
             t.Property(x => x.Code).HasMaxLength(200);
             t.Property(x => x.CheckedInDoor).HasMaxLength(CheckInRules.MaxDoorLength);
+            t.OwnsOne(x => x.Seat, s =>
+            {
+                s.Property(x => x.SeatId).HasColumnName("SeatId").HasMaxLength(Seat.MaxLength);
+                s.Property(x => x.Area).HasColumnName("SeatArea").HasMaxLength(Seat.MaxLength);
+                s.Property(x => x.Row).HasColumnName("SeatRow").HasMaxLength(Seat.MaxLength);
+                s.Property(x => x.Number).HasColumnName("SeatNumber").HasMaxLength(Seat.MaxLength);
+            });
             t.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
             t.HasIndex(x => x.TicketNumber).IsUnique();
             t.HasIndex(x => new { x.EventId, x.EntryNumber }).IsUnique();

@@ -9,11 +9,20 @@ public sealed record HoldInfo(
     string EventTitle, DateTimeOffset EventStartsAt, Guid OrganizerId, decimal TotalPrice = 0, IReadOnlyList<HoldLineInfo>? Lines = null,
     string? EventTimeZone = null);
 
-/// <summary>Seats of one ticket type in a hold.</summary>
-public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice);
+/// <summary>Seats of one ticket type in a hold; <see cref="Seats"/> its reserved seats in events-api's order (null: seats by count).</summary>
+public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice, IReadOnlyList<HoldSeatInfo>? Seats = null);
 
-/// <summary>Seats of one ticket type asked for.</summary>
-public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity);
+/// <summary>A reserved seat of a hold line: its id in the event's seat map, its area's id, its row and number labels.</summary>
+public sealed record HoldSeatInfo(string SeatId, string Area, string Row, string Number);
+
+/// <summary>
+/// Seats of one ticket type asked for: by count, or on a seated event particular <see cref="SeatIds"/> (then
+/// <see cref="Quantity"/> is their count) or the best available with <see cref="BestAvailable"/>'s preferences.
+/// </summary>
+public sealed record HoldLineRequest(Guid TicketTypeId, int Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableRequest? BestAvailable = null);
+
+/// <summary>How events-api seats a party it picks the best seats for (null: events-api's default).</summary>
+public sealed record BestAvailableRequest(bool? AllowSplit = null, int? WheelchairSpaces = null, bool? AllowRestrictedView = null);
 
 /// <summary>
 /// What a booking asks events-api to hold: <see cref="Lines"/> per ticket type, or none for <see cref="Quantity"/> seats of the

@@ -14,7 +14,22 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
     /// <summary>Without lines the body is the one from before ticket types (the event's only type).</summary>
     private static object Body(HoldRequest r) => r.Lines.Count == 0
         ? new { quantity = r.Quantity, expiresAt = r.ExpiresAt, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass, waitingListOffer = r.WaitingListOffer }
-        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines, unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass, waitingListOffer = r.WaitingListOffer };
+        : new { quantity = r.Quantity, expiresAt = r.ExpiresAt, lines = r.Lines.Select(LineBody), unlockedTicketTypeIds = r.UnlockedTicketTypeIds, userId = r.UserId, queuePass = r.QueuePass, waitingListOffer = r.WaitingListOffer };
+
+    /// <summary>
+    /// A line as events-api's <c>HoldLineBody</c>: a line by count is the body from before seats; <c>bestAvailable</c>'s members the
+    /// buyer left out are events-api's defaults (no split, no wheelchair spaces, no restricted view).
+    /// </summary>
+    private static object LineBody(HoldLineRequest l) => (l.SeatIds, l.BestAvailable) switch
+    {
+        ({ } seatIds, _) => new { ticketTypeId = l.TicketTypeId, quantity = l.Quantity, seatIds },
+        (_, { } best) => new
+        {
+            ticketTypeId = l.TicketTypeId, quantity = l.Quantity,
+            bestAvailable = new { allowSplit = best.AllowSplit ?? false, wheelchairSpaces = best.WheelchairSpaces ?? 0, allowRestrictedView = best.AllowRestrictedView ?? false },
+        },
+        _ => new { ticketTypeId = l.TicketTypeId, quantity = l.Quantity },
+    };
 
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);
@@ -88,10 +103,18 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             // events-api's refusal as it said it: its code (sold-out, not-on-sale, hold-expired…), never a match on the type URI.
             code ??= kind == ErrorKind.NotFound ? "not-found" : kind == ErrorKind.Conflict ? "conflict" : "invalid";
             var error = new Error(code, kind, problem?.Detail ?? problem?.Title ?? $"events-api answered {status}.");
-            // Where to join the line travels with a waiting room's refusal.
-            return InventoryResult.Failed<T>(problem?.Extensions.TryGetValue("queue", out var queue) == true && queue is JsonElement { ValueKind: JsonValueKind.String } url
-                ? error.With("queue", url.GetString())
-                : error);
+            // Where to join the line travels with a waiting room's refusal, the seats gone with seat-not-available.
+            if (problem?.Extensions.TryGetValue("queue", out var queue) == true && queue is JsonElement { ValueKind: JsonValueKind.String } url)
+            {
+                error = error.With("queue", url.GetString());
+            }
+
+            if (problem?.Extensions.TryGetValue("seatIds", out var gone) == true && gone is JsonElement { ValueKind: JsonValueKind.Array } seatIds)
+            {
+                error = error.With("seatIds", seatIds.EnumerateArray().Select(s => s.ToString()).ToList());
+            }
+
+            return InventoryResult.Failed<T>(error);
         }
     }
 

@@ -22,11 +22,18 @@ public sealed class BookingLine
     public decimal UnitPrice { get; private set; }
     /// <summary>What the promo code took off these seats (0 without a code, or when the code's scope leaves this type out).</summary>
     public decimal Discount { get; private set; }
+    /// <summary>The reserved seats of this line, in the order events-api's hold answered them (null: seats by count).</summary>
+    public List<Seat>? Seats { get; private set; }
 
     public decimal Gross => UnitPrice * Quantity;
 
-    public static BookingLine Of(Guid ticketTypeId, string ticketTypeName, int quantity, decimal unitPrice)
+    public static BookingLine Of(Guid ticketTypeId, string ticketTypeName, int quantity, decimal unitPrice, IReadOnlyList<Seat>? seats = null)
     {
+        if (seats is not null && seats.Count != quantity)
+        {
+            throw new ArgumentException("A line with reserved seats has one seat per ticket.", nameof(seats));
+        }
+
         if (quantity <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(quantity), "A line holds at least one seat.");
@@ -37,7 +44,8 @@ public sealed class BookingLine
             throw new ArgumentOutOfRangeException(nameof(unitPrice), "A price is never negative.");
         }
 
-        return new BookingLine { TicketTypeId = ticketTypeId, TicketTypeName = ticketTypeName, Quantity = quantity, UnitPrice = unitPrice };
+        return new BookingLine { TicketTypeId = ticketTypeId, TicketTypeName = ticketTypeName, Quantity = quantity, UnitPrice = unitPrice,
+            Seats = seats is null ? null : [.. seats] };
     }
 
     internal void TakeDiscount(decimal discount) => Discount = discount;

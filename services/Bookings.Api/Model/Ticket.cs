@@ -20,6 +20,8 @@ public sealed class Ticket
     /// <summary>The seat's ticket type (null for tickets issued before types existed: the event's one type, see <see cref="TicketTypeName"/>).</summary>
     public Guid? TicketTypeId { get; private set; }
     public string TicketTypeName { get; private set; } = "";
+    /// <summary>The reserved seat this ticket admits to (null for general admission and for tickets issued before reserved seating).</summary>
+    public Seat? Seat { get; private set; }
     public string TicketNumber { get; private set; } = "";
     public int EntryNumber { get; private set; }
     public string Code { get; private set; } = "";
@@ -36,8 +38,11 @@ public sealed class Ticket
     /// <summary>The organizer (or admin) whose scan let it in.</summary>
     public Guid? CheckedInBy { get; private set; }
 
-    public static Ticket Issue(Guid id, Booking booking, BookingLine line, string ticketNumber, int entryNumber, string code, DateTimeOffset now) => new()
+    /// <param name="seat">The line's seat this ticket admits to (the line's seats go to its tickets in order); null for general admission.</param>
+    public static Ticket Issue(Guid id, Booking booking, BookingLine line, string ticketNumber, int entryNumber, string code, DateTimeOffset now,
+        Seat? seat = null) => new()
     {
+        Seat = seat,
         TicketTypeId = line.TicketTypeId,
         TicketTypeName = line.TicketTypeName,
         Id = id,

@@ -84,5 +84,6 @@ public static class CheckInErrors
             $"This ticket was already checked in{(ticket.CheckedInDoor is { } door ? $" at {door}" : "")}.")
         .With(CheckInTicket.TicketNumberKey, ticket.TicketNumber)
         .With(CheckInTicket.CheckedInAtKey, ticket.CheckedInAt)
-        .With(CheckInTicket.DoorKey, ticket.CheckedInDoor);
+        .With(CheckInTicket.DoorKey, ticket.CheckedInDoor)
+        .With("seat", Apis.SeatDto.From(ticket.Seat));
 }

@@ -98,10 +98,16 @@ public sealed partial class CreateBooking(
         return BookingDto.From(booking);
     }
 
-    /// <summary>The booking's lines as events-api's hold took them; their sum is the hold's <c>totalPrice</c>, the price charged from.</summary>
+    /// <summary>The booking's lines (with their reserved seats) as events-api's hold took them; their sum is the hold's <c>totalPrice</c>, the price charged from.</summary>
     private static List<BookingLine> LinesOf(HoldInfo hold)
     {
-        var lines = (hold.Lines ?? []).Select(l => BookingLine.Of(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice)).ToList();
+        if (hold.Lines?.Any(l => l.Seats is { } seats && seats.Count != l.Quantity) == true)
+        {
+            throw new DomainException(new Error("invalid-hold", ErrorKind.Unprocessable, "events-api answered a hold line whose seats are not its quantity."));
+        }
+
+        var lines = (hold.Lines ?? []).Select(l => BookingLine.Of(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
+            l.Seats?.Select(s => new Seat(s.SeatId, s.Area, s.Row, s.Number)).ToList())).ToList();
         if (lines.Count == 0 || lines.Sum(l => l.Quantity) != hold.Quantity || lines.Sum(l => l.Gross) != hold.TotalPrice)
         {
             throw new DomainException(new Error("invalid-hold", ErrorKind.Unprocessable, "events-api answered a hold whose lines do not make up its quantity and total price."));

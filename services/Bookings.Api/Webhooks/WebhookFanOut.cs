@@ -83,7 +83,7 @@ public sealed class WebhookEventsHandler(WebhookFanOut fanOut, BookingsDbContext
             await fanOut.FanOutAsync(message.Id, organizer, WebhookEventTypes.BookingConfirmed, e.ConfirmedAt, new
             {
                 e.BookingId, e.EventId, e.EventTitle, e.EventStartsAt, e.EventTimeZone, Attendee = new { Id = e.UserId, Email = e.UserEmail, Name = e.UserName },
-                e.Quantity, e.Amount, Tickets = e.Tickets.Select(t => new { Id = t.TicketId, Number = t.TicketNumber, t.EntryNumber, t.TicketTypeId, t.TicketTypeName }),
+                e.Quantity, e.Amount, Tickets = e.Tickets.Select(t => new { Id = t.TicketId, Number = t.TicketNumber, t.EntryNumber, t.TicketTypeId, t.TicketTypeName, t.Seat }),
                 e.ConfirmedAt,
             }, cancellationToken);
         }

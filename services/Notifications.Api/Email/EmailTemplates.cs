@@ -79,10 +79,16 @@ public sealed class EmailTemplates(Microsoft.Extensions.Options.IOptions<EmailOp
                     text.Append("    ").AppendLine(L["Email_TicketType", typeName]);
                 }
 
+                if (ticket.Seat is { } seat)
+                {
+                    text.Append("    ").AppendLine(L["Email_Seat", seat.Area, seat.Row, seat.Number]);
+                }
+
                 html.Append("<tr><td><img alt=\"").Append(Html.Encode(L["Email_QrAlt", ticket.TicketNumber]))
                     .Append("\" width=\"160\" height=\"160\" src=\"cid:").Append(image.ContentId).Append("\"/></td><td>")
                     .Append("<strong>").Append(Html.Encode(L["Email_Ticket", ticket.TicketNumber])).Append("</strong><br/>")
                     .Append(ticket.TicketTypeName is { Length: > 0 } type ? Html.Encode(L["Email_TicketType", type]) + "<br/>" : "")
+                    .Append(ticket.Seat is { } place ? Html.Encode(L["Email_Seat", place.Area, place.Row, place.Number]) + "<br/>" : "")
                     .Append(Html.Encode(L["Email_Entry", ticket.EntryNumber])).Append("<br/><code>")
                     .Append(Html.Encode(ticket.Code)).Append("</code></td></tr>");
             }

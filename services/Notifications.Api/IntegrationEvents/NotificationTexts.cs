@@ -23,7 +23,8 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
             L["Confirmed_Title", e.EventTitle],
             L["Confirmed_Body", Tickets(e.Quantity), e.EventTitle, When(startsAt, e.EventTimeZone), Amount(e.Amount)],
             $"/bookings/{e.BookingId}");
-        notification.Tickets = [.. (e.Tickets ?? []).Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName))];
+        notification.Tickets = [.. (e.Tickets ?? []).Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName,
+            t.Seat is { } seat ? new TicketSeat(seat.Area, seat.Row, seat.Number) : null))];
         notification.Calendar = CalendarMethod.Request;
         return notification;
     }

@@ -18,7 +18,11 @@ public enum EmailStatus
 }
 
 /// <summary>One ticket as the confirmation email shows it; <c>TicketTypeName</c> is null for tickets confirmed before ticket types.</summary>
-public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code, string? TicketTypeName = null);
+/// <remarks><c>Seat</c>: the reserved seat the ticket admits to (null for general admission and for notifications stored before reserved seating).</remarks>
+public sealed record TicketLine(Guid TicketId, string TicketNumber, int EntryNumber, string Code, string? TicketTypeName = null, TicketSeat? Seat = null);
+
+/// <summary>A ticket's reserved seat as the booking's confirmation named it: its area (the plan's area id), row and number.</summary>
+public sealed record TicketSeat(string Area, string Row, string Number);
 
 /// <summary>
 /// One message for one user, which doubles as the email outbox row: the email's status, attempts and lease

@@ -759,6 +759,9 @@ namespace Bookings.Api.Infrastructure.Migrations
                             b1.Property<int>("Quantity")
                                 .HasColumnType("integer");
 
+                            b1.Property<string>("Seats")
+                                .HasColumnType("jsonb");
+
                             b1.Property<Guid?>("TicketTypeId")
                                 .HasColumnType("uuid");
 
@@ -798,6 +801,44 @@ namespace Bookings.Api.Infrastructure.Migrations
                         .HasForeignKey("BookingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.OwnsOne("Bookings.Api.Model.Seat", "Seat", b1 =>
+                        {
+                            b1.Property<Guid>("TicketId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Area")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("SeatArea");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("SeatNumber");
+
+                            b1.Property<string>("Row")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("SeatRow");
+
+                            b1.Property<string>("SeatId")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("SeatId");
+
+                            b1.HasKey("TicketId");
+
+                            b1.ToTable("tickets");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TicketId");
+                        });
+
+                    b.Navigation("Seat");
                 });
 
             modelBuilder.Entity("Bookings.Api.Webhooks.WebhookAttempt", b =>

@@ -50,7 +50,7 @@ public sealed partial class BookingConfirmation(
             // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
             var now = time.GetUtcNow();
             booking.Confirm(now);
-            // One ticket per seat, line after line: each carries its seat's ticket type.
+            // One ticket per seat, line after line: each carries its seat's ticket type, and a reserved line's seats go to its tickets in order.
             var tickets = new List<Ticket>();
             var entry = last - booking.Quantity;
             foreach (var line in booking.Lines)
@@ -60,21 +60,24 @@ public sealed partial class BookingConfirmation(
                     entry++;
                     var id = Guid.CreateVersion7();
                     var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
-                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now));
+                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now, line.Seats?[i]));
                 }
             }
 
             db.Tickets.AddRange(tickets);
             db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
-                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName)).ToList(), now,
+                tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName, SeatInfoOf(t.Seat))).ToList(), now,
                 booking.OrganizerId,
-                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount)).ToList(),
+                booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount,
+                    l.Seats?.Select(s => SeatInfoOf(s)!).ToList())).ToList(),
                 booking.EventTimeZone, booking.UserLanguage));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
     }
+
+    private static SeatInfo? SeatInfoOf(Seat? s) => s is null ? null : new SeatInfo(s.SeatId, s.Area, s.Row, s.Number);
 
     /// <summary>
     /// Entry numbers are taken before the confirming transaction (<see cref="EntryNumbers"/>: in their own statement, committed

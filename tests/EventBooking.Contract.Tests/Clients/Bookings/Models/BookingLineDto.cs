@@ -18,6 +18,14 @@ namespace EventBooking.Clients.Bookings.Models
         public double? Discount { get; set; }
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
+        /// <summary>The seats property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::EventBooking.Clients.Bookings.Models.SeatDto>? Seats { get; set; }
+#nullable restore
+#else
+        public List<global::EventBooking.Clients.Bookings.Models.SeatDto> Seats { get; set; }
+#endif
         /// <summary>The ticketTypeId property</summary>
         public Guid? TicketTypeId { get; set; }
         /// <summary>The ticketTypeName property</summary>
@@ -57,6 +65,7 @@ namespace EventBooking.Clients.Bookings.Models
             {
                 { "discount", n => { Discount = n.GetDoubleValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
+                { "seats", n => { Seats = n.GetCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.SeatDto>(global::EventBooking.Clients.Bookings.Models.SeatDto.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "ticketTypeId", n => { TicketTypeId = n.GetGuidValue(); } },
                 { "ticketTypeName", n => { TicketTypeName = n.GetStringValue(); } },
                 { "unitPrice", n => { UnitPrice = n.GetDoubleValue(); } },
@@ -71,6 +80,7 @@ namespace EventBooking.Clients.Bookings.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDoubleValue("discount", Discount);
             writer.WriteIntValue("quantity", Quantity);
+            writer.WriteCollectionOfObjectValues<global::EventBooking.Clients.Bookings.Models.SeatDto>("seats", Seats);
             writer.WriteGuidValue("ticketTypeId", TicketTypeId);
             writer.WriteStringValue("ticketTypeName", TicketTypeName);
             writer.WriteDoubleValue("unitPrice", UnitPrice);

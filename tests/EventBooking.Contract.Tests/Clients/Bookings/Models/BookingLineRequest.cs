@@ -14,8 +14,24 @@ namespace EventBooking.Clients.Bookings.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The bestAvailable property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::EventBooking.Clients.Bookings.Models.BestAvailableRequest? BestAvailable { get; set; }
+#nullable restore
+#else
+        public global::EventBooking.Clients.Bookings.Models.BestAvailableRequest BestAvailable { get; set; }
+#endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
+        /// <summary>The seatIds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? SeatIds { get; set; }
+#nullable restore
+#else
+        public List<string> SeatIds { get; set; }
+#endif
         /// <summary>The ticketTypeId property</summary>
         public Guid? TicketTypeId { get; set; }
         /// <summary>
@@ -43,7 +59,9 @@ namespace EventBooking.Clients.Bookings.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "bestAvailable", n => { BestAvailable = n.GetObjectValue<global::EventBooking.Clients.Bookings.Models.BestAvailableRequest>(global::EventBooking.Clients.Bookings.Models.BestAvailableRequest.CreateFromDiscriminatorValue); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
+                { "seatIds", n => { SeatIds = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "ticketTypeId", n => { TicketTypeId = n.GetGuidValue(); } },
             };
         }
@@ -54,7 +72,9 @@ namespace EventBooking.Clients.Bookings.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::EventBooking.Clients.Bookings.Models.BestAvailableRequest>("bestAvailable", BestAvailable);
             writer.WriteIntValue("quantity", Quantity);
+            writer.WriteCollectionOfPrimitiveValues<string>("seatIds", SeatIds);
             writer.WriteGuidValue("ticketTypeId", TicketTypeId);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -38,6 +38,14 @@ namespace EventBooking.Clients.Bookings.Models
         public int? EntryNumber { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
+        /// <summary>The seat property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::EventBooking.Clients.Bookings.Models.SeatDto? Seat { get; set; }
+#nullable restore
+#else
+        public global::EventBooking.Clients.Bookings.Models.SeatDto Seat { get; set; }
+#endif
         /// <summary>The ticketId property</summary>
         public Guid? TicketId { get; set; }
         /// <summary>The ticketNumber property</summary>
@@ -79,6 +87,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "door", n => { Door = n.GetStringValue(); } },
                 { "entryNumber", n => { EntryNumber = n.GetIntValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
+                { "seat", n => { Seat = n.GetObjectValue<global::EventBooking.Clients.Bookings.Models.SeatDto>(global::EventBooking.Clients.Bookings.Models.SeatDto.CreateFromDiscriminatorValue); } },
                 { "ticketId", n => { TicketId = n.GetGuidValue(); } },
                 { "ticketNumber", n => { TicketNumber = n.GetStringValue(); } },
             };
@@ -96,6 +105,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteStringValue("door", Door);
             writer.WriteIntValue("entryNumber", EntryNumber);
             writer.WriteGuidValue("eventId", EventId);
+            writer.WriteObjectValue<global::EventBooking.Clients.Bookings.Models.SeatDto>("seat", Seat);
             writer.WriteGuidValue("ticketId", TicketId);
             writer.WriteStringValue("ticketNumber", TicketNumber);
             writer.WriteAdditionalData(AdditionalData);

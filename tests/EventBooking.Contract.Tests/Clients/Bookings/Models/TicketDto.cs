@@ -42,6 +42,14 @@ namespace EventBooking.Clients.Bookings.Models
         public Guid? Id { get; set; }
         /// <summary>The issuedAt property</summary>
         public DateTimeOffset? IssuedAt { get; set; }
+        /// <summary>The seat property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::EventBooking.Clients.Bookings.Models.SeatDto? Seat { get; set; }
+#nullable restore
+#else
+        public global::EventBooking.Clients.Bookings.Models.SeatDto Seat { get; set; }
+#endif
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -101,6 +109,7 @@ namespace EventBooking.Clients.Bookings.Models
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "issuedAt", n => { IssuedAt = n.GetDateTimeOffsetValue(); } },
+                { "seat", n => { Seat = n.GetObjectValue<global::EventBooking.Clients.Bookings.Models.SeatDto>(global::EventBooking.Clients.Bookings.Models.SeatDto.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "ticketNumber", n => { TicketNumber = n.GetStringValue(); } },
                 { "ticketTypeId", n => { TicketTypeId = n.GetGuidValue(); } },
@@ -122,6 +131,7 @@ namespace EventBooking.Clients.Bookings.Models
             writer.WriteGuidValue("eventId", EventId);
             writer.WriteGuidValue("id", Id);
             writer.WriteDateTimeOffsetValue("issuedAt", IssuedAt);
+            writer.WriteObjectValue<global::EventBooking.Clients.Bookings.Models.SeatDto>("seat", Seat);
             writer.WriteStringValue("status", Status);
             writer.WriteStringValue("ticketNumber", TicketNumber);
             writer.WriteGuidValue("ticketTypeId", TicketTypeId);

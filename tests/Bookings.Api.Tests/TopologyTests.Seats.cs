@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bookings.Api.Apis;
+using EventBooking.AppHost;
+using EventBooking.Testing;
+
+namespace Bookings.Api.Tests;
+
+/// <summary>Reserved seats bought through bookings-api against the real events-api: on the booking and tickets, refused when taken, freed by a cancellation.</summary>
+public sealed partial class TopologyTests
+{
+    [Fact]
+    public async Task Seats_booked_are_on_the_tickets_refused_to_the_next_buyer_and_freed_by_the_cancellation()
+    {
+        var (eventId, stalls) = await SeatedEventAsync();
+        var body = new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-2", "stalls-A-3" } } } };
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        using var created = await BookAsync(attendee, body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        Assert.Equal([new SeatDto("stalls-A-2", "stalls", "A", "2"), new SeatDto("stalls-A-3", "stalls", "A", "3")], booking.Lines[0].Seats);
+        using (var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        var tickets = (await attendee.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
+        Assert.Equal(["stalls-A-2", "stalls-A-3"], tickets.Select(t => t.Seat!.SeatId));
+
+        // Another buyer asking for one of them is told which seat is gone.
+        using var other = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee-2");
+        using (var refused = await BookAsync(other, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-3", "stalls-A-4" } } } }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Json, Ct);
+            Assert.Equal("seat-not-available", problem.GetProperty("code").GetString());
+            Assert.Equal(["stalls-A-3"], problem.GetProperty("seatIds").EnumerateArray().Select(s => s.GetString()));
+        }
+
+        using (var cancelled = await attendee.PostAsJsonAsync($"/api/bookings/{booking.Id}/cancel", new { reason = "Plans changed." }, Json, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        // The same seats can be booked again.
+        using var rebooked = await BookAsync(other, body);
+        Assert.Equal(HttpStatusCode.Created, rebooked.StatusCode);
+        Assert.Equal(["stalls-A-2", "stalls-A-3"], (await rebooked.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Lines[0].Seats!.Select(s => s.SeatId));
+    }
+
+    /// <summary>A published event on a plan of one reserved area ("stalls", row A 1–4, one category); its category's ticket type.</summary>
+    private async Task<(Guid EventId, Guid Stalls)> SeatedEventAsync()
+    {
+        using var organizer = await fixture.AsAsync(ResourceNames.EventsApi, "organizer");
+        var document = new
+        {
+            schemaVersion = 1,
+            name = "Bookings test hall " + Guid.NewGuid().ToString("N")[..8],
+            categories = new[] { new { key = "stalls-a", name = "Stalls A", color = "#b22222" } },
+            areas = new[]
+            {
+                new
+                {
+                    id = "stalls", name = "Stalls", kind = "Reserved",
+                    seats = Enumerable.Range(1, 4).Select(n => new { id = $"stalls-A-{n}", row = "A", number = $"{n}", x = n * 10, y = 0, category = "stalls-a", rank = n }).ToArray(),
+                },
+            },
+        };
+        using var plan = await organizer.PostAsJsonAsync("/api/venue-plans", document, Json, Ct);
+        Assert.True(plan.StatusCode == HttpStatusCode.Created, await plan.Content.ReadAsStringAsync(Ct));
+        var planId = (await plan.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)).GetProperty("id").GetGuid();
+        var eventId = await CreatePublishedEventAsync(capacity: 4, price: 30m);
+        using var seated = await organizer.PutAsJsonAsync($"/api/events/{eventId}/seating",
+            new { planId, prices = new[] { new { category = "stalls-a", price = 30m } } }, Json, Ct);
+        Assert.True(seated.StatusCode == HttpStatusCode.OK, await seated.Content.ReadAsStringAsync(Ct));
+        var map = await seated.Content.ReadFromJsonAsync<JsonElement>(Json, Ct);
+        return (eventId, map.GetProperty("categories")[0].GetProperty("ticketTypeId").GetGuid());
+    }
+}
