@@ -106,8 +106,11 @@ public static class ProblemCodes
     /// <summary>events-api: the event is on no venue plan.</summary>
     public const string EventNotSeated = "event-not-seated";
 
-    /// <summary>events-api: seats to block are held or sold (<c>seatIds</c> names them).</summary>
+    /// <summary>events-api (and bookings-api for a booking's seats): seats are held, sold or blocked (<c>seatIds</c> names them).</summary>
     public const string SeatNotAvailable = "seat-not-available";
+
+    /// <summary>bookings-api (events-api's hold): no block of that many seats side by side is left and the split was not allowed.</summary>
+    public const string SeatsNotTogether = "seats-not-together";
 
     /// <summary>events-api: an event's only ticket type cannot be removed.</summary>
     public const string LastTicketType = "last-ticket-type";

@@ -11,7 +11,11 @@ public sealed record BookingDto(
     string? EventTimeZone = null);
 
 /// <summary>Seats of one ticket type in a booking, at the price they were held at.</summary>
-public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount);
+public sealed record BookingLineDto(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount,
+    IReadOnlyList<BookedSeatDto>? Seats = null);
+
+/// <summary>A reserved seat of a booking line or a ticket (null on both for general admission).</summary>
+public sealed record BookedSeatDto(string SeatId, string Area, string Row, string Number);
 
 public sealed record PromoCodeDto(
     Guid Id, Guid EventId, string Code, string Kind, decimal Value, string Currency, int? MaxUses, int Used,
@@ -34,8 +38,27 @@ public sealed record UnlockedTicketTypeDto(Guid Id, string Name, decimal Price, 
         new(Id, eventId, Name, null, Price, Currency, null, Available, OnSale, SalesStart, SalesEnd, MaxPerOrder, TicketTypeVisibility.Hidden, int.MaxValue, null, null);
 }
 
-/// <summary>Seats of one ticket type asked for in a booking.</summary>
-public sealed record BookingLineRequest(Guid TicketTypeId, int Quantity);
+/// <summary>
+/// Seats of one ticket type asked for in a booking: a <see cref="Quantity"/> (general admission, or the best available seats with
+/// <see cref="BestAvailable"/>), or particular <see cref="SeatIds"/> (the quantity is then their count and is not sent). The
+/// members left null are not sent, so a general-admission line is <c>{ticketTypeId, quantity}</c> as it always was.
+/// </summary>
+public sealed record BookingLineRequest(
+    Guid TicketTypeId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Quantity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? SeatIds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BestAvailableRequest? BestAvailable = null)
+{
+    /// <summary>The seats the line asks for (not sent).</summary>
+    [JsonIgnore]
+    public int Count => SeatIds?.Count ?? Quantity ?? 0;
+}
+
+/// <summary>How bookings-api (events-api) picks a line's best available seats; the members left null take its defaults.</summary>
+public sealed record BestAvailableRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AllowSplit = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? WheelchairSpaces = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AllowRestrictedView = null);
 
 public sealed record PaymentDto(
     Guid Id, Guid BookingId, Guid EventId, decimal Amount, string Currency, string Status, string CardLast4,
@@ -44,7 +67,7 @@ public sealed record PaymentDto(
 
 public sealed record TicketDto(
     Guid Id, Guid BookingId, Guid EventId, string TicketNumber, int EntryNumber, string Code, string Status, DateTimeOffset IssuedAt,
-    DateTimeOffset? CheckedInAt = null, string? CheckedInDoor = null, Guid? TicketTypeId = null, string? TicketTypeName = null);
+    DateTimeOffset? CheckedInAt = null, string? CheckedInDoor = null, Guid? TicketTypeId = null, string? TicketTypeName = null, BookedSeatDto? Seat = null);
 
 public sealed record CheckInDto(
     Guid TicketId, string TicketNumber, int EntryNumber, Guid BookingId, Guid EventId, string? AttendeeName, DateTimeOffset CheckedInAt, string Door);

@@ -60,6 +60,9 @@ public sealed record SeatMapAreaDto(string Id, string Name, string Kind, Guid? T
 /// <summary>One array per seat property; <see cref="Category"/> indexes the map's categories; <see cref="Flags"/> 1 wheelchair + 2 companion + 4 restricted view.</summary>
 public sealed record SeatColumnsDto(string[] Ids, string[] Rows, string[] Numbers, double[] X, double[] Y, int[] Category, int[] Flags, bool[] Available);
 
+/// <summary>What a seat map polls (<c>GET /api/events/{id}/seating/availability</c>): the seats not for sale and each standing area's places left.</summary>
+public sealed record SeatAvailabilityDto(long Version, IReadOnlyList<string> Unavailable, IReadOnlyDictionary<string, int>? Areas);
+
 /// <summary>A blocked seat and why.</summary>
 public sealed record BlockedSeatDto(string SeatId, string AreaId, string Row, string Number, string Reason, DateTimeOffset BlockedAt);
 
@@ -101,6 +104,10 @@ public sealed partial class EventsClient
     /// <summary>The event's seat map; an <c>event-not-seated</c> problem while it is on no plan.</summary>
     public Task<ApiResult<SeatMapDto>> GetSeatMapAsync(Guid id, CancellationToken cancellationToken) =>
         Api.GetAsync<SeatMapDto>(http, $"/api/events/{id}/seating", Service, cancellationToken);
+
+    /// <summary>The seats not for sale now (held, sold or blocked) and the standing places left, with the map's version.</summary>
+    public Task<ApiResult<SeatAvailabilityDto>> GetSeatAvailabilityAsync(Guid id, CancellationToken cancellationToken) =>
+        Api.GetAsync<SeatAvailabilityDto>(http, $"/api/events/{id}/seating/availability", Service, cancellationToken);
 
     public Task<ApiResult<List<BlockedSeatDto>>> GetBlockedSeatsAsync(Guid id, CancellationToken cancellationToken) =>
         Api.GetAsync<List<BlockedSeatDto>>(http, $"/api/events/{id}/seating/blocked", Service, cancellationToken);
