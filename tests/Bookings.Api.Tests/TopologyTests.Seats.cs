@@ -19,7 +19,7 @@ public sealed partial class TopologyTests
         using var created = await BookAsync(attendee, body);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
-        Assert.Equal([new SeatDto("stalls-A-2", "stalls", "A", "2"), new SeatDto("stalls-A-3", "stalls", "A", "3")], booking.Lines[0].Seats);
+        Assert.Equal([new SeatDto("stalls-A-2", "Stalls", "A", "2"), new SeatDto("stalls-A-3", "Stalls", "A", "3")], booking.Lines[0].Seats);
         using (var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString()))
         {
             Assert.Equal(HttpStatusCode.Created, paid.StatusCode);

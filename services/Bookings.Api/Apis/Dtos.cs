@@ -22,7 +22,7 @@ public sealed record CreateBookingRequest(Guid? EventId, int? Quantity, string? 
 /// </summary>
 public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity, IReadOnlyList<string>? SeatIds = null, BestAvailableRequest? BestAvailable = null);
 
-/// <summary>A reserved seat: its id in the event's seat map, its area's id, its row and number labels.</summary>
+/// <summary>A reserved seat: its id in the event's seat map, its area's name, its row and number labels.</summary>
 public sealed record SeatDto(string SeatId, string Area, string Row, string Number)
 {
     public static SeatDto? From(Seat? s) => s is null ? null : new(s.SeatId, s.Area, s.Row, s.Number);

@@ -13,7 +13,7 @@ public sealed record HoldInfo(
 public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, decimal UnitPrice, IReadOnlyList<HoldSeatInfo>? Seats = null);
 
 /// <summary>A reserved seat of a hold line: its id in the event's seat map, its area's id, its row and number labels.</summary>
-public sealed record HoldSeatInfo(string SeatId, string Area, string Row, string Number);
+public sealed record HoldSeatInfo(string SeatId, string Area, string Row, string Number, string? AreaName = null);
 
 /// <summary>
 /// Seats of one ticket type asked for: by count, or on a seated event particular <see cref="SeatIds"/> (then

@@ -107,7 +107,7 @@ public sealed partial class CreateBooking(
         }
 
         var lines = (hold.Lines ?? []).Select(l => BookingLine.Of(l.TicketTypeId, l.Name, l.Quantity, l.UnitPrice,
-            l.Seats?.Select(s => new Seat(s.SeatId, s.Area, s.Row, s.Number)).ToList())).ToList();
+            l.Seats?.Select(s => new Seat(s.SeatId, s.AreaName ?? s.Area, s.Row, s.Number)).ToList())).ToList();
         if (lines.Count == 0 || lines.Sum(l => l.Quantity) != hold.Quantity || lines.Sum(l => l.Gross) != hold.TotalPrice)
         {
             throw new DomainException(new Error("invalid-hold", ErrorKind.Unprocessable, "events-api answered a hold whose lines do not make up its quantity and total price."));
