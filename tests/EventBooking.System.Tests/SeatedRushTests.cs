@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EventBooking.AppHost;
+using EventBooking.Testing;
+using Xunit;
+
+namespace EventBooking.SystemTests;
+
+/// <summary>
+/// A rush on a seated hall (reserved seating, docs/seating.md S1–S5): parties of 1–6 ask for the best available seats together
+/// (some accept a split), every fifth picks exact seats from the live map, requests are retried and some sent twice with the same
+/// Idempotency-Key, and every API process is killed and restarted a third of the way in. At quiescence no seat is sold twice,
+/// every confirmed booking owns exactly its seats (events-api has them sold to its hold, its tickets name them), and nothing is
+/// lost or duplicated.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class SeatedRushTests(SystemFixture fixture)
+{
+    private const int Parties = 160;
+    private const int Clients = 32;
+
+    private static readonly string[] Apis = [ResourceNames.UsersApi, ResourceNames.EventsApi, ResourceNames.BookingsApi, ResourceNames.NotificationsApi];
+
+    [Fact]
+    public async Task Parties_of_one_to_six_racing_for_a_seated_hall_through_a_crash_of_every_api_each_get_their_own_seats()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (eventId, hall) = await SeatedHallAsync();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => fixture.RegisterAsync()));
+        var retry = new RetryPolicy(TimeSpan.FromMinutes(3), whileRestarting: true);
+        var clients = Enumerable.Range(0, Clients).Select(i => fixture.CreateClient(ResourceNames.BookingsApi, buyers[i % buyers.Length].AccessToken, replica: i)).ToArray();
+        using var map = fixture.CreateClient(ResourceNames.EventsApi);
+        foreach (var client in clients)
+        {
+            client.Timeout = TimeSpan.FromSeconds(20);
+        }
+
+        var answers = new ConcurrentDictionary<string, int>();
+        var booked = new ConcurrentDictionary<Guid, int>();
+        var next = -1;
+        Task fault = Task.CompletedTask;
+        await Task.WhenAll(clients.Select(async (client, c) =>
+        {
+            var random = new Random(c);
+            while (true)
+            {
+                var party = Interlocked.Increment(ref next);
+                if (party >= Parties)
+                {
+                    return;
+                }
+
+                if (party == Parties / 3)
+                {
+                    fault = Task.Run(KillAndRestartEveryApiAsync, ct);
+                }
+
+                var size = random.Next(1, 7);
+                var line = party % 5 == 0
+                    ? await ExactSeatsAsync(map, eventId, hall, size, random, retry, ct)
+                    : BestAvailable(hall, size, allowSplit: party % 3 == 0, random);
+                if (line is null)
+                {
+                    answers.AddOrUpdate("no exact seats left to pick", 1, (_, n) => n + 1);
+                    continue;
+                }
+
+                var key = Guid.NewGuid().ToString();
+                var sends = party % 7 == 0 ? 2 : 1;
+                var results = await Task.WhenAll(Enumerable.Range(0, sends).Select(_ => SendAsync(client, retry,
+                    () => Shopping.BookingRequest(new { eventId, lines = new[] { line } }, key), ct)));
+                foreach (var (status, body) in results)
+                {
+                    var code = body is { } problem && status != HttpStatusCode.Created ? Answers.CodeOf(problem) : null;
+                    answers.AddOrUpdate($"{(int)status} {code}".TrimEnd(), 1, (_, n) => n + 1);
+                }
+
+                if (results.FirstOrDefault(r => r.Status == HttpStatusCode.Created).Body is not { } created)
+                {
+                    continue;
+                }
+
+                var bookingId = created.GetProperty("id").GetGuid();
+                booked[bookingId] = size;
+                var paymentKey = Guid.NewGuid().ToString();
+                var (paid, _) = await SendAsync(client, retry, () => Shopping.PaymentRequest(bookingId, paymentKey), ct);
+                Assert.True(paid is HttpStatusCode.Created or HttpStatusCode.Accepted, $"paying booking {bookingId} answered {(int)paid}");
+            }
+        }));
+        await fault;
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        var output = TestContext.Current.TestOutputHelper;
+        output?.WriteLine($"seated rush {eventId}: {Parties} parties, {hall.Seats.Count} seats; answers: {string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} ×{a.Value}"))}");
+        var expected = new HashSet<string> { "201", "409 sold-out", "409 seat-not-available", "409 seats-not-together", "no exact seats left to pick" };
+        Assert.All(answers.Keys, answer => Assert.Contains(answer, expected));
+        Assert.True(answers.GetValueOrDefault("201") > 0, "some parties booked");
+
+        // I1–I5 across the services: reconciliation ok, tickets = sold ≤ capacity, one notification and email per booking.
+        var outcome = await Invariants.HoldAsync(fixture, eventId);
+        Assert.Equal(booked.Count, outcome.ConfirmedBookings);
+        Assert.Equal(booked.Values.Sum(), outcome.ConfirmedTickets);
+
+        // S1–S3: a confirmed booking's hold (its id) has exactly its party's seats sold, and no seat is held at quiescence.
+        await using var events = await fixture.OpenDatabaseAsync(ResourceNames.EventsDb);
+        var seats = await SeatsAsync(events, eventId);
+        Assert.DoesNotContain(seats, s => s.Status == SeatStatus.Held);
+        var soldByBooking = seats.Where(s => s.Status == SeatStatus.Sold).GroupBy(s => s.HoldId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(booked.Keys.Order(), soldByBooking.Keys.Order());
+        Assert.All(booked, b => Assert.Equal(b.Value, soldByBooking[b.Key].Count));
+        Assert.Equal(outcome.Sold, seats.Count(s => s.Status == SeatStatus.Sold));
+
+        // A confirmed booking's valid tickets name exactly the seats events-api sold to it: no seat on two tickets, none missing.
+        await using var bookingsDb = await fixture.OpenDatabaseAsync(ResourceNames.BookingsDb);
+        var ticketSeats = await TicketSeatsAsync(bookingsDb, eventId);
+        Assert.Equal(ticketSeats.Count, ticketSeats.Select(t => t.SeatId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(
+            soldByBooking.SelectMany(b => b.Value.Select(s => (b.Key, s.Id))).Order(),
+            ticketSeats.Select(t => (t.BookingId, t.SeatId!)).Order());
+
+        var split = soldByBooking.Values.Count(party => !Together(party));
+        var orphans = Orphans(seats);
+        output?.WriteLine($"seats sold {outcome.Sold}/{seats.Count}; parties split {split} of {soldByBooking.Count}; single seats left between taken ones {orphans}");
+    }
+
+    private async Task KillAndRestartEveryApiAsync()
+    {
+        await Task.WhenAll(Apis.Select(service => fixture.System.KillAsync(service)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        // users-api first (the others fetch its keys), then events-api, then the rest, as the AppHost starts them.
+        foreach (var wave in new[] { new[] { ResourceNames.UsersApi }, [ResourceNames.EventsApi], [ResourceNames.BookingsApi, ResourceNames.NotificationsApi] })
+        {
+            await Task.WhenAll(wave.Select(service => fixture.System.StartAsync(service, TimeSpan.FromMinutes(3))));
+        }
+    }
+
+    /// <summary>A hall of 300 seats: stalls 12 × 20 and a balcony 4 × 15, each its own category and ticket type, on sale.</summary>
+    private async Task<(Guid EventId, Hall Hall)> SeatedHallAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var organizer = await fixture.AsAsync(ResourceNames.EventsApi, "organizer");
+        var plan = await (await fixture.Retry.SendAsync(c => organizer.PostAsJsonAsync("/api/venue-plans", new
+        {
+            name = $"Rush hall {Guid.NewGuid():N}"[..20],
+            categories = new[] { new { key = "stalls", name = "Stalls", color = "#b22222" }, new { key = "balcony", name = "Balcony", color = "#1565c0" } },
+        }, c), ct)).ReadJsonAsync(HttpStatusCode.Created, ct);
+        var planId = plan.GetProperty("id").GetGuid();
+        foreach (var area in new object[]
+        {
+            new { id = "stalls", name = "Stalls", rows = 12, seatsPerRow = 20, layout = "Curved", category = "stalls" },
+            new { id = "balcony", name = "Balcony", rows = 4, seatsPerRow = 15, layout = "Straight", category = "balcony", originY = 400 },
+        })
+        {
+            await (await fixture.Retry.SendAsync(c => organizer.PostAsJsonAsync($"/api/venue-plans/{planId}/areas", area, c), ct)).ReadJsonAsync(HttpStatusCode.OK, ct);
+        }
+
+        var eventId = (await organizer.CreateEventAsync(new NewEvent { Capacity = 300, Price = 30m }, fixture.Retry, ct)).GetProperty("id").GetGuid();
+        await (await fixture.Retry.SendAsync(c => organizer.PutAsJsonAsync($"/api/events/{eventId}/seating", new
+        {
+            planId,
+            prices = new object[] { new { category = "stalls", price = 40m }, new { category = "balcony", price = 25m } },
+        }, c), ct)).ReadJsonAsync(HttpStatusCode.OK, ct);
+        await organizer.PublishAsync(eventId, fixture.Retry, ct);
+
+        var seating = await (await fixture.Retry.SendAsync(c => organizer.GetAsync($"/api/events/{eventId}/seating", c), ct)).ReadJsonAsync(HttpStatusCode.OK, ct);
+        var categories = seating.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("ticketTypeId").GetGuid()).ToArray();
+        var seats = new List<HallSeat>();
+        foreach (var area in seating.GetProperty("areas").EnumerateArray())
+        {
+            var columns = area.GetProperty("seats");
+            var ids = columns.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray();
+            var rows = columns.GetProperty("rows").EnumerateArray().Select(e => e.GetString()!).ToArray();
+            var category = columns.GetProperty("category").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            seats.AddRange(ids.Select((id, i) => new HallSeat(id, $"{area.GetProperty("id").GetString()}/{rows[i]}", categories[category[i]])));
+        }
+
+        Assert.Equal(300, seats.Count);
+        return (eventId, new Hall(seats, categories));
+    }
+
+    /// <summary>A best-available line for one of the hall's categories (stalls three times out of four).</summary>
+    private static JsonObject BestAvailable(Hall hall, int size, bool allowSplit, Random random) => new()
+    {
+        ["ticketTypeId"] = hall.TicketTypes[random.Next(4) == 0 ? 1 : 0],
+        ["quantity"] = size,
+        ["bestAvailable"] = new JsonObject { ["allowSplit"] = allowSplit },
+    };
+
+    /// <summary>A line naming <paramref name="size"/> seats side by side in a row, picked from the live map (null: none left).</summary>
+    private static async Task<JsonObject?> ExactSeatsAsync(HttpClient map, Guid eventId, Hall hall, int size, Random random, RetryPolicy retry, CancellationToken ct)
+    {
+        using var response = await retry.SendAsync(c => map.GetAsync($"/api/events/{eventId}/seating/availability", c), ct);
+        var taken = (await response.ReadJsonAsync(HttpStatusCode.OK, ct)).GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        var blocks = hall.Seats.GroupBy(s => s.Row)
+            .SelectMany(row => row.Select((seat, i) => row.Skip(i).Take(size).ToList()))
+            .Where(block => block.Count == size && block.All(s => !taken.Contains(s.Id)))
+            .ToList();
+        if (blocks.Count == 0)
+        {
+            return null;
+        }
+
+        var pick = blocks[random.Next(blocks.Count)];
+        return new JsonObject
+        {
+            ["ticketTypeId"] = pick[0].TicketTypeId,
+            ["seatIds"] = new JsonArray(pick.Select(s => (JsonNode)s.Id).ToArray()),
+        };
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement? Body)> SendAsync(HttpClient client, RetryPolicy retry, Func<HttpRequestMessage> request, CancellationToken ct)
+    {
+        using var response = await retry.SendAsync(client, request, ct);
+        var body = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
+            ? await response.Content.ReadFromJsonAsync<JsonElement>(JsonSerializerOptions.Web, ct)
+            : (JsonElement?)null;
+        return (response.StatusCode, body);
+    }
+
+    private static async Task<List<StoredSeat>> SeatsAsync(Npgsql.NpgsqlConnection events, Guid eventId)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT seat_id, area_id, row_label, ordinal, status, hold_id FROM event_seats WHERE event_id = $1 ORDER BY ordinal", events)
+        {
+            Parameters = { new() { Value = eventId } },
+        };
+        var seats = new List<StoredSeat>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            seats.Add(new StoredSeat(reader.GetString(0), $"{reader.GetString(1)}/{reader.GetString(2)}", reader.GetInt32(3), (SeatStatus)reader.GetInt16(4),
+                reader.IsDBNull(5) ? null : reader.GetGuid(5)));
+        }
+
+        return seats;
+    }
+
+    private static async Task<List<(Guid BookingId, string? SeatId)>> TicketSeatsAsync(Npgsql.NpgsqlConnection bookings, Guid eventId)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            SELECT t."BookingId", t."SeatId" FROM tickets t JOIN bookings b ON b."Id" = t."BookingId"
+            WHERE b."EventId" = $1 AND b."Status" = 'Confirmed' AND t."Status" = 'Valid'
+            """, bookings) { Parameters = { new() { Value = eventId } } };
+        var seats = new List<(Guid, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            seats.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return seats;
+    }
+
+    /// <summary>A party's seats are together when they are one run of neighbours in one row (by the plan's seat order).</summary>
+    private static bool Together(List<StoredSeat> party) =>
+        party.Select(s => s.Row).Distinct().Count() == 1 && party.Max(s => s.Ordinal) - party.Min(s => s.Ordinal) == party.Count - 1;
+
+    /// <summary>Seats still for sale whose neighbours in the row are both taken (or the row's end): what nobody in a party can use.</summary>
+    private static int Orphans(List<StoredSeat> seats) =>
+        seats.GroupBy(s => s.Row).Sum(row =>
+        {
+            var ordered = row.OrderBy(s => s.Ordinal).ToList();
+            return ordered.Where((seat, i) => seat.Status == SeatStatus.Available
+                && (i == 0 || ordered[i - 1].Status != SeatStatus.Available)
+                && (i == ordered.Count - 1 || ordered[i + 1].Status != SeatStatus.Available)).Count();
+        });
+
+    private sealed record Hall(IReadOnlyList<HallSeat> Seats, IReadOnlyList<Guid> TicketTypes);
+
+    private sealed record HallSeat(string Id, string Row, Guid TicketTypeId);
+
+    private sealed record StoredSeat(string Id, string Row, int Ordinal, SeatStatus Status, Guid? HoldId);
+
+    private enum SeatStatus
+    {
+        Available = 0,
+        Held = 1,
+        Sold = 2,
+        Blocked = 3,
+    }
+}
