@@ -93,7 +93,21 @@ public sealed partial class BrowserTests
                 problems.Add($"{path}: the page scrolls sideways by {overflow}px ({widest})");
             }
 
-            await action.ScrollIntoViewIfNeededAsync();
+            // A live page goes on loading after its circuit's first render (the event page: ticket types, seating, reviews) and may
+            // render its action anew meanwhile: scroll to the one that is there then.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await action.ScrollIntoViewIfNeededAsync();
+                    break;
+                }
+                catch (PlaywrightException ex) when (attempt < 5 && ex.Message.Contains("not attached", StringComparison.Ordinal))
+                {
+                    await action.WaitForAsync();
+                }
+            }
+
             var box = await action.BoundingBoxAsync();
             if (box is null || box.X < 0 || box.X + box.Width > 640 || !await action.IsVisibleAsync())
             {
