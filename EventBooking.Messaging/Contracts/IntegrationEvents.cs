@@ -28,7 +28,8 @@ public sealed record TicketInfo(Guid TicketId, string TicketNumber, int EntryNum
 public sealed record BookingLineInfo(Guid? TicketTypeId, string TicketTypeName, int Quantity, decimal UnitPrice, decimal Discount,
     IReadOnlyList<SeatInfo>? Seats = null);
 
-/// <summary>A reserved seat: its id in the event's seat map, its area's id, its row and number labels (events-api's plan).</summary>
+/// <summary>A reserved seat: its id in the event's seat map, its area (its name; the id in messages of bookings made before
+/// events-api named areas), its row and number labels (events-api's plan).</summary>
 public sealed record SeatInfo(string SeatId, string Area, string Row, string Number);
 
 /// <summary>Money is always an amount plus an ISO 4217 currency code.</summary>
@@ -55,6 +56,22 @@ public sealed record BookingCancelled(
 {
     public static string EventName => "booking.cancelled";
 }
+
+/// <summary>
+/// The event's organizer or an admin moved a booking to other seats of the same category (same price): <c>Moves</c> says from
+/// which seat to which, <c>Tickets</c> are the booking's valid tickets with their seats now (their codes unchanged).
+/// notifications-api tells the attendee.
+/// </summary>
+public sealed record BookingSeatsMoved(
+    Guid BookingId, Guid EventId, Guid UserId, string? UserEmail, string EventTitle, DateTimeOffset EventStartsAt, string? EventTimeZone,
+    IReadOnlyList<SeatMoveInfo> Moves, IReadOnlyList<TicketInfo> Tickets, string MovedBy, string? Reason, DateTimeOffset MovedAt,
+    Guid? OrganizerId = null, string? Language = null) : IIntegrationEvent
+{
+    public static string EventName => "booking.seats-moved";
+}
+
+/// <summary>One seat of a booking moved to another.</summary>
+public sealed record SeatMoveInfo(SeatInfo From, SeatInfo To);
 
 /// <summary>An unpaid booking whose hold ran out.</summary>
 public sealed record BookingExpired(

@@ -51,7 +51,7 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
     {
         public required Guid EventId { get; init; }
         public required int Quantity { get; init; }
-        public required IReadOnlyList<HoldLineInfo> Lines { get; init; }
+        public required IReadOnlyList<HoldLineInfo> Lines { get; set; }
         public string Status { get; set; } = "Held";
         public IEnumerable<string> SeatIds => Lines.SelectMany(l => l.Seats ?? []).Select(s => s.SeatId);
         public DateTimeOffset ExpiresAt { get; set; }
@@ -227,6 +227,43 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
             }
 
             return Task.FromResult(true);
+        }
+    }
+
+    /// <summary>As events-api: a held or confirmed hold's seats move to free ones of the event, all or none; a move made already is skipped.</summary>
+    public Task<InventoryResult<HoldSeatsInfo>> MoveSeatsAsync(Guid eventId, Guid holdId, IReadOnlyList<SeatMoveRequest> moves, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return Task.FromResult(InventoryResult.Unavailable<HoldSeatsInfo>("events-api is down (fake)."));
+            }
+
+            if (!_holds.TryGetValue(holdId, out var hold) || hold.EventId != eventId || hold.Status is not ("Held" or "Confirmed"))
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldSeatsInfo>(new Error("hold-not-found", ErrorKind.NotFound, "No such hold.")));
+            }
+
+            var e = _events[eventId];
+            var mine = hold.SeatIds.ToHashSet();
+            var todo = moves.Where(m => mine.Contains(m.From) || !mine.Contains(m.To)).ToList();
+            var taken = _holds.Values.Where(h => h.EventId == eventId && h != hold && h.Status is "Held" or "Confirmed").SelectMany(h => h.SeatIds).ToHashSet();
+            if (todo.Where(m => !mine.Contains(m.From)).Select(m => m.From).ToList() is { Count: > 0 } notMine)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldSeatsInfo>(new Error("validation", ErrorKind.Invalid, "Not the hold's seats.")
+                    .With("errors", notMine.ToDictionary(id => $"moves[{moves.ToList().FindIndex(m => m.From == id)}].from", _ => new[] { "Not a seat of this booking." }))));
+            }
+
+            if (todo.Where(m => taken.Contains(m.To)).Select(m => m.To).ToList() is { Count: > 0 } gone)
+            {
+                return Task.FromResult(InventoryResult.Failed<HoldSeatsInfo>(SeatNotAvailable.With("seatIds", gone)));
+            }
+
+            var to = todo.ToDictionary(m => m.From, m => e.Seats.Single(s => s.SeatId == m.To));
+            hold.Lines = [.. hold.Lines.Select(l => l.Seats is null ? l : l with { Seats = [.. l.Seats.Select(s => to.GetValueOrDefault(s.SeatId, s))] })];
+            return Task.FromResult(InventoryResult.Ok(new HoldSeatsInfo(holdId,
+                [.. hold.Lines.SelectMany(l => (l.Seats ?? []).Select(s => new TypedSeatInfo(l.TicketTypeId, s.SeatId, s.Area, s.Row, s.Number, s.AreaName)))])));
         }
     }
 

@@ -175,4 +175,66 @@ public sealed class SeatedBookingTests(BookingsApiFactory factory) : ApiTestBase
         Assert.True((await ProblemAsync(response)).GetProperty("errors").TryGetProperty(field, out _), line);
         Assert.Equal((5, 0, 0), Factory.Inventory.Counts(ev.Id));
     }
+
+    [Fact]
+    public async Task The_organizer_moves_a_booking_to_other_seats_its_tickets_follow_with_their_codes_and_the_attendee_is_told_once()
+    {
+        var organizer = Guid.CreateVersion7();
+        var ev = SeatedEvent(organizer);
+        var client = Factory.ClientFor(Guid.CreateVersion7());
+        using var created = await BookAsync(client, new { eventId = ev.Id, lines = new[] { new { ticketTypeId = ev.TicketTypeId, seatIds = new[] { "stalls-F-10", "stalls-F-11" } } } });
+        var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        using (var paid = await PayAsync(client, booking.Id, SuccessCard))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        var before = (await client.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
+        using var other = await BookAsync(Factory.ClientFor(Guid.CreateVersion7()), new { eventId = ev.Id, lines = new[] { new { ticketTypeId = ev.TicketTypeId, seatIds = new[] { "stalls-F-14" } } } });
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        var staff = Factory.ClientFor(organizer, "organizer");
+        Task<HttpResponseMessage> MoveAsync(HttpClient who, object body) => who.PostAsJsonAsync($"/api/bookings/{booking.Id}/seats/move", body, Ct);
+        Task<int> ToldAsync() => Factory.DbAsync(db => db.Outbox.CountAsync(e => e.Type == "booking.seats-moved", Ct));
+
+        // Refused, nothing changes: the attendee, a bad body, a seat not the booking's, a seat another buyer has.
+        Assert.Equal(HttpStatusCode.Forbidden, (await MoveAsync(client, new { moves = new[] { new { from = "stalls-F-11", to = "stalls-F-13" } } })).StatusCode);
+        var invalid = await ProblemAsync(await MoveAsync(staff, new { moves = new[] { new { from = "stalls-F-11", to = "stalls-F-11" } } }));
+        Assert.True(invalid.GetProperty("errors").TryGetProperty("moves[0].to", out _));
+        Assert.Equal("validation", (await ProblemAsync(await MoveAsync(staff, new { moves = Array.Empty<object>() }))).GetProperty("code").GetString());
+        var notMine = await ProblemAsync(await MoveAsync(staff, new { moves = new[] { new { from = "stalls-F-12", to = "stalls-F-13" } } }));
+        Assert.True(notMine.GetProperty("errors").TryGetProperty("moves[0].from", out _));
+        using (var taken = await MoveAsync(staff, new { moves = new[] { new { from = "stalls-F-11", to = "stalls-F-14" } } }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+            Assert.Equal(["stalls-F-14"], (await ProblemAsync(taken)).GetProperty("seatIds").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal(0, await ToldAsync());
+
+        // Moved: F-11 → F-13; the ticket on F-11 is on F-13 now with the same code, the other stays; the attendee is told once,
+        // even when the organizer sends the same move again.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var moved = await MoveAsync(staff, new { moves = new[] { new { from = "stalls-F-11", to = "stalls-F-13" } }, reason = "F-11 is broken." });
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            Assert.Equal(["stalls-F-10", "stalls-F-13"], (await moved.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Lines[0].Seats!.Select(s => s.SeatId));
+        }
+
+        var after = (await client.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
+        Assert.Equal(before.Select(t => (t.Id, t.Code)), after.Select(t => (t.Id, t.Code)));
+        Assert.Equal(["stalls-F-10", "stalls-F-13"], after.Select(t => t.Seat!.SeatId));
+        Assert.Equal(1, await ToldAsync());
+        var message = await Factory.DbAsync(db => db.Outbox.SingleAsync(e => e.Type == "booking.seats-moved", Ct));
+        var data = JsonDocument.Parse(message.Data).RootElement;
+        var move = Assert.Single(data.GetProperty("moves").EnumerateArray());
+        Assert.Equal(("stalls-F-11", "stalls-F-13"), (move.GetProperty("from").GetProperty("seatId").GetString(), move.GetProperty("to").GetProperty("seatId").GetString()));
+        Assert.Equal("F-11 is broken.", data.GetProperty("reason").GetString());
+
+        // A general-admission booking has no seats to move.
+        var standing = Factory.Inventory.AddEvent(organizer, capacity: 5);
+        using var ga = await BookAsync(client, new { eventId = standing.Id, quantity = 1 });
+        var gaBooking = (await ga.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        using var notSeated = await staff.PostAsJsonAsync($"/api/bookings/{gaBooking.Id}/seats/move", new { moves = new[] { new { from = "a", to = "b" } } }, Ct);
+        Assert.Equal("booking-not-seated", (await ProblemAsync(notSeated)).GetProperty("code").GetString());
+    }
 }

@@ -49,6 +49,41 @@ public sealed partial class TopologyTests
         Assert.Equal(["stalls-A-2", "stalls-A-3"], (await rebooked.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Lines[0].Seats!.Select(s => s.SeatId));
     }
 
+    [Fact]
+    public async Task The_organizer_moves_a_paid_booking_to_another_seat_and_events_api_frees_the_old_one()
+    {
+        var (eventId, stalls) = await SeatedEventAsync();
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        using var created = await BookAsync(attendee, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-1", "stalls-A-2" } } } });
+        var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        using (var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        using var organizer = await fixture.AsAsync(ResourceNames.BookingsApi, "organizer");
+        using (var moved = await organizer.PostAsJsonAsync($"/api/bookings/{booking.Id}/seats/move",
+            new { moves = new[] { new { from = "stalls-A-2", to = "stalls-A-4" } }, reason = "A-2 is broken." }, Json, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            Assert.Equal([new SeatDto("stalls-A-1", "Stalls", "A", "1"), new SeatDto("stalls-A-4", "Stalls", "A", "4")],
+                (await moved.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!.Lines[0].Seats);
+        }
+
+        var tickets = (await attendee.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
+        Assert.Equal(["stalls-A-1", "stalls-A-4"], tickets.Select(t => t.Seat!.SeatId));
+
+        // events-api sold A-4 to the booking and A-2 is for sale again: another buyer gets A-2, and is refused A-4.
+        using var other = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee-2");
+        using (var refused = await BookAsync(other, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-4" } } } }))
+        {
+            Assert.Equal("seat-not-available", (await refused.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)).GetProperty("code").GetString());
+        }
+
+        using var freed = await BookAsync(other, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-2" } } } });
+        Assert.Equal(HttpStatusCode.Created, freed.StatusCode);
+    }
+
     /// <summary>A published event on a plan of one reserved area ("stalls", row A 1–4, one category); its category's ticket type.</summary>
     private async Task<(Guid EventId, Guid Stalls)> SeatedEventAsync()
     {

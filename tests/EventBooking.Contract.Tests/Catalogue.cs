@@ -212,6 +212,10 @@ public static class Catalogue
         }),
         E(Bookings, "GET", "/api/bookings/{id}/payments", Caller.Attendee, w => Call(("id", w.BookingId))),
         E(Bookings, "GET", "/api/bookings/{id}/tickets", Caller.Attendee, w => Call(("id", w.BookingId))),
+        E(Bookings, "POST", "/api/bookings/{id}/seats/move", Caller.Organizer, async w => Call(("id", await w.SeatedBookingAsync(w.AttendeeA))) with
+        {
+            Body = World.Json(new { moves = new[] { new { from = "stalls-A-1", to = "stalls-A-2" } }, reason = "A better view." }),
+        }),
         E(Bookings, "POST", "/api/bookings/{id}/cancel", Caller.Attendee, async w => Call(("id", await w.PendingBookingAsync(w.AttendeeA))) with
         {
             Body = World.Json(new { reason = "Plans changed." }),

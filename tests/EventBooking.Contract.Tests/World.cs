@@ -187,6 +187,17 @@ public sealed class World
         prices = new object[] { new { category = "stalls", price = 40m }, new { area = "standing", price = 20m } },
     };
 
+    /// <summary>A booking of <paramref name="attendee"/>'s (pending payment) of seat stalls-A-1 on a new seated event; its id.</summary>
+    public async Task<Guid> SeatedBookingAsync(Account attendee)
+    {
+        var eventId = await SeatedEventAsync();
+        var map = await _fixture.ExpectAsync(200, ResourceNames.EventsApi, Organizer, "GET", $"/api/events/{eventId}/seating");
+        var stalls = map.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("key").GetString() == "stalls").GetProperty("ticketTypeId").GetGuid();
+        var booking = await _fixture.ExpectAsync(201, ResourceNames.BookingsApi, attendee.AccessToken, "POST", "/api/bookings",
+            new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-1" } } } }, IdempotencyKey());
+        return booking.GetProperty("id").GetGuid();
+    }
+
     /// <summary>A new event of the demo organizer on a new plan, published or a draft.</summary>
     public async Task<Guid> SeatedEventAsync(bool publish = true)
     {

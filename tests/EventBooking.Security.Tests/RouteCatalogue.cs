@@ -130,6 +130,7 @@ public static class RouteCatalogue
         new(ResourceNames.BookingsApi, "GET", "/api/bookings/{id}/payments", Access.Owner),
         new(ResourceNames.BookingsApi, "GET", "/api/bookings/{id}/tickets", Access.Owner),
         new(ResourceNames.BookingsApi, "POST", "/api/bookings/{id}/cancel", Access.Owner),
+        new(ResourceNames.BookingsApi, "POST", "/api/bookings/{id}/seats/move", Access.OrganizerOwner),
         new(ResourceNames.BookingsApi, "GET", "/api/payments", Access.User),
         new(ResourceNames.BookingsApi, "GET", "/api/payments/{id}", Access.Owner),
         new(ResourceNames.BookingsApi, "POST", "/api/refunds", Access.Admin),

@@ -116,6 +116,34 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
         Assert.Contains(secondSeat, email.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("en", "New seats for", "Stalls, row F, seat 11 → Stalls, row F, seat 13", "Reason: F-11 is broken.")]
+    [InlineData("de", "Neue Plätze für", "Stalls, Reihe F, Platz 11 → Stalls, Reihe F, Platz 13", "Grund: F-11 is broken.")]
+    public async Task A_booking_moved_to_other_seats_tells_its_attendee_each_move_and_emails_the_tickets_with_their_seats_now(
+        string language, string title, string move, string reason)
+    {
+        var user = Guid.CreateVersion7();
+        var message = Guid.CreateVersion7();
+        var confirmed = Confirmed(user);
+        var (f10, f11, f13) = (new SeatInfo("stalls-F-10", "Stalls", "F", "10"), new SeatInfo("stalls-F-11", "Stalls", "F", "11"),
+            new SeatInfo("stalls-F-13", "Stalls", "F", "13"));
+        var moved = new BookingSeatsMoved(confirmed.BookingId, confirmed.EventId, user, confirmed.UserEmail, confirmed.EventTitle, confirmed.EventStartsAt,
+            "Europe/Lisbon", [new SeatMoveInfo(f11, f13)],
+            [new TicketInfo(Guid.CreateVersion7(), "JN-0001", 1, "QR-CODE-0001", Seat: f10), new TicketInfo(Guid.CreateVersion7(), "JN-0002", 2, "QR-CODE-0002", Seat: f13)],
+            "organizer", "F-11 is broken.", DateTimeOffset.UtcNow, Language: language);
+        await app.PublishAsync(moved, message);
+
+        var (notification, email) = await StoredAndEmailed(user, message);
+        Assert.Equal(NotificationKind.BookingSeatsMoved, notification.Kind);
+        Assert.StartsWith(title, notification.Title, StringComparison.Ordinal);
+        Assert.Contains(move, notification.Body, StringComparison.Ordinal);
+        Assert.Contains(reason, notification.Body, StringComparison.Ordinal);
+        Assert.Equal($"/bookings/{confirmed.BookingId}", notification.Link);
+        Assert.Equal([new TicketSeat("Stalls", "F", "10"), new TicketSeat("Stalls", "F", "13")], notification.Tickets.OrderBy(t => t.EntryNumber).Select(t => t.Seat));
+        Assert.Contains(move, email.TextBody ?? "", StringComparison.Ordinal);
+        Assert.Contains("QR-CODE-0002", email.TextBody ?? "", StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_same_message_delivered_twice_gives_one_notification_and_one_email()
     {

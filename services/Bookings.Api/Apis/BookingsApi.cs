@@ -83,7 +83,39 @@ public static class BookingsApi
             .Refuses(StatusCodes.Status404NotFound, "booking-not-found")
             .Refuses(StatusCodes.Status409Conflict, "illegal-transition", "event-started", "payment-pending", "invalid-refund")
             .Refuses(StatusCodes.Status503ServiceUnavailable, "temporarily-unavailable", "inventory-unavailable");
+        // Staff only: an attendee is refused before the body is read (the organizer of this booking's event is checked with it).
+        api.MapPost("/{id}/seats/move", MoveBookingSeats).WithName("MoveBookingSeats").RequireAuthorization(Policies.Organizer)
+            .WithSummary("Moves a booking to other seats of the same categories (the event's organizer or an admin); the attendee is told.")
+            .WithDescription("`moves`: 1–20 `{ from, to }`, each seat once per side; `from` a seat of this booking, `to` an available seat of " +
+                "the same category (same price) or another of the booking's seats moved away in the same request. All or none: events-api " +
+                "moves the seats, then the booking's lines and tickets take them (a ticket keeps its code) and `booking.seats-moved` tells the " +
+                "attendee (notification and email). A move made already is not made again, so a retry after a lost answer changes nothing. " +
+                "`409 seat-not-available` names the seats taken; field errors for a seat not the booking's or of another category.")
+            .WithRequestExample(new MoveSeatsRequest([new SeatMoveBody("stalls-F-12", "stalls-F-14")], "Seat F12 is broken."))
+            .Refuses(StatusCodes.Status403Forbidden, "forbidden")
+            .Refuses(StatusCodes.Status404NotFound, "booking-not-found", "seat-not-found")
+            .Refuses(StatusCodes.Status409Conflict, "illegal-transition", "booking-not-seated", "seat-not-available")
+            .Refuses(StatusCodes.Status503ServiceUnavailable, "inventory-unavailable");
         return app;
+    }
+
+    public static async Task<Results<Ok<BookingDto>, ValidationProblem, ProblemHttpResult>> MoveBookingSeats(
+        Guid id, MoveSeatsRequest? request, UseCases.MoveBookingSeats move, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (SeatMoveRules.Validate(request) is { Count: > 0 } errors)
+        {
+            return Problems.Validation(errors);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await move.RunAsync(Actor.Of(user), id, [.. request!.Moves!.Select(m => new SeatMoveRequest(m.From!, m.To!))],
+                request.Reason?.Trim(), cancellationToken));
+        }
+        catch (DomainException ex) when (ex.Error.Members.TryGetValue("errors", out var fields) && fields is Dictionary<string, string[]> fieldErrors)
+        {
+            return Problems.Validation(fieldErrors);
+        }
     }
 
     public static async Task<Results<Created<BookingDto>, ProblemHttpResult, ValidationProblem>> CreateBooking(

@@ -125,6 +125,7 @@ internal static class Extensions
         builder.Services.AddScoped<PayBooking>();
         builder.Services.AddScoped<CheckInTicket>();
         builder.Services.AddScoped<CancelBooking>();
+        builder.Services.AddScoped<MoveBookingSeats>();
         builder.Services.AddScoped<RefundBooking>();
         builder.Services.AddScoped<CancelEventBookings>();
         builder.Services.AddScoped<ExpireBookings>();

@@ -15,6 +15,15 @@ public sealed record HoldLineInfo(Guid TicketTypeId, string Name, int Quantity, 
 /// <summary>A reserved seat of a hold line: its id in the event's seat map, its area's id, its row and number labels.</summary>
 public sealed record HoldSeatInfo(string SeatId, string Area, string Row, string Number, string? AreaName = null);
 
+/// <summary>A hold's reserved seats after a move (events-api's answer), in plan order, each with its ticket type.</summary>
+public sealed record HoldSeatsInfo(Guid HoldId, IReadOnlyList<TypedSeatInfo> Seats);
+
+/// <summary>A reserved seat of a hold with its ticket type: its id, area id and name, row and number labels.</summary>
+public sealed record TypedSeatInfo(Guid TicketTypeId, string SeatId, string Area, string Row, string Number, string? AreaName = null);
+
+/// <summary>One seat of a hold moved to another of the same category.</summary>
+public sealed record SeatMoveRequest(string From, string To);
+
 /// <summary>
 /// Seats of one ticket type asked for: by count, or on a seated event particular <see cref="SeatIds"/> (then
 /// <see cref="Quantity"/> is their count) or the best available with <see cref="BestAvailable"/>'s preferences.
@@ -93,6 +102,12 @@ public interface IInventoryClient
     Task<bool> ReleaseHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken);
 
     Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves seats of a held or confirmed hold to others of their category, all or none (a move made already is skipped); the hold's
+    /// seats after it.
+    /// </summary>
+    Task<InventoryResult<HoldSeatsInfo>> MoveSeatsAsync(Guid eventId, Guid holdId, IReadOnlyList<SeatMoveRequest> moves, CancellationToken cancellationToken);
 
     /// <summary>The counters and active holds of an event in one consistent read (reconciliation).</summary>
     Task<InventoryResult<InventorySnapshot>> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken);

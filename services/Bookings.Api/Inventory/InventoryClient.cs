@@ -34,6 +34,11 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
     public async Task<InventoryResult<HoldInfo>> ConfirmHoldAsync(Guid eventId, Guid holdId, CancellationToken cancellationToken) =>
         await SendAsync<HoldInfo>(() => http.PostAsync($"/internal/events/{eventId}/holds/{holdId}/confirm", null, cancellationToken), cancellationToken);
 
+    public async Task<InventoryResult<HoldSeatsInfo>> MoveSeatsAsync(Guid eventId, Guid holdId, IReadOnlyList<SeatMoveRequest> moves,
+        CancellationToken cancellationToken) =>
+        await SendAsync<HoldSeatsInfo>(() => http.PostAsJsonAsync($"/internal/events/{eventId}/holds/{holdId}/seats/move",
+            new { moves = moves.Select(m => new { from = m.From, to = m.To }) }, cancellationToken), cancellationToken);
+
     public async Task<InventoryResult<EventInfo>> GetEventAsync(Guid eventId, CancellationToken cancellationToken) =>
         await SendAsync<EventInfo>(() => http.GetAsync($"/internal/events/{eventId}", cancellationToken), cancellationToken);
 
@@ -112,6 +117,13 @@ public sealed partial class InventoryClient(HttpClient http, ILogger<InventoryCl
             if (problem?.Extensions.TryGetValue("seatIds", out var gone) == true && gone is JsonElement { ValueKind: JsonValueKind.Array } seatIds)
             {
                 error = error.With("seatIds", seatIds.EnumerateArray().Select(s => s.ToString()).ToList());
+            }
+
+            // A field error about what was asked (a move's seat not the booking's, of another category) keeps its fields.
+            if (problem?.Extensions.TryGetValue("errors", out var fields) == true && fields is JsonElement { ValueKind: JsonValueKind.Object } errors)
+            {
+                error = error.With("errors", errors.EnumerateObject().ToDictionary(f => f.Name,
+                    f => f.Value.ValueKind == JsonValueKind.Array ? f.Value.EnumerateArray().Select(m => m.ToString()).ToArray() : [f.Value.ToString()]));
             }
 
             return InventoryResult.Failed<T>(error);

@@ -49,4 +49,15 @@ public sealed class BookingLine
     }
 
     internal void TakeDiscount(decimal discount) => Discount = discount;
+
+    /// <summary>The line's reserved seats after the organizer moved some (as many as before: a move keeps the category).</summary>
+    internal void SeatAt(IReadOnlyList<Seat> seats)
+    {
+        if (Seats is null || seats.Count != Quantity)
+        {
+            throw new InvalidOperationException("Only a line with reserved seats moves, to as many seats.");
+        }
+
+        Seats = [.. seats];
+    }
 }

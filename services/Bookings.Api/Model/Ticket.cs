@@ -65,6 +65,9 @@ public sealed class Ticket
         }
     }
 
+    /// <summary>The ticket admits to another seat now (its booking was moved); its code, tied to the ticket, stays.</summary>
+    internal void MoveTo(Seat seat) => Seat = seat;
+
     public void Void(DateTimeOffset now)
     {
         if (Status == TicketStatus.Valid)

@@ -295,6 +295,14 @@ public sealed class SeatingStore(EventsDbContext db)
                 return refusal.Change;
             }
 
+            // A move made already (its seat left the hold, the one it went to is the hold's) is not made again: a retry after a lost
+            // answer changes nothing. A swap inside the hold cannot be told from its repetition, and is made again.
+            moves = [.. moves.Where(m => !(seats[m.From].HoldId != holdId && seats[m.To].HoldId == holdId && !moves.Any(o => o.From == m.To)))];
+            if (moves.Count == 0)
+            {
+                return SeatingChange.Done;
+            }
+
             var leaving = moves.Select(m => m.From).ToHashSet(StringComparer.Ordinal);
             SeatingResult? Refuse(SeatingChange why, IEnumerable<string> ids) => ids.ToArray() is { Length: > 0 } list ? new SeatingResult(why, list) : null;
             refusal = Refuse(SeatingChange.SeatNotInHold, moves.Select(m => m.From).Where(id => seats[id].HoldId != holdId))

@@ -53,6 +53,7 @@ internal static class Extensions
             .AddSubscription<BookingConfirmed, NotificationEventHandler<BookingConfirmed>>()
             .AddSubscription<BookingCancelled, NotificationEventHandler<BookingCancelled>>()
             .AddSubscription<BookingExpired, NotificationEventHandler<BookingExpired>>()
+            .AddSubscription<BookingSeatsMoved, NotificationEventHandler<BookingSeatsMoved>>()
             .AddSubscription<PaymentRefunded, NotificationEventHandler<PaymentRefunded>>()
             .AddSubscription<EventUpdated, NotificationEventHandler<EventUpdated>>()
             .AddSubscription<EventCancelled, NotificationEventHandler<EventCancelled>>()

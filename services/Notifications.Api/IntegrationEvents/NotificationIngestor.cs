@@ -37,6 +37,11 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
                 var expired = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Expired(e), cancellationToken);
                 await BookingEndedAsync(e.BookingId, e.EventId, expired.To(source, e.UserId, e.UserEmail), cancellationToken);
                 break;
+            case BookingSeatsMoved e:
+                Require(e.BookingId, e.UserId, e.EventId);
+                var moved = await InLanguageOfAsync(e.UserId, e.Language, () => texts.SeatsMoved(e), cancellationToken);
+                await writer.WriteAsync(moved.To(source, e.UserId, e.UserEmail), cancellationToken);
+                break;
             case PaymentRefunded e:
                 Require(e.BookingId, e.UserId, e.EventId);
                 var refunded = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Refunded(e), cancellationToken);

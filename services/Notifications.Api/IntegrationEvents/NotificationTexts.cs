@@ -36,6 +36,20 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
             L["Cancelled_Body", Tickets(e.Quantity), e.EventTitle, e.Reason, refund], $"/bookings/{e.BookingId}");
     }
 
+    /// <summary>For the attendee whose booking was moved: each seat from and to, why, and their tickets with the seats now.</summary>
+    public Notification SeatsMoved(BookingSeatsMoved e)
+    {
+        var startsAt = e.EventStartsAt.ToUniversalTime();
+        var moves = string.Join("; ", e.Moves.Select(m => L["SeatsMoved_Move", Seat(m.From), Seat(m.To)].Value));
+        var reason = string.IsNullOrWhiteSpace(e.Reason) ? "" : L["SeatsMoved_Reason", e.Reason].Value;
+        var notification = About(e.EventId, e.BookingId, e.EventTitle, startsAt, e.EventTimeZone).Saying(NotificationKind.BookingSeatsMoved,
+            L["SeatsMoved_Title", e.EventTitle], L["SeatsMoved_Body", e.EventTitle, When(startsAt, e.EventTimeZone), moves, reason],
+            $"/bookings/{e.BookingId}");
+        notification.Tickets = [.. e.Tickets.Select(t => new TicketLine(t.TicketId, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeName,
+            t.Seat is { } seat ? new TicketSeat(seat.Area, seat.Row, seat.Number) : null))];
+        return notification;
+    }
+
     public Notification Expired(BookingExpired e) => About(e.EventId, e.BookingId, e.EventTitle).Saying(
         NotificationKind.BookingExpired, L["Expired_Title", e.EventTitle], L["Expired_Body", Tickets(e.Quantity), e.EventTitle], $"/events/{e.EventId}");
 
@@ -90,6 +104,8 @@ public sealed class NotificationTexts(IStringLocalizer<NotificationResource> L)
 
     private static Notification About(Guid eventId, Guid bookingId, string? eventTitle, DateTimeOffset? eventStartsAt = null, string? timeZone = null) =>
         new() { EventId = eventId, BookingId = bookingId, EventTitle = eventTitle, EventStartsAt = eventStartsAt, EventTimeZone = timeZone };
+
+    private string Seat(SeatInfo seat) => L["Email_Seat", seat.Area, seat.Row, seat.Number];
 
     private string Tickets(int quantity) => L[quantity == 1 ? "Tickets_One" : "Tickets_Other", quantity.ToString("N0", CultureInfo.CurrentCulture)];
 

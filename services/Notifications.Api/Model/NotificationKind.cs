@@ -10,6 +10,8 @@ public static class NotificationKind
     public const string EventUpdated = "event-updated";
     public const string EventCancelled = "event-cancelled";
     public const string EventReminder = "event-reminder";
+    /// <summary>For an attendee: the event's organizer moved their booking to other seats.</summary>
+    public const string BookingSeatsMoved = "booking-seats-moved";
     /// <summary>For an organizer: one of their webhook endpoints kept failing and was disabled.</summary>
     public const string WebhookDisabled = "webhook-disabled";
     /// <summary>For a buyer on a sold-out event's waiting list: seats are held for them until the offer expires.</summary>
@@ -18,7 +20,7 @@ public static class NotificationKind
     public const string Announcement = "announcement";
 
     public static readonly IReadOnlyList<string> All =
-        [BookingConfirmed, BookingCancelled, BookingExpired, PaymentRefunded, EventUpdated, EventCancelled, EventReminder, WebhookDisabled, WaitlistOffered, Announcement];
+        [BookingConfirmed, BookingCancelled, BookingExpired, BookingSeatsMoved, PaymentRefunded, EventUpdated, EventCancelled, EventReminder, WebhookDisabled, WaitlistOffered, Announcement];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 }

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using EventBooking.Clients.Bookings.Api.Bookings.Item.Cancel;
 using EventBooking.Clients.Bookings.Api.Bookings.Item.Payments;
+using EventBooking.Clients.Bookings.Api.Bookings.Item.Seats;
 using EventBooking.Clients.Bookings.Api.Bookings.Item.Tickets;
 using EventBooking.Clients.Bookings.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -29,6 +30,11 @@ namespace EventBooking.Clients.Bookings.Api.Bookings.Item
         public global::EventBooking.Clients.Bookings.Api.Bookings.Item.Payments.PaymentsRequestBuilder Payments
         {
             get => new global::EventBooking.Clients.Bookings.Api.Bookings.Item.Payments.PaymentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The seats property</summary>
+        public global::EventBooking.Clients.Bookings.Api.Bookings.Item.Seats.SeatsRequestBuilder Seats
+        {
+            get => new global::EventBooking.Clients.Bookings.Api.Bookings.Item.Seats.SeatsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The tickets property</summary>
         public global::EventBooking.Clients.Bookings.Api.Bookings.Item.Tickets.TicketsRequestBuilder Tickets
