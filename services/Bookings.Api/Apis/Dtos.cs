@@ -25,42 +25,16 @@ public sealed record BookingLineRequest(Guid? TicketTypeId, int? Quantity, IRead
 /// <summary>Seats of a booking moved to others: <c>{ moves: [{ from, to }], reason? }</c> (the reason is told to the attendee).</summary>
 public sealed record MoveSeatsRequest(IReadOnlyList<SeatMoveBody>? Moves, string? Reason = null);
 
-/// <summary>One seat of the booking (<c>from</c>) moved to another (<c>to</c>), by their ids in the event's seat map.</summary>
-public sealed record SeatMoveBody(string? From, string? To);
-
-/// <summary>The field errors of a seat move's body.</summary>
+/// <summary>The field errors of a seat move's body: the moves by <see cref="SeatMoves"/>'s rules, and the reason.</summary>
 public static class SeatMoveRules
 {
     public static Dictionary<string, string[]> Validate(MoveSeatsRequest? request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request?.Moves is not { Count: > 0 and <= 20 } moves)
+        SeatMoves.Validate(request?.Moves, errors);
+        if (request is null)
         {
-            errors["moves"] = ["Between 1 and 20 moves, each { from, to }."];
             return errors;
-        }
-
-        for (var i = 0; i < moves.Count; i++)
-        {
-            if (moves[i]?.From is not { Length: > 0 and <= Seat.MaxLength })
-            {
-                errors[$"moves[{i}].from"] = ["The seat moved from is required (its id in the event's seat map)."];
-            }
-
-            if (moves[i]?.To is not { Length: > 0 and <= Seat.MaxLength })
-            {
-                errors[$"moves[{i}].to"] = ["The seat moved to is required (its id in the event's seat map)."];
-            }
-            else if (moves[i].To == moves[i].From)
-            {
-                errors[$"moves[{i}].to"] = ["A move goes to another seat."];
-            }
-        }
-
-        if (errors.Count == 0 && (moves.Select(m => m.From).Distinct(StringComparer.Ordinal).Count() != moves.Count
-            || moves.Select(m => m.To).Distinct(StringComparer.Ordinal).Count() != moves.Count))
-        {
-            errors["moves"] = ["Each seat is moved from once and to once."];
         }
 
         if (request.Reason is { Length: > 500 })

@@ -181,43 +181,15 @@ public static class EventSeatingRules
         return (new EventSeatingPlan(e.Id, plan.Id, content.Name, areas, categories, seats, [.. byLink.Values]), errors.Fields);
     }
 
-    /// <summary>The field errors of a block or release request (1–1000 distinct seat ids; a block's reason 1–200 characters).</summary>
-    /// <summary>A move of a hold's seats: 1–20 moves, each from one seat to another, no seat named twice on either side.</summary>
+    /// <summary>The field errors of a move of a hold's seats, by <see cref="SeatMoves"/>'s rules (those bookings-api applies first).</summary>
     public static Dictionary<string, string[]> ValidateMove(MoveSeatsRequest? request)
     {
-        var errors = new PlanRules.Errors();
-        if (request?.Moves is not { Count: > 0 and <= 20 } moves)
-        {
-            errors.Add("moves", "Between 1 and 20 moves, each { from, to }.");
-            return errors.Fields;
-        }
-
-        for (var i = 0; i < moves.Count; i++)
-        {
-            if (string.IsNullOrEmpty(moves[i]?.From))
-            {
-                errors.Add($"moves[{i}].from", "The seat moved from is required.");
-            }
-
-            if (string.IsNullOrEmpty(moves[i]?.To))
-            {
-                errors.Add($"moves[{i}].to", "The seat moved to is required.");
-            }
-            else if (moves[i].To == moves[i].From)
-            {
-                errors.Add($"moves[{i}].to", "A move goes to another seat.");
-            }
-        }
-
-        if (errors.Fields.Count == 0 && (moves.Select(m => m.From).Distinct(StringComparer.Ordinal).Count() != moves.Count
-            || moves.Select(m => m.To).Distinct(StringComparer.Ordinal).Count() != moves.Count))
-        {
-            errors.Add("moves", "Each seat is moved from once and to once.");
-        }
-
-        return errors.Fields;
+        var errors = new Dictionary<string, string[]>();
+        SeatMoves.Validate(request?.Moves, errors);
+        return errors;
     }
 
+    /// <summary>The field errors of a block or release request (1–1000 distinct seat ids; a block's reason 1–200 characters).</summary>
     public static Dictionary<string, string[]> ValidateBlock(BlockSeatsRequest? request, bool blocking)
     {
         var errors = new PlanRules.Errors();
@@ -247,10 +219,8 @@ public static class EventSeatingRules
     }
 }
 
-/// <summary>The body of blocking (<c>reason</c> required) or releasing seats of an event.</summary>
 /// <summary>Seats of a hold moved to others: <c>{ moves: [{ from, to }] }</c>.</summary>
 public sealed record MoveSeatsRequest(IReadOnlyList<SeatMoveBody>? Moves);
 
-public sealed record SeatMoveBody(string? From, string? To);
-
+/// <summary>The body of blocking (<c>reason</c> required) or releasing seats of an event.</summary>
 public sealed record BlockSeatsRequest(IReadOnlyList<string>? SeatIds, string? Reason = null);
