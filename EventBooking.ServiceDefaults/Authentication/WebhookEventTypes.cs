@@ -8,11 +8,13 @@ public static class WebhookEventTypes
 {
     public const string BookingConfirmed = "booking.confirmed";
     public const string BookingCancelled = "booking.cancelled";
+    public const string BookingSeatsMoved = "booking.seats-moved";
     public const string PaymentRefunded = "payment.refunded";
     public const string EventUpdated = "event.updated";
     public const string EventCancelled = "event.cancelled";
     /// <summary>Sent only by "send test event"; every endpoint gets it, whatever it subscribed to.</summary>
     public const string Test = "webhook.test";
 
-    public static readonly IReadOnlyList<string> Subscribable = [BookingConfirmed, BookingCancelled, PaymentRefunded, EventUpdated, EventCancelled];
+    public static readonly IReadOnlyList<string> Subscribable =
+        [BookingConfirmed, BookingCancelled, BookingSeatsMoved, PaymentRefunded, EventUpdated, EventCancelled];
 }

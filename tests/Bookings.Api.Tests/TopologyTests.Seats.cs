@@ -84,6 +84,66 @@ public sealed partial class TopologyTests
         Assert.Equal(HttpStatusCode.Created, freed.StatusCode);
     }
 
+    [Fact]
+    public async Task Reconciliation_checks_the_seats_each_hold_owns_against_the_tickets_and_reports_a_seat_nobody_owns()
+    {
+        var (eventId, stalls) = await SeatedEventAsync();
+        using var attendee = await fixture.AsAsync(ResourceNames.BookingsApi, "attendee");
+        using var created = await BookAsync(attendee, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-1", "stalls-A-2" } } } });
+        var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        using (var paid = await PayAsync(attendee, booking.Id, "4242424242424242", Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        using var held = await BookAsync(attendee, new { eventId, lines = new[] { new { ticketTypeId = stalls, seatIds = new[] { "stalls-A-3" } } } });
+        Assert.Equal(HttpStatusCode.Created, held.StatusCode);
+        using var admin = await fixture.AsAsync(ResourceNames.BookingsApi, "admin");
+        var report = await ReconcileAsync(admin, eventId);
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+
+        // A free seat marked sold to the paid booking's hold: the hold owns a seat no ticket names, and the category's seats
+        // no longer match its counters.
+        await SetSeatAsync(eventId, "stalls-A-4", status: 2, holdId: booking.Id);
+        try
+        {
+            var broken = await ReconcileAsync(admin, eventId);
+            Assert.False(broken.GetProperty("ok").GetBoolean());
+            var found = broken.GetProperty("discrepancies").EnumerateArray()
+                .Select(d => (Kind: d.GetProperty("kind").GetString(), Detail: d.GetProperty("detail").GetString())).ToList();
+            Assert.Contains(found, d => d.Kind == "seats-not-ticketed" && d.Detail!.Contains("stalls-A-4"));
+            Assert.Contains(found, d => d.Kind == "type-seat-counter-mismatch");
+            Assert.DoesNotContain(found, d => d.Kind == "seats-without-hold");
+
+            // The same seat sold to a hold that does not exist: no hold owns it.
+            await SetSeatAsync(eventId, "stalls-A-4", status: 2, holdId: Guid.NewGuid());
+            found = (await ReconcileAsync(admin, eventId)).GetProperty("discrepancies").EnumerateArray()
+                .Select(d => (Kind: d.GetProperty("kind").GetString(), Detail: d.GetProperty("detail").GetString())).ToList();
+            Assert.Contains(found, d => d.Kind == "seats-without-hold" && d.Detail!.StartsWith("1 seat(s)", StringComparison.Ordinal));
+            Assert.DoesNotContain(found, d => d.Kind == "seats-not-ticketed");
+        }
+        finally
+        {
+            await SetSeatAsync(eventId, "stalls-A-4", status: 0, holdId: null);
+        }
+
+        Assert.True((await ReconcileAsync(admin, eventId)).GetProperty("ok").GetBoolean());
+    }
+
+    /// <summary>Sets one seat's status and hold straight in events-api's database (a planted corruption), bumping the map's version.</summary>
+    private async Task SetSeatAsync(Guid eventId, string seatId, int status, Guid? holdId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await fixture.System.ConnectionStringAsync(ResourceNames.EventsDb, Ct));
+        await connection.OpenAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "WITH bumped AS (UPDATE event_seating SET version = version + 1 WHERE event_id = $1) " +
+            "UPDATE event_seats SET status = $3, hold_id = $4 WHERE event_id = $1 AND seat_id = $2", connection)
+        {
+            Parameters = { new() { Value = eventId }, new() { Value = seatId }, new() { Value = status }, new() { Value = (object?)holdId ?? DBNull.Value } },
+        };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+    }
+
     /// <summary>A published event on a plan of one reserved area ("stalls", row A 1–4, one category); its category's ticket type.</summary>
     private async Task<(Guid EventId, Guid Stalls)> SeatedEventAsync()
     {

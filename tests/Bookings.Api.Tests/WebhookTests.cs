@@ -91,6 +91,47 @@ public sealed class WebhookTests(WebhookApiFactory factory) : ApiTestBase(factor
     }
 
     [Fact]
+    public async Task A_seat_move_reaches_an_endpoint_subscribed_to_it_with_the_moves_and_the_tickets_new_seats()
+    {
+        var organizer = Guid.CreateVersion7();
+        var ev = Factory.Inventory.AddEvent(organizer, capacity: 3, price: 40m);
+        foreach (var number in new[] { "1", "2", "3" })
+        {
+            ev.Seats.Add(new Inventory.HoldSeatInfo($"stalls-A-{number}", "stalls", "A", number));
+        }
+
+        var org = Factory.ClientFor(organizer, "organizer");
+        var path = $"/moves/{Guid.NewGuid():N}";
+        await CreateEndpointAsync(org, Receiver.Url(path), WebhookEventTypes.BookingSeatsMoved);
+        var buyer = Factory.ClientFor(Guid.CreateVersion7());
+        using var created = await buyer.SendAsync(Shopping.BookingRequest(
+            new { eventId = ev.Id, lines = new[] { new { ticketTypeId = ev.TicketTypeId, seatIds = new[] { "stalls-A-1" } } } }, Guid.NewGuid().ToString()), Ct);
+        var booking = (await created.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        using (var paid = await PayAsync(buyer, booking.Id, SuccessCard))
+        {
+            Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        }
+
+        using (var moved = await org.PostAsJsonAsync($"/api/bookings/{booking.Id}/seats/move",
+            new { moves = new[] { new { from = "stalls-A-1", to = "stalls-A-3" } }, reason = "A-1 is broken." }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+
+        // Only the move is delivered (the endpoint did not subscribe to the confirmation), without the ticket's code.
+        var received = await Poll.ForAsync(() => Task.FromResult(Receiver.At(path).FirstOrDefault()), Patience, "the seat move to arrive", Ct);
+        var body = JsonDocument.Parse(received.Body).RootElement;
+        Assert.Equal("booking.seats-moved", body.GetProperty("type").GetString());
+        var data = body.GetProperty("data");
+        Assert.Equal((booking.Id, "A-1 is broken."), (data.GetProperty("bookingId").GetGuid(), data.GetProperty("reason").GetString()));
+        var move = Assert.Single(data.GetProperty("moves").EnumerateArray());
+        Assert.Equal(("stalls-A-1", "stalls-A-3"), (move.GetProperty("from").GetProperty("seatId").GetString(), move.GetProperty("to").GetProperty("seatId").GetString()));
+        Assert.Equal("stalls-A-3", Assert.Single(data.GetProperty("tickets").EnumerateArray()).GetProperty("seat").GetProperty("seatId").GetString());
+        Assert.DoesNotContain("\"code\"", received.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(Receiver.At(path));
+    }
+
+    [Fact]
     public async Task During_a_secret_rotation_deliveries_verify_with_the_old_and_the_new_secret()
     {
         var org = Factory.ClientFor(Guid.CreateVersion7(), "organizer");

@@ -88,9 +88,12 @@ public static class ReconciliationApi
             .GroupBy(t => new { t.BookingId, t.TicketTypeId }).Select(g => new { g.Key.BookingId, g.Key.TicketTypeId, Count = g.Count() })
             .ToListAsync(cancellationToken))
             .ToLookup(x => x.BookingId, x => new TypeTickets(x.TicketTypeId, x.Count));
+        var seats = (await db.Tickets.AsNoTracking().Where(t => t.EventId == eventId && t.Status == TicketStatus.Valid && t.Seat != null)
+            .Select(t => new { t.BookingId, t.Seat!.SeatId }).ToListAsync(cancellationToken))
+            .ToLookup(x => x.BookingId, x => x.SeatId);
         var paid = (await db.Payments.AsNoTracking().Where(p => p.EventId == eventId && p.Status == PaymentStatus.Succeeded)
             .Select(p => p.BookingId).ToListAsync(cancellationToken)).ToHashSet();
         return bookings.Select(b => new BookingFacts(b.Id, b.Status, b.Quantity, b.HoldExpiresAt, tickets[b.Id].Sum(t => t.Tickets), paid.Contains(b.Id),
-            [.. tickets[b.Id]])).ToList();
+            [.. tickets[b.Id]], seats[b.Id].ToList() is { Count: > 0 } mine ? mine : null)).ToList();
     }
 }

@@ -33,6 +33,7 @@ internal static class Extensions
             // Organizers' webhooks: bookings-api consumes its own booking and payment events (and events-api's changes) like any consumer.
             .AddSubscription<BookingConfirmed, WebhookEventsHandler>()
             .AddSubscription<BookingCancelled, WebhookEventsHandler>()
+            .AddSubscription<BookingSeatsMoved, WebhookEventsHandler>()
             .AddSubscription<PaymentRefunded, WebhookEventsHandler>()
             .AddSubscription<EventUpdated, WebhookEventsHandler>();
         builder.AddWebhooks();

@@ -52,20 +52,31 @@ public sealed record HoldRequest(int Quantity, IReadOnlyList<HoldLineRequest> Li
 public sealed record EventInfo(
     Guid Id, string Title, Guid OrganizerId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, decimal Price, string Currency, int Capacity);
 
-/// <summary>An event's seat counters and its held and confirmed holds at one instant (events-api <c>GET /internal/events/{id}/inventory</c>).</summary>
+/// <summary>
+/// An event's seat counters and its held and confirmed holds at one instant (events-api <c>GET /internal/events/{id}/inventory</c>);
+/// <see cref="StraySeats"/>: reserved seats held or sold that no active hold in that state owns (absent from an older events-api: 0).
+/// </summary>
 public sealed record InventorySnapshot(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds,
-    IReadOnlyList<InventoryTicketType>? TicketTypes = null);
+    IReadOnlyList<InventoryTicketType>? TicketTypes = null, int StraySeats = 0);
 
-/// <summary>One active hold; <see cref="Status"/> is <c>Held</c> or <c>Confirmed</c>; the hold id is the booking id.</summary>
+/// <summary>
+/// One active hold; <see cref="Status"/> is <c>Held</c> or <c>Confirmed</c>; the hold id is the booking id; <see cref="SeatIds"/>
+/// the reserved seats it owns in events-api's seat map (null: none).
+/// </summary>
 public sealed record InventoryHold(Guid HoldId, int Quantity, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt,
-    IReadOnlyList<HoldLineInfo>? Lines = null);
+    IReadOnlyList<HoldLineInfo>? Lines = null, IReadOnlyList<string>? SeatIds = null);
 
 /// <summary>
 /// One ticket type's counters in the snapshot (<see cref="Capacity"/> null: it shares the event's) and its sale rules
-/// (<see cref="Visibility"/> <c>Public</c> or <c>Hidden</c>; absent from an older events-api: null).
+/// (<see cref="Visibility"/> <c>Public</c> or <c>Hidden</c>; absent from an older events-api: null); <see cref="Seats"/> a seat
+/// category's seats held and sold in the seat map at the same instant (null: no reserved seats).
 /// </summary>
 public sealed record InventoryTicketType(Guid TicketTypeId, string Name, decimal Price, int? Capacity, int Held, int Sold, int Available,
-    int? MaxPerOrder = null, DateTimeOffset? SalesStart = null, DateTimeOffset? SalesEnd = null, string? Visibility = null);
+    int? MaxPerOrder = null, DateTimeOffset? SalesStart = null, DateTimeOffset? SalesEnd = null, string? Visibility = null,
+    InventorySeatCounts? Seats = null);
+
+/// <summary>A seat category's seats held and sold in events-api's seat map.</summary>
+public sealed record InventorySeatCounts(int Held, int Sold);
 
 /// <summary>
 /// events-api's answer: the value, or its refusal as an <see cref="Error"/> whose code is events-api's own (<c>sold-out</c>,

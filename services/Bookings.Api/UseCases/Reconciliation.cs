@@ -23,9 +23,9 @@ public sealed record Discrepancy(string Kind, Guid EventId, Guid? BookingId, str
 public sealed record ReconciliationReport(
     DateTimeOffset CheckedAt, int GraceSeconds, IReadOnlyList<EventReconciliation> Events, IReadOnlyList<Discrepancy> Discrepancies, bool Ok);
 
-/// <summary>The facts bookings-api holds about one booking, as the reconciliation needs them.</summary>
+/// <summary>The facts bookings-api holds about one booking, as the reconciliation needs them; <c>SeatIds</c> its valid tickets' reserved seats.</summary>
 public sealed record BookingFacts(Guid Id, BookingStatus Status, int Quantity, DateTimeOffset HoldExpiresAt, int ValidTickets, bool PaymentCaptured,
-    IReadOnlyList<TypeTickets>? TicketsByType = null);
+    IReadOnlyList<TypeTickets>? TicketsByType = null, IReadOnlyList<string>? SeatIds = null);
 
 public static class DiscrepancyKinds
 {
@@ -46,6 +46,10 @@ public static class DiscrepancyKinds
     public const string TypeOversold = "type-oversold";
     public const string TypeCounterMismatch = "type-counter-mismatch";
     public const string TypeSoldNotTicketed = "type-sold-seats-not-ticketed";
+    public const string TypeSeatCounterMismatch = "type-seat-counter-mismatch";
+    public const string SeatsWithoutHold = "seats-without-hold";
+    public const string SeatsNotTicketed = "seats-not-ticketed";
+    public const string SeatTicketedTwice = "seat-ticketed-twice";
 }
 
 /// <summary>
@@ -167,9 +171,48 @@ public static class Reconciliation
             }
         }
 
+        CheckSeats(inventory, bookings, holds, Report);
         var types = CheckTypes(inventory, confirmed, holds, Report);
         return (new EventReconciliation(eventId, inventory.Capacity, inventory.Held, inventory.Sold, inventory.Holds.Count, confirmed.Count, pending, tickets,
             found.Count == 0, types), found);
+    }
+
+    /// <summary>
+    /// The seat invariants across the services (docs/seating.md): S2, every seat held or sold belongs to an active hold in that
+    /// state; S6, no seat is on two valid tickets and a confirmed booking's valid tickets name exactly the seats its hold owns.
+    /// </summary>
+    private static void CheckSeats(InventorySnapshot inventory, IReadOnlyList<BookingFacts> bookings, Dictionary<Guid, InventoryHold> holds,
+        Action<string, Guid?, string> report)
+    {
+        if (inventory.StraySeats > 0)
+        {
+            report(DiscrepancyKinds.SeatsWithoutHold, null, $"{inventory.StraySeats} seat(s) are held or sold in the seat map, but no active hold in that state owns them.");
+        }
+
+        var ticketed = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var booking in bookings)
+        {
+            foreach (var seat in booking.SeatIds ?? [])
+            {
+                if (!ticketed.TryAdd(seat, booking.Id))
+                {
+                    report(DiscrepancyKinds.SeatTicketedTwice, booking.Id, $"Seat {seat} is on a valid ticket of booking {ticketed[seat]} too.");
+                }
+            }
+
+            if (booking.Status != BookingStatus.Confirmed || !holds.TryGetValue(booking.Id, out var hold) || hold.Status != ConfirmedStatus)
+            {
+                continue;
+            }
+
+            var onTickets = (booking.SeatIds ?? []).Order(StringComparer.Ordinal).ToList();
+            var inHold = (hold.SeatIds ?? []).Order(StringComparer.Ordinal).ToList();
+            if (!onTickets.SequenceEqual(inHold, StringComparer.Ordinal))
+            {
+                report(DiscrepancyKinds.SeatsNotTicketed, booking.Id,
+                    $"The hold owns seat(s) [{string.Join(", ", inHold)}]; the valid tickets name [{string.Join(", ", onTickets)}].");
+            }
+        }
     }
 
     /// <summary>
@@ -222,6 +265,11 @@ public static class Reconciliation
             if (heldSum != type.Held || soldSum != type.Sold)
             {
                 Report(DiscrepancyKinds.TypeCounterMismatch, $"counters held {type.Held}, sold {type.Sold} ≠ {heldSum} held, {soldSum} sold in the holds' lines.");
+            }
+
+            if (type.Seats is { } seats && (seats.Held != type.Held || seats.Sold != type.Sold))
+            {
+                Report(DiscrepancyKinds.TypeSeatCounterMismatch, $"counters held {type.Held}, sold {type.Sold} ≠ {seats.Held} held, {seats.Sold} sold seats in the seat map.");
             }
 
             var tickets = issued.GetValueOrDefault(type.TicketTypeId);

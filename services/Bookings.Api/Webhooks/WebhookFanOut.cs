@@ -72,8 +72,8 @@ public sealed class WebhookFanOut(BookingsDbContext db, WebhookSignal signal, IM
 /// are left out of every payload.
 /// </summary>
 public sealed class WebhookEventsHandler(WebhookFanOut fanOut, BookingsDbContext db) :
-    IIntegrationEventHandler<BookingConfirmed>, IIntegrationEventHandler<BookingCancelled>, IIntegrationEventHandler<PaymentRefunded>,
-    IIntegrationEventHandler<EventUpdated>
+    IIntegrationEventHandler<BookingConfirmed>, IIntegrationEventHandler<BookingCancelled>, IIntegrationEventHandler<BookingSeatsMoved>,
+    IIntegrationEventHandler<PaymentRefunded>, IIntegrationEventHandler<EventUpdated>
 {
     public async Task HandleAsync(IntegrationEventEnvelope<BookingConfirmed> message, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ public sealed class WebhookEventsHandler(WebhookFanOut fanOut, BookingsDbContext
             await fanOut.FanOutAsync(message.Id, organizer, WebhookEventTypes.BookingConfirmed, e.ConfirmedAt, new
             {
                 e.BookingId, e.EventId, e.EventTitle, e.EventStartsAt, e.EventTimeZone, Attendee = new { Id = e.UserId, Email = e.UserEmail, Name = e.UserName },
-                e.Quantity, e.Amount, Tickets = e.Tickets.Select(t => new { Id = t.TicketId, Number = t.TicketNumber, t.EntryNumber, t.TicketTypeId, t.TicketTypeName, t.Seat }),
+                e.Quantity, e.Amount, Tickets = WithoutCodes(e.Tickets),
                 e.ConfirmedAt,
             }, cancellationToken);
         }
@@ -102,6 +102,20 @@ public sealed class WebhookEventsHandler(WebhookFanOut fanOut, BookingsDbContext
         }
     }
 
+    public async Task HandleAsync(IntegrationEventEnvelope<BookingSeatsMoved> message, CancellationToken cancellationToken)
+    {
+        var e = message.Data;
+        if (await OrganizerOfAsync(e.OrganizerId, e.BookingId, cancellationToken) is { } organizer)
+        {
+            await fanOut.FanOutAsync(message.Id, organizer, WebhookEventTypes.BookingSeatsMoved, e.MovedAt, new
+            {
+                e.BookingId, e.EventId, e.EventTitle, Attendee = new { Id = e.UserId, Email = e.UserEmail }, e.Moves,
+                Tickets = WithoutCodes(e.Tickets),
+                e.MovedBy, e.Reason, e.MovedAt,
+            }, cancellationToken);
+        }
+    }
+
     public async Task HandleAsync(IntegrationEventEnvelope<PaymentRefunded> message, CancellationToken cancellationToken)
     {
         var e = message.Data;
@@ -116,6 +130,10 @@ public sealed class WebhookEventsHandler(WebhookFanOut fanOut, BookingsDbContext
 
     public Task HandleAsync(IntegrationEventEnvelope<EventUpdated> message, CancellationToken cancellationToken) =>
         fanOut.FanOutAsync(message.Id, message.Data.OrganizerId, WebhookEventTypes.EventUpdated, message.Data.UpdatedAt, message.Data, cancellationToken);
+
+    /// <summary>Tickets as a payload shows them: no code (the door credential).</summary>
+    private static IEnumerable<object> WithoutCodes(IEnumerable<TicketInfo> tickets) =>
+        tickets.Select(t => new { Id = t.TicketId, Number = t.TicketNumber, t.EntryNumber, t.TicketTypeId, t.TicketTypeName, t.Seat });
 
     /// <summary>The organizer the event carries (messages from before it did: the booking's).</summary>
     private async Task<Guid?> OrganizerOfAsync(Guid? carried, Guid bookingId, CancellationToken cancellationToken) =>

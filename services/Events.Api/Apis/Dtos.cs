@@ -150,21 +150,27 @@ public sealed record InternalEventResponse(
 /// (<c>readAt</c>); hold ids are booking ids.
 /// </summary>
 public sealed record InventoryResponse(Guid EventId, int Capacity, int Held, int Sold, int Available, DateTimeOffset ReadAt, IReadOnlyList<InventoryHold> Holds,
-    IReadOnlyList<InventoryTicketType> TicketTypes)
+    IReadOnlyList<InventoryTicketType> TicketTypes,
+    [property: Description("Reserved seats held or sold that no active hold in the same state owns (S2: 0 on a sound event).")]
+    int StraySeats = 0)
 {
     public static InventoryResponse From(InventorySnapshot snapshot, DateTimeOffset now)
     {
         var i = snapshot.Inventory;
         return new(i.EventId, i.Capacity, i.Held, i.Sold, i.Available, now,
-            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h, []))).ToList(),
+            snapshot.ActiveHolds.Select(h => new InventoryHold(h.HoldId, h.Quantity, h.Status, h.ExpiresAt, h.CreatedAt, HoldLineResponse.Of(h, []),
+                snapshot.HoldSeats.GetValueOrDefault(h.HoldId))).ToList(),
             snapshot.TicketTypes.Select(t => new InventoryTicketType(t.Id, t.Name, t.Price, t.Capacity, t.Held, t.Sold, t.AvailableWithin(i.Available),
                 t.MaxPerOrder, t.SalesStart, t.SalesEnd, t.Visibility,
-                snapshot.SeatCounts.TryGetValue(t.Id, out var seats) ? new InventorySeats(seats.Held, seats.Sold) : null)).ToList());
+                snapshot.SeatCounts.TryGetValue(t.Id, out var seats) ? new InventorySeats(seats.Held, seats.Sold) : null)).ToList(),
+            snapshot.StraySeats);
     }
 }
 
 /// <summary>One active hold: <c>Held</c> (awaiting payment) or <c>Confirmed</c> (sold seats), with its seats per ticket type.</summary>
-public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, IReadOnlyList<HoldLineResponse> Lines);
+public sealed record InventoryHold(Guid HoldId, int Quantity, HoldStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, IReadOnlyList<HoldLineResponse> Lines,
+    [property: Description("The ids of the reserved seats the hold owns, in plan order, as the seat map has them at the same instant; null when it has none.")]
+    IReadOnlyList<string>? SeatIds = null);
 
 /// <summary>
 /// One ticket type's counters (<c>capacity</c> null: it shares the event's); <c>held</c>/<c>sold</c> = Σ its lines of the

@@ -46,6 +46,12 @@ public sealed record InventorySnapshot(Inventory Inventory, IReadOnlyList<Hold> 
 
     /// <summary>Per seat category's ticket type (a seated event): its seats held and sold, read at the same instant (S3).</summary>
     public IReadOnlyDictionary<Guid, (int Held, int Sold)> SeatCounts { get; init; } = new Dictionary<Guid, (int Held, int Sold)>();
+
+    /// <summary>Each active hold's reserved seats (by seat id, in plan order); a hold without reserved seats is not listed.</summary>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<string>> HoldSeats { get; init; } = new Dictionary<Guid, IReadOnlyList<string>>();
+
+    /// <summary>Seats held or sold whose hold is not an active hold of the same state (S2 broken: a seat no hold owns).</summary>
+    public int StraySeats { get; init; }
 }
 
 public static class InventoryStoreExtensions

@@ -110,9 +110,15 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 FROM ticket_types t CROSS JOIN LATERAL (
                     SELECT count(*) FILTER (WHERE s.status = 1)::int AS held, count(*) FILTER (WHERE s.status = 2)::int AS sold
                     FROM event_seats s WHERE s.event_id = t.event_id AND s.category = t.seat_category) c
-                WHERE t.event_id = $1 AND t.seat_category IS NOT NULL)
-            SELECT i.capacity, i.held, i.sold, types.types, seats.ids, seats.held, seats.sold, {HoldColumns}
-            FROM event_inventory i CROSS JOIN types CROSS JOIN seats LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
+                WHERE t.event_id = $1 AND t.seat_category IS NOT NULL),
+            stray AS (
+                SELECT count(*)::int AS seats FROM event_seats s
+                WHERE s.event_id = $1 AND s.status IN (1, 2)
+                  AND NOT EXISTS (SELECT 1 FROM holds x WHERE x.hold_id = s.hold_id AND x.event_id = s.event_id AND x.status = s.status - 1))
+            SELECT i.capacity, i.held, i.sold, types.types, seats.ids, seats.held, seats.sold, stray.seats, {HoldColumns},
+                (SELECT array_agg(s.seat_id ORDER BY s.ordinal) FROM event_seats s WHERE s.event_id = h.event_id AND s.hold_id = h.hold_id)
+            FROM event_inventory i CROSS JOIN types CROSS JOIN seats CROSS JOIN stray
+                LEFT JOIN holds h ON h.event_id = i.event_id AND h.status IN (0, 1)
             WHERE i.event_id = $1
             ORDER BY h.created_at
             """;
@@ -124,6 +130,8 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             IReadOnlyList<TicketType> types = [];
             var seats = new Dictionary<Guid, (int Held, int Sold)>();
             var holds = new List<Hold>();
+            var holdSeats = new Dictionary<Guid, IReadOnlyList<string>>();
+            var straySeats = 0;
             while (await reader.ReadAsync(ct))
             {
                 if (inventory is null)
@@ -138,15 +146,24 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                             seats[ids[k]] = (held[k], sold[k]);
                         }
                     }
+
+                    straySeats = reader.GetInt32(7);
                 }
 
-                if (!reader.IsDBNull(7))
+                if (!reader.IsDBNull(8))
                 {
-                    holds.Add(ReadHold(reader, first: 7));
+                    var hold = ReadHold(reader, first: 8);
+                    holds.Add(hold);
+                    if (!reader.IsDBNull(15))
+                    {
+                        holdSeats[hold.HoldId] = reader.GetFieldValue<string[]>(15);
+                    }
                 }
             }
 
-            return inventory is null ? null : new InventorySnapshot(inventory, holds) { TicketTypes = types, SeatCounts = seats };
+            return inventory is null
+                ? null
+                : new InventorySnapshot(inventory, holds) { TicketTypes = types, SeatCounts = seats, HoldSeats = holdSeats, StraySeats = straySeats };
         }, cancellationToken);
     }
 

@@ -77,7 +77,7 @@ namespace EventBooking.Clients.Bookings.Api.Webhooks
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Event types: `booking.confirmed`, `booking.cancelled`, `payment.refunded`, `event.updated`, `event.cancelled`. Deliveries follow the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the body `{ type, timestamp, data }`, at least once, retried with backoff for about 2.8 days. The address must resolve to a public address (no loopback, private or link-local targets). At most 20 endpoints per organizer.**Access:** an organizer or an admin (bearer token). **API tokens** with the `webhooks:manage` scope are accepted.
+        /// Event types: `booking.confirmed`, `booking.cancelled`, `booking.seats-moved`, `payment.refunded`, `event.updated`, `event.cancelled`. Deliveries follow the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the body `{ type, timestamp, data }`, at least once, retried with backoff for about 2.8 days. The address must resolve to a public address (no loopback, private or link-local targets). At most 20 endpoints per organizer.**Access:** an organizer or an admin (bearer token). **API tokens** with the `webhooks:manage` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.WebhookSecretDto"/></returns>
         /// <param name="body">The request body</param>
@@ -135,7 +135,7 @@ namespace EventBooking.Clients.Bookings.Api.Webhooks
             return requestInfo;
         }
         /// <summary>
-        /// Event types: `booking.confirmed`, `booking.cancelled`, `payment.refunded`, `event.updated`, `event.cancelled`. Deliveries follow the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the body `{ type, timestamp, data }`, at least once, retried with backoff for about 2.8 days. The address must resolve to a public address (no loopback, private or link-local targets). At most 20 endpoints per organizer.**Access:** an organizer or an admin (bearer token). **API tokens** with the `webhooks:manage` scope are accepted.
+        /// Event types: `booking.confirmed`, `booking.cancelled`, `booking.seats-moved`, `payment.refunded`, `event.updated`, `event.cancelled`. Deliveries follow the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the body `{ type, timestamp, data }`, at least once, retried with backoff for about 2.8 days. The address must resolve to a public address (no loopback, private or link-local targets). At most 20 endpoints per organizer.**Access:** an organizer or an admin (bearer token). **API tokens** with the `webhooks:manage` scope are accepted.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
