@@ -169,6 +169,16 @@ public sealed class BookingsClient(HttpClient http)
     public Task<ApiResult<BookingDto>> CancelAsync(Guid bookingId, string? reason, CancellationToken cancellationToken) =>
         Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, $"/api/bookings/{bookingId}/cancel", new { reason }, Service, cancellationToken);
 
+    /// <summary>
+    /// Moves seats of a booking to others of the same categories, all or none (the event's organizer or an admin; the attendee is
+    /// told, with the reason); each move is ServiceDefaults' <see cref="SeatMoveBody"/>, as bookings-api reads it. The answer is
+    /// the booking with its seats now; <c>seat-not-available</c> names the seats taken (<c>seatIds</c>), field errors name
+    /// <c>moves[i].from</c> or <c>moves[i].to</c>.
+    /// </summary>
+    public Task<ApiResult<BookingDto>> MoveSeatsAsync(Guid bookingId, IReadOnlyList<SeatMoveBody> moves, string? reason, CancellationToken cancellationToken) =>
+        Api.SendJsonAsync<BookingDto>(http, HttpMethod.Post, $"/api/bookings/{bookingId}/seats/move",
+            new { moves, reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, Service, cancellationToken);
+
     public Task<ApiResult<Paged<TicketDto>>> ListMyTicketsAsync(CancellationToken cancellationToken) =>
         Api.GetAsync<Paged<TicketDto>>(http, "/api/tickets?pageSize=100", Service, cancellationToken);
 
