@@ -20,6 +20,7 @@ public sealed record Hall(Guid EventId, IReadOnlyList<HallSeat> Seats, IReadOnly
 public sealed record SeatedHallFigures(
     int Seats, int Parties, int PartiesServed, long ConfirmedSeats, int ConfirmedBookings, double Seconds,
     int ExactParties, int ExactBooked, int ExactRetries, int SplitRetries, int TurnedAway,
+    int MapReads, int MostOrphansOnMap, int FreeWhenMostOrphans,
     int SeatsSold, int SeatsHeld, int PartiesSplit, int Orphans, int SeatsOnTwoTickets, int TicketsNotMatchingSeats, string LoadAverage)
 {
     public double SeatsPerSecond => ConfirmedSeats / Math.Max(0.001, Seconds);
@@ -33,7 +34,8 @@ public sealed record SeatedHallFigures(
 /// the live seat map (on <c>seat-not-available</c> it reads the map again, leaves out the seats named, and picks again, twice at most, then asks for the best available);
 /// the rest ask for the best available together in the category they prefer, one in four accepting a split from the start and the
 /// others only after <c>seats-not-together</c>; a category sold out sends the party to the other. Until every party had its turn or
-/// the map shows every seat taken. Splits and orphan seats are counted as SeatedRushTests counts them, from <c>event_seats</c>.
+/// the map shows every seat taken. Splits and orphan seats are counted as SeatedRushTests counts them, from <c>event_seats</c>, and
+/// the orphan seats also on every map read during the rush (a sold-out hall has none left at the end).
 /// </summary>
 public static class SeatedHallBench
 {
@@ -141,7 +143,7 @@ public static class SeatedHallBench
                         Interlocked.Increment(ref counts.TurnedAway);
                         // Every seat held or sold on the map (at most its cache's second old): the hall is sold out.
                         var map = await Shop.StepAsync(recorder, SeatMap, () => shop.SeatMapAsync(hall.EventId));
-                        if (map.Ok && map.Body.GetProperty("unavailable").GetArrayLength() >= hall.Seats.Count)
+                        if (map.Ok && counts.Saw(hall, Unavailable(map)).Count >= hall.Seats.Count)
                         {
                             await stop.CancelAsync();
                         }
@@ -166,7 +168,8 @@ public static class SeatedHallBench
         var run = new ScenarioRun(Name, $"closed, {users} users", duration, samples,
             [.. steps.Select(step => Recorder.Summarize(step, samples, duration))], Machine.LoadAverage(), confirmed.ToArray());
         var figures = new SeatedHallFigures(hall.Seats.Count, parties, counts.Served, counts.ConfirmedSeats, confirmed.Count, duration.TotalSeconds,
-            counts.ExactParties, counts.ExactBooked, counts.ExactRetries, counts.SplitRetries, counts.TurnedAway, 0, 0, 0, 0, 0, 0, run.LoadAverage);
+            counts.ExactParties, counts.ExactBooked, counts.ExactRetries, counts.SplitRetries, counts.TurnedAway,
+            counts.MapReads, counts.MostOrphans, counts.FreeWhenMostOrphans, 0, 0, 0, 0, 0, 0, run.LoadAverage);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    {figures.ConfirmedSeats} seats in {figures.ConfirmedBookings} bookings confirmed in {duration.TotalSeconds:0.0} s = {figures.SeatsPerSecond:0.0} seats/s, {figures.BookingsPerSecond:0.0} bookings/s; {counts.Served} parties served; load {run.LoadAverage}"));
         return (run, figures);
@@ -189,7 +192,7 @@ public static class SeatedHallBench
                 return booked;
             }
 
-            gone.UnionWith(map.Body.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()!));
+            gone.UnionWith(counts.Saw(hall, Unavailable(map)));
             var blocks = hall.Seats.GroupBy(s => s.Row)
                 .SelectMany(row => row.Select((seat, i) => row.Skip(i).Take(size).ToList()))
                 .Where(block => block.Count == size && block.All(s => !gone.Contains(s.Id)))
@@ -216,6 +219,9 @@ public static class SeatedHallBench
 
         return booked;
     }
+
+    private static HashSet<string> Unavailable(Outcome map) =>
+        map.Body.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Best available together in the party's preferred category, then apart (if it accepts that only now), then the other category.</summary>
     private static async Task<Outcome> BestAvailableAsync(Shop shop, Recorder recorder, Counts counts, Shopper shopper, Hall hall, int size, bool allowSplit, Random random)
@@ -303,6 +309,7 @@ public static class SeatedHallBench
         line(string.Create(c, $"| seats still held after the rush | {f.SeatsHeld} |"));
         line(string.Create(c, $"| parties split (seats not one run of neighbours in one row) / bookings | {f.PartiesSplit} / {f.ConfirmedBookings} |"));
         line(string.Create(c, $"| orphan single seats left (for sale, both neighbours in the row taken or the row's end) | {f.Orphans} |"));
+        line(string.Create(c, $"| orphan single seats on the live map during the rush: the most of {f.MapReads} reads (seats free then) | {f.MostOrphansOnMap} ({f.FreeWhenMostOrphans}) |"));
         line(string.Create(c, $"| parties that picked exact seats on the map / booked them | {f.ExactParties} / {f.ExactBooked} |"));
         line(string.Create(c, $"| exact picks refused `seat-not-available` | {f.ExactRetries} |"));
         line(string.Create(c, $"| best available asked again with a split after `seats-not-together` | {f.SplitRetries} |"));
@@ -343,6 +350,7 @@ public static class SeatedHallBench
 
     private sealed class Counts
     {
+        private readonly Lock _map = new();
         public int Served;
         public int ExactParties;
         public int ExactBooked;
@@ -350,6 +358,29 @@ public static class SeatedHallBench
         public int SplitRetries;
         public int TurnedAway;
         public long ConfirmedSeats;
+        public int MapReads;
+        public int MostOrphans;
+        public int FreeWhenMostOrphans;
+
+        /// <summary>Counts a seat map read during the rush: its orphan single seats (seats in plan order, a row's side by side).</summary>
+        public HashSet<string> Saw(Hall hall, HashSet<string> taken)
+        {
+            var orphans = hall.Seats.GroupBy(s => s.Row).Sum(row =>
+            {
+                var free = row.Select(s => !taken.Contains(s.Id)).ToArray();
+                return free.Where((f, i) => f && (i == 0 || !free[i - 1]) && (i == free.Length - 1 || !free[i + 1])).Count();
+            });
+            lock (_map)
+            {
+                MapReads++;
+                if (orphans > MostOrphans)
+                {
+                    (MostOrphans, FreeWhenMostOrphans) = (orphans, hall.Seats.Count - taken.Count);
+                }
+            }
+
+            return taken;
+        }
     }
 
     private sealed record StoredSeat(string Id, string Row, int Ordinal, SeatStatus Status, Guid? HoldId);
