@@ -5,7 +5,7 @@ namespace Load.Bench;
 /// <summary>What to run and for how long. <c>--quick</c> shortens every step for a smoke run.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllParts = ["a", "b", "c", "d", "w", "q", "e", "baselines"];
+    public static readonly string[] AllParts = ["a", "s", "b", "c", "d", "w", "q", "e", "baselines"];
 
     public bool Quick { get; init; }
     public IReadOnlySet<string> Only { get; init; } = AllParts.ToHashSet();
@@ -16,6 +16,11 @@ public sealed record LoadOptions
     public int HotSeats => Quick ? 2_000 : 10_000;
     public int HotBuyers => 256;
     public TimeSpan HotMaxDuration => TimeSpan.FromSeconds(Quick ? 30 : 120);
+    /// <summary>(s) the seated hall: two areas of this many rows × seats (2 × 20 × 50 = 2,000 seats; 500 with <c>--quick</c>).</summary>
+    public int HallRows => Quick ? 10 : 20;
+    public int HallSeatsPerRow => Quick ? 25 : 50;
+    /// <summary>(s) parties of 1–6 that rush the seated hall, 2.5 per seat.</summary>
+    public int HallParties => Quick ? 1_250 : 5_000;
     public int SpreadEvents => 1_000;
     public int SpreadSeats => 1_000;
     public int SpreadUsers => 256;
@@ -50,7 +55,7 @@ public sealed record LoadOptions
                 "--quick" => options with { Quick = true },
                 "--only" when i + 1 < args.Length => options with { Only = ParseOnly(args[++i]) },
                 "--results" when i + 1 < args.Length => options with { ResultsDirectory = args[++i] },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,b,c,d,w,q,e,baselines, --results DIR."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --quick, --only a,s,b,c,d,w,q,e,baselines, --results DIR."),
             };
         }
 

@@ -1,5 +1,5 @@
 // bench/Load: the sale rush end to end against the system the Aspire AppHost declares, beside the machine's own limits.
-//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,b,c,d,w,q,e,baselines] [--results DIR]
+//   dotnet run -c Release --project bench/Load -- [--quick] [--only a,s,b,c,d,w,q,e,baselines] [--results DIR]
 // (scripts/bench.sh installs the prerequisites, builds in Release and runs this.)
 using System.Collections.Concurrent;
 using EventBooking.AppHost;
@@ -90,6 +90,7 @@ var hot = options.Runs("a") ? await shop.CreatePublishedEventAsync(organizer, "L
 var hotOpen = options.Runs("a")
     ? await shop.CreatePublishedEventAsync(organizer, "Load hot event (open model)", (int)(options.OpenRate * options.OpenDuration.TotalSeconds * 1.1), 40m, "Lisbon")
     : Guid.Empty;
+var hall = options.Runs("s") ? await SeatedHallBench.CreateAsync(shop, organizer, options) : null;
 var spread = new ConcurrentBag<Guid>();
 if (options.Runs("b") || options.Runs("c") || options.Runs("d") || options.Runs("w"))
 {
@@ -102,7 +103,7 @@ Guid PickSpread(Random random) => spreadIds[random.Next(spreadIds.Length)];
 
 // Warm-up (not reported): JIT, connection pools and caches of every service on the purchase path, so a short run does not
 // charge start-up costs to the first scenario.
-if (options.Runs("a") || options.Runs("b") || options.Runs("d") || options.Runs("w"))
+if (options.Runs("a") || options.Runs("s") || options.Runs("b") || options.Runs("d") || options.Runs("w"))
 {
     var warmEvent = await shop.CreatePublishedEventAsync(organizer, "Load warm-up event", 100_000, 10m, "Faro");
     await Journey.ClosedAsync("warm-up", shop, shoppers, 32, _ => warmEvent, options.WarmUp, stopWhenSoldOut: true);
@@ -128,6 +129,20 @@ if (options.Runs("a"))
         options.HotMaxDuration, stopWhenSoldOut: true)));
     await FreshShoppersAsync();
     results.Scenarios.Add(await MeasuredAsync(() => Journey.OpenAsync("a: hot event, open", shop, shoppers, options.OpenRate, options.OpenDuration, _ => hotOpen)));
+}
+
+if (hall is not null)
+{
+    // (s) right after (a): the seated rush beside the general-admission one, at the same concurrency and with the same buyers.
+    await FreshShoppersAsync();
+    SeatedHallFigures figures = null!;
+    results.Scenarios.Add(await MeasuredAsync(async () =>
+    {
+        (var run, figures) = await SeatedHallBench.RunAsync(shop, shoppers, hall, options.HotBuyers, options.HallParties, options.HotMaxDuration);
+        return run;
+    }));
+    results.SeatedHall = await SeatedHallBench.InspectAsync(system, hall, figures, options.InvariantSettle);
+    Console.WriteLine($"    hall: {results.SeatedHall.SeatsSold}/{results.SeatedHall.Seats} seats sold, {results.SeatedHall.PartiesSplit} parties split, {results.SeatedHall.Orphans} orphan seats, {results.SeatedHall.SeatsOnTwoTickets} seats on two tickets; load {Machine.LoadAverage()}");
 }
 
 if (options.Runs("b"))

@@ -17,6 +17,7 @@ public sealed class RunResults
     public NotificationLag? Lag { get; set; }
     public WebhookFigures? Webhooks { get; set; }
     public WaitingRoomFigures? WaitingRoom { get; set; }
+    public SeatedHallFigures? SeatedHall { get; set; }
     public InvariantReport? Invariants { get; set; }
     public List<string> Notes { get; } = [];
 
@@ -131,6 +132,11 @@ public static class Report
             }
 
             Line();
+        }
+
+        if (r.SeatedHall is { } hall)
+        {
+            SeatedHallBench.Write(text => Line(text), hall, r.Scenario("a: hot event, closed"));
         }
 
         if (r.Catalog.Count > 0 || r.Json is not null)
@@ -250,6 +256,21 @@ public static class Report
         {
             Ratio("(b) 1,000 events: confirmed bookings/s, 256 users", spread?.ConfirmedPerSecond, $"pgbench spread rows, {clients} clients",
                 r.Baseline($"spread rows, {clients} clients")?.PerSecond, "");
+        }
+
+        if (r.SeatedHall is { } seated)
+        {
+            var seatsPerSecond = string.Create(C, $"{seated.SeatsPerSecond:0.0}");
+            if (hot is null)
+            {
+                figures.Add(new ProductFigure("(s) seated hall: confirmed seats/s, 256 buyers' parties", seatsPerSecond, "(a) not run", "", "", "≥ 0.5 of (a)"));
+            }
+            else
+            {
+                var ratio = seated.SeatsPerSecond / Math.Max(0.001, hot.ConfirmedPerSecond);
+                figures.Add(new ProductFigure("(s) seated hall: confirmed seats/s, 256 buyers' parties", seatsPerSecond, "(a) hot event, general admission: confirmed tickets/s",
+                    string.Create(C, $"{hot.ConfirmedPerSecond:0.0}"), string.Create(C, $"{ratio:0.00}"), $"≥ 0.5: {(ratio >= 0.5 ? "met" : "missed")}"));
+            }
         }
 
         if (hotOpen is not null)

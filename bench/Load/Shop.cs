@@ -61,6 +61,9 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
     /// <summary>A bookings-api client for the setup (webhook endpoints), signed in with <paramref name="token"/>.</summary>
     public HttpClient BookingsClient(string token) => Client(_bookings, token);
 
+    /// <summary>An events-api client for the setup (venue plans, seating), signed in with <paramref name="token"/>.</summary>
+    public HttpClient EventsClient(string token) => Client(_events, token);
+
     /// <summary>A client of one service for the setup, signed in with <paramref name="token"/>.</summary>
     private static HttpClient Client(Uri baseAddress, string? token = null) =>
         new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }.SignedIn(token);
@@ -150,6 +153,18 @@ public sealed class Shop(SystemUnderTest system) : IDisposable
     public Task<Outcome> BookAsync(Shopper shopper, Guid eventId, bool patient) =>
         SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, quantity = 1 }, shopper.Token, Guid.NewGuid().ToString("N"),
             retry: patient ? Patient : RetryPolicy.Never);
+
+    /// <summary>A seated event's seat map as a picker polls it: <c>{version, unavailable: [seat ids], areas}</c> (docs/seating.md).</summary>
+    public Task<Outcome> SeatMapAsync(Guid eventId) =>
+        SendAsync(HttpMethod.Get, new Uri(_events, $"/api/events/{eventId}/seating/availability"), null, null);
+
+    /// <summary>
+    /// One booking attempt of one line on a seated event (<c>{ticketTypeId, seatIds}</c> or <c>{ticketTypeId, quantity,
+    /// bestAvailable}</c>), a buyer in the closed model: a 503 is waited out as in <see cref="BookAsync"/>.
+    /// </summary>
+    public Task<Outcome> BookSeatsAsync(Shopper shopper, Guid eventId, object line) =>
+        SendAsync(HttpMethod.Post, new Uri(_bookings, "/api/bookings"), new { eventId, lines = new[] { line } }, shopper.Token, Guid.NewGuid().ToString("N"),
+            retry: Patient);
 
     /// <summary>Pays a held booking: a buyer holding seats retries a 503 with the same Idempotency-Key (up to 30 s).</summary>
     public Task<Outcome> PayAsync(Shopper shopper, Guid bookingId) =>
