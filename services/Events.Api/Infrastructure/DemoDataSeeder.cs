@@ -1,4 +1,5 @@
 using Events.Api.Model;
+using Events.Api.Seating;
 using MongoDB.Driver;
 using Npgsql;
 
@@ -6,8 +7,8 @@ namespace Events.Api.Infrastructure;
 
 /// <summary>
 /// Outside Production, when asked (<c>EventBooking:SeedDemoData</c>): a handful of published upcoming events owned by the demo
-/// organizer, so the web app is not empty. Fixed ids make it idempotent across restarts and replicas.
-/// Registered after the migration, so it runs on an up-to-date schema.
+/// organizer, so the web app is not empty, one of them (the theatre) on a venue plan of reserved seats with a standing lawn.
+/// Fixed ids make it idempotent across restarts and replicas. Registered after the migration, so it runs on an up-to-date schema.
 /// </summary>
 public sealed partial class DemoDataSeeder(IServiceScopeFactory scopes, IConfiguration configuration, IHostEnvironment environment,
     TimeProvider time, ILogger<DemoDataSeeder> logger) : IHostedService
@@ -63,6 +64,78 @@ public sealed partial class DemoDataSeeder(IServiceScopeFactory scopes, IConfigu
         }
 
         LogSeeded(logger, seeded);
+        await SeatTheatreAsync(scope.ServiceProvider, store, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts the demo theatre event on the Riverside Amphitheatre's plan: 12 curved rows of 24 seats in three price zones (a
+    /// wheelchair space and a companion seat at each end of the last row) and a standing lawn of 112, so 400 places as before.
+    /// Skipped where there is no seating (the MongoDB configuration) and once the event is on the plan or has sales.
+    /// </summary>
+    private static async Task SeatTheatreAsync(IServiceProvider services, ICatalogStore catalog, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var eventId = Guid.Parse($"0193a000-0000-7000-8000-1000000000{TheatreSample:D2}");
+        if (services.GetService<SeatingStore>() is not { } seating || await seating.GetSeatMapAsync(eventId, cancellationToken) is not null
+            || await catalog.GetAsync(eventId, cancellationToken) is not { } theatre)
+        {
+            return;
+        }
+
+        var plan = await seating.GetPlanAsync(TheatrePlanId, cancellationToken);
+        if (plan is null)
+        {
+            var (content, errors) = PlanRules.Validate(PlanDocument.From(TheatrePlan()));
+            if (content is null)
+            {
+                throw new InvalidOperationException("The demo plan is invalid: " + string.Join("; ", errors.SelectMany(e => e.Value)));
+            }
+
+            plan = new VenuePlan(TheatrePlanId, DemoData.OrganizerId, content, 1, now, now);
+            try
+            {
+                await seating.CreatePlanAsync(plan, cancellationToken);
+            }
+            catch (Exception ex) when (IsDuplicate(ex))
+            {
+                // Another replica created it first.
+            }
+        }
+
+        var types = await services.GetRequiredService<ITicketTypeStore>().ListAsync(eventId, cancellationToken);
+        var prices = new SeatingPriceRequest[]
+        {
+            new("front", null, null, null, 45m), new("stalls", null, null, null, 28.5m), new("rear", null, null, null, 18m),
+            new(null, "lawn", null, null, 12m),
+        };
+        var (seated, refused) = EventSeatingRules.Resolve(theatre.Event, plan, types, new EventSeatingRequest(TheatrePlanId, prices), now);
+        if (seated is null)
+        {
+            throw new InvalidOperationException("The demo theatre cannot go on its plan: " + string.Join("; ", refused.SelectMany(e => e.Value)));
+        }
+
+        await seating.ApplyAsync(seated, now, cancellationToken);
+    }
+
+    private const int TheatreSample = 2;
+
+    private static readonly Guid TheatrePlanId = Guid.Parse("0193a000-0000-7000-8000-200000000000");
+
+    private static PlanContent TheatrePlan()
+    {
+        var seats = PlanEditing.Generate(new PlanEditing.GridSpec("amphi", Rows: 12, SeatsPerRow: 24, FirstRow: "A", FirstNumber: 1,
+            SeatNumbering.LeftToRight, RowLayout.Curved, "stalls", OriginX: 0, OriginY: 0, PlanEditing.DefaultSeatSpacing,
+            PlanEditing.DefaultRowSpacing, PlanEditing.DefaultArcDegrees, RankStart: 1));
+        var zoned = seats.Select(seat => seat with
+        {
+            Category = seat.Row is "A" or "B" or "C" ? "front" : seat.Row is "J" or "K" or "L" ? "rear" : "stalls",
+            Flags = seat.Row != "L" ? SeatFlags.None
+                : seat.Number is "1" or "24" ? SeatFlags.Wheelchair
+                : seat.Number is "2" or "23" ? SeatFlags.Companion
+                : SeatFlags.None,
+        }).ToList();
+        return new PlanContent("Riverside Amphitheatre",
+            [new PlanCategory("front", "Front stalls", "#b22222"), new PlanCategory("stalls", "Stalls", "#1f6feb"), new PlanCategory("rear", "Rear stalls", "#2e7d32")],
+            [new PlanArea("amphi", "Amphitheatre", AreaKind.Reserved, null, zoned), new PlanArea("lawn", "Lawn (standing)", AreaKind.GeneralAdmission, 112, [])]);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
