@@ -256,40 +256,29 @@ public static class SeatedHallBench
     /// </summary>
     public static async Task<SeatedHallFigures> InspectAsync(SystemUnderTest system, Hall hall, SeatedHallFigures figures, TimeSpan settle)
     {
-        await using var events = NpgsqlDataSource.Create(await system.ConnectionStringAsync(ResourceNames.EventsDb));
-        await using var bookings = NpgsqlDataSource.Create(await system.ConnectionStringAsync(ResourceNames.BookingsDb));
+        await using var events = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.EventsDb));
+        await using var bookings = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.BookingsDb));
+        await events.OpenAsync();
+        await bookings.OpenAsync();
         var deadline = Stopwatch.StartNew();
-        var seats = await SeatsAsync(events, hall.EventId);
-        while (seats.Any(s => s.Status == SeatStatus.Held) && deadline.Elapsed < settle)
+        var seats = await HallState.SeatsAsync(events, hall.EventId);
+        while (seats.Any(s => s.Status == StoredSeatStatus.Held) && deadline.Elapsed < settle)
         {
             await Task.Delay(1000);
-            seats = await SeatsAsync(events, hall.EventId);
+            seats = await HallState.SeatsAsync(events, hall.EventId);
         }
 
-        var sold = seats.Where(s => s.Status == SeatStatus.Sold).Select(s => (s.HoldId!.Value, s.Id)).ToHashSet();
-        var tickets = new List<(Guid BookingId, string? SeatId)>();
-        await using (var command = bookings.CreateCommand("""
-            SELECT t."BookingId", t."SeatId" FROM tickets t JOIN bookings b ON b."Id" = t."BookingId"
-            WHERE b."EventId" = $1 AND b."Status" = 'Confirmed' AND t."Status" = 'Valid'
-            """))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = hall.EventId });
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tickets.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-            }
-        }
-
+        var sold = seats.Where(s => s.Status == StoredSeatStatus.Sold).Select(s => (s.HoldId!.Value, s.Id)).ToHashSet();
+        var tickets = await HallState.TicketSeatsAsync(bookings, hall.EventId);
         var onTwo = tickets.Where(t => t.SeatId is not null).GroupBy(t => t.SeatId).Sum(g => g.Count() - 1);
         var ticketSeats = tickets.Select(t => (t.BookingId, t.SeatId ?? "")).ToHashSet();
-        var parties = seats.Where(s => s.Status == SeatStatus.Sold).GroupBy(s => s.HoldId!.Value).ToList();
+        var parties = seats.Where(s => s.Status == StoredSeatStatus.Sold).GroupBy(s => s.HoldId!.Value).ToList();
         return figures with
         {
             SeatsSold = sold.Count,
-            SeatsHeld = seats.Count(s => s.Status == SeatStatus.Held),
-            PartiesSplit = parties.Count(party => !Together([.. party])),
-            Orphans = Orphans(seats),
+            SeatsHeld = seats.Count(s => s.Status == StoredSeatStatus.Held),
+            PartiesSplit = parties.Count(party => !HallState.Together([.. party])),
+            Orphans = HallState.Orphans(seats),
             SeatsOnTwoTickets = onTwo,
             TicketsNotMatchingSeats = ticketSeats.Except(sold).Count() + sold.Except(ticketSeats).Count() + (tickets.Count - ticketSeats.Count),
         };
@@ -318,35 +307,6 @@ public static class SeatedHallBench
         line(string.Create(c, $"| valid tickets whose seat is not events-api's sold seat of their booking, and back | **{f.TicketsNotMatchingSeats}** |"));
         line("");
     }
-
-    private static async Task<List<StoredSeat>> SeatsAsync(NpgsqlDataSource events, Guid eventId)
-    {
-        await using var command = events.CreateCommand("SELECT seat_id, area_id, row_label, ordinal, status, hold_id FROM event_seats WHERE event_id = $1 ORDER BY ordinal");
-        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        var seats = new List<StoredSeat>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            seats.Add(new StoredSeat(reader.GetString(0), $"{reader.GetString(1)}/{reader.GetString(2)}", reader.GetInt32(3), (SeatStatus)reader.GetInt16(4),
-                reader.IsDBNull(5) ? null : reader.GetGuid(5)));
-        }
-
-        return seats;
-    }
-
-    /// <summary>A party's seats are together when they are one run of neighbours in one row (by the plan's seat order), as SeatedRushTests says.</summary>
-    private static bool Together(List<StoredSeat> party) =>
-        party.Select(s => s.Row).Distinct().Count() == 1 && party.Max(s => s.Ordinal) - party.Min(s => s.Ordinal) == party.Count - 1;
-
-    /// <summary>Seats still for sale whose neighbours in the row are both taken (or the row's end): what nobody in a party can use.</summary>
-    private static int Orphans(List<StoredSeat> seats) =>
-        seats.GroupBy(s => s.Row).Sum(row =>
-        {
-            var ordered = row.OrderBy(s => s.Ordinal).ToList();
-            return ordered.Where((seat, i) => seat.Status == SeatStatus.Available
-                && (i == 0 || ordered[i - 1].Status != SeatStatus.Available)
-                && (i == ordered.Count - 1 || ordered[i + 1].Status != SeatStatus.Available)).Count();
-        });
 
     private sealed class Counts
     {
@@ -381,15 +341,5 @@ public static class SeatedHallBench
 
             return taken;
         }
-    }
-
-    private sealed record StoredSeat(string Id, string Row, int Ordinal, SeatStatus Status, Guid? HoldId);
-
-    private enum SeatStatus
-    {
-        Available = 0,
-        Held = 1,
-        Sold = 2,
-        Blocked = 3,
     }
 }

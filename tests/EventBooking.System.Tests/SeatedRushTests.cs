@@ -109,23 +109,23 @@ public sealed class SeatedRushTests(SystemFixture fixture)
 
         // S1–S3: a confirmed booking's hold (its id) has exactly its party's seats sold, and no seat is held at quiescence.
         await using var events = await fixture.OpenDatabaseAsync(ResourceNames.EventsDb);
-        var seats = await SeatsAsync(events, eventId);
-        Assert.DoesNotContain(seats, s => s.Status == SeatStatus.Held);
-        var soldByBooking = seats.Where(s => s.Status == SeatStatus.Sold).GroupBy(s => s.HoldId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var seats = await HallState.SeatsAsync(events, eventId, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(seats, s => s.Status == StoredSeatStatus.Held);
+        var soldByBooking = seats.Where(s => s.Status == StoredSeatStatus.Sold).GroupBy(s => s.HoldId!.Value).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(booked.Keys.Order(), soldByBooking.Keys.Order());
         Assert.All(booked, b => Assert.Equal(b.Value, soldByBooking[b.Key].Count));
-        Assert.Equal(outcome.Sold, seats.Count(s => s.Status == SeatStatus.Sold));
+        Assert.Equal(outcome.Sold, seats.Count(s => s.Status == StoredSeatStatus.Sold));
 
         // A confirmed booking's valid tickets name exactly the seats events-api sold to it: no seat on two tickets, none missing.
         await using var bookingsDb = await fixture.OpenDatabaseAsync(ResourceNames.BookingsDb);
-        var ticketSeats = await TicketSeatsAsync(bookingsDb, eventId);
+        var ticketSeats = await HallState.TicketSeatsAsync(bookingsDb, eventId, TestContext.Current.CancellationToken);
         Assert.Equal(ticketSeats.Count, ticketSeats.Select(t => t.SeatId).Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(
             soldByBooking.SelectMany(b => b.Value.Select(s => (b.Key, s.Id))).Order(),
             ticketSeats.Select(t => (t.BookingId, t.SeatId!)).Order());
 
-        var split = soldByBooking.Values.Count(party => !Together(party));
-        var orphans = Orphans(seats);
+        var split = soldByBooking.Values.Count(party => !HallState.Together(party));
+        var orphans = HallState.Orphans(seats);
         output?.WriteLine($"seats sold {outcome.Sold}/{seats.Count}; parties split {split} of {soldByBooking.Count}; single seats left between taken ones {orphans}");
     }
 
@@ -223,66 +223,7 @@ public sealed class SeatedRushTests(SystemFixture fixture)
         return (response.StatusCode, body);
     }
 
-    private static async Task<List<StoredSeat>> SeatsAsync(Npgsql.NpgsqlConnection events, Guid eventId)
-    {
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT seat_id, area_id, row_label, ordinal, status, hold_id FROM event_seats WHERE event_id = $1 ORDER BY ordinal", events)
-        {
-            Parameters = { new() { Value = eventId } },
-        };
-        var seats = new List<StoredSeat>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            seats.Add(new StoredSeat(reader.GetString(0), $"{reader.GetString(1)}/{reader.GetString(2)}", reader.GetInt32(3), (SeatStatus)reader.GetInt16(4),
-                reader.IsDBNull(5) ? null : reader.GetGuid(5)));
-        }
-
-        return seats;
-    }
-
-    private static async Task<List<(Guid BookingId, string? SeatId)>> TicketSeatsAsync(Npgsql.NpgsqlConnection bookings, Guid eventId)
-    {
-        await using var command = new Npgsql.NpgsqlCommand(
-            """
-            SELECT t."BookingId", t."SeatId" FROM tickets t JOIN bookings b ON b."Id" = t."BookingId"
-            WHERE b."EventId" = $1 AND b."Status" = 'Confirmed' AND t."Status" = 'Valid'
-            """, bookings) { Parameters = { new() { Value = eventId } } };
-        var seats = new List<(Guid, string?)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            seats.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-        }
-
-        return seats;
-    }
-
-    /// <summary>A party's seats are together when they are one run of neighbours in one row (by the plan's seat order).</summary>
-    private static bool Together(List<StoredSeat> party) =>
-        party.Select(s => s.Row).Distinct().Count() == 1 && party.Max(s => s.Ordinal) - party.Min(s => s.Ordinal) == party.Count - 1;
-
-    /// <summary>Seats still for sale whose neighbours in the row are both taken (or the row's end): what nobody in a party can use.</summary>
-    private static int Orphans(List<StoredSeat> seats) =>
-        seats.GroupBy(s => s.Row).Sum(row =>
-        {
-            var ordered = row.OrderBy(s => s.Ordinal).ToList();
-            return ordered.Where((seat, i) => seat.Status == SeatStatus.Available
-                && (i == 0 || ordered[i - 1].Status != SeatStatus.Available)
-                && (i == ordered.Count - 1 || ordered[i + 1].Status != SeatStatus.Available)).Count();
-        });
-
     private sealed record Hall(IReadOnlyList<HallSeat> Seats, IReadOnlyList<Guid> TicketTypes);
 
     private sealed record HallSeat(string Id, string Row, Guid TicketTypeId);
-
-    private sealed record StoredSeat(string Id, string Row, int Ordinal, SeatStatus Status, Guid? HoldId);
-
-    private enum SeatStatus
-    {
-        Available = 0,
-        Held = 1,
-        Sold = 2,
-        Blocked = 3,
-    }
 }

@@ -16,31 +16,8 @@ public sealed partial class BrowserTests
     public async Task An_organizer_moves_a_buyers_seat_the_buyer_sees_the_new_seat_and_is_told_and_a_blocked_seat_cannot_be_picked()
     {
         var organizer = await SignInAsync(DemoData.OrganizerEmail);
-        await GoToAsync(organizer, "/organizer/venue-plans");
-        var planName = $"Move Hall {Guid.NewGuid():N}"[..20];
-        await organizer.FillAsync("#plan-name", planName);
-        await organizer.FillAsync("#category-name-0", "Stalls A");
-        await organizer.PressAsync("#category-name-0", "Tab");
-        await organizer.ClickAsync("[data-testid=plan-create]");
-        await organizer.Locator("[data-testid=no-areas]").WaitForAsync();
-        await organizer.FillAsync("#area-name", "Stalls");
-        await organizer.FillAsync("#area-first-row", "A");
-        await organizer.FillAsync("#area-rows", "2");
-        await organizer.FillAsync("#area-per-row", "6");
-        await organizer.PressAsync("#area-per-row", "Tab");
-        await organizer.ClickAsync("[data-testid=area-add]");
-        await Assertions.Expect(organizer.Locator("[data-testid=seat-map-svg] [data-testid=seat]")).ToHaveCountAsync(12);
-
         var title = $"Moved seats {Guid.NewGuid():N}"[..20];
-        var eventPath = await CreatePublishedEventAsync(organizer, title, "12");
-        var eventId = eventPath.Split('/')[^1];
-        await GoToAsync(organizer, $"/organizer/events/{eventId}/seating");
-        await organizer.ClickAsync("[data-testid=seating-plan]");
-        await organizer.Locator(".mud-popover-open .mud-list-item", new() { HasText = planName }).ClickAsync();
-        await organizer.FillAsync("#seating-price-0", "30");
-        await organizer.PressAsync("#seating-price-0", "Tab");
-        await organizer.ClickAsync("[data-testid=seating-save]");
-        await organizer.Locator("[data-testid=seating-counts]").WaitForAsync();
+        var (eventPath, eventId) = await SeatedEventAsync(organizer, "Move Hall", title, rows: 2, perRow: 6, price: "30");
 
         // A3 is blocked (the press), by keyboard on the organizer's map.
         var blocked = organizer.Locator("[data-testid=seat][data-seat='stalls-A-3']");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using EventBooking.Testing;
 using Microsoft.Playwright;
@@ -8,7 +9,7 @@ namespace EventBooking.Web.Tests;
 /// <summary>
 /// The buyer's seat picker in the browser (docs/seating.md "The buyer's picker"): an organizer puts an event on a 3 × 10 plan;
 /// an attendee buys seats on the map (by mouse and by keyboard in its one Tab stop), by best available, and in the list by
-/// keyboard, and each booking page names the seats it got. Needs bookings-api's seats (branch seatsdown).
+/// keyboard, and each booking page names the seats it got.
 /// </summary>
 public sealed partial class BrowserTests
 {
@@ -16,30 +17,7 @@ public sealed partial class BrowserTests
     public async Task A_buyer_picks_seats_on_the_map_by_best_available_and_in_the_list_by_keyboard_and_the_booking_names_them()
     {
         var organizer = await SignInAsync(DemoData.OrganizerEmail);
-        await GoToAsync(organizer, "/organizer/venue-plans");
-        var planName = $"Picker Hall {Guid.NewGuid():N}"[..20];
-        await organizer.FillAsync("#plan-name", planName);
-        await organizer.FillAsync("#category-name-0", "Stalls A");
-        await organizer.PressAsync("#category-name-0", "Tab");
-        await organizer.ClickAsync("[data-testid=plan-create]");
-        await organizer.Locator("[data-testid=no-areas]").WaitForAsync();
-        await organizer.FillAsync("#area-name", "Stalls");
-        await organizer.FillAsync("#area-first-row", "A");
-        await organizer.FillAsync("#area-rows", "3");
-        await organizer.FillAsync("#area-per-row", "10");
-        await organizer.PressAsync("#area-per-row", "Tab");
-        await organizer.ClickAsync("[data-testid=area-add]");
-        await Assertions.Expect(organizer.Locator("[data-testid=seat-map-svg] [data-testid=seat]")).ToHaveCountAsync(30);
-
-        var eventPath = await CreatePublishedEventAsync(organizer, $"Picked seats {Guid.NewGuid():N}"[..20], "30");
-        var eventId = eventPath.Split('/')[^1];
-        await GoToAsync(organizer, $"/organizer/events/{eventId}/seating");
-        await organizer.ClickAsync("[data-testid=seating-plan]");
-        await organizer.Locator(".mud-popover-open .mud-list-item", new() { HasText = planName }).ClickAsync();
-        await organizer.FillAsync("#seating-price-0", "40");
-        await organizer.PressAsync("#seating-price-0", "Tab");
-        await organizer.ClickAsync("[data-testid=seating-save]");
-        await organizer.Locator("[data-testid=seating-counts]").WaitForAsync();
+        var (eventPath, _) = await SeatedEventAsync(organizer, "Picker Hall", $"Picked seats {Guid.NewGuid():N}"[..20], rows: 3, perRow: 10, price: "40");
         await Assertions.Expect(organizer.Locator("[data-testid=seating-counts]")).ToHaveTextAsync("30 available · 0 held or sold · 0 blocked");
 
         // 1. The map: one seat by mouse, its neighbour by keyboard (the map is one Tab stop; the arrow keys walk the row).
@@ -98,5 +76,39 @@ public sealed partial class BrowserTests
         await attendee.ClickAsync("[data-testid=book]");
         await attendee.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
         await Assertions.Expect(attendee.Locator("[data-testid=booking-seats]")).ToHaveTextAsync("Seats: Stalls, row C, seat 1");
+    }
+
+    /// <summary>
+    /// As <paramref name="organizer"/>, in the web: a venue plan "<paramref name="planPrefix"/> …" of one reserved area, Stalls,
+    /// of <paramref name="rows"/> rows from A × <paramref name="perRow"/> seats in one category, Stalls A; a published event
+    /// <paramref name="title"/> put on it at <paramref name="price"/>. The event's path and id.
+    /// </summary>
+    private async Task<(string EventPath, string EventId)> SeatedEventAsync(IPage organizer, string planPrefix, string title, int rows, int perRow, string price)
+    {
+        await GoToAsync(organizer, "/organizer/venue-plans");
+        var planName = $"{planPrefix} {Guid.NewGuid():N}"[..20];
+        await organizer.FillAsync("#plan-name", planName);
+        await organizer.FillAsync("#category-name-0", "Stalls A");
+        await organizer.PressAsync("#category-name-0", "Tab");
+        await organizer.ClickAsync("[data-testid=plan-create]");
+        await organizer.Locator("[data-testid=no-areas]").WaitForAsync();
+        await organizer.FillAsync("#area-name", "Stalls");
+        await organizer.FillAsync("#area-first-row", "A");
+        await organizer.FillAsync("#area-rows", rows.ToString(CultureInfo.InvariantCulture));
+        await organizer.FillAsync("#area-per-row", perRow.ToString(CultureInfo.InvariantCulture));
+        await organizer.PressAsync("#area-per-row", "Tab");
+        await organizer.ClickAsync("[data-testid=area-add]");
+        await Assertions.Expect(organizer.Locator("[data-testid=seat-map-svg] [data-testid=seat]")).ToHaveCountAsync(rows * perRow);
+
+        var eventPath = await CreatePublishedEventAsync(organizer, title, (rows * perRow).ToString(CultureInfo.InvariantCulture));
+        var eventId = eventPath.Split('/')[^1];
+        await GoToAsync(organizer, $"/organizer/events/{eventId}/seating");
+        await organizer.ClickAsync("[data-testid=seating-plan]");
+        await organizer.Locator(".mud-popover-open .mud-list-item", new() { HasText = planName }).ClickAsync();
+        await organizer.FillAsync("#seating-price-0", price);
+        await organizer.PressAsync("#seating-price-0", "Tab");
+        await organizer.ClickAsync("[data-testid=seating-save]");
+        await organizer.Locator("[data-testid=seating-counts]").WaitForAsync();
+        return (eventPath, eventId);
     }
 }
