@@ -157,6 +157,27 @@ public sealed class TicketCodeAndCardTests
         Assert.False(other.Verify(code));
     }
 
+    [Fact]
+    public void A_seated_code_carries_its_seat_under_the_signature_and_a_code_without_one_still_reads()
+    {
+        var signer = new TicketCodeSigner(Options.Create(new TicketOptions { SigningKey = Convert.ToBase64String(new byte[32]) }));
+        var (ticketId, eventId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var seat = new Seat("circle.left-C-7", "Circle left", "C", "7");
+        var code = signer.Sign(ticketId, eventId, 3, seat);
+        Assert.Equal(5, code.Split('.').Length);
+        Assert.True(signer.TryRead(code, out var readTicket, out var readEvent, out var readSeat));
+        Assert.Equal((ticketId, eventId, seat), (readTicket, readEvent, readSeat));
+
+        // Another seat put in its place breaks the signature.
+        var parts = code.Split('.');
+        parts[3] = signer.Sign(ticketId, eventId, 3, seat with { Number = "8" }).Split('.')[3];
+        Assert.False(signer.TryRead(string.Join('.', parts), out _, out _, out _));
+
+        // A general-admission code (and every code from before seats) has no seat.
+        Assert.True(signer.TryRead(signer.Sign(ticketId, eventId, 3), out _, out _, out var none));
+        Assert.Null(none);
+    }
+
     [Theory]
     [InlineData("4242 4242 4242 4242", true)]
     [InlineData("4000-0000-0000-0002", true)]

@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bookings.Api.Apis;
 using Bookings.Api.Inventory;
+using Bookings.Api.UseCases.Steps;
 using EventBooking.ServiceDefaults;
 using EventBooking.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bookings.Api.Tests;
 
@@ -177,7 +179,7 @@ public sealed class SeatedBookingTests(BookingsApiFactory factory) : ApiTestBase
     }
 
     [Fact]
-    public async Task The_organizer_moves_a_booking_to_other_seats_its_tickets_follow_with_their_codes_and_the_attendee_is_told_once()
+    public async Task The_organizer_moves_a_booking_to_other_seats_its_tickets_follow_with_new_codes_and_the_attendee_is_told_once()
     {
         var organizer = Guid.CreateVersion7();
         var ev = SeatedEvent(organizer);
@@ -211,8 +213,8 @@ public sealed class SeatedBookingTests(BookingsApiFactory factory) : ApiTestBase
 
         Assert.Equal(0, await ToldAsync());
 
-        // Moved: F-11 → F-13; the ticket on F-11 is on F-13 now with the same code, the other stays; the attendee is told once,
-        // even when the organizer sends the same move again.
+        // Moved: F-11 → F-13; the ticket on F-11 is on F-13 now with a new code naming F-13, the other stays as it was; the
+        // attendee is told once, even when the organizer sends the same move again.
         for (var attempt = 0; attempt < 2; attempt++)
         {
             using var moved = await MoveAsync(staff, new { moves = new[] { new { from = "stalls-F-11", to = "stalls-F-13" } }, reason = "F-11 is broken." });
@@ -221,8 +223,28 @@ public sealed class SeatedBookingTests(BookingsApiFactory factory) : ApiTestBase
         }
 
         var after = (await client.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
-        Assert.Equal(before.Select(t => (t.Id, t.Code)), after.Select(t => (t.Id, t.Code)));
+        Assert.Equal(before.Select(t => t.Id), after.Select(t => t.Id));
         Assert.Equal(["stalls-F-10", "stalls-F-13"], after.Select(t => t.Seat!.SeatId));
+        Assert.Equal(before[0].Code, after[0].Code);
+        Assert.NotEqual(before[1].Code, after[1].Code);
+        var signer = Factory.Services.GetRequiredService<TicketCodeSigner>();
+        Assert.True(signer.TryRead(after[1].Code!, out _, out _, out var coded));
+        Assert.Equal("stalls-F-13", coded!.SeatId);
+
+        // At the door the old code is refused as replaced, naming the seat the ticket has now; the new one admits.
+        var door = Factory.ClientFor(organizer, "organizer");
+        using (var replaced = await door.PostAsJsonAsync($"/api/events/{ev.Id}/check-ins", new { code = before[1].Code }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
+            var problem = await ProblemAsync(replaced);
+            Assert.Equal(("ticket-code-replaced", "13"), (problem.GetProperty("code").GetString(), problem.GetProperty("seat").GetProperty("number").GetString()));
+        }
+
+        using (var admitted = await door.PostAsJsonAsync($"/api/events/{ev.Id}/check-ins", new { code = after[1].Code }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
         Assert.Equal(1, await ToldAsync());
         var message = await Factory.DbAsync(db => db.Outbox.SingleAsync(e => e.Type == "booking.seats-moved", Ct));
         var data = JsonDocument.Parse(message.Data).RootElement;

@@ -88,7 +88,7 @@ public static class BookingsApi
             .WithSummary("Moves a booking to other seats of the same categories (the event's organizer or an admin); the attendee is told.")
             .WithDescription("`moves`: 1–20 `{ from, to }`, each seat once per side; `from` a seat of this booking, `to` an available seat of " +
                 "the same category (same price) or another of the booking's seats moved away in the same request. All or none: events-api " +
-                "moves the seats, then the booking's lines and tickets take them (a ticket keeps its code) and `booking.seats-moved` tells the " +
+                "moves the seats, then the booking's lines and tickets take them (a moved ticket gets a new code naming its seat) and `booking.seats-moved` tells the " +
                 "attendee (notification and email). A move made already is not made again, so a retry after a lost answer changes nothing. " +
                 "`409 seat-not-available` names the seats taken; field errors for a seat not the booking's or of another category.")
             .WithRequestExample(new MoveSeatsRequest([new SeatMoveBody("stalls-F-12", "stalls-F-14")], "Seat F12 is broken."))

@@ -37,12 +37,13 @@ public static class CheckInApi
         api.MapPost("/", CheckIn).WithName("CheckInTicket")
             .WithSummary("Lets a ticket in: the scanned code is verified and the ticket admitted once (no re-entry).")
             .WithDescription("`200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; " +
-                "a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; " +
+                "a ticket of a cancelled or refunded booking is `409 ticket-void`; the old code of a ticket reissued when its booking was " +
+                "moved to other seats is `409 ticket-code-replaced` with the ticket's `seat` now; a code of another event is `422 ticket-wrong-event`; " +
                 "a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.")
             .WithRequestExample(new CheckInRequest("0195f7a26c1e7d3a9b1f2a4c6e8f0a1b.0195f7a26c1e7d3a9b1f2a4c6e8f0a1c.1.signature", "North gate"))
             .Refuses(StatusCodes.Status403Forbidden, "forbidden")
             .Refuses(StatusCodes.Status404NotFound, "event-not-found", "ticket-not-found")
-            .Refuses(StatusCodes.Status409Conflict, "ticket-already-checked-in", "ticket-void")
+            .Refuses(StatusCodes.Status409Conflict, "ticket-already-checked-in", "ticket-void", "ticket-code-replaced")
             .Refuses(StatusCodes.Status422UnprocessableEntity, "ticket-code-invalid", "ticket-wrong-event")
             .AllowApiToken(ApiTokenScopes.CheckIn, eventRouteValue: "id");
         api.MapGet("/summary", GetSummary).WithName("GetCheckInSummary")

@@ -65,8 +65,11 @@ public sealed class Ticket
         }
     }
 
-    /// <summary>The ticket admits to another seat now (its booking was moved); its code, tied to the ticket, stays.</summary>
-    internal void MoveTo(Seat seat) => Seat = seat;
+    /// <summary>
+    /// The ticket admits to another seat now (its booking was moved), with a new code naming that seat: the old code no longer
+    /// admits, so nobody sits in the seat the ticket left on its strength.
+    /// </summary>
+    internal void MoveTo(Seat seat, string code) => (Seat, Code) = (seat, code);
 
     public void Void(DateTimeOffset now)
     {

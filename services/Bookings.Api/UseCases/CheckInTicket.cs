@@ -40,10 +40,16 @@ public sealed partial class CheckInTicket(BookingsDbContext db, TicketCodeSigner
             .Join(db.Bookings, t => t.BookingId, b => b.Id, (t, b) => new CheckIn(t, b.UserName))
             .SingleOrDefaultAsync(cancellationToken);
         var ticket = found?.Ticket;
-        if (ticket is null || ticket.Code != code)
+        if (ticket is null)
         {
             // Signed with our key but not a ticket we issued (e.g. another installation's): nothing to let in.
             throw new DomainException(Error.NotFound("ticket"));
+        }
+
+        if (ticket.Code != code)
+        {
+            // Our ticket with a code it no longer has: its booking was moved to other seats and the ticket reissued.
+            throw new DomainException(CheckInErrors.Replaced(ticket));
         }
 
         if (admitted == 1)
@@ -79,6 +85,11 @@ public static class CheckInErrors
     public static Error Void(Ticket ticket) => new Error("ticket-void", ErrorKind.Conflict,
             "This ticket was voided (its booking was cancelled or refunded) and does not admit.")
         .With(CheckInTicket.TicketNumberKey, ticket.TicketNumber);
+
+    public static Error Replaced(Ticket ticket) => new Error("ticket-code-replaced", ErrorKind.Conflict,
+            "This code was replaced: the ticket was moved to another seat and reissued. Ask for the ticket sent with the move.")
+        .With(CheckInTicket.TicketNumberKey, ticket.TicketNumber)
+        .With("seat", Apis.SeatDto.From(ticket.Seat));
 
     public static Error AlreadyCheckedIn(Ticket ticket) => new Error("ticket-already-checked-in", ErrorKind.Conflict,
             $"This ticket was already checked in{(ticket.CheckedInDoor is { } door ? $" at {door}" : "")}.")

@@ -2,6 +2,7 @@ using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
+using Bookings.Api.UseCases.Steps;
 using EventBooking.Messaging;
 using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -11,11 +12,12 @@ namespace Bookings.Api.UseCases;
 /// <summary>
 /// The event's organizer or an admin moves a booking to other seats of the same categories (a broken seat, a party seated
 /// together, a changed hall): events-api moves the hold's seats, all or none; then the booking's lines and valid tickets take the
-/// seats the hold has now (a ticket whose seat stayed keeps it, the others take the new seats in order; the codes do not change)
+/// seats the hold has now (a ticket whose seat stayed keeps it and its code; the others take the new seats in order, each with
+/// a new code naming its seat, so the old one no longer admits)
 /// and the attendee is told (<see cref="BookingSeatsMoved"/>, in the same transaction). Runs under the booking's lock. A retry
 /// after a lost answer or a crash converges: events-api skips a move made already, and the booking always follows the hold.
 /// </summary>
-public sealed partial class MoveBookingSeats(BookingsDbContext db, BookingLocks locks, IInventoryClient inventory, TimeProvider time,
+public sealed partial class MoveBookingSeats(BookingsDbContext db, BookingLocks locks, IInventoryClient inventory, TicketCodeSigner signer, TimeProvider time,
     ILogger<MoveBookingSeats> logger)
 {
     public async Task<BookingDto> RunAsync(Actor actor, Guid bookingId, IReadOnlyList<SeatMoveRequest> moves, string? reason,
@@ -94,7 +96,7 @@ public sealed partial class MoveBookingSeats(BookingsDbContext db, BookingLocks 
             {
                 if (ticket.Seat is { } seat && partners.TryGetValue(seat.SeatId, out var partner))
                 {
-                    ticket.MoveTo(partner);
+                    ticket.MoveTo(partner, signer.Sign(ticket.Id, ticket.EventId, ticket.EntryNumber, partner));
                 }
             }
 

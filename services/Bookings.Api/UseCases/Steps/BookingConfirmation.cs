@@ -60,7 +60,7 @@ public sealed partial class BookingConfirmation(
                     entry++;
                     var id = Guid.CreateVersion7();
                     var number = $"EB-{booking.EventId.ToString("N")[^8..].ToUpperInvariant()}-{entry:D6}";
-                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry), now, line.Seats?[i]));
+                    tickets.Add(Ticket.Issue(id, booking, line, number, entry, signer.Sign(id, booking.EventId, entry, line.Seats?[i]), now, line.Seats?[i]));
                 }
             }
 

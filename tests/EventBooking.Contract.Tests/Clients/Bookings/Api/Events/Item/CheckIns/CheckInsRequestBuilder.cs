@@ -73,7 +73,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
             return await RequestAdapter.SendAsync<global::EventBooking.Clients.Bookings.Models.PagedOfCheckInDto>(requestInfo, global::EventBooking.Clients.Bookings.Models.PagedOfCheckInDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; the old code of a ticket reissued when its booking was moved to other seats is `409 ticket-code-replaced` with the ticket&apos;s `seat` now; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="global::EventBooking.Clients.Bookings.Models.CheckInDto"/></returns>
         /// <param name="body">The request body</param>
@@ -135,7 +135,7 @@ namespace EventBooking.Clients.Bookings.Api.Events.Item.CheckIns
             return requestInfo;
         }
         /// <summary>
-        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
+        /// `200` when admitted. A ticket already in is `409 ticket-already-checked-in` with `checkedInAt` and `door`; a ticket of a cancelled or refunded booking is `409 ticket-void`; the old code of a ticket reissued when its booking was moved to other seats is `409 ticket-code-replaced` with the ticket&apos;s `seat` now; a code of another event is `422 ticket-wrong-event`; a malformed, altered or forged code is `422 ticket-code-invalid`. Two doors scanning one ticket at once: exactly one `200`.**Access:** an organizer or an admin (bearer token). **API tokens** with the `check-in` scope are accepted (a token limited to one event: only for that event&apos;s `id`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
