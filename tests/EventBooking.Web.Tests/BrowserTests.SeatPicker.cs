@@ -9,7 +9,7 @@ namespace EventBooking.Web.Tests;
 /// <summary>
 /// The buyer's seat picker in the browser (docs/seating.md "The buyer's picker"): an organizer puts an event on a 3 × 10 plan;
 /// an attendee buys seats on the map (by mouse and by keyboard in its one Tab stop), by best available, and in the list by
-/// keyboard, and each booking page names the seats it got.
+/// keyboard, and each booking page names the seats it got; a map open elsewhere shows the seats bought go grey without a reload.
 /// </summary>
 public sealed partial class BrowserTests
 {
@@ -41,8 +41,14 @@ public sealed partial class BrowserTests
         await Assertions.Expect(b6).ToBeFocusedAsync();
         await Assertions.Expect(attendee.Locator("[data-testid=seat-summary]")).ToContainTextAsync("Seats selected: 2");
         await AssertNoAxeViolationsAsync(attendee, "the seat picker's map with two seats selected");
+        // Someone else has the map open: the seats this booking takes turn grey there without a reload (the web's availability feed).
+        await GoToAsync(organizer, eventPath);
+        await organizer.Locator("[data-testid=seat-picker]").WaitForAsync();
+        var watchedB5 = organizer.Locator("[data-testid=seat][data-seat='stalls-B-5']");
+        await Assertions.Expect(watchedB5).ToHaveAttributeAsync("data-state", "Available");
         await attendee.ClickAsync("[data-testid=book]");
         await attendee.WaitForURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
+        await Assertions.Expect(watchedB5).ToHaveAttributeAsync("data-state", "Taken");
         var booked = attendee.Locator("[data-testid=booking-seats]");
         await Assertions.Expect(booked).ToContainTextAsync("Stalls, row B, seat 5");
         await Assertions.Expect(booked).ToContainTextAsync("Stalls, row B, seat 6");

@@ -28,6 +28,8 @@ public sealed partial class BrowserTests
         // With one type the event's price is that type's; with several it is not used, and the editor says so.
         var priceNote = organizer.Locator("[data-testid=types-price-note]");
         await Assertions.Expect(priceNote).ToHaveCountAsync(0);
+        // A row's buttons say which type they act on, as words apart ("Edit Standard", not "EditStandard").
+        await Assertions.Expect(standardRow.Locator("[data-testid=type-edit]")).ToHaveAccessibleNameAsync("Edit Standard");
         await standardRow.Locator("[data-testid=type-edit]").ClickAsync();
         await Assertions.Expect(organizer.Locator("#type-name")).ToHaveValueAsync("Standard");
         await organizer.FillAsync("#type-max-per-order", "4");

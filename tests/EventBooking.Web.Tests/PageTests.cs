@@ -22,6 +22,8 @@ public abstract class PageTestContext : BunitContext
         AddAuthorization().SetAuthorized("page tester");
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new EventsClient(Api.Client()));
+        Services.AddSingleton(new EventBooking.Web.Components.Seating.SeatAvailabilityFeed(() => new EventsClient(Api.Client()),
+            TimeSpan.FromMilliseconds(100), Microsoft.Extensions.Logging.Abstractions.NullLogger<EventBooking.Web.Components.Seating.SeatAvailabilityFeed>.Instance));
         Services.AddSingleton(new BookingsClient(Api.Client()));
         Services.AddSingleton(new NotificationsClient(Api.Client()));
         Services.AddSingleton(new WaitingListClient(Api.Client(), Api.Client()));

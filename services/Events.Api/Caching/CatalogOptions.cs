@@ -16,4 +16,12 @@ public sealed class CatalogOptions
     /// <summary>How old the <c>available</c> of a detail or list item may be (see <see cref="CatalogCache"/>); zero = read on every request.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan AvailabilityCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How old a seated event's seat availability may be (<c>GET /api/events/{id}/seating/availability</c>), at most
+    /// <see cref="AvailabilityCacheDuration"/>: a hold drops this replica's entry, so this bounds what another replica serves.
+    /// 250 ms, so a seat picker reading every 500 ms sees a seat taken on any replica within a second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan SeatAvailabilityCacheDuration { get; set; } = TimeSpan.FromMilliseconds(250);
 }

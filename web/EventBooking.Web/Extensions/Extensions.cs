@@ -1,5 +1,6 @@
 using EventBooking.Web.Auth;
 using EventBooking.Web.Clients;
+using EventBooking.Web.Components.Seating;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
@@ -54,6 +55,15 @@ public static class Extensions
         // events-api also hears who is looking (analytics: the visitor id, and whether a read is a prerender's).
         services.AddScoped<VisitorContext>();
         services.AddScoped(sp => new EventsClient(UserHttpClient(sp, "events-api", new VisitorHandler(sp.GetRequiredService<VisitorContext>()))));
+        // Seated events' availability, read once per event and interval for every seat picker on this replica (it is public:
+        // no user token).
+        services.AddSingleton(sp => new SeatAvailabilityFeed(
+            () => new EventsClient(new HttpClient(sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("events-api"), disposeHandler: false)
+            {
+                BaseAddress = ServiceUri("events-api"),
+            }),
+            sp.GetRequiredService<IConfiguration>().GetValue(SeatAvailabilityFeed.IntervalSetting, TimeSpan.FromMilliseconds(500)),
+            sp.GetRequiredService<ILogger<SeatAvailabilityFeed>>()));
         services.AddScoped(sp => new BookingsClient(UserHttpClient(sp, "bookings-api")));
         services.AddScoped(sp => new WaitingListClient(UserHttpClient(sp, "events-api"), UserHttpClient(sp, "bookings-api")));
         services.AddScoped(sp => new NotificationsClient(UserHttpClient(sp, "notifications-api")));
