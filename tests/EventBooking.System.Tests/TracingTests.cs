@@ -56,7 +56,7 @@ public sealed class TracingTests(SystemFixture fixture)
             }
             catch (TimeoutException)
             {
-                var received = await fixture.System.Telemetry.SpansAsync(ct);
+                var received = await fixture.System.Telemetry.SpansAsync(cancellationToken: ct);
                 attempts.Add($"attempt {attempt}: trace {traceId} (client roots {string.Join(",", roots)}) has: " +
                     $"{string.Join("; ", trace.Select(s => $"{s.Service}:{s.Name}(kind {s.Kind}, {s.SpanId} under {s.ParentSpanId})"))}; " +
                     $"the dashboard has {received.Count} spans from {string.Join(",", received.Select(s => s.Service).Distinct())}");

@@ -46,10 +46,13 @@ public sealed class DashboardTelemetry(Uri dashboard) : IDisposable
         return Read(await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    /// <summary>The most recent spans of every service (the dashboard keeps a bounded number).</summary>
-    public async Task<List<ReceivedSpan>> SpansAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The <paramref name="limit"/> most recent spans of every service (the dashboard keeps a bounded number). Serving them is
+    /// what costs the dashboard time: a test looking for a span it has just caused asks for fewer.
+    /// </summary>
+    public async Task<List<ReceivedSpan>> SpansAsync(int limit = 10_000, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.GetAsync("/api/telemetry/spans?limit=10000", cancellationToken);
+        using var response = await _http.GetAsync($"/api/telemetry/spans?limit={limit}", cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return [];
