@@ -130,6 +130,42 @@ public sealed class SeatMapTests : BunitContext
     }
 
     [Fact]
+    public void A_big_halls_table_starts_at_the_first_row_with_a_free_seat_and_its_select_shows_any_row_or_all()
+    {
+        // 15 rows of 20 (300 seats, more than the table lists at once); row A is sold out.
+        var seats = Grid(15, 20).Select(s => s with { State = s.Row == "A" ? SeatState.Taken : SeatState.Available }).ToList();
+        var table = Render<SeatTable>(p => p.Add(x => x.Seats, seats).Add(x => x.Categories, Categories).Add(x => x.Caption, "Every seat")
+            .Add(x => x.Selection, SeatSelection.Multiple).Add(x => x.Selected, new HashSet<string> { "stalls-C-3" }));
+
+        Assert.True(seats.Count > SeatTable.WholeListLimit);
+        var rows = table.FindAll("[data-testid=seat-row]");
+        Assert.Equal(20, rows.Count);
+        Assert.All(rows, r => Assert.StartsWith("stalls-B-", r.GetAttribute("data-seat"), StringComparison.Ordinal));
+        var options = table.FindAll("[data-testid=seat-table-rows] option");
+        Assert.Equal(16, options.Count);
+        Assert.Equal("All rows (300 seats)", options[0].TextContent);
+        Assert.Equal("Stalls, row A (0 free)", options[1].TextContent);
+        Assert.Equal("Stalls, row B (20 free)", options[2].TextContent);
+        Assert.Equal("Show", table.Find($"label[for='{table.Find("[data-testid=seat-table-rows]").Id}']").TextContent);
+
+        // Another row keeps the selection made in it; all rows lists every seat.
+        table.Find("[data-testid=seat-table-rows]").Change(options[3].GetAttribute("value"));
+        Assert.All(table.FindAll("[data-testid=seat-row]"), r => Assert.StartsWith("stalls-C-", r.GetAttribute("data-seat"), StringComparison.Ordinal));
+        Assert.True(table.Find("[data-testid=seat-row][data-seat='stalls-C-3'] input").HasAttribute("checked"));
+        table.Find("[data-testid=seat-table-rows]").Change("");
+        Assert.Equal(300, table.FindAll("[data-testid=seat-row]").Count);
+    }
+
+    [Fact]
+    public void A_small_halls_table_lists_every_seat_and_a_plans_rows_count_their_seats()
+    {
+        var table = Render<SeatTable>(p => p.Add(x => x.Seats, Grid(3, 10)).Add(x => x.Categories, Categories).Add(x => x.Caption, "Every seat"));
+
+        Assert.Equal(30, table.FindAll("[data-testid=seat-row]").Count);
+        Assert.Equal("Stalls, row C (10 seats)", table.FindAll("[data-testid=seat-table-rows] option")[^1].TextContent);
+    }
+
+    [Fact]
     public void An_events_map_reads_its_columns_flags_and_blocked_seats_and_names_are_made_keys()
     {
         var map = new SeatMapDto(Guid.CreateVersion7(), Guid.CreateVersion7(), "Hall", 3, "EUR",
