@@ -6,8 +6,7 @@ using EventBooking.Web.Clients;
 namespace EventBooking.Web.Extensions;
 
 /// <summary>
-/// What search engines read: <c>/robots.txt</c> (the public pages may be crawled, accounts, bookings, tickets and the organizer and
-/// admin areas may not) and <c>/sitemap.xml</c> (the home page and the published events still to come, soonest first, at most
+/// What search engines read: <c>/robots.txt</c> (the public pages may be crawled, the account, organizer and admin areas may not) and <c>/sitemap.xml</c> (the home page and the published events still to come, soonest first, at most
 /// <see cref="SitemapLimit"/> of them). The event list is read from events-api at most once per <see cref="SitemapLifetime"/> per
 /// replica; the addresses are built per request from the request's own origin, so no caller can plant another host in the
 /// list others are served.
@@ -19,7 +18,12 @@ public static class Discovery
 
     public static readonly TimeSpan SitemapLifetime = TimeSpan.FromMinutes(10);
 
-    private static readonly string[] Private = ["/account/", "/admin/", "/organizer/", "/bookings", "/tickets", "/payments", "/notifications"];
+    /// <summary>
+    /// The areas crawlers are asked to stay out of. A buyer's own pages (a booking and its checkout, tickets, payments,
+    /// notifications) are not listed: sign-in keeps them private, as a crawler asking for one is sent to <c>/account/login</c>,
+    /// which is listed; and a page a robots.txt line blocks is one that a search engine can still list by its address alone.
+    /// </summary>
+    private static readonly string[] Private = ["/account/", "/admin/", "/organizer/"];
 
     public static IEndpointRouteBuilder MapDiscoveryEndpoints(this IEndpointRouteBuilder app)
     {
