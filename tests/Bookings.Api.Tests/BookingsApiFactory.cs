@@ -34,6 +34,9 @@ public class BookingsApiFactory(PostgresFixture postgres, RabbitMqFixture rabbit
 
     public ShiftedTime Time { get; } = new();
 
+    /// <summary>The test database's connection string (set once the factory is initialised).</summary>
+    public string ConnectionString => _connectionString;
+
     public FakeInventory Inventory => Services.GetRequiredService<FakeInventory>();
 
     public UnreachableGateway Gateway => Services.GetRequiredService<UnreachableGateway>();

@@ -85,6 +85,10 @@ public sealed class BookingsDbContext(DbContextOptions<BookingsDbContext> option
             p.HasIndex(x => x.BookingId).IsUnique()
                 .HasFilter("\"Status\" IN ('Pending', 'Succeeded')")
                 .HasDatabaseName("ix_payments_one_live_payment_per_booking");
+            // A booking's payments, whatever their status (paying reads the live ones and the one being retried; the booking's
+            // page lists them all): the partial index above cannot serve those, and without this one each was a scan of every
+            // payment ever made (138 ms at 300,000 payments, against 0.05 ms with it).
+            p.HasIndex(x => x.BookingId, "IX_payments_BookingId");
             p.HasIndex(x => new { x.UserId, x.CreatedAt });
             p.HasIndex(x => x.Status);
         });

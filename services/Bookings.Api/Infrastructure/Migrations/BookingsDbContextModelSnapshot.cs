@@ -294,6 +294,8 @@ namespace Bookings.Api.Infrastructure.Migrations
 
                     b.HasIndex("UserId", "CreatedAt");
 
+                    b.HasIndex(new[] { "BookingId" }, "IX_payments_BookingId");
+
                     b.ToTable("payments", (string)null);
                 });
 
