@@ -33,6 +33,11 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
     {
     }
 
+    /// <summary>Services a derived app adds or replaces (after the ones below).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         await Smtp.InitializeAsync();
@@ -78,6 +83,7 @@ public class NotificationsApp(PostgresFixture postgres, RabbitMqFixture rabbit) 
                     options.Configuration = configuration;
                     options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
                 });
+                ConfigureServices(services);
             });
         });
         _ = _factory.Server; // starts the host: migrations, bus consumer, email sender, reminder scheduler
