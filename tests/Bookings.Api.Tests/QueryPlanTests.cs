@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using EventBooking.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -51,6 +52,44 @@ public sealed class QueryPlanTests(PlannedBookingsApiFactory factory) : ApiTestB
         // their booking.
         var paying = Assert.Single(all, p => p.Sql.Contains("FROM payments", StringComparison.Ordinal) && p.Sql.Contains("FROM bookings", StringComparison.Ordinal));
         Assert.Contains("Index Cond: (\"BookingId\" = ", paying.Plan, StringComparison.Ordinal);
+        var scans = plans.Scans();
+        Assert.True(scans.Count == 0, $"{scans.Count} of {all.Count} queries scan a whole table:\n\n" + string.Join("\n\n", scans));
+    }
+
+    [Fact]
+    public async Task The_organizers_sales_attendees_and_door_use_an_index_for_every_query()
+    {
+        var plans = ((PlannedBookingsApiFactory)Factory).Plans;
+        var organizer = Guid.CreateVersion7();
+        var ev = Factory.Inventory.AddEvent(organizer, capacity: 10);
+        var attendee = Factory.ClientFor(Guid.CreateVersion7());
+        var booking = await ConfirmedAsync(attendee, ev.Id, 2);
+        var tickets = (await attendee.GetFromJsonAsync<List<TicketDto>>($"/api/bookings/{booking.Id}/tickets", Json, Ct))!;
+        var door = Factory.ClientFor(organizer, "organizer");
+        plans.Watch();
+
+        using (var first = await door.PostAsJsonAsync($"/api/events/{ev.Id}/check-ins", new { code = tickets[0].Code, door = "North gate" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var again = await door.PostAsJsonAsync($"/api/events/{ev.Id}/check-ins", new { code = tickets[0].Code }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+
+        foreach (var read in new[]
+        {
+            $"/api/events/{ev.Id}/check-ins/summary", $"/api/events/{ev.Id}/check-ins", $"/api/events/{ev.Id}/bookings",
+            $"/api/events/{ev.Id}/sales", "/api/organizers/me/sales",
+        })
+        {
+            using var response = await door.GetAsync(read, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{read}: {response.StatusCode}");
+        }
+
+        var all = plans.All;
+        Assert.Contains(all, p => p.Sql.Contains("FROM tickets", StringComparison.Ordinal));
         var scans = plans.Scans();
         Assert.True(scans.Count == 0, $"{scans.Count} of {all.Count} queries scan a whole table:\n\n" + string.Join("\n\n", scans));
     }

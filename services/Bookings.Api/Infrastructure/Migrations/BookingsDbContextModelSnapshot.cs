@@ -290,6 +290,8 @@ namespace Bookings.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_payments_one_live_payment_per_booking")
                         .HasFilter("\"Status\" IN ('Pending', 'Succeeded')");
 
+                    b.HasIndex("EventId");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("UserId", "CreatedAt");

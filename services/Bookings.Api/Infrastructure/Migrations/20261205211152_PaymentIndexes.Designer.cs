@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bookings.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(BookingsDbContext))]
-    [Migration("20261205204120_PaymentsByBooking")]
-    partial class PaymentsByBooking
+    [Migration("20261205211152_PaymentIndexes")]
+    partial class PaymentIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -292,6 +292,8 @@ namespace Bookings.Api.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_payments_one_live_payment_per_booking")
                         .HasFilter("\"Status\" IN ('Pending', 'Succeeded')");
+
+                    b.HasIndex("EventId");
 
                     b.HasIndex("Status");
 

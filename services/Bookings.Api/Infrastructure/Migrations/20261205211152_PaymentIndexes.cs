@@ -5,7 +5,7 @@
 namespace Bookings.Api.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class PaymentsByBooking : Migration
+    public partial class PaymentIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,6 +14,11 @@ namespace Bookings.Api.Infrastructure.Migrations
                 name: "IX_payments_BookingId",
                 table: "payments",
                 column: "BookingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_payments_EventId",
+                table: "payments",
+                column: "EventId");
         }
 
         /// <inheritdoc />
@@ -21,6 +26,10 @@ namespace Bookings.Api.Infrastructure.Migrations
         {
             migrationBuilder.DropIndex(
                 name: "IX_payments_BookingId",
+                table: "payments");
+
+            migrationBuilder.DropIndex(
+                name: "IX_payments_EventId",
                 table: "payments");
         }
     }
