@@ -29,7 +29,8 @@ public sealed class ShiftedTimeProvider : TimeProvider
 /// users-api itself, on real Kestrel (real HTTP) over a fresh PostgreSQL database, publishing to a real RabbitMQ node (nothing
 /// consumes there: the account emails' events stay readable in the outbox, as what would be mailed).
 /// </summary>
-public sealed class UsersApiFactory(string connectionString, string messaging, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class UsersApiFactory(string connectionString, string messaging, IReadOnlyDictionary<string, string?> settings,
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
     public const string BookingsClientSecret = "bookings-secret-0123456789abcdef";
     public const string EventsClientSecret = "events-secret-0123456789abcdef01";
@@ -70,7 +71,11 @@ public sealed class UsersApiFactory(string connectionString, string messaging, I
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 
     public async Task<T> InScopeAsync<T>(Func<UsersDbContext, Task<T>> query)
@@ -168,10 +173,15 @@ public class UsersPlatform(PostgresFixture postgres, RabbitMqFixture rabbitMq) :
 
     protected virtual IReadOnlyDictionary<string, string?> ValidatorSettings => new Dictionary<string, string?>();
 
+    /// <summary>Services a derived platform adds to users-api (after the test clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("users");
-        Api = new UsersApiFactory(connectionString, rabbitMq.Server.ConnectionString, Settings);
+        Api = new UsersApiFactory(connectionString, rabbitMq.Server.ConnectionString, Settings, ConfigureServices);
         Api.Start();
         Validator = await ValidatingService.StartAsync(Api.BaseAddress, ValidatorSettings);
     }
