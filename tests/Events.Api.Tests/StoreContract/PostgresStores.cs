@@ -8,10 +8,22 @@ using Npgsql;
 namespace Events.Api.Tests.StoreContract;
 
 /// <summary>The PostgreSQL stores on a real server: a fresh database per test, migrated like the service does.</summary>
-public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IStoreBackend
+public sealed class PostgresStores : IStoreBackend
 {
+    private readonly PostgresFixture postgres;
+    private readonly string prefix;
     private readonly List<EventsDbContext> _contexts = [];
     private string _connectionString = "";
+
+    /// <param name="planned">Whether every context's queries are also planned (<see cref="Plans"/>).</param>
+    public PostgresStores(PostgresFixture postgres, string prefix, bool planned = false)
+    {
+        this.postgres = postgres;
+        this.prefix = prefix;
+        Plans = planned ? new QueryPlans(() => _connectionString) : null;
+    }
+
+    public QueryPlans? Plans { get; }
 
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
@@ -69,8 +81,16 @@ public sealed class PostgresStores(PostgresFixture postgres, string prefix) : IS
         }
     }
 
-    private EventsDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<EventsDbContext>().UseNpgsql(_connectionString, o => o.EnableRetryOnFailure()).Options);
+    private EventsDbContext NewContext()
+    {
+        var options = new DbContextOptionsBuilder<EventsDbContext>().UseNpgsql(_connectionString, o => o.EnableRetryOnFailure());
+        if (Plans is not null)
+        {
+            options.AddInterceptors(Plans);
+        }
+
+        return new(options.Options);
+    }
 }
 
 /// <summary>The catalog contract on PostgreSQL.</summary>
