@@ -10,16 +10,16 @@ namespace Events.Api.Tests.StoreContract;
 /// <summary>The PostgreSQL stores on a real server: a fresh database per test, migrated like the service does.</summary>
 public sealed class PostgresStores : IStoreBackend
 {
-    private readonly PostgresFixture postgres;
-    private readonly string prefix;
+    private readonly PostgresFixture _postgres;
+    private readonly string _prefix;
     private readonly List<EventsDbContext> _contexts = [];
     private string _connectionString = "";
 
     /// <param name="planned">Whether every context's queries are also planned (<see cref="Plans"/>).</param>
     public PostgresStores(PostgresFixture postgres, string prefix, bool planned = false)
     {
-        this.postgres = postgres;
-        this.prefix = prefix;
+        _postgres = postgres;
+        _prefix = prefix;
         Plans = planned ? new QueryPlans(() => _connectionString) : null;
     }
 
@@ -28,7 +28,7 @@ public sealed class PostgresStores : IStoreBackend
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
         // Error detail on: a refused row (a check constraint's) names its values in the failure.
-        _connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(prefix)) { IncludeErrorDetail = true }.ConnectionString;
+        _connectionString = new NpgsqlConnectionStringBuilder(await _postgres.CreateDatabaseAsync(_prefix)) { IncludeErrorDetail = true }.ConnectionString;
         await using var db = NewContext();
         await db.Database.MigrateAsync(cancellationToken);
     }
