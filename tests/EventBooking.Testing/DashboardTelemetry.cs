@@ -47,15 +47,19 @@ public sealed class DashboardTelemetry(Uri dashboard) : IDisposable
     }
 
     /// <summary>
-    /// The <paramref name="limit"/> most recent spans of every service (the dashboard keeps a bounded number). Serving them is
-    /// what costs the dashboard time: a test looking for a span it has just caused asks for fewer.
+    /// The <paramref name="limit"/> most recent spans of every service (the dashboard keeps a bounded number), or, given
+    /// <paramref name="resource"/>, of the traces that service took part in (every span of those traces, whatever its service).
+    /// Serving them is what costs the dashboard time: a test looking for a span it has just caused asks for fewer, of one service.
+    /// The dashboard knows a service by its resource name while it runs one replica, and by each replica's name otherwise: when it
+    /// does not know <paramref name="resource"/> (404), this asks for every service's spans instead.
     /// </summary>
-    public async Task<List<ReceivedSpan>> SpansAsync(int limit = 10_000, CancellationToken cancellationToken = default)
+    public async Task<List<ReceivedSpan>> SpansAsync(int limit = 10_000, string? resource = null, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.GetAsync($"/api/telemetry/spans?limit={limit}", cancellationToken);
+        var query = resource is null ? $"limit={limit}" : $"limit={limit}&resource={Uri.EscapeDataString(resource)}";
+        using var response = await _http.GetAsync($"/api/telemetry/spans?{query}", cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            return [];
+            return resource is null ? [] : await SpansAsync(limit, cancellationToken: cancellationToken);
         }
 
         response.EnsureSuccessStatusCode();
