@@ -57,9 +57,13 @@ public sealed class FakeInventory(TimeProvider time) : IInventoryClient
         public DateTimeOffset ExpiresAt { get; set; }
     }
 
-    public FakeEvent AddEvent(Guid organizerId, int capacity, decimal price = 25m, DateTimeOffset? startsAt = null)
+    public FakeEvent AddEvent(Guid organizerId, int capacity, decimal price = 25m, DateTimeOffset? startsAt = null, string currency = "EUR")
     {
-        var e = new FakeEvent { Id = Guid.CreateVersion7(), OrganizerId = organizerId, Capacity = capacity, Price = price, StartsAt = startsAt ?? time.GetUtcNow().AddDays(30) };
+        var e = new FakeEvent
+        {
+            Id = Guid.CreateVersion7(), OrganizerId = organizerId, Capacity = capacity, Price = price, Currency = currency,
+            StartsAt = startsAt ?? time.GetUtcNow().AddDays(30),
+        };
         lock (_gate)
         {
             _events[e.Id] = e;

@@ -72,10 +72,8 @@ public static class SalesApi
             return problem!;
         }
 
-        var bookings = await services.Db.Bookings.AsNoTracking().Where(b => b.EventId == id).ToListAsync(cancellationToken);
-        var payments = await services.Db.Payments.AsNoTracking().Where(p => p.EventId == id).ToListAsync(cancellationToken);
-        var checkedIn = await CheckedInAsync(services.Db, [id], cancellationToken);
-        return TypedResults.Ok(Summarize(id, info, bookings, payments, checkedIn.GetValueOrDefault(id), bucket));
+        var figures = await SalesFigures.ReadAsync(services.Db, b => b.EventId == id, cancellationToken);
+        return TypedResults.Ok(figures.Of(id, info, bucket));
     }
 
     public static async Task<Results<Ok<OrganizerSales>, ValidationProblem>> GetMySales(
@@ -87,83 +85,23 @@ public static class SalesApi
         }
 
         var me = services.User.UserId()!.Value;
-        var bookings = await services.Db.Bookings.AsNoTracking().Where(b => b.OrganizerId == me).ToListAsync(cancellationToken);
-        var eventIds = bookings.Select(b => b.EventId).Distinct().ToList();
-        var payments = await services.Db.Payments.AsNoTracking().Where(p => eventIds.Contains(p.EventId)).ToListAsync(cancellationToken);
-        var checkedIn = await CheckedInAsync(services.Db, eventIds, cancellationToken);
+        var figures = await SalesFigures.ReadAsync(services.Db, b => b.OrganizerId == me, cancellationToken);
         var events = new List<EventSales>();
-        foreach (var eventId in eventIds)
+        foreach (var eventId in figures.EventIds)
         {
             var info = await services.Inventory.GetEventAsync(eventId, cancellationToken);
-            events.Add(Summarize(eventId, info.Value, bookings.Where(b => b.EventId == eventId).ToList(),
-                payments.Where(p => p.EventId == eventId).ToList(), checkedIn.GetValueOrDefault(eventId), bucket));
+            events.Add(figures.Of(eventId, info.Value, bucket));
         }
 
-        var refunded = payments.Where(p => p.Status == PaymentStatus.Refunded).ToList();
         return TypedResults.Ok(new OrganizerSales(
             me,
             events.Sum(e => e.TicketsSold),
             events.GroupBy(e => e.Currency).Select(g => new MoneyTotal(g.Sum(e => e.Revenue), g.Key)).ToList(),
-            refunded.GroupBy(p => p.Currency).Select(g => new MoneyTotal(g.Sum(p => p.RefundedAmount), g.Key)).ToList(),
-            refunded.Count,
+            figures.Refunds.GroupBy(r => r.Currency).Select(g => new MoneyTotal(g.Sum(r => r.Refunded), g.Key)).ToList(),
+            figures.Refunds.Sum(r => r.Count),
             bucket,
-            Series(bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList(), bucket),
+            SalesFigures.Series(figures.Hours, bucket),
             events));
-    }
-
-    /// <summary>Per event: its valid tickets let in at the door so far.</summary>
-    private static Task<Dictionary<Guid, int>> CheckedInAsync(BookingsDbContext db, List<Guid> eventIds, CancellationToken cancellationToken) =>
-        db.Tickets.AsNoTracking()
-            .Where(t => eventIds.Contains(t.EventId) && t.Status == TicketStatus.Valid && t.CheckedInAt != null)
-            .GroupBy(t => t.EventId)
-            .Select(g => new { EventId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.EventId, x => x.Count, cancellationToken);
-
-    private static EventSales Summarize(Guid eventId, EventInfo? info, List<Booking> bookings, List<Payment> payments, int checkedIn, string bucket)
-    {
-        var confirmed = bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
-        var sold = confirmed.Sum(b => b.Quantity);
-        var refunded = payments.Where(p => p.Status == PaymentStatus.Refunded).ToList();
-        // Revenue is what stays with the organizer: confirmed bookings plus what was kept of partial refunds.
-        var revenue = confirmed.Sum(b => b.Amount) + refunded.Sum(p => p.Amount - p.RefundedAmount);
-        var capacity = info?.Capacity;
-        return new EventSales(
-            eventId,
-            info?.Title ?? bookings.FirstOrDefault()?.EventTitle ?? "",
-            info?.Currency ?? bookings.FirstOrDefault()?.Currency ?? "",
-            sold,
-            confirmed.Count,
-            revenue,
-            refunded.Count,
-            refunded.Sum(p => p.RefundedAmount),
-            capacity,
-            capacity is > 0 ? Math.Round((double)sold / capacity.Value, 4) : null,
-            bucket,
-            Series(confirmed, bucket),
-            checkedIn,
-            ByTicketType(confirmed));
-    }
-
-    private static List<TicketTypeSales> ByTicketType(List<Booking> confirmed) =>
-        confirmed.SelectMany(b => b.Lines)
-            .GroupBy(l => (l.TicketTypeId, l.TicketTypeId is null ? l.TicketTypeName : null))
-            .Select(g => new TicketTypeSales(g.Key.TicketTypeId, g.Last().TicketTypeName, g.Sum(l => l.Quantity), g.Sum(l => l.Gross - l.Discount), g.Sum(l => l.Discount)))
-            .OrderByDescending(t => t.TicketsSold).ThenBy(t => t.Name, StringComparer.Ordinal)
-            .ToList();
-
-    private static List<SalesPoint> Series(List<Booking> confirmed, string bucket) =>
-        confirmed.Where(b => b.ConfirmedAt is not null)
-            .GroupBy(b => Truncate(b.ConfirmedAt!.Value, bucket))
-            .OrderBy(g => g.Key)
-            .Select(g => new SalesPoint(g.Key, g.Sum(b => b.Quantity), g.Sum(b => b.Amount)))
-            .ToList();
-
-    private static DateTimeOffset Truncate(DateTimeOffset at, string bucket)
-    {
-        var utc = at.ToUniversalTime();
-        return bucket == "hour"
-            ? new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero)
-            : new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
     }
 
     private static bool TryInterval(string? interval, out string bucket)
