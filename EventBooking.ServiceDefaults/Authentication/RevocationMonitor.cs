@@ -48,7 +48,10 @@ public sealed partial class RevocationMonitor(IConnectionMultiplexer redis, Revo
                         queue.OnMessage(HandleAsync);
                     }
 
-                    await RevocationChannel.PublishHeartbeatAsync(subscriber, _instance, time.GetTimestamp());
+                    // Never waits on Redis longer than the bound, so that this loop goes on telling how fresh the view is
+                    // whatever Redis does.
+                    await RevocationChannel.PublishHeartbeatAsync(subscriber, _instance, time.GetTimestamp())
+                        .WaitAsync(RevokedSessions.StalenessBound, time, stoppingToken);
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
@@ -65,9 +68,15 @@ public sealed partial class RevocationMonitor(IConnectionMultiplexer redis, Revo
                     {
                         LogFresh(logger, view.Count);
                     }
+                    else if (view.FreshAsOf is not null)
+                    {
+                        // It was current and aged past its bound: Redis or this process is in trouble.
+                        LogStale(logger, RevokedSessions.StalenessBound.TotalMilliseconds);
+                    }
                     else
                     {
-                        LogStale(logger, RevokedSessions.StalenessBound.TotalMilliseconds);
+                        // No heartbeat has come back since the start yet: a process starting on a busy machine, or before Redis.
+                        LogNotYetCurrent(logger, RevokedSessions.StalenessBound.TotalMilliseconds);
                     }
 
                     reportedFresh = fresh;
@@ -129,6 +138,9 @@ public sealed partial class RevocationMonitor(IConnectionMultiplexer redis, Revo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The revocation view is older than {BoundMs} ms: end-user tokens are checked in Redis one by one (503 while Redis does not answer) until it is current again")]
     private static partial void LogStale(ILogger logger, double boundMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The revocation view is not current yet, {BoundMs} ms after start: end-user tokens are checked in Redis one by one (503 while Redis does not answer) until it is")]
+    private static partial void LogNotYetCurrent(ILogger logger, double boundMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The revocation view is current ({Count} revoked sessions in force)")]
     private static partial void LogFresh(ILogger logger, int count);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using EventBooking.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -56,7 +57,8 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
     public async Task The_view_goes_stale_within_the_bound_when_Redis_stops_and_is_read_again_when_it_is_back()
     {
         await using var connection = await ConnectAsync();
-        await using var running = await StartViewAsync(connection);
+        var log = new RecordingLogger();
+        await using var running = await StartViewAsync(connection, log);
         var user = Principal(Guid.CreateVersion7());
 
         var stopped = Stopwatch.StartNew();
@@ -65,6 +67,8 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         {
             await Poll.UntilAsync(() => running.View.Check(user) == SessionVerdict.Unknown, TimeSpan.FromSeconds(10), "the view stops vouching for tokens", Ct);
             TestContext.Current.SendDiagnosticMessage($"view stale {stopped.Elapsed.TotalMilliseconds:0} ms after the stop began (bound {RevokedSessions.StalenessBound.TotalMilliseconds} ms after the last heartbeat)");
+            // A view that was current and went stale is an operator's concern.
+            await Poll.UntilAsync(() => log.Has(LogLevel.Error, "older than"), TimeSpan.FromSeconds(10), "the stale view is logged as an error", Ct);
         }
         finally
         {
@@ -84,6 +88,33 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         await Poll.UntilAsync(() => running.View.FreshAsOf > recorded, TimeSpan.FromSeconds(30), "the view is fresh as of after the revocation", Ct);
         Assert.Equal(SessionVerdict.Valid, running.View.Check(user));
         Assert.Equal(SessionVerdict.Revoked, running.View.Check(Principal(revoked)));
+    }
+
+    [Fact]
+    public async Task A_view_not_current_yet_after_start_is_a_warning_not_an_error()
+    {
+        // Nothing listens on this loopback port: the first heartbeat never comes back, as when a process starts on a busy machine
+        // or before Redis is up.
+        var options = ConfigurationOptions.Parse("127.0.0.1:1");
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 200;
+        options.AsyncTimeout = 200;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var log = new RecordingLogger();
+        var view = new RevokedSessions(TimeProvider.System);
+        using var monitor = new RevocationMonitor(connection, view, TimeProvider.System, log);
+        await monitor.StartAsync(Ct);
+        try
+        {
+            await Poll.UntilAsync(() => log.Has(LogLevel.Warning, "not current yet"), TimeSpan.FromSeconds(10), "the view not current yet is told", Ct);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+
+        Assert.False(view.IsFresh);
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -133,10 +164,10 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    private static async Task<RunningView> StartViewAsync(IConnectionMultiplexer connection)
+    private static async Task<RunningView> StartViewAsync(IConnectionMultiplexer connection, ILogger<RevocationMonitor>? logger = null)
     {
         var view = new RevokedSessions(TimeProvider.System);
-        var monitor = new RevocationMonitor(connection, view, TimeProvider.System, NullLogger<RevocationMonitor>.Instance);
+        var monitor = new RevocationMonitor(connection, view, TimeProvider.System, logger ?? NullLogger<RevocationMonitor>.Instance);
         await monitor.StartAsync(Ct);
         await Poll.UntilAsync(() => view.IsFresh, TimeSpan.FromSeconds(10), "the view is fresh", Ct);
         return new RunningView(view, monitor);
@@ -148,6 +179,38 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         {
             await Monitor.StopAsync(CancellationToken.None);
             Monitor.Dispose();
+        }
+    }
+
+    /// <summary>What the monitor logged, level and message.</summary>
+    private sealed class RecordingLogger : ILogger<RevocationMonitor>
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(LogLevel Level, string Message)> _entries = [];
+
+        public IReadOnlyList<(LogLevel Level, string Message)> Entries
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public bool Has(LogLevel level, string text) => Entries.Any(e => e.Level == level && e.Message.Contains(text, StringComparison.Ordinal));
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lock)
+            {
+                _entries.Add((logLevel, formatter(state, exception)));
+            }
         }
     }
 }
