@@ -644,13 +644,29 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
 
                     b.HasIndex("Title", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Title", "Id"), new[] { "OnSaleUntil" });
+
                     b.HasIndex("Category", "OnSaleUntil", "Id");
 
                     b.HasIndex("IsBookable", "StartsAt", "Id");
 
                     b.HasIndex("Price", "StartsAt", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Price", "StartsAt", "Id"), new[] { "OnSaleUntil" });
+
                     b.HasIndex("Category", "Price", "StartsAt", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Category", "Price", "StartsAt", "Id"), new[] { "OnSaleUntil" });
+
+                    b.HasIndex(new[] { "Category", "Price", "StartsAt", "Id" }, "IX_events_category_price_desc_starts_at_id")
+                        .IsDescending(false, true, false, false);
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Category", "Price", "StartsAt", "Id" }, "IX_events_category_price_desc_starts_at_id"), new[] { "OnSaleUntil" });
+
+                    b.HasIndex(new[] { "Price", "StartsAt", "Id" }, "IX_events_price_desc_starts_at_id")
+                        .IsDescending(true, false, false);
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Price", "StartsAt", "Id" }, "IX_events_price_desc_starts_at_id"), new[] { "OnSaleUntil" });
 
                     b.ToTable("events", (string)null);
                 });
