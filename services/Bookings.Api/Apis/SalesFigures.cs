@@ -23,15 +23,17 @@ public sealed class SalesFigures
     public sealed record HourTotals(Guid EventId, DateTimeOffset Hour, int TicketsSold, decimal Revenue);
 
     private readonly Dictionary<Guid, EventTotals> _totals;
-    private readonly List<TypeTotals> _types;
+    private readonly ILookup<Guid, TypeTotals> _types;
+    private readonly ILookup<Guid, RefundTotals> _refunds;
+    private readonly ILookup<Guid, HourTotals> _hours;
     private readonly Dictionary<Guid, int> _checkedIn;
 
     private SalesFigures(List<EventTotals> totals, List<TypeTotals> types, List<RefundTotals> refunds, List<HourTotals> hours, Dictionary<Guid, int> checkedIn)
     {
         _totals = totals.ToDictionary(t => t.EventId);
-        _types = types;
-        Refunds = refunds;
-        Hours = hours;
+        _types = types.ToLookup(t => t.EventId);
+        (Refunds, _refunds) = (refunds, refunds.ToLookup(r => r.EventId));
+        (Hours, _hours) = (hours, hours.ToLookup(h => h.EventId));
         _checkedIn = checkedIn;
     }
 
@@ -96,7 +98,7 @@ public sealed class SalesFigures
     public EventSales Of(Guid eventId, EventInfo? info, string bucket)
     {
         var totals = _totals.GetValueOrDefault(eventId) ?? new EventTotals(eventId, null, null, 0, 0, 0m);
-        var refunds = Refunds.Where(r => r.EventId == eventId).ToList();
+        var refunds = _refunds[eventId];
         var capacity = info?.Capacity;
         return new EventSales(
             eventId,
@@ -110,9 +112,9 @@ public sealed class SalesFigures
             capacity,
             capacity is > 0 ? Math.Round((double)totals.TicketsSold / capacity.Value, 4) : null,
             bucket,
-            Series(Hours.Where(h => h.EventId == eventId), bucket),
+            Series(_hours[eventId], bucket),
             _checkedIn.GetValueOrDefault(eventId),
-            [.. _types.Where(t => t.EventId == eventId)
+            [.. _types[eventId]
                 .Select(t => new TicketTypeSales(t.TicketTypeId, t.Name, t.TicketsSold, t.Gross - t.Discount, t.Discount))
                 .OrderByDescending(t => t.TicketsSold).ThenBy(t => t.Name, StringComparer.Ordinal)]);
     }
