@@ -14,6 +14,7 @@ public sealed class PostgresStores : IStoreBackend
     private readonly string _prefix;
     private readonly List<EventsDbContext> _contexts = [];
     private string _connectionString = "";
+    private NpgsqlDataSource? _source;
 
     /// <param name="planned">Whether every context's queries are also planned (<see cref="Plans"/>).</param>
     public PostgresStores(PostgresFixture postgres, string prefix, bool planned = false)
@@ -29,6 +30,7 @@ public sealed class PostgresStores : IStoreBackend
     {
         // Error detail on: a refused row (a check constraint's) names its values in the failure.
         _connectionString = new NpgsqlConnectionStringBuilder(await _postgres.CreateDatabaseAsync(_prefix)) { IncludeErrorDetail = true }.ConnectionString;
+        _source = NpgsqlDataSource.Create(_connectionString);
         await using var db = NewContext();
         await db.Database.MigrateAsync(cancellationToken);
     }
@@ -57,11 +59,9 @@ public sealed class PostgresStores : IStoreBackend
 
     public async Task<(int Held, int Sold)> SumHoldsAsync(Guid eventId, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT coalesce(sum(quantity) FILTER (WHERE status = 0), 0)::int, coalesce(sum(quantity) FILTER (WHERE status = 1), 0)::int FROM holds WHERE event_id = $1",
-            connection) { Parameters = { new() { Value = eventId } } };
+        await using var command = Command(
+            "SELECT coalesce(sum(quantity) FILTER (WHERE status = 0), 0)::int, coalesce(sum(quantity) FILTER (WHERE status = 1), 0)::int FROM holds WHERE event_id = $1");
+        command.Parameters.Add(new() { Value = eventId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt32(0), reader.GetInt32(1));
@@ -73,11 +73,13 @@ public sealed class PostgresStores : IStoreBackend
     /// </summary>
     public async Task VacuumAsync(string table, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection);
+        await using var command = Command($"VACUUM (ANALYZE) {table}");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>A statement on its own connection from the test database's pool (the connection closes with the command).</summary>
+    private NpgsqlCommand Command(string sql) =>
+        (_source ?? throw new InvalidOperationException("The stores are not initialized yet.")).CreateCommand(sql);
 
     public async ValueTask DisposeAsync()
     {
@@ -90,6 +92,11 @@ public sealed class PostgresStores : IStoreBackend
         foreach (var context in contexts)
         {
             await context.DisposeAsync();
+        }
+
+        if (_source is not null)
+        {
+            await _source.DisposeAsync();
         }
     }
 
