@@ -142,6 +142,40 @@ public abstract class CatalogStoreContract(IStoreBackend backend) : StoreContrac
     }
 
     [Fact]
+    public async Task Only_available_follows_the_seats_through_holds_releases_expiry_confirmation_and_capacity()
+    {
+        var city = "Seats-" + Guid.NewGuid().ToString("N")[..8];
+        var e = await CreateAsync(NewEvent(city: city, capacity: 2));
+        var other = await CreateAsync(NewEvent(city: city, capacity: 5));
+        async Task<IEnumerable<Guid>> AvailableAsync(DateTimeOffset? at = null) =>
+            (await Catalog().SearchAsync(new EventQuery { City = city, OnlyAvailable = true }, at ?? Now, Ct)).Items.Select(i => i.Event.Id);
+
+        Assert.Contains(e.Id, await AvailableAsync());
+        var held = await PlaceAsync(e.Id, Request(2));
+        Assert.Equal([other.Id], await AvailableAsync());
+        Assert.Equal(ReleaseHoldResult.Released, await Inventory().ReleaseHoldAsync(e.Id, held.Hold!.HoldId, Now, Ct));
+        Assert.Contains(e.Id, await AvailableAsync());
+
+        // The last seat held until it expires: sold out, then available again once the expiry sweep frees it.
+        await PlaceAsync(e.Id, Request(1));
+        Assert.Equal(PlaceHoldResult.Created, (await PlaceAsync(e.Id, Request(1, expiresIn: TimeSpan.FromMinutes(1)))).Result);
+        Assert.DoesNotContain(e.Id, await AvailableAsync());
+        var later = Now + TimeSpan.FromMinutes(2);
+        Assert.True(await Inventory().ExpireHoldsAsync(later, 100, Ct) >= 1);
+        Assert.Contains(e.Id, await AvailableAsync(later));
+
+        // Sold for good, then a larger hall.
+        var bought = await PlaceAsync(e.Id, Request(1), later);
+        await Inventory().ConfirmHoldAsync(e.Id, bought.Hold!.HoldId, later, Ct);
+        Assert.DoesNotContain(e.Id, await AvailableAsync(later));
+        var current = (await Catalog().GetAsync(e.Id, Ct))!.Event;
+        current.Capacity = 3;
+        Assert.Equal(SaveResult.Saved, await Catalog().SaveAsync(current, current.Version, [], Ct));
+        Assert.Contains(e.Id, await AvailableAsync(later));
+        Assert.Equal(1, (await Inventory().GetInventoryAsync(e.Id, Ct))!.Available);
+    }
+
+    [Fact]
     public async Task A_search_counts_its_matches_up_to_a_bound_past_the_page_asked_for()
     {
         var city = "Count-" + Guid.NewGuid().ToString("N")[..8];

@@ -19,6 +19,16 @@ public sealed class InventoryRow
     public Inventory ToInventory() => new(EventId, Capacity, Held, Sold);
 }
 
+/// <summary>
+/// An event with no seat left (<c>capacity - held - sold &lt;= 0</c>): the database keeps this set in step with the event's
+/// counters itself (a trigger on <c>event_inventory</c>, in the same transaction as the change), so the catalog's "only
+/// available" walk skips the few sold-out events instead of reading every listed event's counters.
+/// </summary>
+public sealed class SoldOutRow
+{
+    public Guid EventId { get; set; }
+}
+
 public sealed class HoldRow
 {
     public Guid HoldId { get; set; }
@@ -111,6 +121,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
 
     public DbSet<CatalogEvent> Events => Set<CatalogEvent>();
     public DbSet<InventoryRow> Inventory => Set<InventoryRow>();
+    public DbSet<SoldOutRow> SoldOut => Set<SoldOutRow>();
     public DbSet<HoldRow> Holds => Set<HoldRow>();
     public DbSet<TicketTypeRow> TicketTypes => Set<TicketTypeRow>();
     public DbSet<HoldLineRow> HoldLines => Set<HoldLineRow>();
@@ -179,6 +190,14 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             });
             e.HasKey(x => x.EventId);
             e.HasOne<CatalogEvent>().WithOne().HasForeignKey<InventoryRow>(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<SoldOutRow>(e =>
+        {
+            // Written only by the trigger (migration SoldOutEvents); EF Core reads it.
+            e.ToTable("event_sold_out");
+            e.HasKey(x => x.EventId);
+            e.HasOne<CatalogEvent>().WithOne().HasForeignKey<SoldOutRow>(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<HoldRow>(e =>

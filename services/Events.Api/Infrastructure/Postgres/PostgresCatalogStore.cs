@@ -166,13 +166,17 @@ public sealed class PostgresCatalogStore(EventsDbContext db) : ICatalogStore
             events = events.Where(e => EF.Property<NpgsqlTsVector>(e, EventsDbContext.SearchVector).Matches(EF.Functions.WebSearchToTsQuery("english", text)));
         }
 
+        // Only events with a seat left: those not in the sold-out set, which the database keeps in step with the counters.
+        // The walk then reads no event's counters (a probe of a small index per event instead of the counters row).
+        if (query.OnlyAvailable)
+        {
+            events = events.Where(e => !db.SoldOut.Any(s => s.EventId == e.Id));
+        }
+
         // One walk of the matches in page order gives both the bounded count and the page: the ids of every match up to
         // PagesAhead pages past the page (an index-only scan where the filter's index holds the order and the id), then the
-        // page's events with their counters by id. Every event has its counters row, so only the availability filter joins
-        // them during the walk.
-        var filtered = query.OnlyAvailable
-            ? WithInventory(events).Where(x => x.Inventory.Capacity - x.Inventory.Held - x.Inventory.Sold > 0)
-            : WithoutInventory(events);
+        // page's events with their counters by id.
+        var filtered = WithoutInventory(events);
         var limit = PagingExtensions.CountLimit(query.Skip, query.PageSize);
         var ids = await Ordered(filtered, query, text, onSale).Select(x => x.Event.Id).Take(limit).ToListAsync(cancellationToken);
         var pageIds = ids.Skip(query.Skip).Take(query.PageSize).ToList();

@@ -399,6 +399,17 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.ToTable("reviews", (string)null);
                 });
 
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.SoldOutRow", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("EventId");
+
+                    b.ToTable("event_sold_out", (string)null);
+                });
+
             modelBuilder.Entity("Events.Api.Infrastructure.Postgres.TicketTypeRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -968,6 +979,15 @@ namespace Events.Api.Infrastructure.Postgres.Migrations
                     b.HasOne("Events.Api.Model.CatalogEvent", null)
                         .WithMany()
                         .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Events.Api.Infrastructure.Postgres.SoldOutRow", b =>
+                {
+                    b.HasOne("Events.Api.Model.CatalogEvent", null)
+                        .WithOne()
+                        .HasForeignKey("Events.Api.Infrastructure.Postgres.SoldOutRow", "EventId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
