@@ -7,12 +7,12 @@ namespace Load.Bench;
 
 /// <summary>I1 and I2 read straight from the services' databases after the load.</summary>
 public sealed record InvariantReport(int Events, int I1Violations, int ConfirmedBookings, int BookingsWithoutAllTickets,
-    long SoldInEventsApi, long ValidTickets, int EventsWhereSoldDiffers)
+    long SoldInEventsApi, long ValidTickets, int EventsWhereSoldDiffers, int SoldOutSetDiffers)
 {
     /// <summary>How long after the load the checks first held (paid bookings whose confirmation failed are finished by the reconciler).</summary>
     public TimeSpan SettledAfter { get; init; }
 
-    public bool Holds => I1Violations == 0 && BookingsWithoutAllTickets == 0 && EventsWhereSoldDiffers == 0;
+    public bool Holds => I1Violations == 0 && BookingsWithoutAllTickets == 0 && EventsWhereSoldDiffers == 0 && SoldOutSetDiffers == 0;
 }
 
 public static class Checks
@@ -20,7 +20,8 @@ public static class Checks
     /// <summary>
     /// I1: every event's held + sold ≤ capacity (events-api's counters). I2: every confirmed booking has exactly its tickets, and
     /// each event's sold counter equals its valid tickets in bookings-api. A payment answered 202 is finished by the reconciler, so
-    /// I2 is polled for up to <paramref name="settle"/> before it is reported.
+    /// I2 is polled for up to <paramref name="settle"/> before it is reported. Beside them: the sold-out set the catalog's "only
+    /// available" walk reads names exactly the events whose counters leave no seat.
     /// </summary>
     public static async Task<InvariantReport> CheckAsync(SystemUnderTest system, TimeSpan settle)
     {
@@ -42,15 +43,24 @@ public static class Checks
     private static async Task<InvariantReport> ReadAsync(string eventsDb, string bookingsDb)
     {
         var inventory = new Dictionary<Guid, (int Capacity, int Held, int Sold)>();
+        int soldOutDiffers;
         await using (var events = new NpgsqlConnection(eventsDb))
         {
             await events.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT event_id, capacity, held, sold FROM event_inventory", events);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using (var command = new NpgsqlCommand("SELECT event_id, capacity, held, sold FROM event_inventory", events))
+            await using (var reader = await command.ExecuteReaderAsync())
             {
-                inventory[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+                while (await reader.ReadAsync())
+                {
+                    inventory[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+                }
             }
+
+            await using var soldOut = new NpgsqlCommand("""
+                SELECT count(*)::int FROM event_inventory i
+                WHERE (i.capacity - i.held - i.sold <= 0) <> EXISTS (SELECT 1 FROM event_sold_out s WHERE s.event_id = i.event_id)
+                """, events);
+            soldOutDiffers = (int)(await soldOut.ExecuteScalarAsync())!;
         }
 
         var tickets = new Dictionary<Guid, long>();
@@ -81,7 +91,7 @@ public static class Checks
         var i1 = inventory.Values.Count(v => v.Held < 0 || v.Sold < 0 || v.Held + v.Sold > v.Capacity);
         var differs = inventory.Count(kv => kv.Value.Sold != tickets.GetValueOrDefault(kv.Key))
             + tickets.Keys.Count(id => !inventory.ContainsKey(id));
-        return new InvariantReport(inventory.Count, i1, confirmed, incomplete, inventory.Values.Sum(v => (long)v.Sold), tickets.Values.Sum(), differs);
+        return new InvariantReport(inventory.Count, i1, confirmed, incomplete, inventory.Values.Sum(v => (long)v.Sold), tickets.Values.Sum(), differs, soldOutDiffers);
     }
 }
 

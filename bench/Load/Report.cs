@@ -217,6 +217,7 @@ public static class Report
             Line($"- I1 (held + sold ≤ capacity): {inv.Events} events, {inv.I1Violations} violations — **{(inv.I1Violations == 0 ? "holds" : "BROKEN")}**");
             Line($"- I2 (every confirmed booking has its tickets): {inv.ConfirmedBookings} confirmed bookings, {inv.BookingsWithoutAllTickets} without all their tickets — **{(inv.BookingsWithoutAllTickets == 0 ? "holds" : "BROKEN")}**");
             Line($"- I2 (sold == tickets): events-api sold {inv.SoldInEventsApi}, valid tickets {inv.ValidTickets}, {inv.EventsWhereSoldDiffers} events differ — **{(inv.EventsWhereSoldDiffers == 0 ? "holds" : "BROKEN")}**");
+            Line($"- The sold-out set matches the counters (the catalog's \"only available\"): {inv.SoldOutSetDiffers} events differ — **{(inv.SoldOutSetDiffers == 0 ? "holds" : "BROKEN")}**");
             Line();
         }
 
