@@ -39,8 +39,29 @@
         }
     }
 
-    // A task queued from an animation frame runs after that frame is painted; a page in a background tab paints no frame,
-    // so the timer loads the scripts anyway.
-    requestAnimationFrame(() => setTimeout(load, 0));
-    setTimeout(load, 1000);
+    // After the first paint as the browser reports it (Paint Timing: a frame is only counted once it is presented, which on a
+    // slow or busy device can be well after the frame was produced); where that is not reported, after the first animation
+    // frame, whose queued task runs once the frame is painted. A page that is not shown (opened in a background tab, or
+    // hidden before its first frame) paints nothing and nobody waits for its paint: it loads them at once. No short timer: on a
+    // slow link the stylesheet can take seconds, and a timer that fired before the first paint would put the scripts back on
+    // its path, which is what this file is for (the one below is a safety net only).
+    function loadWhenHidden() {
+        if (document.visibilityState === 'hidden') {
+            load();
+        }
+    }
+
+    document.addEventListener('visibilitychange', loadWhenHidden);
+    loadWhenHidden();
+    if (window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).includes('paint')) {
+        new PerformanceObserver((entries, observer) => {
+            observer.disconnect();
+            setTimeout(load, 0);
+        }).observe({ type: 'paint', buffered: true });
+    } else {
+        requestAnimationFrame(() => setTimeout(load, 0));
+    }
+
+    // Only a safety net, for a shown page that never reports a paint: far later than any first paint it could race.
+    setTimeout(load, 10000);
 })();
