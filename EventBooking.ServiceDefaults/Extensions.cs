@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -40,8 +41,19 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Traces, metrics and log records for the OTLP endpoint the AppHost (or a deployment) gives, sampled as the standard
+    /// <c>OTEL_TRACES_SAMPLER</c>/<c>OTEL_TRACES_SAMPLER_ARG</c> say (every trace by default). Without an endpoint nobody can
+    /// read them, so none are recorded at all: <c>OTEL_SDK_DISABLED</c> makes the SDK's providers no-ops, also for the
+    /// instrumentation the client integrations (Npgsql, RabbitMQ) register, unless it is set to <c>false</c> on purpose.
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (!HasOtlpEndpoint(builder.Configuration))
+        {
+            builder.Configuration[SdkDisabledKey] ??= "true";
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -68,10 +80,15 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>The OpenTelemetry SDK's own switch (honoured by its tracer, meter and logger providers).</summary>
+    public const string SdkDisabledKey = "OTEL_SDK_DISABLED";
+
+    private static bool HasOtlpEndpoint(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        if (useOtlpExporter)
+        if (HasOtlpEndpoint(builder.Configuration))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

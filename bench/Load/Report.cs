@@ -62,9 +62,9 @@ public static class Report
              "on a shared machine compare rows of one run, not runs.");
         Line();
         Line("Service settings: the Staging environment (their appsettings.json; no appsettings.Development.json, no developer exception page, no DI scope validation; the demo data, which Production never seeds), plus " +
-             string.Join(", ", r.ServiceEnvironment.Select(e => e.Key.EndsWith("Key", StringComparison.Ordinal) ? $"`{e.Key}` (random, per run)" : $"`{e.Key}={e.Value}`")) + ". The dashboard does not run, so no " +
-             "service exports traces, metrics or logs (no OTLP endpoint is set); log lines at Warning and above go to the " +
-             "orchestrator's console log.");
+             string.Join(", ", r.ServiceEnvironment.Select(e => e.Key.EndsWith("Key", StringComparison.Ordinal) ? $"`{e.Key}` (random, per run)" : $"`{e.Key}={e.Value}`")) + ". The dashboard does not run and no OTLP endpoint is set, so " +
+             "the services record no traces, metrics or log records at all (ServiceDefaults sets `OTEL_SDK_DISABLED` when nothing " +
+             "could receive them); log lines at Warning and above go to the orchestrator's console log.");
         Line();
 
         Line("## Product beside its baseline");
