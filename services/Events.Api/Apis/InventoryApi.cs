@@ -200,8 +200,9 @@ public static class InventoryApi
             return Problems.For(EventErrors.NotFound);
         }
 
+        // Seats to look up: only of a seated event's hold that was there before (a new one's lines carry the seats it took).
         var fresh = outcome.Result == PlaceHoldResult.Created && outcome.Hold!.Lines.All(l => l.SeatIds.Count == 0);
-        var response = HoldResponse.From(outcome.Hold!, e, fresh ? [] : await HoldSeatsAsync(eventId, holdId, services, cancellationToken));
+        var response = HoldResponse.From(outcome.Hold!, e, fresh || e.Seated == false ? [] : await HoldSeatsAsync(eventId, holdId, services, cancellationToken));
         return outcome.Result == PlaceHoldResult.Created
             ? TypedResults.Created($"/internal/events/{eventId}/holds/{holdId}", response)
             : TypedResults.Ok(response);
@@ -217,7 +218,7 @@ public static class InventoryApi
         }
 
         return await HoldEventAsync(outcome.Event, eventId, services, cancellationToken) is { } e
-            ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e, await HoldSeatsAsync(eventId, holdId, services, cancellationToken)))
+            ? TypedResults.Ok(HoldResponse.From(outcome.Hold!, e, e.Seated == false ? [] : await HoldSeatsAsync(eventId, holdId, services, cancellationToken)))
             : Problems.For(HoldErrors.NotFound);
     }
 

@@ -88,8 +88,9 @@ public enum PlaceHoldResult
 /// <summary>
 /// What a hold's answer tells about its event (title, unit price, currency, start, organizer, time zone), read by the statement that
 /// placed or confirmed the hold, so the price is the one the seats were taken at and no second read of the event is needed.
+/// <paramref name="Seated"/>: whether the event has reserved seating (a hold of it may own seats to look up); null when not read.
 /// </summary>
-public sealed record HoldEvent(string Title, decimal Price, string Currency, DateTimeOffset StartsAt, Guid OrganizerId, string TimeZone)
+public sealed record HoldEvent(string Title, decimal Price, string Currency, DateTimeOffset StartsAt, Guid OrganizerId, string TimeZone, bool? Seated = null)
 {
     public static HoldEvent Of(CatalogEvent e) => new(e.Title, e.Price, e.Currency, e.StartsAt, e.OrganizerId, e.TimeZone);
 }

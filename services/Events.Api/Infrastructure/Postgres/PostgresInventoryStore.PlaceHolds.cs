@@ -289,7 +289,7 @@ public sealed partial class PostgresInventoryStore
                 SELECT i.hold_id, tt.id, tt.name, $3, tt.price FROM inserted i, tt
                 RETURNING ticket_type_id, name, unit_price)
             SELECT (SELECT count(*) FROM typed), l.ticket_type_id, l.name, l.unit_price,
-                ev.title, ev.price, ev.currency, ev.starts_at, ev.organizer_id, ev.time_zone
+                ev.title, ev.price, ev.currency, ev.starts_at, ev.organizer_id, ev.time_zone, ev.seated
             FROM (SELECT 1) AS one LEFT JOIN line l ON true LEFT JOIN ev ON true
             """;
         var outcome = await OnConnectionAsync(async (connection, ct) =>

@@ -24,7 +24,8 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The columns of <see cref="HoldEvent"/>, of the events table aliased <c>e</c>, read by <see cref="ReadHoldEvent"/>.</summary>
-    private const string HoldEventColumns = "e.title, e.price, e.currency, e.starts_at, e.organizer_id, e.time_zone";
+    private const string HoldEventColumns =
+        "e.title, e.price, e.currency, e.starts_at, e.organizer_id, e.time_zone, EXISTS (SELECT 1 FROM event_seating es WHERE es.event_id = e.id) AS seated";
 
     public async Task<Inventory?> GetInventoryAsync(Guid eventId, CancellationToken cancellationToken) =>
         (await db.Inventory.AsNoTracking().FirstOrDefaultAsync(i => i.EventId == eventId, cancellationToken))?.ToInventory();
@@ -281,7 +282,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
     private static HoldEvent? ReadHoldEvent(NpgsqlDataReader reader, int first) => reader.IsDBNull(first)
         ? null
         : new HoldEvent(reader.GetString(first), reader.GetDecimal(first + 1), reader.GetString(first + 2),
-            reader.GetFieldValue<DateTimeOffset>(first + 3), reader.GetGuid(first + 4), reader.GetString(first + 5));
+            reader.GetFieldValue<DateTimeOffset>(first + 3), reader.GetGuid(first + 4), reader.GetString(first + 5), reader.GetBoolean(first + 6));
 
     private static DateTimeOffset? ReadInstant(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : reader.GetFieldValue<DateTimeOffset>(column);
