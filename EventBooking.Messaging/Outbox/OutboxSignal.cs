@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace EventBooking.Messaging;
@@ -60,9 +61,28 @@ internal sealed class OutboxSignalInterceptor<TDbContext>(OutboxSignal<TDbContex
 
     private void NotifyIfOutbox(DbContext? context)
     {
-        if (context is TDbContext && context.ChangeTracker.Entries<OutboxMessage>().Any())
+        if (context is TDbContext && TracksOutboxRows(context.ChangeTracker))
         {
             signal.Notify();
+        }
+    }
+
+    /// <summary>
+    /// Whether outbox rows are tracked, read without the full DetectChanges pass that <c>Entries</c> otherwise runs over every
+    /// tracked entity (after every SaveChanges and commit: 5% of bookings-api's CPU in a sale rush, perf). An outbox row
+    /// becomes tracked only by being added, which needs no detection.
+    /// </summary>
+    private static bool TracksOutboxRows(ChangeTracker tracker)
+    {
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return tracker.Entries<OutboxMessage>().Any();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
     }
 }
