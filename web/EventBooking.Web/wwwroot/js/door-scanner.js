@@ -1,6 +1,31 @@
 // The check-in page's camera: reads ticket QR codes from the device camera (jsQR decodes frames drawn on a canvas) and
-// hands each code to the page. Loaded only by /organizer/events/{id}/check-in.
+// hands each code to the page, with the door the field shows at that moment. Also remembers, per device and event, the
+// door the staff typed: a reload or a new circuit (a phone that slept) keeps recording the right entrance. Loaded only by
+// /organizer/events/{id}/check-in.
 let reader;
+
+const doorKey = eventId => `eventbooking.door.${eventId}`;
+
+// The door this device last recorded for the event, or null.
+export function recallDoor(eventId) {
+    try {
+        return localStorage.getItem(doorKey(eventId));
+    } catch {
+        return null; // storage disabled: the page's default stands
+    }
+}
+
+export function rememberDoor(eventId, door) {
+    try {
+        if (door) {
+            localStorage.setItem(doorKey(eventId), door);
+        } else {
+            localStorage.removeItem(doorKey(eventId));
+        }
+    } catch {
+        // storage disabled or full: the door is still used for this page
+    }
+}
 
 function loadReader() {
     if (window.jsQR) {
@@ -17,9 +42,10 @@ function loadReader() {
     return reader;
 }
 
-// Starts the camera into `video` and calls `page.invokeMethodAsync('OnScannedAsync', code)` for every code read (the same
-// code again only after `repeatMs`). Returns an object whose `stop()` ends the camera.
-export async function start(video, page, repeatMs) {
+// Starts the camera into `video` and calls `page.invokeMethodAsync('OnScannedAsync', code, door)` for every code read (the
+// same code again only after `repeatMs`), `door` being what the input `doorInputId` shows then. Returns an object whose
+// `stop()` ends the camera.
+export async function start(video, page, repeatMs, doorInputId) {
     const jsQR = await loadReader();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     video.srcObject = stream;
@@ -48,7 +74,8 @@ export async function start(video, page, repeatMs) {
                 last = found.data;
                 lastAt = now;
                 try {
-                    await page.invokeMethodAsync('OnScannedAsync', found.data);
+                    const door = document.getElementById(doorInputId)?.value ?? null;
+                    await page.invokeMethodAsync('OnScannedAsync', found.data, door);
                 } catch {
                     // The page went away (navigation, closed circuit): stop below.
                     stopped = true;
