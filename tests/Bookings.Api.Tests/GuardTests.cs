@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 using Bookings.Api.Apis;
+using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
 using Bookings.Api.UseCases.Steps;
 using EventBooking.Testing;
@@ -338,6 +339,43 @@ public sealed class GuardTests(BookingsApiFactory factory) : ApiTestBase(factory
         var counter = await Factory.DbAsync(db => db.Database.SqlQuery<int>($"""SELECT "LastEntryNumber" AS "Value" FROM ticket_sequences WHERE "EventId" = {eventId}""").SingleAsync(Ct));
         Assert.True(numbers.Max() <= counter);
         Assert.True(counter - 5 - numbers.Count <= 2 * 2 * EntryNumbers.MaxBlock, $"gaps beyond the replicas' last blocks: {counter - 5 - numbers.Count} unused");
+    }
+
+    [Fact]
+    public async Task A_block_refill_waiting_for_a_connection_does_not_stop_confirmations_that_find_their_numbers_in_the_block()
+    {
+        // A pool of one connection, held elsewhere: every new statement waits, as in a rush that has spoken for the whole pool.
+        var pooled = new Npgsql.NpgsqlConnectionStringBuilder(Factory.ConnectionString) { MaxPoolSize = 1, Timeout = 120 }.ConnectionString;
+        var options = new DbContextOptionsBuilder<BookingsDbContext>().UseNpgsql(pooled).Options;
+        var eventId = Guid.CreateVersion7();
+        var replica = new EntryNumbers(new FrozenTime());
+        await using (var db = new BookingsDbContext(options))
+        {
+            Assert.Equal(1, await replica.TakeAsync(db, eventId, 1, Ct));
+            Assert.Equal(2, await replica.TakeAsync(db, eventId, 1, Ct)); // a second booking within the second: a block of 2, 3 left
+        }
+
+        await using var holder = new BookingsDbContext(options);
+        await holder.Database.OpenConnectionAsync(Ct);
+        await using var refilling = new BookingsDbContext(options);
+        await using var fitting = new BookingsDbContext(options);
+
+        // Two numbers do not fit: a refill, which waits for the pool. One number fits: it is handed out meanwhile.
+        var refill = replica.TakeAsync(refilling, eventId, 2, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        Assert.False(refill.IsCompleted);
+        Assert.Equal(3, await replica.TakeAsync(fitting, eventId, 1, Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
+
+        await holder.Database.CloseConnectionAsync();
+        Assert.Equal(5, await refill.WaitAsync(TimeSpan.FromSeconds(60), Ct)); // a block of 4 (4..7): 4 and 5
+    }
+
+    /// <summary>A clock that does not move: every take counts as within the same second.</summary>
+    private sealed class FrozenTime : TimeProvider
+    {
+        private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 
     private static async Task<HttpResponseMessage> PostRawAsync(HttpClient client, string json, string key)
