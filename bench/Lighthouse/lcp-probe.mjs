@@ -2,27 +2,10 @@
 // largest-contentful-paint (with its element) and long-task entries, and when each resource was asked for and arrived.
 // With the system served by `Lighthouse.Bench --serve` (it prints the addresses and the checkout's cookie):
 //   node lcp-probe.mjs URL [COOKIE] [slow]      (COOKIE "name=value" or ""; slow: 4× CPU slowdown, as Lighthouse's mobile)
-import puppeteer from 'puppeteer-core';
+import { withPhonePage } from './phone-page.mjs';
 
 const [url, cookie, slow] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  headless: 'new',
-  args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
-try {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 412, height: 823, deviceScaleFactor: 1.75, isMobile: true });
-  if (cookie) {
-    const separator = cookie.indexOf('=');
-    await page.setCookie({ name: cookie.slice(0, separator), value: cookie.slice(separator + 1), url, httpOnly: true, sameSite: 'Lax' });
-  }
-
-  if (slow) {
-    const cdp = await page.createCDPSession();
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  }
-
+await withPhonePage({ url, cookie, slow }, async page => {
   await page.evaluateOnNewDocument(() => {
     window.__probe = [];
     const describe = el => `${el.tagName}.${el.className} «${(el.textContent || '').trim().slice(0, 50)}»`;
@@ -52,6 +35,4 @@ try {
   const resources = await page.evaluate(() => performance.getEntriesByType('resource')
     .map(r => `${Math.round(r.startTime)}–${Math.round(r.responseEnd)} ms ${r.name.split('/').pop()}`));
   console.log(resources.join('\n'));
-} finally {
-  await browser.close();
-}
+});
