@@ -27,6 +27,41 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         await ListedInTheUsersBookingsAndPaymentsAsync(client, booking, payment);
     }
 
+    [Fact]
+    public async Task The_answer_of_an_idempotent_create_and_pay_commits_in_the_transaction_of_its_work_and_is_replayed_as_answered()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 10, price: 20m);
+        var userId = Guid.CreateVersion7();
+        var client = Factory.ClientFor(userId);
+
+        var (createKey, payKey) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var created = await AnsweredTwiceAlikeAsync(() => CreateAsync(client, ev.Id, 2, createKey));
+        var bookingId = created.GetProperty("id").GetGuid();
+        var paid = await AnsweredTwiceAlikeAsync(() => PayAsync(client, bookingId, SuccessCard, payKey));
+        Assert.Equal("Confirmed", paid.GetProperty("bookingStatus").GetString());
+
+        // One transaction writes a row version's xmin: the create's answer went with the booking's insert (its lines share it),
+        // the payment's with the confirmation (the tickets' insert): no commit of their own.
+        Assert.Equal(await XminAsync($"""SELECT xmin::text AS "Value" FROM booking_lines WHERE "BookingId" = {bookingId}"""),
+            await XminAsync($"""SELECT xmin::text AS "Value" FROM idempotency_keys WHERE "UserId" = {userId} AND "Key" = {createKey}"""));
+        Assert.Equal(await XminAsync($"""SELECT xmin::text AS "Value" FROM tickets WHERE "BookingId" = {bookingId}"""),
+            await XminAsync($"""SELECT xmin::text AS "Value" FROM idempotency_keys WHERE "UserId" = {userId} AND "Key" = {payKey}"""));
+    }
+
+    /// <summary>Sends the request, then again with the same key: the replay is the first answer, status and body, field for field (I3).</summary>
+    private static async Task<JsonElement> AnsweredTwiceAlikeAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        using var first = await send();
+        using var replay = await send();
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(first.StatusCode, replay.StatusCode);
+        var answered = await first.Content.ReadFromJsonAsync<JsonElement>(Json, Ct);
+        Assert.True(JsonElement.DeepEquals(answered, await replay.Content.ReadFromJsonAsync<JsonElement>(Json, Ct)));
+        return answered;
+    }
+
+    private Task<string> XminAsync(FormattableString sql) => Factory.DbAsync(db => db.Database.SqlQuery<string>(sql).Distinct().SingleAsync(Ct));
+
     /// <summary>Create, retry with the same key (the same booking), retry with another body (422): one booking, two seats held.</summary>
     private async Task<BookingDto> BookedOnceWhateverTheRetriesAsync(HttpClient client, Guid userId, Guid eventId)
     {

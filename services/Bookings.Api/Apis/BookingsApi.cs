@@ -181,9 +181,8 @@ public static class BookingsApi
 
         // A waiting-list offer's id is the booking's (its seats are held under it): a retry under another key finds the same booking.
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, CreateScope, idempotencyKey, hashed, async (bookingId, isNew) =>
-            new Answer<BookingDto>(StatusCodes.Status201Created,
-                await create.RunAsync(actor, offer ?? bookingId, eventId, quantity, lines, promoCode, isNew && offer is null, cancellationToken,
-                    request.QueuePass, offer), null),
+            Answers.BookingCreated(await create.RunAsync(actor, offer ?? bookingId, eventId, quantity, lines, promoCode, isNew && offer is null,
+                cancellationToken, request.QueuePass, offer)),
             cancellationToken);
         return answer.Problem is { } problem
             ? TypedResults.Problem(problem)
@@ -360,13 +359,8 @@ public static class BookingsApi
 
         var actor = Actor.Of(services.User);
         var answer = await services.Idempotency.AnswerAsync(actor.UserId, "pay:" + id.ToString("N"), string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
-            new { bookingId = id, cardNumber = card }, async (paymentId, _) =>
-            {
-                var payment = await pay.RunAsync(actor, id, paymentId, card, cancellationToken);
-                // 202 while the booking still waits: the charge's outcome is unknown, or the confirmation is left to the reconciler.
-                var status = payment.BookingStatus == nameof(BookingStatus.PendingPayment) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created;
-                return new Answer<PaymentDto>(status, payment, null);
-            }, cancellationToken);
+            new { bookingId = id, cardNumber = card }, async (paymentId, _) => Answers.Payment(await pay.RunAsync(actor, id, paymentId, card, cancellationToken)),
+            cancellationToken);
         return answer switch
         {
             { Problem: { } problem } => TypedResults.Problem(problem),

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Bookings.Api.Infrastructure;
+using Bookings.Api.Model;
 using Bookings.Api.UseCases;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -9,15 +11,30 @@ namespace Bookings.Api.Apis;
 /// <summary>The answer to a request as the client gets it (and as its Idempotency-Key replays it): a value with its status, or a problem.</summary>
 public sealed record Answer<T>(int Status, T? Value, ProblemDetails? Problem) where T : class;
 
+/// <summary>The answers of the idempotent requests, for their endpoints and for the use cases that store them with their work.</summary>
+public static class Answers
+{
+    public static Answer<BookingDto> BookingCreated(BookingDto booking) => new(StatusCodes.Status201Created, booking, null);
+
+    /// <summary>202 while the booking still waits (the charge's outcome is unknown, or the confirmation is left to the reconciler); else 201.</summary>
+    public static Answer<PaymentDto> Payment(PaymentDto payment) =>
+        new(payment.BookingStatus == nameof(BookingStatus.PendingPayment) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, payment, null);
+}
+
 /// <summary>
 /// <c>Idempotency-Key</c> at the API edge (I3): the first request with a key reserves it and the id of the resource it will
 /// create; the use case runs with that id (and is idempotent per id, so a duplicate that arrives meanwhile converges on the same
 /// resource); its answer, success or refusal, is stored and replayed to every later duplicate. Same key with another body: 422.
 /// A 503 is not stored: the same request continues the same resource when it is sent again. The use case is told whether its
 /// id is new (a fresh key, or no key): then no earlier attempt can have left anything under it to look up.
+/// A use case whose last transaction commits the work the answer reports stores the answer in that transaction
+/// (<see cref="SaveWithWork{T}"/>): one statement and one commit less per request; any other answer is stored after it.
 /// </summary>
-public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingOptions> options)
+public sealed class IdempotentRequests(IdempotencyStore store, BookingsDbContext db, IOptions<BookingOptions> options)
 {
+    // The key this request claimed, while its use case runs: the row its answer is written to.
+    private IdempotencyRecord? _claimed;
+
     public async Task<Answer<T>> AnswerAsync<T>(Guid userId, string scope, string? key, object request, Func<Guid, bool, Task<Answer<T>>> run,
         CancellationToken cancellationToken) where T : class
     {
@@ -39,17 +56,58 @@ public sealed class IdempotentRequests(IdempotencyStore store, IOptions<BookingO
                 : new Answer<T>(status, JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web), null);
         }
 
-        var answer = await RunAsync(run, claim.ResourceId, claim.IsNew);
-        if (answer.Status != StatusCodes.Status503ServiceUnavailable)
+        var claimed = _claimed = new IdempotencyRecord { UserId = userId, Scope = scope, Key = key };
+        Answer<T> answer;
+        try
         {
-            var stored = answer.Problem is null
-                ? JsonSerializer.Serialize(answer.Value, JsonSerializerOptions.Web)
-                : JsonSerializer.Serialize(answer.Problem, JsonSerializerOptions.Web);
-            await store.CompleteAsync(userId, scope, key, answer.Status, stored, cancellationToken);
+            answer = await RunAsync(run, claim.ResourceId, claim.IsNew);
+        }
+        finally
+        {
+            _claimed = null;
+        }
+
+        if (answer.Status != StatusCodes.Status503ServiceUnavailable && !WasSavedWithWork(claimed, answer))
+        {
+            await store.CompleteAsync(userId, scope, key, answer.Status, Stored(answer), cancellationToken);
         }
 
         return answer;
     }
+
+    /// <summary>
+    /// Called by a use case right before the SaveChanges that commits the work <paramref name="answer"/> reports (inside any
+    /// retried unit of work, as a retry starts from a cleared change tracker): the answer is written in the same transaction.
+    /// Without a claimed key (no Idempotency-Key, or a background job) there is nothing to store.
+    /// </summary>
+    public void SaveWithWork<T>(Answer<T> answer) where T : class
+    {
+        if (_claimed is not { } record)
+        {
+            return;
+        }
+
+        var entry = db.Entry(record);
+        if (entry.State == EntityState.Detached)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+
+        (record.StatusCode, record.ResponseBody) = (answer.Status, Stored(answer));
+        entry.Property(r => r.StatusCode).IsModified = true;
+        entry.Property(r => r.ResponseBody).IsModified = true;
+    }
+
+    /// <summary>
+    /// Whether this very answer was committed with the work: its SaveChanges succeeded (the row is tracked as unchanged, not
+    /// dropped by a cleared change tracker or left modified by a failed save) and the use case answered what it stored (I3).
+    /// </summary>
+    private bool WasSavedWithWork<T>(IdempotencyRecord claimed, Answer<T> answer) where T : class =>
+        db.Entry(claimed).State == EntityState.Unchanged && claimed.StatusCode == answer.Status && claimed.ResponseBody == Stored(answer);
+
+    private static string Stored<T>(Answer<T> answer) where T : class => answer.Problem is null
+        ? JsonSerializer.Serialize(answer.Value, JsonSerializerOptions.Web)
+        : JsonSerializer.Serialize(answer.Problem, JsonSerializerOptions.Web);
 
     /// <summary>Runs the use case; its refusal (the model's or its own) becomes the problem answered here, so it can be stored.</summary>
     private static async Task<Answer<T>> RunAsync<T>(Func<Guid, bool, Task<Answer<T>>> run, Guid resourceId, bool isNew) where T : class

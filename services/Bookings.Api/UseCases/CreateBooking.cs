@@ -16,7 +16,8 @@ namespace Bookings.Api.UseCases;
 /// (<c>sold-out</c>, <c>not-on-sale</c>…) are passed on with their code unchanged.
 /// </summary>
 public sealed partial class CreateBooking(
-    BookingsDbContext db, IInventoryClient inventory, RedeemableCodes codes, IOptions<BookingOptions> options, TimeProvider time, ILogger<CreateBooking> logger)
+    BookingsDbContext db, IInventoryClient inventory, RedeemableCodes codes, IdempotentRequests answers, IOptions<BookingOptions> options, TimeProvider time,
+    ILogger<CreateBooking> logger)
 {
     /// <param name="isNew">No earlier attempt ran under <paramref name="bookingId"/> (a fresh Idempotency-Key): nothing to look up.</param>
     /// <param name="lines">Seats per ticket type; none: <paramref name="quantity"/> seats of the event's only type.</param>
@@ -70,6 +71,7 @@ public sealed partial class CreateBooking(
         }
 
         db.Bookings.Add(booking);
+        answers.SaveWithWork(Answers.BookingCreated(BookingDto.From(booking)));
         try
         {
             if (code is null)

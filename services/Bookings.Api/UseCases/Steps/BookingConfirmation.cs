@@ -1,3 +1,4 @@
+using Bookings.Api.Apis;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Inventory;
 using Bookings.Api.Model;
@@ -13,8 +14,8 @@ namespace Bookings.Api.UseCases.Steps;
 /// The caller holds the booking's lock.
 /// </summary>
 public sealed partial class BookingConfirmation(
-    BookingsDbContext db, IInventoryClient inventory, BookingCancellation cancellation, TicketCodeSigner signer, EntryNumbers entryNumbers, TimeProvider time,
-    ILogger<BookingConfirmation> logger)
+    BookingsDbContext db, IInventoryClient inventory, BookingCancellation cancellation, TicketCodeSigner signer, EntryNumbers entryNumbers,
+    IdempotentRequests answers, TimeProvider time, ILogger<BookingConfirmation> logger)
 {
     /// <returns>
     /// Null when the booking is confirmed, or left pending for the reconciler because events-api could not be reached;
@@ -30,7 +31,7 @@ public sealed partial class BookingConfirmation(
         var confirm = await inventory.ConfirmHoldAsync(booking.EventId, booking.Id, cancellationToken);
         if (confirm.Succeeded)
         {
-            await IssueTicketsAsync(booking, cancellationToken);
+            await IssueTicketsAsync(booking, payment, cancellationToken);
             return null;
         }
 
@@ -42,7 +43,8 @@ public sealed partial class BookingConfirmation(
         return confirm.Error;
     }
 
-    private async Task IssueTicketsAsync(Booking booking, CancellationToken cancellationToken)
+    /// <summary>The payment's request, when this is one, is answered with the confirmed booking: its answer commits with the tickets.</summary>
+    private async Task IssueTicketsAsync(Booking booking, Payment payment, CancellationToken cancellationToken)
     {
         var last = await TakeEntryNumbersAsync(booking, cancellationToken);
         await db.RunRetriedAsync([booking], async () =>
@@ -72,6 +74,7 @@ public sealed partial class BookingConfirmation(
                 booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount,
                     l.Seats?.Select(s => SeatInfoOf(s)!).ToList())).ToList(),
                 booking.EventTimeZone, booking.UserLanguage));
+            answers.SaveWithWork(Answers.Payment(PaymentDto.From(payment, booking.Status)));
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
