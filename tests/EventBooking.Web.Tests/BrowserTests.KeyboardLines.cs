@@ -94,23 +94,15 @@ public sealed partial class BrowserTests
         // Opened afresh (from the email, or reloaded): one circuit, for the page and the bell, and no live drawer button.
         var circuits = 0;
         attendee.WebSocket += (_, socket) => circuits += socket.Url.Contains("/_blazor", StringComparison.Ordinal) ? 1 : 0;
-        // Whether a loading bar ever shows in the page once it is parsed: the circuit's first render must be the booking the
-        // prerender showed (handed over in the page), not a loading bar while bookings-api is asked again.
-        await attendee.AddInitScriptAsync("""
-            document.addEventListener('DOMContentLoaded', () => new MutationObserver(records => {
-                for (const node of records.flatMap(r => [...r.addedNodes])) {
-                    if (node.nodeType === 1 && (node.matches('.mud-progress-linear') || node.querySelector('.mud-progress-linear'))) {
-                        window.__loadingShown = true;
-                    }
-                }
-            }).observe(document.body, { childList: true, subtree: true }));
-            """);
+        // The circuit's first render must be the booking the prerender showed (handed over in the page), not a loading bar while
+        // bookings-api is asked again.
+        await WatchForLoadingAsync(attendee);
         await GoToAsync(attendee, $"/bookings/{booking}");
         await Assertions.Expect(attendee.Locator("[data-testid=menu-button]")).ToHaveCountAsync(0);
         await Assertions.Expect(attendee.Locator("#interactive-ready")).ToHaveCountAsync(1);
         await Assertions.Expect(attendee.Locator("[data-testid=bell]")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 30_000 });
         Assert.Equal(1, circuits);
-        Assert.False(await attendee.EvaluateAsync<bool>("() => window.__loadingShown === true"), "The checkout showed a loading bar after its prerender.");
+        await AssertNoLoadingShownAsync(attendee, "The checkout");
 
         // Pays by keyboard: the result is announced and focused; the bell, an island of its own, hears the confirmation.
         await TabToAsync(attendee, "#card-number");

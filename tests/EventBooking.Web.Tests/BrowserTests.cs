@@ -44,14 +44,24 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         Assert.EndsWith($"/bookings/{booking}", page.Url, StringComparison.Ordinal);
         await ScreenshotAsync(page, "05-bell");
 
+        // Each opened as a visit's first page: the circuit starts from what the prerender showed (no loading bar in between).
+        await WatchForLoadingAsync(page);
         await GoToAsync(page, "/tickets");
         await Assertions.Expect(page.Locator("[data-testid=ticket-qr]")).ToHaveCountAsync(2);
+        await AssertNoLoadingShownAsync(page, "My tickets");
         await ScreenshotAsync(page, "06-my-tickets");
         await GoToAsync(page, "/bookings");
         await page.Locator("[data-testid=bookings]").WaitForAsync();
+        await AssertNoLoadingShownAsync(page, "My bookings");
         await ScreenshotAsync(page, "07-my-bookings");
+        await GoToAsync(page, "/payments");
+        await page.Locator("[data-testid=payments]").WaitForAsync();
+        await AssertNoLoadingShownAsync(page, "My payments");
+        await GoToAsync(page, "/activity");
+        await AssertNoLoadingShownAsync(page, "My activity");
         await GoToAsync(page, "/notifications");
         await page.Locator("[data-testid=notifications]").WaitForAsync();
+        await AssertNoLoadingShownAsync(page, "Notifications");
         await ScreenshotAsync(page, "08-notifications");
 
         // Freshly loaded, the bell shows notifications-api's unread count; marking all read brings it to zero.
@@ -102,26 +112,45 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
 
         var attendee = await fixture.NewPageAsync();
         await RegisterAsync(attendee, "buyer");
+        // The event page, the organizer's pages below: each opened as a visit's first page shows no loading state after its
+        // prerender (the circuit starts from what the prerender showed).
+        await WatchForLoadingAsync(attendee);
         await GoToAsync(attendee, eventPath);
+        await AssertNoLoadingShownAsync(attendee, "The event page");
         await BookOpenEventAsync(attendee, quantity: 1);
         await attendee.FillAsync("#card-number", "4242 4242 4242 4242");
         await attendee.ClickAsync("[data-testid=pay]");
         await attendee.Locator("[data-testid=confirmation]").WaitForAsync();
 
+        await WatchForLoadingAsync(organizer);
         await GoToAsync(organizer, "/organizer/dashboard");
         await Assertions.Expect(organizer.Locator("[data-testid=tickets-sold]")).ToHaveTextAsync("1");
         await Assertions.Expect(organizer.Locator("[data-testid=sales-by-event]")).ToContainTextAsync(title);
+        await AssertNoLoadingShownAsync(organizer, "The sales dashboard");
         await ScreenshotAsync(organizer, "13-dashboard");
 
         var eventId = eventPath.Split('/')[^1];
         await GoToAsync(organizer, $"/organizer/events/{eventId}/attendees");
         await Assertions.Expect(organizer.Locator("[data-testid=attendees] tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(organizer.Locator("[data-testid=attendee-totals]")).ToHaveTextAsync("1 ticket sold in 1 confirmed booking; 1 booking in all.");
+        await AssertNoLoadingShownAsync(organizer, "The attendees");
         await ScreenshotAsync(organizer, "14-attendees");
         var download = await organizer.RunAndWaitForDownloadAsync(() => organizer.ClickAsync("[data-testid=export-csv]"));
         var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
         Assert.StartsWith("BookingId,UserId,Quantity,TicketTypes", csv, StringComparison.Ordinal);
         Assert.Contains(",1,1 x Standard,12.5", csv, StringComparison.Ordinal);
+
+        foreach (var (path, what) in new[]
+        {
+            ("/organizer/events", "My events"), ($"/organizer/events/{eventId}/analytics?period=7d", "The analytics"),
+            ($"/organizer/events/{eventId}/waiting-list", "The waiting list"), ("/organizer/webhooks", "The webhooks"),
+            ("/organizer/venue-plans", "The venue plans"),
+        })
+        {
+            await GoToAsync(organizer, path);
+            await Assertions.Expect(organizer.Locator("h1")).Not.ToBeEmptyAsync();
+            await AssertNoLoadingShownAsync(organizer, what);
+        }
     }
 
     [Fact]
@@ -246,6 +275,33 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
     {
         await page.GotoAsync(path);
         await page.Locator("#interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>
+    /// From now on, every document the page opens notes the first loading state (a loading bar, a skeleton) inserted once it is
+    /// parsed. A live page opened as a visit's first page starts its circuit from what its prerender showed (HandoverPage), so it
+    /// inserts none: <see cref="AssertNoLoadingShownAsync"/>.
+    /// </summary>
+    private static Task WatchForLoadingAsync(IPage page) => page.AddInitScriptAsync("""
+        document.addEventListener('DOMContentLoaded', () => new MutationObserver(records => {
+            for (const node of records.flatMap(r => [...r.addedNodes])) {
+                const loading = node.nodeType === 1
+                    && (node.matches('.mud-progress-linear, .mud-skeleton') ? node : node.querySelector('.mud-progress-linear, .mud-skeleton'));
+                if (loading && window.__loadingShown === undefined) {
+                    window.__loadingShown = loading.getAttribute('aria-label') ?? loading.className;
+                }
+            }
+        }).observe(document.body, { childList: true, subtree: true }));
+        """);
+
+    /// <summary>
+    /// Fails if the page's current document showed a loading state after it was parsed (<see cref="WatchForLoadingAsync"/>); call it
+    /// once the circuit has rendered (<see cref="GoToAsync"/> waits for that).
+    /// </summary>
+    private static async Task AssertNoLoadingShownAsync(IPage page, string what)
+    {
+        var loading = await page.EvaluateAsync<string?>("() => window.__loadingShown ?? null");
+        Assert.True(loading is null, $"{what} showed a loading state after its prerender: {loading}.");
     }
 
     [Fact]

@@ -245,6 +245,9 @@ public sealed class EventDetailsTests : PageTestContext
 
 public sealed class NotificationsPageTests : PageTestContext
 {
+    // The page as a circuit renders it (a prerender would hand what it loaded over to the circuit: HandoverPage).
+    public NotificationsPageTests() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     [Theory]
     [InlineData(3, false)]
     [InlineData(0, true)]
