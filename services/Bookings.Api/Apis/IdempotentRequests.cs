@@ -2,8 +2,8 @@ using System.Text.Json;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
 using Bookings.Api.UseCases;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Bookings.Api.Apis;
@@ -28,7 +28,8 @@ public static class Answers
 /// A 503 is not stored: the same request continues the same resource when it is sent again. The use case is told whether its
 /// id is new (a fresh key, or no key): then no earlier attempt can have left anything under it to look up.
 /// A use case whose last transaction commits the work the answer reports stores the answer in that transaction
-/// (<see cref="SaveWithWork{T}"/>): one statement and one commit less per request; any other answer is stored after it.
+/// (<see cref="SaveWithWork{T}"/>): its UPDATE goes in that transaction's round trip, one round trip and one commit less per
+/// request; any other answer is stored after it.
 /// </summary>
 public sealed class IdempotentRequests(IdempotencyStore store, BookingsDbContext db, IOptions<BookingOptions> options)
 {
