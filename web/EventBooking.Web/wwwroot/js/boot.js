@@ -1,12 +1,13 @@
 // Loads Blazor's script and then MudBlazor's, in that order, after the page's first paint: a deferred script runs once the
 // document is parsed and its stylesheets are in, and this one waits for the next frame to be painted. So the 64 KB of
 // compressed script neither share the first paint's bandwidth with the CSS (on a slow link they delayed it by about a third
-// of a second) nor sit on its path. The prerendered page reads and its links work meanwhile; the circuit starts when
-// Blazor's script has run. An external file, as the Content-Security-Policy allows no inline script.
+// of a second) nor sit on its path. The prerendered page reads and its links work meanwhile; the circuit starts in the
+// task after Blazor's script has run. An external file, as the Content-Security-Policy allows no inline script.
 // A page rendered on the server only with nothing live on it (a visitor's catalog, sign-in) needs neither: its forms and links
 // are plain HTML, so no script is loaded at all. Blazor marks each component it must bring to life with a comment
 // ("<!--Blazor:{…}-->"): the whole live page, or an island such as the seats left on a visitor's event page.
 (function () {
+    const blazorSrc = document.currentScript.dataset.blazor;
     const scripts = (document.currentScript.dataset.scripts || '').split(' ').filter(Boolean);
     let loaded = false;
     function hasLiveComponents() {
@@ -30,9 +31,14 @@
             return;
         }
 
-        for (const src of scripts) {
-            const script = document.createElement('script');
-            script.src = src;
+        // Blazor's script starts the circuit in the task that evaluates it unless told not to (it reads this attribute of
+        // document.currentScript). Started from a task of its own instead, the start is a second, shorter task rather than the
+        // tail of one long one, and the page answers input in between.
+        const blazor = document.createElement('script');
+        blazor.src = blazorSrc;
+        blazor.setAttribute('autostart', 'false');
+        blazor.addEventListener('load', () => setTimeout(() => window.Blazor.start(), 0));
+        for (const script of [blazor, ...scripts.map(src => Object.assign(document.createElement('script'), { src }))]) {
             // Dynamically inserted scripts run as soon as each arrives unless told to keep their order: Blazor first.
             script.async = false;
             document.body.appendChild(script);
