@@ -1,7 +1,8 @@
 // bench/Lighthouse: Lighthouse, mobile with its default (simulated) throttling, on the home page, an event page and the checkout
 // (an unpaid booking's pay page, signed in), served by the web's published Release build in the Production environment.
 //   bash bench/Lighthouse/run.sh [--runs N]          (installs Lighthouse, publishes the web, builds and runs this)
-//   dotnet bench/Lighthouse/bin/Release/net10.0/Lighthouse.Bench.dll --web PUBLISHED_DLL [--runs N] [--results DIR] [--serve]
+//   dotnet bench/Lighthouse/bin/Release/net10.0/Lighthouse.Bench.dll --web PUBLISHED_DLL [--runs N] [--results DIR] [--serve] [--browser-cpus LIST]
+//   (--browser-cpus: chromium runs on these CPUs (taskset's list); run.sh gives it the last CPU and this program the others)
 //   (--serve: no Lighthouse run; the system and the published web stay up, the pages' addresses printed, until Ctrl+C)
 using System.Diagnostics;
 using System.Globalization;
@@ -23,6 +24,11 @@ var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCul
 var results = Path.GetFullPath(Arg("--results") ?? Path.Combine(root, "bench/Lighthouse/results", stamp));
 var lighthouse = Path.Combine(root, "bench/Lighthouse/node_modules/lighthouse/package.json");
 var runner = Path.Combine(root, "bench/Lighthouse/lighthouse.mjs");
+var browserCpus = Arg("--browser-cpus");
+// Where the browser ran, beside where the rest did: on a shared machine the servers' work otherwise lands in the page's tasks.
+var cpuPlacement = browserCpus is null
+    ? $"the browser shared the CPUs ({OwnCpus()}) with the servers"
+    : $"chromium on CPU {browserCpus} alone, the servers, this program and Lighthouse's node on CPU {OwnCpus()} (`taskset`)";
 foreach (var required in new[] { webDll, lighthouse, "/usr/bin/chromium" })
 {
     if (!File.Exists(required))
@@ -42,7 +48,7 @@ var environment = new Dictionary<string, string?>
     ["Tickets__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     ["Logging__LogLevel__Default"] = "Warning",
 };
-Log($"Starting the system from the AppHost ({ServiceBuild.Own}) under {data.Path}; load average {LoadAverage()} ...");
+Log($"Starting the system from the AppHost ({ServiceBuild.Own}) under {data.Path}; load average {LoadAverage()}; {cpuPlacement} ...");
 await using var system = await SystemUnderTest.StartAsync(new SystemUnderTestOptions { DataDirectory = data.Path, SeedDemoData = true, Environment = environment });
 Log($"System up in {system.StartTime.TotalSeconds:0.0} s; the APIs run their {ServiceBuild.Verify(system, ResourceNames.Apis)} build.");
 
@@ -128,7 +134,7 @@ try
         }
     }
 
-    var summary = Summary(rows, runs, webDll);
+    var summary = Summary(rows, runs, webDll, cpuPlacement);
     await File.WriteAllTextAsync(Path.Combine(results, "summary.md"), summary);
     var latest = Path.Combine(root, "bench/Lighthouse/results");
     if (Path.GetDirectoryName(results) == latest)
@@ -153,7 +159,10 @@ async Task<JsonElement> LighthouseAsync(Uri url, string output, string? cookie)
 {
     // lighthouse.mjs: Lighthouse's defaults (mobile, simulated throttling) in a fresh chromium that reaches loopback only.
     List<string> arguments = [runner, url.ToString(), output, .. cookie is null ? Array.Empty<string>() : [cookie]];
-    using var process = Start("node", arguments, root, new Dictionary<string, string?> { ["CHROME_PATH"] = "/usr/bin/chromium" }, output + ".log");
+    var browser = browserCpus is null
+        ? new Dictionary<string, string?> { ["CHROME_PATH"] = "/usr/bin/chromium" }
+        : new Dictionary<string, string?> { ["CHROME_PATH"] = Path.Combine(root, "bench/Lighthouse/chromium-on-cpu.sh"), ["BROWSER_CPUS"] = browserCpus };
+    using var process = Start("node", arguments, root, browser, output + ".log");
     await process.WaitForExitAsync();
     if (process.ExitCode != 0 || !File.Exists(output + ".report.json"))
     {
@@ -249,13 +258,13 @@ static Process Start(string file, IEnumerable<string> arguments, string workingD
     return process;
 }
 
-static string Summary(List<Row> rows, int runs, string webDll)
+static string Summary(List<Row> rows, int runs, string webDll, string cpuPlacement)
 {
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture, $"# Lighthouse {rows[0].Version}, mobile, default throttling — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     text.AppendLine();
     text.AppendLine(CultureInfo.InvariantCulture, $"The web's published Release build (`{Path.GetFileName(webDll)}`) in the Production environment on loopback, the APIs, PostgreSQL, RabbitMQ and Redis");
-    text.AppendLine(CultureInfo.InvariantCulture, $"from the AppHost (demo data); {runs} run(s) per page on a shared {Environment.ProcessorCount}-core machine. Targets: every category ≥ 0.95, LCP < 2.5 s, CLS < 0.1.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"from the AppHost (demo data); {runs} run(s) per page on a shared {Environment.ProcessorCount}-core machine; {cpuPlacement}. Targets: every category ≥ 0.95, LCP < 2.5 s, CLS < 0.1.");
     text.AppendLine();
     text.AppendLine("| page | run | performance | accessibility | best practices | SEO | FCP s | LCP s | TBT ms | CLS | SI s | load avg (1 min) before → after | report |");
     text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -290,6 +299,9 @@ static string Summary(List<Row> rows, int runs, string webDll)
 static void Log(string message) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 
 static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+// The CPUs this process may run on (and the processes it starts, unless placed elsewhere), as the kernel lists them.
+static string OwnCpus() => File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
 
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
