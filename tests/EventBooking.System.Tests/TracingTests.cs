@@ -46,7 +46,16 @@ public sealed class TracingTests(SystemFixture fixture)
             {
                 await Poll.UntilAsync(async () =>
                 {
-                    trace = await fixture.System.Telemetry.TraceAsync(traceId, ct);
+                    try
+                    {
+                        trace = await fixture.System.Telemetry.TraceAsync(traceId, ct);
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode >= HttpStatusCode.InternalServerError)
+                    {
+                        // The dashboard is the test's instrument, not the product: a busy moment of its API is asked again.
+                        return false;
+                    }
+
                     return IsOneTree(trace, roots);
                 }, TimeSpan.FromSeconds(60), "the booking's trace reaches notifications-api", ct);
                 TestContext.Current.TestOutputHelper?.WriteLine($"attempt {attempt}, trace {traceId}: {trace.Count} spans: " +
@@ -56,14 +65,30 @@ public sealed class TracingTests(SystemFixture fixture)
             }
             catch (TimeoutException)
             {
-                var received = await fixture.System.Telemetry.SpansAsync(cancellationToken: ct);
                 attempts.Add($"attempt {attempt}: trace {traceId} (client roots {string.Join(",", roots)}) has: " +
                     $"{string.Join("; ", trace.Select(s => $"{s.Service}:{s.Name}(kind {s.Kind}, {s.SpanId} under {s.ParentSpanId})"))}; " +
-                    $"the dashboard has {received.Count} spans from {string.Join(",", received.Select(s => s.Service).Distinct())}");
+                    await DashboardHoldsAsync(ct));
             }
         }
 
         Assert.Fail(string.Join(Environment.NewLine, attempts));
+    }
+
+    /// <summary>
+    /// What the dashboard holds, for the failure message only. Asked for every service's spans under load, the dashboard has
+    /// answered 500 (CI, 2026-12-07); that must not cut the remaining attempts short.
+    /// </summary>
+    private async Task<string> DashboardHoldsAsync(CancellationToken ct)
+    {
+        try
+        {
+            var received = await fixture.System.Telemetry.SpansAsync(cancellationToken: ct);
+            return $"the dashboard has {received.Count} spans from {string.Join(",", received.Select(s => s.Service).Distinct())}";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"the dashboard did not list its spans ({e.Message})";
+        }
     }
 
     /// <summary>
