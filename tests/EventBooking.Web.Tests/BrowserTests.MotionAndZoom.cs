@@ -94,21 +94,27 @@ public sealed partial class BrowserTests
             }
 
             // A live page goes on loading after its circuit's first render (the event page: ticket types, seating, reviews) and may
-            // render its action anew meanwhile: scroll to the one that is there then.
+            // render its action anew meanwhile (an island's circuit replaces its prerendered DOM: the visitor's seats left): scroll
+            // to the one that is there then, and measure it, again if it went away in between (no box).
+            LocatorBoundingBoxResult? box = null;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await action.ScrollIntoViewIfNeededAsync();
-                    break;
+                    box = await action.BoundingBoxAsync();
+                    if (box is not null || attempt == 5)
+                    {
+                        break;
+                    }
                 }
                 catch (PlaywrightException ex) when (attempt < 5 && ex.Message.Contains("not attached", StringComparison.Ordinal))
                 {
-                    await action.WaitForAsync();
                 }
+
+                await action.WaitForAsync();
             }
 
-            var box = await action.BoundingBoxAsync();
             if (box is null || box.X < 0 || box.X + box.Width > 640 || !await action.IsVisibleAsync())
             {
                 problems.Add($"{path}: {mainAction} is not inside the 640px window ({box?.X.ToString(CultureInfo.InvariantCulture)}, width {box?.Width.ToString(CultureInfo.InvariantCulture)})");
