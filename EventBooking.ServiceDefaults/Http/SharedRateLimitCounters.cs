@@ -17,6 +17,14 @@ public sealed class SharedRateLimitOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// After Redis failed to answer (an error, or no answer within <see cref="RedisTimeout"/>), how long requests are counted by
+    /// their replica without asking Redis; then the next request asks again. A slow Redis costs one request the timeout, not
+    /// every request of a sale rush.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>A window's count after a request was counted, and how long until the window ends.</summary>
@@ -27,7 +35,8 @@ public readonly record struct WindowCount(long Count, TimeSpan ResetsIn);
 /// counted and given its expiry by one atomic Lua script, so a request costs one round trip. The window starts at the
 /// partition's first request and ends when the key expires; Redis's own clock times it, so replicas' clocks do not matter.
 /// Without Redis (not configured, disconnected, failing or slower than <see cref="SharedRateLimitOptions.RedisTimeout"/>) it
-/// answers <c>null</c> and the caller counts locally; it logs once when it starts doing so and once when Redis is back.
+/// answers <c>null</c> and the caller counts locally; it logs once when it starts doing so and once when Redis is back. After a
+/// failed or late answer it does not ask Redis again for <see cref="SharedRateLimitOptions.RedisRetryAfter"/>.
 /// </summary>
 public sealed partial class SharedRateLimitCounters
 {
@@ -47,24 +56,31 @@ public sealed partial class SharedRateLimitCounters
 
     private readonly IConnectionMultiplexer? _redis;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _retryAfter;
     private readonly TimeProvider _time;
     private readonly ILogger<SharedRateLimitCounters> _logger;
     private int _degraded;
+    // When Redis may be asked again after it failed to answer (UTC ticks; 0: no pause).
+    private long _askAgainAt;
 
     public SharedRateLimitCounters(IServiceProvider services, IOptions<SharedRateLimitOptions> options, TimeProvider time, ILogger<SharedRateLimitCounters> logger)
     {
         _redis = services.GetService<IConnectionMultiplexer>();
         _timeout = options.Value.RedisTimeout;
+        _retryAfter = options.Value.RedisRetryAfter;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Whether a request is worth sending to Redis now (configured and connected): if not, count locally at once.</summary>
+    /// <summary>
+    /// Whether a request is worth sending to Redis now (configured, connected, and not within the pause after a failed or late
+    /// answer): if not, count locally at once.
+    /// </summary>
     public bool Available
     {
         get
         {
-            if (_redis is { IsConnected: true })
+            if (_redis is { IsConnected: true } && _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _askAgainAt))
             {
                 return true;
             }
@@ -93,6 +109,7 @@ public sealed partial class SharedRateLimitCounters
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            Volatile.Write(ref _askAgainAt, (_time.GetUtcNow() + _retryAfter).UtcTicks);
             Degrade(ex);
             return null;
         }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using EventBooking.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Xunit;
 
 namespace EventBooking.ServiceDefaults.Tests;
@@ -75,5 +78,44 @@ public sealed class RedisOutageTests(RedisFixture redis) : IClassFixture<RedisFi
 
         using var third = await app.GetAsync(user);
         await RateLimitedAnswers.AssertRefusedAsync(third);
+    }
+
+    [Fact]
+    public async Task A_redis_that_answers_late_is_not_asked_again_until_the_pause_is_over()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        // The service's own client; it waits for answers longer than the stall below lasts.
+        var options = ConfigurationOptions.Parse(redis.Server.ConnectionString);
+        options.AsyncTimeout = 30_000;
+        await using var client = await ConnectionMultiplexer.ConnectAsync(options);
+        var admin = ConfigurationOptions.Parse(redis.Server.ConnectionString);
+        admin.AllowAdmin = true;
+        await using var adminClient = await ConnectionMultiplexer.ConnectAsync(admin);
+        var clock = new ShiftedTime();
+        var counters = new SharedRateLimitCounters(new ServiceCollection().AddSingleton<IConnectionMultiplexer>(client).BuildServiceProvider(),
+            Options.Create(new SharedRateLimitOptions { RedisTimeout = TimeSpan.FromMilliseconds(200), RedisRetryAfter = TimeSpan.FromMinutes(1) }),
+            clock, NullLogger<SharedRateLimitCounters>.Instance);
+        var key = $"late-{Guid.NewGuid():N}";
+        var window = TimeSpan.FromMinutes(10);
+        Assert.Equal(1, (await counters.CountAsync(key, 1, window, cancellationToken))?.Count);
+
+        // Redis stalls (every client's commands wait 3 s): the next request waits the timeout, then counts on its own.
+        await adminClient.GetServer(adminClient.GetEndPoints()[0]).ExecuteAsync("CLIENT", "PAUSE", 3000);
+        Assert.Null(await counters.CountAsync(key, 1, window, cancellationToken));
+
+        // Still connected, but not asked meanwhile: the request after it does not wait, and sends nothing.
+        Assert.True(client.IsConnected);
+        Assert.False(counters.Available);
+        Assert.Null(await counters.CountAsync(key, 1, window, cancellationToken));
+
+        // Once Redis answers again, it holds the late request's count (it did arrive) and not the one counted locally.
+        await client.GetDatabase().PingAsync();
+        Assert.Equal(2, (long)await adminClient.GetDatabase().StringGetAsync(SharedRateLimitCounters.KeyPrefix + key));
+        Assert.False(counters.Available);
+
+        // After the pause, Redis is asked again and counts as before.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(counters.Available);
+        Assert.Equal(3, (await counters.CountAsync(key, 1, window, cancellationToken))?.Count);
     }
 }

@@ -17,14 +17,6 @@ using Xunit;
 
 namespace Users.Api.Tests;
 
-/// <summary>A clock the tests can move (users-api's TimeProvider): real time plus an offset.</summary>
-public sealed class ShiftedTimeProvider : TimeProvider
-{
-    public TimeSpan Offset { get; set; }
-
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
-}
-
 /// <summary>
 /// users-api itself, on real Kestrel (real HTTP) over a fresh PostgreSQL database, publishing to a real RabbitMQ node (nothing
 /// consumes there: the account emails' events stay readable in the outbox, as what would be mailed).
@@ -35,7 +27,7 @@ public sealed class UsersApiFactory(string connectionString, string messaging, I
     public const string BookingsClientSecret = "bookings-secret-0123456789abcdef";
     public const string EventsClientSecret = "events-secret-0123456789abcdef01";
 
-    public ShiftedTimeProvider Clock { get; } = new();
+    public ShiftedTime Clock { get; } = new();
 
     /// <summary>The service's database (for tests that check what it stored).</summary>
     public string ConnectionString => connectionString;
