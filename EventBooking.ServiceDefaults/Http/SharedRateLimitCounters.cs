@@ -123,8 +123,15 @@ public sealed partial class SharedRateLimitCounters
         }
     }
 
+    // A request that was already waiting when Redis failed may still get its answer during the pause: that is not a recovery
+    // (it would log one for every such request, and a warning for every late one after it). The first answer after the pause is.
     private void Recover()
     {
+        if (_time.GetUtcNow().UtcTicks < Volatile.Read(ref _askAgainAt))
+        {
+            return;
+        }
+
         if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
         {
             LogRecovered(_logger);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EventBooking.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Xunit;
@@ -92,9 +92,10 @@ public sealed class RedisOutageTests(RedisFixture redis) : IClassFixture<RedisFi
         admin.AllowAdmin = true;
         await using var adminClient = await ConnectionMultiplexer.ConnectAsync(admin);
         var clock = new ShiftedTime();
+        var log = new RecordingLogger<SharedRateLimitCounters>();
         var counters = new SharedRateLimitCounters(new ServiceCollection().AddSingleton<IConnectionMultiplexer>(client).BuildServiceProvider(),
             Options.Create(new SharedRateLimitOptions { RedisTimeout = TimeSpan.FromMilliseconds(200), RedisRetryAfter = TimeSpan.FromMinutes(1) }),
-            clock, NullLogger<SharedRateLimitCounters>.Instance);
+            clock, log);
         var key = $"late-{Guid.NewGuid():N}";
         var window = TimeSpan.FromMinutes(10);
         Assert.Equal(1, (await counters.CountAsync(key, 1, window, cancellationToken))?.Count);
@@ -113,9 +114,10 @@ public sealed class RedisOutageTests(RedisFixture redis) : IClassFixture<RedisFi
         Assert.Equal(2, (long)await adminClient.GetDatabase().StringGetAsync(SharedRateLimitCounters.KeyPrefix + key));
         Assert.False(counters.Available);
 
-        // After the pause, Redis is asked again and counts as before.
+        // After the pause, Redis is asked again and counts as before. One warning for the episode, one line when it ends.
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.True(counters.Available);
         Assert.Equal(3, (await counters.CountAsync(key, 1, window, cancellationToken))?.Count);
+        Assert.Equal([LogLevel.Warning, LogLevel.Information], log.Entries.Select(e => e.Level));
     }
 }

@@ -57,7 +57,7 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
     public async Task The_view_goes_stale_within_the_bound_when_Redis_stops_and_is_read_again_when_it_is_back()
     {
         await using var connection = await ConnectAsync();
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<RevocationMonitor>();
         await using var running = await StartViewAsync(connection, log);
         var user = Principal(Guid.CreateVersion7());
 
@@ -100,7 +100,7 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         options.ConnectTimeout = 200;
         options.AsyncTimeout = 200;
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<RevocationMonitor>();
         var view = new RevokedSessions(TimeProvider.System);
         using var monitor = new RevocationMonitor(connection, view, TimeProvider.System, log);
         await monitor.StartAsync(Ct);
@@ -179,38 +179,6 @@ public sealed class RevocationViewTests(RedisFixture redis) : IClassFixture<Redi
         {
             await Monitor.StopAsync(CancellationToken.None);
             Monitor.Dispose();
-        }
-    }
-
-    /// <summary>What the monitor logged, level and message.</summary>
-    private sealed class RecordingLogger : ILogger<RevocationMonitor>
-    {
-        private readonly Lock _lock = new();
-        private readonly List<(LogLevel Level, string Message)> _entries = [];
-
-        public IReadOnlyList<(LogLevel Level, string Message)> Entries
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public bool Has(LogLevel level, string text) => Entries.Any(e => e.Level == level && e.Message.Contains(text, StringComparison.Ordinal));
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_lock)
-            {
-                _entries.Add((logLevel, formatter(state, exception)));
-            }
         }
     }
 }
