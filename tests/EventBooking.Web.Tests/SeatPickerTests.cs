@@ -96,14 +96,14 @@ public sealed class SeatPickerTests : PageTestContext
         Seat(page, "stalls-A-2").Click();
 
         page.Find("[data-testid=mode-list]").Click();
-        Assert.Equal("true", page.Find("[data-testid=mode-list]").GetAttribute("aria-pressed"));
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=mode-list]").GetAttribute("aria-pressed")));
         var checks = page.FindAll("[data-testid=seat-check]");
         Assert.Equal(6, checks.Count);
         Assert.True(page.Find("[data-testid=seat-row][data-seat='stalls-A-2'] input").HasAttribute("checked"));
         page.Find("[data-testid=seat-row][data-seat='stalls-B-3'] input").Change(true);
 
         page.Find("[data-testid=mode-map]").Click();
-        Assert.Equal("true", Seat(page, "stalls-A-2").GetAttribute("aria-checked"));
+        page.WaitForAssertion(() => Assert.Equal("true", Seat(page, "stalls-A-2").GetAttribute("aria-checked")));
         Assert.Equal("true", Seat(page, "stalls-B-3").GetAttribute("aria-checked"));
         page.WaitForAssertion(() => Assert.Equal("65.00 EUR", page.Find("[data-testid=total]").TextContent.Trim()));
     }
@@ -115,7 +115,8 @@ public sealed class SeatPickerTests : PageTestContext
         var page = Page();
 
         page.Find("[data-testid=mode-best]").Click();
-        page.Find("#party-stalls-a").Change("3");
+        // The availability feed renders the picker from its own thread too: the click's render may land after it.
+        page.WaitForElement("#party-stalls-a").Change("3");
         page.Find("#wheelchair-stalls-a").Change("1");
         page.Find("[data-testid=allow-restricted] input, input[data-testid=allow-restricted]").Change(true);
         page.Find("#standing-standing").Change("2");
