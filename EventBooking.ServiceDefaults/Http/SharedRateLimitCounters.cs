@@ -80,7 +80,7 @@ public sealed partial class SharedRateLimitCounters
     {
         get
         {
-            if (_redis is { IsConnected: true } && _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _askAgainAt))
+            if (_redis is { IsConnected: true } && !Paused)
             {
                 return true;
             }
@@ -115,6 +115,9 @@ public sealed partial class SharedRateLimitCounters
         }
     }
 
+    // Within the pause after a failed or late answer.
+    private bool Paused => _time.GetUtcNow().UtcTicks < Volatile.Read(ref _askAgainAt);
+
     private void Degrade(Exception? reason)
     {
         if (_redis is not null && Interlocked.Exchange(ref _degraded, 1) == 0)
@@ -127,7 +130,7 @@ public sealed partial class SharedRateLimitCounters
     // (it would log one for every such request, and a warning for every late one after it). The first answer after the pause is.
     private void Recover()
     {
-        if (_time.GetUtcNow().UtcTicks < Volatile.Read(ref _askAgainAt))
+        if (Paused)
         {
             return;
         }
