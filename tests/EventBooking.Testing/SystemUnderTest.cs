@@ -250,17 +250,72 @@ public sealed class SystemUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts every stopped or crashed instance of <paramref name="resource"/> again and waits until it is healthy.</summary>
+    /// <summary>
+    /// Starts every stopped or crashed instance of <paramref name="resource"/> again and waits until each restarted instance
+    /// answers its own <c>/health</c>, then until every instance is healthy.
+    /// </summary>
+    /// <remarks>
+    /// The orchestrator's health of an instance is not enough on its own: it checks the resource's shared address (with
+    /// replicas, the proxy, which the other replicas answer), and the snapshot of an instance that was just started again
+    /// can still say Running and Healthy before its new process listens.
+    /// </remarks>
     public async Task StartAsync(string resource, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromMinutes(3));
-        foreach (var instance in Instances(resource).Where(i => i.State is not null && KnownResourceStates.TerminalStates.Contains(i.State)))
+        var stopped = Instances(resource).Where(i => i.State is not null && KnownResourceStates.TerminalStates.Contains(i.State)).ToList();
+        foreach (var instance in stopped)
         {
             await ExecuteAsync(instance.Id, KnownResourceCommands.StartCommand, deadline.Token);
         }
 
+        foreach (var instance in stopped)
+        {
+            await WaitAnswersAsync(instance, deadline.Token);
+        }
+
         await WaitHealthyAsync(resource, deadline.Token);
+    }
+
+    /// <summary>
+    /// Waits until a new process of <paramref name="stopped"/> runs and, for a project, until its own address answers
+    /// <c>/health</c> with 200.
+    /// </summary>
+    private async Task WaitAnswersAsync(ResourceInstance stopped, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            if (_latest.TryGetValue(stopped.Id, out var current)
+                && current.Snapshot.State?.Text == KnownResourceStates.Running
+                && ProcessId(current) is { } pid && pid != stopped.ProcessId)
+            {
+                if (current.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is not { } urls)
+                {
+                    return; // Not a project (a local server): its health check probes the instance's own port.
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(new Uri(new Uri(urls.Split(';')[0]), "/health"), cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Not listening yet, or not ready to answer.
+                }
+            }
+
+            if (_latest.TryGetValue(stopped.Id, out var failed) && failed.Snapshot.State?.Text == KnownResourceStates.FailedToStart)
+            {
+                throw new InvalidOperationException($"{stopped.Id} failed to start; see {TestLog.Path}.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     /// <summary>Waits until every instance of <paramref name="resource"/> runs and passes its health checks.</summary>
