@@ -207,6 +207,29 @@ public sealed class BookingFlowTests(BookingsApiFactory factory) : ApiTestBase(f
         Assert.Equal((47, 3, 0), Factory.Inventory.Counts(ev.Id));
     }
 
+    /// <summary>A key past its lifetime is a new key: another body with it creates another booking instead of a 422.</summary>
+    [Fact]
+    public async Task An_expired_key_is_claimed_again_as_new()
+    {
+        var ev = Factory.Inventory.AddEvent(Guid.CreateVersion7(), capacity: 10);
+        var userId = Guid.CreateVersion7();
+        var client = Factory.ClientFor(userId);
+        var key = Guid.NewGuid().ToString();
+        using var first = await CreateAsync(client, ev.Id, 2, key);
+        var booked = (await first.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+
+        await Factory.DbAsync(db => db.Database.ExecuteSqlAsync(
+            $"""UPDATE idempotency_keys SET "ExpiresAt" = now() - interval '1 minute' WHERE "UserId" = {userId} AND "Key" = {key}""", Ct));
+        using var again = await CreateAsync(client, ev.Id, 3, key);
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var rebooked = (await again.Content.ReadFromJsonAsync<BookingDto>(Json, Ct))!;
+        Assert.NotEqual(booked.Id, rebooked.Id);
+        Assert.Equal(3, rebooked.Quantity);
+        Assert.Equal(2, await Factory.DbAsync(db => db.Bookings.CountAsync(b => b.UserId == userId, Ct)));
+        Assert.Equal((5, 5, 0), Factory.Inventory.Counts(ev.Id));
+    }
+
     [Fact]
     public async Task Declined_card_leaves_the_booking_payable_and_the_seats_held()
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Bookings.Api.Infrastructure;
 
@@ -23,24 +24,74 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
     public static string Hash(object request) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
-    public async Task<IdempotencyClaim> ClaimAsync(Guid userId, string scope, string key, string requestHash, TimeSpan lifetime, CancellationToken cancellationToken)
+    // One statement: the unique key (user, scope, key) lets exactly one request reserve it; a key that expired is taken over
+    // as if new. A live duplicate returns nothing here (its row is left untouched) and is read by ReadSql.
+    private const string ClaimSql = """
+        INSERT INTO idempotency_keys ("UserId", "Scope", "Key", "RequestHash", "ResourceId", "CreatedAt", "ExpiresAt")
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT ("UserId", "Scope", "Key") DO UPDATE SET
+            "RequestHash" = EXCLUDED."RequestHash", "ResourceId" = EXCLUDED."ResourceId", "StatusCode" = NULL,
+            "ResponseBody" = NULL, "Location" = NULL, "CreatedAt" = EXCLUDED."CreatedAt", "ExpiresAt" = EXCLUDED."ExpiresAt"
+        WHERE idempotency_keys."ExpiresAt" < EXCLUDED."CreatedAt"
+        RETURNING "ResourceId", "RequestHash", "StatusCode", "ResponseBody"
+        """;
+
+    // A separate statement (a snapshot of its own): it sees a duplicate that a concurrent request committed while the claim waited on it.
+    private const string ReadSql = """
+        SELECT "ResourceId", "RequestHash", "StatusCode", "ResponseBody" FROM idempotency_keys
+        WHERE "UserId" = $1 AND "Scope" = $2 AND "Key" = $3
+        """;
+
+    /// <remarks>
+    /// Every request with a key runs this, so it is a plain Npgsql command on the context's connection (prepared once per
+    /// connection), not an EF Core raw-SQL query, which regenerated its SQL and buffered its columns' metadata on every call
+    /// (about a tenth of bookings-api's allocations in a rush, measured with dotnet-trace).
+    /// </remarks>
+    public Task<IdempotencyClaim> ClaimAsync(Guid userId, string scope, string key, string requestHash, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // One statement: the unique key (user, scope, key) lets exactly one request reserve it; a key that expired is taken
-        // over as if new. A live duplicate returns nothing here (its row is left untouched) and is read below.
-        var claimed = await db.IdempotencyRecords.FromSql($"""
-            INSERT INTO idempotency_keys ("UserId", "Scope", "Key", "RequestHash", "ResourceId", "CreatedAt", "ExpiresAt")
-            VALUES ({userId}, {scope}, {key}, {requestHash}, {Guid.CreateVersion7()}, {now}, {now + lifetime})
-            ON CONFLICT ("UserId", "Scope", "Key") DO UPDATE SET
-                "RequestHash" = EXCLUDED."RequestHash", "ResourceId" = EXCLUDED."ResourceId", "StatusCode" = NULL,
-                "ResponseBody" = NULL, "Location" = NULL, "CreatedAt" = EXCLUDED."CreatedAt", "ExpiresAt" = EXCLUDED."ExpiresAt"
-            WHERE idempotency_keys."ExpiresAt" < EXCLUDED."CreatedAt"
-            RETURNING *
-            """).AsNoTracking().ToListAsync(cancellationToken);
-        var record = claimed.Count == 1
-            ? claimed[0]
-            : await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, cancellationToken);
-        return new IdempotencyClaim(record.ResourceId, record.RequestHash != requestHash, record.StatusCode, record.ResponseBody, IsNew: claimed.Count == 1);
+        var resourceId = Guid.CreateVersion7();
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                return await ReadAsync(connection, claim: true, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
+                    ?? await ReadAsync(connection, claim: false, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
+                    ?? throw new InvalidOperationException($"Idempotency key {scope}/{key} was neither claimed nor found.");
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+    }
+
+    /// <param name="claim">Reserve the key (<see cref="ClaimSql"/>); else read what is stored under it (<see cref="ReadSql"/>).</param>
+    private static async Task<IdempotencyClaim?> ReadAsync(NpgsqlConnection connection, bool claim, Guid userId, string scope, string key,
+        string requestHash, Guid resourceId, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(claim ? ClaimSql : ReadSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        if (claim)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestHash });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = resourceId });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new IdempotencyClaim(reader.GetGuid(0), HashMismatch: reader.GetString(1) != requestHash,
+            StatusCode: reader.IsDBNull(2) ? null : reader.GetInt32(2), ResponseBody: reader.IsDBNull(3) ? null : reader.GetString(3), IsNew: claim);
     }
 
     /// <summary>Remembers the final answer so later duplicates replay it. A stored success is never overwritten by a refusal.</summary>
