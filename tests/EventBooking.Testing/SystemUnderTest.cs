@@ -166,10 +166,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public IReadOnlyList<Uri> ReplicaUrls(string resource) =>
         _latest.Values.Where(e => e.Resource.Name == resource && e.Snapshot.State?.Text == KnownResourceStates.Running)
             .OrderBy(e => e.ResourceId, StringComparer.Ordinal)
-            .Select(e => e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value)
-            .Where(url => url is not null)
-            .Select(url => new Uri(url!.Split(';')[0]))
+            .Select(OwnUrl)
+            .OfType<Uri>()
             .ToList();
+
+    /// <summary>Where an instance of a project listens itself: the first of its <c>ASPNETCORE_URLS</c>; null for a local server.</summary>
+    private static Uri? OwnUrl(ResourceEvent instance) =>
+        instance.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { } urls
+            ? new Uri(urls.Split(';')[0])
+            : null;
 
     /// <summary>
     /// The environment the orchestrator gave the first running instance of a project (its connection strings, its peers'
@@ -290,14 +295,14 @@ public sealed class SystemUnderTest : IAsyncDisposable
                 && current.Snapshot.State?.Text == KnownResourceStates.Running
                 && ProcessId(current) is { } pid && pid != stopped.ProcessId)
             {
-                if (current.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is not { } urls)
+                if (OwnUrl(current) is not { } url)
                 {
                     return; // Not a project (a local server): its health check probes the instance's own port.
                 }
 
                 try
                 {
-                    using var response = await client.GetAsync(new Uri(new Uri(urls.Split(';')[0]), "/health"), cancellationToken);
+                    using var response = await client.GetAsync(new Uri(url, "/health"), cancellationToken);
                     if (response.IsSuccessStatusCode)
                     {
                         return;

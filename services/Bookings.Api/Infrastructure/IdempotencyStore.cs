@@ -57,8 +57,8 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
             try
             {
                 var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                return await ReadAsync(connection, claim: true, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
-                    ?? await ReadAsync(connection, claim: false, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
+                return await InsertAsync(connection, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
+                    ?? await ReadStoredAsync(connection, userId, scope, key, requestHash, ct)
                     ?? throw new InvalidOperationException($"Idempotency key {scope}/{key} was neither claimed nor found.");
             }
             finally
@@ -68,22 +68,38 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
         }, cancellationToken);
     }
 
-    /// <param name="claim">Reserve the key (<see cref="ClaimSql"/>); else read what is stored under it (<see cref="ReadSql"/>).</param>
-    private static async Task<IdempotencyClaim?> ReadAsync(NpgsqlConnection connection, bool claim, Guid userId, string scope, string key,
+    /// <summary>Reserves the key (<see cref="ClaimSql"/>); null when a live duplicate holds it.</summary>
+    private static async Task<IdempotencyClaim?> InsertAsync(NpgsqlConnection connection, Guid userId, string scope, string key,
         string requestHash, Guid resourceId, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(claim ? ClaimSql : ReadSql, connection);
+        await using var command = KeyCommand(ClaimSql, connection, userId, scope, key);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestHash });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = resourceId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
+        return await ReadClaimAsync(command, requestHash, isNew: true, cancellationToken);
+    }
+
+    /// <summary>What is stored under the key (<see cref="ReadSql"/>); null when nothing is.</summary>
+    private static async Task<IdempotencyClaim?> ReadStoredAsync(NpgsqlConnection connection, Guid userId, string scope, string key,
+        string requestHash, CancellationToken cancellationToken)
+    {
+        await using var command = KeyCommand(ReadSql, connection, userId, scope, key);
+        return await ReadClaimAsync(command, requestHash, isNew: false, cancellationToken);
+    }
+
+    /// <summary>A command whose first three parameters are the key's identity (user, scope, key).</summary>
+    private static NpgsqlCommand KeyCommand(string sql, NpgsqlConnection connection, Guid userId, string scope, string key)
+    {
+        var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        if (claim)
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestHash });
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = resourceId });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
-        }
+        return command;
+    }
 
+    private static async Task<IdempotencyClaim?> ReadClaimAsync(NpgsqlCommand command, string requestHash, bool isNew, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -91,7 +107,7 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
         }
 
         return new IdempotencyClaim(reader.GetGuid(0), HashMismatch: reader.GetString(1) != requestHash,
-            StatusCode: reader.IsDBNull(2) ? null : reader.GetInt32(2), ResponseBody: reader.IsDBNull(3) ? null : reader.GetString(3), IsNew: claim);
+            StatusCode: reader.IsDBNull(2) ? null : reader.GetInt32(2), ResponseBody: reader.IsDBNull(3) ? null : reader.GetString(3), IsNew: isNew);
     }
 
     /// <summary>Remembers the final answer so later duplicates replay it. A stored success is never overwritten by a refusal.</summary>
