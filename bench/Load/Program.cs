@@ -48,6 +48,8 @@ await using var system = await SystemUnderTest.StartAsync(new SystemUnderTestOpt
     Environment = serviceEnvironment,
 });
 Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] System up in {system.StartTime.TotalSeconds:0.0} s; the services run their {ServiceBuild.Verify(system, ResourceNames.Apis)} build.");
+results.RuntimeSettings = ServiceBuild.RuntimeSettings(system, ResourceNames.Apis);
+Console.WriteLine($"    runtime settings: {string.Join(", ", results.RuntimeSettings)}");
 
 using var shop = new Shop(system);
 var cpu = new CpuMeter(system);

@@ -23,6 +23,8 @@ public sealed class RunResults
 
     /// <summary>The environment the services were started with on top of their appsettings (the report lists it).</summary>
     public IReadOnlyDictionary<string, string?> ServiceEnvironment { get; init; } = new Dictionary<string, string?>();
+    /// <summary>The runtime settings the APIs ran with (<see cref="EventBooking.Bench.ServiceBuild.RuntimeSettings"/>).</summary>
+    public IReadOnlyList<string> RuntimeSettings { get; set; } = [];
 
     public ScenarioRun? Scenario(string name) => Scenarios.FirstOrDefault(s => s.Name == name);
     public BaselineResult? Baseline(string name) => PgBench.FirstOrDefault(b => b.Name == name);
@@ -65,6 +67,9 @@ public static class Report
              string.Join(", ", r.ServiceEnvironment.Select(e => e.Key.EndsWith("Key", StringComparison.Ordinal) ? $"`{e.Key}` (random, per run)" : $"`{e.Key}={e.Value}`")) + ". The dashboard does not run and no OTLP endpoint is set, so " +
              "the services record no traces, metrics or log records at all (ServiceDefaults sets `OTEL_SDK_DISABLED` when nothing " +
              "could receive them); log lines at Warning and above go to the orchestrator's console log.");
+        Line();
+        Line("The runtime's settings in the APIs (their runtimeconfig.json's GC and JIT-tier properties, then the `DOTNET_` variables " +
+             "in their environment, which win): " + (r.RuntimeSettings.Count == 0 ? "none beyond the defaults" : string.Join(", ", r.RuntimeSettings.Select(s => $"`{s}`"))) + ".");
         Line();
 
         Line("## Product beside its baseline");
