@@ -142,6 +142,7 @@ public sealed class RevocationTests(RedisUsersPlatform platform) : IClassFixture
         }, TimeSpan.FromSeconds(30), "the sign-out can be recorded again", Cancel);
         await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", session.AccessToken) == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(30), "the signed-out token is refused once Redis is back", Cancel);
+        await ValidatorServesAgainAsync();
     }
 
     [Fact]
@@ -185,6 +186,19 @@ public sealed class RevocationTests(RedisUsersPlatform platform) : IClassFixture
 
         await Poll.UntilAsync(async () => await starved.StatusAsync("/user", other.AccessToken) == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "served again once Redis answers", Cancel);
+        await ValidatorServesAgainAsync();
+    }
+
+    /// <summary>
+    /// Ends a test that stopped Redis. A signed-out token refused does not mean the class's validating service is current again:
+    /// a view still stale can refuse it from the revocation it already holds, and fail closed (503) for a new session for a
+    /// few hundred milliseconds more while its Redis connections come back. The next test must not start inside that window.
+    /// </summary>
+    private async Task ValidatorServesAgainAsync()
+    {
+        var (_, fresh) = await platform.NewSessionAsync();
+        await Poll.UntilAsync(async () => await platform.Validator.StatusAsync("/user", fresh.AccessToken) == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "the validating service serves a new session once Redis is back", Cancel);
     }
 
     private static Guid ReadSessionId(string accessToken) =>
