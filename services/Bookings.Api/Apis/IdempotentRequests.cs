@@ -5,6 +5,7 @@ using Bookings.Api.UseCases;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Bookings.Api.Apis;
 
@@ -97,6 +98,31 @@ public sealed class IdempotentRequests(IdempotencyStore store, BookingsDbContext
         (record.StatusCode, record.ResponseBody) = (answer.Status, Stored(answer));
         entry.Property(r => r.StatusCode).IsModified = true;
         entry.Property(r => r.ResponseBody).IsModified = true;
+    }
+
+    /// <summary>
+    /// <see cref="SaveWithWork{T}"/> for a use case that writes its work with statements of its own rather than SaveChanges:
+    /// the statement that stores the answer, to run in the transaction that commits the work (null without a claimed key).
+    /// Once that transaction has committed, the use case calls <see cref="SavedWithWork"/>.
+    /// </summary>
+    public NpgsqlBatchCommand? AnswerCommand<T>(Answer<T> answer) where T : class
+    {
+        if (_claimed is not { } record)
+        {
+            return null;
+        }
+
+        (record.StatusCode, record.ResponseBody) = (answer.Status, Stored(answer));
+        return IdempotencyStore.AnswerCommand(record.UserId, record.Scope, record.Key, answer.Status, record.ResponseBody);
+    }
+
+    /// <summary>The transaction with <see cref="AnswerCommand{T}"/>'s statement committed: the answer is stored.</summary>
+    public void SavedWithWork()
+    {
+        if (_claimed is { } record)
+        {
+            db.Entry(record).State = EntityState.Unchanged;
+        }
     }
 
     /// <summary>

@@ -51,21 +51,10 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var resourceId = Guid.CreateVersion7();
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            try
-            {
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                return await InsertAsync(connection, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
-                    ?? await ReadStoredAsync(connection, userId, scope, key, requestHash, ct)
-                    ?? throw new InvalidOperationException($"Idempotency key {scope}/{key} was neither claimed nor found.");
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }, cancellationToken);
+        return db.OnConnectionAsync(async (connection, ct) =>
+            await InsertAsync(connection, userId, scope, key, requestHash, resourceId, now, now + lifetime, ct)
+            ?? await ReadStoredAsync(connection, userId, scope, key, requestHash, ct)
+            ?? throw new InvalidOperationException($"Idempotency key {scope}/{key} was neither claimed nor found."), cancellationToken);
     }
 
     /// <summary>Reserves the key (<see cref="ClaimSql"/>); null when a live duplicate holds it.</summary>
@@ -92,10 +81,15 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
     private static NpgsqlCommand KeyCommand(string sql, NpgsqlConnection connection, Guid userId, string scope, string key)
     {
         var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        AddKey(command.Parameters, userId, scope, key);
         return command;
+    }
+
+    private static void AddKey(NpgsqlParameterCollection parameters, Guid userId, string scope, string key)
+    {
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = scope });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
     }
 
     private static async Task<IdempotencyClaim?> ReadClaimAsync(NpgsqlCommand command, string requestHash, bool isNew, CancellationToken cancellationToken)
@@ -110,14 +104,28 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
             StatusCode: reader.IsDBNull(2) ? null : reader.GetInt32(2), ResponseBody: reader.IsDBNull(3) ? null : reader.GetString(3), IsNew: isNew);
     }
 
-    /// <summary>Remembers the final answer so later duplicates replay it. A stored success is never overwritten by a refusal.</summary>
-    public async Task CompleteAsync(Guid userId, string scope, string key, int statusCode, string responseBody, CancellationToken cancellationToken)
+    // A stored success is never overwritten by a refusal.
+    private const string AnswerSql = """
+        UPDATE idempotency_keys SET "StatusCode" = $4, "ResponseBody" = $5
+        WHERE "UserId" = $1 AND "Scope" = $2 AND "Key" = $3 AND ($4 < 400 OR "StatusCode" IS NULL)
+        """;
+
+    /// <summary>Remembers the final answer so later duplicates replay it.</summary>
+    public Task CompleteAsync(Guid userId, string scope, string key, int statusCode, string responseBody, CancellationToken cancellationToken) =>
+        db.OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { AnswerCommand(userId, scope, key, statusCode, responseBody) } };
+            return await batch.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>The statement that stores an answer (<see cref="CompleteAsync"/>'s), for a transaction that commits it with the work it reports.</summary>
+    public static NpgsqlBatchCommand AnswerCommand(Guid userId, string scope, string key, int statusCode, string responseBody)
     {
-        var refusal = statusCode >= StatusCodes.Status400BadRequest;
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE idempotency_keys SET "StatusCode" = {statusCode}, "ResponseBody" = {responseBody}
-            WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Key" = {key} AND (NOT {refusal} OR "StatusCode" IS NULL)
-            """, cancellationToken);
+        var command = new NpgsqlBatchCommand(AnswerSql);
+        AddKey(command.Parameters, userId, scope, key);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = statusCode });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = responseBody });
+        return command;
     }
 
     /// <summary>Forgets idempotency keys older than their lifetime.</summary>

@@ -4,6 +4,7 @@ using Bookings.Api.Inventory;
 using Bookings.Api.Model;
 using Bookings.Api.UseCases.Steps;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -70,20 +71,21 @@ public sealed partial class CreateBooking(
             throw;
         }
 
-        db.Bookings.Add(booking);
-        answers.SaveWithWork(Answers.BookingCreated(BookingDto.From(booking)));
+        var created = Answers.BookingCreated(BookingDto.From(booking));
         try
         {
             if (code is null)
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await db.OnConnectionAsync((connection, ct) => InsertAsync(connection, null, booking, created, ct), cancellationToken);
             }
             else
             {
-                await SaveRedeemingAsync(code, cancellationToken);
+                await SaveRedeemingAsync(booking, code, created, cancellationToken);
             }
+
+            answers.SavedWithWork();
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // A concurrent duplicate of this request stored the booking first: answer with it.
             db.ChangeTracker.Clear();
@@ -119,10 +121,27 @@ public sealed partial class CreateBooking(
     }
 
     /// <summary>
+    /// Stores the booking with its lines and, when the request has an Idempotency-Key, its answer: one batch, so one round trip
+    /// and one transaction (in <paramref name="transaction"/> when given).
+    /// </summary>
+    private async Task<int> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Booking booking, Answer<BookingDto> created,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        BookingRows.AddInsert(batch, booking);
+        if (answers.AnswerCommand(created) is { } answer)
+        {
+            batch.BatchCommands.Add(answer);
+        }
+
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Stores the new booking with its code in one transaction that holds the code's row lock while it counts the uses, so
     /// concurrent redemptions of one code are counted one after the other and never exceed its limit.
     /// </summary>
-    private Task SaveRedeemingAsync(PromoCode code, CancellationToken cancellationToken) =>
+    private Task SaveRedeemingAsync(Booking booking, PromoCode code, Answer<BookingDto> created, CancellationToken cancellationToken) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -132,7 +151,8 @@ public sealed partial class CreateBooking(
                 throw new DomainException(PromoCodeErrors.UsedUp);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await InsertAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), booking, created,
+                cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
 
