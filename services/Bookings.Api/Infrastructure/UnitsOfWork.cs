@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Bookings.Api.Infrastructure;
 
@@ -28,26 +27,6 @@ public static class UnitsOfWork
             await unitOfWork();
         });
     }
-
-    /// <summary>
-    /// Runs <paramref name="statements"/> on the context's own connection (opened for them, closed after) under the database's
-    /// execution strategy: retried as SaveChanges would be, and shed when the pool is exhausted. For the statements of the hot
-    /// paths that are written by hand rather than through EF Core's query or update pipeline.
-    /// </summary>
-    public static Task<T> OnConnectionAsync<T>(this DbContext db, Func<NpgsqlConnection, CancellationToken, Task<T>> statements,
-        CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            try
-            {
-                return await statements((NpgsqlConnection)db.Database.GetDbConnection(), ct);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }, cancellationToken);
 
     /// <summary>Handles each id in a unit of work of its own (nothing tracked carries over from the one before).</summary>
     /// <returns>How many of them <paramref name="handle"/> says it did.</returns>

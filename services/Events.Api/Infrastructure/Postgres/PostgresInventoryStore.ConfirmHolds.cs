@@ -195,7 +195,7 @@ public sealed partial class PostgresInventoryStore
             SELECT h.*, (SELECT count(*) FROM marked), {HoldEventColumns}
             FROM h LEFT JOIN events e ON e.id = h.event_id
             """;
-        return OnConnectionAsync(async (connection, ct) =>
+        return db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = HoldChange(sql, connection, holdId, eventId, now);
             await using var reader = await command.ExecuteReaderAsync(ct);

@@ -292,7 +292,7 @@ public sealed partial class PostgresInventoryStore
                 ev.title, ev.price, ev.currency, ev.starts_at, ev.organizer_id, ev.time_zone, ev.seated
             FROM (SELECT 1) AS one LEFT JOIN line l ON true LEFT JOIN ev ON true
             """;
-        var outcome = await OnConnectionAsync(async (connection, ct) =>
+        var outcome = await db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(sql, connection)
             {

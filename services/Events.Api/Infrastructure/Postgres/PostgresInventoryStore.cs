@@ -81,7 +81,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 UPDATE event_seating SET version = version + 1, updated_at = $3 WHERE event_id = $2 AND EXISTS (SELECT 1 FROM freed))
             SELECT count(*) FROM marked
             """;
-        return OnConnectionAsync(async (connection, ct) =>
+        return db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = HoldChange(sql, connection, holdId, eventId, now);
             var released = (long)(await command.ExecuteScalarAsync(ct) ?? 0L);
@@ -90,7 +90,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
     }
 
     public Task<Hold?> GetHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
-        OnConnectionAsync(async (connection, ct) =>
+        db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand($"SELECT {HoldColumns} FROM holds h WHERE h.hold_id = $1", connection)
             {
@@ -123,7 +123,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             WHERE i.event_id = $1
             ORDER BY h.created_at
             """;
-        return OnConnectionAsync(async (connection, ct) =>
+        return db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = eventId } } };
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -201,7 +201,7 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
                 WHERE v.event_id = f.event_id)
             SELECT count(*)::int FROM expired
             """;
-        return OnConnectionAsync(async (connection, ct) =>
+        return db.OnConnectionAsync(async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(sql, connection)
             {
@@ -241,21 +241,6 @@ public sealed partial class PostgresInventoryStore(EventsDbContext db) : IInvent
             var result = await work((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
             await transaction.CommitAsync(ct);
             return result;
-        }, cancellationToken);
-
-    /// <summary>Runs <paramref name="work"/> on the context's open connection, retried by the execution strategy as a whole.</summary>
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            try
-            {
-                return await work((NpgsqlConnection)db.Database.GetDbConnection(), ct);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
         }, cancellationToken);
 
     /// <summary>A statement that changes one hold: $1 the hold, $2 its event, $3 the time of the change.</summary>
