@@ -1,6 +1,7 @@
 using Bookings.Api.Model;
 using Npgsql;
 using NpgsqlTypes;
+using static Bookings.Api.Infrastructure.SqlValues;
 
 namespace Bookings.Api.Infrastructure;
 
@@ -25,8 +26,7 @@ public static class BookingRows
     /// <summary>A line's columns besides its identity (<c>Id</c>, numbered by the database in the order given).</summary>
     public static readonly string[] LineColumns = ["BookingId", "TicketTypeId", "TicketTypeName", "Quantity", "UnitPrice", "Discount", "Seats"];
 
-    private static readonly string InsertBookingSql =
-        $"INSERT INTO bookings ({Quoted(BookingColumns)}) VALUES ({string.Join(", ", BookingColumns.Select((_, i) => $"${i + 1}"))})";
+    private static readonly string InsertBookingSql = Insert("bookings", BookingColumns);
 
     // All the lines at once, numbered in their order (the tickets are issued line after line in that order).
     private static readonly string InsertLinesSql = $"""
@@ -82,15 +82,4 @@ public static class BookingRows
         command.Parameters.Add(Values(lines.Select(l => SeatsJson.Converter.ConvertToProvider(l.Seats) as string).ToArray()));
         batch.BatchCommands.Add(command);
     }
-
-    private static string Quoted(string[] columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
-
-    private static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
-
-    private static NpgsqlParameter<T[]> Values<T>(T[] values) => new() { TypedValue = values };
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
-        new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = type };
 }

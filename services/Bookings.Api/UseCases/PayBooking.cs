@@ -57,14 +57,14 @@ public sealed class PayBooking(BookingsDbContext db, BookingLocks locks, Payment
             // away) and the reconciler found no charge: send the same payment again — a decline is for cards, not outages.
             payment = same;
             payment.RetryCharge();
+            await db.SaveChangesAsync(cancellationToken);
         }
         else
         {
             payment = Payment.Start(paymentId, booking, cardNumber[^4..], time.GetUtcNow());
-            db.Payments.Add(payment);
+            await PaymentRows.InsertAsync(db, payment, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         return await ContinueAsync(booking, payment, cardNumber, cancellationToken);
     }
 

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bookings.Api.Infrastructure;
+using Bookings.Api.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+
+namespace Bookings.Api.Tests;
+
+/// <summary>
+/// A new booking's and a new payment's rows are written by hand (<see cref="BookingRows"/>, <see cref="PaymentRows"/>): they
+/// must be the rows the model maps, and read back through it as they were written.
+/// </summary>
+public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(factory), IClassFixture<BookingsApiFactory>
+{
+    [Fact]
+    public void The_statements_name_every_column_the_model_maps_for_a_booking_and_its_lines()
+    {
+        using var db = Context("Host=127.0.0.1");
+        var booking = db.Model.FindEntityType(typeof(Booking))!;
+        var bookings = StoreObjectIdentifier.Table("bookings");
+        // xmin is the row's version, which PostgreSQL sets.
+        Assert.Equal(booking.GetProperties().Select(p => p.GetColumnName(bookings)).Where(c => c != "xmin").Order(),
+            BookingRows.BookingColumns.Order());
+
+        var line = booking.FindNavigation(nameof(Booking.Lines))!.TargetEntityType;
+        var lines = StoreObjectIdentifier.Table("booking_lines");
+        // Id is an identity column: the database numbers the lines.
+        Assert.Equal(line.GetProperties().Select(p => p.GetColumnName(lines)).Where(c => c != "Id").Order(), BookingRows.LineColumns.Order());
+    }
+
+    [Fact]
+    public async Task A_booking_stored_by_hand_reads_back_through_the_model_as_it_was_with_its_lines_in_order()
+    {
+        _ = Factory.Services; // the schema is migrated when the service starts
+        var now = new DateTimeOffset(2026, 12, 7, 18, 0, 0, TimeSpan.Zero).AddTicks(1230); // PostgreSQL keeps microseconds
+        Seat[] seats = [new("s-1", "Stalls", "A", "1"), new("s-2", "Stalls", "A", "2")];
+        var written = Booking.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "ana@example.com", null,
+            Guid.CreateVersion7(), "Concert «Fado»", now.AddDays(30), "Europe/Lisbon",
+            [
+                BookingLine.Of(Guid.CreateVersion7(), "Standing", 3, 12.5m),
+                BookingLine.Of(Guid.CreateVersion7(), "Stalls", 2, 40m, seats),
+                BookingLine.Of(Guid.CreateVersion7(), "Balcony", 1, 20.25m),
+            ],
+            "EUR", now.AddMinutes(10), now, "pt-PT");
+
+        await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var batch = new NpgsqlBatch(connection);
+            BookingRows.AddInsert(batch, written);
+            Assert.Equal(4, await batch.ExecuteNonQueryAsync(Ct)); // the booking and its three lines
+        }
+
+        await using var db = Context(Factory.ConnectionString);
+        var read = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == written.Id, Ct);
+        Assert.NotEqual(0u, read.Version);
+        var (before, after) = (Comparable(written), Comparable(read));
+        Assert.True(JsonNode.DeepEquals(before, after), $"written {before}\nread    {after}"); // numbers by value: 12.5 is 12.50
+
+        Assert.Equal(["Standing", "Stalls", "Balcony"], read.Lines.Select(l => l.TicketTypeName));
+        Assert.Equal(seats, read.Lines[1].Seats);
+    }
+
+    [Fact]
+    public void The_payment_statement_names_every_column_the_model_maps()
+    {
+        using var db = Context("Host=127.0.0.1");
+        var payment = db.Model.FindEntityType(typeof(Payment))!;
+        var payments = StoreObjectIdentifier.Table("payments");
+        Assert.Equal(payment.GetProperties().Select(p => p.GetColumnName(payments)).Where(c => c != "xmin").Order(), PaymentRows.Columns.Order());
+    }
+
+    [Fact]
+    public async Task A_payment_stored_by_hand_is_tracked_at_its_stored_version_so_its_outcome_is_recorded_and_a_stale_copy_is_refused()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 18, 0, 0, TimeSpan.Zero);
+        var booking = Booking.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "ana@example.com", "Ana",
+            Guid.CreateVersion7(), "Concert", now.AddDays(30), "UTC", [BookingLine.Of(Guid.CreateVersion7(), "Standing", 2, 12.50m)],
+            "EUR", now.AddMinutes(10), now);
+        await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var batch = new NpgsqlBatch(connection);
+            BookingRows.AddInsert(batch, booking);
+            await batch.ExecuteNonQueryAsync(Ct);
+        }
+
+        var written = Payment.Start(Guid.CreateVersion7(), booking, "4242", now);
+        await using (var db = Context(Factory.ConnectionString))
+        {
+            await PaymentRows.InsertAsync(db, written, Ct);
+            Assert.NotEqual(0u, written.Version);
+            Assert.Equal(EntityState.Unchanged, db.Entry(written).State);
+
+            await using (var stale = Context(Factory.ConnectionString))
+            {
+                var copy = await stale.Payments.SingleAsync(p => p.Id == written.Id, Ct);
+                Assert.Equal(written.Version, copy.Version);
+                var (before, after) = (Comparable(written), Comparable(copy));
+                Assert.True(JsonNode.DeepEquals(before, after), $"written {before}\nread    {after}");
+
+                // The outcome, recorded through the model: an UPDATE checked against the version the insert answered.
+                written.Succeed("ch_1", now.AddSeconds(1));
+                await db.SaveChangesAsync(Ct);
+
+                copy.Fail("card_declined", "Declined.", now.AddSeconds(2));
+                await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync(Ct));
+            }
+        }
+
+        await using var check = Context(Factory.ConnectionString);
+        var read = await check.Payments.AsNoTracking().SingleAsync(p => p.Id == written.Id, Ct);
+        Assert.Equal((PaymentStatus.Succeeded, "ch_1"), (read.Status, read.GatewayReference));
+    }
+
+    private static BookingsDbContext Context(string connectionString) =>
+        new(new DbContextOptionsBuilder<BookingsDbContext>().UseNpgsql(connectionString).Options);
+
+    /// <summary>Every public property of a booking (with its lines) or a payment, but the version PostgreSQL gives a row.</summary>
+    private static JsonObject Comparable(object row)
+    {
+        var json = JsonSerializer.SerializeToNode(row, JsonSerializerOptions.Web)!.AsObject();
+        json.Remove("version");
+        return json;
+    }
+}
