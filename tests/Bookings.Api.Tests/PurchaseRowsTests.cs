@@ -44,6 +44,12 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
                 BookingLine.Of(Guid.CreateVersion7(), "Balcony", 1, 20.25m),
             ],
             "EUR", now.AddMinutes(10), now, "pt-PT");
+        // Every column a value of its own, so two values of one kind sent in each other's place cannot pass: a code's
+        // discount on some lines, and a booking confirmed then cancelled (never stored like that at once, but its columns are).
+        written.Redeem(PromoCode.Create(Guid.CreateVersion7(), written.EventId, written.OrganizerId, "FADO10", DiscountKind.Percent, 10m,
+            "EUR", null, null, null, now, [written.Lines[0].TicketTypeId!.Value, written.Lines[1].TicketTypeId!.Value]));
+        written.Confirm(now.AddMinutes(1));
+        written.Cancel("organizer", "The venue flooded.", now.AddMinutes(2));
 
         await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
         {
@@ -60,6 +66,8 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         Assert.True(JsonNode.DeepEquals(before, after), $"written {before}\nread    {after}"); // numbers by value: 12.5 is 12.50
 
         Assert.Equal(["Standing", "Stalls", "Balcony"], read.Lines.Select(l => l.TicketTypeName));
+        Assert.Equal((BookingStatus.Cancelled, "FADO10"), (read.Status, read.PromoCode));
+        Assert.All(read.Lines.Take(2), l => Assert.NotEqual(0m, l.Discount));
         Assert.Equal(seats, read.Lines[1].Seats);
     }
 
@@ -79,6 +87,8 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         var booking = Booking.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "ana@example.com", "Ana",
             Guid.CreateVersion7(), "Concert", now.AddDays(30), "UTC", [BookingLine.Of(Guid.CreateVersion7(), "Standing", 2, 12.50m)],
             "EUR", now.AddMinutes(10), now);
+        booking.Redeem(PromoCode.Create(Guid.CreateVersion7(), booking.EventId, booking.OrganizerId, "FIVE", DiscountKind.Fixed, 5m, "EUR",
+            null, null, null, now)); // the payment records the code and its discount
         await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
         {
             await connection.OpenAsync(Ct);
@@ -108,6 +118,14 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
                 copy.Fail("card_declined", "Declined.", now.AddSeconds(2));
                 await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync(Ct));
             }
+
+            // A payment stored with its outcome already known: the failure's columns, each its own value.
+            var failed = Payment.Start(Guid.CreateVersion7(), booking, "0002", now.AddSeconds(3));
+            failed.Fail("insufficient_funds", "Not enough money on the card.", now.AddSeconds(4));
+            await PaymentRows.InsertAsync(db, failed, Ct);
+            await using var other = Context(Factory.ConnectionString);
+            var (stored, back) = (Comparable(failed), Comparable(await other.Payments.SingleAsync(p => p.Id == failed.Id, Ct)));
+            Assert.True(JsonNode.DeepEquals(stored, back), $"written {stored}\nread    {back}");
         }
 
         await using var check = Context(Factory.ConnectionString);
