@@ -19,12 +19,25 @@ public static class OutboxDbContextExtensions
     public static OutboxMessage AddIntegrationEvent<T>(this DbContext db, T @event, Guid? messageId = null)
         where T : IIntegrationEvent
     {
+        var message = db.NewOutboxMessage(@event, messageId);
+        db.Set<OutboxMessage>().Add(message);
+        return message;
+    }
+
+    /// <summary>
+    /// The outbox row for <paramref name="event"/>, not tracked: for a use case that writes its work with statements of its
+    /// own. It stores the row with <see cref="OutboxRows.InsertOf"/> in the transaction of that work and, once that committed,
+    /// calls <see cref="SignalOutbox{TDbContext}"/>.
+    /// </summary>
+    public static OutboxMessage NewOutboxMessage<T>(this DbContext db, T @event, Guid? messageId = null)
+        where T : IIntegrationEvent
+    {
         ArgumentNullException.ThrowIfNull(@event);
-        var services = db.GetService<IDbContextOptions>().FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ApplicationServiceProvider;
+        var services = ApplicationServices(db);
         var now = (services?.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
         var source = services?.GetService<IOptions<EventBusOptions>>()?.Value.ServiceName;
         var (traceParent, traceState, baggage) = MessagingTelemetry.CaptureCurrent();
-        var message = new OutboxMessage
+        return new OutboxMessage
         {
             Id = messageId ?? Guid.CreateVersion7(now),
             Type = T.EventName,
@@ -37,7 +50,15 @@ public static class OutboxDbContextExtensions
             Baggage = baggage,
             NextAttemptAt = now,
         };
-        db.Set<OutboxMessage>().Add(message);
-        return message;
     }
+
+    /// <summary>
+    /// Wakes this process's relay of <typeparamref name="TDbContext"/> at once, as a SaveChanges that stores outbox rows does:
+    /// for outbox rows stored by statements of a use case's own, once their transaction committed.
+    /// </summary>
+    public static void SignalOutbox<TDbContext>(this TDbContext db) where TDbContext : DbContext =>
+        ApplicationServices(db)?.GetService<OutboxSignal<TDbContext>>()?.Notify();
+
+    private static IServiceProvider? ApplicationServices(DbContext db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bookings.Api.Infrastructure;
 using Bookings.Api.Model;
+using EventBooking.Messaging;
+using EventBooking.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -9,8 +11,9 @@ using Npgsql;
 namespace Bookings.Api.Tests;
 
 /// <summary>
-/// A new booking's and a new payment's rows are written by hand (<see cref="BookingRows"/>, <see cref="PaymentRows"/>): they
-/// must be the rows the model maps, and read back through it as they were written.
+/// A new booking's and a new payment's rows and a booking's confirmation are written by hand (<see cref="BookingRows"/>,
+/// <see cref="PaymentRows"/>, <see cref="ConfirmationRows"/>): they must be the rows the model maps, and read back through it as
+/// they were written.
 /// </summary>
 public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(factory), IClassFixture<BookingsApiFactory>
 {
@@ -133,10 +136,91 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         Assert.Equal((PaymentStatus.Succeeded, "ch_1"), (read.Status, read.GatewayReference));
     }
 
+    [Fact]
+    public void The_confirmation_names_every_column_the_model_maps_for_tickets_and_the_outbox_and_sets_what_Confirm_changes()
+    {
+        using var db = Context("Host=127.0.0.1");
+        var tickets = StoreObjectIdentifier.Table("tickets");
+        var ticket = db.Model.FindEntityType(typeof(Ticket))!;
+        var seat = ticket.FindNavigation(nameof(Ticket.Seat))!.TargetEntityType;
+        Assert.Equal(ticket.GetProperties().Concat(seat.GetProperties()).Select(p => p.GetColumnName(tickets)).Distinct().Order(),
+            ConfirmationRows.TicketColumns.Order());
+
+        var outbox = StoreObjectIdentifier.Table(MessagingModelBuilderExtensions.OutboxTable);
+        Assert.Equal(db.Model.FindEntityType(typeof(OutboxMessage))!.GetProperties().Select(p => p.GetColumnName(outbox)).Order(),
+            OutboxRows.Columns.Order());
+
+        var booking = db.Bookings.Attach(BookingStateMachineTests.NewBooking());
+        booking.Entity.Confirm(DateTimeOffset.UtcNow);
+        db.ChangeTracker.DetectChanges();
+        Assert.Equal(booking.Properties.Where(p => p.IsModified).Select(p => p.Metadata.GetColumnName(StoreObjectIdentifier.Table("bookings"))).Order(),
+            ConfirmationRows.ConfirmedColumns.Order());
+    }
+
+    [Fact]
+    public async Task A_confirmation_stored_by_hand_reads_back_whole_and_one_from_a_stale_read_writes_nothing()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 19, 0, 0, TimeSpan.Zero);
+        var booking = Booking.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "ana@example.com", "Ana",
+            Guid.CreateVersion7(), "Concert", now.AddDays(30), "UTC",
+            [BookingLine.Of(Guid.CreateVersion7(), "Standing", 1, 10.00m), BookingLine.Of(Guid.CreateVersion7(), "Stalls", 1, 30.00m, [new("s-9", "Stalls", "B", "9")])],
+            "EUR", now.AddMinutes(10), now);
+        await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var batch = new NpgsqlBatch(connection);
+            BookingRows.AddInsert(batch, booking);
+            await batch.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var stale = Context(Factory.ConnectionString);
+        var staleCopy = await stale.Bookings.SingleAsync(b => b.Id == booking.Id, Ct);
+
+        await using var db = Context(Factory.ConnectionString);
+        var read = await db.Bookings.SingleAsync(b => b.Id == booking.Id, Ct);
+        var readAt = read.Version;
+        read.Confirm(now.AddMinutes(1));
+        var written = read.Lines.Select((l, i) => Ticket.Issue(Guid.CreateVersion7(), read, l, $"EB-T-{i + 1}", i + 1, $"code-{i + 1}",
+            now.AddMinutes(1), l.Seats?[0])).ToList();
+        var message = db.NewOutboxMessage(new BookingExpired(read.Id, read.EventId, read.UserId, read.UserEmail, read.EventTitle, 2, read.Id, now));
+        await ConfirmationRows.WriteAsync(db, read, written, message, null, Ct);
+
+        Assert.Equal(EntityState.Unchanged, db.Entry(read).State);
+        Assert.NotEqual(readAt, read.Version);
+        await using (var check = Context(Factory.ConnectionString))
+        {
+            var stored = await check.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id, Ct);
+            Assert.Equal((BookingStatus.Confirmed, read.ConfirmedAt, read.Version), (stored.Status, stored.ConfirmedAt, stored.Version));
+            var tickets = await check.Tickets.AsNoTracking().Where(t => t.BookingId == booking.Id).OrderBy(t => t.EntryNumber).ToListAsync(Ct);
+            Assert.Equal(written.Count, tickets.Count);
+            foreach (var (before, after) in written.Zip(tickets))
+            {
+                var (w, r) = (Comparable(before), Comparable(after));
+                Assert.True(JsonNode.DeepEquals(w, r), $"written {w}\nread    {r}");
+            }
+
+            // The relay of the test's service may already be publishing it (attempts, lease and error are its own).
+            var outbox = await check.Outbox.AsNoTracking().SingleAsync(x => x.Id == message.Id, Ct);
+            Assert.Equal((message.Type, message.Source, message.SchemaVersion, message.TraceParent, message.TraceState, message.Baggage),
+                (outbox.Type, outbox.Source, outbox.SchemaVersion, outbox.TraceParent, outbox.TraceState, outbox.Baggage));
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(message.Data), JsonNode.Parse(outbox.Data)), outbox.Data);
+            Assert.Equal(message.OccurredAt.UtcTicks / 10, outbox.OccurredAt.UtcTicks / 10); // microseconds
+        }
+
+        // Read before the confirmation: its version is gone, so nothing of a second confirmation is kept.
+        staleCopy.Confirm(now.AddMinutes(2));
+        var extra = Ticket.Issue(Guid.CreateVersion7(), staleCopy, staleCopy.Lines[0], "EB-T-9", 9, "code-9", now.AddMinutes(2));
+        var again = stale.NewOutboxMessage(new BookingExpired(staleCopy.Id, staleCopy.EventId, staleCopy.UserId, null, "", 1, staleCopy.Id, now));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => ConfirmationRows.WriteAsync(stale, staleCopy, [extra], again, null, Ct));
+        await using var last = Context(Factory.ConnectionString);
+        Assert.False(await last.Tickets.AnyAsync(t => t.Id == extra.Id, Ct));
+        Assert.False(await last.Outbox.AnyAsync(x => x.Id == again.Id, Ct));
+    }
+
     private static BookingsDbContext Context(string connectionString) =>
         new(new DbContextOptionsBuilder<BookingsDbContext>().UseNpgsql(connectionString).Options);
 
-    /// <summary>Every public property of a booking (with its lines) or a payment, but the version PostgreSQL gives a row.</summary>
+    /// <summary>Every public property of a row (a booking with its lines, a payment, a ticket, an outbox message), but the version PostgreSQL gives it.</summary>
     private static JsonObject Comparable(object row)
     {
         var json = JsonSerializer.SerializeToNode(row, JsonSerializerOptions.Web)!.AsObject();

@@ -1,7 +1,7 @@
 using Bookings.Api.Model;
 using Npgsql;
 using NpgsqlTypes;
-using static Bookings.Api.Infrastructure.SqlValues;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Bookings.Api.Infrastructure;
 

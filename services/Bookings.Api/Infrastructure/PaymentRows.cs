@@ -2,7 +2,7 @@ using Bookings.Api.Model;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using static Bookings.Api.Infrastructure.SqlValues;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Bookings.Api.Infrastructure;
 

@@ -49,7 +49,7 @@ public sealed partial class BookingConfirmation(
         var last = await TakeEntryNumbersAsync(booking, cancellationToken);
         await db.RunRetriedAsync([booking], async () =>
         {
-            // One SaveChanges is one transaction: booking, tickets and the outbox message commit together.
+            // One transaction: booking, tickets, the outbox message and the answer commit together (ConfirmationRows).
             var now = time.GetUtcNow();
             booking.Confirm(now);
             // One ticket per seat, line after line: each carries its seat's ticket type, and a reserved line's seats go to its tickets in order.
@@ -66,17 +66,18 @@ public sealed partial class BookingConfirmation(
                 }
             }
 
-            db.Tickets.AddRange(tickets);
-            db.AddIntegrationEvent(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
+            var confirmed = db.NewOutboxMessage(new BookingConfirmed(booking.Id, booking.EventId, booking.UserId, booking.UserEmail, booking.UserName,
                 booking.EventTitle, booking.EventStartsAt, booking.Quantity, new Money(booking.Amount, booking.Currency), booking.Id,
                 tickets.Select(t => new TicketInfo(t.Id, t.TicketNumber, t.EntryNumber, t.Code, t.TicketTypeId, t.TicketTypeName, SeatInfoOf(t.Seat))).ToList(), now,
                 booking.OrganizerId,
                 booking.Lines.Select(l => new BookingLineInfo(l.TicketTypeId, l.TicketTypeName, l.Quantity, l.UnitPrice, l.Discount,
                     l.Seats?.Select(s => SeatInfoOf(s)!).ToList())).ToList(),
                 booking.EventTimeZone, booking.UserLanguage));
-            answers.SaveWithWork(Answers.Payment(PaymentDto.From(payment, booking.Status)));
-            await db.SaveChangesAsync(cancellationToken);
+            var answer = answers.AnswerCommand(Answers.Payment(PaymentDto.From(payment, booking.Status)));
+            await ConfirmationRows.WriteAsync(db, booking, tickets, confirmed, answer, cancellationToken);
         }, cancellationToken);
+        answers.SavedWithWork();
+        db.SignalOutbox();
         LogBookingConfirmed(logger, booking.Id, booking.Quantity);
     }
 

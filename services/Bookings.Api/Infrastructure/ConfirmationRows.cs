@@ -1,0 +1,124 @@
+using Bookings.Api.Model;
+using EventBooking.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
+
+namespace Bookings.Api.Infrastructure;
+
+/// <summary>
+/// A paid booking's confirmation written by hand, as <see cref="BookingRows"/> writes a new booking: the booking's new status
+/// (checked against the version it was read at), all its tickets in one statement, the <c>booking.confirmed</c> outbox row and
+/// the request's answer, in one batch and one transaction. When the booking changed since it was read, nothing is written.
+/// A test holds the columns to the model's and the confirmation's changes to what <see cref="Booking.Confirm"/> changes.
+/// </summary>
+public static class ConfirmationRows
+{
+    /// <summary>What <see cref="Booking.Confirm"/> changes: the columns the confirmation's UPDATE sets.</summary>
+    public static readonly string[] ConfirmedColumns = ["Status", "ConfirmedAt"];
+
+    public static readonly string[] TicketColumns =
+    [
+        "Id", "BookingId", "EventId", "UserId", "TicketTypeId", "TicketTypeName", "SeatId", "SeatArea", "SeatRow", "SeatNumber",
+        "TicketNumber", "EntryNumber", "Code", "Status", "IssuedAt", "VoidedAt", "CheckedInAt", "CheckedInDoor", "CheckedInBy",
+    ];
+
+    private const string ConfirmSql = """UPDATE bookings SET "Status" = $2, "ConfirmedAt" = $3 WHERE "Id" = $1 AND xmin = $4 RETURNING xmin""";
+
+    private static readonly string InsertTicketsSql = $"""
+        INSERT INTO tickets ({Quoted(TicketColumns)})
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
+            $10::text[], $11::text[], $12::integer[], $13::text[], $14::text[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[],
+            $18::text[], $19::uuid[])
+        """;
+
+    /// <summary>
+    /// Writes the confirmation of <paramref name="booking"/> (already <see cref="Booking.Confirm"/>ed in memory, and tracked at
+    /// the version it was read at) with <paramref name="tickets"/>, <paramref name="message"/> and the answer, then tracks the
+    /// booking as stored. Runs inside the caller's execution strategy (<see cref="UnitsOfWork.RunRetriedAsync"/>).
+    /// </summary>
+    /// <exception cref="DbUpdateConcurrencyException">The booking changed since it was read: nothing was written.</exception>
+    public static async Task WriteAsync(BookingsDbContext db, Booking booking, IReadOnlyList<Ticket> tickets, OutboxMessage message,
+        NpgsqlBatchCommand? answer, CancellationToken cancellationToken)
+    {
+        var entry = db.Entry(booking);
+        var readAt = entry.Property(b => b.Version).OriginalValue;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { Confirm(booking, readAt), InsertOf(tickets), OutboxRows.InsertOf(message) },
+            };
+            if (answer is not null)
+            {
+                batch.BatchCommands.Add(answer);
+            }
+
+            uint? version;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                version = await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<uint>(0) : null;
+                while (await reader.NextResultAsync(cancellationToken))
+                {
+                    // Every statement's outcome is read, so an error in any of them surfaces here, before the commit.
+                }
+            }
+
+            // The batch inserted the tickets whatever the UPDATE found: without the commit, none of it is kept.
+            if (version is not { } stored)
+            {
+                throw new DbUpdateConcurrencyException($"Booking {booking.Id} changed since it was read; its confirmation was not written.");
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            entry.Property(b => b.Version).CurrentValue = stored;
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static NpgsqlBatchCommand Confirm(Booking booking, uint readAt) => new(ConfirmSql)
+    {
+        Parameters =
+        {
+            Value(booking.Id),
+            Text(booking.Status.ToString()),
+            Nullable(booking.ConfirmedAt, NpgsqlDbType.TimestampTz),
+            new NpgsqlParameter<uint> { TypedValue = readAt, NpgsqlDbType = NpgsqlDbType.Xid },
+        },
+    };
+
+    private static NpgsqlBatchCommand InsertOf(IReadOnlyList<Ticket> tickets) => new(InsertTicketsSql)
+    {
+        Parameters =
+        {
+            Values(tickets.Select(t => t.Id).ToArray()),
+            Values(tickets.Select(t => t.BookingId).ToArray()),
+            Values(tickets.Select(t => t.EventId).ToArray()),
+            Values(tickets.Select(t => t.UserId).ToArray()),
+            Values(tickets.Select(t => t.TicketTypeId).ToArray()),
+            Values(tickets.Select(t => t.TicketTypeName).ToArray()),
+            Values(tickets.Select(t => t.Seat?.SeatId).ToArray()),
+            Values(tickets.Select(t => t.Seat?.Area).ToArray()),
+            Values(tickets.Select(t => t.Seat?.Row).ToArray()),
+            Values(tickets.Select(t => t.Seat?.Number).ToArray()),
+            Values(tickets.Select(t => t.TicketNumber).ToArray()),
+            Values(tickets.Select(t => t.EntryNumber).ToArray()),
+            Values(tickets.Select(t => t.Code).ToArray()),
+            Values(tickets.Select(t => t.Status.ToString()).ToArray()),
+            Values(tickets.Select(t => t.IssuedAt).ToArray()),
+            Values(tickets.Select(t => t.VoidedAt).ToArray()),
+            Values(tickets.Select(t => t.CheckedInAt).ToArray()),
+            Values(tickets.Select(t => t.CheckedInDoor).ToArray()),
+            Values(tickets.Select(t => t.CheckedInBy).ToArray()),
+        },
+    };
+}
