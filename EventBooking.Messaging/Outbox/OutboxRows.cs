@@ -7,7 +7,8 @@ namespace EventBooking.Messaging;
 /// <summary>
 /// The statement that stores an outbox row (<see cref="OutboxDbContextExtensions.NewOutboxMessage"/>), for a use case that
 /// writes its work with statements of its own: in the same transaction, so the event is stored exactly when the work is.
-/// The columns are <see cref="MessagingModelBuilderExtensions.AddOutboxMessageEntity"/>'s (a test compares them).
+/// The columns are <see cref="MessagingModelBuilderExtensions.AddOutboxMessageEntity"/>'s (a test compares them), in the
+/// connection's default schema, as every service maps its outbox today.
 /// </summary>
 public static class OutboxRows
 {

@@ -183,6 +183,10 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         var written = read.Lines.Select((l, i) => Ticket.Issue(Guid.CreateVersion7(), read, l, $"EB-T-{i + 1}", i + 1, $"code-{i + 1}",
             now.AddMinutes(1), l.Seats?[0])).ToList();
         var message = db.NewOutboxMessage(new BookingExpired(read.Id, read.EventId, read.UserId, read.UserEmail, read.EventTitle, 2, read.Id, now));
+        // Every column a value of its own; not due for a day, so the test service's relay leaves the row as it was written.
+        (message.Source, message.TraceParent, message.TraceState, message.Baggage) = ("bookings-api", "00-trace-span-01", "k=v", "b=1");
+        (message.OccurredAt, message.NextAttemptAt, message.LockedUntil) = (now.AddMinutes(1), now.AddDays(1), now.AddDays(2));
+        (message.Attempts, message.LastError) = (3, "broker away");
         await ConfirmationRows.WriteAsync(db, read, written, message, null, Ct);
 
         Assert.Equal(EntityState.Unchanged, db.Entry(read).State);
@@ -199,12 +203,9 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
                 Assert.True(JsonNode.DeepEquals(w, r), $"written {w}\nread    {r}");
             }
 
-            // The relay of the test's service may already be publishing it (attempts, lease and error are its own).
-            var outbox = await check.Outbox.AsNoTracking().SingleAsync(x => x.Id == message.Id, Ct);
-            Assert.Equal((message.Type, message.Source, message.SchemaVersion, message.TraceParent, message.TraceState, message.Baggage),
-                (outbox.Type, outbox.Source, outbox.SchemaVersion, outbox.TraceParent, outbox.TraceState, outbox.Baggage));
-            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(message.Data), JsonNode.Parse(outbox.Data)), outbox.Data);
-            Assert.Equal(message.OccurredAt.UtcTicks / 10, outbox.OccurredAt.UtcTicks / 10); // microseconds
+            var (m, o) = (Comparable(message), Comparable(await check.Outbox.AsNoTracking().SingleAsync(x => x.Id == message.Id, Ct)));
+            (m["data"], o["data"]) = (JsonNode.Parse(message.Data), JsonNode.Parse(o["data"]!.GetValue<string>())); // jsonb orders keys its own way
+            Assert.True(JsonNode.DeepEquals(m, o), $"written {m}\nread    {o}");
         }
 
         // Read before the confirmation: its version is gone, so nothing of a second confirmation is kept.

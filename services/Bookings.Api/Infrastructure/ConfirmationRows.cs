@@ -24,7 +24,9 @@ public static class ConfirmationRows
         "TicketNumber", "EntryNumber", "Code", "Status", "IssuedAt", "VoidedAt", "CheckedInAt", "CheckedInDoor", "CheckedInBy",
     ];
 
-    private const string ConfirmSql = """UPDATE bookings SET "Status" = $2, "ConfirmedAt" = $3 WHERE "Id" = $1 AND xmin = $4 RETURNING xmin""";
+    // $1 the booking, then ConfirmedColumns' values in their order, then the version it was read at.
+    private static readonly string ConfirmSql =
+        $"""UPDATE bookings SET {string.Join(", ", ConfirmedColumns.Select((c, i) => $"\"{c}\" = ${i + 2}"))} WHERE "Id" = $1 AND xmin = ${ConfirmedColumns.Length + 2} RETURNING xmin""";
 
     private static readonly string InsertTicketsSql = $"""
         INSERT INTO tickets ({Quoted(TicketColumns)})
