@@ -29,7 +29,7 @@ public static class Answers
 /// A 503 is not stored: the same request continues the same resource when it is sent again. The use case is told whether its
 /// id is new (a fresh key, or no key): then no earlier attempt can have left anything under it to look up.
 /// A use case whose last transaction commits the work the answer reports stores the answer in that transaction
-/// (<see cref="SaveWithWork{T}"/>): its UPDATE goes in that transaction's round trip, one round trip and one commit less per
+/// (<see cref="AnswerCommand{T}"/>): its UPDATE goes in that transaction's round trip, one round trip and one commit less per
 /// request; any other answer is stored after it.
 /// </summary>
 public sealed class IdempotentRequests(IdempotencyStore store, BookingsDbContext db, IOptions<BookingOptions> options)
@@ -78,32 +78,10 @@ public sealed class IdempotentRequests(IdempotencyStore store, BookingsDbContext
     }
 
     /// <summary>
-    /// Called by a use case right before the SaveChanges that commits the work <paramref name="answer"/> reports (inside any
-    /// retried unit of work, as a retry starts from a cleared change tracker): the answer is written in the same transaction.
-    /// Without a claimed key (no Idempotency-Key, or a background job) there is nothing to store.
-    /// </summary>
-    public void SaveWithWork<T>(Answer<T> answer) where T : class
-    {
-        if (_claimed is not { } record)
-        {
-            return;
-        }
-
-        var entry = db.Entry(record);
-        if (entry.State == EntityState.Detached)
-        {
-            entry.State = EntityState.Unchanged;
-        }
-
-        (record.StatusCode, record.ResponseBody) = (answer.Status, Stored(answer));
-        entry.Property(r => r.StatusCode).IsModified = true;
-        entry.Property(r => r.ResponseBody).IsModified = true;
-    }
-
-    /// <summary>
-    /// <see cref="SaveWithWork{T}"/> for a use case that writes its work with statements of its own rather than SaveChanges:
-    /// the statement that stores the answer, to run in the transaction that commits the work (null without a claimed key).
-    /// Once that transaction has committed, the use case calls <see cref="SavedWithWork"/>.
+    /// Called by a use case whose statements commit the work <paramref name="answer"/> reports (inside any retried unit of work,
+    /// once per attempt): the statement that stores the answer, to run in that transaction. Null without a claimed key (no
+    /// Idempotency-Key, or a background job): nothing to store. Once the transaction has committed, the use case calls
+    /// <see cref="SavedWithWork"/>.
     /// </summary>
     public NpgsqlBatchCommand? AnswerCommand<T>(Answer<T> answer) where T : class
     {

@@ -77,9 +77,7 @@ public static class ConfirmationRows
             }
 
             await transaction.CommitAsync(cancellationToken);
-            entry.Property(b => b.Version).CurrentValue = stored;
-            entry.OriginalValues.SetValues(entry.CurrentValues);
-            entry.State = EntityState.Unchanged;
+            entry.TrackStored(b => b.Version, stored);
         }
         finally
         {

@@ -1,5 +1,7 @@
 using Bookings.Api.Model;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Npgsql;
 using NpgsqlTypes;
 using static EventBooking.ServiceDefaults.NpgsqlStatements;
@@ -49,11 +51,17 @@ public static class PaymentRows
             return (uint)(await command.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 
-        // Tracked as the row now stored: a later change is an UPDATE checked against this version.
-        var entry = db.Payments.Attach(payment);
-        var stored = entry.Property(x => x.Version);
-        stored.OriginalValue = version;
-        stored.CurrentValue = version;
-        stored.IsModified = false;
+        db.Payments.Attach(payment).TrackStored(x => x.Version, version);
+    }
+
+    /// <summary>
+    /// The entity is tracked as the row a hand-written statement just stored at <paramref name="version"/> (its <c>xmin</c>):
+    /// nothing pending, and a later change is an UPDATE checked against that version.
+    /// </summary>
+    public static void TrackStored<T>(this EntityEntry<T> entry, Expression<Func<T, uint>> versionProperty, uint version) where T : class
+    {
+        entry.Property(versionProperty).CurrentValue = version;
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
     }
 }
