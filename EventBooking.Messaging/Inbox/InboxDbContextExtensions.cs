@@ -1,6 +1,9 @@
+using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace EventBooking.Messaging;
 
@@ -20,11 +23,7 @@ public static class InboxDbContextExtensions
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(effect);
-        var entity = db.Model.FindEntityType(typeof(InboxMessage))
-            ?? throw new InvalidOperationException($"{db.GetType().Name} has no inbox table: call modelBuilder.AddInboxMessageEntity() in OnModelCreating.");
-        var table = QuoteTable(entity.GetSchema(), entity.GetTableName() ?? MessagingModelBuilderExtensions.InboxTable);
-        var services = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
-        var timeProvider = services?.GetService<TimeProvider>() ?? TimeProvider.System;
+        var (table, _, timeProvider) = InboxOf(db);
         var insert = "INSERT INTO " + table + " (message_id, consumer, processed_at) VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING";
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -52,6 +51,44 @@ public static class InboxDbContextExtensions
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs the statements <paramref name="effect"/> makes once per (<paramref name="messageId"/>, <paramref name="consumer"/>),
+    /// in ONE round trip: the inbox row first, then the effect, as one batch in one implicit transaction (no <c>BEGIN</c> or
+    /// <c>COMMIT</c> of its own), under the execution strategy. A repeat fails the batch's first statement on the inbox's
+    /// primary key, so nothing of the batch is kept, and returns false; a concurrent delivery waits for the first to commit
+    /// or roll back, as with the other overload. (PostgreSQL logs that refusal as an error: once per redelivery.)
+    /// <paramref name="effect"/> is called for every attempt, so each gets statements of its own.
+    /// </summary>
+    public static Task<bool> ProcessOnceAsync(this DbContext db, Guid messageId, string consumer, Func<IEnumerable<NpgsqlBatchCommand>> effect,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        ArgumentNullException.ThrowIfNull(effect);
+        var (table, key, timeProvider) = InboxOf(db);
+        var insert = "INSERT INTO " + table + " (message_id, consumer, processed_at) VALUES ($1, $2, $3)";
+        return db.OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands = { new NpgsqlBatchCommand(insert) { Parameters = { Value(messageId), Text(consumer), Value(timeProvider.GetUtcNow()) } } },
+            };
+            foreach (var statement in effect())
+            {
+                batch.BatchCommands.Add(statement);
+            }
+
+            try
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+                return true;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == key)
+            {
+                return false;
+            }
+        }, cancellationToken);
+    }
+
     /// <summary>Whether (<paramref name="messageId"/>, <paramref name="consumer"/>) already took effect.</summary>
     public static Task<bool> IsProcessedAsync(this DbContext db, Guid messageId, string consumer, CancellationToken cancellationToken) =>
         db.Set<InboxMessage>().AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, cancellationToken);
@@ -62,6 +99,16 @@ public static class InboxDbContextExtensions
     /// </summary>
     public static Task<int> PurgeInboxAsync(this DbContext db, DateTimeOffset before, CancellationToken cancellationToken) =>
         db.Set<InboxMessage>().Where(m => m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>The context's inbox table (quoted), the name of its primary key, and the clock its rows are stamped with.</summary>
+    private static (string Table, string? Key, TimeProvider Time) InboxOf(DbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(InboxMessage))
+            ?? throw new InvalidOperationException($"{db.GetType().Name} has no inbox table: call modelBuilder.AddInboxMessageEntity() in OnModelCreating.");
+        var services = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        return (QuoteTable(entity.GetSchema(), entity.GetTableName() ?? MessagingModelBuilderExtensions.InboxTable), entity.FindPrimaryKey()?.GetName(),
+            services?.GetService<TimeProvider>() ?? TimeProvider.System);
+    }
 
     internal static string QuoteTable(string? schema, string table) =>
         schema is null ? Quote(table) : Quote(schema) + "." + Quote(table);

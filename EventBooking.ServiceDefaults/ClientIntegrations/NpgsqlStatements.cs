@@ -29,6 +29,14 @@ public static class NpgsqlStatements
             }
         }, cancellationToken);
 
+    /// <summary>Runs one statement on the context's connection (<see cref="OnConnectionAsync"/>); returns the rows it changed.</summary>
+    public static Task<int> ExecuteAsync(this DbContext db, NpgsqlBatchCommand statement, CancellationToken cancellationToken) =>
+        db.OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { statement } };
+            return await batch.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
     /// <summary><c>INSERT INTO table ("A", "B") VALUES ($1, $2)</c> for <paramref name="columns"/>, in their order.</summary>
     public static string Insert(string table, string[] columns) =>
         $"INSERT INTO {table} ({Quoted(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"${i + 1}"))})";

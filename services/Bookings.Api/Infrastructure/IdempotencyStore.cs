@@ -112,11 +112,7 @@ public sealed class IdempotencyStore(BookingsDbContext db, TimeProvider time)
 
     /// <summary>Remembers the final answer so later duplicates replay it.</summary>
     public Task CompleteAsync(Guid userId, string scope, string key, int statusCode, string responseBody, CancellationToken cancellationToken) =>
-        db.OnConnectionAsync(async (connection, ct) =>
-        {
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { AnswerCommand(userId, scope, key, statusCode, responseBody) } };
-            return await batch.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
+        db.ExecuteAsync(AnswerCommand(userId, scope, key, statusCode, responseBody), cancellationToken);
 
     /// <summary>The statement that stores an answer (<see cref="CompleteAsync"/>'s), for a transaction that commits it with the work it reports.</summary>
     public static NpgsqlBatchCommand AnswerCommand(Guid userId, string scope, string key, int statusCode, string responseBody)

@@ -47,6 +47,7 @@ internal static class Extensions
             builder.Services.AddHostedService<MongoSchema>();
             bus.AddMongoInbox();
             builder.Services.AddScoped<IMessageInbox, DocumentMessageInbox>();
+            builder.Services.AddScoped<IBookingOutcomes, DocumentBookingOutcomes>();
             builder.Services.AddHostedService<MongoOutboxRelay>();
         }
         else
@@ -60,6 +61,7 @@ internal static class Extensions
             builder.Services.AddScoped<IAnalyticsStore, PostgresAnalyticsStore>();
             bus.AddOutbox<EventsDbContext>();
             builder.Services.AddScoped<IMessageInbox, EfMessageInbox>();
+            builder.Services.AddScoped<IBookingOutcomes, PostgresBookingOutcomes>();
 
             // Waiting lists of sold-out events (PostgreSQL only: the MongoDB configuration answers 503 waiting-list-unavailable).
             builder.Services.AddScoped<WaitingListStore>();

@@ -1,5 +1,9 @@
 using Events.Api.Model;
+using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Events.Api.Infrastructure.Postgres;
 
@@ -60,14 +64,26 @@ public sealed class PostgresAnalyticsStore(EventsDbContext db) : IAnalyticsStore
             """, cancellationToken);
     }
 
+    private const string BookingSignalSql = """
+        INSERT INTO analytics_signals (kind, event_id, user_id, visitor_id, occurred_at, quantity, amount, currency, query, results, booking_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (kind, booking_id) WHERE booking_id IS NOT NULL DO NOTHING
+        """;
+
     public async Task RecordBookingAsync(Signal signal, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO analytics_signals (kind, event_id, user_id, visitor_id, occurred_at, quantity, amount, currency, query, results, booking_id)
-            VALUES ({(int)signal.Kind}, {signal.EventId}, {signal.UserId}, {signal.VisitorId}, {signal.OccurredAt.ToUniversalTime()}, {signal.Quantity},
-                    {signal.Amount}, {signal.Currency}, {signal.Query}, {signal.Results}, {signal.BookingId})
-            ON CONFLICT (kind, booking_id) WHERE booking_id IS NOT NULL DO NOTHING
-            """, cancellationToken);
+        await db.ExecuteAsync(BookingSignalCommand(signal), cancellationToken);
+
+    /// <summary><see cref="RecordBookingAsync"/>'s statement, for a batch that writes it with other work (<see cref="PostgresBookingOutcomes"/>).</summary>
+    public static NpgsqlBatchCommand BookingSignalCommand(Signal signal) => new(BookingSignalSql)
+    {
+        Parameters =
+        {
+            Value((int)signal.Kind), Nullable(signal.EventId, NpgsqlDbType.Uuid), Nullable(signal.UserId, NpgsqlDbType.Uuid),
+            Nullable(signal.VisitorId, NpgsqlDbType.Uuid), Value(signal.OccurredAt.ToUniversalTime()), Value(signal.Quantity),
+            Nullable(signal.Amount, NpgsqlDbType.Numeric), Text(signal.Currency), Text(signal.Query), Nullable(signal.Results, NpgsqlDbType.Integer),
+            Nullable(signal.BookingId, NpgsqlDbType.Uuid),
+        },
+    };
 
     public async Task AddDroppedAsync(IReadOnlyDictionary<Guid, long> dropped, CancellationToken cancellationToken)
     {

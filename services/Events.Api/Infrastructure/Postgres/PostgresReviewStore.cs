@@ -1,19 +1,33 @@
 using Events.Api.Model;
+using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Events.Api.Infrastructure.Postgres;
 
 /// <summary>Attendance and reviews on PostgreSQL: upserts in SQL (one statement each, race-free), reads with EF Core.</summary>
 public sealed class PostgresReviewStore(EventsDbContext db) : IReviewStore
 {
+    // Race-free and order-free: a cancellation stays one whatever arrives after it; the latest change's time is kept.
+    private const string AttendanceSql = """
+        INSERT INTO attendance (booking_id, event_id, user_id, confirmed, changed_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (booking_id) DO UPDATE
+        SET confirmed = attendance.confirmed AND EXCLUDED.confirmed, changed_at = GREATEST(attendance.changed_at, EXCLUDED.changed_at)
+        """;
+
     public async Task RecordAttendanceAsync(Attendance attendance, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO attendance (booking_id, event_id, user_id, confirmed, changed_at)
-            VALUES ({attendance.BookingId}, {attendance.EventId}, {attendance.UserId}, {attendance.Confirmed}, {attendance.ChangedAt.ToUniversalTime()})
-            ON CONFLICT (booking_id) DO UPDATE
-            SET confirmed = attendance.confirmed AND EXCLUDED.confirmed, changed_at = GREATEST(attendance.changed_at, EXCLUDED.changed_at)
-            """, cancellationToken);
+        await db.ExecuteAsync(AttendanceCommand(attendance), cancellationToken);
+
+    /// <summary><see cref="RecordAttendanceAsync"/>'s statement, for a batch that writes it with other work (<see cref="PostgresBookingOutcomes"/>).</summary>
+    public static NpgsqlBatchCommand AttendanceCommand(Attendance attendance) => new(AttendanceSql)
+    {
+        Parameters =
+        {
+            Value(attendance.BookingId), Value(attendance.EventId), Value(attendance.UserId), Value(attendance.Confirmed),
+            Value(attendance.ChangedAt.ToUniversalTime()),
+        },
+    };
 
     public Task<bool> HasConfirmedBookingAsync(Guid eventId, Guid userId, CancellationToken cancellationToken) =>
         db.Attendance.AnyAsync(a => a.EventId == eventId && a.UserId == userId && a.Confirmed, cancellationToken);
