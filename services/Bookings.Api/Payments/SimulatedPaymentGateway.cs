@@ -1,5 +1,8 @@
 using Bookings.Api.Infrastructure;
+using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Bookings.Api.Payments;
 
@@ -37,6 +40,15 @@ public sealed class SimulatedPaymentGateway(IServiceScopeFactory scopes, TimePro
     public const string InsufficientFundsCard = "4000000000009995";
     public const string UnknownOutcomeCard = "4000000000000119";
 
+    // Idempotent per payment id: a second charge of the same payment finds the first one (one statement: the no-op update
+    // makes RETURNING give the row that was there, unchanged). A prepared statement of its own: every purchase runs it.
+    private const string ChargeSql = """
+        INSERT INTO simulated_gateway_charges ("PaymentId", "Amount", "Currency", "Outcome", "DeclineCode", "Reference", "RefundedAmount", "CreatedAt")
+        VALUES ($1, $2, $3, $4, $5, $6, 0, $7)
+        ON CONFLICT ("PaymentId") DO UPDATE SET "PaymentId" = EXCLUDED."PaymentId"
+        RETURNING "Outcome", "Reference", "DeclineCode"
+        """;
+
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
         var (outcome, declineCode) = request.CardNumber switch
@@ -50,17 +62,23 @@ public sealed class SimulatedPaymentGateway(IServiceScopeFactory scopes, TimePro
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingsDbContext>();
         var reference = "sim_" + Guid.CreateVersion7().ToString("N");
-        // Idempotent per payment id: a second charge of the same payment finds the first one (one statement: the no-op
-        // update makes RETURNING give the row that was there, unchanged).
-        var charge = (await db.SimulatedCharges.FromSqlInterpolated($"""
-            INSERT INTO simulated_gateway_charges ("PaymentId", "Amount", "Currency", "Outcome", "DeclineCode", "Reference", "RefundedAmount", "CreatedAt")
-            VALUES ({request.PaymentId}, {request.Amount}, {request.Currency}, {outcome.ToString()}, {declineCode}, {reference}, 0, {time.GetUtcNow()})
-            ON CONFLICT ("PaymentId") DO UPDATE SET "PaymentId" = EXCLUDED."PaymentId"
-            RETURNING *
-            """).AsNoTracking().ToListAsync(cancellationToken)).Single();
+        var charge = await db.OnConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(ChargeSql, connection)
+            {
+                Parameters =
+                {
+                    Value(request.PaymentId), Value(request.Amount), Text(request.Currency), Text(outcome.ToString()), Text(declineCode),
+                    Text(reference), Value(time.GetUtcNow()),
+                },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (Outcome: Enum.Parse<SimulatedOutcome>(reader.GetString(0)), Reference: reader.GetString(1), DeclineCode: reader.IsDBNull(2) ? null : reader.GetString(2));
+        }, cancellationToken);
         return charge.Outcome == SimulatedOutcome.SucceededAfterTimeout
             ? new ChargeResult(ChargeOutcome.Unknown, Message: "The gateway did not answer in time.")
-            : ToResult(charge);
+            : ToResult(charge.Outcome, charge.Reference, charge.DeclineCode);
     }
 
     public async Task<ChargeResult> GetChargeAsync(Guid paymentId, CancellationToken cancellationToken)
@@ -68,7 +86,7 @@ public sealed class SimulatedPaymentGateway(IServiceScopeFactory scopes, TimePro
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingsDbContext>();
         var charge = await db.SimulatedCharges.AsNoTracking().SingleOrDefaultAsync(c => c.PaymentId == paymentId, cancellationToken);
-        return charge is null ? new ChargeResult(ChargeOutcome.NotFound) : ToResult(charge);
+        return charge is null ? new ChargeResult(ChargeOutcome.NotFound) : ToResult(charge.Outcome, charge.Reference, charge.DeclineCode);
     }
 
     public async Task<bool> RefundAsync(Guid paymentId, decimal amount, CancellationToken cancellationToken)
@@ -83,10 +101,10 @@ public sealed class SimulatedPaymentGateway(IServiceScopeFactory scopes, TimePro
         return updated == 1;
     }
 
-    private static ChargeResult ToResult(SimulatedCharge charge) => charge.Outcome == SimulatedOutcome.Declined
-        ? new ChargeResult(ChargeOutcome.Declined, charge.Reference, charge.DeclineCode,
-            charge.DeclineCode == "insufficient_funds" ? "The card has insufficient funds." : "The card was declined.")
-        : new ChargeResult(ChargeOutcome.Succeeded, charge.Reference);
+    private static ChargeResult ToResult(SimulatedOutcome outcome, string reference, string? declineCode) => outcome == SimulatedOutcome.Declined
+        ? new ChargeResult(ChargeOutcome.Declined, reference, declineCode,
+            declineCode == "insufficient_funds" ? "The card has insufficient funds." : "The card was declined.")
+        : new ChargeResult(ChargeOutcome.Succeeded, reference);
 
     /// <summary>Digits only, and a valid Luhn checksum.</summary>
     public static bool TryNormalizeCardNumber(string? input, out string digits)

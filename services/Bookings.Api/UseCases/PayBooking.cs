@@ -13,21 +13,23 @@ namespace Bookings.Api.UseCases;
 /// </summary>
 public sealed class PayBooking(BookingsDbContext db, BookingLocks locks, PaymentCharges charges, BookingConfirmation confirmation, TimeProvider time)
 {
+    /// <summary>
+    /// One query (both tracked): the booking, and its payments that answer both questions — did this request get this far
+    /// before, and is another payment of the booking live? Compiled once: every purchase runs it.
+    /// </summary>
+    private static readonly Func<BookingsDbContext, Guid, Guid, CancellationToken, Task<BookingWithPayments?>> FindWithPaymentsAsync =
+        EF.CompileAsyncQuery((BookingsDbContext db, Guid bookingId, Guid paymentId, CancellationToken _) =>
+            db.Bookings.Where(b => b.Id == bookingId)
+                .Select(b => new BookingWithPayments(b, db.Payments
+                    .Where(p => p.BookingId == b.Id && (p.Id == paymentId || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded))
+                    .ToList()))
+                .SingleOrDefault());
+
     /// <returns>The payment; the booking is still <c>PendingPayment</c> while the outcome is unknown or the confirmation is left to the reconciler.</returns>
     public async Task<PaymentDto> RunAsync(Actor actor, Guid bookingId, Guid paymentId, string cardNumber, CancellationToken cancellationToken)
     {
         await using var lease = await locks.AcquireAsync(bookingId, cancellationToken);
-        // One query (both tracked): the booking, and its payments that answer both questions — did this request get this far
-        // before, and is another payment of the booking live?
-        var found = await db.Bookings.Where(b => b.Id == bookingId)
-            .Select(b => new
-            {
-                Booking = b,
-                Payments = db.Payments
-                    .Where(p => p.BookingId == b.Id && (p.Id == paymentId || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Succeeded))
-                    .ToList(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var found = await FindWithPaymentsAsync(db, bookingId, paymentId, cancellationToken);
         if (found is null || !found.Booking.IsOwnedBy(actor.UserId))
         {
             throw new DomainException(BookingErrors.BookingNotFound);
@@ -91,4 +93,6 @@ public sealed class PayBooking(BookingsDbContext db, BookingLocks locks, Payment
 
         return PaymentDto.From(payment, booking.Status);
     }
+
+    private sealed record BookingWithPayments(Booking Booking, List<Payment> Payments);
 }
