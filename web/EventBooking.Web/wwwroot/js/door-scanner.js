@@ -6,12 +6,27 @@ let reader;
 
 const doorKey = eventId => `eventbooking.door.${eventId}`;
 
-// The door this device last recorded for the event, or null.
-export function recallDoor(eventId) {
+// The door this device last recorded for the event, or null; null too once the staff have started on the door field (it has
+// the focus, or no longer shows `shown`, what the page put there): what they type is never replaced by what was recorded.
+export function recallDoor(eventId, doorInputId, shown) {
+    const field = document.getElementById(doorInputId);
+    if (field && (field === document.activeElement || field.value !== shown)) {
+        return null;
+    }
+
     try {
         return localStorage.getItem(doorKey(eventId));
     } catch {
         return null; // storage disabled: the page's default stands
+    }
+}
+
+// Puts the focus in the field `inputId`, unless the staff have already put it somewhere: the page gets here once its circuit
+// runs, which can be after they have started typing the door, and their keys must stay in the field they chose.
+export function focusIfNowhere(inputId) {
+    const active = document.activeElement;
+    if (!active || active === document.body) {
+        document.getElementById(inputId)?.focus({ preventScroll: true });
     }
 }
 
