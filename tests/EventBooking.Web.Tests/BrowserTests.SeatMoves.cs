@@ -56,9 +56,11 @@ public sealed partial class BrowserTests
         var choice = organizer.GetByLabel("New seat for Stalls, row A, seat 1");
         await choice.WaitForAsync();
         await Assertions.Expect(organizer.Locator("[data-testid=move-current]")).ToHaveTextAsync("Seats: Stalls, row A, seat 1");
-        // Neither the blocked seat nor the booking's own is offered.
-        await Assertions.Expect(choice.Locator("option")).ToHaveCountAsync(11);
+        // Neither the blocked seat nor the booking's own is offered (each checked first, so a failure names the seat): the ten
+        // free seats and "keep this seat".
         await Assertions.Expect(choice.Locator("option[value='stalls-A-3']")).ToHaveCountAsync(0);
+        await Assertions.Expect(choice.Locator("option[value='stalls-A-1']")).ToHaveCountAsync(0);
+        await Assertions.Expect(choice.Locator("option")).ToHaveCountAsync(11);
         await AssertNoAxeViolationsAsync(organizer, "the seat move page");
         await choice.FocusAsync();
         await choice.SelectOptionAsync("stalls-A-5");

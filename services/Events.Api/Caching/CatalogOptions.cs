@@ -19,8 +19,9 @@ public sealed class CatalogOptions
 
     /// <summary>
     /// How old a seated event's seat availability may be (<c>GET /api/events/{id}/seating/availability</c>), at most
-    /// <see cref="AvailabilityCacheDuration"/>: a hold drops this replica's entry, so this bounds what another replica serves.
-    /// 250 ms, so a seat picker reading every 500 ms sees a seat taken on any replica within a second.
+    /// <see cref="AvailabilityCacheDuration"/>. Holds do not drop the entry (in a rush every hold would then read the map again), so
+    /// this is how long a seat just held or sold may still read as free, on every replica; the hold itself is refused all the same.
+    /// 250 ms, so a seat picker reading every 500 ms sees a seat taken within a second.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan SeatAvailabilityCacheDuration { get; set; } = TimeSpan.FromMilliseconds(250);
