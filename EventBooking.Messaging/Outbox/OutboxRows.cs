@@ -18,7 +18,8 @@ public static class OutboxRows
         "next_attempt_at", "locked_until", "sent_at", "last_error",
     ];
 
-    private static readonly string InsertSql = Insert(MessagingModelBuilderExtensions.OutboxTable, Columns);
+    // INSERT … SELECT, so a statement that writes the row only on a condition can append its WHERE.
+    private static readonly string InsertSql = InsertSelect(MessagingModelBuilderExtensions.OutboxTable, Columns);
 
     public static NpgsqlBatchCommand InsertOf(OutboxMessage message) => new(InsertSql)
     {

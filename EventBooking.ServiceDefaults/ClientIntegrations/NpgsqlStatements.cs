@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +10,7 @@ namespace EventBooking.ServiceDefaults;
 /// For the statements of the hot paths that are written by hand rather than through EF Core's query or update pipeline: where
 /// they run, and their pieces (column lists and typed parameters).
 /// </summary>
-public static class NpgsqlStatements
+public static partial class NpgsqlStatements
 {
     /// <summary>
     /// Runs <paramref name="statements"/> on the context's own connection (opened for them, closed after) under the database's
@@ -41,6 +43,14 @@ public static class NpgsqlStatements
     public static string Insert(string table, string[] columns) =>
         $"INSERT INTO {table} ({Quoted(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"${i + 1}"))})";
 
+    /// <summary><c>INSERT INTO table ("A", "B") SELECT $1, $2</c>: the form a condition can follow (<c>WHERE …</c>).</summary>
+    public static string InsertSelect(string table, string[] columns) =>
+        $"INSERT INTO {table} ({Quoted(columns)}) SELECT {string.Join(", ", columns.Select((_, i) => $"${i + 1}"))}";
+
+    /// <summary><paramref name="sql"/> with its parameters <c>$n</c> numbered <c>$(n + by)</c>: a statement's text as part of a larger one.</summary>
+    public static string Shifted(string sql, int by) =>
+        by == 0 ? sql : ParameterReference().Replace(sql, m => "$" + (int.Parse(m.ValueSpan[1..], CultureInfo.InvariantCulture) + by).ToString(CultureInfo.InvariantCulture));
+
     public static string Quoted(string[] columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
 
     public static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
@@ -51,4 +61,7 @@ public static class NpgsqlStatements
 
     public static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
         new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = type };
+
+    [GeneratedRegex(@"\$[0-9]+")]
+    private static partial Regex ParameterReference();
 }

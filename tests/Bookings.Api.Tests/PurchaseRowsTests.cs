@@ -187,7 +187,10 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         (message.Source, message.TraceParent, message.TraceState, message.Baggage) = ("bookings-api", "00-trace-span-01", "k=v", "b=1");
         (message.OccurredAt, message.NextAttemptAt, message.LockedUntil) = (now.AddMinutes(1), now.AddDays(1), now.AddDays(2));
         (message.Attempts, message.LastError) = (3, "broker away");
-        await ConfirmationRows.WriteAsync(db, read, written, message, null, Ct);
+        // The request's answer is written with the confirmation.
+        var keys = new IdempotencyStore(db, TimeProvider.System);
+        await keys.ClaimAsync(read.UserId, "pay", "key-1", "hash", TimeSpan.FromHours(1), Ct);
+        await ConfirmationRows.WriteAsync(db, read, written, message, IdempotencyStore.AnswerCommand(read.UserId, "pay", "key-1", 200, """{"paid":true}"""), Ct);
 
         Assert.Equal(EntityState.Unchanged, db.Entry(read).State);
         Assert.NotEqual(readAt, read.Version);
@@ -203,6 +206,8 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
                 Assert.True(JsonNode.DeepEquals(w, r), $"written {w}\nread    {r}");
             }
 
+            var answered = await check.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == read.UserId && r.Key == "key-1", Ct);
+            Assert.Equal((200, """{"paid":true}"""), (answered.StatusCode, answered.ResponseBody));
             var (m, o) = (Comparable(message), Comparable(await check.Outbox.AsNoTracking().SingleAsync(x => x.Id == message.Id, Ct)));
             (m["data"], o["data"]) = (JsonNode.Parse(message.Data), JsonNode.Parse(o["data"]!.GetValue<string>())); // jsonb orders keys its own way
             Assert.True(JsonNode.DeepEquals(m, o), $"written {m}\nread    {o}");
@@ -212,10 +217,13 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         staleCopy.Confirm(now.AddMinutes(2));
         var extra = Ticket.Issue(Guid.CreateVersion7(), staleCopy, staleCopy.Lines[0], "EB-T-9", 9, "code-9", now.AddMinutes(2));
         var again = stale.NewOutboxMessage(new BookingExpired(staleCopy.Id, staleCopy.EventId, staleCopy.UserId, null, "", 1, staleCopy.Id, now));
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => ConfirmationRows.WriteAsync(stale, staleCopy, [extra], again, null, Ct));
+        await keys.ClaimAsync(read.UserId, "pay", "key-2", "hash", TimeSpan.FromHours(1), Ct);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => ConfirmationRows.WriteAsync(stale, staleCopy, [extra], again,
+            IdempotencyStore.AnswerCommand(read.UserId, "pay", "key-2", 200, """{"paid":true}"""), Ct));
         await using var last = Context(Factory.ConnectionString);
         Assert.False(await last.Tickets.AnyAsync(t => t.Id == extra.Id, Ct));
         Assert.False(await last.Outbox.AnyAsync(x => x.Id == again.Id, Ct));
+        Assert.Null((await last.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.UserId == read.UserId && r.Key == "key-2", Ct)).StatusCode);
     }
 
     private static BookingsDbContext Context(string connectionString) =>
