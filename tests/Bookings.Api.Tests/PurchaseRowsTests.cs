@@ -54,15 +54,35 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         written.Confirm(now.AddMinutes(1));
         written.Cancel("organizer", "The venue flooded.", now.AddMinutes(2));
 
+        await using (var keys = Context(Factory.ConnectionString))
+        {
+            var store = new IdempotencyStore(keys, TimeProvider.System);
+            await store.ClaimAsync(written.UserId, "book", "key-1", "hash", TimeSpan.FromHours(1), Ct);
+            await store.ClaimAsync(written.UserId, "book", "key-2", "hash", TimeSpan.FromHours(1), Ct);
+        }
+
         await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
         {
             await connection.OpenAsync(Ct);
-            await using var batch = new NpgsqlBatch(connection);
-            BookingRows.AddInsert(batch, written);
-            Assert.Equal(4, await batch.ExecuteNonQueryAsync(Ct)); // the booking and its three lines
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands = { BookingRows.InsertOf(written, IdempotencyStore.AnswerCommand(written.UserId, "book", "key-1", 201, """{"id":1}""")) },
+            };
+            Assert.Equal(3, await batch.ExecuteNonQueryAsync(Ct)); // the statement answers its lines
+
+            // The same booking again (a concurrent duplicate of the request): refused whole, its answer not stored either.
+            await using var again = new NpgsqlBatch(connection)
+            {
+                BatchCommands = { BookingRows.InsertOf(written, IdempotencyStore.AnswerCommand(written.UserId, "book", "key-2", 201, """{"id":2}""")) },
+            };
+            var duplicate = await Assert.ThrowsAsync<PostgresException>(() => again.ExecuteNonQueryAsync(Ct));
+            Assert.Equal(PostgresErrorCodes.UniqueViolation, duplicate.SqlState);
         }
 
         await using var db = Context(Factory.ConnectionString);
+        var answers = await db.IdempotencyRecords.AsNoTracking().Where(r => r.UserId == written.UserId).OrderBy(r => r.Key)
+            .Select(r => r.StatusCode).ToListAsync(Ct);
+        Assert.Equal([201, null], answers);
         var read = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == written.Id, Ct);
         Assert.NotEqual(0u, read.Version);
         var (before, after) = (Comparable(written), Comparable(read));
@@ -95,8 +115,7 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
         {
             await connection.OpenAsync(Ct);
-            await using var batch = new NpgsqlBatch(connection);
-            BookingRows.AddInsert(batch, booking);
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { BookingRows.InsertOf(booking) } };
             await batch.ExecuteNonQueryAsync(Ct);
         }
 
@@ -114,13 +133,19 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
                 var (before, after) = (Comparable(written), Comparable(copy));
                 Assert.True(JsonNode.DeepEquals(before, after), $"written {before}\nread    {after}");
 
-                // The outcome, recorded through the model: an UPDATE checked against the version the insert answered.
+                // The outcome, by hand too: an UPDATE checked against the version the insert answered.
                 written.Succeed("ch_1", now.AddSeconds(1));
-                await db.SaveChangesAsync(Ct);
+                await PaymentRows.RecordOutcomeAsync(db, written, Ct);
+                Assert.Equal(EntityState.Unchanged, db.Entry(written).State);
 
                 copy.Fail("card_declined", "Declined.", now.AddSeconds(2));
+                await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => PaymentRows.RecordOutcomeAsync(stale, copy, Ct));
                 await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync(Ct));
             }
+
+            // Tracked at the version the outcome answered: a later change through the model is checked against it.
+            written.MarkRefunded(written.Amount, "Changed plans.", now.AddSeconds(5));
+            await db.SaveChangesAsync(Ct);
 
             // A payment stored with its outcome already known: the failure's columns, each its own value.
             var failed = Payment.Start(Guid.CreateVersion7(), booking, "0002", now.AddSeconds(3));
@@ -133,7 +158,24 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
 
         await using var check = Context(Factory.ConnectionString);
         var read = await check.Payments.AsNoTracking().SingleAsync(p => p.Id == written.Id, Ct);
-        Assert.Equal((PaymentStatus.Succeeded, "ch_1"), (read.Status, read.GatewayReference));
+        Assert.Equal((PaymentStatus.Refunded, "ch_1", now.AddSeconds(1), written.Amount), (read.Status, read.GatewayReference, read.CompletedAt, read.RefundedAmount));
+    }
+
+    [Fact]
+    public void The_outcome_sets_what_Succeed_and_Fail_change()
+    {
+        using var db = Context("Host=127.0.0.1");
+        var booking = BookingStateMachineTests.NewBooking();
+        var changed = new List<string>();
+        foreach (var outcome in new Action<Payment>[] { p => p.Succeed("ch_1", DateTimeOffset.UtcNow), p => p.Fail("card_declined", "No.", DateTimeOffset.UtcNow) })
+        {
+            var payment = db.Payments.Attach(Payment.Start(Guid.CreateVersion7(), booking, "4242", DateTimeOffset.UtcNow));
+            outcome(payment.Entity);
+            payment.DetectChanges();
+            changed.AddRange(payment.Properties.Where(p => p.IsModified).Select(p => p.Metadata.GetColumnName(StoreObjectIdentifier.Table("payments"))!));
+        }
+
+        Assert.Equal(changed.Distinct().Order(), PaymentRows.OutcomeColumns.Order());
     }
 
     [Fact]
@@ -168,8 +210,7 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
         await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
         {
             await connection.OpenAsync(Ct);
-            await using var batch = new NpgsqlBatch(connection);
-            BookingRows.AddInsert(batch, booking);
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { BookingRows.InsertOf(booking) } };
             await batch.ExecuteNonQueryAsync(Ct);
         }
 

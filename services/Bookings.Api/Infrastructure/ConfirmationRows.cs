@@ -9,8 +9,8 @@ namespace Bookings.Api.Infrastructure;
 
 /// <summary>
 /// A paid booking's confirmation written by hand, as <see cref="BookingRows"/> writes a new booking: the booking's new status
-/// (checked against the version it was read at), all its tickets in one statement, the <c>booking.confirmed</c> outbox row and
-/// the request's answer, in one batch and one transaction. When the booking changed since it was read, nothing is written.
+/// (checked against the version it was read at), all its tickets, the <c>booking.confirmed</c> outbox row and the request's
+/// answer, in one statement. When the booking changed since it was read, nothing is written.
 /// A test holds the columns to the model's and the confirmation's changes to what <see cref="Booking.Confirm"/> changes.
 /// </summary>
 public static class ConfirmationRows
@@ -28,7 +28,8 @@ public static class ConfirmationRows
     private static readonly string ConfirmSql =
         $"""UPDATE bookings SET {string.Join(", ", ConfirmedColumns.Select((c, i) => $"\"{c}\" = ${i + 2}"))} WHERE "Id" = $1 AND xmin = ${ConfirmedColumns.Length + 2} RETURNING xmin""";
 
-    private const string IfConfirmed = " WHERE EXISTS (SELECT FROM confirmed)";
+    // The other parts' condition: the booking's UPDATE found the version it was read at.
+    private const string IsConfirmed = "EXISTS (SELECT FROM confirmed)";
 
     private static readonly string InsertTicketsSql = $"""
         INSERT INTO tickets ({Quoted(TicketColumns)})
@@ -53,31 +54,15 @@ public static class ConfirmationRows
         NpgsqlBatchCommand? answer, CancellationToken cancellationToken)
     {
         var entry = db.Entry(booking);
-        await using var statement = new NpgsqlCommand();
-        var parts = new List<string>();
-        // One part of the statement: its text, its parameters renumbered after those of the parts before it and moved over.
-        void With(string name, NpgsqlBatchCommand part, string condition = "")
-        {
-            parts.Add($"{name} AS ({Shifted(part.CommandText, statement.Parameters.Count)}{condition})");
-            var values = part.Parameters.ToList();
-            part.Parameters.Clear();
-            values.ForEach(v => statement.Parameters.Add(v));
-        }
-
-        With("confirmed", Confirm(booking, entry.Property(b => b.Version).OriginalValue));
-        With("tickets", InsertOf(tickets), IfConfirmed);
-        With("outbox", OutboxRows.InsertOf(message), IfConfirmed);
+        var parts = With("confirmed", Confirm(booking, entry.Property(b => b.Version).OriginalValue))
+            .With("tickets", InsertOf(tickets), $" WHERE {IsConfirmed}")
+            .With("outbox", OutboxRows.InsertOf(message), $" WHERE {IsConfirmed}");
         if (answer is not null)
         {
-            With("answer", answer, " AND EXISTS (SELECT FROM confirmed)");
+            parts.With("answer", answer, $" AND {IsConfirmed}");
         }
 
-        statement.CommandText = $"WITH {string.Join(", ", parts)} SELECT xmin FROM confirmed";
-        var version = await db.OnConnectionAsync(async (connection, ct) =>
-        {
-            statement.Connection = connection;
-            return await statement.ExecuteScalarAsync(ct);
-        }, cancellationToken);
+        var version = await db.ExecuteScalarAsync(parts.Then("SELECT xmin FROM confirmed"), cancellationToken);
         if (version is not uint stored)
         {
             throw new DbUpdateConcurrencyException($"Booking {booking.Id} changed since it was read; its confirmation was not written.");

@@ -9,9 +9,10 @@ using static EventBooking.ServiceDefaults.NpgsqlStatements;
 namespace Bookings.Api.Infrastructure;
 
 /// <summary>
-/// A new payment's row written by hand, as <see cref="BookingRows"/> writes a new booking's (every purchase starts one): one
-/// prepared statement that answers the row's version, instead of EF Core's update pipeline. The payment is then tracked as
-/// stored, so the outcome of its charge is recorded through the model like any other change. A test holds the columns to the model's.
+/// A new payment's row and the outcome of its charge written by hand, as <see cref="BookingRows"/> writes a new booking's (every
+/// purchase makes both): each one prepared statement that answers the row's version, instead of EF Core's update pipeline.
+/// The payment is tracked as stored after each, so any later change goes through the model, checked against that version.
+/// A test holds the columns to the model's and the outcome's to what <see cref="Payment.Succeed"/> and <see cref="Payment.Fail"/> change.
 /// </summary>
 public static class PaymentRows
 {
@@ -52,6 +53,48 @@ public static class PaymentRows
         }, cancellationToken);
 
         db.Payments.Attach(payment).TrackStored(x => x.Version, version);
+    }
+
+    /// <summary>What <see cref="Payment.Succeed"/> and <see cref="Payment.Fail"/> change: the columns the outcome's UPDATE sets.</summary>
+    public static readonly string[] OutcomeColumns = ["Status", "GatewayReference", "FailureCode", "FailureMessage", "CompletedAt"];
+
+    // $1 the payment, then OutcomeColumns' values in their order, then the version it was stored or read at.
+    private static readonly string OutcomeSql =
+        $"""UPDATE payments SET {string.Join(", ", OutcomeColumns.Select((c, i) => $"\"{c}\" = ${i + 2}"))} WHERE "Id" = $1 AND xmin = ${OutcomeColumns.Length + 2} RETURNING xmin""";
+
+    /// <summary>
+    /// Stores the outcome of <paramref name="payment"/>'s charge (already <see cref="Payment.Succeed"/>ed or
+    /// <see cref="Payment.Fail"/>ed in memory; tracked, with no other change pending) and tracks it as stored.
+    /// </summary>
+    /// <exception cref="DbUpdateConcurrencyException">The payment changed since it was stored or read: nothing was written.</exception>
+    public static async Task RecordOutcomeAsync(BookingsDbContext db, Payment payment, CancellationToken cancellationToken)
+    {
+        var entry = db.Entry(payment);
+        entry.DetectChanges();
+        if (entry.Properties.FirstOrDefault(p => p.IsModified && !OutcomeColumns.Contains(p.Metadata.Name)) is { } other)
+        {
+            throw new InvalidOperationException($"Payment {payment.Id}: {other.Metadata.Name} changed with the outcome; only the outcome is written here.");
+        }
+
+        var statement = new NpgsqlBatchCommand(OutcomeSql)
+        {
+            Parameters =
+            {
+                Value(payment.Id),
+                Text(payment.Status.ToString()),
+                Text(payment.GatewayReference),
+                Text(payment.FailureCode),
+                Text(payment.FailureMessage),
+                Nullable(payment.CompletedAt, NpgsqlDbType.TimestampTz),
+                new NpgsqlParameter<uint> { TypedValue = entry.Property(p => p.Version).OriginalValue, NpgsqlDbType = NpgsqlDbType.Xid },
+            },
+        };
+        if (await db.ExecuteScalarAsync(statement, cancellationToken) is not uint stored)
+        {
+            throw new DbUpdateConcurrencyException($"Payment {payment.Id} changed since it was read; its outcome was not written.");
+        }
+
+        entry.TrackStored(p => p.Version, stored);
     }
 
     /// <summary>

@@ -121,19 +121,13 @@ public sealed partial class CreateBooking(
     }
 
     /// <summary>
-    /// Stores the booking with its lines and, when the request has an Idempotency-Key, its answer: one batch, so one round trip
-    /// and one transaction (in <paramref name="transaction"/> when given).
+    /// Stores the booking with its lines and, when the request has an Idempotency-Key, its answer: one statement
+    /// (<see cref="BookingRows.InsertOf"/>), so one round trip and one transaction (in <paramref name="transaction"/> when given).
     /// </summary>
     private async Task<int> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Booking booking, Answer<BookingDto> created,
         CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        BookingRows.AddInsert(batch, booking);
-        if (answers.AnswerCommand(created) is { } answer)
-        {
-            batch.BatchCommands.Add(answer);
-        }
-
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { BookingRows.InsertOf(booking, answers.AnswerCommand(created)) } };
         return await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

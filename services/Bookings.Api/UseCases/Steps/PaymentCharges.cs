@@ -36,7 +36,7 @@ public sealed partial class PaymentCharges(BookingsDbContext db, IPaymentGateway
                 return;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await PaymentRows.RecordOutcomeAsync(db, payment, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the gateway's answer is unknown; the reconciler settles it")]
