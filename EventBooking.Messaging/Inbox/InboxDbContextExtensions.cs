@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -8,7 +9,7 @@ using static EventBooking.ServiceDefaults.NpgsqlStatements;
 namespace EventBooking.Messaging;
 
 /// <summary>The EF Core inbox: a message's effect and the record that it took effect commit together.</summary>
-public static class InboxDbContextExtensions
+public static partial class InboxDbContextExtensions
 {
     /// <summary>
     /// Runs <paramref name="effect"/> once per (<paramref name="messageId"/>, <paramref name="consumer"/>): inserts the
@@ -53,11 +54,13 @@ public static class InboxDbContextExtensions
 
     /// <summary>
     /// Runs the statements <paramref name="effect"/> makes once per (<paramref name="messageId"/>, <paramref name="consumer"/>),
-    /// in ONE round trip: the inbox row first, then the effect, as one batch in one implicit transaction (no <c>BEGIN</c> or
-    /// <c>COMMIT</c> of its own), under the execution strategy. A repeat fails the batch's first statement on the inbox's
-    /// primary key, so nothing of the batch is kept, and returns false; a concurrent delivery waits for the first to commit
-    /// or roll back, as with the other overload. (PostgreSQL logs that refusal as an error: once per redelivery.)
-    /// <paramref name="effect"/> is called for every attempt, so each gets statements of its own.
+    /// as ONE statement: each of the effect's statements a data-modifying CTE of the inbox row's INSERT (one round trip, one
+    /// implicit transaction, no <c>BEGIN</c> or <c>COMMIT</c> of its own), under the execution strategy. A repeat fails the
+    /// inbox's primary key, so nothing of the statement is kept, and returns false; a concurrent delivery waits for the first
+    /// to commit or roll back, as with the other overload. (PostgreSQL logs that refusal as an error: once per redelivery.)
+    /// The effect's statements are INSERT, UPDATE or DELETE (a CTE that only reads is not run), see one snapshot (none sees
+    /// another's rows) and must not change one row twice. <paramref name="effect"/> is called for every attempt, so each gets
+    /// statements of its own.
     /// </summary>
     public static Task<bool> ProcessOnceAsync(this DbContext db, Guid messageId, string consumer, Func<IEnumerable<NpgsqlBatchCommand>> effect,
         CancellationToken cancellationToken)
@@ -68,15 +71,20 @@ public static class InboxDbContextExtensions
         var insert = "INSERT INTO " + table + " (message_id, consumer, processed_at) VALUES ($1, $2, $3)";
         return db.OnConnectionAsync(async (connection, ct) =>
         {
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands = { new NpgsqlBatchCommand(insert) { Parameters = { Value(messageId), Text(consumer), Value(timeProvider.GetUtcNow()) } } },
-            };
+            var parts = new CompositeStatement();
+            var count = 0;
             foreach (var statement in effect())
             {
-                batch.BatchCommands.Add(statement);
+                if (!DataModifying().IsMatch(statement.CommandText))
+                {
+                    throw new ArgumentException($"An effect's statement must be an INSERT, UPDATE or DELETE: {statement.CommandText}", nameof(effect));
+                }
+
+                parts.With($"effect{++count}", statement);
             }
 
+            var inbox = new NpgsqlBatchCommand(insert) { Parameters = { Value(messageId), Text(consumer), Value(timeProvider.GetUtcNow()) } };
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { count == 0 ? inbox : parts.Then(inbox) } };
             try
             {
                 await batch.ExecuteNonQueryAsync(ct);
@@ -114,4 +122,7 @@ public static class InboxDbContextExtensions
         schema is null ? Quote(table) : Quote(schema) + "." + Quote(table);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    [GeneratedRegex(@"^\s*(INSERT|UPDATE|DELETE)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DataModifying();
 }

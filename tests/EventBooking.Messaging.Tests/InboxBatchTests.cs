@@ -73,6 +73,20 @@ public sealed class InboxBatchTests(PostgresFixture postgres)
         Assert.Equal(1, await check.Effects.CountAsync(e => e.MessageId == message, Ct));
     }
 
+    [Fact]
+    public async Task An_effect_that_only_reads_is_refused_before_anything_is_written()
+    {
+        var connectionString = await OrdersDbContext.CreateDatabaseAsync(postgres);
+        var message = Guid.CreateVersion7();
+        await using var db = OrdersDbContext.Open(connectionString);
+
+        // As a part of the inbox row's statement, a SELECT would never run: refused rather than silently skipped.
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            db.ProcessOnceAsync(message, "c", () => [Insert(message, "one"), new NpgsqlBatchCommand("SELECT pg_notify('x', 'y')")], Ct));
+        Assert.Equal(0, await db.Set<InboxMessage>().CountAsync(m => m.MessageId == message, Ct));
+        Assert.Equal(0, await db.Effects.CountAsync(e => e.MessageId == message, Ct));
+    }
+
     /// <summary>One effect row, as a plain statement (the table has no unique index on the message: a repeat would show).</summary>
     private static NpgsqlBatchCommand Insert(Guid message, string source, Guid? id = null) =>
         new("""INSERT INTO "Effects" ("Id", "MessageId", "Consumer", "Source") VALUES ($1, $2, 'test', $3)""")
