@@ -275,11 +275,40 @@ public sealed class IngestionTests(NotificationsApp app) : IClassFixture<Notific
             Guid.CreateVersion7(), DateTimeOffset.UtcNow), skippedId);
         await app.PublishAsync(new BookingCancelled(Guid.CreateVersion7(), Guid.CreateVersion7(), user, "p@example.test", "Jazz night", 1,
             Guid.CreateVersion7(), "attendee", "no longer needed", null, DateTimeOffset.UtcNow), sentId);
-        await StoredAndEmailed(user, sentId); // the marker: emails queued before it have been handled
+        await StoredAndEmailed(user, sentId);
 
-        var skipped = await app.FindAsync(user, Notification.IdFor(Notification.MessageSource(skippedId), user));
-        Assert.Equal(EmailStatus.Skipped, skipped!.EmailStatus);
-        Assert.Empty(app.EmailsOf(skipped.Id));
+        var id = Notification.IdFor(Notification.MessageSource(skippedId), user);
+        var skipped = await Poll.ForAsync(async () => await app.FindAsync(user, id) is { EmailStatus: EmailStatus.Skipped } n ? n : null,
+            Timeout, "the email is skipped", TestContext.Current.CancellationToken);
+        Assert.Equal("The user switched off email for this kind of notification.", skipped.EmailLastError);
+        Assert.Empty(app.EmailsOf(id));
+    }
+
+    [Fact]
+    public async Task An_email_kind_switched_off_after_the_notification_was_stored_is_not_sent_when_it_falls_due()
+    {
+        var user = Guid.CreateVersion7();
+        var messageId = Guid.CreateVersion7();
+        var id = Notification.IdFor(Notification.MessageSource(messageId), user);
+        // Stored with its email queued for later (as a retried email is), then the user switches its kind off.
+        await app.InScopeAsync(async sp =>
+        {
+            var store = sp.GetRequiredService<INotificationStore>();
+            var notification = new Notification { Kind = NotificationKind.BookingExpired, Title = "Expired", Body = "Your booking expired." }
+                .To(Notification.MessageSource(messageId), user, "later@example.test");
+            notification.Accept(DateTimeOffset.UtcNow);
+            notification.EmailNextAttemptAt = DateTimeOffset.UtcNow.AddSeconds(2);
+            Assert.True(await store.TryAddAsync(notification, CancellationToken.None));
+            var preferences = await store.GetPreferencesAsync(user, CancellationToken.None);
+            preferences.Apply(new Dictionary<string, bool> { [NotificationKind.BookingExpired] = false }, DateTimeOffset.UtcNow);
+            await store.SavePreferencesAsync(preferences, CancellationToken.None);
+            return true;
+        });
+
+        var skipped = await Poll.ForAsync(async () => await app.FindAsync(user, id) is { EmailStatus: EmailStatus.Skipped } n ? n : null,
+            Timeout, "the email is skipped", TestContext.Current.CancellationToken);
+        Assert.Equal(NotificationKind.BookingExpired, skipped.Kind);
+        Assert.Empty(app.EmailsOf(id));
     }
 
     [Fact]

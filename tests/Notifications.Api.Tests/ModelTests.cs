@@ -41,18 +41,11 @@ public sealed class ModelTests
     }
 
     [Fact]
-    public void Accepting_queues_the_email_unless_the_user_switched_its_kind_off()
+    public void Accepting_dates_the_notification_and_queues_its_email_due_now()
     {
-        var user = Guid.CreateVersion7();
-        var preferences = NotificationPreferences.Default(user);
-        preferences.Apply(new Dictionary<string, bool> { [NotificationKind.EventReminder] = false }, Now);
-
-        var wanted = new Notification { Kind = NotificationKind.BookingConfirmed };
-        wanted.Accept(preferences, Now);
-        Assert.Equal((Now, EmailStatus.Pending, (DateTimeOffset?)Now), (wanted.CreatedAt, wanted.EmailStatus, wanted.EmailNextAttemptAt));
-
-        var switchedOff = new Notification { Kind = NotificationKind.EventReminder };
-        switchedOff.Accept(preferences, Now);
-        Assert.Equal((Now, EmailStatus.Skipped, (DateTimeOffset?)null), (switchedOff.CreatedAt, switchedOff.EmailStatus, switchedOff.EmailNextAttemptAt));
+        // Whether the user wants it is asked when it is due (EmailDispatcher), not here.
+        var accepted = new Notification { Kind = NotificationKind.EventReminder };
+        accepted.Accept(Now);
+        Assert.Equal((Now, EmailStatus.Pending, (DateTimeOffset?)Now), (accepted.CreatedAt, accepted.EmailStatus, accepted.EmailNextAttemptAt));
     }
 }

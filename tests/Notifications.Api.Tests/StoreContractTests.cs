@@ -114,6 +114,12 @@ public abstract class StoreContractTests
         Assert.False(saved.WantsEmail(NotificationKind.EventReminder));
         Assert.False(saved.WantsEmail(NotificationKind.BookingExpired));
         Assert.True(saved.WantsEmail(NotificationKind.BookingConfirmed));
+
+        // Read for a batch of emails: the users with stored preferences, and no one else.
+        var other = Guid.CreateVersion7();
+        var batch = await store.GetPreferencesAsync([user, other], TestContext.Current.CancellationToken);
+        Assert.Equal([user], batch.Keys);
+        Assert.Equal(saved.EmailDisabled.Order(), batch[user].EmailDisabled.Order());
     }
 
     [Fact]

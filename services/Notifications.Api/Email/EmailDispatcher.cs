@@ -84,6 +84,9 @@ public sealed partial class EmailDispatcher(
         var contacts = lookup.ServiceProvider.GetRequiredService<IUserDirectory>().FindAsync([.. claimed.Select(n => n.UserId)], cancellationToken);
         // Likewise one events-api lookup per event whose calendar entry goes with an email of the batch.
         var calendars = CalendarEntriesAsync(lookup.ServiceProvider.GetRequiredService<IEventDirectory>(), claimed, cancellationToken);
+        // And one read of the recipients' preferences: whether they want an email of its kind is asked now that it is due.
+        var preferences = lookup.ServiceProvider.GetRequiredService<INotificationStore>()
+            .GetPreferencesAsync([.. claimed.Select(n => n.UserId).Distinct()], cancellationToken);
 
         var lanes = Math.Min(_sessions.Length, claimed.Count);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
@@ -94,7 +97,7 @@ public sealed partial class EmailDispatcher(
             var smtp = _sessions[lane];
             for (var i = lane; i < claimed.Count; i += lanes)
             {
-                await SendOneAsync(store, contacts, calendars, smtp, policy, claimed[i], cancellationToken);
+                await SendOneAsync(store, preferences, contacts, calendars, smtp, policy, claimed[i], cancellationToken);
             }
         }));
         return claimed.Count;
@@ -109,12 +112,19 @@ public sealed partial class EmailDispatcher(
         return ids.Zip(entries).ToDictionary(pair => pair.First, pair => pair.Second);
     }
 
-    private async Task SendOneAsync(INotificationStore store, Task<IReadOnlyDictionary<Guid, UserContact>> contacts,
-        Task<IReadOnlyDictionary<Guid, CalendarEntry?>> calendars, SmtpSession smtp, EmailRetryPolicy policy, Notification notification,
-        CancellationToken cancellationToken)
+    private async Task SendOneAsync(INotificationStore store, Task<IReadOnlyDictionary<Guid, NotificationPreferences>> preferences,
+        Task<IReadOnlyDictionary<Guid, UserContact>> contacts, Task<IReadOnlyDictionary<Guid, CalendarEntry?>> calendars, SmtpSession smtp,
+        EmailRetryPolicy policy, Notification notification, CancellationToken cancellationToken)
     {
         try
         {
+            // The user switched off emails of this kind (before it was due: a change after the notification was stored counts).
+            if ((await preferences).GetValueOrDefault(notification.UserId) is { } chosen && !chosen.WantsEmail(notification.Kind))
+            {
+                await store.MarkEmailFailedAsync(notification.Id, _owner, EmailStatus.Skipped, null, "The user switched off email for this kind of notification.", cancellationToken);
+                return;
+            }
+
             // users-api has the say on the address and on the profile-wide email opt-out; the address an event carried
             // is the fallback when users-api does not know the user. users-api unreachable: retried like an SMTP failure.
             var contact = (await contacts).GetValueOrDefault(notification.UserId);

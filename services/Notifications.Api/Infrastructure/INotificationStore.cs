@@ -35,6 +35,9 @@ public interface INotificationStore
 
     Task<NotificationPreferences> GetPreferencesAsync(Guid userId, CancellationToken cancellationToken);
 
+    /// <summary>The stored preferences of each of <paramref name="userIds"/> that has some (one read for a batch of emails).</summary>
+    Task<IReadOnlyDictionary<Guid, NotificationPreferences>> GetPreferencesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
+
     Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken);
 
     /// <summary>

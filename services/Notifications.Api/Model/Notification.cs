@@ -96,12 +96,15 @@ public sealed class Notification
         return this;
     }
 
-    /// <summary>Dates the new notification and queues its email, or records that the user switched email off for its kind.</summary>
-    public void Accept(NotificationPreferences preferences, DateTimeOffset now)
+    /// <summary>
+    /// Dates the new notification and queues its email. Whether the user wants it is asked when it is due (their preferences for
+    /// its kind and their profile's opt-out as they are then, see <see cref="Email.EmailDispatcher"/>), so a preference changed
+    /// meanwhile counts and storing a notification reads nothing.
+    /// </summary>
+    public void Accept(DateTimeOffset now)
     {
-        var wanted = preferences.WantsEmail(Kind);
         CreatedAt = now;
-        EmailStatus = wanted ? EmailStatus.Pending : EmailStatus.Skipped;
-        EmailNextAttemptAt = wanted ? now : null;
+        EmailStatus = EmailStatus.Pending;
+        EmailNextAttemptAt = now;
     }
 }

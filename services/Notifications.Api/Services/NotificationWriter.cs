@@ -7,25 +7,21 @@ namespace Notifications.Api.Services;
 
 /// <summary>
 /// Delivers a new notification, whatever caused it (an API call, an integration event, a reminder): stores it once (its
-/// id is derived from its cause and recipient), with its email queued when the user's preference allows
-/// (<see cref="Notification.Accept"/>), then wakes the email sender and pushes it live.
+/// id is derived from its cause and recipient), with its email queued (<see cref="Notification.Accept"/>: the user's preferences
+/// are asked when it is due), then wakes the email sender and pushes it live.
 /// </summary>
 public sealed class NotificationWriter(INotificationStore store, EmailQueueSignal emailQueue, NotificationPush push, TimeProvider time)
 {
     /// <summary>True when the notification was new; false when it had been stored before (a redelivery).</summary>
     public async Task<bool> WriteAsync(Notification notification, CancellationToken cancellationToken)
     {
-        var preferences = await store.GetPreferencesAsync(notification.UserId, cancellationToken);
-        notification.Accept(preferences, time.GetUtcNow());
+        notification.Accept(time.GetUtcNow());
         if (!await store.TryAddAsync(notification, cancellationToken))
         {
             return false;
         }
 
-        if (notification.EmailStatus == EmailStatus.Pending)
-        {
-            emailQueue.Notify();
-        }
+        emailQueue.Notify();
 
         await push.PushAsync(notification, cancellationToken);
         return true;

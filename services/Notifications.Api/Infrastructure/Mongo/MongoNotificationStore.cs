@@ -114,10 +114,18 @@ public sealed class MongoNotificationStore : INotificationStore
     public async Task<NotificationPreferences> GetPreferencesAsync(Guid userId, CancellationToken cancellationToken)
     {
         var document = await _preferences.Find(d => d.UserId == userId).FirstOrDefaultAsync(cancellationToken);
-        return document is null
-            ? NotificationPreferences.Default(userId)
-            : new NotificationPreferences { UserId = userId, EmailDisabled = document.EmailDisabled, UpdatedAt = NotificationDocument.Utc(document.UpdatedAt)!.Value };
+        return document is null ? NotificationPreferences.Default(userId) : PreferencesOf(document);
     }
+
+    public async Task<IReadOnlyDictionary<Guid, NotificationPreferences>> GetPreferencesAsync(IReadOnlyCollection<Guid> userIds,
+        CancellationToken cancellationToken)
+    {
+        var documents = await _preferences.Find(Builders<PreferencesDocument>.Filter.In(d => d.UserId, userIds)).ToListAsync(cancellationToken);
+        return documents.ToDictionary(d => d.UserId, PreferencesOf);
+    }
+
+    private static NotificationPreferences PreferencesOf(PreferencesDocument document) =>
+        new() { UserId = document.UserId, EmailDisabled = document.EmailDisabled, UpdatedAt = NotificationDocument.Utc(document.UpdatedAt)!.Value };
 
     public Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken) =>
         _preferences.ReplaceOneAsync(

@@ -72,6 +72,10 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
         await db.Preferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
         ?? NotificationPreferences.Default(userId);
 
+    public async Task<IReadOnlyDictionary<Guid, NotificationPreferences>> GetPreferencesAsync(IReadOnlyCollection<Guid> userIds,
+        CancellationToken cancellationToken) =>
+        await db.Preferences.AsNoTracking().Where(p => userIds.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
+
     public async Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken)
     {
         var disabled = preferences.EmailDisabled.ToArray();
