@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using EventBooking.Messaging;
 using Microsoft.EntityFrameworkCore;
 using MongoDB.Bson;
@@ -218,6 +220,34 @@ public abstract class StoreContractTests
 
         Task<IReadOnlyList<Reminder>> Claim(DateTimeOffset at) =>
             store.ClaimDueRemindersAsync(new Lease("scheduler", at, TimeSpan.FromMinutes(5)), 100, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_confirmations_notification_and_reminder_are_stored_together_and_once()
+    {
+        var store = await CreateStoreAsync();
+        var user = Guid.CreateVersion7();
+        var startsAt = Now.AddDays(300);
+        var reminder = new Reminder
+        {
+            BookingId = Guid.CreateVersion7(), EventId = Guid.CreateVersion7(), UserId = user, UserEmail = "t@example.test", UserName = "Tia",
+            EventTitle = "Tango night", StartsAt = startsAt, TimeZone = "Europe/Lisbon", DueAt = ReminderSchedule.DueAt(startsAt),
+        };
+        var written = NewNotification(user, "message:together");
+        (written.Calendar, written.EventTimeZone, written.RecipientEmail, written.RecipientName) = (CalendarMethod.Request, "Europe/Lisbon", "t@example.test", "Tia");
+        written.Tickets = [new TicketLine(Guid.CreateVersion7(), "T-7", 7, "CODE-7", "Stalls", new TicketSeat("Stalls", "B", "12"))];
+        written.Accept(Now);
+
+        Assert.True(await store.TryAddAsync(written, reminder, TestContext.Current.CancellationToken));
+        // A redelivery: the notification is there already (false) and the reminder stays one.
+        Assert.False(await store.TryAddAsync(NewNotification(user, "message:together"), reminder, TestContext.Current.CancellationToken));
+
+        var read = await store.FindAsync(user, written.Id, TestContext.Current.CancellationToken);
+        var (before, after) = (JsonSerializer.SerializeToNode(written, JsonSerializerOptions.Web), JsonSerializer.SerializeToNode(read, JsonSerializerOptions.Web));
+        Assert.True(JsonNode.DeepEquals(before, after), $"written {before}\nread    {after}");
+        var due = Assert.Single(await store.ClaimDueRemindersAsync(new Lease("scheduler", startsAt.AddHours(-1), TimeSpan.FromMinutes(5)), 100,
+            TestContext.Current.CancellationToken), r => r.UserId == user);
+        Assert.Equal((reminder.BookingId, "Tango night", "Europe/Lisbon", "Tia"), (due.BookingId, due.EventTitle, due.TimeZone, due.UserName));
     }
 }
 

@@ -18,6 +18,12 @@ public interface INotificationStore
     /// <summary>Stores the notification unless one with the same id exists. True when it was new.</summary>
     Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="UpsertReminderAsync"/> and <see cref="TryAddAsync(Notification, CancellationToken)"/> together (a booking's
+    /// confirmation brings both); true when the notification was new.
+    /// </summary>
+    Task<bool> TryAddAsync(Notification notification, Reminder reminder, CancellationToken cancellationToken);
+
     /// <summary>The notification when it belongs to <paramref name="userId"/>; null otherwise (never another user's).</summary>
     Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken);
 

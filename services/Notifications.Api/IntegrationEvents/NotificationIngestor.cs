@@ -17,7 +17,7 @@ namespace Notifications.Api.IntegrationEvents;
 public sealed class NotificationIngestor(NotificationWriter writer, INotificationStore store, IAttendeeDirectory attendees, IUserDirectory users,
     NotificationTexts texts, RecipientLanguages languages, RecipientLanguageCache languageCache, ILogger<NotificationIngestor> logger)
 {
-    /// <summary>Applies one event: the reminder schedule first, then the notifications.</summary>
+    /// <summary>Applies one event: the reminder schedule and the notifications (a confirmation's reminder is stored with its notification).</summary>
     public async Task IngestAsync(IIntegrationEvent message, Guid messageId, CancellationToken cancellationToken)
     {
         var source = Notification.MessageSource(messageId);
@@ -25,9 +25,8 @@ public sealed class NotificationIngestor(NotificationWriter writer, INotificatio
         {
             case BookingConfirmed e:
                 Require(e.BookingId, e.UserId, e.EventId);
-                await store.UpsertReminderAsync(ReminderOf(e), cancellationToken);
                 var confirmed = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Confirmed(e), cancellationToken);
-                await writer.WriteAsync(confirmed.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken);
+                await writer.WriteAsync(confirmed.To(source, e.UserId, e.UserEmail, e.UserName), cancellationToken, ReminderOf(e));
                 break;
             case BookingCancelled e:
                 var cancelled = await InLanguageOfAsync(e.UserId, e.Language, () => texts.Cancelled(e), cancellationToken);

@@ -13,10 +13,14 @@ namespace Notifications.Api.Services;
 public sealed class NotificationWriter(INotificationStore store, EmailQueueSignal emailQueue, NotificationPush push, TimeProvider time)
 {
     /// <summary>True when the notification was new; false when it had been stored before (a redelivery).</summary>
-    public async Task<bool> WriteAsync(Notification notification, CancellationToken cancellationToken)
+    /// <param name="reminder">Stored with it (<see cref="INotificationStore.UpsertReminderAsync"/>), when its cause schedules one.</param>
+    public async Task<bool> WriteAsync(Notification notification, CancellationToken cancellationToken, Reminder? reminder = null)
     {
         notification.Accept(time.GetUtcNow());
-        if (!await store.TryAddAsync(notification, cancellationToken))
+        var added = reminder is null
+            ? await store.TryAddAsync(notification, cancellationToken)
+            : await store.TryAddAsync(notification, reminder, cancellationToken);
+        if (!added)
         {
             return false;
         }

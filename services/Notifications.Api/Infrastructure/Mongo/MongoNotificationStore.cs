@@ -38,6 +38,13 @@ public sealed class MongoNotificationStore : INotificationStore
         ], cancellationToken);
     }
 
+    /// <remarks>The reminder first, then the notification: each idempotent, so a redelivery after a failure between them completes both.</remarks>
+    public async Task<bool> TryAddAsync(Notification notification, Reminder reminder, CancellationToken cancellationToken)
+    {
+        await UpsertReminderAsync(reminder, cancellationToken);
+        return await TryAddAsync(notification, cancellationToken);
+    }
+
     public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
     {
         try

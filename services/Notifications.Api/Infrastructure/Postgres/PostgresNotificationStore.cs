@@ -1,10 +1,17 @@
 using System.Text.Json;
+using EventBooking.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Notifications.Api.Model;
+using Npgsql;
+using NpgsqlTypes;
+using static EventBooking.ServiceDefaults.NpgsqlStatements;
 
 namespace Notifications.Api.Infrastructure.Postgres;
 
-/// <summary>The PostgreSQL store: EF Core for reads and single-statement writes, <c>FOR UPDATE SKIP LOCKED</c> for claims.</summary>
+/// <summary>
+/// The PostgreSQL store: EF Core for reads and single-statement writes, <c>FOR UPDATE SKIP LOCKED</c> for claims; the writes
+/// every booking sold makes (its notification and reminder) by hand, as one statement.
+/// </summary>
 public sealed class PostgresNotificationStore(NotificationsDbContext db) : INotificationStore
 {
     /// <summary>
@@ -18,25 +25,30 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
         "EmailLeaseOwner", "EmailLeaseUntil", "EmailSentAt", "EmailLastError",
     ];
 
-    public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken)
+    public async Task<bool> TryAddAsync(Notification notification, CancellationToken cancellationToken) =>
+        await db.ExecuteAsync(InsertOf(notification), cancellationToken) == 1;
+
+    /// <remarks>One statement: the reminder's upsert as a data-modifying CTE of the notification's INSERT.</remarks>
+    public async Task<bool> TryAddAsync(Notification notification, Reminder reminder, CancellationToken cancellationToken) =>
+        await db.ExecuteAsync(With("reminder", UpsertOf(reminder)).Then(InsertOf(notification)), cancellationToken) == 1;
+
+    // One statement: the primary key (the id derives from the cause and the recipient) refuses a redelivery, quietly (ON
+    // CONFLICT DO NOTHING: no error logged). Written by hand (prepared once per connection, Max Auto Prepare) as EF Core's
+    // mapping writes the values: enums as their names, tickets as JSON with the web defaults.
+    private static readonly string InsertSql = Insert("notifications", InsertedColumns) + """ ON CONFLICT ("Id") DO NOTHING""";
+
+    private static NpgsqlBatchCommand InsertOf(Notification n) => new(InsertSql)
     {
-        // One statement: the primary key (the id derives from the cause and the recipient) refuses a redelivery, quietly
-        // (ON CONFLICT DO NOTHING: no error for EF Core to log). It used to be a read first, then EF Core's insert: one
-        // statement more per notification, about one per booking sold. The values are written as EF Core's mapping does
-        // (enums as their names, tickets as JSON with the web defaults).
-        var n = notification;
-        var tickets = JsonSerializer.Serialize(n.Tickets, JsonSerializerOptions.Web);
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO notifications ("Id", "UserId", "Kind", "Title", "Body", "Link", "EventId", "BookingId", "EventTitle", "EventStartsAt",
-                "EventTimeZone", "Tickets", "Calendar", "CreatedAt", "ReadAt", "RecipientEmail", "RecipientName", "EmailStatus", "EmailAttempts",
-                "EmailNextAttemptAt", "EmailLeaseOwner", "EmailLeaseUntil", "EmailSentAt", "EmailLastError")
-            VALUES ({n.Id}, {n.UserId}, {n.Kind}, {n.Title}, {n.Body}, {n.Link}, {n.EventId}, {n.BookingId}, {n.EventTitle}, {n.EventStartsAt},
-                {n.EventTimeZone}, {tickets}::jsonb, {n.Calendar?.ToString()}, {n.CreatedAt}, {n.ReadAt}, {n.RecipientEmail}, {n.RecipientName}, {n.EmailStatus.ToString()},
-                {n.EmailAttempts}, {n.EmailNextAttemptAt}, {n.EmailLeaseOwner}, {n.EmailLeaseUntil}, {n.EmailSentAt}, {n.EmailLastError})
-            ON CONFLICT ("Id") DO NOTHING
-            """, cancellationToken);
-        return inserted == 1;
-    }
+        Parameters =
+        {
+            Value(n.Id), Value(n.UserId), Text(n.Kind), Text(n.Title), Text(n.Body), Text(n.Link), Nullable(n.EventId, NpgsqlDbType.Uuid),
+            Nullable(n.BookingId, NpgsqlDbType.Uuid), Text(n.EventTitle), Nullable(n.EventStartsAt, NpgsqlDbType.TimestampTz), Text(n.EventTimeZone),
+            new NpgsqlParameter { Value = JsonSerializer.Serialize(n.Tickets, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb },
+            Text(n.Calendar?.ToString()), Value(n.CreatedAt), Nullable(n.ReadAt, NpgsqlDbType.TimestampTz), Text(n.RecipientEmail), Text(n.RecipientName),
+            Text(n.EmailStatus.ToString()), Value(n.EmailAttempts), Nullable(n.EmailNextAttemptAt, NpgsqlDbType.TimestampTz), Text(n.EmailLeaseOwner),
+            Nullable(n.EmailLeaseUntil, NpgsqlDbType.TimestampTz), Nullable(n.EmailSentAt, NpgsqlDbType.TimestampTz), Text(n.EmailLastError),
+        },
+    };
 
     public Task<Notification?> FindAsync(Guid userId, Guid id, CancellationToken cancellationToken) =>
         db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id && n.UserId == userId, cancellationToken);
@@ -124,14 +136,24 @@ public sealed class PostgresNotificationStore(NotificationsDbContext db) : INoti
                 .SetProperty(n => n.EmailLastError, Truncate(error, 1000)), cancellationToken);
 
     public async Task UpsertReminderAsync(Reminder reminder, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "TimeZone", "DueAt", "Cancelled")
-            VALUES ({reminder.BookingId}, {reminder.EventId}, {reminder.UserId}, {reminder.UserEmail}, {reminder.UserName},
-                    {reminder.EventTitle}, {reminder.StartsAt}, {reminder.TimeZone}, {reminder.DueAt}, FALSE)
-            ON CONFLICT ("BookingId") DO UPDATE SET
-                "UserEmail" = COALESCE(excluded."UserEmail", reminders."UserEmail"),
-                "UserName" = COALESCE(excluded."UserName", reminders."UserName")
-            """, cancellationToken);
+        await db.ExecuteAsync(UpsertOf(reminder), cancellationToken);
+
+    private const string UpsertReminderSql = """
+        INSERT INTO reminders ("BookingId", "EventId", "UserId", "UserEmail", "UserName", "EventTitle", "StartsAt", "TimeZone", "DueAt", "Cancelled")
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE)
+        ON CONFLICT ("BookingId") DO UPDATE SET
+            "UserEmail" = COALESCE(excluded."UserEmail", reminders."UserEmail"),
+            "UserName" = COALESCE(excluded."UserName", reminders."UserName")
+        """;
+
+    private static NpgsqlBatchCommand UpsertOf(Reminder r) => new(UpsertReminderSql)
+    {
+        Parameters =
+        {
+            Value(r.BookingId), Value(r.EventId), Value(r.UserId), Text(r.UserEmail), Text(r.UserName), Text(r.EventTitle), Value(r.StartsAt),
+            Text(r.TimeZone), Value(r.DueAt),
+        },
+    };
 
     public async Task CancelReminderAsync(Guid bookingId, Guid eventId, Guid userId, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"""
