@@ -147,6 +147,13 @@ public sealed class PurchaseRowsTests(BookingsApiFactory factory) : ApiTestBase(
             written.MarkRefunded(written.Amount, "Changed plans.", now.AddSeconds(5));
             await db.SaveChangesAsync(Ct);
 
+            // Only the outcome is written by hand: a payment with another change pending is refused, not half stored.
+            var refunded = Payment.Start(Guid.CreateVersion7(), booking, "4242", now.AddSeconds(6));
+            await PaymentRows.InsertAsync(db, refunded, Ct);
+            refunded.Succeed("ch_2", now.AddSeconds(7));
+            refunded.MarkRefunded(1m, "Partly.", now.AddSeconds(8));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => PaymentRows.RecordOutcomeAsync(db, refunded, Ct));
+
             // A payment stored with its outcome already known: the failure's columns, each its own value.
             var failed = Payment.Start(Guid.CreateVersion7(), booking, "0002", now.AddSeconds(3));
             failed.Fail("insufficient_funds", "Not enough money on the card.", now.AddSeconds(4));

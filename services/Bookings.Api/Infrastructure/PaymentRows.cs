@@ -69,8 +69,7 @@ public static class PaymentRows
     /// <exception cref="DbUpdateConcurrencyException">The payment changed since it was stored or read: nothing was written.</exception>
     public static async Task RecordOutcomeAsync(BookingsDbContext db, Payment payment, CancellationToken cancellationToken)
     {
-        var entry = db.Entry(payment);
-        entry.DetectChanges();
+        var entry = db.Entry(payment); // detects the entity's changes (AutoDetectChangesEnabled)
         if (entry.Properties.FirstOrDefault(p => p.IsModified && !OutcomeColumns.Contains(p.Metadata.Name)) is { } other)
         {
             throw new InvalidOperationException($"Payment {payment.Id}: {other.Metadata.Name} changed with the outcome; only the outcome is written here.");
