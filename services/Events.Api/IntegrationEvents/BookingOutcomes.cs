@@ -15,7 +15,7 @@ public interface IBookingOutcomes
 }
 
 /// <summary>
-/// PostgreSQL: the inbox row, the attendance and the signal in one batch, one round trip and one implicit transaction. Every
+/// PostgreSQL: the inbox row, the attendance and the signal as one statement (one round trip, one implicit transaction). Every
 /// booking sold in a rush brings one: as an inbox transaction of its own it was five statements in four round trips.
 /// </summary>
 public sealed class PostgresBookingOutcomes(EventsDbContext db) : IBookingOutcomes
